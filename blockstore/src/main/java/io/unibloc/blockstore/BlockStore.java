@@ -1,0 +1,112 @@
+package io.unibloc.blockstore;
+
+import io.unibloc.blockstore.registry.Digest;
+import io.unibloc.blockstore.registry.ImageReference;
+import io.unibloc.blockstore.registry.RegistryCredentials;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A node's block store: pulls images once, builds one copy-on-write block image per layer chain, and
+ * hands out volumes that are O(1) clones of a chain's top image. Every method is safe to call
+ * concurrently and again after a crash; every failure is a {@link StoreException}.
+ */
+public interface BlockStore extends AutoCloseable {
+
+    /**
+     * Resolves a tag to the manifest digest the registry serves now (for {@code oci:} layouts, the
+     * layout's index). A reference that is already pinned is returned as is, without a request.
+     * Errors: INVALID_ARGUMENT (bad reference), NOT_FOUND (no such image or tag), UNAUTHENTICATED,
+     * UNAVAILABLE (registry unreachable).
+     */
+    ImageReference pin(ImageReference reference, RegistryCredentials credentials);
+
+    /**
+     * Pulls what is missing and builds every chain image of the image for {@code fsType}; returns at
+     * once when they exist. Concurrent calls for the same image and filesystem do the work once.
+     * Errors: as {@link #pin}, plus INVALID_ARGUMENT for hostile or malformed layers (nothing half-built
+     * remains), RESOURCE_EXHAUSTED when the store is full.
+     */
+    PreparedImage prepare(ImageReference reference, FsType fsType, RegistryCredentials credentials, Progress progress);
+
+    /**
+     * Creates the volume {@code spec.id()} as a clone of the prepared image's top chain, grown to
+     * {@code spec.sizeBytes()}, preparing the image first if needed. Idempotent: an existing volume with
+     * the same spec is returned as is; one with a different spec is ALREADY_EXISTS.
+     */
+    Volume createVolume(VolumeSpec spec, RegistryCredentials credentials, Progress progress);
+
+    Optional<Volume> findVolume(String volumeId);
+
+    List<Volume> listVolumes();
+
+    /**
+     * Attaches the volume as a block device (a loop device; read-only when the volume is) and returns
+     * its path. Idempotent: an attached volume returns its existing device. NOT_FOUND if it does not exist.
+     */
+    Attachment attach(String volumeId, AttachOptions options);
+
+    /** Detaches the volume's device; does nothing when it is not attached or does not exist. */
+    void detach(String volumeId);
+
+    /**
+     * Deletes the volume and frees its storage. Idempotent (an unknown id is success). FAILED_PRECONDITION
+     * while it is attached: storage a guest may be using is never freed.
+     */
+    void deleteVolume(String volumeId);
+
+    /** Logical size and the bytes this volume owns exclusively (not shared with its chain image). */
+    VolumeStats volumeStats(String volumeId);
+
+    /** What the store holds, logical and physical, shared and exclusive. */
+    StoreUsage usage();
+
+    /** Evicts unused chains and blobs, least recently used first, until {@code policy} is met. */
+    GcReport gc(GcPolicy policy);
+
+    @Override
+    void close();
+
+    /** Receives progress of long operations (pull bytes, build steps) for progress bars and logs. */
+    interface Progress {
+        Progress NONE = new Progress() {};
+
+        default void pullStarted(Digest blob, long totalBytes) {}
+
+        default void pulled(Digest blob, long bytesSoFar) {}
+
+        default void pullFinished(Digest blob) {}
+
+        default void buildStarted(String chainId, int layerIndex, int layerCount) {}
+
+        default void buildFinished(String chainId, long millis) {}
+    }
+
+    /** A volume to create. {@code sizeBytes} 0 means the chain image's own size. */
+    record VolumeSpec(String id, ImageReference image, FsType fsType, long sizeBytes, boolean readOnly) {}
+
+    /** An image whose chain images all exist, ready to clone. */
+    record PreparedImage(ImageReference pinned, FsType fsType, List<String> chainIds, String topChainId,
+                         long imageBytes, boolean cached) {}
+
+    /** A volume as the store knows it. {@code device} is present while attached. */
+    record Volume(String id, ImageReference image, FsType fsType, long sizeBytes, boolean readOnly,
+                  String chainId, Optional<String> device) {}
+
+    record AttachOptions(boolean directIo) {
+        public static final AttachOptions DEFAULT = new AttachOptions(false);
+    }
+
+    record Attachment(String volumeId, String device, boolean readOnly) {}
+
+    record VolumeStats(String volumeId, long logicalBytes, long exclusiveBytes) {}
+
+    /** Store-wide figures; {@code physicalBytes} counts shared blocks once. */
+    record StoreUsage(String backend, long capacityBytes, long freeBytes, long logicalBytes, long physicalBytes,
+                      long blobBytes, int images, int chains, int volumes) {}
+
+    /** {@code maxBytes}: the budget for chains and blobs that no volume uses. */
+    record GcPolicy(long maxBytes, boolean sweepOrphans) {}
+
+    record GcReport(int chainsRemoved, int blobsRemoved, long bytesFreed, int orphansSwept) {}
+}
