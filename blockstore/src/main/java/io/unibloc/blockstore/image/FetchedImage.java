@@ -1,0 +1,22 @@
+package io.unibloc.blockstore.image;
+
+import io.unibloc.blockstore.registry.Digest;
+import io.unibloc.blockstore.registry.ImageReference;
+import java.util.List;
+
+/**
+ * An image whose manifest, config and every layer blob are verified in the content store.
+ * {@code pinned} is the reference pinned to the digest the caller's tag resolved to (an index digest
+ * for multi-platform images); {@code manifestDigest} is the chosen platform's manifest.
+ */
+public record FetchedImage(ImageReference pinned, Digest manifestDigest, Digest configDigest, Platform platform,
+                           ImageConfig config, List<Layer> layers) {
+    public FetchedImage {
+        layers = List.copyOf(layers);
+    }
+
+    /** Compressed bytes of all layers. */
+    public long layerBytes() {
+        return layers.stream().mapToLong(Layer::size).sum();
+    }
+}
