@@ -1,0 +1,262 @@
+package io.unibloc.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.unibloc.api.v1alpha1.pod.FileProjection;
+import io.unibloc.api.v1alpha1.pod.Guest;
+import io.unibloc.api.v1alpha1.pod.Machine;
+import io.unibloc.api.v1alpha1.pod.RestartPolicy;
+import io.unibloc.api.v1alpha1.pod.Rootfs;
+import io.unibloc.api.v1alpha1.pod.Vmm;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the user asks for: one unikernel guest booted from an OCI image whose layers become its root
+ * volume. Fields left out take the image's labels ({@code io.unibloc.*}) and then the operator's defaults.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class UnikernelPodSpec {
+    /** Memory quantities the API server and the operator accept. */
+    public static final String MEMORY_PATTERN = "^[1-9][0-9]*(Mi|Gi)$";
+    /** Smallest guest memory in MiB; below it no supported guest boots. */
+    public static final int MIN_MEMORY_MIB = 32;
+    public static final int MAX_VCPUS = 64;
+    public static final int MAX_FILES = 64;
+
+    @JsonPropertyDescription("OCI image holding the guest's root filesystem (and usually its kernel), e.g. "
+            + "registry.example.com/app:1.0. The operator pins the tag to a digest once; later pushes to the "
+            + "tag do not restart the guest.")
+    @Required
+    @Size(min = 1, max = 512)
+    private String image;
+
+    @JsonPropertyDescription("Path of the guest kernel inside the image's filesystem. Default: the image's "
+            + "io.unibloc.kernel label.")
+    private String kernel;
+
+    @JsonPropertyDescription("Path of an initrd inside the image's filesystem. Default: the image's "
+            + "io.unibloc.initrd label, else none.")
+    private String initrd;
+
+    @JsonPropertyDescription("Kernel command line. Default: the image's io.unibloc.cmdline label, else console=ttyS0.")
+    private String cmdline;
+
+    @JsonPropertyDescription("Arguments passed to the application inside the guest.")
+    private List<String> args;
+
+    @JsonPropertyDescription("Environment of the application inside the guest.")
+    private Map<String, String> env;
+
+    @JsonPropertyDescription("Virtual CPUs of the guest, 1 to 64. Default 1.")
+    @Min(1)
+    @Max(MAX_VCPUS)
+    private Integer vcpus;
+
+    @JsonPropertyDescription("Guest memory in Mi or Gi, at least 32Mi, e.g. 256Mi. Default: the operator's "
+            + "unibloc.operator.default-memory. The Pod requests this plus the VMM's overhead.")
+    @Pattern(MEMORY_PATTERN)
+    @Size(max = 10)
+    @ValidationRule(value = "int(self.substring(0, size(self) - 2)) * (self.endsWith('Gi') ? 1024 : 1) >= 32",
+            message = "memory must be at least 32Mi: no supported guest boots with less")
+    private String memory;
+
+    @JsonPropertyDescription("The root volume: size, filesystem type, read-only.")
+    private Rootfs rootfs;
+
+    @JsonPropertyDescription("Virtual machine monitor: qemu, firecracker or cloud-hypervisor. Default: the "
+            + "image's io.unibloc.vmm label, else qemu.")
+    private Vmm vmm;
+
+    @JsonPropertyDescription("QEMU machine type: microvm, pc or q35. Default microvm.")
+    private Machine machine;
+
+    @JsonPropertyDescription("How the kernel boots: linux, unikraft, solo5 or multiboot. Default: the image's "
+            + "io.unibloc.guest label, else linux.")
+    private Guest guest;
+
+    @JsonPropertyDescription("RuntimeClass of the Pod. Default: the operator's unibloc.operator.runtime-class-name.")
+    @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+    private String runtimeClassName;
+
+    @JsonPropertyDescription("Secrets of type kubernetes.io/dockerconfigjson in this namespace used to pin and "
+            + "pull the image.")
+    private List<LocalObjectReference> imagePullSecrets;
+
+    @JsonPropertyDescription("Always (default), OnFailure or Never: what the kubelet does when the guest exits.")
+    private RestartPolicy restartPolicy;
+
+    @JsonPropertyDescription("Passed to the Pod as is.")
+    private Map<String, String> nodeSelector;
+
+    @JsonPropertyDescription("Passed to the Pod as is.")
+    private List<Toleration> tolerations;
+
+    @JsonPropertyDescription("Passed to the Pod as is.")
+    private Affinity affinity;
+
+    @JsonPropertyDescription("Files written into the root filesystem before boot, from ConfigMap or Secret keys.")
+    @Size(max = MAX_FILES)
+    private List<FileProjection> files;
+
+    public String getImage() {
+        return image;
+    }
+
+    public void setImage(String image) {
+        this.image = image;
+    }
+
+    public String getKernel() {
+        return kernel;
+    }
+
+    public void setKernel(String kernel) {
+        this.kernel = kernel;
+    }
+
+    public String getInitrd() {
+        return initrd;
+    }
+
+    public void setInitrd(String initrd) {
+        this.initrd = initrd;
+    }
+
+    public String getCmdline() {
+        return cmdline;
+    }
+
+    public void setCmdline(String cmdline) {
+        this.cmdline = cmdline;
+    }
+
+    public List<String> getArgs() {
+        return args;
+    }
+
+    public void setArgs(List<String> args) {
+        this.args = args;
+    }
+
+    public Map<String, String> getEnv() {
+        return env;
+    }
+
+    public void setEnv(Map<String, String> env) {
+        this.env = env;
+    }
+
+    public Integer getVcpus() {
+        return vcpus;
+    }
+
+    public void setVcpus(Integer vcpus) {
+        this.vcpus = vcpus;
+    }
+
+    public String getMemory() {
+        return memory;
+    }
+
+    public void setMemory(String memory) {
+        this.memory = memory;
+    }
+
+    public Rootfs getRootfs() {
+        return rootfs;
+    }
+
+    public void setRootfs(Rootfs rootfs) {
+        this.rootfs = rootfs;
+    }
+
+    public Vmm getVmm() {
+        return vmm;
+    }
+
+    public void setVmm(Vmm vmm) {
+        this.vmm = vmm;
+    }
+
+    public Machine getMachine() {
+        return machine;
+    }
+
+    public void setMachine(Machine machine) {
+        this.machine = machine;
+    }
+
+    public Guest getGuest() {
+        return guest;
+    }
+
+    public void setGuest(Guest guest) {
+        this.guest = guest;
+    }
+
+    public String getRuntimeClassName() {
+        return runtimeClassName;
+    }
+
+    public void setRuntimeClassName(String runtimeClassName) {
+        this.runtimeClassName = runtimeClassName;
+    }
+
+    public List<LocalObjectReference> getImagePullSecrets() {
+        return imagePullSecrets;
+    }
+
+    public void setImagePullSecrets(List<LocalObjectReference> imagePullSecrets) {
+        this.imagePullSecrets = imagePullSecrets;
+    }
+
+    public RestartPolicy getRestartPolicy() {
+        return restartPolicy;
+    }
+
+    public void setRestartPolicy(RestartPolicy restartPolicy) {
+        this.restartPolicy = restartPolicy;
+    }
+
+    public Map<String, String> getNodeSelector() {
+        return nodeSelector;
+    }
+
+    public void setNodeSelector(Map<String, String> nodeSelector) {
+        this.nodeSelector = nodeSelector;
+    }
+
+    public List<Toleration> getTolerations() {
+        return tolerations;
+    }
+
+    public void setTolerations(List<Toleration> tolerations) {
+        this.tolerations = tolerations;
+    }
+
+    public Affinity getAffinity() {
+        return affinity;
+    }
+
+    public void setAffinity(Affinity affinity) {
+        this.affinity = affinity;
+    }
+
+    public List<FileProjection> getFiles() {
+        return files;
+    }
+
+    public void setFiles(List<FileProjection> files) {
+        this.files = files;
+    }
+}

@@ -1,0 +1,119 @@
+package io.unibloc.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.unibloc.api.v1alpha1.pod.Phase;
+import io.unibloc.api.v1alpha1.pod.Timings;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the operator observed; written only by the operator. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class UnikernelPodStatus {
+    /** Condition types, in the order a guest passes them. */
+    public static final String IMAGE_PINNED = "ImagePinned";
+    public static final String VOLUME_READY = "VolumeReady";
+    public static final String SCHEDULED = "Scheduled";
+    public static final String SANDBOX_STARTED = "SandboxStarted";
+    public static final String READY = "Ready";
+
+    @JsonPropertyDescription("Pending, Preparing, Booting, Running, Succeeded or Failed.")
+    private Phase phase;
+
+    @JsonPropertyDescription("ImagePinned, VolumeReady, Scheduled, SandboxStarted and Ready, with reasons and messages.")
+    private List<Condition> conditions = new ArrayList<>();
+
+    @JsonPropertyDescription("The image reference as pinned: registry/repository:tag@sha256:...")
+    private String pinnedImage;
+
+    @JsonPropertyDescription("The manifest digest the tag was pinned to, sha256:...")
+    private String imageDigest;
+
+    @JsonPropertyDescription("The first 12 hex digits of imageDigest.")
+    private String shortDigest;
+
+    @JsonPropertyDescription("The node the guest runs on.")
+    private String nodeName;
+
+    @JsonPropertyDescription("The Pod that runs the guest's sandbox.")
+    private String podName;
+
+    @JsonPropertyDescription("How long pinning, volume provisioning and boot took.")
+    private Timings timings;
+
+    @JsonPropertyDescription("The metadata.generation this status describes.")
+    private Long observedGeneration;
+
+    public Phase getPhase() {
+        return phase;
+    }
+
+    public void setPhase(Phase phase) {
+        this.phase = phase;
+    }
+
+    public List<Condition> getConditions() {
+        return conditions;
+    }
+
+    public void setConditions(List<Condition> conditions) {
+        this.conditions = conditions == null ? new ArrayList<>() : conditions;
+    }
+
+    public String getPinnedImage() {
+        return pinnedImage;
+    }
+
+    public void setPinnedImage(String pinnedImage) {
+        this.pinnedImage = pinnedImage;
+    }
+
+    public String getImageDigest() {
+        return imageDigest;
+    }
+
+    public void setImageDigest(String imageDigest) {
+        this.imageDigest = imageDigest;
+    }
+
+    public String getShortDigest() {
+        return shortDigest;
+    }
+
+    public void setShortDigest(String shortDigest) {
+        this.shortDigest = shortDigest;
+    }
+
+    public String getNodeName() {
+        return nodeName;
+    }
+
+    public void setNodeName(String nodeName) {
+        this.nodeName = nodeName;
+    }
+
+    public String getPodName() {
+        return podName;
+    }
+
+    public void setPodName(String podName) {
+        this.podName = podName;
+    }
+
+    public Timings getTimings() {
+        return timings;
+    }
+
+    public void setTimings(Timings timings) {
+        this.timings = timings;
+    }
+
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
+
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
+}

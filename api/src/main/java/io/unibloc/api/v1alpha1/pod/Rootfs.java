@@ -1,0 +1,68 @@
+package io.unibloc.api.v1alpha1.pod;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import java.util.Objects;
+
+/** The guest's root volume: a copy-on-write clone of the image's block image, grown to {@code size}. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Rootfs {
+    /** A quantity in Mi, Gi or Ti; the API server and the operator both check it. */
+    public static final String SIZE_PATTERN = "^[1-9][0-9]*(Mi|Gi|Ti)$";
+
+    @JsonPropertyDescription("Size of the root volume, e.g. 1Gi (units Mi, Gi or Ti). Default: the operator's "
+            + "unibloc.operator.default-rootfs-size. Grown to at least the image's own size.")
+    @Pattern(SIZE_PATTERN)
+    private String size;
+
+    @JsonPropertyDescription("Filesystem the root volume is built with: ext4 (default), ext2, vfat, or raw "
+            + "(the image ships a disk image file, named by its io.unibloc.disk label, used as is).")
+    private FsType fsType;
+
+    @JsonPropertyDescription("Attach the root volume read-only; the guest cannot change it.")
+    private Boolean readOnly;
+
+    public Rootfs() {}
+
+    public Rootfs(String size, FsType fsType, Boolean readOnly) {
+        this.size = size;
+        this.fsType = fsType;
+        this.readOnly = readOnly;
+    }
+
+    public String getSize() {
+        return size;
+    }
+
+    public void setSize(String size) {
+        this.size = size;
+    }
+
+    public FsType getFsType() {
+        return fsType;
+    }
+
+    public void setFsType(FsType fsType) {
+        this.fsType = fsType;
+    }
+
+    public Boolean getReadOnly() {
+        return readOnly;
+    }
+
+    public void setReadOnly(Boolean readOnly) {
+        this.readOnly = readOnly;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Rootfs r && Objects.equals(size, r.size) && fsType == r.fsType
+                && Objects.equals(readOnly, r.readOnly);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(size, fsType, readOnly);
+    }
+}
