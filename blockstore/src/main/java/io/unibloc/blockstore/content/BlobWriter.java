@@ -16,7 +16,8 @@ import java.util.function.LongConsumer;
  * file next to their final name; {@link #commit()} checks size and digest, fsyncs and renames. Holding a
  * writer means holding the digest's lock (threads and processes): a concurrent writer of the same
  * digest waits, then finds the blob {@link #alreadyPresent() present}. A writer closed without commit
- * leaves nothing behind. Not thread-safe: one writer belongs to one download.
+ * leaves nothing behind; a failed commit discards the bytes and the writer may be filled again from
+ * another source. Not thread-safe: one writer belongs to one download.
  */
 public final class BlobWriter implements AutoCloseable {
     private final ContentStore store;
@@ -30,6 +31,7 @@ public final class BlobWriter implements AutoCloseable {
     private MessageDigest hasher;
     private long written;
     private boolean done;
+    private boolean closed;
 
     BlobWriter(ContentStore store, Digest expected, long expectedSize, String source, DigestLock lock,
                boolean alreadyPresent) {
@@ -126,16 +128,21 @@ public final class BlobWriter implements AutoCloseable {
      * naming the blob and its source; the bytes are discarded. Returns the blob's path.
      */
     public Path commit() {
+        return commit(source);
+    }
+
+    /** As {@link #commit()}, naming {@code from} (e.g. a mirror) as the source in errors. */
+    public Path commit(String from) {
         checkOpen();
         if (expectedSize >= 0 && written != expectedSize) {
             abort();
-            throw StoreException.invalid("blob " + expected + " from " + source + ": got " + written
+            throw StoreException.invalid("blob " + expected + " from " + from + ": got " + written
                     + " bytes, expected " + expectedSize + " (truncated)");
         }
         Digest actual = Sha256.finish(hasher);
         if (!actual.equals(expected)) {
             abort();
-            throw StoreException.invalid("blob " + expected + " from " + source + ": content has digest " + actual
+            throw StoreException.invalid("blob " + expected + " from " + from + ": content has digest " + actual
                     + " (" + written + " bytes); the download was corrupted or the registry is lying");
         }
         try {
@@ -157,7 +164,7 @@ public final class BlobWriter implements AutoCloseable {
     }
 
     private void checkOpen() {
-        if (done) {
+        if (done || closed) {
             throw new IllegalStateException("blob writer for " + expected + " is closed");
         }
         if (alreadyPresent) {
@@ -165,6 +172,7 @@ public final class BlobWriter implements AutoCloseable {
         }
     }
 
+    /** Discards what was written; the writer stays usable (another source may be tried). */
     private void abort() {
         try {
             if (channel != null) {
@@ -182,12 +190,17 @@ public final class BlobWriter implements AutoCloseable {
             // sweepTemps removes what a failed delete leaves
         }
         temp = null;
-        done = true;
+        hasher = Sha256.newDigest();
+        written = 0;
     }
 
     /** Releases the digest lock; an uncommitted temporary file is deleted. Idempotent. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (!done) {
             abort();
         }

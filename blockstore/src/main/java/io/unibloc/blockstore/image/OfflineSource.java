@@ -1,0 +1,42 @@
+package io.unibloc.blockstore.image;
+
+import io.unibloc.blockstore.StoreException;
+import io.unibloc.blockstore.content.BlobWriter;
+import io.unibloc.blockstore.registry.Digest;
+import io.unibloc.blockstore.registry.ImageReference;
+import io.unibloc.blockstore.registry.ManifestResponse;
+import java.util.function.LongConsumer;
+
+/** No source at all: whatever is not in the content store is NOT_FOUND. */
+record OfflineSource(ImageReference ref) implements ImageSource {
+
+    @Override
+    public String describe() {
+        return "the content store (offline)";
+    }
+
+    @Override
+    public String metricTag() {
+        return "offline";
+    }
+
+    @Override
+    public ManifestResponse top() {
+        throw StoreException.notFound("image " + ref + " is not in the content store");
+    }
+
+    @Override
+    public Digest resolve() {
+        throw StoreException.notFound("image " + ref + " is not pinned and the store is offline");
+    }
+
+    @Override
+    public ManifestResponse manifest(Digest digest) {
+        throw StoreException.notFound("manifest " + digest + " of " + ref + " is not in the content store");
+    }
+
+    @Override
+    public void fetchBlob(Digest digest, long size, BlobWriter writer, LongConsumer onBytes) {
+        throw StoreException.notFound("blob " + digest + " of " + ref + " is not in the content store");
+    }
+}
