@@ -16,12 +16,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The writing half of the OCI distribution API, enough to put test images into a registry: monolithic blob upload
- * ({@code POST} then {@code PUT ?digest=}) and manifest {@code PUT} by tag or digest.
+ * ({@code POST} then {@code PUT ?digest=}), manifest {@code PUT} by tag or digest, and blob {@code DELETE} for tests
+ * of pulls that meet a missing blob.
  *
  * <p>With credentials, every request carries a basic {@code Authorization} header up front (the test registry
  * uses htpasswd, never token auth). Any unexpected status is a {@link RegistryException} naming method, URL, status
  * and the registry's error body; transport failures are {@link UncheckedIOException}. Uploading a blob that is
- * already there is a no-op and putting the same manifest twice is harmless, so every method is idempotent.
+ * already there is a no-op, putting the same manifest twice is harmless and deleting a missing blob is a no-op,
+ * so every method is idempotent.
  */
 public final class RegistryClient {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryClient.class);
@@ -89,6 +91,20 @@ public final class RegistryClient {
             throw unexpected("PUT", put, done);
         }
         LOG.debug("blob pushed repository={} digest={} size={}", repository, digest, content.length);
+    }
+
+    /**
+     * Deletes a blob from a repository, so that later pulls of a manifest referring to it get 404
+     * ({@code BLOB_UNKNOWN}). Deleting an absent blob is a no-op.
+     */
+    public void deleteBlob(String repository, String digest) {
+        checkRepository(repository);
+        checkDigest(digest);
+        URI uri = base.resolve("/v2/" + repository + "/blobs/" + digest);
+        HttpResponse<String> response = send(request(uri).DELETE());
+        if (response.statusCode() != 202 && response.statusCode() != 404) {
+            throw unexpected("DELETE", uri, response);
+        }
     }
 
     /**

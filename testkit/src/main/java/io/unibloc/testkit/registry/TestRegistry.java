@@ -81,15 +81,20 @@ public final class TestRegistry implements AutoCloseable {
     }
 
     private static TestRegistry start(Optional<Credentials> credentials) {
-        if (!Files.isExecutable(BINARY)) {
-            throw new IllegalStateException("the test registry needs " + BINARY + " (OCI distribution registry),"
+        return start(BINARY, Path.of(System.getProperty("java.io.tmpdir")), credentials);
+    }
+
+    /** Seam for tests of the failure paths: another binary, another parent for the work directory. */
+    static TestRegistry start(Path binary, Path tempParent, Optional<Credentials> credentials) {
+        if (!Files.isExecutable(binary)) {
+            throw new IllegalStateException("the test registry needs " + binary + " (OCI distribution registry),"
                     + " which is missing: apt-get install docker-registry");
         }
         IllegalStateException last = null;
         // The free port is only free until someone else takes it; a lost race shows as an early exit, so retry.
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             try {
-                return startOnce(credentials);
+                return startOnce(binary, tempParent, credentials);
             } catch (PortTakenException e) {
                 last = e;
                 LOG.debug("registry port taken, retrying attempt={} cause={}", attempt, e.getMessage());
@@ -98,16 +103,16 @@ public final class TestRegistry implements AutoCloseable {
         throw last;
     }
 
-    private static TestRegistry startOnce(Optional<Credentials> credentials) {
+    private static TestRegistry startOnce(Path binary, Path tempParent, Optional<Credentials> credentials) {
         Path workDir = null;
         Process process = null;
         try {
-            workDir = Files.createTempDirectory("unibloc-test-registry-");
+            workDir = Files.createTempDirectory(tempParent, "unibloc-test-registry-");
             Path storage = Files.createDirectory(workDir.resolve("storage"));
             Path log = workDir.resolve("registry.log");
             int port = freePort();
             Path config = RegistryConfig.write(workDir, storage, port, credentials);
-            process = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
+            process = new ProcessBuilder(binary.toString(), "serve", config.toString())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();
@@ -118,7 +123,7 @@ public final class TestRegistry implements AutoCloseable {
             return registry;
         } catch (IOException e) {
             cleanUp(process, workDir);
-            throw new UncheckedIOException("cannot start test registry " + BINARY, e);
+            throw new UncheckedIOException("cannot start test registry " + binary, e);
         } catch (RuntimeException e) {
             cleanUp(process, workDir);
             throw e;
@@ -181,6 +186,20 @@ public final class TestRegistry implements AutoCloseable {
     /** The registry's storage root (its filesystem driver's {@code rootdirectory}); deleted by {@link #close()}. */
     public Path storageDir() {
         return workDir.resolve("storage");
+    }
+
+    /**
+     * The file in which the registry keeps a blob's content (filesystem driver layout). Overwriting it makes the
+     * registry serve different bytes under the same digest: the way to test that a puller verifies what it reads.
+     * The file need not exist.
+     */
+    public Path blobFile(String digest) {
+        if (digest == null || !digest.matches("sha256:[a-f0-9]{64}")) {
+            throw new IllegalArgumentException("digest '" + digest + "' is not sha256:<64 lowercase hex>");
+        }
+        String hex = digest.substring("sha256:".length());
+        return storageDir().resolve("docker/registry/v2/blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex)
+                .resolve("data");
     }
 
     /** The PID of the registry process. */

@@ -67,6 +67,27 @@ class RegistryProcessIT {
     }
 
     @Test
+    void blobFileLetsATestCorruptOrDeleteWhatTheRegistryServes() throws Exception {
+        try (TestRegistry registry = TestRegistry.start()) {
+            registry.client().pushBlob("demo/hostile", BLOB_DIGEST, BLOB);
+            URI uri = registry.url().resolve("/v2/demo/hostile/blobs/" + BLOB_DIGEST);
+            byte[] corrupt = "HELLO REGISTRY".getBytes(StandardCharsets.UTF_8);
+
+            Files.write(registry.blobFile(BLOB_DIGEST), corrupt);
+            HttpResponse<byte[]> served = http.send(HttpRequest.newBuilder(uri).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+
+            assertThat(served.body()).isEqualTo(corrupt);
+            assertThat(served.headers().firstValue("Docker-Content-Digest")).hasValue(BLOB_DIGEST);
+
+            registry.client().deleteBlob("demo/hostile", BLOB_DIGEST);
+            registry.client().deleteBlob("demo/hostile", BLOB_DIGEST);
+            assertThat(http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void registryRejectsABlobWhoseContentDoesNotMatchTheDigest() {
         try (TestRegistry registry = TestRegistry.start()) {
             assertThatThrownBy(() -> registry.client().pushBlob("demo/bad", BLOB_DIGEST, "other".getBytes()))
