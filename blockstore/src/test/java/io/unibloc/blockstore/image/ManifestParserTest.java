@@ -1,0 +1,77 @@
+package io.unibloc.blockstore.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.unibloc.blockstore.ErrorKind;
+import io.unibloc.blockstore.StoreException;
+import io.unibloc.testkit.image.ImageFormat;
+import io.unibloc.testkit.image.TestImage;
+import io.unibloc.testkit.image.TestIndex;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class ManifestParserTest {
+    private final ManifestParser parser = new ManifestParser();
+
+    @ParameterizedTest
+    @EnumSource(ImageFormat.class)
+    void parsesManifestAndConfigOfBothFormats(ImageFormat format) {
+        TestImage img = TestImages.image(1, 2, 1000, io.unibloc.testkit.image.Platform.LINUX_AMD64, format);
+        ManifestParser.Document doc = parser.parse(img.bytes(), null, "m");
+        assertThat(doc).isInstanceOf(ManifestParser.ManifestDoc.class);
+        ImageManifest m = ((ManifestParser.ManifestDoc) doc).manifest();
+        assertThat(m.layers()).extracting(Descriptor::digest).containsExactlyElementsOf(img.digests().manifest().layerDigests());
+        assertThat(m.config().digest()).isEqualTo(img.configDigest());
+        ImageConfig c = parser.parseConfig(img.config(), "c");
+        assertThat(c.os()).isEqualTo("linux");
+        assertThat(c.architecture()).isEqualTo("amd64");
+        assertThat(c.labels()).containsEntry("io.unibloc.kernel", "/boot/vmlinuz");
+        assertThat(c.env()).contains("A=1");
+        assertThat(c.entrypoint()).containsExactly("/bin/app");
+        assertThat(c.cmd()).containsExactly("--flag");
+        assertThat(c.diffIds()).extracting(Object::toString).containsExactlyElementsOf(img.digests().manifest().diffIds());
+        assertThat(m.layers()).allSatisfy(l -> assertThat(Compression.ofMediaType(l.mediaType())).isNotNull());
+    }
+
+    @Test
+    void parsesIndexAndSelectsPlatform() {
+        TestImage amd = TestImages.image(1, 1, 100, io.unibloc.testkit.image.Platform.LINUX_AMD64, ImageFormat.DOCKER);
+        TestImage arm = TestImages.image(2, 1, 100, io.unibloc.testkit.image.Platform.LINUX_ARM64, ImageFormat.DOCKER);
+        TestIndex index = TestIndex.of(amd, arm);
+        ImageIndex idx = ((ManifestParser.IndexDoc) parser.parse(index.bytes(), null, "i")).index();
+        assertThat(PlatformSelector.select(idx, Platform.parse("linux/arm64"), "x").digest()).isEqualTo(arm.digest());
+        assertThat(PlatformSelector.select(idx, Platform.parse("linux/arm64/v8"), "x").digest()).isEqualTo(arm.digest());
+        assertThat(PlatformSelector.select(idx, Platform.DEFAULT, "x").digest()).isEqualTo(amd.digest());
+        assertThatThrownBy(() -> PlatformSelector.select(idx, Platform.parse("linux/riscv64"), "image demo"))
+                .isInstanceOfSatisfying(StoreException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND);
+                    assertThat(e.getMessage()).contains("linux/riscv64").contains("linux/amd64").contains("linux/arm64/v8");
+                });
+    }
+
+    @Test
+    void rejectsMalformedDocuments() {
+        for (String bad : List.of("[]", "{\"schemaVersion\":1}", "{\"schemaVersion\":2}", "{",
+                "{\"schemaVersion\":2,\"config\":{\"digest\":\"md5:x\",\"size\":1},\"layers\":[]}",
+                "{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:" + "a".repeat(64) + "\",\"size\":-1}}")) {
+            assertThatThrownBy(() -> parser.parse(bad.getBytes(StandardCharsets.UTF_8), null, "manifest X"))
+                    .as(bad).isInstanceOfSatisfying(StoreException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
+                        assertThat(e.getMessage()).startsWith("manifest X");
+                    });
+        }
+        assertThatThrownBy(() -> Compression.ofMediaType("application/vnd.oci.image.layer.v1.tar+lz4"))
+                .hasMessageContaining("unsupported layer media type");
+    }
+
+    @Test
+    void platformParsing() {
+        assertThat(Platform.parse(null)).isEqualTo(Platform.DEFAULT);
+        assertThat(Platform.parse("Linux/ARM64/v8")).isEqualTo(new Platform("linux", "arm64", "v8"));
+        assertThatThrownBy(() -> Platform.parse("linux")).hasMessageContaining("os/arch");
+    }
+}
