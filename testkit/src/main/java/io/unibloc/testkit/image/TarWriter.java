@@ -10,6 +10,7 @@ import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.apache.commons.compress.archivers.zip.ZipEncodingHelper;
 
 /**
  * Serialises layer entries into an uncompressed tar with commons-compress: POSIX (PAX) long names and big
@@ -55,9 +56,10 @@ final class TarWriter {
         return out.toByteArray();
     }
 
-    private static void appendTruncated(ByteArrayOutputStream out, TarArchiveEntry entry) {
+    private static void appendTruncated(ByteArrayOutputStream out, TarArchiveEntry entry) throws IOException {
         byte[] header = new byte[RECORD];
-        entry.writeEntryHeader(header);
+        // starMode: sizes beyond the 8 GiB octal field go in base-256, so "absurd size" headers can be built too.
+        entry.writeEntryHeader(header, ZipEncodingHelper.getZipEncoding(StandardCharsets.UTF_8), true);
         out.writeBytes(header);
     }
 

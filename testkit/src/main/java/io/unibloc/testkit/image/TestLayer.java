@@ -138,6 +138,10 @@ public final class TestLayer {
         }
 
         /** A regular file whose content is read now from a file on the host (e.g. a kernel or a disk image). */
+        public Builder file(String path, Path source) {
+            return file(path, source, Attrs.defaults());
+        }
+
         public Builder file(String path, Path source, Attrs attrs) {
             try {
                 return entry(LayerEntry.file(checked(path), Files.readAllBytes(source), attrs));
@@ -209,7 +213,9 @@ public final class TestLayer {
 
         /**
          * Hostile: a file whose header declares {@code declaredSize} bytes but whose data stops after
-         * {@code content}; the archive ends there (no padding, no end records). Must be the last entry.
+         * {@code content}; the archive ends there (no padding, no end records). Must be the last entry. The header
+         * is a single ustar record (no PAX extensions, so keep the name under 100 bytes); sizes above 8 GiB are
+         * written base-256, so absurd sizes such as {@code 1L << 40} work.
          */
         public Builder truncatedFile(String exactName, long declaredSize, byte[] content) {
             if (declaredSize <= content.length) {

@@ -212,6 +212,19 @@ public final class TestRegistry implements AutoCloseable {
         return new RegistryClient(url(), credentials);
     }
 
+    /**
+     * A Docker config JSON ({@code ~/.docker/config.json}, or the {@code .dockerconfigjson} key of a Kubernetes
+     * pull secret) granting access to this registry: {@code {"auths":{"127.0.0.1:<port>":{"auth":"<base64>"}}}},
+     * or {@code {"auths":{}}} for an anonymous registry.
+     */
+    public String dockerConfigJson() {
+        String auths = credentials
+                .map(c -> "\"" + hostPort() + "\":{\"auth\":\""
+                        + c.authorizationHeader().substring("Basic ".length()) + "\"}")
+                .orElse("");
+        return "{\"auths\":{" + auths + "}}";
+    }
+
     /** The registry's own log so far (warnings and errors only), for assertion messages. */
     public String log() {
         return readLog(workDir.resolve("registry.log"));

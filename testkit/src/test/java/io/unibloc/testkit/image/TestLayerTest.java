@@ -156,6 +156,31 @@ class TestLayerTest {
     }
 
     @Test
+    void absurdDeclaredSizeIsReadBackAsDeclared() throws IOException {
+        TestLayer layer = TestLayer.builder().truncatedFile("huge", 1L << 40, new byte[] {7}).build(Compression.NONE);
+
+        try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                new java.io.ByteArrayInputStream(layer.tar()))) {
+            TarArchiveEntry entry = tar.getNextEntry();
+            assertThat(entry.getName()).isEqualTo("huge");
+            assertThat(entry.getSize()).isEqualTo(1L << 40);
+            assertThatThrownBy(tar::readAllBytes).isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
+    void fileContentCanComeFromTheHost(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        java.nio.file.Path kernel = java.nio.file.Files.write(dir.resolve("vmlinuz"), new byte[] {9, 8, 7});
+
+        TestLayer layer = TestLayer.builder().file("boot/vmlinuz", kernel).build(Compression.NONE);
+
+        assertThat(TarContents.read(layer.blob(), Compression.NONE).data("boot/vmlinuz")).containsExactly(9, 8, 7);
+        assertThatThrownBy(() -> TestLayer.builder().file("x", dir.resolve("missing")))
+                .isInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessageContaining("missing");
+    }
+
+    @Test
     void nothingMayFollowATruncatedFile() {
         TestLayer.Builder builder = TestLayer.builder().truncatedFile("big", 100, new byte[1]);
 

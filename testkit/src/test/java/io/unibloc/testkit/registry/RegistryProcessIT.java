@@ -35,6 +35,7 @@ class RegistryProcessIT {
             assertThat(registry.hostPort()).isEqualTo("127.0.0.1:" + registry.port());
             assertThat(registry.url().toString()).isEqualTo("http://" + registry.hostPort());
             assertThat(registry.credentials()).isEmpty();
+            assertThat(registry.dockerConfigJson()).isEqualTo("{\"auths\":{}}");
             assertThat(storage).isDirectory();
             registry.close();
             registry.close(); // idempotent
@@ -120,6 +121,10 @@ class RegistryProcessIT {
                     .satisfies(e -> assertThat(((RegistryException) e).status()).isEqualTo(401));
             registry.client().pushBlob("demo/auth", BLOB_DIGEST, BLOB);
             assertThat(registry.client().blobExists("demo/auth", BLOB_DIGEST)).isTrue();
+
+            assertThat(registry.dockerConfigJson()).isEqualTo("{\"auths\":{\"" + registry.hostPort()
+                    + "\":{\"auth\":\"" + java.util.Base64.getEncoder().encodeToString(
+                            "alice:s3cret pass".getBytes(StandardCharsets.UTF_8)) + "\"}}}");
 
             String htpasswd = Files.readString(registry.storageDir().resolveSibling("htpasswd"));
             assertThat(htpasswd).startsWith("alice:$2").doesNotContain("s3cret");
