@@ -12,6 +12,7 @@ PACKAGES=(
   util-linux kmod cpio      # losetup, mount, modprobe/modinfo, initramfs for the test guest
   linux-image-amd64         # a kernel for the Linux test guest
   busybox-static            # the userland of the test guest and the demo image
+  skopeo                    # an independent OCI client, to check the registry fixture against
 )
 
 if [ "$(id -u)" -ne 0 ]; then
