@@ -167,7 +167,14 @@ final class FaultProxy implements AutoCloseable {
                 ex.sendResponseHeaders(up.statusCode(), -1);
                 return;
             }
-            long cut = blob ? truncateNextBlobAt.getAndSet(-1) : -1;
+            long cut = -1;
+            if (blob) {
+                long want = truncateNextBlobAt.get();
+                // Only a body longer than the cut counts; the flag stays for the next one otherwise.
+                if (want >= 0 && want < body.length && truncateNextBlobAt.compareAndSet(want, -1)) {
+                    cut = want;
+                }
+            }
             ex.sendResponseHeaders(up.statusCode(), body.length);
             OutputStream out = ex.getResponseBody();
             if (cut >= 0 && cut < body.length) {
