@@ -1,0 +1,2 @@
+/** Micrometer meters of the reconcilers, served by Quarkus at {@code /q/metrics}. */
+package io.unibloc.operator.metrics;

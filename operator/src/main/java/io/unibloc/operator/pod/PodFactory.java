@@ -1,0 +1,174 @@
+package io.unibloc.operator.pod;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimTemplateBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.VolumeProjectionBuilder;
+import io.unibloc.api.v1alpha1.UnikernelPod;
+import io.unibloc.api.v1alpha1.UnikernelPodSpec;
+import io.unibloc.api.v1alpha1.pod.FileProjection;
+import io.unibloc.api.v1alpha1.pod.FsType;
+import io.unibloc.operator.pin.PinnedImage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The Pod that runs one UnikernelPod's guest: a sandbox container with the root volume as a raw block
+ * device, the boot spec in its environment, one projected volume per file, memory for the guest plus
+ * the VMM, one {@code unibloc.io/kvm} device (so {@code /dev/kvm} comes from the device plugin, never
+ * from privileged mode), and the spec's scheduling fields as they are. The root volume is a generic
+ * ephemeral claim, so it lives and dies with the Pod; the Pod is owned by the UnikernelPod, so deleting
+ * that removes everything.
+ */
+public final class PodFactory {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private PodFactory() {}
+
+    /** @param ukp a UnikernelPod whose spec passed {@link SpecValidator} */
+    public static Pod build(UnikernelPod ukp, PinnedImage image, String revision, PodSettings settings) {
+        UnikernelPodSpec spec = ukp.getSpec();
+        BootSpec boot = BootSpecFactory.build(spec, image.labels(), settings);
+        String owner = ukp.getMetadata().getName();
+        String podName = PodNames.podName(owner, revision);
+
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(PodNames.LABEL_MANAGED_BY, PodNames.MANAGED_BY);
+        if (owner.length() <= 63) {
+            labels.put(PodNames.LABEL_OWNER, owner);
+        }
+        Map<String, String> podAnnotations = new LinkedHashMap<>();
+        podAnnotations.put(PodNames.ANNOTATION_OWNER, owner);
+        podAnnotations.put(PodNames.ANNOTATION_REVISION, revision);
+        podAnnotations.put(PodNames.ANNOTATION_IMAGE, image.byDigest());
+
+        long memoryMiB = boot.memoryMiB() + settings.vmmOverheadMiB();
+        Map<String, Quantity> limits = new LinkedHashMap<>();
+        limits.put("memory", new Quantity(memoryMiB + "Mi"));
+        limits.put(PodNames.KVM_RESOURCE, new Quantity("1"));
+        Map<String, Quantity> requests = new LinkedHashMap<>(limits);
+        requests.put("cpu", new Quantity(boot.vcpus() * settings.cpuRequestPerVcpuMillis() + "m"));
+
+        List<Volume> volumes = new ArrayList<>();
+        volumes.add(rootVolume(ukp, image, labels, settings));
+        List<VolumeMount> mounts = new ArrayList<>();
+        List<FileProjection> files = spec.getFiles() == null ? List.of() : spec.getFiles();
+        for (int i = 0; i < files.size(); i++) {
+            volumes.add(fileVolume(i, files.get(i)));
+            mounts.add(new VolumeMountBuilder().withName(fileVolumeName(i))
+                    .withMountPath(PodNames.FILES_DIR + "/" + i).withReadOnly(true).build());
+        }
+
+        List<LocalObjectReference> sandboxPullSecrets = settings.sandboxImagePullSecrets().stream()
+                .map(LocalObjectReference::new).toList();
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName(podName).withNamespace(ukp.getMetadata().getNamespace())
+                .withLabels(labels).withAnnotations(podAnnotations)
+                .withOwnerReferences(new OwnerReferenceBuilder()
+                        .withApiVersion(ukp.getApiVersion()).withKind(ukp.getKind())
+                        .withName(owner).withUid(ukp.getMetadata().getUid())
+                        .withController(true).withBlockOwnerDeletion(true).build())
+                .endMetadata()
+                .withNewSpec()
+                .withRuntimeClassName(spec.getRuntimeClassName() != null ? spec.getRuntimeClassName()
+                        : settings.runtimeClassName())
+                .withRestartPolicy(spec.getRestartPolicy() != null ? spec.getRestartPolicy().name() : "Always")
+                .withNodeSelector(spec.getNodeSelector())
+                .withTolerations(spec.getTolerations())
+                .withAffinity(spec.getAffinity())
+                .withImagePullSecrets(sandboxPullSecrets.isEmpty() ? null : sandboxPullSecrets)
+                // The sandbox talks to no Kubernetes API and needs no service discovery variables.
+                .withAutomountServiceAccountToken(false)
+                .withEnableServiceLinks(false)
+                .withContainers(new ContainerBuilder()
+                        .withName(PodNames.SANDBOX_CONTAINER)
+                        .withImage(settings.sandboxImage())
+                        .withImagePullPolicy(settings.sandboxImagePullPolicy())
+                        .addNewEnv().withName(PodNames.BOOT_SPEC_ENV).withValue(json(boot)).endEnv()
+                        .addNewVolumeDevice().withName(PodNames.ROOT_VOLUME).withDevicePath(PodNames.ROOT_DEVICE)
+                        .endVolumeDevice()
+                        .withVolumeMounts(mounts)
+                        .withResources(new ResourceRequirementsBuilder().withRequests(requests).withLimits(limits).build())
+                        .withNewSecurityContext().withPrivileged(false).withAllowPrivilegeEscalation(false)
+                        .endSecurityContext()
+                        .build())
+                .withVolumes(volumes)
+                .endSpec()
+                .build();
+    }
+
+    private static Volume rootVolume(UnikernelPod ukp, PinnedImage image, Map<String, String> labels,
+                                     PodSettings settings) {
+        UnikernelPodSpec spec = ukp.getSpec();
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put(PodNames.ANNOTATION_IMAGE, image.byDigest());
+        annotations.put(PodNames.ANNOTATION_OWNER, ukp.getMetadata().getName());
+        FsType fsType = spec.getRootfs() != null && spec.getRootfs().getFsType() != null
+                ? spec.getRootfs().getFsType() : FsType.EXT4;
+        annotations.put(PodNames.ANNOTATION_FS_TYPE, fsType.id());
+        boolean readOnly = spec.getRootfs() != null && Boolean.TRUE.equals(spec.getRootfs().getReadOnly());
+        annotations.put(PodNames.ANNOTATION_READ_ONLY, Boolean.toString(readOnly));
+        if (spec.getImagePullSecrets() != null && !spec.getImagePullSecrets().isEmpty()) {
+            annotations.put(PodNames.ANNOTATION_PULL_SECRETS, spec.getImagePullSecrets().stream()
+                    .map(LocalObjectReference::getName).collect(Collectors.joining(",")));
+        }
+        String size = spec.getRootfs() != null && spec.getRootfs().getSize() != null
+                ? spec.getRootfs().getSize() : settings.defaultRootfsSize();
+        return new VolumeBuilder().withName(PodNames.ROOT_VOLUME)
+                .withNewEphemeral()
+                .withVolumeClaimTemplate(new PersistentVolumeClaimTemplateBuilder()
+                        .withNewMetadata().withLabels(labels).withAnnotations(annotations).endMetadata()
+                        .withNewSpec()
+                        .withAccessModes("ReadWriteOnce")
+                        .withVolumeMode("Block")
+                        .withStorageClassName(settings.storageClassName())
+                        .withNewResources().addToRequests("storage", new Quantity(size)).endResources()
+                        .endSpec()
+                        .build())
+                .endEphemeral()
+                .build();
+    }
+
+    private static Volume fileVolume(int index, FileProjection file) {
+        VolumeProjectionBuilder source = new VolumeProjectionBuilder();
+        if (file.getConfigMap() != null) {
+            source.withNewConfigMap().withName(file.getConfigMap().getName())
+                    .addNewItem().withKey(file.getConfigMap().getKey()).withPath(file.getConfigMap().getKey()).endItem()
+                    .endConfigMap();
+        } else {
+            source.withNewSecret().withName(file.getSecret().getName())
+                    .addNewItem().withKey(file.getSecret().getKey()).withPath(file.getSecret().getKey()).endItem()
+                    .endSecret();
+        }
+        return new VolumeBuilder().withName(fileVolumeName(index))
+                .withNewProjected().withSources(source.build()).endProjected()
+                .build();
+    }
+
+    static String fileVolumeName(int index) {
+        return "files-" + index;
+    }
+
+    static String json(BootSpec boot) {
+        try {
+            return JSON.writeValueAsString(boot);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the boot spec as JSON", e);
+        }
+    }
+}
