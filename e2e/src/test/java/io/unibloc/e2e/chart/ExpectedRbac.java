@@ -1,0 +1,115 @@
+package io.unibloc.e2e.chart;
+
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The permissions each component needs, derived from what its code calls; the RBAC test compares what the chart
+ * grants with this table exactly, so a grant nobody calls fails as much as a missing one.
+ *
+ * <p>Each entry is flattened to single {@link Grant}s: one verb on one resource (optionally one resourceName) in
+ * one scope ({@link Grant#CLUSTER} or a namespace).
+ */
+final class ExpectedRbac {
+    private ExpectedRbac() {
+    }
+
+    /** The operator: UnikernelPod/UnikernelImage reconcilers (Quarkus Operator SDK). */
+    static Set<Grant> operator(String scope) {
+        Set<Grant> grants = new LinkedHashSet<>();
+        // Informers, reads and finalizers on the primary resources.
+        grants.addAll(Grant.of(scope, "unibloc.io", List.of("unikernelpods", "unikernelimages"),
+                "get", "list", "watch", "patch", "update"));
+        // Status: phase, conditions, pinned digest, node, timings.
+        grants.addAll(Grant.of(scope, "unibloc.io", List.of("unikernelpods/status", "unikernelimages/status"),
+                "get", "patch", "update"));
+        // blockOwnerDeletion on the Pods it creates (OwnerReferencesPermissionEnforcement).
+        grants.addAll(Grant.of(scope, "unibloc.io", List.of("unikernelpods/finalizers"), "update"));
+        // The sandbox Pod of each UnikernelPod.
+        grants.addAll(Grant.of(scope, "", List.of("pods"), "get", "list", "watch", "create", "update", "patch", "delete"));
+        // The ephemeral root volume's claim, for the VolumeReady condition.
+        grants.addAll(Grant.of(scope, "", List.of("persistentvolumeclaims"), "get", "list", "watch"));
+        grants.addAll(Grant.of(scope, "", List.of("events"), "create", "patch"));
+        // Pull secrets to pin tags to digests; ConfigMaps named by files.
+        grants.addAll(Grant.of(scope, "", List.of("secrets"), "get"));
+        grants.addAll(Grant.of(scope, "", List.of("configmaps"), "get"));
+        return grants;
+    }
+
+    /** Cluster-wide in every mode: the SDK's start-up check of its two CRDs, by name, read only. */
+    static Set<Grant> operatorCrdCheck() {
+        return Set.of(
+                new Grant(Grant.CLUSTER, "apiextensions.k8s.io", "customresourcedefinitions", "unikernelpods.unibloc.io", "get"),
+                new Grant(Grant.CLUSTER, "apiextensions.k8s.io", "customresourcedefinitions", "unikernelimages.unibloc.io", "get"));
+    }
+
+    /** The csi-controller's own calls plus those of its external-provisioner sidecar (same ServiceAccount). */
+    static Set<Grant> csiController(String releaseNamespace) {
+        Set<Grant> grants = new LinkedHashSet<>();
+        String cluster = Grant.CLUSTER;
+        // csi-controller: BlockVolume records (CreateVolume/DeleteVolume), NodeStores (GetCapacity, topology),
+        // the claim's unibloc.io/image annotation.
+        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("blockvolumes"),
+                "get", "list", "watch", "create", "update", "patch", "delete"));
+        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("nodestores"), "get", "list", "watch"));
+        grants.addAll(Grant.of(cluster, "", List.of("persistentvolumeclaims"), "get"));
+        // external-provisioner v5 (upstream rules without snapshots).
+        grants.addAll(Grant.of(cluster, "", List.of("persistentvolumes"), "get", "list", "watch", "create", "patch", "delete"));
+        grants.addAll(Grant.of(cluster, "", List.of("persistentvolumeclaims"), "get", "list", "watch", "update"));
+        grants.addAll(Grant.of(cluster, "storage.k8s.io", List.of("storageclasses"), "get", "list", "watch"));
+        grants.addAll(Grant.of(cluster, "", List.of("events"), "list", "watch", "create", "update", "patch"));
+        grants.addAll(Grant.of(cluster, "storage.k8s.io", List.of("csinodes"), "get", "list", "watch"));
+        grants.addAll(Grant.of(cluster, "", List.of("nodes"), "get", "list", "watch"));
+        grants.addAll(Grant.of(cluster, "storage.k8s.io", List.of("volumeattachments"), "get", "list", "watch"));
+        // external-provisioner, namespaced: leader election, capacity objects and their owner chain.
+        grants.addAll(Grant.of(releaseNamespace, "coordination.k8s.io", List.of("leases"),
+                "get", "list", "watch", "create", "update", "delete"));
+        grants.addAll(Grant.of(releaseNamespace, "storage.k8s.io", List.of("csistoragecapacities"),
+                "get", "list", "watch", "create", "update", "patch", "delete"));
+        grants.addAll(Grant.of(releaseNamespace, "", List.of("pods"), "get"));
+        grants.addAll(Grant.of(releaseNamespace, "apps", List.of("replicasets"), "get"));
+        return grants;
+    }
+
+    /** The node plugin: BlockVolume reconciler, NodeStore, pre-warming, node label, pull secrets. */
+    static Set<Grant> csiNode() {
+        Set<Grant> grants = new LinkedHashSet<>();
+        String cluster = Grant.CLUSTER;
+        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("blockvolumes"), "get", "list", "watch", "update", "patch"));
+        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("blockvolumes/status"), "update", "patch"));
+        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("blockvolumes/finalizers"), "update"));
+        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("nodestores"),
+                "get", "list", "watch", "create", "update", "patch", "delete"));
+        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("nodestores/status"), "update", "patch"));
+        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("unikernelimages"), "list", "watch"));
+        grants.addAll(Grant.of(cluster, "", List.of("nodes"), "get", "patch"));
+        grants.addAll(Grant.of(cluster, "", List.of("events"), "create"));
+        grants.addAll(Grant.of(cluster, "", List.of("secrets"), "get"));
+        return grants;
+    }
+
+    /**
+     * One verb on one resource in one scope; resourceName is "" when the rule is not restricted by name.
+     *
+     * @param scope {@link #CLUSTER} or a namespace
+     */
+    record Grant(String scope, String apiGroup, String resource, String resourceName, String verb) {
+        static final String CLUSTER = "<cluster>";
+
+        static Set<Grant> of(String scope, String apiGroup, List<String> resources, String... verbs) {
+            Set<Grant> grants = new LinkedHashSet<>();
+            for (String resource : resources) {
+                Arrays.stream(verbs).forEach(verb -> grants.add(new Grant(scope, apiGroup, resource, "", verb)));
+            }
+            return grants;
+        }
+
+        @Override
+        public String toString() {
+            return scope + " " + (apiGroup.isEmpty() ? "core" : apiGroup) + "/" + resource
+                    + (resourceName.isEmpty() ? "" : "[" + resourceName + "]") + " " + verb;
+        }
+    }
+}
