@@ -1,0 +1,152 @@
+package io.unibloc.sandbox;
+
+import io.unibloc.sandbox.accel.Accel;
+import io.unibloc.sandbox.runtime.Console;
+import io.unibloc.sandbox.runtime.GuestExit;
+import io.unibloc.sandbox.runtime.RunResult;
+import io.unibloc.sandbox.runtime.RunningGuest;
+import io.unibloc.sandbox.spec.BootSpec;
+import io.unibloc.sandbox.spec.BootSpecReader;
+import io.unibloc.sandbox.spec.InvalidBootSpecException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * The sandbox container's entry point. Reads the boot spec from {@code --spec FILE} or
+ * {@code UNIBLOC_BOOT_SPEC}, boots the guest, streams its console to stdout and exits with the guest's
+ * status (see {@link GuestExit}). The first SIGTERM or SIGINT presses the guest's power button and kills it
+ * after the grace period; a second one kills it at once.
+ *
+ * <p>The options are parsed by hand rather than with picocli: this is on every guest's start path and
+ * four flags do not justify the extra class loading.
+ */
+public final class Main {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  static final String USAGE = String.join("\n",
+      "usage: sandbox [--spec FILE] [--accel auto|kvm|tcg] [--grace SECONDS] [--print-command]",
+      "  --spec FILE       boot spec JSON (default: the UNIBLOC_BOOT_SPEC environment variable)",
+      "  --accel MODE      kvm, tcg, or auto (probe KVM; default; env UNIBLOC_ACCEL)",
+      "  --grace SECONDS   time a guest has to power off after SIGTERM (default 20; env "
+          + SandboxOptions.ENV_STOP_GRACE + ")",
+      "  --print-command   print the VMM command line and exit without booting",
+      "exit status: the guest's (0 after power-off, its isa-debug-exit code otherwise), 125 when the sandbox",
+      "or VMM failed, 137 when the guest was killed after the grace period");
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.getenv(), System.out, System.err));
+  }
+
+  /** Everything {@link #main} does except exiting; returns the exit status. */
+  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    Arguments arguments;
+    SandboxOptions options;
+    BootSpec spec;
+    try {
+      arguments = Arguments.parse(args);
+      if (arguments.help()) {
+        out.println(USAGE);
+        return 0;
+      }
+      options = SandboxOptions.fromEnvironment(env);
+      if (arguments.accel() != null) {
+        options = options.withAccel(arguments.accel().equals("auto") ? null : Accel.parse(arguments.accel()));
+      }
+      if (arguments.graceSeconds() != null) {
+        options = options.withStopGrace(SandboxOptions.parseSeconds("--grace", arguments.graceSeconds()));
+      }
+      BootSpecReader reader = new BootSpecReader();
+      spec = arguments.specFile() != null ? reader.read(Path.of(arguments.specFile())) : reader.readEnvironment(env);
+    } catch (IllegalArgumentException | IOException e) {
+      err.println("sandbox: " + e.getMessage());
+      if (!(e instanceof InvalidBootSpecException) && !(e instanceof IOException)) {
+        err.println(USAGE);
+      }
+      return GuestExit.SANDBOX_FAILURE;
+    }
+
+    Sandbox sandbox = new Sandbox(options);
+    try {
+      if (arguments.printCommand()) {
+        out.println(sandbox.preview(spec).render());
+        return 0;
+      }
+      RunningGuest guest = sandbox.start(spec, Console.printingTo(out));
+      installStopHandlers(guest, options.stopGrace());
+      RunResult result = guest.awaitExit();
+      if (!(result.exit() instanceof GuestExit.PoweredOff || result.exit() instanceof GuestExit.DebugExit)) {
+        err.println("sandbox: " + result.exit().describe());
+      }
+      return result.exitCode();
+    } catch (InvalidBootSpecException | SandboxException e) {
+      err.println("sandbox: " + e.getMessage());
+      return GuestExit.SANDBOX_FAILURE;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err.println("sandbox: interrupted");
+      return GuestExit.SANDBOX_FAILURE;
+    }
+  }
+
+  private static void installStopHandlers(RunningGuest guest, Duration grace) {
+    AtomicInteger signals = new AtomicInteger();
+    for (String name : new String[] {"TERM", "INT"}) {
+      Signal.handle(new Signal(name), signal -> {
+        if (signals.incrementAndGet() == 1) {
+          LOG.info("SIG{}: asking the guest to power off (grace {} s)", signal.getName(), grace.toSeconds());
+          guest.stop(grace);
+        } else {
+          LOG.warn("SIG{} again: killing the guest now", signal.getName());
+          guest.kill();
+        }
+      });
+    }
+  }
+
+  /** The parsed command line. */
+  record Arguments(String specFile, String accel, String graceSeconds, boolean printCommand, boolean help) {
+
+    /** @throws IllegalArgumentException naming the offending argument */
+    static Arguments parse(String[] args) {
+      String spec = null;
+      String accel = null;
+      String grace = null;
+      boolean print = false;
+      boolean help = false;
+      for (int i = 0; i < args.length; i++) {
+        String arg = args[i];
+        switch (arg) {
+          case "--spec" -> spec = value(args, ++i, arg);
+          case "--accel" -> {
+            accel = value(args, ++i, arg);
+            if (!accel.equals("auto") && !accel.equals("kvm") && !accel.equals("tcg")) {
+              throw new IllegalArgumentException("--accel must be auto, kvm or tcg, got \"" + accel + "\"");
+            }
+          }
+          case "--grace" -> grace = value(args, ++i, arg);
+          case "--print-command" -> print = true;
+          case "-h", "--help" -> help = true;
+          default -> throw new IllegalArgumentException("unknown argument \"" + arg + "\"");
+        }
+      }
+      return new Arguments(spec, accel, grace, print, help);
+    }
+
+    private static String value(String[] args, int index, String option) {
+      if (index >= args.length) {
+        throw new IllegalArgumentException(option + " needs a value");
+      }
+      return args[index];
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package io.unibloc.sandbox;
+
+import io.unibloc.sandbox.accel.Accel;
+import io.unibloc.sandbox.accel.HostTsc;
+import io.unibloc.sandbox.accel.KvmProbe;
+import io.unibloc.sandbox.launch.CommandLine;
+import io.unibloc.sandbox.launch.LaunchPlan;
+import io.unibloc.sandbox.launch.LaunchPlanner;
+import io.unibloc.sandbox.launch.VmmCommandBuilder;
+import io.unibloc.sandbox.runtime.Console;
+import io.unibloc.sandbox.runtime.RunResult;
+import io.unibloc.sandbox.runtime.RunningGuest;
+import io.unibloc.sandbox.runtime.VmmControl;
+import io.unibloc.sandbox.runtime.VmmProcess;
+import io.unibloc.sandbox.spec.BootSpec;
+import io.unibloc.sandbox.spec.InvalidBootSpecException;
+import io.unibloc.sandbox.tool.ProcessRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Boots guests. One instance per process is enough (it caches the KVM probe's answer); it is thread-safe
+ * and each {@link #start} is independent of the others.
+ *
+ * <p>A boot: resolve the spec; project files into the root filesystem; read the kernel (and initrd) out of
+ * it unless given as host files; pick KVM or TCG; build the VMM command line; start the VMM and stream the
+ * console. The per-boot work directory is removed when the guest has ended.
+ */
+public final class Sandbox {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
+
+  private final SandboxOptions options;
+  private final KvmProbe kvmProbe;
+  private final LaunchPlanner planner;
+
+  public Sandbox(SandboxOptions options) {
+    this.options = options;
+    this.kvmProbe = new KvmProbe(options.qemuBinary(), options.kvmDevice(), options.kvmProbeTimeout());
+    this.planner = new LaunchPlanner(new ProcessRunner(), this::qemuAccel, HostTsc.khz());
+  }
+
+  /**
+   * Prepares and starts a boot and returns at once; the console streams to {@code console} from a
+   * background thread.
+   *
+   * @throws InvalidBootSpecException when the spec is invalid (nothing was touched)
+   * @throws SandboxException when preparing or starting failed (a missing or read-only device, a kernel
+   *     that is not in the volume, a failed projection, a VMM that cannot start); nothing keeps running
+   */
+  public RunningGuest start(BootSpec spec, Console console) throws SandboxException {
+    BootSpec resolved = spec.resolve();
+    long begin = System.nanoTime();
+    Path workDir;
+    try {
+      workDir = Files.createTempDirectory(options.workRoot(), "unibloc-sandbox-");
+    } catch (IOException e) {
+      throw new SandboxException("cannot create a work directory in " + options.workRoot() + ": "
+          + e.getMessage(), e);
+    }
+    try {
+      LaunchPlan plan = planner.plan(resolved, workDir);
+      CommandLine command = VmmCommandBuilder.forVmm(plan.vmm()).build(plan, binary(plan));
+      LOG.debug("command: {}", command.render());
+      VmmProcess guest = VmmProcess.start(command, plan.vmm(), plan.accel(), VmmControl.forPlan(plan), console,
+          () -> deleteRecursively(workDir));
+      long jvmStart = ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli()).orElse(-1L);
+      LOG.info("started vmm={} accel={} pid={} after {} ms of preparation{}", plan.vmm().wireName(),
+          plan.accel(), guest.pid(), (System.nanoTime() - begin) / 1_000_000,
+          jvmStart < 0 ? "" : " (" + (System.currentTimeMillis() - jvmStart) + " ms after JVM start)");
+      return guest;
+    } catch (IOException | IllegalArgumentException e) {
+      deleteRecursively(workDir);
+      if (e instanceof InvalidBootSpecException invalid) {
+        throw invalid;
+      }
+      throw new SandboxException("cannot boot from " + resolved.rootDevice() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@link #start} then {@link RunningGuest#awaitExit()}. */
+  public RunResult run(BootSpec spec, Console console) throws SandboxException, InterruptedException {
+    return start(spec, console).awaitExit();
+  }
+
+  /**
+   * The command line a boot of {@code spec} would use, without touching devices or probing KVM (the
+   * accelerator shown is the forced one, else TCG). For {@code --print-command} and for checking specs.
+   *
+   * @throws InvalidBootSpecException when the spec is invalid
+   */
+  public CommandLine preview(BootSpec spec) {
+    BootSpec resolved = spec.resolve();
+    Path workDir = options.workRoot().resolve("unibloc-sandbox-preview");
+    LaunchPlan plan = planner.preview(resolved, workDir, options.accel() == null ? Accel.TCG : options.accel());
+    return VmmCommandBuilder.forVmm(plan.vmm()).build(plan, binary(plan));
+  }
+
+  /** What QEMU guests run under: the forced accelerator, or the KVM probe's (cached) decision. */
+  public Accel qemuAccel() {
+    return options.accel() != null ? options.accel() : kvmProbe.decide().accel();
+  }
+
+  public SandboxOptions options() {
+    return options;
+  }
+
+  private String binary(LaunchPlan plan) {
+    return switch (plan.vmm()) {
+      case QEMU -> options.qemuBinary();
+      case FIRECRACKER -> options.firecrackerBinary();
+      case CLOUD_HYPERVISOR -> options.cloudHypervisorBinary();
+    };
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+        try {
+          Files.deleteIfExists(path);
+        } catch (IOException e) {
+          LOG.warn("cannot remove {}: {}", path, e.getMessage());
+        }
+      });
+    } catch (IOException e) {
+      LOG.warn("cannot clean up work directory {}: {}", dir, e.getMessage());
+    }
+  }
+}

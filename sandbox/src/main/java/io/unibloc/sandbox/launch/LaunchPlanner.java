@@ -1,0 +1,158 @@
+package io.unibloc.sandbox.launch;
+
+import io.unibloc.sandbox.accel.Accel;
+import io.unibloc.sandbox.spec.BootSpec;
+import io.unibloc.sandbox.spec.GuestKind;
+import io.unibloc.sandbox.spec.Vmm;
+import io.unibloc.sandbox.tool.ProcessRunner;
+import io.unibloc.sandbox.volume.DeviceInfo;
+import io.unibloc.sandbox.volume.ExtFiles;
+import io.unibloc.sandbox.volume.FsProbe;
+import io.unibloc.sandbox.volume.FsType;
+import io.unibloc.sandbox.volume.VfatFiles;
+import io.unibloc.sandbox.volume.VolumeException;
+import io.unibloc.sandbox.volume.VolumeFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Prepares one boot: checks the devices, projects files into the root filesystem, reads the kernel and
+ * initrd out of it (or takes host paths), picks the accelerator and composes the command line.
+ */
+public final class LaunchPlanner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LaunchPlanner.class);
+  /** sun_path in struct sockaddr_un holds 108 bytes including the NUL. */
+  private static final int MAX_SOCKET_PATH = 107;
+
+  private final ProcessRunner runner;
+  private final FsProbe fsProbe;
+  private final Supplier<Accel> qemuAccel;
+  private final OptionalLong hostTscKhz;
+
+  /**
+   * @param qemuAccel decides KVM or TCG for QEMU boots; called only for QEMU, at most once per plan
+   * @param hostTscKhz the host TSC frequency for Linux on microvm under TCG (see GuestCmdline)
+   */
+  public LaunchPlanner(ProcessRunner runner, Supplier<Accel> qemuAccel, OptionalLong hostTscKhz) {
+    this.runner = runner;
+    this.fsProbe = new FsProbe(runner);
+    this.qemuAccel = qemuAccel;
+    this.hostTscKhz = hostTscKhz;
+  }
+
+  /**
+   * Prepares the boot of a resolved spec, writing extracted files into {@code workDir}.
+   *
+   * @throws LaunchException when a device or host file is missing or in the wrong state
+   * @throws VolumeException when reading from or projecting into the root filesystem fails
+   */
+  public LaunchPlan plan(BootSpec spec, Path workDir) throws IOException {
+    Path root = Path.of(spec.rootDevice());
+    if (!Files.exists(root)) {
+      throw new LaunchException("root device " + root + " does not exist (is the volume attached as a raw "
+          + "block device there?)");
+    }
+    if (!spec.isReadOnly() && DeviceInfo.isReadOnly(root)) {
+      throw new LaunchException("root device " + root + " is read-only, but the spec asks for a writable root;"
+          + " set readOnly=true or attach the volume writable");
+    }
+    VolumeFiles volume = needsFilesystem(spec) ? volumeFiles(root, spec) : null;
+    if (!spec.files().isEmpty()) {
+      volume.project(root, spec.files());
+      LOG.info("projected files={} into device={}", spec.files().size(), root);
+    }
+    Path kernel = hostOrExtracted(volume, root, spec.kernelHostPath(), spec.kernel(), workDir.resolve("kernel"));
+    Path initrd = spec.initrd() == null && spec.initrdHostPath() == null ? null
+        : hostOrExtracted(volume, root, spec.initrdHostPath(), spec.initrd(), workDir.resolve("initrd"));
+    return assemble(spec, workDir, kernel, initrd, disks(spec, root));
+  }
+
+  /**
+   * The plan {@link #plan} would make, without touching any device or running the KVM probe: kernel and
+   * initrd paths inside the volume are shown where they would be extracted. For {@code --print-command}.
+   */
+  public LaunchPlan preview(BootSpec spec, Path workDir, Accel accel) {
+    Path kernel = spec.kernelHostPath() != null ? Path.of(spec.kernelHostPath()) : workDir.resolve("kernel");
+    Path initrd = spec.initrdHostPath() != null ? Path.of(spec.initrdHostPath())
+        : spec.initrd() != null ? workDir.resolve("initrd") : null;
+    List<Disk> disks = new ArrayList<>();
+    disks.add(new Disk(Path.of(spec.rootDevice()), spec.isReadOnly(), true));
+    spec.extraDevices().forEach(device -> disks.add(new Disk(Path.of(device), false, true)));
+    return build(spec, workDir, kernel, initrd, disks, spec.vmm() == Vmm.QEMU ? accel : Accel.KVM);
+  }
+
+  private LaunchPlan assemble(BootSpec spec, Path workDir, Path kernel, Path initrd, List<Disk> disks)
+      throws LaunchException {
+    Accel accel = spec.vmm() == Vmm.QEMU ? qemuAccel.get() : Accel.KVM;
+    LaunchPlan plan = build(spec, workDir, kernel, initrd, disks, accel);
+    if (plan.controlSocket().toString().length() > MAX_SOCKET_PATH) {
+      throw new LaunchException("work directory " + workDir + " is too deep for a UNIX socket path; use a "
+          + "shorter temp directory");
+    }
+    return plan;
+  }
+
+  private LaunchPlan build(BootSpec spec, Path workDir, Path kernel, Path initrd, List<Disk> disks, Accel accel) {
+    if (!spec.env().isEmpty() && (spec.guest() == GuestKind.SOLO5 || spec.guest() == GuestKind.MULTIBOOT)) {
+      LOG.warn("guest={} has no environment; env entries={} are not passed", spec.guest().wireName(),
+          spec.env().keySet());
+    }
+    String cmdline = GuestCmdline.compose(spec, accel, hostTscKhz);
+    return new LaunchPlan(spec.vmm(), spec.machine(), spec.guest(), accel, kernel, initrd, cmdline, disks,
+        spec.vcpus(), spec.memoryMiB(), workDir, workDir.resolve("control.sock"));
+  }
+
+  private static boolean needsFilesystem(BootSpec spec) {
+    return spec.kernel() != null || spec.initrd() != null || !spec.files().isEmpty();
+  }
+
+  private VolumeFiles volumeFiles(Path root, BootSpec spec) throws VolumeException {
+    FsType type = fsProbe.detect(root);
+    return switch (type) {
+      case EXT -> new ExtFiles(runner);
+      case VFAT -> new VfatFiles(runner);
+      case UNKNOWN -> throw new VolumeException("cannot read files from " + root + ": it holds "
+          + fsProbe.describe(root) + ", not an ext2/3/4 or vfat filesystem; for a raw disk give "
+          + "kernelHostPath (and initrdHostPath) and do not project files"
+          + (spec.kernel() != null ? " (kernel " + spec.kernel() + " was asked for)" : ""));
+    };
+  }
+
+  private static Path hostOrExtracted(VolumeFiles volume, Path root, String hostPath, String volumePath, Path out)
+      throws IOException {
+    if (hostPath != null) {
+      Path path = Path.of(hostPath);
+      if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+        throw new LaunchException("host file " + path + " is not a readable file");
+      }
+      return path;
+    }
+    long start = System.nanoTime();
+    volume.extract(root, volumePath, out);
+    LOG.info("read path={} out of device={} bytes={} in {} ms", volumePath, root, Files.size(out),
+        (System.nanoTime() - start) / 1_000_000);
+    return out;
+  }
+
+  private static List<Disk> disks(BootSpec spec, Path root) throws LaunchException {
+    List<Disk> disks = new ArrayList<>();
+    disks.add(new Disk(root, spec.isReadOnly(), DeviceInfo.isBlockDevice(root)));
+    for (String extra : spec.extraDevices()) {
+      Path device = Path.of(extra);
+      if (!Files.exists(device)) {
+        throw new LaunchException("extra device " + device + " does not exist");
+      }
+      // Extra devices have no flag of their own: they go in read-only exactly when the host gives them so.
+      disks.add(new Disk(device, DeviceInfo.isReadOnly(device), DeviceInfo.isBlockDevice(device)));
+    }
+    return disks;
+  }
+}

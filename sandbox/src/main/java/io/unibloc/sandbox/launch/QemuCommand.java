@@ -1,0 +1,82 @@
+package io.unibloc.sandbox.launch;
+
+import io.unibloc.sandbox.accel.Accel;
+import io.unibloc.sandbox.accel.MultibootPayload;
+import io.unibloc.sandbox.spec.Machine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The QEMU invocation. Fixed parts and why:
+ *
+ * <ul>
+ *   <li>{@code -nodefaults -no-user-config -nographic -serial stdio}: no default devices or config files; the
+ *       first serial port is the console on stdout (without {@code -nodefaults}, {@code -nographic} would put
+ *       the monitor on stdio too and QEMU refuses).
+ *   <li>{@code -no-reboot}: a guest reboot ends QEMU, like a container whose process exits.
+ *   <li>{@code isa-debug-exit} at port 0xf4: a guest writes its exit code there and QEMU exits with
+ *       {@code (code << 1) | 1}; {@link io.unibloc.sandbox.runtime.ExitMapper} maps it back.
+ *   <li>{@code -qmp unix:...,server=on,wait=off}: the control socket for graceful shutdown
+ *       ({@code system_powerdown}) and for learning why the guest stopped.
+ *   <li>microvm gets {@code pit=on,pic=on,rtc=on}: without the legacy timers Linux under TCG hangs while
+ *       calibrating its clock. Its virtio devices sit on MMIO ({@code virtio-blk-device}); pc and q35 use PCI
+ *       ({@code virtio-blk-pci}).
+ *   <li>KVM runs with {@code -cpu host} (the same setting the KVM probe proved); TCG with QEMU's default model.
+ * </ul>
+ */
+public final class QemuCommand implements VmmCommandBuilder {
+
+  @Override
+  public CommandLine build(LaunchPlan plan, String binary) {
+    List<String> argv = new ArrayList<>();
+    argv.add(binary);
+    argv.addAll(List.of("-name", "unibloc"));
+    argv.addAll(List.of("-M", machine(plan.machine())));
+    argv.addAll(List.of("-accel", plan.accel() == Accel.KVM ? "kvm" : "tcg"));
+    if (plan.accel() == Accel.KVM) {
+      argv.addAll(List.of("-cpu", "host"));
+    }
+    argv.addAll(List.of("-smp", Integer.toString(plan.vcpus())));
+    argv.addAll(List.of("-m", plan.memoryMiB() + "M"));
+    argv.addAll(List.of("-nodefaults", "-no-user-config", "-nographic", "-serial", "stdio", "-no-reboot"));
+    argv.addAll(List.of("-kernel", plan.kernel().toString()));
+    if (plan.initrd() != null) {
+      argv.addAll(List.of("-initrd", plan.initrd().toString()));
+    }
+    if (!plan.kernelCmdline().isEmpty()) {
+      argv.addAll(List.of("-append", plan.kernelCmdline()));
+    }
+    String blockDevice = plan.machine() == Machine.MICROVM ? "virtio-blk-device" : "virtio-blk-pci";
+    for (int i = 0; i < plan.disks().size(); i++) {
+      Disk disk = plan.disks().get(i);
+      StringBuilder drive = new StringBuilder("file=").append(escape(disk.path().toString()))
+          .append(",format=raw,if=none,id=disk").append(i);
+      if (disk.readOnly()) {
+        drive.append(",readonly=on");
+      }
+      if (disk.blockDevice()) {
+        drive.append(",cache=none,aio=threads");
+      }
+      argv.addAll(List.of("-drive", drive.toString()));
+      argv.addAll(List.of("-device", blockDevice + ",drive=disk" + i));
+    }
+    argv.addAll(List.of("-device", "isa-debug-exit,iobase=0x"
+        + Integer.toHexString(MultibootPayload.DEBUG_EXIT_PORT) + ",iosize=0x04"));
+    argv.addAll(List.of("-qmp", "unix:" + escape(plan.controlSocket().toString()) + ",server=on,wait=off"));
+    return new CommandLine(argv, Map.of());
+  }
+
+  private static String machine(Machine machine) {
+    return switch (machine) {
+      case MICROVM -> "microvm,pit=on,pic=on,rtc=on";
+      case PC -> "pc";
+      case Q35 -> "q35";
+    };
+  }
+
+  /** QEMU option values separate keys with commas; a literal comma is written twice. */
+  static String escape(String value) {
+    return value.replace(",", ",,");
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * The sandbox launcher: boots a guest from a boot spec and a raw block device under a VMM, streams its
+ * console, shuts it down gracefully on request and reports its exit status.
+ *
+ * <p>{@link io.unibloc.sandbox.Sandbox} is the library entry point (used by {@code unibloc run}), {@link
+ * io.unibloc.sandbox.Main} the container entry point. Sub-packages: {@code spec} (the JSON contract),
+ * {@code launch} (spec to command line), {@code volume} (files in the root filesystem without mounting),
+ * {@code accel} (KVM or TCG), {@code runtime} (the running VMM), {@code tool} (host tools).
+ */
+package io.unibloc.sandbox;

@@ -1,0 +1,63 @@
+package io.unibloc.sandbox.runtime;
+
+import io.unibloc.sandbox.spec.Vmm;
+import java.util.List;
+
+/**
+ * Maps how a VMM process ended to a {@link GuestExit}. Pure.
+ *
+ * <p>QEMU: status 0 is a power-off (or, when QMP reported {@code guest-reset}, a reset); an odd status
+ * {@code s >= 3} is {@code isa-debug-exit} code {@code s >> 1}, since QEMU exits with {@code (code << 1) | 1}.
+ * Status 1 is ambiguous (debug-exit code 0, or a QEMU error): it is a VMM failure when QEMU wrote an
+ * error to stderr, otherwise debug-exit code 0. Only the low 8 bits of a status survive, so guests should
+ * use codes 1 to 127. Firecracker and Cloud Hypervisor exit 0 when the guest shuts down; anything else is
+ * a VMM failure.
+ */
+public final class ExitMapper {
+
+  private ExitMapper() {}
+
+  /**
+   * @param status the VMM's exit status (128 + n when killed by signal n)
+   * @param killReason why the sandbox killed the VMM, or {@code null} when it did not
+   * @param shutdownReason QMP's reason from its last {@code SHUTDOWN} event, or {@code null}
+   * @param stderr the VMM's last lines on stderr
+   */
+  public static GuestExit map(Vmm vmm, int status, String killReason, String shutdownReason,
+      List<String> stderr) {
+    if (killReason != null) {
+      return new GuestExit.Killed(killReason);
+    }
+    if (vmm != Vmm.QEMU) {
+      return status == 0 ? new GuestExit.PoweredOff() : new GuestExit.VmmFailed(status, lastError(stderr));
+    }
+    if (status == 0) {
+      if ("host-signal".equals(shutdownReason)) {
+        return new GuestExit.Killed("QEMU was terminated by a signal from outside the sandbox");
+      }
+      return "guest-reset".equals(shutdownReason) ? new GuestExit.Reset() : new GuestExit.PoweredOff();
+    }
+    if (status > 128) {
+      return new GuestExit.VmmFailed(status, "QEMU died of signal " + (status - 128));
+    }
+    if (status == 1) {
+      String error = lastError(stderr);
+      return error.isEmpty() ? new GuestExit.DebugExit(0) : new GuestExit.VmmFailed(1, error);
+    }
+    if ((status & 1) == 1) {
+      return new GuestExit.DebugExit(status >> 1);
+    }
+    return new GuestExit.VmmFailed(status, lastError(stderr));
+  }
+
+  /** The last line that reads like an error rather than a warning. */
+  static String lastError(List<String> stderr) {
+    for (int i = stderr.size() - 1; i >= 0; i--) {
+      String line = stderr.get(i).strip();
+      if (!line.isEmpty() && !line.contains("warning:") && !line.contains("terminating on signal")) {
+        return line;
+      }
+    }
+    return "";
+  }
+}

@@ -1,0 +1,29 @@
+package io.unibloc.sandbox.runtime;
+
+import java.time.Duration;
+
+/** A guest whose VMM is running. Obtained from {@code Sandbox.start}; safe to use from several threads. */
+public interface RunningGuest {
+
+  /** The VMM's process id. */
+  long pid();
+
+  /** Whether the VMM is still running. */
+  boolean isAlive();
+
+  /**
+   * Asks the guest to shut down (power button), and kills the VMM if it is still running after
+   * {@code grace}. Returns at once; {@link #awaitExit()} reports the outcome. Idempotent: later calls
+   * neither press again nor extend the deadline. A call after the guest ended does nothing.
+   */
+  void stop(Duration grace);
+
+  /** Kills the VMM at once. Idempotent. */
+  void kill();
+
+  /**
+   * Waits for the VMM to exit and for the last console line to be delivered, then cleans up the boot's work
+   * directory. Repeatable: later calls return the same result.
+   */
+  RunResult awaitExit() throws InterruptedException;
+}

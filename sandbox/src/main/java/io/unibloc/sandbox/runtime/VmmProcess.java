@@ -1,0 +1,223 @@
+package io.unibloc.sandbox.runtime;
+
+import io.unibloc.sandbox.accel.Accel;
+import io.unibloc.sandbox.launch.CommandLine;
+import io.unibloc.sandbox.spec.Vmm;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The VMM child process of one boot. Its stdout is the guest console, split into lines for the {@link
+ * Console}; its stderr goes to the log and is kept (last lines) to explain failures.
+ *
+ * <p>The VMM starts through {@code setsid} when available, so a terminal's Ctrl-C reaches only the
+ * sandbox, which then shuts the guest down gracefully instead of QEMU dying on the signal.
+ */
+public final class VmmProcess implements RunningGuest {
+
+  private static final Logger LOG = LoggerFactory.getLogger(VmmProcess.class);
+  private static final int STDERR_LINES_KEPT = 20;
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
+
+  private final Vmm vmm;
+  private final Accel accel;
+  private final Process process;
+  private final VmmControl control;
+  private final Runnable cleanup;
+  private final long startedNanos;
+  private final Thread stdoutPump;
+  private final Thread stderrPump;
+  private final Deque<String> stderrTail = new ArrayDeque<>();
+  private final AtomicBoolean stopRequested = new AtomicBoolean();
+  private volatile String killReason;
+  private volatile long firstLineNanos = -1;
+  private RunResult result;
+
+  private VmmProcess(Vmm vmm, Accel accel, Process process, VmmControl control, Console console,
+      Runnable cleanup, long startedNanos) {
+    this.vmm = vmm;
+    this.accel = accel;
+    this.process = process;
+    this.control = control;
+    this.cleanup = cleanup;
+    this.startedNanos = startedNanos;
+    this.stdoutPump = pump(process.getInputStream(), line -> {
+      if (firstLineNanos < 0) {
+        firstLineNanos = System.nanoTime();
+        LOG.info("first console line after {} ms", (firstLineNanos - startedNanos) / 1_000_000);
+      }
+      try {
+        console.line(line);
+      } catch (RuntimeException e) {
+        LOG.warn("console consumer failed on a line: {}", e.toString());
+      }
+    }, "vmm-console");
+    this.stderrPump = pump(process.getErrorStream(), line -> {
+      synchronized (stderrTail) {
+        stderrTail.addLast(line);
+        if (stderrTail.size() > STDERR_LINES_KEPT) {
+          stderrTail.removeFirst();
+        }
+      }
+      LOG.info("{}: {}", vmm.wireName(), line);
+    }, "vmm-stderr");
+  }
+
+  /**
+   * Writes the command's files, starts the VMM and begins streaming its console.
+   *
+   * @param cleanup runs once after the VMM exited (removes the boot's work directory)
+   * @throws IOException when the files cannot be written or the VMM cannot be started (not installed)
+   */
+  public static VmmProcess start(CommandLine command, Vmm vmm, Accel accel, VmmControl control, Console console,
+      Runnable cleanup) throws IOException {
+    for (var file : command.files().entrySet()) {
+      Files.writeString(file.getKey(), file.getValue(), StandardCharsets.UTF_8);
+    }
+    List<String> argv = new ArrayList<>();
+    if (Files.isExecutable(SETSID)) {
+      argv.add(SETSID.toString());
+    }
+    argv.addAll(command.argv());
+    ProcessBuilder builder = new ProcessBuilder(argv)
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    long started = System.nanoTime();
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new IOException("cannot start " + command.argv().get(0) + " (is it installed?): " + e.getMessage(), e);
+    }
+    VmmProcess guest = new VmmProcess(vmm, accel, process, control, console, cleanup, started);
+    control.vmmStarted(process.toHandle());
+    return guest;
+  }
+
+  @Override
+  public long pid() {
+    return process.pid();
+  }
+
+  @Override
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  @Override
+  public void stop(Duration grace) {
+    if (!process.isAlive() || !stopRequested.compareAndSet(false, true)) {
+      return;
+    }
+    Thread stopper = new Thread(() -> {
+      long deadline = System.nanoTime() + grace.toNanos();
+      try {
+        control.pressPowerButton();
+        LOG.info("pressed the guest's power button; waiting up to {} ms", grace.toMillis());
+      } catch (IOException e) {
+        LOG.warn("cannot press the guest's power button ({}); killing after the grace period", e.getMessage());
+      }
+      try {
+        long left = deadline - System.nanoTime();
+        if (left > 0 && process.waitFor(left, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (process.isAlive()) {
+        LOG.warn("guest did not power off within {} ms; killing {}", grace.toMillis(), vmm.wireName());
+        kill("the guest did not power off within " + grace.toMillis() + " ms of the power button");
+      }
+    }, "vmm-stop");
+    stopper.setDaemon(true);
+    stopper.start();
+  }
+
+  @Override
+  public void kill() {
+    kill("killed on request");
+  }
+
+  private void kill(String reason) {
+    if (process.isAlive()) {
+      if (killReason == null) {
+        killReason = reason;
+      }
+      process.destroyForcibly();
+    }
+  }
+
+  @Override
+  public synchronized RunResult awaitExit() throws InterruptedException {
+    if (result != null) {
+      return result;
+    }
+    int status = process.waitFor();
+    long ended = System.nanoTime();
+    stdoutPump.join();
+    stderrPump.join();
+    List<String> stderr;
+    synchronized (stderrTail) {
+      stderr = List.copyOf(stderrTail);
+    }
+    GuestExit exit = ExitMapper.map(vmm, status, killReason, control.shutdownReason(), stderr);
+    control.close();
+    try {
+      cleanup.run();
+    } catch (RuntimeException e) {
+      LOG.warn("cleanup after the guest failed: {}", e.toString());
+    }
+    Duration firstLine = firstLineNanos < 0 ? null : Duration.ofNanos(firstLineNanos - startedNanos);
+    result = new RunResult(exit, accel, Duration.ofNanos(ended - startedNanos), firstLine);
+    LOG.info("{} (status {}) after {} ms", exit.describe(), status, result.runtime().toMillis());
+    return result;
+  }
+
+  /** Reads a stream to its end, handing each line (without \n or \r\n) to {@code sink}. */
+  private static Thread pump(InputStream stream, Consumer<String> sink, String name) {
+    Thread thread = new Thread(() -> {
+      ByteArrayOutputStream line = new ByteArrayOutputStream();
+      byte[] buffer = new byte[8192];
+      try (stream) {
+        int n;
+        while ((n = stream.read(buffer)) > 0) {
+          for (int i = 0; i < n; i++) {
+            if (buffer[i] == '\n') {
+              sink.accept(decode(line));
+              line.reset();
+            } else {
+              line.write(buffer[i]);
+            }
+          }
+        }
+      } catch (IOException e) {
+        // the VMM is gone; deliver what there is
+      }
+      if (line.size() > 0) {
+        sink.accept(decode(line));
+      }
+    }, name);
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+
+  private static String decode(ByteArrayOutputStream line) {
+    String text = line.toString(StandardCharsets.UTF_8);
+    return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+  }
+}
