@@ -1,0 +1,2 @@
+/** {@code unibloc volume create|attach|detach|rm|ls}: per-pod copy-on-write volumes. */
+package io.unibloc.cli.volume;
