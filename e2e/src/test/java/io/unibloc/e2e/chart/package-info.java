@@ -6,6 +6,10 @@
  * match, RBAC exactly as {@link io.unibloc.e2e.chart.ExpectedRbac} says the components need, and CSI sidecars that
  * point at the sockets the components listen on.
  *
- * <p>Nothing here needs a cluster: {@code helm template} and a client-only dry-run install are enough.
+ * <p>Also the delivery around the chart that needs no engine: the Dockerfiles (what they copy, the uid and ports
+ * they agree on with the chart) and {@code scripts/build-images.sh} (driven with fake engines on a private PATH).
+ *
+ * <p>Nothing here needs a cluster or a container engine: {@code helm template} and a client-only dry-run install
+ * are enough.
  */
 package io.unibloc.e2e.chart;
