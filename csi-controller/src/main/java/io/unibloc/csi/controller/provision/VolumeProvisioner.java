@@ -1,0 +1,204 @@
+package io.unibloc.csi.controller.provision;
+
+import csi.v1.Csi;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretReference;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.unibloc.api.v1alpha1.BlockVolume;
+import io.unibloc.api.v1alpha1.BlockVolumePhase;
+import io.unibloc.api.v1alpha1.BlockVolumeSpec;
+import io.unibloc.api.v1alpha1.BlockVolumeStatus;
+import io.unibloc.blockstore.ErrorKind;
+import io.unibloc.blockstore.StoreException;
+import io.unibloc.blockstore.registry.ImageReference;
+import io.unibloc.csi.common.CsiNames;
+import io.unibloc.csi.common.grpc.CsiErrors;
+import io.unibloc.csi.controller.provision.ClaimLookup.ClaimAnnotations;
+import io.unibloc.csi.controller.records.BlockVolumeRecords;
+import io.unibloc.csi.controller.topology.NodeChooser;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * CreateVolume: find or create the {@link BlockVolume} record for the request name, then wait a short,
+ * bounded time for the node plugin. Ready gives the volume; Failed gives the node's error (the record is
+ * removed so that a later retry starts afresh); still preparing gives ABORTED, the CSI "operation pending"
+ * code on which external-provisioner retries without rescheduling the pod.
+ */
+public final class VolumeProvisioner {
+    private static final Logger LOG = LoggerFactory.getLogger(VolumeProvisioner.class);
+    private static final Pattern SECRET_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+
+    private final BlockVolumeRecords records;
+    private final ClaimLookup claims;
+    private final ImagePinner pinner;
+    private final NodeChooser chooser;
+
+    public VolumeProvisioner(BlockVolumeRecords records, ClaimLookup claims, ImagePinner pinner, NodeChooser chooser) {
+        this.records = records;
+        this.claims = claims;
+        this.pinner = pinner;
+        this.chooser = chooser;
+    }
+
+    /** Idempotent by request name; never waits longer than {@code maxWait}. */
+    public Csi.Volume provision(VolumeRequest request, Duration maxWait) {
+        ClaimAnnotations annotations = request.claim().map(claims::read).orElse(ClaimAnnotations.NONE);
+        ImageReference image = effectiveImage(request, annotations);
+        Optional<BlockVolume> existing = records.get(request.volumeId());
+        BlockVolume record;
+        if (existing.isPresent()) {
+            record = existing.get();
+            checkCompatible(record, request, image);
+        } else {
+            record = createRecord(request, annotations, image);
+        }
+        if (BlockVolumeRecords.deleting(record)) {
+            throw CsiErrors.pending("volume " + request.volumeId() + " is still being deleted; retry later");
+        }
+        BlockVolume settled = BlockVolumeRecords.settled(record) ? record
+                : records.awaitSettled(request.volumeId(), maxWait).orElseThrow(() ->
+                        CsiErrors.pending("volume " + request.volumeId() + " was deleted while it was prepared; retry"));
+        return answer(settled, request);
+    }
+
+    private BlockVolume createRecord(VolumeRequest request, ClaimAnnotations annotations, ImageReference image) {
+        ImageReference pinned = pinner.pin(image, request.credentials());
+        String node = chooser.choose(request.topology());
+        BlockVolumeSpec spec = new BlockVolumeSpec();
+        spec.setRequestName(request.requestName());
+        spec.setNode(node);
+        spec.setImage(pinned.toString());
+        spec.setSourceImage(image.toString());
+        spec.setFsType(request.fsType().id());
+        spec.setSizeBytes(request.requiredBytes());
+        spec.setLimitBytes(request.limitBytes());
+        spec.setReadOnly(request.readOnly());
+        request.claim().ifPresent(c -> {
+            spec.setPvcNamespace(c.namespace());
+            spec.setPvcName(c.name());
+        });
+        spec.setPullSecrets(pullSecrets(request, annotations));
+        BlockVolume volume = new BlockVolume();
+        volume.setMetadata(new ObjectMetaBuilder()
+                .withName(request.volumeId())
+                .withLabels(Map.of(BlockVolume.NODE_LABEL, node))
+                // Set here, not by the node plugin, so that no deletion can slip in before the node holds it.
+                .withFinalizers(BlockVolume.STORAGE_FINALIZER)
+                .build());
+        volume.setSpec(spec);
+        BlockVolumeStatus status = new BlockVolumeStatus();
+        status.setPhase(BlockVolumePhase.Pending);
+        volume.setStatus(status);
+        try {
+            BlockVolume created = records.create(volume);
+            LOG.info("recorded volume={} request={} node={} image={} fsType={} sizeBytes={}", request.volumeId(),
+                    request.requestName(), node, pinned, spec.getFsType(), spec.getSizeBytes());
+            return created;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            // A concurrent CreateVolume with the same name won the race: answer as a repeat of it.
+            BlockVolume winner = records.get(request.volumeId()).orElseThrow(() -> e);
+            checkCompatible(winner, request, image);
+            return winner;
+        }
+    }
+
+    private Csi.Volume answer(BlockVolume volume, VolumeRequest request) {
+        String id = volume.getMetadata().getName();
+        BlockVolumeStatus status = volume.getStatus();
+        BlockVolumePhase phase = status == null || status.getPhase() == null ? BlockVolumePhase.Pending : status.getPhase();
+        switch (phase) {
+            case Ready -> {
+                long size = status.getSizeBytes() == null ? volume.getSpec().getSizeBytes() : status.getSizeBytes();
+                if (request.limitBytes() > 0 && size > request.limitBytes()) {
+                    records.delete(id);
+                    throw io.grpc.Status.OUT_OF_RANGE.withDescription("volume " + id + " of image " + volume.getSpec().getImage()
+                            + " needs " + size + " bytes, more than capacity_range.limit_bytes " + request.limitBytes()).asRuntimeException();
+                }
+                return VolumeView.toCsi(volume);
+            }
+            case Failed -> {
+                records.delete(id);
+                throw new StoreException(kindOf(status.getReason()), "volume " + id + " on node " + volume.getSpec().getNode()
+                        + ": " + status.getMessage());
+            }
+            default -> throw CsiErrors.pending("volume " + id + " is being prepared on node " + volume.getSpec().getNode()
+                    + " (phase " + phase + (status != null && status.getMessage() != null ? ": " + status.getMessage() : "")
+                    + "); retry");
+        }
+    }
+
+    private static ErrorKind kindOf(String reason) {
+        if (reason == null) {
+            return ErrorKind.INTERNAL;
+        }
+        try {
+            return ErrorKind.valueOf(reason);
+        } catch (IllegalArgumentException e) {
+            return ErrorKind.INTERNAL;
+        }
+    }
+
+    private static ImageReference effectiveImage(VolumeRequest request, ClaimAnnotations annotations) {
+        if (annotations.image().isPresent()) {
+            try {
+                return ImageReference.parse(annotations.image().get());
+            } catch (StoreException e) {
+                throw CsiErrors.invalid("annotation " + CsiNames.ANNOTATION_IMAGE + " of claim " + request.claim().orElseThrow(),
+                        e.getMessage());
+            }
+        }
+        String text = request.imageParameter().orElseThrow(() -> CsiErrors.invalid("parameters." + CsiNames.PARAM_IMAGE,
+                "is required (or annotate the claim with " + CsiNames.ANNOTATION_IMAGE + ")"));
+        try {
+            return ImageReference.parse(text);
+        } catch (StoreException e) {
+            throw CsiErrors.invalid("parameters." + CsiNames.PARAM_IMAGE, e.getMessage());
+        }
+    }
+
+    private static List<SecretReference> pullSecrets(VolumeRequest request, ClaimAnnotations annotations) {
+        List<SecretReference> out = new ArrayList<>();
+        for (String name : annotations.pullSecrets()) {
+            if (!SECRET_NAME.matcher(name).matches()) {
+                throw CsiErrors.invalid("annotation " + CsiNames.ANNOTATION_PULL_SECRETS, "'" + name + "' is not a Secret name");
+            }
+            out.add(new SecretReference(name, request.claim().orElseThrow().namespace()));
+        }
+        return out;
+    }
+
+    private static void checkCompatible(BlockVolume existing, VolumeRequest request, ImageReference image) {
+        BlockVolumeSpec spec = existing.getSpec();
+        List<String> diffs = new ArrayList<>();
+        if (!Objects.equals(spec.getRequestName(), request.requestName())) {
+            diffs.add("request name '" + spec.getRequestName() + "'");
+        }
+        if (!Objects.equals(spec.getSourceImage(), image.toString()) && !Objects.equals(spec.getImage(), image.toString())) {
+            diffs.add("image " + spec.getSourceImage());
+        }
+        if (!Objects.equals(spec.getFsType(), request.fsType().id())) {
+            diffs.add("fsType " + spec.getFsType());
+        }
+        if (spec.isReadOnly() != request.readOnly()) {
+            diffs.add("readOnly " + spec.isReadOnly());
+        }
+        if (spec.getSizeBytes() != request.requiredBytes() || spec.getLimitBytes() != request.limitBytes()) {
+            diffs.add("capacity range " + spec.getSizeBytes() + ".." + spec.getLimitBytes());
+        }
+        if (!diffs.isEmpty()) {
+            throw CsiErrors.alreadyExists("volume " + existing.getMetadata().getName() + " for request '" + request.requestName()
+                    + "' already exists with different parameters: " + String.join(", ", diffs));
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.unibloc.csi.controller.provision;
+
+import csi.v1.Csi;
+import io.unibloc.blockstore.FsType;
+import io.unibloc.blockstore.registry.RegistryCredentials;
+import java.util.Optional;
+
+/**
+ * A validated CreateVolume request.
+ *
+ * @param imageParameter the StorageClass {@code image} parameter, if set (the claim annotation may override it)
+ * @param claim          the claim from {@code --extra-create-metadata}, if the provisioner passed it
+ * @param credentials    from the provisioner secret's docker config; never logged in clear
+ */
+public record VolumeRequest(String requestName, String volumeId, Optional<String> imageParameter, FsType fsType,
+                            boolean readOnly, long requiredBytes, long limitBytes, Optional<ClaimRef> claim,
+                            Csi.TopologyRequirement topology, RegistryCredentials credentials) {
+
+    /** A claim by namespace and name. */
+    public record ClaimRef(String namespace, String name) {
+        @Override
+        public String toString() {
+            return namespace + "/" + name;
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.unibloc.csi.controller.service;
+
+import csi.v1.Csi;
+import io.unibloc.blockstore.FsType;
+import io.unibloc.blockstore.StoreException;
+import io.unibloc.blockstore.registry.DockerConfig;
+import io.unibloc.blockstore.registry.RegistryCredentials;
+import io.unibloc.csi.common.CsiNames;
+import io.unibloc.csi.common.VolumeIds;
+import io.unibloc.csi.common.grpc.CsiErrors;
+import io.unibloc.csi.common.validate.BlockCapabilities;
+import io.unibloc.csi.controller.provision.VolumeRequest;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/** Validates a CreateVolume request field by field; every problem is INVALID_ARGUMENT naming the field. */
+final class CreateVolumeParser {
+    /** Docker-config keys of a provisioner secret ({@code kubernetes.io/dockerconfigjson} or the legacy form). */
+    private static final String[] DOCKER_CONFIG_KEYS = {".dockerconfigjson", ".dockercfg"};
+    static final int MAX_NAME_LENGTH = 256;
+
+    private CreateVolumeParser() {}
+
+    static VolumeRequest parse(Csi.CreateVolumeRequest request) {
+        String name = request.getName();
+        if (name.isEmpty()) {
+            throw CsiErrors.missing("name");
+        }
+        if (name.length() > MAX_NAME_LENGTH || name.chars().anyMatch(Character::isISOControl)) {
+            throw CsiErrors.invalid("name", "must be at most " + MAX_NAME_LENGTH + " printable characters");
+        }
+        BlockCapabilities.requireAll(request.getVolumeCapabilitiesList(), "volume_capabilities");
+        if (request.hasVolumeContentSource()) {
+            throw CsiErrors.invalid("volume_content_source", "is not supported: volumes are always built from an image");
+        }
+        if (!request.getMutableParamsMap().isEmpty()) {
+            throw CsiErrors.invalid("mutable_parameters", "are not supported");
+        }
+        Map<String, String> params = request.getParametersMap();
+        checkParameterKeys(params);
+        long required = request.getCapacityRange().getRequiredBytes();
+        long limit = request.getCapacityRange().getLimitBytes();
+        if (required < 0 || limit < 0) {
+            throw CsiErrors.invalid("capacity_range", "sizes must not be negative");
+        }
+        if (limit > 0 && required > limit) {
+            throw CsiErrors.invalid("capacity_range", "required_bytes " + required + " exceeds limit_bytes " + limit);
+        }
+        Optional<VolumeRequest.ClaimRef> claim = claim(params);
+        return new VolumeRequest(name, VolumeIds.fromRequestName(name),
+                Optional.ofNullable(params.get(CsiNames.PARAM_IMAGE)).map(String::trim).filter(s -> !s.isEmpty()),
+                fsType(params), readOnly(params), required, limit, claim,
+                request.getAccessibilityRequirements(), credentials(request.getSecretsMap()));
+    }
+
+    /** Unknown keys are INVALID_ARGUMENT naming them; used by GetCapacity and ValidateVolumeCapabilities too. */
+    static void checkParameterKeys(Map<String, String> params) {
+        TreeSet<String> unknown = new TreeSet<>(params.keySet());
+        unknown.removeAll(CsiNames.ALLOWED_PARAMETERS);
+        if (!unknown.isEmpty()) {
+            throw CsiErrors.invalid("parameters", "unknown " + (unknown.size() == 1 ? "key " : "keys ") + String.join(", ", unknown)
+                    + "; allowed: " + String.join(", ", new TreeSet<>(CsiNames.ALLOWED_PARAMETERS)));
+        }
+    }
+
+    static FsType fsType(Map<String, String> params) {
+        try {
+            return FsType.parse(params.get(CsiNames.PARAM_FS_TYPE));
+        } catch (StoreException e) {
+            throw CsiErrors.invalid("parameters." + CsiNames.PARAM_FS_TYPE, e.getMessage());
+        }
+    }
+
+    static boolean readOnly(Map<String, String> params) {
+        String text = params.get(CsiNames.PARAM_READ_ONLY);
+        if (text == null || text.isBlank()) {
+            return false;
+        }
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw CsiErrors.invalid("parameters." + CsiNames.PARAM_READ_ONLY, "'" + text + "' is not true or false");
+        };
+    }
+
+    private static Optional<VolumeRequest.ClaimRef> claim(Map<String, String> params) {
+        String ns = params.get(CsiNames.PARAM_PVC_NAMESPACE);
+        String name = params.get(CsiNames.PARAM_PVC_NAME);
+        if (ns == null && name == null) {
+            return Optional.empty();
+        }
+        if (ns == null || ns.isBlank() || name == null || name.isBlank()) {
+            throw CsiErrors.invalid("parameters", CsiNames.PARAM_PVC_NAME + " and " + CsiNames.PARAM_PVC_NAMESPACE + " come together");
+        }
+        return Optional.of(new VolumeRequest.ClaimRef(ns, name));
+    }
+
+    private static RegistryCredentials credentials(Map<String, String> secrets) {
+        for (String key : DOCKER_CONFIG_KEYS) {
+            String json = secrets.get(key);
+            if (json != null) {
+                try {
+                    return DockerConfig.parse(json);
+                } catch (StoreException e) {
+                    // DockerConfig's messages never contain the secret itself.
+                    throw CsiErrors.invalid("secrets." + key, e.getMessage());
+                }
+            }
+        }
+        return RegistryCredentials.NONE;
+    }
+}

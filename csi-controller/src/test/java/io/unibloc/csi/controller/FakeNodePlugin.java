@@ -1,0 +1,85 @@
+package io.unibloc.csi.controller;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.unibloc.api.v1alpha1.BlockVolume;
+import io.unibloc.api.v1alpha1.BlockVolumePhase;
+import io.unibloc.api.v1alpha1.NodeStore;
+import io.unibloc.api.v1alpha1.NodeStoreStatus;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Plays the node plugins' side of the BlockVolume contract against the mock API server: reports stores,
+ * moves Pending records to the configured outcome and drops the finalizer of deleted records. Unit tests only.
+ */
+final class FakeNodePlugin implements AutoCloseable {
+    enum Outcome { READY, FAIL_NOT_FOUND, STAY_PREPARING }
+
+    private final KubernetesClient client;
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+    volatile Outcome outcome = Outcome.READY;
+    volatile long sizeBytes = 64L << 20;
+
+    FakeNodePlugin(KubernetesClient client) {
+        this.client = client;
+        loop.scheduleWithFixedDelay(this::tick, 0, 20, TimeUnit.MILLISECONDS);
+    }
+
+    void reportStore(String node, long freeBytes, Instant updatedAt) {
+        NodeStore store = new NodeStore();
+        store.setMetadata(new ObjectMetaBuilder().withName(node).build());
+        NodeStoreStatus status = new NodeStoreStatus();
+        status.setBackend("reflink-xfs");
+        status.setCapacityBytes(freeBytes * 2);
+        status.setFreeBytes(freeBytes);
+        status.setUpdatedAt(updatedAt.toString());
+        store.setStatus(status);
+        client.resources(NodeStore.class).resource(store).createOr(r -> r.update());
+    }
+
+    private void tick() {
+        try {
+            for (BlockVolume v : client.resources(BlockVolume.class).list().getItems()) {
+                if (v.getMetadata().getDeletionTimestamp() != null) {
+                    client.resources(BlockVolume.class).withName(v.getMetadata().getName()).edit(x -> {
+                        x.getMetadata().getFinalizers().clear();
+                        return x;
+                    });
+                    continue;
+                }
+                BlockVolumePhase phase = v.getStatus() == null ? null : v.getStatus().getPhase();
+                if (phase == null || phase == BlockVolumePhase.Pending
+                        || (phase == BlockVolumePhase.Preparing && outcome != Outcome.STAY_PREPARING)) {
+                    client.resources(BlockVolume.class).withName(v.getMetadata().getName()).editStatus(x -> {
+                        switch (outcome) {
+                            case READY -> {
+                                x.getStatus().setPhase(BlockVolumePhase.Ready);
+                                x.getStatus().setSizeBytes(Math.max(sizeBytes, x.getSpec().getSizeBytes()));
+                            }
+                            case FAIL_NOT_FOUND -> {
+                                x.getStatus().setPhase(BlockVolumePhase.Failed);
+                                x.getStatus().setReason("NOT_FOUND");
+                                x.getStatus().setMessage("image " + x.getSpec().getImage() + " not found in registry");
+                            }
+                            case STAY_PREPARING -> {
+                                x.getStatus().setPhase(BlockVolumePhase.Preparing);
+                                x.getStatus().setMessage("pulling");
+                            }
+                        }
+                        return x;
+                    });
+                }
+            }
+        } catch (RuntimeException e) {
+            // The mock server may be shutting down; the next tick tries again.
+        }
+    }
+
+    @Override
+    public void close() {
+        loop.shutdownNow();
+    }
+}
