@@ -36,6 +36,8 @@ class ChartSchemaTest {
                 Arguments.of(Values.of("bad-log-level", "operator.logLevel", "VERBOSE"), "operator.logLevel"),
                 Arguments.of(Values.of("bad-reclaim-policy", "storageClass.reclaimPolicy", "Recycle"),
                         "storageClass.reclaimPolicy"),
+                Arguments.of(Values.of("insecure-registry-with-scheme", "registry.insecure", List.of("http://lab:5000")),
+                        "registry.insecure"),
                 Arguments.of(Values.of("bad-overhead-key", "runtimeClasses.kvm.overhead", Map.of("gpu", "1")), "gpu"));
     }
 

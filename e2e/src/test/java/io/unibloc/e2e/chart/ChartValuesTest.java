@@ -57,7 +57,8 @@ class ChartValuesTest {
         assertThat(container(workload(chart, "csi-node"), "csi-node").getImage())
                 .isEqualTo("registry.example.com/mirror/unibloc/csi-node:1.2.4");
         assertThat(operatorEnv(chart)).containsEntry("UNIBLOC_OPERATOR_SANDBOX_IMAGE",
-                "registry.example.com/mirror/acme/sandbox:1.2.3");
+                "registry.example.com/mirror/acme/sandbox:1.2.3")
+                .containsEntry("UNIBLOC_OPERATOR_SANDBOX_IMAGE_PULL_POLICY", "Always");
         assertThat(container(workload(chart, "csi-node"), "liveness-probe").getImage())
                 .as("sidecars keep their own registry").startsWith("registry.k8s.io/");
         chart.podTemplates().forEach((name, template) -> {
@@ -66,6 +67,22 @@ class ChartValuesTest {
             template.getSpec().getContainers().forEach(c ->
                     assertThat(c.getImagePullPolicy()).as("pull policy of %s/%s", name, c.getName()).isEqualTo("Always"));
         });
+    }
+
+    @Test
+    void insecureRegistriesReachEveryComponentThatTalksToRegistries() {
+        RenderedChart chart = CHART.render(Values.of("insecure",
+                "registry.insecure", List.of("registry.lab:5000", "10.0.0.7")));
+
+        assertThat(operatorEnv(chart)).containsEntry("UNIBLOC_OPERATOR_REGISTRY_INSECURE", "registry.lab:5000,10.0.0.7");
+        assertThat(flag(container(workload(chart, "csi-controller"), "csi-controller"), "--insecure-registry"))
+                .isEqualTo("registry.lab:5000,10.0.0.7");
+        assertThat(flag(container(workload(chart, "csi-node"), "csi-node"), "--insecure-registry"))
+                .isEqualTo("registry.lab:5000,10.0.0.7");
+        RenderedChart defaults = CHART.render(Values.defaults());
+        assertThat(operatorEnv(defaults)).doesNotContainKey("UNIBLOC_OPERATOR_REGISTRY_INSECURE");
+        assertThat(ChartSocketsTest.args(container(workload(defaults, "csi-node"), "csi-node")))
+                .noneMatch(a -> a.startsWith("--insecure-registry"));
     }
 
     @Test

@@ -17,6 +17,7 @@ public final class Variations {
                         "image.tag", "1.2.3",
                         "image.pullPolicy", "Always",
                         "imagePullSecrets", List.of("regcred"),
+                        "registry.insecure", List.of("registry.lab:5000"),
                         "operator.image.tag", "1.2.4-rc1",
                         "sidecars.provisioner.image.repository", "mirror.example.com/csi-provisioner",
                         "sidecars.provisioner.image.tag", "v5.2.1"),
