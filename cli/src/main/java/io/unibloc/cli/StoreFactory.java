@@ -37,4 +37,9 @@ public final class StoreFactory {
     static BlockStore openEngine(Path dir, RegistryConfig registryConfig, MeterRegistry meters) {
         throw StoreException.precondition("the block store engine is not part of this build yet (store " + dir + ")");
     }
+
+    /** An engine on another store directory that pulls with {@code fetcher}'s registry settings (bench cold builds). */
+    public static BlockStore openEngineAt(Path dir, ImageFetcher fetcher, MeterRegistry meters) {
+        throw StoreException.precondition("the block store engine is not part of this build yet (store " + dir + ")");
+    }
 }

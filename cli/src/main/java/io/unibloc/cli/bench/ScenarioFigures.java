@@ -1,0 +1,109 @@
+package io.unibloc.cli.bench;
+
+import io.unibloc.blockstore.BlockStore;
+import io.unibloc.blockstore.FsType;
+import io.unibloc.blockstore.registry.RegistryCredentials;
+import io.unibloc.cli.StoreSession;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The figures besides latency: disk use of many volumes, a shared base, cold builds, concurrent creates. */
+final class ScenarioFigures {
+    private static final long MIB = 1 << 20;
+
+    private final Results res;
+    private final Baselines base;
+    private final EngineBench engine;
+    private final Path work;
+    private final StoreSession session;
+    private final FsType fs;
+
+    ScenarioFigures(Results res, Baselines base, EngineBench engine, Path work, StoreSession session, FsType fs) {
+        this.res = res;
+        this.base = base;
+        this.engine = engine;
+        this.work = work;
+        this.session = session;
+        this.fs = fs;
+    }
+
+    /** Physical bytes of the image plus {@code n} fresh volumes, over the image alone. */
+    void diskUse(BenchImage img, long mib, int n) throws IOException {
+        BlockStore.PreparedImage prepared = engine.prepare(img);
+        long used0 = fsUsed();
+        long phys0 = engine.physical();
+        List<String> ids = engine.createMany(img, n);
+        long extra = engine.physical() - phys0;
+        long extraFs = fsUsed() - used0;
+        double ratio = (double) (prepared.imageBytes() + extra) / prepared.imageBytes();
+        res.figure("disk use, " + n + " volumes of one image", "(image + volumes) / image, engine usage()", mib, n, ratio, "x",
+                "<= 1.05x", ratio <= 1.05 ? "yes" : "no");
+        res.figure("disk use, " + n + " volumes of one image", "extra bytes, store filesystem (statvfs)", mib, n,
+                extraFs / (double) MIB, "MiB", "", "");
+        ids.forEach(engine::remove);
+    }
+
+    /** A second image = the first one's layers + a 5 MiB top layer: new physical bytes over the unique bytes. */
+    void sharedTop(BenchImage first, long mib) throws IOException {
+        List<BenchImage.LayerPlan> plan = new ArrayList<>(BenchImage.plan(mib << 20, 4, mib));
+        plan.add(new BenchImage.LayerPlan(5 * MIB, 777_000 + mib));
+        BenchImage second = BenchImage.write(work.resolve("images/img-" + mib + "-plus5"), "v1", plan);
+        engine.prepare(first);
+        BlockStore.StoreUsage u0 = engine.usage();
+        long used0 = fsUsed();
+        engine.prepare(second);
+        BlockStore.StoreUsage u1 = engine.usage();
+        long chainDelta = (u1.physicalBytes() - u1.blobBytes()) - (u0.physicalBytes() - u0.blobBytes());
+        long unique = 5 * MIB;
+        double ratio = (double) chainDelta / unique;
+        res.figure("second image, +5 MiB top layer", "new chain bytes / unique bytes", mib, 1, ratio, "x", "<= 1.1x",
+                ratio <= 1.1 ? "yes" : "no");
+        res.figure("second image, +5 MiB top layer", "new bytes incl. blob, store filesystem (statvfs)", mib, 1,
+                (fsUsed() - used0) / (double) MIB, "MiB", "", "");
+    }
+
+    /** Pull from a local layout + build of every chain on an empty store, against untar + mkfs of the same layers. */
+    void coldBuild(BenchImage img, long mib) throws IOException {
+        Path target = work.resolve("cold-baseline.img");
+        long baseline;
+        try {
+            baseline = base.build(img, target);
+        } finally {
+            Files.deleteIfExists(target);
+        }
+        Path dir = work.resolve("cold-store-" + System.nanoTime());
+        long t0 = System.nanoTime();
+        try (BlockStore fresh = BenchCommand.freshEngine(session, dir)) {
+            fresh.prepare(img.reference(), fs, RegistryCredentials.NONE, BlockStore.Progress.NONE);
+        }
+        long ub = System.nanoTime() - t0;
+        res.latency("cold build", "unibloc: pull (oci layout) + build all chains", mib, new long[] {ub}, "", "");
+        res.latency("cold build", "tar -x + mkfs.ext4 -d", mib, new long[] {baseline}, "", "");
+        double speed = (double) baseline / ub;
+        res.figure("cold build", "speed relative to tar -x + mkfs", mib, 1, speed, "x", ">= 0.8x", speed >= 0.8 ? "yes" : "no");
+    }
+
+    /** {@code n} concurrent creates of an image nobody pulled yet: one pull per blob, one build per chain, all succeed. */
+    void concurrent(int n) throws InterruptedException {
+        BenchImage fresh = BenchImage.write(work.resolve("images/concurrent-" + System.nanoTime()), "v1",
+                BenchImage.plan(16 * MIB, 3, System.nanoTime() % 1_000_000));
+        EngineBench.Concurrent c = engine.concurrentCreates(fresh, n);
+        res.figure(n + " concurrent creates, uncached image", "succeeded", 16, n, c.succeeded(), "of " + n, "all",
+                c.failed() == 0 ? "yes" : "no (" + c.firstError() + ")");
+        res.figure(n + " concurrent creates, uncached image", "max pulls of one blob (" + c.blobsPulled() + " blobs)", 16, n,
+                c.maxPullsPerBlob(), "", "1", c.maxPullsPerBlob() == 1 ? "yes" : "no");
+        res.figure(n + " concurrent creates, uncached image", "max builds of one chain step (" + c.buildSteps() + " steps)", 16,
+                n, c.maxBuildsPerLayerStep(), "", "1", c.maxBuildsPerLayerStep() == 1 ? "yes" : "no");
+        res.figure(n + " concurrent creates, uncached image", "wall time", 16, n, c.millis(), "ms", "", "");
+        Baselines.deleteTree(fresh.reference().layout());
+    }
+
+    private long fsUsed() throws IOException {
+        var store = Files.getFileStore(session.dir());
+        return store.getTotalSpace() - store.getUnallocatedSpace();
+    }
+
+}
