@@ -1,0 +1,109 @@
+package io.unibloc.blockstore.cow;
+
+import io.unibloc.blockstore.StoreException;
+import io.unibloc.blockstore.fs.Exec;
+import io.unibloc.blockstore.fs.Mounts;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * For stores whose directory cannot reflink (ext4 nodes): a sparse file {@code <store>/xfs.img} made
+ * with {@code mkfs.xfs -m reflink=1} and loop-mounted at {@code <store>/mnt}; the store lives inside and
+ * clones by FICLONE there, as Docker's loop-lvm once did. The file is created once with the configured
+ * size (sparse: it costs what is written) and mounted again on restart. It is mounted with
+ * {@code discard} so that blocks freed inside give space back to the host file; without it, XFS in a loop
+ * file never shrinks (an {@code fstrim} would otherwise be needed).
+ */
+public final class XfsLoopBackend implements CowBackend {
+    private static final Logger LOG = LoggerFactory.getLogger(XfsLoopBackend.class);
+
+    private final Path image;
+    private final Path mountPoint;
+
+    private XfsLoopBackend(Path image, Path mountPoint) {
+        this.image = image;
+        this.mountPoint = mountPoint;
+    }
+
+    /**
+     * Creates (first time) and mounts (when not mounted yet) the XFS file of {@code storeRoot}.
+     * Serialised across processes by {@code <store>/locks/xfs-loop.lock}. Errors: INTERNAL when mkfs or
+     * mount fail (e.g. no loop devices, no XFS in the kernel).
+     */
+    public static XfsLoopBackend open(Path storeRoot, long sizeBytes) {
+        Path image = storeRoot.resolve("xfs.img");
+        Path mountPoint = storeRoot.resolve("mnt");
+        try {
+            Files.createDirectories(storeRoot.resolve("locks"));
+            Files.createDirectories(mountPoint);
+            try (FileChannel lockFile = FileChannel.open(storeRoot.resolve("locks/xfs-loop.lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE); FileLock ignored = lockFile.lock()) {
+                if (!Mounts.isMounted(mountPoint)) {
+                    if (!Files.exists(image)) {
+                        create(image, sizeBytes);
+                    }
+                    Mounts.mountLoop(image, mountPoint, "xfs", "discard");
+                    LOG.info("mounted store filesystem image={} mount={}", image, mountPoint);
+                }
+            }
+        } catch (IOException e) {
+            throw StoreException.internal("cannot set up the XFS store file " + image + ": " + e.getMessage(), e);
+        }
+        return new XfsLoopBackend(image, mountPoint);
+    }
+
+    private static void create(Path image, long sizeBytes) throws IOException {
+        Path temp = image.resolveSibling("xfs.img.tmp");
+        Files.deleteIfExists(temp);
+        try (RandomAccessFile file = new RandomAccessFile(temp.toFile(), "rw")) {
+            file.setLength(sizeBytes);
+        }
+        Exec.check(List.of("mkfs.xfs", "-q", "-f", "-m", "reflink=1", temp.toString()));
+        Files.move(temp, image, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        LOG.info("created store filesystem image={} bytes={}", image, sizeBytes);
+    }
+
+    public Path image() {
+        return image;
+    }
+
+    @Override
+    public String name() {
+        return "xfs-loop";
+    }
+
+    @Override
+    public Path dataRoot() {
+        return mountPoint;
+    }
+
+    @Override
+    public boolean sharesBlocks() {
+        return true;
+    }
+
+    @Override
+    public void cloneFile(Path source, Path target) {
+        Ficlone.cloneFile(source, target);
+    }
+
+    /**
+     * Unmounts the store filesystem. While volumes are attached the kernel keeps it busy; then it stays
+     * mounted (the next open reuses it) and this logs why.
+     */
+    @Override
+    public void close() {
+        Exec.Result result = Exec.run(List.of("umount", mountPoint.toString()));
+        if (!result.ok() && Mounts.isMounted(mountPoint)) {
+            LOG.info("store filesystem stays mounted mount={} reason={}", mountPoint, result.output());
+        }
+    }
+}
