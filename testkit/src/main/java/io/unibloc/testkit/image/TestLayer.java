@@ -150,6 +150,40 @@ public final class TestLayer {
             }
         }
 
+        /**
+         * Every directory, regular file and symlink under {@code root} on the host, in a stable (sorted) order,
+         * with the host's permission bits; owners become root. For images made from a tree built on disk.
+         */
+        public Builder tree(Path root) {
+            try (var paths = Files.walk(root)) {
+                for (Path path : paths.sorted().toList()) {
+                    if (path.equals(root)) {
+                        continue;
+                    }
+                    String name = root.relativize(path).toString();
+                    Attrs attrs = Attrs.defaults().mode(mode(path));
+                    if (Files.isSymbolicLink(path)) {
+                        symlink(name, Files.readSymbolicLink(path).toString());
+                    } else if (Files.isDirectory(path)) {
+                        dir(name, attrs);
+                    } else {
+                        file(name, path, attrs);
+                    }
+                }
+                return this;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the tree " + root + " for a layer", e);
+            }
+        }
+
+        private static int mode(Path path) throws IOException {
+            int mode = 0;
+            for (var permission : Files.getPosixFilePermissions(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                mode |= 1 << (8 - permission.ordinal());
+            }
+            return mode;
+        }
+
         /** A symlink; the target is written as given (absolute and {@code ..} targets are legitimate). */
         public Builder symlink(String path, String target) {
             return symlink(path, target, Attrs.defaults());
