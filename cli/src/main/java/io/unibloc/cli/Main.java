@@ -3,6 +3,7 @@ package io.unibloc.cli;
 import io.unibloc.blockstore.StoreException;
 import io.unibloc.cli.bench.BenchCommand;
 import io.unibloc.cli.image.ImageCommand;
+import io.unibloc.cli.run.RunCommand;
 import io.unibloc.cli.store.DfCommand;
 import io.unibloc.cli.store.GcCommand;
 import io.unibloc.cli.volume.VolumeCommand;
@@ -10,20 +11,14 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/**
- * {@code unibloc}: the root command. Subcommands are listed in the annotation below; a {@code run}
- * command ({@code io.unibloc.cli.run.RunCommand}, added by the sandbox side) is registered by class name
- * in {@link #commandLine()} when it is on the class path, so this module compiles without it.
- */
+/** {@code unibloc}: the root command; its subcommands are listed in the annotation below. */
 @Command(name = "unibloc", mixinStandardHelpOptions = true, version = "unibloc 0.1.0",
         description = "Copy-on-write block images from OCI images, and volumes cloned from them in O(1).",
-        subcommands = {ImageCommand.class, VolumeCommand.class, DfCommand.class, GcCommand.class, BenchCommand.class,
+        subcommands = {RunCommand.class, ImageCommand.class, VolumeCommand.class, DfCommand.class, GcCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {})
 public final class Main extends GlobalOptions implements Runnable {
-    static final String RUN_COMMAND_CLASS = "io.unibloc.cli.run.RunCommand";
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -51,10 +46,9 @@ public final class Main extends GlobalOptions implements Runnable {
         return cl.execute(args);
     }
 
-    /** The configured command tree, with exit codes, error handling and the optional {@code run} command. */
+    /** The configured command tree, with exit codes and error handling. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
-        addRunCommandIfPresent(cl);
         cl.setExecutionExceptionHandler(Main::handleError);
         cl.setExitCodeExceptionMapper(t -> t instanceof StoreException se ? ExitCodes.of(se.kind())
                 : t instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.OTHER);
@@ -70,17 +64,6 @@ public final class Main extends GlobalOptions implements Runnable {
         cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
         for (CommandLine sub : cl.getSubcommands().values()) {
             applyExitCodeHelp(sub);
-        }
-    }
-
-    private static void addRunCommandIfPresent(CommandLine cl) {
-        try {
-            Class<?> run = Class.forName(RUN_COMMAND_CLASS);
-            cl.addSubcommand(run.getDeclaredConstructor().newInstance());
-        } catch (ClassNotFoundException absent) {
-            // This build has no run command.
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot create " + RUN_COMMAND_CLASS, e);
         }
     }
 

@@ -1,0 +1,176 @@
+package io.unibloc.cli.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.unibloc.blockstore.BlockStore;
+import io.unibloc.blockstore.FsType;
+import io.unibloc.blockstore.image.FetchedImage;
+import io.unibloc.blockstore.image.Platform;
+import io.unibloc.blockstore.registry.ImageReference;
+import io.unibloc.cli.ConsoleProgress;
+import io.unibloc.cli.Sizes;
+import io.unibloc.cli.StoreCommand;
+import io.unibloc.cli.StoreSession;
+import io.unibloc.sandbox.Sandbox;
+import io.unibloc.sandbox.SandboxOptions;
+import io.unibloc.sandbox.accel.Accel;
+import io.unibloc.sandbox.runtime.Console;
+import io.unibloc.sandbox.runtime.RunResult;
+import io.unibloc.sandbox.runtime.RunningGuest;
+import io.unibloc.sandbox.spec.BootSpec;
+import io.unibloc.sandbox.spec.FileProjection;
+import io.unibloc.sandbox.spec.GuestKind;
+import io.unibloc.sandbox.spec.ImageMetadata;
+import io.unibloc.sandbox.spec.Machine;
+import io.unibloc.sandbox.spec.Vmm;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Pulls and builds an image through the block store, creates and attaches a volume, boots it through the
+ * sandbox with the console on stdout, and exits with the guest's status. The volume is detached afterwards
+ * and kept (so a second run with {@code --name} sees the first one's writes) unless {@code --rm} is given.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Boot an image as a guest from a copy-on-write volume; exits with the guest's status.",
+                "Example: unibloc run oci:./sample:hello --rm -- --verbose"})
+public final class RunCommand extends StoreCommand {
+    @Parameters(index = "0", paramLabel = "REF", description = "Registry reference or oci:DIR[:TAG].")
+    String image;
+
+    @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments for the guest's application (after --).")
+    List<String> args = new ArrayList<>();
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Volume name (default: run-<random>).")
+    String name;
+
+    @Option(names = "--fs", paramLabel = "ext4|ext2|vfat|raw", defaultValue = "ext4", description = "Root filesystem (default: ${DEFAULT-VALUE}).")
+    String fs;
+
+    @Option(names = "--size", paramLabel = "SIZE", converter = Sizes.Converter.class, description = "Volume size, e.g. 1G (default: the image's size).")
+    Long size;
+
+    @Option(names = "--read-only", description = "Attach the volume read-only; the guest cannot write it.")
+    boolean readOnly;
+
+    @Option(names = "--rm", description = "Delete the volume after the guest exits.")
+    boolean remove;
+
+    @Option(names = "--vmm", paramLabel = "qemu|firecracker|cloud-hypervisor", description = "VMM (default: the image's io.unibloc.vmm label, else qemu).")
+    String vmm;
+
+    @Option(names = "--machine", paramLabel = "microvm|pc|q35", description = "QEMU machine (default: microvm).")
+    String machine;
+
+    @Option(names = "--guest", paramLabel = "linux|unikraft|solo5|multiboot", description = "Guest kind (default: from the image's labels, else linux).")
+    String guest;
+
+    @Option(names = "--memory", paramLabel = "SIZE", converter = Sizes.Converter.class, description = "Guest memory, e.g. 256M (default: 256M).")
+    Long memory;
+
+    @Option(names = "--vcpus", paramLabel = "N", description = "Guest vCPUs (default: 1).")
+    Integer vcpus;
+
+    @Option(names = "--cmdline", paramLabel = "TEXT", description = "Kernel command line (default: from the image's labels).")
+    String cmdline;
+
+    @Option(names = {"-e", "--env"}, paramLabel = "K=V", description = "Environment for the guest (repeatable).")
+    Map<String, String> env = Map.of();
+
+    @Option(names = "--file", paramLabel = "HOST:GUEST", description = "Copy a host file into the root filesystem before boot (repeatable).")
+    List<String> files = new ArrayList<>();
+
+    @Option(names = "--accel", paramLabel = "auto|kvm|tcg", defaultValue = "auto", description = "Accelerator (default: probe KVM, fall back to TCG).")
+    String accel;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Also write the timings as JSON to FILE.")
+    File report;
+
+    @Override
+    protected int call(StoreSession s) throws Exception {
+        BlockStore store = s.engine();
+        ImageReference reference = ImageReference.parse(image);
+        BootSpec.Builder boot = bootSpec();
+        SandboxOptions options = SandboxOptions.fromEnvironment(System.getenv())
+                .withAccel(accel.equals("auto") ? null : Accel.parse(accel));
+        String volumeId = name != null ? name : "run-" + UUID.randomUUID().toString().substring(0, 8);
+
+        ConsoleProgress progress = ConsoleProgress.forStdout();
+        long t0 = System.nanoTime();
+        BlockStore.PreparedImage prepared;
+        try {
+            prepared = store.prepare(reference, FsType.parse(fs), s.credentials(), progress);
+        } finally {
+            progress.finish();
+        }
+        long t1 = System.nanoTime();
+        store.createVolume(new BlockStore.VolumeSpec(volumeId, prepared.pinned(), prepared.fsType(),
+                size == null ? 0 : size, readOnly), s.credentials(), BlockStore.Progress.NONE);
+        BlockStore.Attachment attachment;
+        try {
+            attachment = store.attach(volumeId, BlockStore.AttachOptions.DEFAULT);
+        } catch (RuntimeException e) {
+            cleanUp(store, volumeId);
+            throw e;
+        }
+        long t2 = System.nanoTime();
+
+        RunResult result;
+        try {
+            Map<String, String> labels = s.fetcher().cached(prepared.pinned(), Platform.DEFAULT)
+                    .map(FetchedImage::config).map(c -> c.labels()).orElse(Map.of());
+            BootSpec spec = ImageMetadata.applyTo(labels, boot.rootDevice(attachment.device()).build());
+            RunningGuest running = new Sandbox(options).start(spec, Console.stdout());
+            Thread stopOnSignal = new Thread(() -> running.stop(options.stopGrace()), "unibloc-run-stop");
+            Runtime.getRuntime().addShutdownHook(stopOnSignal);
+            result = running.awaitExit();
+            Runtime.getRuntime().removeShutdownHook(stopOnSignal);
+        } finally {
+            cleanUp(store, volumeId);
+        }
+
+        RunTimings timings = RunTimings.of(volumeId, prepared.cached(), millis(t0, t1), millis(t1, t2),
+                result.firstConsoleLine().map(d -> d.toMillis()).orElse(-1L), result.runtime().toMillis(),
+                result.exitCode(), result.accel().name().toLowerCase(java.util.Locale.ROOT), store.usage());
+        out().print(timings.summary());
+        out().flush();
+        if (report != null) {
+            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(report, timings);
+        }
+        return result.exitCode();
+    }
+
+    private BootSpec.Builder bootSpec() {
+        BootSpec.Builder boot = BootSpec.builder().readOnly(readOnly).args(args).env(env);
+        if (vmm != null) boot.vmm(Vmm.fromWireName(vmm));
+        if (machine != null) boot.machine(Machine.fromWireName(machine));
+        if (guest != null) boot.guest(GuestKind.fromWireName(guest));
+        if (memory != null) boot.memoryMiB((int) (memory >> 20));
+        if (vcpus != null) boot.vcpus(vcpus);
+        if (cmdline != null) boot.cmdline(cmdline);
+        for (String file : files) {
+            int colon = file.indexOf(':');
+            if (colon <= 0 || colon == file.length() - 1) {
+                throw new IllegalArgumentException("--file " + file + ": expected HOST_PATH:GUEST_PATH");
+            }
+            boot.addFile(new FileProjection(file.substring(0, colon), file.substring(colon + 1), null));
+        }
+        return boot;
+    }
+
+    private void cleanUp(BlockStore store, String volumeId) {
+        store.detach(volumeId);
+        if (remove) {
+            store.deleteVolume(volumeId);
+        }
+    }
+
+    private static long millis(long from, long to) {
+        return (to - from) / 1_000_000;
+    }
+}
