@@ -1,5 +1,6 @@
 package io.unibloc.cli;
 
+import io.unibloc.blockstore.StoreConfig;
 import io.unibloc.blockstore.registry.DockerConfig;
 import io.unibloc.blockstore.registry.RegistryConfig;
 import io.unibloc.blockstore.registry.RegistryCredentials;
@@ -36,6 +37,15 @@ public class GlobalOptions {
             description = "Blobs downloaded at once (default: ${DEFAULT-VALUE}).")
     int parallelDownloads;
 
+    @Option(names = "--backend", scope = ScopeType.INHERIT, paramLabel = "auto|reflink|xfs-loop|copy", defaultValue = "auto",
+            description = "Copy-on-write backend (default: ${DEFAULT-VALUE}: reflinks where the store's filesystem has them,"
+                    + " else an XFS file loop-mounted in the store).")
+    String backend;
+
+    @Option(names = "--xfs-loop-size", scope = ScopeType.INHERIT, paramLabel = "SIZE", converter = Sizes.Converter.class,
+            description = "Size of the XFS file the xfs-loop backend creates on first use (default: 20G).")
+    Long xfsLoopSize;
+
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Log what the engine does (stderr).")
     boolean verbose;
 
@@ -46,6 +56,13 @@ public class GlobalOptions {
 
     public Path storeDir() {
         return store.toAbsolutePath().normalize();
+    }
+
+    /** The engine's configuration from these options. */
+    public StoreConfig storeConfig() {
+        StoreConfig c = StoreConfig.defaults(storeDir()).withRegistry(registryConfig())
+                .withBackend(StoreConfig.Backend.parse(backend));
+        return xfsLoopSize == null ? c : c.withXfsLoopBytes(xfsLoopSize);
     }
 
     public RegistryConfig registryConfig() {

@@ -2,6 +2,7 @@ package io.unibloc.cli;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.unibloc.blockstore.BlockStore;
+import io.unibloc.blockstore.StoreConfig;
 import io.unibloc.blockstore.content.ContentStore;
 import io.unibloc.blockstore.image.ImageCatalog;
 import io.unibloc.blockstore.image.ImageFetcher;
@@ -14,7 +15,7 @@ import java.util.function.Supplier;
  * needs none of it), the content store and fetcher for pulls, and the catalog of pulled names.
  */
 public final class StoreSession implements AutoCloseable {
-    private final Path dir;
+    private final StoreConfig config;
     private final ContentStore content;
     private final ImageCatalog catalog;
     private final ImageFetcher fetcher;
@@ -23,9 +24,9 @@ public final class StoreSession implements AutoCloseable {
     private final Supplier<BlockStore> engineFactory;
     private BlockStore engine;
 
-    StoreSession(Path dir, ContentStore content, ImageCatalog catalog, ImageFetcher fetcher,
+    StoreSession(StoreConfig config, ContentStore content, ImageCatalog catalog, ImageFetcher fetcher,
                  RegistryCredentials credentials, MeterRegistry meters, Supplier<BlockStore> engineFactory) {
-        this.dir = dir;
+        this.config = config;
         this.content = content;
         this.catalog = catalog;
         this.fetcher = fetcher;
@@ -35,7 +36,11 @@ public final class StoreSession implements AutoCloseable {
     }
 
     public Path dir() {
-        return dir;
+        return config.root();
+    }
+
+    public StoreConfig config() {
+        return config;
     }
 
     public ContentStore content() {

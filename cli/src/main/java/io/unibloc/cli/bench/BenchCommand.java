@@ -142,6 +142,6 @@ public final class BenchCommand extends StoreCommand {
 
     /** Opens a second, empty engine for cold-build figures. */
     static BlockStore freshEngine(StoreSession s, Path dir) {
-        return StoreFactory.openEngineAt(dir, s.fetcher(), s.meters());
+        return StoreFactory.openEngineAt(dir, s.config());
     }
 }
