@@ -41,7 +41,7 @@ class ChartRbacTest {
         Map<String, Set<Grant>> effective = effectiveGrants(chart);
 
         List<String> namespaces = ChartObjectsTest.operatorNamespaces(values);
-        Set<Grant> operator = new LinkedHashSet<>(ExpectedRbac.operatorCrdCheck());
+        Set<Grant> operator = new LinkedHashSet<>(ExpectedRbac.operatorCluster());
         if (namespaces.isEmpty()) {
             operator.addAll(ExpectedRbac.operator(Grant.CLUSTER));
         } else {

@@ -16,44 +16,43 @@ final class ExpectedRbac {
     private ExpectedRbac() {
     }
 
-    /** The operator: UnikernelPod/UnikernelImage reconcilers (Quarkus Operator SDK). */
+    /** The operator: UnikernelPod/UnikernelImage reconcilers (Quarkus Operator SDK), namespaced part. */
     static Set<Grant> operator(String scope) {
         Set<Grant> grants = new LinkedHashSet<>();
-        // Informers, reads and finalizers on the primary resources.
-        grants.addAll(Grant.of(scope, "unibloc.io", List.of("unikernelpods", "unikernelimages"),
-                "get", "list", "watch", "patch", "update"));
-        // Status: phase, conditions, pinned digest, node, timings.
-        grants.addAll(Grant.of(scope, "unibloc.io", List.of("unikernelpods/status", "unikernelimages/status"),
-                "get", "patch", "update"));
-        // blockOwnerDeletion on the Pods it creates (OwnerReferencesPermissionEnforcement).
+        // Informers on the primary resources; get on conflicts.
+        grants.addAll(Grant.of(scope, "unibloc.io", List.of("unikernelpods", "unikernelimages"), "get", "list", "watch"));
+        // UpdateControl.patchStatus (SSA off): a JSON patch of the status subresource.
+        grants.addAll(Grant.of(scope, "unibloc.io", List.of("unikernelpods/status", "unikernelimages/status"), "patch"));
+        // PodFactory sets blockOwnerDeletion on the Pod's owner reference (OwnerReferencesPermissionEnforcement).
         grants.addAll(Grant.of(scope, "unibloc.io", List.of("unikernelpods/finalizers"), "update"));
-        // The sandbox Pod of each UnikernelPod.
-        grants.addAll(Grant.of(scope, "", List.of("pods"), "get", "list", "watch", "create", "update", "patch", "delete"));
-        // The ephemeral root volume's claim, for the VolumeReady condition.
-        grants.addAll(Grant.of(scope, "", List.of("persistentvolumeclaims"), "get", "list", "watch"));
-        grants.addAll(Grant.of(scope, "", List.of("events"), "create", "patch"));
-        // Pull secrets to pin tags to digests; ConfigMaps named by files.
+        // Pod informer, resourceOperations().create, delete of a stale Pod; never updated in place.
+        grants.addAll(Grant.of(scope, "", List.of("pods"), "list", "watch", "create", "delete"));
+        // Claim informer for the VolumeReady condition.
+        grants.addAll(Grant.of(scope, "", List.of("persistentvolumeclaims"), "list", "watch"));
+        // EventRecorder creates one Event per transition.
+        grants.addAll(Grant.of(scope, "", List.of("events"), "create"));
+        // PullSecrets reads the named pull secrets.
         grants.addAll(Grant.of(scope, "", List.of("secrets"), "get"));
-        grants.addAll(Grant.of(scope, "", List.of("configmaps"), "get"));
         return grants;
     }
 
-    /** Cluster-wide in every mode: the SDK's start-up check of its two CRDs, by name, read only. */
-    static Set<Grant> operatorCrdCheck() {
-        return Set.of(
-                new Grant(Grant.CLUSTER, "apiextensions.k8s.io", "customresourcedefinitions", "unikernelpods.unibloc.io", "get"),
-                new Grant(Grant.CLUSTER, "apiextensions.k8s.io", "customresourcedefinitions", "unikernelimages.unibloc.io", "get"));
+    /** Cluster-wide in every mode: the SDK's CRD check by name, and the UnikernelImage reconciler's informers. */
+    static Set<Grant> operatorCluster() {
+        Set<Grant> grants = new LinkedHashSet<>();
+        grants.add(new Grant(Grant.CLUSTER, "apiextensions.k8s.io", "customresourcedefinitions", "unikernelpods.unibloc.io", "get"));
+        grants.add(new Grant(Grant.CLUSTER, "apiextensions.k8s.io", "customresourcedefinitions", "unikernelimages.unibloc.io", "get"));
+        grants.addAll(Grant.of(Grant.CLUSTER, "unibloc.io", List.of("nodestores"), "list", "watch"));
+        grants.addAll(Grant.of(Grant.CLUSTER, "", List.of("nodes"), "list", "watch"));
+        return grants;
     }
 
     /** The csi-controller's own calls plus those of its external-provisioner sidecar (same ServiceAccount). */
     static Set<Grant> csiController(String releaseNamespace) {
         Set<Grant> grants = new LinkedHashSet<>();
         String cluster = Grant.CLUSTER;
-        // csi-controller: BlockVolume records (CreateVolume/DeleteVolume), NodeStores (GetCapacity, topology),
-        // the claim's unibloc.io/image annotation.
-        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("blockvolumes"),
-                "get", "list", "watch", "create", "update", "patch", "delete"));
-        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("nodestores"), "get", "list", "watch"));
+        // csi-controller: BlockVolumeRecords (get/create/delete/list), NodeStores (get/list), ClaimLookup (get).
+        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("blockvolumes"), "get", "list", "create", "delete"));
+        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("nodestores"), "get", "list"));
         grants.addAll(Grant.of(cluster, "", List.of("persistentvolumeclaims"), "get"));
         // external-provisioner v5 (upstream rules without snapshots).
         grants.addAll(Grant.of(cluster, "", List.of("persistentvolumes"), "get", "list", "watch", "create", "patch", "delete"));
