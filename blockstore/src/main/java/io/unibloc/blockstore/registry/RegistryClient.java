@@ -152,15 +152,21 @@ public final class RegistryClient implements AutoCloseable {
         } else if (from > 0) {
             writer.reset(); // the registry ignored Range and sends the whole blob
         }
+        boolean stalled;
         try (StallGuard guard = new StallGuard(timer, config.idleTimeout()); InputStream in = guard.wrap(resp.body())) {
             try {
                 writer.transferFrom(in, onBytes);
             } catch (IOException e) {
-                String why = guard.fired() ? "no data for " + config.idleTimeout().toSeconds() + " s" : e.getMessage();
+                String why = guard.fired() ? "no data for " + config.idleTimeout().toMillis() + " ms" : e.getMessage();
                 throw new Retrier.Transient("connection broke after " + writer.written() + " bytes (" + why + ")", e);
             }
+            stalled = guard.fired();
         } catch (IOException e) {
             throw new Retrier.Transient("closing the download failed: " + e.getMessage(), e);
+        }
+        if (stalled && (size < 0 || writer.written() < size)) {
+            throw new Retrier.Transient("no data for " + config.idleTimeout().toMillis() + " ms after " + writer.written()
+                    + " bytes", null);
         }
         if (size >= 0 && writer.written() < size) {
             throw new Retrier.Transient("download ended after " + writer.written() + " of " + size + " bytes", null);

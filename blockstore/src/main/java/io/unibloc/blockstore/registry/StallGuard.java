@@ -10,16 +10,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Abandons a response body that stops sending bytes: the JDK's HTTP client has no read timeout for
- * bodies, so a watchdog interrupts the reading thread (which makes the read fail with an
- * IOException) when nothing arrived for {@code idle}. Use one guard per transfer, then {@link #close()}.
+ * bodies, so a watchdog closes the body stream (which ends the blocked read) when nothing arrived for
+ * {@code idle}. The reader then sees a short body and resumes with a Range request. One guard per
+ * transfer; {@link #close()} it afterwards.
  */
 final class StallGuard implements AutoCloseable {
-    private final Thread reader = Thread.currentThread();
     private final long idleNanos;
     private final ScheduledFuture<?> check;
     private volatile long lastProgress = System.nanoTime();
-    private boolean fired;
-    private boolean closed;
+    private volatile InputStream watched;
+    private volatile boolean fired;
+    private volatile boolean closed;
 
     StallGuard(ScheduledExecutorService timer, Duration idle) {
         this.idleNanos = idle.toNanos();
@@ -27,18 +28,26 @@ final class StallGuard implements AutoCloseable {
         this.check = timer.scheduleAtFixedRate(this::check, period, period, TimeUnit.MILLISECONDS);
     }
 
-    private synchronized void check() {
-        if (!closed && !fired && System.nanoTime() - lastProgress > idleNanos) {
-            fired = true;
-            reader.interrupt();
+    private void check() {
+        InputStream in = watched;
+        if (closed || fired || in == null || System.nanoTime() - lastProgress <= idleNanos) {
+            return;
+        }
+        fired = true;
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // the reader fails or sees the end either way
         }
     }
 
-    synchronized boolean fired() {
+    boolean fired() {
         return fired;
     }
 
     InputStream wrap(InputStream in) {
+        watched = in;
+        lastProgress = System.nanoTime();
         return new FilterInputStream(in) {
             @Override
             public int read() throws IOException {
@@ -56,13 +65,9 @@ final class StallGuard implements AutoCloseable {
         };
     }
 
-    /** Stops watching; clears the interrupt this guard caused, so the caller can back off and retry. */
     @Override
-    public synchronized void close() {
+    public void close() {
         closed = true;
         check.cancel(false);
-        if (fired) {
-            Thread.interrupted();
-        }
     }
 }

@@ -43,6 +43,7 @@ final class FaultProxy implements AutoCloseable {
     private volatile int failStatus = 503;
     private volatile boolean corruptBlobs;
     private final AtomicLong truncateNextBlobAt = new AtomicLong(-1);
+    private volatile boolean stallInsteadOfCut;
     private volatile String tokenUser;
     private volatile String tokenPassword;
     private volatile boolean tokenGate;
@@ -84,6 +85,12 @@ final class FaultProxy implements AutoCloseable {
 
     /** The next blob GET answers with its full Content-Length but closes after {@code bytes} bytes. */
     void truncateNextBlobAt(long bytes) {
+        truncateNextBlobAt.set(bytes);
+    }
+
+    /** The next blob GET sends {@code bytes} bytes, then nothing for seconds (the connection stays open). */
+    void stallNextBlobAt(long bytes) {
+        stallInsteadOfCut = true;
         truncateNextBlobAt.set(bytes);
     }
 
@@ -180,6 +187,14 @@ final class FaultProxy implements AutoCloseable {
             if (cut >= 0 && cut < body.length) {
                 out.write(body, 0, (int) cut);
                 out.flush();
+                if (stallInsteadOfCut) {
+                    stallInsteadOfCut = false;
+                    try {
+                        Thread.sleep(5_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 // Drop the connection mid-body: the client sees fewer bytes than Content-Length promised.
                 throw new IOException("injected truncation");
             }

@@ -108,6 +108,23 @@ class PullFaultsIT {
     }
 
     @Test
+    void stalledDownloadIsAbandonedAndResumed() throws Exception {
+        try (FaultProxy proxy = FaultProxy.start(registry.url())) {
+            proxy.stallNextBlobAt(50_000);
+            ContentStore store = new ContentStore(tmp.resolve("s"));
+            RegistryConfig cfg = config().withParallelDownloads(1).withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500));
+            long t0 = System.nanoTime();
+            FetchedImage f = pull(store, cfg, new SimpleMeterRegistry(), proxy.hostPort() + "/faults/app:1");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
+            assertThat(proxy.requests).filteredOn(FaultProxy.Recorded::isBlobGet)
+                    .anySatisfy(r -> assertThat(r.range()).isEqualTo("bytes=50000-"));
+            for (var l : f.layers()) {
+                assertThat(store.verify(l.digest())).isTrue();
+            }
+        }
+    }
+
+    @Test
     void serverErrorsAreRetriedThenGivenUpOn() throws Exception {
         try (FaultProxy proxy = FaultProxy.start(registry.url())) {
             proxy.failNext(2, 503);
