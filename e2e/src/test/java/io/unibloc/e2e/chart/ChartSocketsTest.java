@@ -76,8 +76,13 @@ class ChartSocketsTest {
                 .isEqualTo(socketVolume.getHostPath().getPath() + "/" + fileName(socket));
         assertThat(volumeMountedAt(pod, registrar, "/registration").getHostPath().getPath())
                 .as("kubelet's plugin registration dir").isEqualTo(kubeletDir + "/plugins_registry");
-        assertThat(registrar.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("registrar");
-        assertThat(flag(registrar, "--http-endpoint")).isEqualTo(":" + port(registrar, "registrar"));
+        String registrationPath = flag(registrar, "--kubelet-registration-path");
+        assertThat(registrar.getLivenessProbe().getExec().getCommand()).as("registrar's kubelet-registration-probe")
+                .containsExactly("/csi-node-driver-registrar", "--kubelet-registration-path=" + registrationPath,
+                        "--mode=kubelet-registration-probe");
+        assertThat(volumeMountedAt(pod, registrar, parent(registrationPath)).getName())
+                .as("the registrar sees the socket dir at its node-side path too (registration probe file)")
+                .isEqualTo(socketVolume.getName());
         assertLivenessProbeServedBySidecar(node, container(pod, "liveness-probe"));
 
         assertHostPathAtSamePath(pod, node, flag(node, "--device-plugin-dir"), null);
