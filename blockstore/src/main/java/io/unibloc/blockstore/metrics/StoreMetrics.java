@@ -1,0 +1,65 @@
+package io.unibloc.blockstore.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Meters of the engine:
+ * <ul>
+ *   <li>{@code unibloc.chain.build} — timer per layer applied, tags {@code fs}, {@code step} (base|next|merged)</li>
+ *   <li>{@code unibloc.chain.cache} — counter of chain lookups, tags {@code fs}, {@code result} (hit|miss)</li>
+ *   <li>{@code unibloc.volume.op} — timer per volume operation, tags {@code op}, {@code outcome} (ok|error)</li>
+ *   <li>{@code unibloc.store.bytes} — gauge, tag {@code kind} (shared|exclusive|logical|blobs), as of the
+ *       last {@link #recordUsage} (every usage report updates it)</li>
+ * </ul>
+ */
+public final class StoreMetrics {
+    private final MeterRegistry registry;
+    private final AtomicLong shared = new AtomicLong();
+    private final AtomicLong exclusive = new AtomicLong();
+    private final AtomicLong logical = new AtomicLong();
+    private final AtomicLong blobs = new AtomicLong();
+
+    public StoreMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        gauge("shared", shared);
+        gauge("exclusive", exclusive);
+        gauge("logical", logical);
+        gauge("blobs", blobs);
+    }
+
+    private void gauge(String kind, AtomicLong value) {
+        Gauge.builder("unibloc.store.bytes", value, AtomicLong::get).tag("kind", kind).baseUnit("bytes")
+                .description("bytes in the block store").register(registry);
+    }
+
+    public void layerBuilt(String fs, String step, Duration took) {
+        Timer.builder("unibloc.chain.build").tag("fs", fs).tag("step", step)
+                .description("time to build one chain image (one layer applied)").register(registry).record(took);
+    }
+
+    public void chainLookup(String fs, boolean hit) {
+        Counter.builder("unibloc.chain.cache").tag("fs", fs).tag("result", hit ? "hit" : "miss")
+                .description("chain images found built (hit) or built now (miss)").register(registry).increment();
+    }
+
+    public void volumeOp(String op, boolean ok, Duration took) {
+        Timer.builder("unibloc.volume.op").tag("op", op).tag("outcome", ok ? "ok" : "error")
+                .description("volume operations").register(registry).record(took);
+    }
+
+    public void recordUsage(long sharedBytes, long exclusiveBytes, long logicalBytes, long blobBytes) {
+        shared.set(sharedBytes);
+        exclusive.set(exclusiveBytes);
+        logical.set(logicalBytes);
+        blobs.set(blobBytes);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+}
