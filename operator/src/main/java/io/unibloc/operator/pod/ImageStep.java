@@ -4,6 +4,7 @@ import static io.unibloc.api.v1alpha1.UnikernelPodStatus.IMAGE_PINNED;
 import static io.unibloc.operator.status.Conditions.FALSE;
 import static io.unibloc.operator.status.Conditions.TRUE;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.unibloc.api.v1alpha1.UnikernelPod;
 import io.unibloc.blockstore.registry.ImageReference;
 import io.unibloc.blockstore.registry.RegistryCredentials;
@@ -53,7 +54,15 @@ final class ImageStep {
             draft.pinned(pinned.image().reference(), pinned.millis());
             conditions.set(IMAGE_PINNED, TRUE, "Pinned", "pinned " + image + " to " + pinned.image().digest());
         } else if (result instanceof PinResult.Waiting) {
-            conditions.set(IMAGE_PINNED, FALSE, "Pinning", "resolving " + image + " at its registry");
+            Optional<Condition> previous = conditions.get(IMAGE_PINNED);
+            boolean retryingSameSpec = previous.map(c -> FALSE.equals(c.getStatus()) && !"Pinning".equals(c.getReason())
+                    && Objects.equals(c.getObservedGeneration(), ukp.getMetadata().getGeneration())).orElse(false);
+            if (retryingSameSpec) {
+                // A retry after a failure: the failure stands until the retry says otherwise (no flapping, no event per attempt).
+                conditions.set(IMAGE_PINNED, FALSE, previous.get().getReason(), previous.get().getMessage());
+            } else {
+                conditions.set(IMAGE_PINNED, FALSE, "Pinning", "resolving " + image + " at its registry");
+            }
         }
         return Optional.ofNullable(retryAt);
     }

@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Turns one reconcile's changes into Events: Normal for each condition that became True, Warning for
- * each that turned False for a reason a user must act on, and one for the guest's end (Succeeded or
+ * Turns one reconcile's changes into Events: Warning for each condition that changed to a reason a user
+ * must act on (a guest that exited with an error, a registry that refused), Normal for each other one
+ * that became True, and one for the guest's end (Succeeded or
  * Failed). Unchanged conditions emit nothing, so a quiet resource stays quiet.
  */
 final class TransitionEvents {
@@ -24,11 +25,11 @@ final class TransitionEvents {
                      List<Conditions.Transition> transitions) {
         for (Conditions.Transition t : transitions) {
             String reason = t.condition().getReason();
-            if (Conditions.TRUE.equals(t.condition().getStatus())) {
-                events.record(ukp, EventRecorder.Type.Normal, reason, t.condition().getMessage());
-            } else if (WARNING_REASONS.contains(reason)) {
+            if (WARNING_REASONS.contains(reason)) {
                 events.record(ukp, EventRecorder.Type.Warning, reason, t.condition().getType() + ": "
                         + t.condition().getMessage());
+            } else if (Conditions.TRUE.equals(t.condition().getStatus())) {
+                events.record(ukp, EventRecorder.Type.Normal, reason, t.condition().getMessage());
             }
         }
         if (after != before && (after == Phase.Succeeded || after == Phase.Failed)) {

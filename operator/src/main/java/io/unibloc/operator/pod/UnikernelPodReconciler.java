@@ -189,7 +189,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         if (retryAt != null) {
             Duration wait = Duration.between(clock.instant(), retryAt);
             control.rescheduleAfter(wait.isNegative() || wait.isZero() ? Duration.ofMillis(100) : wait);
-        } else if (conditions.get(IMAGE_PINNED).map(c -> "Pinning".equals(c.getReason())).orElse(false)) {
+        } else if (!conditions.isTrue(IMAGE_PINNED) && draft.phase != Phase.Failed) {
             control.rescheduleAfter(PIN_SAFETY_NET);
         }
         return control;

@@ -1,0 +1,19 @@
+package io.unibloc.operator.it;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+import java.util.Map;
+
+/** The one profile of every operator test: short back-offs so failure and recovery fit in seconds. */
+public class OperatorTestProfile implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of(
+                "unibloc.operator.pin.backoff-initial", "500ms",
+                "unibloc.operator.pin.backoff-max", "2s",
+                "unibloc.operator.registry.max-attempts", "1",
+                "unibloc.operator.registry.connect-timeout", "2s",
+                "quarkus.log.category.\"io.fabric8.kubernetes.client.informers\".level", "WARN",
+                // The mock server logs every request at INFO; thousands in the scale test.
+                "quarkus.log.category.\"io.fabric8.mockwebserver\".level", "WARN");
+    }
+}

@@ -1,0 +1,99 @@
+package io.unibloc.operator.pod;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.unibloc.api.v1alpha1.UnikernelPodSpec;
+import io.unibloc.api.v1alpha1.pod.FileProjection;
+import io.unibloc.api.v1alpha1.pod.Guest;
+import io.unibloc.api.v1alpha1.pod.KeyRef;
+import io.unibloc.api.v1alpha1.pod.Machine;
+import io.unibloc.api.v1alpha1.pod.Rootfs;
+import io.unibloc.api.v1alpha1.pod.Vmm;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BootSpecFactoryTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, String> LABELS = Map.of(
+            "io.unibloc.kernel", "/boot/vmlinuz-label", "io.unibloc.initrd", "/boot/initrd-label",
+            "io.unibloc.cmdline", "console=ttyS0 quiet", "io.unibloc.guest", "unikraft", "io.unibloc.vmm", "firecracker");
+
+    @Test
+    void jsonHasExactlyTheContractFieldNamesInOrder() throws Exception {
+        BootSpec boot = BootSpecFactory.build(Fixtures.spec("app:1"), Map.of(), Fixtures.SETTINGS);
+        JsonNode json = JSON.readTree(PodFactory.json(boot));
+        List<String> names = new ArrayList<>();
+        json.fieldNames().forEachRemaining(names::add);
+        assertThat(names).containsExactly("vmm", "machine", "guest", "kernel", "kernelHostPath", "initrd",
+                "initrdHostPath", "cmdline", "args", "env", "vcpus", "memoryMiB", "rootDevice", "readOnly",
+                "extraDevices", "files");
+    }
+
+    @Test
+    void defaultsWhenNeitherSpecNorLabelsSayAnything() throws Exception {
+        JsonNode json = JSON.readTree(PodFactory.json(BootSpecFactory.build(Fixtures.spec("app:1"), Map.of(),
+                Fixtures.SETTINGS)));
+        assertThat(json.get("vmm").asText()).isEqualTo("qemu");
+        assertThat(json.get("machine").asText()).isEqualTo("microvm");
+        assertThat(json.get("guest").asText()).isEqualTo("linux");
+        assertThat(json.get("kernel").isNull()).as("kernel left to the sandbox when unknown").isTrue();
+        assertThat(json.get("kernelHostPath").isNull()).isTrue();
+        assertThat(json.get("initrd").isNull()).isTrue();
+        assertThat(json.get("cmdline").asText()).isEqualTo("console=ttyS0");
+        assertThat(json.get("args")).isEmpty();
+        assertThat(json.get("env")).isEmpty();
+        assertThat(json.get("vcpus").asInt()).isEqualTo(1);
+        assertThat(json.get("memoryMiB").asLong()).isEqualTo(256);
+        assertThat(json.get("rootDevice").asText()).isEqualTo("/dev/unibloc-root");
+        assertThat(json.get("readOnly").asBoolean()).isFalse();
+        assertThat(json.get("extraDevices")).isEmpty();
+        assertThat(json.get("files")).isEmpty();
+    }
+
+    @Test
+    void imageLabelsFillWhatTheSpecLeavesOut() {
+        BootSpec boot = BootSpecFactory.build(Fixtures.spec("app:1"), LABELS, Fixtures.SETTINGS);
+        assertThat(boot.kernel()).isEqualTo("/boot/vmlinuz-label");
+        assertThat(boot.initrd()).isEqualTo("/boot/initrd-label");
+        assertThat(boot.cmdline()).isEqualTo("console=ttyS0 quiet");
+        assertThat(boot.guest()).isEqualTo("unikraft");
+        assertThat(boot.vmm()).isEqualTo("firecracker");
+    }
+
+    @Test
+    void theSpecWinsOverLabels() {
+        UnikernelPodSpec spec = Fixtures.spec("app:1");
+        spec.setKernel("/kernel");
+        spec.setInitrd("/initrd.img");
+        spec.setCmdline("console=hvc0");
+        spec.setGuest(Guest.SOLO5);
+        spec.setVmm(Vmm.CLOUD_HYPERVISOR);
+        spec.setMachine(Machine.Q35);
+        spec.setArgs(List.of("--port", "8080"));
+        spec.setEnv(Map.of("B", "2", "A", "1"));
+        spec.setVcpus(3);
+        spec.setMemory("2Gi");
+        spec.setRootfs(new Rootfs("4Gi", null, true));
+        BootSpec boot = BootSpecFactory.build(spec, LABELS, Fixtures.SETTINGS);
+        assertThat(boot).isEqualTo(new BootSpec("cloud-hypervisor", "q35", "solo5", "/kernel", null, "/initrd.img",
+                null, "console=hvc0", List.of("--port", "8080"), Map.of("A", "1", "B", "2"), 3, 2048,
+                "/dev/unibloc-root", true, List.of(), List.of()));
+        assertThat(boot.env().keySet()).as("env in a stable order").containsExactly("A", "B");
+    }
+
+    @Test
+    void filesPointIntoTheirProjectedDirectories() {
+        UnikernelPodSpec spec = Fixtures.spec("app:1");
+        spec.setFiles(List.of(
+                new FileProjection("/etc/app.conf", new KeyRef("app-config", "app.conf"), null, null),
+                new FileProjection("/etc/tls/key.pem", null, new KeyRef("tls", "tls.key"), 0400)));
+        BootSpec boot = BootSpecFactory.build(spec, Map.of(), Fixtures.SETTINGS);
+        assertThat(boot.files()).containsExactly(
+                new BootSpec.File("/run/unibloc/files/0/app.conf", "/etc/app.conf", 420),
+                new BootSpec.File("/run/unibloc/files/1/tls.key", "/etc/tls/key.pem", 256));
+    }
+}

@@ -1,0 +1,184 @@
+package io.unibloc.operator.pod;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimSpec;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.unibloc.api.v1alpha1.UnikernelPod;
+import io.unibloc.api.v1alpha1.UnikernelPodSpec;
+import io.unibloc.api.v1alpha1.pod.FileProjection;
+import io.unibloc.api.v1alpha1.pod.FsType;
+import io.unibloc.api.v1alpha1.pod.KeyRef;
+import io.unibloc.api.v1alpha1.pod.RestartPolicy;
+import io.unibloc.api.v1alpha1.pod.Rootfs;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PodFactoryTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static UnikernelPod fullSpec() {
+        UnikernelPodSpec spec = Fixtures.spec("registry.example.com/demo/app:1.0");
+        spec.setVcpus(2);
+        spec.setMemory("512Mi");
+        spec.setArgs(List.of("serve"));
+        spec.setRootfs(new Rootfs("2Gi", FsType.VFAT, true));
+        spec.setRestartPolicy(RestartPolicy.OnFailure);
+        spec.setNodeSelector(Map.of("zone", "a"));
+        spec.setTolerations(List.of(new Toleration("NoSchedule", "dedicated", "Equal", null, "unikernels")));
+        spec.setAffinity(new AffinityBuilder().withNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                .addNewNodeSelectorTerm().addNewMatchExpression().withKey("kvm").withOperator("Exists").endMatchExpression()
+                .endNodeSelectorTerm().endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().build());
+        spec.setImagePullSecrets(List.of(new LocalObjectReference("regcred"), new LocalObjectReference("other")));
+        spec.setFiles(List.of(new FileProjection("/etc/app.conf", new KeyRef("app-config", "app.conf"), null, null),
+                new FileProjection("/etc/token", null, new KeyRef("token", "value"), 0400)));
+        return Fixtures.ukp("web", spec);
+    }
+
+    private static Pod build(UnikernelPod ukp) {
+        return PodFactory.build(ukp, Fixtures.pinned(ukp.getSpec().getImage(), Map.of("io.unibloc.kernel", "/boot/k")),
+                "0123456789", Fixtures.SETTINGS);
+    }
+
+    @Test
+    void metadataNamesOwnerRevisionAndImage() {
+        UnikernelPod ukp = fullSpec();
+        Pod pod = build(ukp);
+        assertThat(pod.getMetadata().getName()).isEqualTo("web-0123456789");
+        assertThat(pod.getMetadata().getNamespace()).isEqualTo("apps");
+        assertThat(pod.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "unibloc-operator")
+                .containsEntry("unibloc.io/unikernel-pod", "web");
+        assertThat(pod.getMetadata().getAnnotations())
+                .containsEntry("unibloc.io/revision", "0123456789")
+                .containsEntry("unibloc.io/image", "registry.example.com/demo/app@" + Fixtures.DIGEST);
+        assertThat(pod.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
+            assertThat(o.getKind()).isEqualTo("UnikernelPod");
+            assertThat(o.getApiVersion()).isEqualTo("unibloc.io/v1alpha1");
+            assertThat(o.getName()).isEqualTo("web");
+            assertThat(o.getUid()).isEqualTo("uid-web");
+            assertThat(o.getController()).isTrue();
+            assertThat(o.getBlockOwnerDeletion()).isTrue();
+        });
+    }
+
+    @Test
+    void schedulingFieldsPassThroughAndRuntimeClassDefaults() {
+        UnikernelPod ukp = fullSpec();
+        Pod pod = build(ukp);
+        assertThat(pod.getSpec().getRuntimeClassName()).isEqualTo("unibloc-kvm");
+        assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("OnFailure");
+        assertThat(pod.getSpec().getNodeSelector()).isEqualTo(Map.of("zone", "a"));
+        assertThat(pod.getSpec().getTolerations()).isEqualTo(ukp.getSpec().getTolerations());
+        assertThat(pod.getSpec().getAffinity()).isEqualTo(ukp.getSpec().getAffinity());
+        assertThat(pod.getSpec().getImagePullSecrets()).as("the guest image's secrets are not the sandbox's").isNullOrEmpty();
+        assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
+
+        ukp.getSpec().setRuntimeClassName("unibloc-urunc");
+        ukp.getSpec().setRestartPolicy(null);
+        Pod other = build(ukp);
+        assertThat(other.getSpec().getRuntimeClassName()).isEqualTo("unibloc-urunc");
+        assertThat(other.getSpec().getRestartPolicy()).isEqualTo("Always");
+    }
+
+    @Test
+    void sandboxContainerGetsDeviceBootSpecResourcesAndNoPrivileges() throws Exception {
+        Pod pod = build(fullSpec());
+        Container c = pod.getSpec().getContainers().get(0);
+        assertThat(pod.getSpec().getContainers()).hasSize(1);
+        assertThat(c.getName()).isEqualTo("sandbox");
+        assertThat(c.getImage()).isEqualTo("unibloc/sandbox:0.1.0");
+        assertThat(c.getVolumeDevices()).singleElement().satisfies(d -> {
+            assertThat(d.getName()).isEqualTo("root");
+            assertThat(d.getDevicePath()).isEqualTo("/dev/unibloc-root");
+        });
+        assertThat(c.getResources().getLimits()).containsEntry("memory", new Quantity("640Mi"))
+                .containsEntry("unibloc.io/kvm", new Quantity("1")).doesNotContainKey("cpu");
+        assertThat(c.getResources().getRequests()).containsEntry("memory", new Quantity("640Mi"))
+                .containsEntry("unibloc.io/kvm", new Quantity("1")).containsEntry("cpu", new Quantity("500m"));
+        assertThat(c.getSecurityContext().getPrivileged()).isFalse();
+        assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(c.getEnv()).singleElement().satisfies(e -> assertThat(e.getName()).isEqualTo("UNIBLOC_BOOT_SPEC"));
+        JsonNode boot = JSON.readTree(c.getEnv().get(0).getValue());
+        assertThat(boot.get("kernel").asText()).isEqualTo("/boot/k");
+        assertThat(boot.get("vcpus").asInt()).isEqualTo(2);
+        assertThat(boot.get("memoryMiB").asInt()).isEqualTo(512);
+        assertThat(boot.get("readOnly").asBoolean()).isTrue();
+        assertThat(boot.get("args").get(0).asText()).isEqualTo("serve");
+        assertThat(c.getVolumeMounts()).extracting(m -> m.getName() + ":" + m.getMountPath() + ":" + m.getReadOnly())
+                .containsExactly("files-0:/run/unibloc/files/0:true", "files-1:/run/unibloc/files/1:true");
+    }
+
+    @Test
+    void rootVolumeIsABlockModeEphemeralClaimAnnotatedWithThePinnedImage() {
+        Pod pod = build(fullSpec());
+        Volume root = pod.getSpec().getVolumes().get(0);
+        assertThat(root.getName()).isEqualTo("root");
+        var template = root.getEphemeral().getVolumeClaimTemplate();
+        assertThat(template.getMetadata().getAnnotations())
+                .containsEntry("unibloc.io/image", "registry.example.com/demo/app@" + Fixtures.DIGEST)
+                .containsEntry("unibloc.io/unikernel-pod", "web")
+                .containsEntry("unibloc.io/fs-type", "vfat")
+                .containsEntry("unibloc.io/read-only", "true")
+                .containsEntry("unibloc.io/pull-secrets", "regcred,other");
+        assertThat(template.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "unibloc-operator");
+        PersistentVolumeClaimSpec claim = template.getSpec();
+        assertThat(claim.getVolumeMode()).isEqualTo("Block");
+        assertThat(claim.getStorageClassName()).isEqualTo("unibloc");
+        assertThat(claim.getAccessModes()).containsExactly("ReadWriteOnce");
+        assertThat(claim.getResources().getRequests()).containsEntry("storage", new Quantity("2Gi"));
+    }
+
+    @Test
+    void filesAreProjectedOneVolumeEach() {
+        Pod pod = build(fullSpec());
+        Volume first = pod.getSpec().getVolumes().get(1);
+        Volume second = pod.getSpec().getVolumes().get(2);
+        assertThat(first.getName()).isEqualTo("files-0");
+        assertThat(first.getProjected().getSources()).singleElement().satisfies(s -> {
+            assertThat(s.getConfigMap().getName()).isEqualTo("app-config");
+            assertThat(s.getConfigMap().getItems()).singleElement()
+                    .satisfies(i -> assertThat(i.getKey() + "->" + i.getPath()).isEqualTo("app.conf->app.conf"));
+        });
+        assertThat(second.getProjected().getSources()).singleElement().satisfies(s -> {
+            assertThat(s.getSecret().getName()).isEqualTo("token");
+            assertThat(s.getSecret().getItems().get(0).getKey()).isEqualTo("value");
+        });
+    }
+
+    @Test
+    void defaultsComeFromTheOperatorSettings() {
+        UnikernelPod ukp = Fixtures.ukp("plain", Fixtures.spec("app:1"));
+        Pod pod = PodFactory.build(ukp, Fixtures.pinned("app:1", Map.of()), "aaaaaaaaaa", Fixtures.SETTINGS);
+        Container c = pod.getSpec().getContainers().get(0);
+        assertThat(c.getResources().getLimits()).containsEntry("memory", new Quantity("384Mi"));
+        assertThat(c.getResources().getRequests()).containsEntry("cpu", new Quantity("250m"));
+        var template = pod.getSpec().getVolumes().get(0).getEphemeral().getVolumeClaimTemplate();
+        assertThat(template.getSpec().getResources().getRequests()).containsEntry("storage", new Quantity("1Gi"));
+        assertThat(template.getMetadata().getAnnotations()).containsEntry("unibloc.io/fs-type", "ext4")
+                .containsEntry("unibloc.io/read-only", "false").doesNotContainKey("unibloc.io/pull-secrets")
+                .containsEntry("unibloc.io/image", "docker.io/library/app@" + Fixtures.DIGEST);
+        assertThat(pod.getSpec().getVolumes()).hasSize(1);
+    }
+
+    @Test
+    void longNamesAreShortenedSoThatTheClaimNameFits() {
+        String longName = "a".repeat(240) + "-b";
+        Pod pod = PodFactory.build(Fixtures.ukp(longName, Fixtures.spec("app:1")), Fixtures.pinned("app:1", Map.of()),
+                "0123456789", Fixtures.SETTINGS);
+        String podName = pod.getMetadata().getName();
+        assertThat(PodNames.claimName(podName)).hasSizeLessThanOrEqualTo(253);
+        assertThat(podName).endsWith("-0123456789").doesNotContain("--");
+        assertThat(pod.getMetadata().getLabels()).as("a label value holds at most 63 characters")
+                .doesNotContainKey("unibloc.io/unikernel-pod");
+        assertThat(pod.getMetadata().getAnnotations()).containsEntry("unibloc.io/unikernel-pod", longName);
+    }
+}

@@ -1,0 +1,122 @@
+package io.unibloc.operator.pod;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.unibloc.api.v1alpha1.pod.Phase;
+import io.unibloc.operator.status.Conditions;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** One case per state a Pod and its claim go through, with the phase and conditions that must follow. */
+class PodStatusMapperTest {
+    private static final String POD = "web-0123456789";
+
+    record Expect(Phase phase, String volume, String scheduled, String sandbox, String ready) {}
+
+    static Stream<Arguments> states() {
+        return Stream.of(
+                Arguments.of("just created, no claim yet", pod("Pending", null, List.of(), null), null,
+                        new Expect(Phase.Preparing, "False/ClaimNotCreated", "False/Pending", "False/NotStarted",
+                                "False/Preparing")),
+                Arguments.of("claim waits for first consumer", pod("Pending", null, List.of(), null), claim("Pending"),
+                        new Expect(Phase.Preparing, "False/ClaimPending", "False/Pending", "False/NotStarted",
+                                "False/Preparing")),
+                Arguments.of("unschedulable", pod("Pending", null, List.of(cond("PodScheduled", "False", "Unschedulable",
+                                "0/3 nodes have unibloc.io/kvm")), null), claim("Pending"),
+                        new Expect(Phase.Preparing, "False/ClaimPending", "False/Unschedulable", "False/NotStarted",
+                                "False/Preparing")),
+                Arguments.of("scheduled and bound, container creating", pod("Pending", "node-1",
+                                List.of(cond("PodScheduled", "True", null, null)), waiting("ContainerCreating")),
+                        claim("Bound"), new Expect(Phase.Booting, "True/ClaimBound", "True/Scheduled",
+                                "False/ContainerCreating", "False/Booting")),
+                Arguments.of("sandbox image cannot be pulled", pod("Pending", "node-1",
+                                List.of(cond("PodScheduled", "True", null, null)), waiting("ImagePullBackOff")),
+                        claim("Bound"), new Expect(Phase.Booting, "True/ClaimBound", "True/Scheduled",
+                                "False/ImagePullBackOff", "False/Booting")),
+                Arguments.of("running, not ready yet", pod("Running", "node-1",
+                                List.of(cond("PodScheduled", "True", null, null), cond("Ready", "False", null, null)),
+                                running()), claim("Bound"),
+                        new Expect(Phase.Booting, "True/ClaimBound", "True/Scheduled", "True/Started", "False/Booting")),
+                Arguments.of("running and ready", pod("Running", "node-1",
+                                List.of(cond("PodScheduled", "True", null, null), cond("Ready", "True", null, null)),
+                                running()), claim("Bound"),
+                        new Expect(Phase.Running, "True/ClaimBound", "True/Scheduled", "True/Started", "True/Running")),
+                Arguments.of("crash looping", pod("Running", "node-1",
+                                List.of(cond("PodScheduled", "True", null, null), cond("Ready", "False", null, null)),
+                                waiting("CrashLoopBackOff")), claim("Bound"),
+                        new Expect(Phase.Booting, "True/ClaimBound", "True/Scheduled", "False/CrashLoopBackOff",
+                                "False/Booting")),
+                Arguments.of("guest exited 0", pod("Succeeded", "node-1",
+                                List.of(cond("PodScheduled", "True", null, null)), terminated(0)), claim("Bound"),
+                        new Expect(Phase.Succeeded, "True/ClaimBound", "True/Scheduled", "True/Exited", "False/Succeeded")),
+                Arguments.of("guest exited 3", pod("Failed", "node-1",
+                                List.of(cond("PodScheduled", "True", null, null)), terminated(3)), claim("Bound"),
+                        new Expect(Phase.Failed, "True/ClaimBound", "True/Scheduled", "True/ExitedWithError",
+                                "False/Failed")),
+                Arguments.of("volume lost", pod("Running", "node-1", List.of(cond("PodScheduled", "True", null, null)),
+                                running()), claim("Lost"),
+                        new Expect(Phase.Preparing, "False/ClaimLost", "True/Scheduled", "True/Started",
+                                "False/Preparing")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("states")
+    void mapsPodAndClaim(String name, Pod pod, PersistentVolumeClaim claim, Expect expect) {
+        Conditions c = new Conditions(List.of(), 1, Instant.parse("2026-01-01T00:00:00Z"));
+        Phase phase = PodStatusMapper.apply(pod, claim, c);
+        assertThat(phase).isEqualTo(expect.phase());
+        assertThat(summary(c, "VolumeReady")).isEqualTo(expect.volume());
+        assertThat(summary(c, "Scheduled")).isEqualTo(expect.scheduled());
+        assertThat(summary(c, "SandboxStarted")).isEqualTo(expect.sandbox());
+        assertThat(summary(c, "Ready")).isEqualTo(expect.ready());
+        c.get("Ready").ifPresent(r -> assertThat(r.getMessage()).isNotBlank());
+    }
+
+    private static String summary(Conditions c, String type) {
+        return c.get(type).map(x -> x.getStatus() + "/" + x.getReason()).orElse("absent");
+    }
+
+    private static Pod pod(String phase, String node, List<io.fabric8.kubernetes.api.model.PodCondition> conditions,
+                           io.fabric8.kubernetes.api.model.ContainerStatus sandbox) {
+        return new PodBuilder().withNewMetadata().withName(POD).withNamespace("apps").endMetadata()
+                .withNewSpec().withNodeName(node).endSpec()
+                .withNewStatus().withPhase(phase).withConditions(conditions)
+                .withContainerStatuses(sandbox == null ? List.of() : List.of(sandbox)).endStatus().build();
+    }
+
+    private static io.fabric8.kubernetes.api.model.PodCondition cond(String type, String status, String reason,
+                                                                      String message) {
+        return new PodConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message).build();
+    }
+
+    private static io.fabric8.kubernetes.api.model.ContainerStatus waiting(String reason) {
+        return new ContainerStatusBuilder().withName("sandbox").withNewState().withNewWaiting().withReason(reason)
+                .endWaiting().endState().build();
+    }
+
+    private static io.fabric8.kubernetes.api.model.ContainerStatus running() {
+        return new ContainerStatusBuilder().withName("sandbox").withNewState().withNewRunning()
+                .withStartedAt("2026-01-01T00:00:00Z").endRunning().endState().build();
+    }
+
+    private static io.fabric8.kubernetes.api.model.ContainerStatus terminated(int code) {
+        return new ContainerStatusBuilder().withName("sandbox").withNewState().withNewTerminated().withExitCode(code)
+                .withReason(code == 0 ? "Completed" : "Error").withStartedAt("2026-01-01T00:00:00Z")
+                .endTerminated().endState().build();
+    }
+
+    private static PersistentVolumeClaim claim(String phase) {
+        return new PersistentVolumeClaimBuilder().withNewMetadata().withName(POD + "-root").endMetadata()
+                .withNewSpec().withVolumeName("pvc-1").endSpec().withNewStatus().withPhase(phase).endStatus().build();
+    }
+}
