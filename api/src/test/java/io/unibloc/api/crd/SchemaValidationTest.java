@@ -1,0 +1,97 @@
+package io.unibloc.api.crd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * What the API server answers to good and bad UnikernelPods and UnikernelImages, from the generated
+ * schemas: each bad spec is rejected with a message that names the field and says what to write.
+ */
+class SchemaValidationTest {
+    private static final CrdSchema PODS = CrdSchema.generated("unikernelpods");
+    private static final CrdSchema IMAGES = CrdSchema.generated("unikernelimages");
+
+    private static String ukp(String spec) {
+        return "{\"apiVersion\":\"unibloc.io/v1alpha1\",\"kind\":\"UnikernelPod\",\"metadata\":{\"name\":\"a\"}"
+                + (spec == null ? "" : ",\"spec\":" + spec) + "}";
+    }
+
+    static Stream<Arguments> pods() {
+        return Stream.of(
+                Arguments.of("minimal", "{\"image\":\"app:1\"}", null),
+                Arguments.of("everything", """
+                        {"image":"registry.example.com/app:1.0","kernel":"/boot/vmlinuz","initrd":"/boot/initrd",
+                         "cmdline":"console=ttyS0","args":["a"],"env":{"K":"V"},"vcpus":64,"memory":"1Gi",
+                         "rootfs":{"size":"2Gi","fsType":"vfat","readOnly":true},"vmm":"cloud-hypervisor",
+                         "machine":"q35","guest":"unikraft","runtimeClassName":"unibloc-urunc",
+                         "imagePullSecrets":[{"name":"regcred"}],"restartPolicy":"OnFailure",
+                         "nodeSelector":{"zone":"a"},"tolerations":[{"key":"k","operator":"Exists"}],
+                         "files":[{"path":"/etc/app.conf","configMap":{"name":"cfg","key":"app.conf"},"mode":420},
+                                  {"path":"/etc/key","secret":{"name":"s","key":"key"}}]}""", null),
+                Arguments.of("memory at the floor", "{\"image\":\"a\",\"memory\":\"32Mi\"}", null),
+                Arguments.of("no spec", null, "spec is required: set at least spec.image"),
+                Arguments.of("no image", "{\"vcpus\":1}", "required property 'image' not found"),
+                Arguments.of("empty image", "{\"image\":\"\"}", "must be at least 1 characters long"),
+                Arguments.of("zero vcpus", "{\"image\":\"a\",\"vcpus\":0}", "$.spec.vcpus: must have a minimum value of 1"),
+                Arguments.of("65 vcpus", "{\"image\":\"a\",\"vcpus\":65}", "$.spec.vcpus: must have a maximum value of 64"),
+                Arguments.of("memory below the floor", "{\"image\":\"a\",\"memory\":\"16Mi\"}",
+                        ".spec.memory: memory must be at least 32Mi: no supported guest boots with less"),
+                Arguments.of("memory without unit", "{\"image\":\"a\",\"memory\":\"256\"}",
+                        "$.spec.memory: does not match the regex pattern"),
+                Arguments.of("unknown fsType", "{\"image\":\"a\",\"rootfs\":{\"fsType\":\"xfs\"}}",
+                        "$.spec.rootfs.fsType: does not have a value in the enumeration [\"ext2\", \"ext4\", \"raw\", \"vfat\"]"),
+                Arguments.of("unknown vmm", "{\"image\":\"a\",\"vmm\":\"kvmtool\"}", "$.spec.vmm: does not have a value in the enumeration"),
+                Arguments.of("unknown restart policy", "{\"image\":\"a\",\"restartPolicy\":\"Sometimes\"}",
+                        "$.spec.restartPolicy: does not have a value in the enumeration"),
+                Arguments.of("rootfs size in bytes", "{\"image\":\"a\",\"rootfs\":{\"size\":\"1000000\"}}",
+                        "$.spec.rootfs.size: does not match the regex pattern"),
+                Arguments.of("file with two sources", "{\"image\":\"a\",\"files\":[{\"path\":\"/a\",\"configMap\":{\"name\":\"c\","
+                        + "\"key\":\"k\"},\"secret\":{\"name\":\"s\",\"key\":\"k\"}}]}",
+                        ".spec.files[0]: set exactly one of configMap or secret as the file's source"),
+                Arguments.of("file without source", "{\"image\":\"a\",\"files\":[{\"path\":\"/a\"}]}",
+                        ".spec.files[0]: set exactly one of configMap or secret"),
+                Arguments.of("file escaping upwards", "{\"image\":\"a\",\"files\":[{\"path\":\"/etc/../../x\",\"secret\":"
+                        + "{\"name\":\"s\",\"key\":\"k\"}}]}", ".spec.files[0]: path must be an absolute file path without '..'"),
+                Arguments.of("relative file path", "{\"image\":\"a\",\"files\":[{\"path\":\"etc/x\",\"secret\":"
+                        + "{\"name\":\"s\",\"key\":\"k\"}}]}", "$.spec.files[0].path: does not match the regex pattern"),
+                Arguments.of("file mode above 0777", "{\"image\":\"a\",\"files\":[{\"path\":\"/x\",\"mode\":512,\"secret\":"
+                        + "{\"name\":\"s\",\"key\":\"k\"}}]}", "$.spec.files[0].mode: must have a maximum value of 511"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pods")
+    void unikernelPods(String name, String spec, String expected) {
+        List<String> errors = PODS.validate(ukp(spec));
+        if (expected == null) {
+            assertThat(errors).isEmpty();
+        } else {
+            assertThat(errors).as("errors for %s", name).anySatisfy(e -> assertThat(e).contains(expected));
+        }
+    }
+
+    @Test
+    void unikernelImages() {
+        String base = "{\"apiVersion\":\"unibloc.io/v1alpha1\",\"kind\":\"UnikernelImage\",\"metadata\":{\"name\":\"a\"},";
+        assertThat(IMAGES.validate(base + "\"spec\":{\"image\":\"app:1\",\"fsType\":\"raw\",\"nodeSelector\":{\"k\":\"v\"}}}"))
+                .isEmpty();
+        assertThat(IMAGES.validate(base + "\"spec\":{\"fsType\":\"ext4\"}}"))
+                .anySatisfy(e -> assertThat(e).contains("required property 'image' not found"));
+        assertThat(IMAGES.validate(base + "\"spec\":{\"image\":\"a\",\"fsType\":\"btrfs\"}}"))
+                .anySatisfy(e -> assertThat(e).contains("$.spec.fsType: does not have a value in the enumeration"));
+        assertThat(IMAGES.validate(base.substring(0, base.length() - 1) + "}"))
+                .anySatisfy(e -> assertThat(e).contains("spec is required"));
+    }
+
+    @Test
+    void everyRuleCompiles() {
+        assertThat(PODS.ruleCount()).as("rules in unikernelpods").isGreaterThanOrEqualTo(4);
+        assertThat(PODS.compileAllRules()).isEmpty();
+        assertThat(IMAGES.compileAllRules()).isEmpty();
+    }
+}
