@@ -1,38 +1,112 @@
 package io.unibloc.blockstore;
 
+import io.unibloc.blockstore.chain.ChainBuilder;
+import io.unibloc.blockstore.chain.ChainId;
+import io.unibloc.blockstore.chain.ChainRepository;
+import io.unibloc.blockstore.chain.ChainRequest;
+import io.unibloc.blockstore.chain.Intents;
+import io.unibloc.blockstore.chain.KeyedLocks;
 import io.unibloc.blockstore.content.ContentStore;
+import io.unibloc.blockstore.cow.Backends;
+import io.unibloc.blockstore.cow.CowBackend;
+import io.unibloc.blockstore.gc.GarbageCollector;
+import io.unibloc.blockstore.image.FetchedImage;
 import io.unibloc.blockstore.image.ImageFetcher;
+import io.unibloc.blockstore.image.Layer;
+import io.unibloc.blockstore.layers.LayerSource;
+import io.unibloc.blockstore.metrics.StoreMetrics;
 import io.unibloc.blockstore.registry.ImageReference;
 import io.unibloc.blockstore.registry.RegistryCredentials;
+import io.unibloc.blockstore.volumes.LoopDevices;
+import io.unibloc.blockstore.volumes.VolumeIds;
+import io.unibloc.blockstore.volumes.VolumeManager;
+import io.unibloc.blockstore.volumes.VolumeRecord;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The engine behind {@link BlockStore}. Open with {@link #open(StoreConfig)} (owns its content store and
- * fetcher) or {@link #open(StoreConfig, ImageFetcher)} (shares the caller's fetcher, which the caller closes).
+ * The engine behind {@link BlockStore}: pulls through {@link ImageFetcher}, builds chain images with
+ * {@link ChainBuilder}, clones and attaches volumes with {@link VolumeManager}, collects garbage with
+ * {@link GarbageCollector}.
+ *
+ * <p>Open with {@link #open(StoreConfig)} (owns a content store at {@code <root>/content} and a fetcher) or
+ * {@link #open(StoreConfig, ImageFetcher)} (shares the caller's fetcher, which the caller closes). Opening
+ * sets up the copy-on-write backend (mounting the XFS file of {@code xfs-loop} if needed) and heals work a
+ * crash interrupted. Layout: {@code <root>/content} blobs, {@code <root>/locks}, and under the backend's
+ * data root {@code chains/}, {@code volumes/}, {@code images/}, {@code intents/}, {@code tmp/}.
  */
 public final class DefaultBlockStore implements BlockStore {
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultBlockStore.class);
+    private static final String DISK_LABEL = "io.unibloc.disk";
+
     private final StoreConfig config;
     private final ImageFetcher fetcher;
     private final boolean ownsFetcher;
+    private final ContentStore content;
+    private final CowBackend backend;
+    private final ChainRepository chains;
+    private final ChainBuilder builder;
+    private final VolumeManager volumes;
+    private final GarbageCollector gc;
+    private final PreparedImages prepared;
+    private final StoreMetrics metrics;
 
     private DefaultBlockStore(StoreConfig config, ImageFetcher fetcher, boolean ownsFetcher) {
         this.config = config;
         this.fetcher = fetcher;
         this.ownsFetcher = ownsFetcher;
+        this.content = fetcher.store();
+        this.metrics = new StoreMetrics(config.meters());
+        this.backend = Backends.open(config.root(), config.backend(), config.xfsLoopBytes());
+        Path dataRoot;
+        try {
+            dataRoot = backend.dataRoot().toRealPath();
+        } catch (IOException e) {
+            throw StoreException.internal("cannot resolve store data root " + backend.dataRoot() + ": " + e.getMessage(), e);
+        }
+        KeyedLocks locks = new KeyedLocks(config.root().resolve("locks"));
+        Intents intents = new Intents(dataRoot);
+        this.chains = new ChainRepository(dataRoot);
+        this.builder = new ChainBuilder(chains, locks, intents, backend, config.layerLimits(), metrics);
+        this.volumes = new VolumeManager(dataRoot, backend, chains, locks, new LoopDevices());
+        this.gc = new GarbageCollector(chains, volumes, content, locks, intents);
+        this.prepared = new PreparedImages(dataRoot.resolve("images"));
+        int healed = gc.sweep();
+        LOG.info("block store open root={} backend={} healed={}", config.root(), backend.name(), healed);
     }
 
+    /** Opens the store with its own content store ({@code <root>/content}) and fetcher. */
     public static DefaultBlockStore open(StoreConfig config) {
         ImageFetcher fetcher = new ImageFetcher(new ContentStore(config.contentDir()), config.registry(), config.meters());
-        return new DefaultBlockStore(config, fetcher, true);
+        try {
+            return new DefaultBlockStore(config, fetcher, true);
+        } catch (RuntimeException e) {
+            fetcher.close();
+            throw e;
+        }
     }
 
+    /** Opens the store around the caller's fetcher (and its content store); the caller closes the fetcher. */
     public static DefaultBlockStore open(StoreConfig config, ImageFetcher fetcher) {
         return new DefaultBlockStore(config, fetcher, false);
     }
 
-    private static StoreException notYet() {
-        return StoreException.internal("not implemented yet", null);
+    /** The copy-on-write backend in use: {@code reflink}, {@code xfs-loop} or {@code copy}. */
+    public String backend() {
+        return backend.name();
+    }
+
+    public StoreConfig config() {
+        return config;
     }
 
     @Override
@@ -42,58 +116,149 @@ public final class DefaultBlockStore implements BlockStore {
 
     @Override
     public PreparedImage prepare(ImageReference reference, FsType fsType, RegistryCredentials credentials, Progress progress) {
-        throw notYet();
+        FsType fs = fsType == null ? FsType.EXT4 : fsType;
+        ImageReference pinned = reference.digest() != null ? reference : fetcher.pin(reference, credentials);
+        String key = PreparedImages.key(pinned, fs, config.fatBits(), config.platform().toString());
+        Optional<PreparedImage> known = prepared.find(key).filter(p -> allExist(p.chainIds()));
+        if (known.isPresent()) {
+            known.get().chainIds().forEach(id -> chains.touch(new ChainId(id)));
+            metrics.chainLookup(fs.id(), true);
+            return known.get();
+        }
+        FetchedImage image = fetcher.fetch(pinned, config.platform(), credentials, progress);
+        List<ChainRequest.Layer> layers = new ArrayList<>();
+        for (Layer layer : image.layers()) {
+            Path blob = content.find(layer.digest()).orElseThrow(() -> StoreException.notFound(
+                    "image " + pinned + ": layer " + layer.digest() + " is missing from the content store"));
+            layers.add(new ChainRequest.Layer(layer.diffId(), new LayerSource(layer.digest(), layer.mediaType(), layer.size(), blob)));
+        }
+        if (layers.isEmpty()) {
+            throw StoreException.invalid("image " + pinned + " has no layers to build a filesystem from");
+        }
+        String diskPath = image.config().labels().get(DISK_LABEL);
+        ChainBuilder.Result result;
+        try {
+            result = builder.build(new ChainRequest(layers, fs, diskPath, config.fatBits()), progress);
+        } catch (StoreException e) {
+            throw new StoreException(e.kind(), "image " + pinned + " (" + fs.id() + "): " + e.getMessage(), e);
+        }
+        long bytes = size(chains.image(result.top()));
+        PreparedImage done = new PreparedImage(pinned, fs, result.chains().stream().map(ChainId::value).toList(),
+                result.top().value(), bytes, result.cached());
+        prepared.save(key, done);
+        return done;
+    }
+
+    private boolean allExist(List<String> ids) {
+        return ids.stream().allMatch(id -> ChainId.isValid(id) && chains.exists(new ChainId(id)));
     }
 
     @Override
     public Volume createVolume(VolumeSpec spec, RegistryCredentials credentials, Progress progress) {
-        throw notYet();
+        return timed("create", () -> {
+            String id = VolumeIds.validate(spec.id());
+            FsType fs = spec.fsType() == null ? FsType.EXT4 : spec.fsType();
+            if (spec.image() == null) {
+                throw StoreException.invalid("volume " + id + ": image is missing");
+            }
+            String requested = spec.image().toString();
+            Optional<VolumeRecord> existing = volumes.existing(id, requested, fs, spec.sizeBytes(), spec.readOnly());
+            if (existing.isPresent()) {
+                return toVolume(existing.get(), volumes.device(id));
+            }
+            PreparedImage image = prepare(spec.image(), fs, credentials, progress);
+            VolumeRecord record = volumes.create(new VolumeManager.CreateRequest(id, requested, image.pinned().toString(), fs,
+                    spec.sizeBytes(), spec.readOnly(), new ChainId(image.topChainId())));
+            return toVolume(record, Optional.empty());
+        });
     }
 
     @Override
     public Optional<Volume> findVolume(String volumeId) {
-        throw notYet();
+        return volumes.find(volumeId).map(v -> toVolume(v, volumes.device(volumeId)));
     }
 
     @Override
     public List<Volume> listVolumes() {
-        throw notYet();
+        Map<String, String> devices = volumes.devices();
+        return volumes.list().stream().map(v -> toVolume(v, Optional.ofNullable(devices.get(v.id())))).toList();
     }
 
     @Override
     public Attachment attach(String volumeId, AttachOptions options) {
-        throw notYet();
+        return timed("attach", () -> {
+            String device = volumes.attach(volumeId, options != null && options.directIo());
+            boolean readOnly = volumes.find(volumeId).map(VolumeRecord::readOnly).orElse(false);
+            return new Attachment(volumeId, device, readOnly);
+        });
     }
 
     @Override
     public void detach(String volumeId) {
-        throw notYet();
+        timed("detach", () -> {
+            volumes.detach(volumeId);
+            return null;
+        });
     }
 
     @Override
     public void deleteVolume(String volumeId) {
-        throw notYet();
+        timed("delete", () -> {
+            volumes.delete(volumeId);
+            return null;
+        });
     }
 
     @Override
     public VolumeStats volumeStats(String volumeId) {
-        throw notYet();
+        long[] sizes = volumes.sizes(volumeId);
+        return new VolumeStats(volumeId, sizes[0], sizes[1]);
     }
 
     @Override
     public StoreUsage usage() {
-        throw notYet();
+        return new UsageReport(chains, volumes, content, backend, config.root()).compute(metrics, prepared.count());
     }
 
     @Override
     public GcReport gc(GcPolicy policy) {
-        throw notYet();
+        GcPolicy effective = policy == null ? new GcPolicy(config.gcBudgetBytes(), true) : policy;
+        return gc.collect(effective);
     }
 
     @Override
     public void close() {
-        if (ownsFetcher) {
-            fetcher.close();
+        try {
+            backend.close();
+        } finally {
+            if (ownsFetcher) {
+                fetcher.close();
+            }
+        }
+    }
+
+    private Volume toVolume(VolumeRecord record, Optional<String> device) {
+        return new Volume(record.id(), ImageReference.parse(record.image()), FsType.parse(record.fsType()), record.sizeBytes(),
+                record.readOnly(), record.chainId(), device);
+    }
+
+    private <T> T timed(String op, Supplier<T> work) {
+        long started = System.nanoTime();
+        boolean ok = false;
+        try {
+            T result = work.get();
+            ok = true;
+            return result;
+        } finally {
+            metrics.volumeOp(op, ok, Duration.ofNanos(System.nanoTime() - started));
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw StoreException.internal("cannot stat " + file + ": " + e.getMessage(), e);
         }
     }
 }

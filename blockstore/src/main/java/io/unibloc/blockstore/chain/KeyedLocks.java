@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.Semaphore;
 
 /**
  * Per-key mutual exclusion across threads and processes: a JVM lock per key (a file lock alone cannot
@@ -39,13 +39,13 @@ public final class KeyedLocks {
     /** Blocks until the key is free in this process and all others. */
     public Held lock(String key) {
         Entry entry = acquire(key);
-        entry.lock.lock();
+        entry.lock.acquireUninterruptibly();
         try {
             FileChannel channel = FileChannel.open(dir.resolve(key + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock fileLock = channel.lock();
             return () -> release(key, entry, channel, fileLock);
         } catch (IOException | RuntimeException e) {
-            entry.lock.unlock();
+            entry.lock.release();
             releaseEntry(key, entry);
             throw StoreException.internal("cannot lock " + key + " in " + dir + ": " + e.getMessage(), e);
         }
@@ -54,7 +54,7 @@ public final class KeyedLocks {
     /** Takes the lock only when nobody holds it; empty otherwise. */
     public Optional<Held> tryLock(String key) {
         Entry entry = acquire(key);
-        if (!entry.lock.tryLock()) {
+        if (!entry.lock.tryAcquire()) {
             releaseEntry(key, entry);
             return Optional.empty();
         }
@@ -63,13 +63,13 @@ public final class KeyedLocks {
             FileLock fileLock = channel.tryLock();
             if (fileLock == null) {
                 channel.close();
-                entry.lock.unlock();
+                entry.lock.release();
                 releaseEntry(key, entry);
                 return Optional.empty();
             }
             return Optional.of(() -> release(key, entry, channel, fileLock));
         } catch (IOException | RuntimeException e) {
-            entry.lock.unlock();
+            entry.lock.release();
             releaseEntry(key, entry);
             throw StoreException.internal("cannot lock " + key + " in " + dir + ": " + e.getMessage(), e);
         }
@@ -94,14 +94,16 @@ public final class KeyedLocks {
         } catch (IOException e) {
             throw StoreException.internal("cannot unlock " + key + ": " + e.getMessage(), e);
         } finally {
-            entry.lock.unlock();
+            entry.lock.release();
             releaseEntry(key, entry);
         }
     }
 
     /** Guarded by the map's compute: how many threads hold or wait for the key. */
     private static final class Entry {
-        private final ReentrantLock lock = new ReentrantLock();
+        // not reentrant: a second take by the same thread must wait or fail like any other, since the
+        // file lock underneath cannot be taken twice by one process
+        private final Semaphore lock = new Semaphore(1);
         private int users;
     }
 }

@@ -37,6 +37,19 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Writes and fsyncs {@code file} under its own name: for files inside a temporary directory that is
+     * renamed into place afterwards, where the rename already gives atomicity.
+     */
+    public static void writeJsonInPlace(Path file, Object value) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(value)));
+            channel.force(true);
+        } catch (IOException e) {
+            throw StoreException.internal("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     public static <T> Optional<T> readJson(Path file, Class<T> type) {
         try {
             return Optional.of(JSON.readValue(Files.readAllBytes(file), type));

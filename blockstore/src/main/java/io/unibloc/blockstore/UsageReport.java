@@ -1,0 +1,90 @@
+package io.unibloc.blockstore;
+
+import io.unibloc.blockstore.chain.ChainId;
+import io.unibloc.blockstore.chain.ChainRepository;
+import io.unibloc.blockstore.content.ContentStore;
+import io.unibloc.blockstore.cow.CowBackend;
+import io.unibloc.blockstore.fs.Fiemap;
+import io.unibloc.blockstore.metrics.StoreMetrics;
+import io.unibloc.blockstore.volumes.VolumeManager;
+import io.unibloc.blockstore.volumes.VolumeRecord;
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Computes {@link BlockStore.StoreUsage}: logical bytes (file sizes), physical bytes (the union of the
+ * physical extents of every chain image and volume, so blocks shared by clones count once — {@code du}
+ * would count them per file), and of those the bytes only one file owns.
+ */
+final class UsageReport {
+    private final ChainRepository chains;
+    private final VolumeManager volumes;
+    private final ContentStore content;
+    private final CowBackend backend;
+    private final Path root;
+
+    UsageReport(ChainRepository chains, VolumeManager volumes, ContentStore content, CowBackend backend, Path root) {
+        this.chains = chains;
+        this.volumes = volumes;
+        this.content = content;
+        this.backend = backend;
+        this.root = root;
+    }
+
+    BlockStore.StoreUsage compute(StoreMetrics metrics, int images) {
+        List<Path> files = new ArrayList<>();
+        List<ChainId> chainIds = chains.list();
+        chainIds.forEach(id -> files.add(chains.image(id)));
+        List<VolumeRecord> volumeRecords = volumes.list();
+        volumeRecords.forEach(v -> files.add(volumes.disk(v.id())));
+        long logical = 0;
+        long exclusive = 0;
+        List<long[]> extents = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                logical += Files.size(file);
+                Fiemap.Map map = Fiemap.of(file);
+                exclusive += map.exclusiveBytes();
+                map.extents().forEach(e -> extents.add(new long[] {e.physical(), e.physical() + e.length()}));
+            } catch (IOException | StoreException e) {
+                // removed while we looked: it no longer counts
+            }
+        }
+        long physical = union(extents);
+        long blobs = content.totalBytes();
+        metrics.recordUsage(Math.max(0, physical - exclusive), exclusive, logical, blobs);
+        long capacity = 0;
+        long free = 0;
+        try {
+            FileStore store = Files.getFileStore(backend.dataRoot());
+            capacity = store.getTotalSpace();
+            free = store.getUsableSpace();
+        } catch (IOException e) {
+            throw StoreException.internal("cannot read the capacity of store " + root + ": " + e.getMessage(), e);
+        }
+        return new BlockStore.StoreUsage(backend.name(), capacity, free, logical, physical, blobs, images, chainIds.size(),
+                volumeRecords.size());
+    }
+
+    private static long union(List<long[]> ranges) {
+        ranges.sort(Comparator.comparingLong(r -> r[0]));
+        long total = 0;
+        long start = -1;
+        long end = -1;
+        for (long[] r : ranges) {
+            if (r[0] > end) {
+                total += end - start;
+                start = r[0];
+                end = r[1];
+            } else {
+                end = Math.max(end, r[1]);
+            }
+        }
+        return total + (end - start);
+    }
+}

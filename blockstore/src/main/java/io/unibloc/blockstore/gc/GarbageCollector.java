@@ -1,0 +1,163 @@
+package io.unibloc.blockstore.gc;
+
+import io.unibloc.blockstore.BlockStore.GcPolicy;
+import io.unibloc.blockstore.BlockStore.GcReport;
+import io.unibloc.blockstore.StoreException;
+import io.unibloc.blockstore.chain.ChainBuilder;
+import io.unibloc.blockstore.chain.ChainId;
+import io.unibloc.blockstore.chain.ChainRepository;
+import io.unibloc.blockstore.chain.Intents;
+import io.unibloc.blockstore.chain.KeyedLocks;
+import io.unibloc.blockstore.content.BlobInfo;
+import io.unibloc.blockstore.content.ContentStore;
+import io.unibloc.blockstore.fs.Fiemap;
+import io.unibloc.blockstore.fs.Mounts;
+import io.unibloc.blockstore.volumes.VolumeManager;
+import io.unibloc.blockstore.volumes.VolumeRecord;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reference counting from volumes plus LRU eviction under a budget. A chain is a root while any volume was
+ * cloned from it (volumes are independent files once cloned, but a root chain is what the next volume of
+ * that image clones, so evicting it would only cost a rebuild). A chain is evicted only under its lock, so
+ * never while it is being built or cloned. Idempotent; safe while other work runs.
+ */
+public final class GarbageCollector {
+    private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);
+
+    private final ChainRepository chains;
+    private final VolumeManager volumes;
+    private final ContentStore content;
+    private final KeyedLocks locks;
+    private final Intents intents;
+
+    public GarbageCollector(ChainRepository chains, VolumeManager volumes, ContentStore content, KeyedLocks locks,
+                            Intents intents) {
+        this.chains = chains;
+        this.volumes = volumes;
+        this.content = content;
+        this.locks = locks;
+        this.intents = intents;
+    }
+
+    /** One thing that may be evicted. */
+    private record Candidate(String name, long bytes, Instant lastUsed, ChainId chain, BlobInfo blob) {}
+
+    public GcReport collect(GcPolicy policy) {
+        if (policy.maxBytes() < 0) {
+            throw StoreException.invalid("GC budget must not be negative, got " + policy.maxBytes());
+        }
+        int swept = policy.sweepOrphans() ? sweep() : 0;
+        Set<String> roots = new HashSet<>();
+        for (VolumeRecord volume : volumes.list()) {
+            roots.add(volume.chainId());
+        }
+        List<Candidate> candidates = new ArrayList<>();
+        for (ChainId id : chains.list()) {
+            if (!roots.contains(id.value())) {
+                candidates.add(new Candidate(id.value(), allocated(chains.image(id)), chains.lastUsed(id), id, null));
+            }
+        }
+        for (BlobInfo blob : content.list()) {
+            candidates.add(new Candidate(blob.digest().toString(), blob.size(), blob.lastUsed(), null, blob));
+        }
+        long total = candidates.stream().mapToLong(Candidate::bytes).sum();
+        candidates.sort(Comparator.comparing(Candidate::lastUsed));
+        int chainsRemoved = 0;
+        int blobsRemoved = 0;
+        long freed = 0;
+        for (Candidate candidate : candidates) {
+            if (total <= policy.maxBytes()) {
+                break;
+            }
+            boolean removed = candidate.chain() != null ? evictChain(candidate.chain(), roots) : content.delete(candidate.blob().digest());
+            if (removed) {
+                total -= candidate.bytes();
+                freed += candidate.bytes();
+                if (candidate.chain() != null) {
+                    chainsRemoved++;
+                } else {
+                    blobsRemoved++;
+                }
+                LOG.info("evicted name={} bytes={} lastUsed={}", candidate.name(), candidate.bytes(), candidate.lastUsed());
+            }
+        }
+        return new GcReport(chainsRemoved, blobsRemoved, freed, swept);
+    }
+
+    private boolean evictChain(ChainId id, Set<String> roots) {
+        Optional<KeyedLocks.Held> held = locks.tryLock(ChainBuilder.lockKey(id));
+        if (held.isEmpty()) {
+            return false; // being built or cloned right now: in use
+        }
+        try (KeyedLocks.Held ignored = held.get()) {
+            // a volume may have been created from it since the roots were read
+            for (VolumeRecord volume : volumes.list()) {
+                if (volume.chainId().equals(id.value())) {
+                    roots.add(id.value());
+                    return false;
+                }
+            }
+            chains.delete(id);
+            return true;
+        }
+    }
+
+    /**
+     * Heals intents of dead owners, removes crashed writers' blob temporaries, chain metadata without an
+     * image, build temporaries and volume directories no live intent covers. Returns how many were removed.
+     */
+    public int sweep() {
+        // List the temporaries before reading the intents: work that starts in between records its
+        // intent before creating anything, so nothing listed here can belong to it.
+        List<Path> temps = new ArrayList<>(list(chains.tmpDir()));
+        int swept = intents.heal(locks) + volumes.sweepLeftovers();
+        Set<String> live = new HashSet<>();
+        intents.list().forEach(i -> live.addAll(i.paths()));
+        for (Path temp : temps) {
+            if (!live.contains(temp.toString()) && Files.exists(temp) && !Mounts.isMounted(temp)) {
+                LOG.info("sweeping orphan path={}", temp);
+                Intents.deleteTree(temp);
+                swept++;
+            }
+        }
+        for (Path meta : chains.orphanMetadata()) {
+            try {
+                Files.deleteIfExists(meta);
+                swept++;
+            } catch (IOException e) {
+                throw StoreException.internal("cannot remove " + meta + ": " + e.getMessage(), e);
+            }
+        }
+        swept += content.sweepTemps();
+        return swept;
+    }
+
+    private static long allocated(Path file) {
+        try {
+            return Fiemap.of(file).allocatedBytes();
+        } catch (StoreException e) {
+            return 0; // evicted meanwhile
+        }
+    }
+
+    private static List<Path> list(Path dir) {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.toList();
+        } catch (IOException e) {
+            throw StoreException.internal("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,303 @@
+package io.unibloc.blockstore.volumes;
+
+import io.unibloc.blockstore.FsType;
+import io.unibloc.blockstore.StoreException;
+import io.unibloc.blockstore.chain.ChainBuilder;
+import io.unibloc.blockstore.chain.ChainId;
+import io.unibloc.blockstore.chain.ChainRepository;
+import io.unibloc.blockstore.chain.Intents;
+import io.unibloc.blockstore.chain.KeyedLocks;
+import io.unibloc.blockstore.cow.CowBackend;
+import io.unibloc.blockstore.fs.AtomicFiles;
+import io.unibloc.blockstore.fs.ExtImages;
+import io.unibloc.blockstore.fs.Fiemap;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates, attaches, detaches and deletes volumes under {@code <data>/volumes/<id>/} ({@code disk.img},
+ * {@code volume.json}). Every operation on one volume holds that volume's lock (threads and processes).
+ *
+ * <p>Growing: ext2/ext4 disks are extended and {@code resize2fs}ed to the requested size. vfat and raw
+ * disks keep the image's size: FAT is not grown (no maintained offline FAT resizer, and the FAT type is tied
+ * to the size), and a raw disk is the image author's layout, used as is.
+ */
+public final class VolumeManager {
+    private static final Logger LOG = LoggerFactory.getLogger(VolumeManager.class);
+    private static final String DISK = "disk.img";
+    private static final String META = "volume.json";
+    private static final long ALIGN = 1 << 20;
+    private static final String DELETING_PREFIX = ".del-";
+    /** "-" and a random UUID. */
+    private static final int UUID_SUFFIX = 37;
+
+    private final Path volumes;
+    private final CowBackend backend;
+    private final ChainRepository chains;
+    private final KeyedLocks locks;
+    private final LoopDevices loops;
+
+    public VolumeManager(Path dataRoot, CowBackend backend, ChainRepository chains, KeyedLocks locks, LoopDevices loops) {
+        this.volumes = dataRoot.resolve("volumes");
+        this.backend = backend;
+        this.chains = chains;
+        this.locks = locks;
+        this.loops = loops;
+        try {
+            Files.createDirectories(volumes);
+        } catch (IOException e) {
+            throw StoreException.internal("cannot create " + volumes + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** What to create: the caller's request and the chain image it resolved to. */
+    public record CreateRequest(String id, String requestedImage, String pinnedImage, FsType fsType, long sizeBytes,
+                                boolean readOnly, ChainId chain) {}
+
+    public static String lockKey(String id) {
+        return "volume-" + id;
+    }
+
+    public Path disk(String id) {
+        return volumes.resolve(id).resolve(DISK);
+    }
+
+    public Optional<VolumeRecord> find(String id) {
+        VolumeIds.validate(id);
+        return AtomicFiles.readJson(volumes.resolve(id).resolve(META), VolumeRecord.class);
+    }
+
+    /**
+     * The existing volume when it matches the request (same requested image, fs, size, read-only); empty
+     * when there is none; ALREADY_EXISTS naming the difference when it does not match.
+     */
+    public Optional<VolumeRecord> existing(String id, String requestedImage, FsType fsType, long sizeBytes, boolean readOnly) {
+        Optional<VolumeRecord> found = find(id);
+        found.ifPresent(v -> {
+            List<String> diffs = new ArrayList<>();
+            if (!v.requestedImage().equals(requestedImage) && !v.image().equals(requestedImage)) {
+                diffs.add("image " + v.requestedImage() + " vs " + requestedImage);
+            }
+            if (!v.fsType().equals(fsType.id())) {
+                diffs.add("fs " + v.fsType() + " vs " + fsType.id());
+            }
+            if (v.requestedBytes() != sizeBytes) {
+                diffs.add("size " + v.requestedBytes() + " vs " + sizeBytes);
+            }
+            if (v.readOnly() != readOnly) {
+                diffs.add("readOnly " + v.readOnly() + " vs " + readOnly);
+            }
+            if (!diffs.isEmpty()) {
+                throw StoreException.alreadyExists("volume " + id + " exists with a different spec: " + String.join(", ", diffs));
+            }
+        });
+        return found;
+    }
+
+    /**
+     * Creates the volume unless a matching one exists (then returns it). Built in a temporary directory
+     * and renamed into place, so a crash leaves either nothing or a whole volume. Errors: INVALID_ARGUMENT
+     * for a bad id or a size smaller than the image, ALREADY_EXISTS for a different existing spec, NOT_FOUND
+     * when the chain vanished, INTERNAL for I/O.
+     */
+    public VolumeRecord create(CreateRequest request) {
+        String id = VolumeIds.validate(request.id());
+        if (request.sizeBytes() < 0) {
+            throw StoreException.invalid("volume " + id + ": size must not be negative, got " + request.sizeBytes());
+        }
+        try (KeyedLocks.Held ignored = locks.lock(lockKey(id))) {
+            Optional<VolumeRecord> found = existing(id, request.requestedImage(), request.fsType(), request.sizeBytes(),
+                    request.readOnly());
+            if (found.isPresent()) {
+                return found.get();
+            }
+            // No intent record: the temporary name carries the id, and a sweep removes it only while
+            // the volume's lock is free (its creator is gone).
+            Path temp = volumes.resolve(AtomicFiles.TEMP_PREFIX + id + "-" + UUID.randomUUID());
+            try {
+                Files.createDirectory(temp);
+                Path disk = temp.resolve(DISK);
+                try (KeyedLocks.Held chainLock = locks.lock(ChainBuilder.lockKey(request.chain()))) {
+                    if (!chains.exists(request.chain())) {
+                        throw StoreException.notFound("volume " + id + ": chain " + request.chain() + " does not exist");
+                    }
+                    backend.cloneFile(chains.image(request.chain()), disk);
+                }
+                chains.touch(request.chain());
+                Files.setPosixFilePermissions(disk, PosixFilePermissions.fromString("rw-------"));
+                long size = grow(id, disk, request.fsType(), request.sizeBytes());
+                if (request.readOnly()) {
+                    Files.setPosixFilePermissions(disk, PosixFilePermissions.fromString("r--------"));
+                }
+                VolumeRecord record = new VolumeRecord(id, request.requestedImage(), request.pinnedImage(), request.fsType().id(),
+                        request.sizeBytes(), size, request.readOnly(), request.chain().value(), System.currentTimeMillis());
+                // Written in place and fsynced: the directory rename below is what makes it visible.
+                AtomicFiles.writeJsonInPlace(temp.resolve(META), record);
+                Files.move(temp, volumes.resolve(id), StandardCopyOption.ATOMIC_MOVE);
+                AtomicFiles.fsyncDirectory(volumes);
+                LOG.info("created volume volume={} chain={} bytes={}", id, request.chain().shortId(), size);
+                return record;
+            } catch (IOException e) {
+                throw StoreException.internal("creating volume " + id + ": " + e.getMessage(), e);
+            } finally {
+                Intents.deleteTree(temp);
+            }
+        }
+    }
+
+    private long grow(String id, Path disk, FsType fs, long requested) throws IOException {
+        long current = Files.size(disk);
+        if (requested == 0 || requested == current) {
+            return current;
+        }
+        if (requested < current) {
+            throw StoreException.invalid("volume " + id + ": requested size " + requested + " is smaller than its image ("
+                    + current + " bytes)");
+        }
+        if (fs != FsType.EXT4 && fs != FsType.EXT2) {
+            LOG.info("volume keeps the image size volume={} fs={} requested={} size={}", id, fs.id(), requested, current);
+            return current;
+        }
+        long size = (requested + ALIGN - 1) / ALIGN * ALIGN;
+        ExtImages.resize(disk, size);
+        return size;
+    }
+
+    public List<VolumeRecord> list() {
+        List<VolumeRecord> records = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(volumes)) {
+            for (Path dir : dirs.sorted().toList()) {
+                String name = dir.getFileName().toString();
+                if (!name.startsWith(AtomicFiles.TEMP_PREFIX)) {
+                    AtomicFiles.readJson(dir.resolve(META), VolumeRecord.class).ifPresent(records::add);
+                }
+            }
+        } catch (IOException e) {
+            throw StoreException.internal("cannot list " + volumes + ": " + e.getMessage(), e);
+        }
+        return records;
+    }
+
+    /** Attached devices by volume id, read from the kernel (one {@code losetup} call). */
+    public Map<String, String> devices() {
+        Map<String, List<String>> byFile = loops.byBackingFile();
+        Map<String, String> result = new java.util.HashMap<>();
+        for (VolumeRecord v : list()) {
+            List<String> devices = byFile.get(disk(v.id()).toString());
+            if (devices != null && !devices.isEmpty()) {
+                result.put(v.id(), devices.get(0));
+            }
+        }
+        return result;
+    }
+
+    public Optional<String> device(String id) {
+        Path disk = disk(VolumeIds.validate(id));
+        if (!Files.exists(disk)) {
+            return Optional.empty();
+        }
+        return loops.devicesOf(disk).stream().findFirst();
+    }
+
+    /** The attached device: existing or new. NOT_FOUND for an unknown volume. Read-only volumes attach read-only. */
+    public String attach(String id, boolean directIo) {
+        try (KeyedLocks.Held ignored = locks.lock(lockKey(VolumeIds.validate(id)))) {
+            VolumeRecord record = find(id).orElseThrow(() -> StoreException.notFound("volume " + id + " does not exist"));
+            Optional<String> attached = device(id);
+            if (attached.isPresent()) {
+                return attached.get();
+            }
+            String device = loops.attach(disk(id), record.readOnly(), directIo);
+            LOG.info("attached volume volume={} device={} readOnly={} directIo={}", id, device, record.readOnly(), directIo);
+            return device;
+        }
+    }
+
+    /** Detaches every device of the volume; nothing to do for an unknown or detached volume. */
+    public void detach(String id) {
+        try (KeyedLocks.Held ignored = locks.lock(lockKey(VolumeIds.validate(id)))) {
+            for (String device : Files.exists(disk(id)) ? loops.devicesOf(disk(id)) : List.<String>of()) {
+                loops.detach(device);
+                LOG.info("detached volume volume={} device={}", id, device);
+            }
+        }
+    }
+
+    /** Deletes the volume; success when unknown; FAILED_PRECONDITION while attached. */
+    public void delete(String id) {
+        try (KeyedLocks.Held ignored = locks.lock(lockKey(VolumeIds.validate(id)))) {
+            Path dir = volumes.resolve(id);
+            if (!Files.exists(dir)) {
+                return;
+            }
+            Optional<String> device = device(id);
+            if (device.isPresent()) {
+                throw StoreException.precondition("volume " + id + " is attached as " + device.get() + "; detach it first");
+            }
+            Path doomed = volumes.resolve(DELETING_PREFIX + id + "-" + UUID.randomUUID());
+            Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
+            Intents.deleteTree(doomed);
+            LOG.info("deleted volume volume={}", id);
+        } catch (IOException e) {
+            throw StoreException.internal("deleting volume " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Logical size and the bytes not shared with any other file (FIEMAP). NOT_FOUND for an unknown volume. */
+    public long[] sizes(String id) {
+        Path disk = disk(VolumeIds.validate(id));
+        if (!Files.exists(disk)) {
+            throw StoreException.notFound("volume " + id + " does not exist");
+        }
+        try {
+            return new long[] {Files.size(disk), Fiemap.of(disk).exclusiveBytes()};
+        } catch (IOException e) {
+            throw StoreException.internal("cannot stat volume " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes directories of creates and deletes that a crash interrupted: {@code .tmp-<id>-<uuid>} and
+     * {@code .del-<id>-<uuid>}, each only while its volume's lock is free. Returns how many went.
+     */
+    public int sweepLeftovers() {
+        List<Path> leftovers;
+        try (Stream<Path> dirs = Files.list(volumes)) {
+            leftovers = dirs.filter(p -> {
+                String name = p.getFileName().toString();
+                return name.startsWith(AtomicFiles.TEMP_PREFIX) || name.startsWith(DELETING_PREFIX);
+            }).toList();
+        } catch (IOException e) {
+            throw StoreException.internal("cannot list " + volumes + ": " + e.getMessage(), e);
+        }
+        int swept = 0;
+        for (Path leftover : leftovers) {
+            String name = leftover.getFileName().toString();
+            String prefix = name.startsWith(DELETING_PREFIX) ? DELETING_PREFIX : AtomicFiles.TEMP_PREFIX;
+            if (name.length() <= prefix.length() + UUID_SUFFIX) {
+                continue;
+            }
+            String id = name.substring(prefix.length(), name.length() - UUID_SUFFIX);
+            Optional<KeyedLocks.Held> held = locks.tryLock(lockKey(id));
+            if (held.isPresent()) {
+                try (KeyedLocks.Held ignored = held.get()) {
+                    LOG.info("sweeping interrupted volume work path={}", leftover);
+                    Intents.deleteTree(leftover);
+                    swept++;
+                }
+            }
+        }
+        return swept;
+    }
+}
