@@ -99,7 +99,10 @@ class ChartValuesTest {
         RenderedChart chart = CHART.render(Values.of("store",
                 "csiNode.store.dir", "/mnt/fast/unibloc/",
                 "csiNode.store.size", "5Gi",
-                "csiNode.store.backend", "loopback",
+                "csiNode.kubeletDir", "/var/lib/k0s/kubelet",
+                "csiNode.maxVolumes", 40,
+                "kvm.mode", "true",
+                "kvm.slots", 16,
                 "csiNode.terminationGracePeriodSeconds", 90,
                 "csiNode.maxUnavailable", "25%"));
         PodSpec pod = workload(chart, "csi-node");
@@ -107,12 +110,16 @@ class ChartValuesTest {
 
         assertThat(flag(node, "--store-dir")).isEqualTo("/mnt/fast/unibloc");
         assertThat(flag(node, "--store-size")).isEqualTo("5Gi");
-        assertThat(flag(node, "--store-backend")).isEqualTo("loopback");
+        assertThat(flag(node, "--kubelet-dir")).isEqualTo("/var/lib/k0s/kubelet");
+        assertThat(flag(node, "--kvm")).isEqualTo("true");
+        assertThat(flag(node, "--kvm-slots")).isEqualTo("16");
+        assertThat(flag(node, "--max-volumes")).isEqualTo("40");
         assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(90L);
         assertThat(chart.all(DaemonSet.class).get(0).getSpec().getUpdateStrategy().getRollingUpdate()
                 .getMaxUnavailable().getStrVal()).isEqualTo("25%");
-        assertThat(ChartSocketsTest.args(container(workload(CHART.render(Values.defaults()), "csi-node"), "csi-node")))
-                .as("no backend flag unless asked for").noneMatch(a -> a.startsWith("--store-backend"));
+        Container byDefault = container(workload(CHART.render(Values.defaults()), "csi-node"), "csi-node");
+        assertThat(flag(byDefault, "--kvm")).as("KVM probed by default").isEqualTo("auto");
+        assertThat(flag(byDefault, "--store-size")).isEqualTo("20Gi");
     }
 
     @Test

@@ -80,7 +80,8 @@ class DockerfilesTest {
     void nodeImageHasTheStoreToolsAndRunsAsRootForThePrivilegedPlugin() throws IOException {
         String dockerfile = dockerfile("csi-node");
 
-        assertThat(dockerfile).contains("e2fsprogs", "xfsprogs", "btrfs-progs", "util-linux", "dosfstools", "mtools");
+        assertThat(dockerfile).contains("e2fsprogs", "xfsprogs", "btrfs-progs", "util-linux", "dosfstools", "mtools",
+                "qemu-system-x86");
         assertThat(USER.matcher(dockerfile).find()).as("csi-node has no USER line (it must be root)").isFalse();
         assertThat(dockerfile).as("the reason is written down").contains("privileged");
     }
