@@ -1,0 +1,89 @@
+package io.unibloc.csi.node;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.unibloc.blockstore.BlockStore;
+import io.unibloc.csi.common.KubeClients;
+import io.unibloc.csi.common.grpc.SocketEndpoint;
+import io.unibloc.csi.common.grpc.UnixSocketServer;
+import io.unibloc.csi.common.identity.IdentityService;
+import io.unibloc.csi.common.ops.OpsServer;
+import io.unibloc.csi.node.reconcile.BlockVolumeReconciler;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code csi-node}: CSI Identity + Node on a UNIX socket, BlockVolume reconciler, KVM device plugin, metrics and health. */
+@Command(name = "csi-node", mixinStandardHelpOptions = true, version = IdentityService.VENDOR_VERSION,
+        description = "unibloc CSI node plugin (driver block.unibloc.io): owns this node's block store.")
+public final class Main implements Callable<Integer> {
+    @Option(names = "--endpoint", defaultValue = "unix:///csi/csi.sock", description = "CSI socket (default: ${DEFAULT-VALUE})")
+    String endpoint;
+
+    @Option(names = "--node-id", required = true, description = "this node's name (the Node object, the topology segment)")
+    String nodeId;
+
+    @Option(names = "--store-dir", defaultValue = "/var/lib/unibloc", description = "block store directory (default: ${DEFAULT-VALUE})")
+    Path storeDir;
+
+    @Option(names = "--store-size", description = "size of the loop-mounted store file when the directory's filesystem cannot reflink, e.g. 20Gi")
+    String storeSize;
+
+    @Option(names = "--kubeconfig", description = "kubeconfig file; default: in-cluster service account or ~/.kube/config")
+    Path kubeconfig;
+
+    @Option(names = "--metrics-port", defaultValue = "9810", description = "HTTP port of /metrics and /healthz (default: ${DEFAULT-VALUE})")
+    int metricsPort;
+
+    @Option(names = "--device-plugin-dir", defaultValue = "/var/lib/kubelet/device-plugins",
+            description = "kubelet's device plugin directory (default: ${DEFAULT-VALUE})")
+    Path devicePluginDir;
+
+    @Option(names = "--kubelet-dir", split = ",", defaultValue = "/var/lib/kubelet",
+            description = "directories staging and target paths must lie in (default: ${DEFAULT-VALUE})")
+    List<Path> allowedPaths;
+
+    @Option(names = "--kvm", defaultValue = "auto", description = "auto (probe by booting a tiny guest), true or false (default: ${DEFAULT-VALUE})")
+    String kvmMode;
+
+    @Option(names = "--qemu", defaultValue = "qemu-system-x86_64", description = "QEMU binary for the KVM probe (default: ${DEFAULT-VALUE})")
+    String qemu;
+
+    @Option(names = "--kvm-slots", defaultValue = "110", description = "how many unibloc.io/kvm devices to advertise (default: ${DEFAULT-VALUE})")
+    int kvmSlots;
+
+    @Option(names = "--max-volumes", defaultValue = "0", description = "max volumes per node for the scheduler; 0 = no limit")
+    long maxVolumes;
+
+    @Option(names = "--insecure-registry", split = ",", description = "registry hosts spoken to over plain HTTP")
+    List<String> insecureRegistries = List.of();
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        NodeComponents.Settings defaults = NodeComponents.Settings.defaults(nodeId, storeDir, devicePluginDir);
+        NodeComponents.Settings settings = new NodeComponents.Settings(nodeId, storeDir, allowedPaths, maxVolumes, kvmMode, qemu,
+                defaults.kvmDevice(), defaults.kvmDeviceNodes(), kvmSlots, devicePluginDir, defaults.reportEvery(),
+                defaults.prewarmResync(), BlockVolumeReconciler.Settings.defaults());
+        try (KubernetesClient kube = KubeClients.create(kubeconfig);
+             BlockStore store = StoreOpener.open(storeDir, storeSize, insecureRegistries, meters);
+             NodeComponents components = new NodeComponents(kube, store, settings, meters, Clock.systemUTC())) {
+            UnixSocketServer server = components.start(SocketEndpoint.parse(endpoint).path());
+            try (OpsServer ops = OpsServer.start(metricsPort, meters, components::health)) {
+                Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+                server.awaitTermination();
+            }
+        }
+        return 0;
+    }
+
+}

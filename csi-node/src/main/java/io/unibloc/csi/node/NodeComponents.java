@@ -1,0 +1,148 @@
+package io.unibloc.csi.node;
+
+import csi.v1.Csi;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.unibloc.blockstore.BlockStore;
+import io.unibloc.csi.common.grpc.CallLoggingInterceptor;
+import io.unibloc.csi.common.grpc.UnixSocketServer;
+import io.unibloc.csi.common.identity.IdentityService;
+import io.unibloc.csi.common.ops.OpsServer;
+import io.unibloc.csi.node.kvm.DevicePluginRegistrar;
+import io.unibloc.csi.node.kvm.KvmAvailability;
+import io.unibloc.csi.node.kvm.KvmDevicePlugin;
+import io.unibloc.csi.node.kvm.NodeLabeler;
+import io.unibloc.csi.node.nodestore.NodeStoreReporter;
+import io.unibloc.csi.node.prewarm.PrewarmController;
+import io.unibloc.csi.node.publish.BlockPublisher;
+import io.unibloc.csi.node.publish.PathPolicy;
+import io.unibloc.csi.node.reconcile.BlockVolumeReconciler;
+import io.unibloc.csi.node.service.NodeService;
+import io.unibloc.csi.node.volume.VolumeLocks;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything one node plugin runs, given a Kubernetes client and an open block store: the CSI socket
+ * (Identity + Node), the BlockVolume reconciler, pre-warming, the NodeStore report and, where KVM works,
+ * the device plugin and node label. {@code Main} and the tests start exactly this.
+ */
+public final class NodeComponents implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeComponents.class);
+
+    /** What differs between production and tests. */
+    public record Settings(String nodeId, Path storeDir, List<Path> allowedPaths, long maxVolumes, String kvmMode, String qemuBinary,
+                           Path kvmDevice, List<Path> kvmDeviceNodes, int kvmSlots, Path devicePluginDir, Duration reportEvery,
+                           Duration prewarmResync, BlockVolumeReconciler.Settings reconcile) {
+        public static Settings defaults(String nodeId, Path storeDir, Path devicePluginDir) {
+            return new Settings(nodeId, storeDir, List.of(Path.of("/var/lib/kubelet")), 0, "auto", "qemu-system-x86_64",
+                    Path.of("/dev/kvm"), List.of(Path.of("/dev/kvm"), Path.of("/dev/net/tun"), Path.of("/dev/vhost-net")), 110,
+                    devicePluginDir, Duration.ofSeconds(30), Duration.ofMinutes(5), BlockVolumeReconciler.Settings.defaults());
+        }
+    }
+
+    private final KubernetesClient client;
+    private final BlockStore store;
+    private final Settings settings;
+    private final CallLoggingInterceptor interceptor;
+    private final VolumeLocks locks = new VolumeLocks();
+    private final BlockVolumeReconciler reconciler;
+    private final PrewarmController prewarm;
+    private final NodeStoreReporter reporter;
+    private final AtomicReference<KvmAvailability.Answer> kvm = new AtomicReference<>();
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private volatile DevicePluginRegistrar registrar;
+
+    public NodeComponents(KubernetesClient client, BlockStore store, Settings settings, MeterRegistry meters, Clock clock) {
+        this.client = client;
+        this.store = store;
+        this.settings = settings;
+        this.interceptor = new CallLoggingInterceptor(meters);
+        this.reconciler = new BlockVolumeReconciler(client, store, settings.nodeId(), locks, clock, meters, settings.reconcile());
+        this.prewarm = new PrewarmController(client, store, settings.nodeId(), clock, settings.prewarmResync());
+        Supplier<Optional<Boolean>> kvmState = () -> Optional.ofNullable(kvm.get()).map(KvmAvailability.Answer::usable);
+        this.reporter = new NodeStoreReporter(client, store, settings.nodeId(), settings.storeDir(), prewarm::images, kvmState,
+                clock, settings.reportEvery(), meters);
+    }
+
+    /** Serves the CSI socket first (Probe says not ready until the reconciler has synced), then starts the rest. */
+    public UnixSocketServer start(Path socket) {
+        IdentityService identity = new IdentityService(List.of(Csi.PluginCapability.Service.Type.VOLUME_ACCESSIBILITY_CONSTRAINTS),
+                () -> reconciler.synced() ? new IdentityService.Readiness.Ready()
+                        : new IdentityService.Readiness.Starting("BlockVolume informer"));
+        NodeService node = new NodeService(settings.nodeId(), settings.maxVolumes(), store, reconciler, locks,
+                new PathPolicy(settings.allowedPaths(), settings.storeDir()), new BlockPublisher(), reconciler::nudge);
+        UnixSocketServer server = UnixSocketServer.start(socket, List.of(identity, node), interceptor);
+        started.add(server);
+        reconciler.start();
+        started.add(reconciler);
+        prewarm.start();
+        started.add(prewarm);
+        reporter.start();
+        started.add(reporter);
+        Thread probe = new Thread(this::setUpKvm, "kvm-probe");
+        probe.setDaemon(true);
+        probe.start();
+        return server;
+    }
+
+    /** Probes KVM, labels the node and, where KVM works, serves the device plugin. */
+    void setUpKvm() {
+        KvmAvailability.Answer answer;
+        try {
+            answer = KvmAvailability.decide(settings.kvmMode(), settings.qemuBinary(), settings.kvmDevice(), Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+            answer = new KvmAvailability.Answer(false, "probe failed: " + e.getMessage());
+        }
+        kvm.set(answer);
+        LOG.info("kvm node={} usable={} reason={}", settings.nodeId(), answer.usable(), answer.reason());
+        new NodeLabeler(client, settings.nodeId()).label(answer.usable());
+        if (answer.usable() && settings.devicePluginDir() != null) {
+            DevicePluginRegistrar r = new DevicePluginRegistrar(settings.devicePluginDir(),
+                    () -> new KvmDevicePlugin(settings.kvmSlots(), settings.kvmDeviceNodes()), interceptor, Duration.ofSeconds(5));
+            registrar = r;
+            r.start();
+        }
+        reporter.refresh();
+    }
+
+    public Optional<KvmAvailability.Answer> kvm() {
+        return Optional.ofNullable(kvm.get());
+    }
+
+    public BlockVolumeReconciler reconciler() {
+        return reconciler;
+    }
+
+    public NodeStoreReporter reporter() {
+        return reporter;
+    }
+
+    public OpsServer.Health health() {
+        return reconciler.synced() ? OpsServer.Health.ok() : new OpsServer.Health(false, "BlockVolume informer not synced");
+    }
+
+    @Override
+    public void close() {
+        DevicePluginRegistrar r = registrar;
+        if (r != null) {
+            r.close();
+        }
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("error while stopping {}", started.get(i).getClass().getSimpleName(), e);
+            }
+        }
+        started.clear();
+    }
+}

@@ -1,0 +1,161 @@
+package io.unibloc.csi.node.nodestore;
+
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.unibloc.api.v1alpha1.NodeStore;
+import io.unibloc.api.v1alpha1.NodeStoreImage;
+import io.unibloc.api.v1alpha1.NodeStoreImagePhase;
+import io.unibloc.api.v1alpha1.NodeStoreSpec;
+import io.unibloc.api.v1alpha1.NodeStoreStatus;
+import io.unibloc.blockstore.BlockStore;
+import io.unibloc.blockstore.StoreException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes this node's {@link NodeStore} (name = node name) every {@code period}: what the store holds and can
+ * still take, the images whose chains are here, pre-warming readiness and whether KVM works. The controller
+ * treats a report that stops being refreshed as no store. The same figures are Prometheus gauges
+ * {@code unibloc_store_*_bytes}.
+ */
+public final class NodeStoreReporter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeStoreReporter.class);
+    private final KubernetesClient client;
+    private final BlockStore store;
+    private final String node;
+    private final Path storeDir;
+    private final Supplier<List<NodeStoreImage>> images;
+    private final Supplier<Optional<Boolean>> kvm;
+    private final Clock clock;
+    private final Duration period;
+    private final AtomicReference<BlockStore.StoreUsage> last = new AtomicReference<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "nodestore-report");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public NodeStoreReporter(KubernetesClient client, BlockStore store, String node, Path storeDir,
+                             Supplier<List<NodeStoreImage>> images, Supplier<Optional<Boolean>> kvm, Clock clock,
+                             Duration period, MeterRegistry meters) {
+        this.client = client;
+        this.store = store;
+        this.node = node;
+        this.storeDir = storeDir;
+        this.images = images;
+        this.kvm = kvm;
+        this.clock = clock;
+        this.period = period;
+        gauge(meters, "unibloc.store.capacity.bytes", BlockStore.StoreUsage::capacityBytes);
+        gauge(meters, "unibloc.store.free.bytes", BlockStore.StoreUsage::freeBytes);
+        gauge(meters, "unibloc.store.logical.bytes", BlockStore.StoreUsage::logicalBytes);
+        gauge(meters, "unibloc.store.physical.bytes", BlockStore.StoreUsage::physicalBytes);
+        gauge(meters, "unibloc.store.blob.bytes", BlockStore.StoreUsage::blobBytes);
+        gauge(meters, "unibloc.store.volumes", BlockStore.StoreUsage::volumes);
+        gauge(meters, "unibloc.store.chains", BlockStore.StoreUsage::chains);
+    }
+
+    public void start() {
+        timer.scheduleWithFixedDelay(this::reportQuietly, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Schedules a report as soon as possible (after a change such as the KVM answer). */
+    public void refresh() {
+        try {
+            timer.execute(this::reportQuietly);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Closed.
+        }
+    }
+
+    /** Writes the report now. Errors: the client's or the store's exceptions. */
+    public NodeStore report() {
+        BlockStore.StoreUsage usage = store.usage();
+        last.set(usage);
+        List<NodeStoreImage> prewarm = images.get();
+        TreeSet<String> cached = new TreeSet<>();
+        for (BlockStore.Volume v : store.listVolumes()) {
+            cached.add(v.image().toString());
+        }
+        for (NodeStoreImage i : prewarm) {
+            if (i.getPhase() == NodeStoreImagePhase.Ready && i.getPinnedImage() != null) {
+                cached.add(i.getPinnedImage());
+            }
+        }
+        var resource = client.resources(NodeStore.class).withName(node);
+        if (resource.get() == null) {
+            NodeStore fresh = new NodeStore();
+            fresh.setMetadata(new ObjectMetaBuilder().withName(node).build());
+            NodeStoreSpec spec = new NodeStoreSpec();
+            spec.setNode(node);
+            spec.setStoreDir(storeDir.toString());
+            fresh.setSpec(spec);
+            try {
+                client.resources(NodeStore.class).resource(fresh).create();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+            }
+        }
+        String now = clock.instant().toString();
+        return resource.editStatus(ns -> {
+            NodeStoreStatus s = ns.getStatus() == null ? new NodeStoreStatus() : ns.getStatus();
+            s.setBackend(usage.backend());
+            s.setCapacityBytes(usage.capacityBytes());
+            s.setFreeBytes(usage.freeBytes());
+            s.setLogicalBytes(usage.logicalBytes());
+            s.setPhysicalBytes(usage.physicalBytes());
+            s.setBlobBytes(usage.blobBytes());
+            s.setVolumes(usage.volumes());
+            s.setChains(usage.chains());
+            s.setCachedImages(List.copyOf(cached));
+            s.setImages(prewarm);
+            s.setKvm(kvm.get().orElse(null));
+            s.setUpdatedAt(now);
+            boolean wasReady = s.getConditions().stream().anyMatch(c -> NodeStoreStatus.CONDITION_READY.equals(c.getType())
+                    && "True".equals(c.getStatus()));
+            String since = wasReady ? s.getConditions().stream().filter(c -> NodeStoreStatus.CONDITION_READY.equals(c.getType()))
+                    .findFirst().map(c -> c.getLastTransitionTime()).orElse(now) : now;
+            s.setConditions(List.of(new ConditionBuilder().withType(NodeStoreStatus.CONDITION_READY).withStatus("True")
+                    .withReason("StoreUsable").withMessage("block store at " + storeDir + " (" + usage.backend() + ")")
+                    .withLastTransitionTime(since).build()));
+            ns.setStatus(s);
+            return ns;
+        });
+    }
+
+    private void reportQuietly() {
+        try {
+            report();
+        } catch (KubernetesClientException | StoreException e) {
+            LOG.warn("cannot report store node={} message={}", node, e.getMessage());
+        }
+    }
+
+    private void gauge(MeterRegistry meters, String name, ToDoubleFunction<BlockStore.StoreUsage> value) {
+        Gauge.builder(name, last, ref -> ref.get() == null ? Double.NaN : value.applyAsDouble(ref.get()))
+                .description("block store figure from the last report").register(meters);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

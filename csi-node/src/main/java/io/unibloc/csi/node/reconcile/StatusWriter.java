@@ -1,0 +1,82 @@
+package io.unibloc.csi.node.reconcile;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.unibloc.api.v1alpha1.BlockVolume;
+import io.unibloc.api.v1alpha1.BlockVolumePhase;
+import io.unibloc.api.v1alpha1.BlockVolumeStatus;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/** Patches the status subresource of a BlockVolume: phase, message, reason, the Ready condition and observedGeneration. */
+final class StatusWriter {
+    private final KubernetesClient client;
+    private final Clock clock;
+
+    StatusWriter(KubernetesClient client, Clock clock) {
+        this.client = client;
+        this.clock = clock;
+    }
+
+    String now() {
+        return clock.instant().toString();
+    }
+
+    /** Sets the phase (and the Ready condition that follows from it) plus whatever {@code more} changes. */
+    void phase(String name, BlockVolumePhase phase, String reason, String message, Consumer<BlockVolumeStatus> more) {
+        client.resources(BlockVolume.class).withName(name).editStatus(bv -> {
+            BlockVolumeStatus status = bv.getStatus() == null ? new BlockVolumeStatus() : bv.getStatus();
+            status.setPhase(phase);
+            status.setReason(reason);
+            status.setMessage(message);
+            status.setObservedGeneration(bv.getMetadata().getGeneration());
+            more.accept(status);
+            status.setConditions(withReady(status.getConditions(), phase, reason, message, bv.getMetadata().getGeneration()));
+            bv.setStatus(status);
+            return bv;
+        });
+    }
+
+    /** Changes only the message (progress, deferred deletion), leaving the phase as it is. */
+    void message(String name, String message) {
+        client.resources(BlockVolume.class).withName(name).editStatus(bv -> {
+            BlockVolumeStatus status = bv.getStatus() == null ? new BlockVolumeStatus() : bv.getStatus();
+            status.setMessage(message);
+            bv.setStatus(status);
+            return bv;
+        });
+    }
+
+    private List<Condition> withReady(List<Condition> current, BlockVolumePhase phase, String reason, String message, Long generation) {
+        String status = phase == BlockVolumePhase.Ready ? "True" : "False";
+        String why = phase == BlockVolumePhase.Ready ? "Prepared" : reason != null ? camel(reason) : phase.name();
+        List<Condition> out = new ArrayList<>();
+        Condition previous = null;
+        for (Condition c : current == null ? List.<Condition>of() : current) {
+            if (BlockVolumeStatus.CONDITION_READY.equals(c.getType())) {
+                previous = c;
+            } else {
+                out.add(c);
+            }
+        }
+        String since = previous != null && Objects.equals(previous.getStatus(), status) ? previous.getLastTransitionTime() : now();
+        out.add(new ConditionBuilder().withType(BlockVolumeStatus.CONDITION_READY).withStatus(status).withReason(why)
+                .withMessage(message == null ? "" : message).withLastTransitionTime(since).withObservedGeneration(generation).build());
+        return out;
+    }
+
+    /** Condition reasons are CamelCase: NOT_FOUND becomes NotFound. */
+    private static String camel(String kind) {
+        StringBuilder out = new StringBuilder();
+        for (String part : kind.toLowerCase(java.util.Locale.ROOT).split("_")) {
+            if (!part.isEmpty()) {
+                out.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+            }
+        }
+        return out.toString();
+    }
+}

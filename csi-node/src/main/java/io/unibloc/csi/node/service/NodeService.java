@@ -1,0 +1,190 @@
+package io.unibloc.csi.node.service;
+
+import csi.v1.Csi;
+import csi.v1.NodeGrpc;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.unibloc.api.v1alpha1.BlockVolume;
+import io.unibloc.api.v1alpha1.BlockVolumePhase;
+import io.unibloc.blockstore.BlockStore;
+import io.unibloc.csi.common.CsiNames;
+import io.unibloc.csi.common.VolumeIds;
+import io.unibloc.csi.common.grpc.CsiErrors;
+import io.unibloc.csi.common.validate.BlockCapabilities;
+import io.unibloc.csi.node.publish.BlockPublisher;
+import io.unibloc.csi.node.publish.PathPolicy;
+import io.unibloc.csi.node.volume.VolumeLocks;
+import io.unibloc.csi.node.volume.VolumeRecords;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * CSI Node: NodeGetInfo, NodeGetCapabilities (STAGE_UNSTAGE_VOLUME, GET_VOLUME_STATS), NodeStageVolume
+ * (the BlockVolume is Ready: attach its clone as a loop device), NodeUnstageVolume (detach),
+ * NodePublishVolume / NodeUnpublishVolume (the device at kubelet's target path) and NodeGetVolumeStats.
+ * Every call validates first, is idempotent and holds the volume's lock; other RPCs are UNIMPLEMENTED.
+ */
+public final class NodeService extends NodeGrpc.NodeImplBase {
+    private final String nodeId;
+    private final long maxVolumes;
+    private final BlockStore store;
+    private final VolumeRecords records;
+    private final VolumeLocks locks;
+    private final PathPolicy paths;
+    private final BlockPublisher publisher;
+    private final Consumer<String> afterUnstage;
+
+    /** {@code afterUnstage} hears of every detached volume (the reconciler finishes a deferred deletion). */
+    public NodeService(String nodeId, long maxVolumes, BlockStore store, VolumeRecords records, VolumeLocks locks,
+                       PathPolicy paths, BlockPublisher publisher, Consumer<String> afterUnstage) {
+        this.nodeId = nodeId;
+        this.maxVolumes = maxVolumes;
+        this.store = store;
+        this.records = records;
+        this.locks = locks;
+        this.paths = paths;
+        this.publisher = publisher;
+        this.afterUnstage = afterUnstage;
+    }
+
+    @Override
+    public void nodeGetInfo(Csi.NodeGetInfoRequest request, StreamObserver<Csi.NodeGetInfoResponse> response) {
+        reply(response, Csi.NodeGetInfoResponse.newBuilder()
+                .setNodeId(nodeId)
+                .setMaxVolumesPerNode(maxVolumes)
+                .setAccessibleTopology(Csi.Topology.newBuilder().putSegments(CsiNames.TOPOLOGY_KEY, nodeId))
+                .build());
+    }
+
+    @Override
+    public void nodeGetCapabilities(Csi.NodeGetCapabilitiesRequest request, StreamObserver<Csi.NodeGetCapabilitiesResponse> response) {
+        Csi.NodeGetCapabilitiesResponse.Builder out = Csi.NodeGetCapabilitiesResponse.newBuilder();
+        for (Csi.NodeServiceCapability.RPC.Type type : List.of(Csi.NodeServiceCapability.RPC.Type.STAGE_UNSTAGE_VOLUME,
+                Csi.NodeServiceCapability.RPC.Type.GET_VOLUME_STATS)) {
+            out.addCapabilities(Csi.NodeServiceCapability.newBuilder().setRpc(Csi.NodeServiceCapability.RPC.newBuilder().setType(type)));
+        }
+        reply(response, out.build());
+    }
+
+    @Override
+    public void nodeStageVolume(Csi.NodeStageVolumeRequest request, StreamObserver<Csi.NodeStageVolumeResponse> response) {
+        String id = volumeId(request.getVolumeId());
+        paths.check("staging_target_path", request.getStagingTargetPath());
+        BlockCapabilities.require(request.hasVolumeCapability() ? request.getVolumeCapability() : null, "volume_capability");
+        locks.run(id, () -> {
+            BlockVolume record = liveRecord(id);
+            BlockVolumePhase phase = record.getStatus() == null ? null : record.getStatus().getPhase();
+            if (phase == BlockVolumePhase.Failed) {
+                throw CsiErrors.precondition("volume " + id + " failed to prepare: " + record.getStatus().getMessage());
+            }
+            if (phase != BlockVolumePhase.Ready) {
+                throw Status.UNAVAILABLE.withDescription("volume " + id + " is still being prepared on node " + nodeId
+                        + " (phase " + phase + ")").asRuntimeException();
+            }
+            store.attach(id, BlockStore.AttachOptions.DEFAULT);
+        });
+        reply(response, Csi.NodeStageVolumeResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void nodeUnstageVolume(Csi.NodeUnstageVolumeRequest request, StreamObserver<Csi.NodeUnstageVolumeResponse> response) {
+        String id = volumeId(request.getVolumeId());
+        paths.check("staging_target_path", request.getStagingTargetPath());
+        locks.run(id, () -> store.findVolume(id).flatMap(BlockStore.Volume::device).ifPresent(device -> {
+            List<Path> published = publisher.targetsOf(Path.of(device));
+            if (!published.isEmpty()) {
+                throw CsiErrors.precondition("volume " + id + " is still published at " + published + "; unpublish it first");
+            }
+            store.detach(id);
+        }));
+        afterUnstage.accept(id);
+        reply(response, Csi.NodeUnstageVolumeResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void nodePublishVolume(Csi.NodePublishVolumeRequest request, StreamObserver<Csi.NodePublishVolumeResponse> response) {
+        String id = volumeId(request.getVolumeId());
+        Path target = paths.check("target_path", request.getTargetPath());
+        paths.check("staging_target_path", request.getStagingTargetPath());
+        Csi.VolumeCapability capability = request.hasVolumeCapability() ? request.getVolumeCapability() : null;
+        BlockCapabilities.require(capability, "volume_capability");
+        locks.run(id, () -> {
+            liveRecord(id);
+            BlockStore.Volume volume = store.findVolume(id).orElseThrow(() ->
+                    CsiErrors.notFound("volume " + id + " does not exist in the block store of node " + nodeId));
+            String device = volume.device().orElseThrow(() ->
+                    CsiErrors.precondition("volume " + id + " is not staged on node " + nodeId + "; call NodeStageVolume first"));
+            boolean readOnly = request.getReadonly() || BlockCapabilities.readOnlyMode(capability) || volume.readOnly();
+            publisher.publish(id, Path.of(device), target, readOnly);
+        });
+        reply(response, Csi.NodePublishVolumeResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void nodeUnpublishVolume(Csi.NodeUnpublishVolumeRequest request, StreamObserver<Csi.NodeUnpublishVolumeResponse> response) {
+        String id = volumeId(request.getVolumeId());
+        Path target = paths.check("target_path", request.getTargetPath());
+        locks.run(id, () -> publisher.unpublish(target));
+        reply(response, Csi.NodeUnpublishVolumeResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void nodeGetVolumeStats(Csi.NodeGetVolumeStatsRequest request, StreamObserver<Csi.NodeGetVolumeStatsResponse> response) {
+        String id = request.getVolumeId();
+        if (id.isEmpty()) {
+            throw CsiErrors.missing("volume_id");
+        }
+        if (request.getVolumePath().isEmpty()) {
+            throw CsiErrors.missing("volume_path");
+        }
+        BlockStore.Volume volume = (VolumeIds.isValid(id) ? store.findVolume(id) : java.util.Optional.<BlockStore.Volume>empty())
+                .orElseThrow(() -> CsiErrors.notFound("volume " + id + " does not exist on node " + nodeId));
+        Path path = Path.of(request.getVolumePath());
+        boolean there = path.isAbsolute() && volume.device().map(d -> Path.of(d).equals(path) || publisher.shows(Path.of(d), path)).orElse(false);
+        if (!there) {
+            throw CsiErrors.notFound("volume " + id + " is not published at " + request.getVolumePath());
+        }
+        BlockStore.VolumeStats stats = store.volumeStats(id);
+        reply(response, Csi.NodeGetVolumeStatsResponse.newBuilder()
+                .addUsage(Csi.VolumeUsage.newBuilder()
+                        .setUnit(Csi.VolumeUsage.Unit.BYTES)
+                        .setTotal(stats.logicalBytes())
+                        .setUsed(stats.exclusiveBytes())
+                        .setAvailable(Math.max(0, stats.logicalBytes() - stats.exclusiveBytes())))
+                .build());
+    }
+
+    /** Required and in the form this driver issues; anything else (paths, dots, upper case) is INVALID_ARGUMENT. */
+    private static String volumeId(String id) {
+        if (id.isEmpty()) {
+            throw CsiErrors.missing("volume_id");
+        }
+        if (!VolumeIds.isValid(id)) {
+            throw CsiErrors.invalid("volume_id", "'" + abbreviate(id) + "' is not a unibloc volume id (lowercase letters, digits and '-', at most 63)");
+        }
+        return id;
+    }
+
+    private BlockVolume liveRecord(String id) {
+        BlockVolume record = records.get(id).orElseThrow(() -> CsiErrors.notFound("volume " + id + " does not exist"));
+        if (record.getMetadata().getDeletionTimestamp() != null) {
+            throw CsiErrors.notFound("volume " + id + " is being deleted");
+        }
+        if (!nodeId.equals(record.getSpec().getNode())) {
+            throw CsiErrors.notFound("volume " + id + " lives on node " + record.getSpec().getNode() + ", not on " + nodeId);
+        }
+        return record;
+    }
+
+    private static String abbreviate(String text) {
+        String printable = text.replaceAll("\\p{Cntrl}", "?");
+        return printable.length() > 80 ? printable.substring(0, 80) + "..." : printable;
+    }
+
+    private static <T> void reply(StreamObserver<T> response, T value) {
+        response.onNext(value);
+        response.onCompleted();
+    }
+
+}
