@@ -72,19 +72,22 @@ final class ExpectedRbac {
         return grants;
     }
 
-    /** The node plugin: BlockVolume reconciler, NodeStore, pre-warming, node label, pull secrets. */
+    /** The node plugin: BlockVolume reconciler and status, NodeStore report, pre-warming, node label, pull secrets. */
     static Set<Grant> csiNode() {
         Set<Grant> grants = new LinkedHashSet<>();
         String cluster = Grant.CLUSTER;
-        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("blockvolumes"), "get", "list", "watch", "update", "patch"));
-        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("blockvolumes/status"), "update", "patch"));
-        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("blockvolumes/finalizers"), "update"));
-        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("nodestores"),
-                "get", "list", "watch", "create", "update", "patch", "delete"));
-        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("nodestores/status"), "update", "patch"));
+        // BlockVolumeReconciler: informer, get, finalizer add/remove by edit (PATCH).
+        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("blockvolumes"), "get", "list", "watch", "patch"));
+        // StatusWriter: editStatus (PATCH on /status).
+        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("blockvolumes/status"), "patch"));
+        // NodeStoreReporter: get, create once, editStatus.
+        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("nodestores"), "get", "create"));
+        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("nodestores/status"), "patch"));
+        // PrewarmController: UnikernelImage informer in any namespace.
         grants.addAll(Grant.of(cluster, "unibloc.io", List.of("unikernelimages"), "list", "watch"));
+        // NodeLabeler (get + edit) and PrewarmController (get) on its own Node.
         grants.addAll(Grant.of(cluster, "", List.of("nodes"), "get", "patch"));
-        grants.addAll(Grant.of(cluster, "", List.of("events"), "create"));
+        // PullSecrets.
         grants.addAll(Grant.of(cluster, "", List.of("secrets"), "get"));
         return grants;
     }
