@@ -19,7 +19,8 @@ import java.util.OptionalLong;
  *   <li>linux: {@code <cmdline> root=/dev/vda rw|ro [extras] K=V ... -- <args>}. The kernel hands {@code K=V}
  *       words to init as its environment and everything after {@code --} as its arguments. Extras:
  *       {@code reboot=k panic=1 pci=off} on Firecracker (its documented boot arguments: a reboot ends the
- *       VMM), and {@code tsc_early_khz=N} under TCG on microvm (see {@link io.unibloc.sandbox.accel.HostTsc}).
+ *       VMM); {@code pci=off} on QEMU's microvm (no PCI bus), plus {@code tsc_early_khz=N} under TCG (see
+ *       {@link io.unibloc.sandbox.accel.HostTsc}).
  *   <li>unikraft: {@code <cmdline> env.vars=[ "K=V" ... ] -- <args>}, Unikraft's library-parameter syntax.
  *   <li>solo5, multiboot: {@code <cmdline> <args>}; these guests have no environment, so env is dropped
  *       (the planner logs that).
@@ -67,9 +68,12 @@ public final class GuestCmdline {
           addMissing(out, "panic", "panic=1");
           addMissing(out, "pci", "pci=off");
         }
-        if (spec.vmm() == Vmm.QEMU && accel == Accel.TCG && spec.machine() == Machine.MICROVM
-            && hostTscKhz.isPresent()) {
-          addMissing(out, "tsc_early_khz", "tsc_early_khz=" + hostTscKhz.getAsLong());
+        if (spec.vmm() == Vmm.QEMU && spec.machine() == Machine.MICROVM) {
+          // The sandbox never gives microvm a PCI bus; without this Linux logs "PCI: Fatal" on every boot.
+          addMissing(out, "pci", "pci=off");
+          if (accel == Accel.TCG && hostTscKhz.isPresent()) {
+            addMissing(out, "tsc_early_khz", "tsc_early_khz=" + hostTscKhz.getAsLong());
+          }
         }
         for (Map.Entry<String, String> entry : spec.env().entrySet()) {
           out.add(entry.getKey() + "=" + quote(entry.getValue()));

@@ -2,18 +2,29 @@ package io.unibloc.sandbox.runtime;
 
 import io.unibloc.sandbox.spec.Vmm;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Maps how a VMM process ended to a {@link GuestExit}. Pure.
  *
  * <p>QEMU: status 0 is a power-off (or, when QMP reported {@code guest-reset}, a reset); an odd status
  * {@code s >= 3} is {@code isa-debug-exit} code {@code s >> 1}, since QEMU exits with {@code (code << 1) | 1}.
- * Status 1 is ambiguous (debug-exit code 0, or a QEMU error): it is a VMM failure when QEMU wrote an
- * error to stderr, otherwise debug-exit code 0. Only the low 8 bits of a status survive, so guests should
- * use codes 1 to 127. Firecracker and Cloud Hypervisor exit 0 when the guest shuts down; anything else is
- * a VMM failure.
+ * Two ambiguities, because Java reports a death by signal n as status {@code 128 + n}:
+ * <ul>
+ *   <li>status 1 is debug-exit code 0 or a QEMU error: a VMM failure when QEMU wrote an error to stderr,
+ *       otherwise code 0;
+ *   <li>the odd statuses of the signals that kill QEMU uncaught (SIGQUIT 131, SIGTRAP 133, SIGBUS 135,
+ *       SIGKILL 137 — the OOM killer's —, SIGSEGV 139, SIGSYS 159) are read as those deaths, so guest codes
+ *       65, 66, 67, 68, 69 and 79 are not reported as such. (QEMU handles SIGTERM, SIGINT and SIGHUP by
+ *       exiting 0, so those never appear.)
+ * </ul>
+ * Guests should therefore exit with codes 1 to 63, which always map back exactly. Firecracker and Cloud
+ * Hypervisor exit 0 when the guest shuts down; anything else is a VMM failure.
  */
 public final class ExitMapper {
+
+  /** SIGQUIT, SIGTRAP, SIGBUS, SIGKILL, SIGSEGV, SIGSYS: odd numbers that kill QEMU without cleanup. */
+  private static final Set<Integer> FATAL_ODD_SIGNALS = Set.of(3, 5, 7, 9, 11, 31);
 
   private ExitMapper() {}
 
@@ -37,8 +48,10 @@ public final class ExitMapper {
       }
       return "guest-reset".equals(shutdownReason) ? new GuestExit.Reset() : new GuestExit.PoweredOff();
     }
-    if (status > 128) {
-      return new GuestExit.VmmFailed(status, "QEMU died of signal " + (status - 128));
+    if (status > 128 && ((status & 1) == 0 || FATAL_ODD_SIGNALS.contains(status - 128))) {
+      int signal = status - 128;
+      return signal == 9 ? new GuestExit.Killed("QEMU was killed with SIGKILL from outside the sandbox (out of "
+          + "memory?)") : new GuestExit.VmmFailed(status, "QEMU died of signal " + signal);
     }
     if (status == 1) {
       String error = lastError(stderr);

@@ -2,13 +2,11 @@ package io.unibloc.sandbox.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -36,7 +34,6 @@ final class QmpControl implements VmmControl {
   private volatile String shutdownReason;
   private volatile boolean closed;
   private SocketChannel channel;
-  private OutputStream out;
 
   QmpControl(Path socket) {
     this.socket = socket;
@@ -109,10 +106,8 @@ final class QmpControl implements VmmControl {
         }
       }
       channel = opened;
-      out = Channels.newOutputStream(channel);
-      BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel),
-          StandardCharsets.UTF_8));
-      Thread reader = new Thread(() -> read(in), "qmp-events");
+      SocketChannel connected = opened;
+      Thread reader = new Thread(() -> read(connected), "qmp-events");
       reader.setDaemon(true);
       reader.start();
       awaitReply("greeting");
@@ -120,28 +115,54 @@ final class QmpControl implements VmmControl {
     }
   }
 
-  private void read(BufferedReader in) {
+  /**
+   * Reads QMP messages (one JSON object per line) until the socket closes. Reads go straight to the
+   * channel: the stream adapters of {@code Channels} share one lock between reading and writing, so a
+   * blocked reader would stop every command from being sent.
+   */
+  private void read(SocketChannel source) {
+    ByteBuffer buffer = ByteBuffer.allocate(8192);
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
     try {
-      String line;
-      while ((line = in.readLine()) != null) {
-        JsonNode message = json.readTree(line);
-        if (message.has("event")) {
-          if ("SHUTDOWN".equals(message.path("event").asText())) {
-            shutdownReason = message.path("data").path("reason").asText(null);
+      while (source.read(buffer) >= 0) {
+        buffer.flip();
+        while (buffer.hasRemaining()) {
+          byte b = buffer.get();
+          if (b == '\n') {
+            handle(line.toString(StandardCharsets.UTF_8));
+            line.reset();
+          } else {
+            line.write(b);
           }
-        } else {
-          replies.add(message);
         }
+        buffer.clear();
       }
     } catch (IOException e) {
       // QEMU exited or the socket was closed; nothing more to watch
     }
   }
 
+  private void handle(String line) throws IOException {
+    if (line.isBlank()) {
+      return;
+    }
+    JsonNode message = json.readTree(line);
+    if (message.has("event")) {
+      if ("SHUTDOWN".equals(message.path("event").asText())) {
+        shutdownReason = message.path("data").path("reason").asText(null);
+      }
+    } else {
+      replies.add(message);
+    }
+  }
+
   private void execute(String command) throws IOException {
     synchronized (this) {
-      out.write(("{\"execute\":\"" + command + "\"}\n").getBytes(StandardCharsets.UTF_8));
-      out.flush();
+      ByteBuffer request = ByteBuffer.wrap(("{\"execute\":\"" + command + "\"}\n")
+          .getBytes(StandardCharsets.UTF_8));
+      while (request.hasRemaining()) {
+        channel.write(request);
+      }
       JsonNode reply = awaitReply(command);
       if (reply.has("error")) {
         throw new IOException("QMP " + command + " failed: " + reply.path("error").path("desc").asText());

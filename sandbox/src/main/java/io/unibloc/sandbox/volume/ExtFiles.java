@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -68,16 +69,44 @@ public final class ExtFiles implements VolumeFiles {
     for (FileProjection file : files) {
       ProjectionSources.check(file);
     }
-    StringBuilder script = new StringBuilder();
-    Set<String> directories = new LinkedHashSet<>();
+    // debugfs's mkdir corrupts the filesystem when the directory already exists (it allocates an inode
+    // before finding the name taken), so every path is looked at first and only what is missing is made.
+    Set<String> missingDirectories = new LinkedHashSet<>();
+    Set<String> existingDirectories = new HashSet<>();
+    Set<String> replaced = new HashSet<>();
     for (FileProjection file : files) {
-      directories.addAll(ProjectionSources.parents(file.target()));
+      for (String parent : ProjectionSources.parents(file.target())) {
+        if (missingDirectories.contains(parent) || existingDirectories.contains(parent)) {
+          continue;
+        }
+        Inode inode = stat(device, parent);
+        if (inode == null) {
+          missingDirectories.add(parent);
+        } else if (inode.type().equals("directory")) {
+          existingDirectories.add(parent);
+        } else {
+          throw new VolumeException("cannot project " + file.source() + " to " + file.target() + " on " + device
+              + ": " + parent + " is a " + inode.type() + ", not a directory");
+        }
+      }
+      boolean parentMissing = ProjectionSources.parents(file.target()).stream()
+          .anyMatch(missingDirectories::contains);
+      Inode existing = parentMissing ? null : stat(device, file.target());
+      if (existing != null) {
+        if (!existing.type().equals("regular") && !existing.type().equals("symlink")) {
+          throw new VolumeException("cannot project " + file.source() + " to " + file.target() + " on " + device
+              + ": a " + existing.type() + " is there");
+        }
+        replaced.add(file.target());
+      }
     }
-    // mkdir of an existing directory and rm of a missing file only complain; the stat below decides.
-    directories.forEach(dir -> script.append("mkdir ").append(quote(dir)).append('\n'));
+    StringBuilder script = new StringBuilder();
+    missingDirectories.forEach(dir -> script.append("mkdir ").append(quote(dir)).append('\n'));
     for (FileProjection file : files) {
       String target = quote(file.target());
-      script.append("rm ").append(target).append('\n');
+      if (replaced.contains(file.target())) {
+        script.append("rm ").append(target).append('\n');
+      }
       script.append("write ").append(quote(file.source())).append(' ').append(target).append('\n');
       script.append("set_inode_field ").append(target).append(" mode 0")
           .append(Integer.toOctalString(0100000 | file.effectiveMode())).append('\n');

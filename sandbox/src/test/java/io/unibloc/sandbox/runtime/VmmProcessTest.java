@@ -1,0 +1,153 @@
+package io.unibloc.sandbox.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.unibloc.sandbox.accel.Accel;
+import io.unibloc.sandbox.launch.CommandLine;
+import io.unibloc.sandbox.spec.Vmm;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The process side of a boot, with shell scripts standing in for the VMM. */
+@Timeout(60)
+class VmmProcessTest {
+
+  @TempDir Path dir;
+
+  private final List<String> console = new CopyOnWriteArrayList<>();
+  private final AtomicInteger presses = new AtomicInteger();
+  private final AtomicInteger cleanups = new AtomicInteger();
+
+  /** A control whose power button makes the fake VMM exit by creating a file it polls for. */
+  private VmmControl control(boolean buttonWorks) {
+    return new VmmControl() {
+      @Override
+      public void pressPowerButton() throws IOException {
+        presses.incrementAndGet();
+        if (!buttonWorks) {
+          throw new IOException("no socket");
+        }
+        Files.writeString(dir.resolve("pressed"), "");
+      }
+
+      @Override
+      public String shutdownReason() {
+        return null;
+      }
+    };
+  }
+
+  private VmmProcess start(String script, VmmControl control) throws IOException {
+    CommandLine command = new CommandLine(List.of("sh", "-c", script), Map.of(dir.resolve("config.json"), "{}"));
+    return VmmProcess.start(command, Vmm.QEMU, Accel.TCG, control, console::add, cleanups::incrementAndGet);
+  }
+
+  @Test
+  void streamsTheConsoleLineByLineAndMapsTheDebugExitCode() throws Exception {
+    VmmProcess guest = start("printf 'one\\r\\ntwo\\n'; sleep 0.2; printf 'three\\nno newline'; exit 7",
+        control(true));
+
+    RunResult result = guest.awaitExit();
+
+    assertThat(console).containsExactly("one", "two", "three", "no newline");
+    assertThat(result.exit()).isEqualTo(new GuestExit.DebugExit(3));
+    assertThat(result.exitCode()).isEqualTo(3);
+    assertThat(result.accel()).isEqualTo(Accel.TCG);
+    assertThat(result.firstConsoleLine()).isPresent();
+    assertThat(result.timeToFirstConsoleLine()).isLessThanOrEqualTo(result.runtime());
+    assertThat(dir.resolve("config.json")).hasContent("{}");
+  }
+
+  @Test
+  void awaitingTwiceGivesTheSameResultAndCleansUpOnce() throws Exception {
+    VmmProcess guest = start("exit 0", control(true));
+
+    RunResult first = guest.awaitExit();
+    RunResult second = guest.awaitExit();
+
+    assertThat(second).isSameAs(first);
+    assertThat(first.exit()).isEqualTo(new GuestExit.PoweredOff());
+    assertThat(first.firstConsoleLine()).isEmpty();
+    assertThat(cleanups).hasValue(1);
+  }
+
+  @Test
+  void stopPressesThePowerButtonAndAGuestThatObeysPowersOff() throws Exception {
+    VmmProcess guest = start("echo ready; while [ ! -e " + dir.resolve("pressed") + " ]; do sleep 0.05; done;"
+        + " echo bye; exit 0", control(true));
+    awaitLine("ready");
+
+    guest.stop(Duration.ofSeconds(30));
+    guest.stop(Duration.ofSeconds(30));
+    RunResult result = guest.awaitExit();
+
+    assertThat(result.exit()).isEqualTo(new GuestExit.PoweredOff());
+    assertThat(console).containsExactly("ready", "bye");
+    assertThat(presses).hasValue(1);
+  }
+
+  @Test
+  void aGuestThatIgnoresThePowerButtonIsKilledAfterTheGracePeriod() throws Exception {
+    VmmProcess guest = start("trap '' TERM; echo ready; exec sleep 60", control(false));
+    awaitLine("ready");
+
+    long start = System.nanoTime();
+    guest.stop(Duration.ofMillis(300));
+    RunResult result = guest.awaitExit();
+
+    assertThat(result.exit()).isInstanceOf(GuestExit.Killed.class);
+    assertThat(result.exitCode()).isEqualTo(GuestExit.KILLED);
+    assertThat(result.exit().describe()).contains("300 ms");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+    assertThat(guest.isAlive()).isFalse();
+  }
+
+  @Test
+  void killEndsTheVmmAtOnce() throws Exception {
+    VmmProcess guest = start("echo ready; exec sleep 60", control(true));
+    awaitLine("ready");
+
+    guest.kill();
+
+    assertThat(guest.awaitExit().exit()).isEqualTo(new GuestExit.Killed("killed on request"));
+    assertThat(presses).hasValue(0);
+  }
+
+  @Test
+  void stoppingAnEndedGuestDoesNothing() throws Exception {
+    VmmProcess guest = start("exit 0", control(true));
+    guest.awaitExit();
+
+    guest.stop(Duration.ofSeconds(1));
+
+    assertThat(presses).hasValue(0);
+  }
+
+  @Test
+  void theVmmRunsInItsOwnSessionUnderTheReportedPid() throws Exception {
+    VmmProcess guest = start("echo ready; exec sleep 60", control(true));
+    awaitLine("ready");
+
+    ProcessHandle vmm = ProcessHandle.of(guest.pid()).orElseThrow();
+    assertThat(vmm.info().command()).hasValueSatisfying(command -> assertThat(command).endsWith("sleep"));
+    guest.kill();
+    guest.awaitExit();
+  }
+
+  private void awaitLine(String line) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!console.contains(line)) {
+      assertThat(System.nanoTime()).as("waiting for console line " + line).isLessThan(deadline);
+      Thread.sleep(10);
+    }
+  }
+}
