@@ -189,8 +189,12 @@ public final class ChainBuilder {
 
     private void buildBase(ChainRequest request, ChainId id, Path temp) throws IOException {
         Path tree = Files.createDirectory(temp.resolveSibling(temp.getFileName().toString().replace(".img", ".tree")));
+        long started = System.nanoTime();
         applier.apply(request.layers().get(0).source(), tree);
+        long applied = System.nanoTime();
         ExtImages.createFromTree(request.fsType(), tree, temp, uuid(id));
+        LOG.debug("base chain chain={} applyMillis={} mkfsMillis={}", id.shortId(), (applied - started) / 1_000_000,
+                (System.nanoTime() - applied) / 1_000_000);
     }
 
     private void buildNext(ChainRequest request, ChainRequest.Layer layer, ChainId id, ChainId parent, Path temp)
