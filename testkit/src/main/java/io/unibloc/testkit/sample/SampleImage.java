@@ -45,6 +45,7 @@ public final class SampleImage {
                     .label("io.unibloc.kernel", TestGuest.KERNEL_IN_ROOT)
                     .label("io.unibloc.initrd", TestGuest.INITRD_IN_ROOT)
                     .label("io.unibloc.guest", "linux")
+                    .label("io.unibloc.cmdline", "console=ttyS0 quiet")
                     .build();
             return image.writeLayout(out, tag);
         } finally {
