@@ -77,7 +77,10 @@ public class UnikernelImageReconciler implements Reconciler<UnikernelImage> {
         SecondaryToPrimaryMapper<Node> nodesToAll = node -> all(context);
         var stores = new InformerEventSource<>(InformerEventSourceConfiguration.from(NodeStore.class, UnikernelImage.class)
                 .withName(NAME + "-nodestores").withSecondaryToPrimaryMapper(storesToAll)
-                .withPrimaryToSecondaryMapper(uki -> Set.of()).build(), context);
+                .withPrimaryToSecondaryMapper(uki -> Set.of())
+                // Node plugins refresh their figures periodically; only the prepared images matter here.
+                .withOnUpdateFilter((next, previous) -> !Objects.equals(images(next), images(previous)))
+                .build(), context);
         var nodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, UnikernelImage.class)
                 .withName(NAME + "-nodes").withSecondaryToPrimaryMapper(nodesToAll)
                 .withPrimaryToSecondaryMapper(uki -> Set.of())
@@ -86,6 +89,10 @@ public class UnikernelImageReconciler implements Reconciler<UnikernelImage> {
                         previous.getMetadata().getLabels()))
                 .build(), context);
         return List.of(stores, nodes, pinEvents);
+    }
+
+    private static String images(NodeStore store) {
+        return store.getStatus() == null ? "" : Serialization.asJson(store.getStatus().getImages());
     }
 
     private static Set<ResourceID> all(EventSourceContext<UnikernelImage> context) {

@@ -140,6 +140,10 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
             }
         }
 
+        if (current.isEmpty() && draft.pinnedImage == null) {
+            // The spec names an image that is not pinned (yet): an earlier guest keeps running and is reported.
+            current = owned.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).findFirst();
+        }
         if (current.isPresent()) {
             Pod pod = current.get();
             if (!pod.getMetadata().getName().equals(draft.podName)) {

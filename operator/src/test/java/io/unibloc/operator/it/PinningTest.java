@@ -136,6 +136,22 @@ class PinningTest {
         assertThat(template.getMetadata().getAnnotations()).containsEntry("unibloc.io/pull-secrets", "regcred");
     }
 
+    @Test
+    void aNewImageThatCannotBePinnedLeavesTheRunningGuestAlone() {
+        String ns = "keep";
+        PushedImage image = Images.push(registry, "demo/keep", "1.0", "console=ttyS0");
+        Cluster cluster = new Cluster(client);
+        cluster.create(ukp(ns, "keep", image.reference(), s -> { }));
+        Pod pod = cluster.awaitPod(ns, "keep");
+        cluster.editSpec(ns, "keep", s -> s.setImage(registry.hostPort() + "/demo/keep:9.9"));
+        UnikernelPodStatus status = cluster.awaitStatus(ns, "keep", "new tag not found",
+                s -> "ImageNotFound".equals(UnikernelPodLifecycleTest.reason(s, "ImagePinned")));
+        assertThat(status.getPodName()).isEqualTo(pod.getMetadata().getName());
+        assertThat(status.getImageDigest()).as("no digest for an image that is not pinned").isNull();
+        assertThat(cluster.podsOf(ns, "keep")).extracting(p -> p.getMetadata().getUid())
+                .containsExactly(pod.getMetadata().getUid());
+    }
+
     private static io.fabric8.kubernetes.api.model.Secret dockerSecret(String name, String json) {
         return new SecretBuilder().withNewMetadata().withName(name).endMetadata()
                 .withType("kubernetes.io/dockerconfigjson")
