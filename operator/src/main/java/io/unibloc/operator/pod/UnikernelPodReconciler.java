@@ -6,7 +6,6 @@ import static io.unibloc.api.v1alpha1.UnikernelPodStatus.SANDBOX_STARTED;
 import static io.unibloc.api.v1alpha1.UnikernelPodStatus.SCHEDULED;
 import static io.unibloc.api.v1alpha1.UnikernelPodStatus.VOLUME_READY;
 import static io.unibloc.operator.status.Conditions.FALSE;
-import static io.unibloc.operator.status.Conditions.TRUE;
 
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
