@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.unibloc.blockstore.BlockStore;
+import io.unibloc.blockstore.StoreConfig;
 import io.unibloc.csi.common.KubeClients;
 import io.unibloc.csi.common.grpc.SocketEndpoint;
 import io.unibloc.csi.common.grpc.UnixSocketServer;
@@ -60,6 +61,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--max-volumes", defaultValue = "0", description = "max volumes per node for the scheduler; 0 = no limit")
     long maxVolumes;
 
+    @Option(names = "--cache-budget", description = "unused images kept before least-recently-used eviction, e.g. 10Gi")
+    String cacheBudget;
+
     @Option(names = "--insecure-registry", split = ",", description = "registry hosts spoken to over plain HTTP")
     List<String> insecureRegistries = List.of();
 
@@ -71,11 +75,16 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         NodeComponents.Settings defaults = NodeComponents.Settings.defaults(nodeId, storeDir, devicePluginDir);
+        StoreConfig storeConfig = StoreOpener.config(storeDir, storeSize, cacheBudget, insecureRegistries, meters);
+        BlockVolumeReconciler.Settings reconcile = BlockVolumeReconciler.Settings.defaults();
+        reconcile = new BlockVolumeReconciler.Settings(reconcile.workers(), reconcile.resync(), reconcile.sweepEvery(),
+                reconcile.retryBase(), reconcile.retryMax(), reconcile.deferredDeleteRecheck(), reconcile.internalRetries(),
+                storeConfig.gcBudgetBytes());
         NodeComponents.Settings settings = new NodeComponents.Settings(nodeId, storeDir, allowedPaths, maxVolumes, kvmMode, qemu,
                 defaults.kvmDevice(), defaults.kvmDeviceNodes(), kvmSlots, devicePluginDir, defaults.reportEvery(),
-                defaults.prewarmResync(), BlockVolumeReconciler.Settings.defaults());
+                defaults.prewarmResync(), reconcile);
         try (KubernetesClient kube = KubeClients.create(kubeconfig);
-             BlockStore store = StoreOpener.open(storeDir, storeSize, insecureRegistries, meters);
+             BlockStore store = StoreOpener.open(storeConfig);
              NodeComponents components = new NodeComponents(kube, store, settings, meters, Clock.systemUTC())) {
             UnixSocketServer server = components.start(SocketEndpoint.parse(endpoint).path());
             try (OpsServer ops = OpsServer.start(metricsPort, meters, components::health)) {

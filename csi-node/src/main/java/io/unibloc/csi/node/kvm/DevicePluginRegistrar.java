@@ -90,6 +90,8 @@ public final class DevicePluginRegistrar implements AutoCloseable {
             LOG.info("device plugin registered resource={} socket={}", CsiNames.KVM_RESOURCE, dir.resolve(SOCKET_NAME));
         } catch (StatusRuntimeException | java.io.UncheckedIOException e) {
             registeredWith = null;
+            // Serve only while registered: kubelet would not know the socket anyway.
+            stopServing();
             LOG.warn("device plugin registration failed dir={} message={}; retrying in {}s", dir, e.getMessage(), recheck.toSeconds());
         }
     }

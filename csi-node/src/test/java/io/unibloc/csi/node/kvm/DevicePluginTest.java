@@ -1,0 +1,131 @@
+package io.unibloc.csi.node.kvm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.unibloc.csi.common.CsiNames;
+import io.unibloc.csi.common.grpc.CallLoggingInterceptor;
+import io.unibloc.csi.common.grpc.UnixSocketChannels;
+import io.unibloc.csi.common.grpc.UnixSocketServer;
+import io.unibloc.deviceplugin.v1beta1.DevicePluginApi;
+import io.unibloc.deviceplugin.v1beta1.DevicePluginGrpc;
+import io.unibloc.deviceplugin.v1beta1.RegistrationGrpc;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The KVM device plugin against a fake kubelet Registration service, over real UNIX sockets in a temp device-plugins dir. */
+class DevicePluginTest {
+    private Path dir;
+    private UnixSocketServer kubelet;
+    private final BlockingQueue<DevicePluginApi.RegisterRequest> registrations = new LinkedBlockingQueue<>();
+    private DevicePluginRegistrar registrar;
+    private Path fakeDevice;
+
+    private final class FakeKubelet extends RegistrationGrpc.RegistrationImplBase {
+        @Override
+        public void register(DevicePluginApi.RegisterRequest request, StreamObserver<DevicePluginApi.Empty> response) {
+            registrations.add(request);
+            response.onNext(DevicePluginApi.Empty.getDefaultInstance());
+            response.onCompleted();
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        dir = Files.createTempDirectory("device-plugins");
+        fakeDevice = Files.createFile(dir.resolve("fake-kvm"));
+        kubelet = startKubelet();
+        registrar = new DevicePluginRegistrar(dir,
+                () -> new KvmDevicePlugin(3, List.of(fakeDevice, dir.resolve("absent-vhost-net"))),
+                new CallLoggingInterceptor(new SimpleMeterRegistry()), Duration.ofMillis(200));
+        registrar.start();
+    }
+
+    private UnixSocketServer startKubelet() {
+        return UnixSocketServer.start(dir.resolve(DevicePluginRegistrar.KUBELET_SOCKET), List.of(new FakeKubelet()),
+                new CallLoggingInterceptor(new SimpleMeterRegistry()));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        registrar.close();
+        kubelet.close();
+        try (var files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+        Files.deleteIfExists(dir);
+    }
+
+    @Test
+    void registersServesListAndWatchAndAllocates() throws Exception {
+        DevicePluginApi.RegisterRequest request = registrations.poll(10, TimeUnit.SECONDS);
+        assertThat(request).isNotNull();
+        assertThat(request.getVersion()).isEqualTo("v1beta1");
+        assertThat(request.getResourceName()).isEqualTo(CsiNames.KVM_RESOURCE);
+        assertThat(request.getEndpoint()).isEqualTo(DevicePluginRegistrar.SOCKET_NAME);
+        assertThat(dir.resolve(request.getEndpoint())).exists();
+
+        try (UnixSocketChannels.Handle channel = UnixSocketChannels.open(dir.resolve(request.getEndpoint()))) {
+            DevicePluginGrpc.DevicePluginBlockingStub plugin = DevicePluginGrpc.newBlockingStub(channel.channel())
+                    .withDeadlineAfter(10, TimeUnit.SECONDS);
+            Iterator<DevicePluginApi.ListAndWatchResponse> watch = plugin.listAndWatch(DevicePluginApi.Empty.getDefaultInstance());
+            DevicePluginApi.ListAndWatchResponse list = watch.next();
+            assertThat(list.getDevicesList()).extracting(DevicePluginApi.Device::getID).containsExactly("kvm-0", "kvm-1", "kvm-2");
+            assertThat(list.getDevicesList()).allSatisfy(d -> assertThat(d.getHealth()).isEqualTo("Healthy"));
+
+            DevicePluginApi.AllocateResponse allocated = plugin.allocate(DevicePluginApi.AllocateRequest.newBuilder()
+                    .addContainerRequests(DevicePluginApi.ContainerAllocateRequest.newBuilder().addDevicesIds("kvm-1"))
+                    .addContainerRequests(DevicePluginApi.ContainerAllocateRequest.newBuilder().addDevicesIds("kvm-2"))
+                    .build());
+            assertThat(allocated.getContainerResponsesList()).hasSize(2).allSatisfy(c -> {
+                assertThat(c.getDevicesList()).extracting(DevicePluginApi.DeviceSpec::getHostPath).containsExactly(fakeDevice.toString());
+                assertThat(c.getDevices(0).getPermissions()).isEqualTo("rwm");
+            });
+            assertThatThrownBy(() -> plugin.allocate(DevicePluginApi.AllocateRequest.newBuilder()
+                    .addContainerRequests(DevicePluginApi.ContainerAllocateRequest.newBuilder().addDevicesIds("gpu-0")).build()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+            assertThat(plugin.getDevicePluginOptions(DevicePluginApi.Empty.getDefaultInstance()).getPreStartRequired()).isFalse();
+        }
+    }
+
+    @Test
+    void registersAgainWhenKubeletRestarts() throws Exception {
+        assertThat(registrations.poll(10, TimeUnit.SECONDS)).isNotNull();
+        // kubelet restarting: its socket is recreated and it wipes the plugin sockets.
+        kubelet.close();
+        Files.deleteIfExists(dir.resolve(DevicePluginRegistrar.SOCKET_NAME));
+        kubelet = startKubelet();
+        DevicePluginApi.RegisterRequest again = registrations.poll(10, TimeUnit.SECONDS);
+        assertThat(again).isNotNull();
+        await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(dir.resolve(DevicePluginRegistrar.SOCKET_NAME)));
+        assertThat(registrar.registrations()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void withoutKubeletNothingIsServedAndNothingFails() throws Exception {
+        assertThat(registrations.poll(10, TimeUnit.SECONDS)).isNotNull();
+        kubelet.close();
+        registrations.clear();
+        Files.deleteIfExists(dir.resolve(DevicePluginRegistrar.SOCKET_NAME));
+        Thread.sleep(600);
+        assertThat(registrations).isEmpty();
+        assertThat(dir.resolve(DevicePluginRegistrar.SOCKET_NAME)).doesNotExist();
+    }
+}

@@ -1,0 +1,93 @@
+package io.unibloc.csi.node.nodestore;
+
+import static io.unibloc.csi.node.NodeHarness.NODE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.unibloc.api.v1alpha1.NodeStore;
+import io.unibloc.api.v1alpha1.NodeStoreImage;
+import io.unibloc.api.v1alpha1.NodeStoreImagePhase;
+import io.unibloc.csi.common.CsiNames;
+import io.unibloc.csi.node.FakeBlockStore;
+import io.unibloc.csi.node.MockApi;
+import io.unibloc.csi.node.NodeHarness;
+import io.unibloc.csi.node.prewarm.PrewarmController;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The node plugin's NodeStore report, pre-warming of UnikernelImages and the KVM node label, against the mock API server. */
+class NodeStoreAndPrewarmTest {
+    private static MockApi api;
+    private static KubernetesClient client;
+
+    @BeforeAll
+    static void api() {
+        api = new MockApi();
+        client = api.client;
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName(NODE)
+                .addToLabels("pool", "fast").endMetadata().build()).create();
+    }
+
+    @AfterAll
+    static void apiDown() {
+        api.close();
+    }
+
+    private static GenericKubernetesResource unikernelImage(String ns, String name, String image, Map<String, String> selector) {
+        return new GenericKubernetesResourceBuilder().withApiVersion(PrewarmController.API_VERSION).withKind(PrewarmController.KIND)
+                .withNewMetadata().withNamespace(ns).withName(name).endMetadata()
+                .addToAdditionalProperties("spec", Map.of("image", image, "fsType", "ext4", "nodeSelector", selector,
+                        "imagePullSecrets", List.of(Map.of("name", "absent-secret"))))
+                .build();
+    }
+
+    @Test
+    void reportsStoreFiguresPrewarmedImagesAndKvm() throws Exception {
+        client.genericKubernetesResources(PrewarmController.CONTEXT).inNamespace("apps")
+                .resource(unikernelImage("apps", "web", "127.0.0.1:5000/web:1", Map.of("pool", "fast"))).create();
+        client.genericKubernetesResources(PrewarmController.CONTEXT).inNamespace("apps")
+                .resource(unikernelImage("apps", "elsewhere", "127.0.0.1:5000/other:1", Map.of("pool", "slow"))).create();
+        client.genericKubernetesResources(PrewarmController.CONTEXT).inNamespace("apps")
+                .resource(unikernelImage("apps", "broken", "127.0.0.1:5000/missing:1", Map.of())).create();
+        FakeBlockStore store = new FakeBlockStore();
+        try (NodeHarness h = new NodeHarness(client, store)) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> {
+                NodeStore ns = client.resources(NodeStore.class).withName(NODE).get();
+                return ns != null && ns.getStatus() != null && ns.getStatus().getImages().size() == 2
+                        && ns.getStatus().getImages().stream().noneMatch(i -> i.getPhase() == NodeStoreImagePhase.Preparing)
+                        && ns.getStatus().getKvm() != null;
+            });
+            NodeStore ns = client.resources(NodeStore.class).withName(NODE).get();
+            assertThat(ns.getSpec().getNode()).isEqualTo(NODE);
+            assertThat(ns.getStatus().getBackend()).isEqualTo("fake");
+            assertThat(ns.getStatus().getCapacityBytes()).isEqualTo(10L << 30);
+            assertThat(ns.getStatus().getFreeBytes()).isEqualTo(8L << 30);
+            assertThat(Instant.parse(ns.getStatus().getUpdatedAt())).isAfter(Instant.now().minusSeconds(60));
+            assertThat(ns.getStatus().getKvm()).isFalse();
+            Optional<NodeStoreImage> web = ns.getStatus().getImages().stream().filter(i -> i.getName().equals("web")).findFirst();
+            assertThat(web).hasValueSatisfying(i -> {
+                assertThat(i.getPhase()).isEqualTo(NodeStoreImagePhase.Ready);
+                assertThat(i.getPinnedImage()).startsWith("127.0.0.1:5000/web:1@sha256:");
+            });
+            assertThat(ns.getStatus().getImages()).filteredOn(i -> i.getName().equals("broken"))
+                    .singleElement().satisfies(i -> {
+                        assertThat(i.getPhase()).isEqualTo(NodeStoreImagePhase.Failed);
+                        assertThat(i.getMessage()).contains("not found");
+                    });
+            assertThat(ns.getStatus().getImages()).noneMatch(i -> i.getName().equals("elsewhere"));
+            assertThat(ns.getStatus().getCachedImages()).anyMatch(c -> c.startsWith("127.0.0.1:5000/web:1@sha256:"));
+            assertThat(ns.getStatus().getConditions()).anySatisfy(c -> assertThat(c.getStatus()).isEqualTo("True"));
+            assertThat(client.nodes().withName(NODE).get().getMetadata().getLabels()).containsEntry(CsiNames.KVM_LABEL, "false");
+        }
+    }
+}

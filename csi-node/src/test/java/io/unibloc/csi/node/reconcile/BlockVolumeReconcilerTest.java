@@ -1,0 +1,201 @@
+package io.unibloc.csi.node.reconcile;
+
+import static io.unibloc.csi.node.NodeHarness.NODE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.unibloc.api.v1alpha1.BlockVolume;
+import io.unibloc.api.v1alpha1.BlockVolumePhase;
+import io.unibloc.api.v1alpha1.BlockVolumeStatus;
+import io.unibloc.blockstore.BlockStore;
+import io.unibloc.blockstore.FsType;
+import io.unibloc.blockstore.StoreException;
+import io.unibloc.blockstore.registry.ImageReference;
+import io.unibloc.blockstore.registry.RegistryCredentials;
+import io.unibloc.csi.node.FakeBlockStore;
+import io.unibloc.csi.node.MockApi;
+import io.unibloc.csi.node.NodeHarness;
+import io.unibloc.csi.node.volume.VolumeLocks;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The reconciler against the mock API server with the in-memory store double. */
+class BlockVolumeReconcilerTest {
+    private static final String IMAGE = "127.0.0.1:5000/app@sha256:" + "ab".repeat(32);
+    private static MockApi api;
+    private static KubernetesClient client;
+    private FakeBlockStore store;
+    private BlockVolumeReconciler reconciler;
+
+    @BeforeAll
+    static void api() {
+        api = new MockApi();
+        client = api.client;
+    }
+
+    @AfterAll
+    static void apiDown() {
+        api.close();
+    }
+
+    @BeforeEach
+    void start() {
+        NodeHarness.wipe(client);
+        store = new FakeBlockStore();
+    }
+
+    private BlockVolumeReconciler startReconciler() {
+        reconciler = new BlockVolumeReconciler(client, store, NODE, new VolumeLocks(), Clock.systemUTC(), new SimpleMeterRegistry(),
+                NodeHarness.fastReconcile());
+        reconciler.start();
+        return reconciler;
+    }
+
+    @AfterEach
+    void stop() {
+        if (reconciler != null) {
+            reconciler.close();
+        }
+    }
+
+    private BlockVolume get(String id) {
+        return client.resources(BlockVolume.class).withName(id).get();
+    }
+
+    private BlockVolumePhase phase(String id) {
+        BlockVolume v = get(id);
+        return v == null || v.getStatus() == null ? null : v.getStatus().getPhase();
+    }
+
+    @Test
+    void pendingRecordsBecomeReadyWithTimingsAndCondition() {
+        startReconciler();
+        NodeHarness.record(client, "pvc-ready", NODE, IMAGE, 32L << 20, false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> phase("pvc-ready") == BlockVolumePhase.Ready);
+        BlockVolumeStatus status = get("pvc-ready").getStatus();
+        assertThat(status.getSizeBytes()).isEqualTo(32L << 20);
+        assertThat(status.getChainId()).isEqualTo("chain-1");
+        assertThat(status.getPreparingSince()).isNotNull();
+        assertThat(status.getReadyAt()).isNotNull();
+        assertThat(status.getTimings().getTotalMillis()).isNotNegative();
+        assertThat(status.getConditions()).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo(BlockVolumeStatus.CONDITION_READY);
+            assertThat(c.getStatus()).isEqualTo("True");
+        });
+        assertThat(get("pvc-ready").getMetadata().getFinalizers()).contains(BlockVolume.STORAGE_FINALIZER);
+        assertThat(store.volumes).containsKey("pvc-ready");
+    }
+
+    @Test
+    void permanentFailuresAreFailedWithTheStoresKind() {
+        startReconciler();
+        NodeHarness.record(client, "pvc-missing", NODE, "127.0.0.1:5000/missing@sha256:" + "ab".repeat(32), 0, false);
+        NodeHarness.record(client, "pvc-badref", NODE, "not a reference", 0, false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> phase("pvc-missing") == BlockVolumePhase.Failed
+                && phase("pvc-badref") == BlockVolumePhase.Failed);
+        assertThat(get("pvc-missing").getStatus().getReason()).isEqualTo("NOT_FOUND");
+        assertThat(get("pvc-missing").getStatus().getMessage()).contains("missing");
+        assertThat(get("pvc-badref").getStatus().getReason()).isEqualTo("INVALID_ARGUMENT");
+        assertThat(get("pvc-badref").getStatus().getConditions()).anySatisfy(c -> assertThat(c.getReason()).isEqualTo("InvalidArgument"));
+    }
+
+    @Test
+    void transientFailuresRetryAndThenSucceed() {
+        AtomicInteger calls = new AtomicInteger();
+        store.createHook = spec -> calls.incrementAndGet() <= 2 ? StoreException.unavailable("registry unreachable", null) : null;
+        startReconciler();
+        NodeHarness.record(client, "pvc-flaky", NODE, IMAGE, 0, false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> phase("pvc-flaky") == BlockVolumePhase.Ready);
+        assertThat(calls.get()).isEqualTo(3);
+    }
+
+    @Test
+    void deletionFreesTheStorageAndDropsTheFinalizer() {
+        startReconciler();
+        NodeHarness.record(client, "pvc-gone", NODE, IMAGE, 0, false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> phase("pvc-gone") == BlockVolumePhase.Ready);
+        client.resources(BlockVolume.class).withName("pvc-gone").delete();
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("pvc-gone") == null);
+        assertThat(store.volumes).doesNotContainKey("pvc-gone");
+    }
+
+    @Test
+    void deletionWhileAttachedIsDeferredUntilDetached() {
+        startReconciler();
+        NodeHarness.record(client, "pvc-busy", NODE, IMAGE, 0, false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> phase("pvc-busy") == BlockVolumePhase.Ready);
+        store.attach("pvc-busy", BlockStore.AttachOptions.DEFAULT);
+        client.resources(BlockVolume.class).withName("pvc-busy").delete();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            BlockVolume v = get("pvc-busy");
+            return v != null && v.getStatus().getMessage() != null && v.getStatus().getMessage().startsWith("deletion deferred");
+        });
+        assertThat(store.volumes).containsKey("pvc-busy");
+        assertThat(get("pvc-busy").getMetadata().getFinalizers()).contains(BlockVolume.STORAGE_FINALIZER);
+        store.detach("pvc-busy");
+        reconciler.nudge("pvc-busy");
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("pvc-busy") == null);
+        assertThat(store.volumes).doesNotContainKey("pvc-busy");
+    }
+
+    @Test
+    void orphansAreSweptAtStartButNeverWhenAttached() {
+        createInStore("pvc-orphan");
+        createInStore("pvc-orphan-attached");
+        store.attach("pvc-orphan-attached", BlockStore.AttachOptions.DEFAULT);
+        createInStore("pvc-owned");
+        NodeHarness.record(client, "pvc-owned", NODE, IMAGE, 0, false);
+        createInStore("pvc-of-other-node");
+        NodeHarness.record(client, "pvc-of-other-node", "node-b", IMAGE, 0, false);
+        startReconciler();
+        assertThat(store.volumes).doesNotContainKeys("pvc-orphan", "pvc-of-other-node").containsKeys("pvc-orphan-attached", "pvc-owned");
+    }
+
+    @Test
+    void aRestartInTheMiddleOfAPreparationFinishesIt() {
+        // The record says Preparing (the previous process died mid-way) and the store has nothing usable.
+        NodeHarness.record(client, "pvc-resume", NODE, IMAGE, 0, false);
+        client.resources(BlockVolume.class).withName("pvc-resume").editStatus(v -> {
+            v.setStatus(new BlockVolumeStatus());
+            v.getStatus().setPhase(BlockVolumePhase.Preparing);
+            return v;
+        });
+        startReconciler();
+        await().atMost(Duration.ofSeconds(10)).until(() -> phase("pvc-resume") == BlockVolumePhase.Ready);
+        assertThat(store.volumes).containsKey("pvc-resume");
+    }
+
+    @Test
+    void aReadyRecordWhoseVolumeVanishedIsPreparedAgain() {
+        startReconciler();
+        NodeHarness.record(client, "pvc-again", NODE, IMAGE, 0, false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> phase("pvc-again") == BlockVolumePhase.Ready);
+        int before = store.creates.get();
+        store.volumes.remove("pvc-again");
+        reconciler.nudge("pvc-again");
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.volumes.containsKey("pvc-again"));
+        assertThat(store.creates.get()).isGreaterThan(before);
+    }
+
+    @Test
+    void recordsOfOtherNodesAreIgnored() throws Exception {
+        startReconciler();
+        NodeHarness.record(client, "pvc-foreign", "node-b", IMAGE, 0, false);
+        Thread.sleep(500);
+        assertThat(phase("pvc-foreign")).isNull();
+        assertThat(store.volumes).doesNotContainKey("pvc-foreign");
+    }
+
+    private void createInStore(String id) {
+        store.createVolume(new BlockStore.VolumeSpec(id, ImageReference.parse(IMAGE), FsType.EXT4, 0, false),
+                RegistryCredentials.NONE, BlockStore.Progress.NONE);
+    }
+}
