@@ -99,6 +99,7 @@ class ChartValuesTest {
         RenderedChart chart = CHART.render(Values.of("store",
                 "csiNode.store.dir", "/mnt/fast/unibloc/",
                 "csiNode.store.size", "5Gi",
+                "csiNode.store.cacheBudget", "3Gi",
                 "csiNode.kubeletDir", "/var/lib/k0s/kubelet",
                 "csiNode.maxVolumes", 40,
                 "kvm.mode", "true",
@@ -110,6 +111,7 @@ class ChartValuesTest {
 
         assertThat(flag(node, "--store-dir")).isEqualTo("/mnt/fast/unibloc");
         assertThat(flag(node, "--store-size")).isEqualTo("5Gi");
+        assertThat(flag(node, "--cache-budget")).isEqualTo("3Gi");
         assertThat(flag(node, "--kubelet-dir")).isEqualTo("/var/lib/k0s/kubelet");
         assertThat(flag(node, "--kvm")).isEqualTo("true");
         assertThat(flag(node, "--kvm-slots")).isEqualTo("16");
@@ -120,6 +122,8 @@ class ChartValuesTest {
         Container byDefault = container(workload(CHART.render(Values.defaults()), "csi-node"), "csi-node");
         assertThat(flag(byDefault, "--kvm")).as("KVM probed by default").isEqualTo("auto");
         assertThat(flag(byDefault, "--store-size")).isEqualTo("20Gi");
+        assertThat(ChartSocketsTest.args(byDefault)).as("plugin's own cache budget unless set")
+                .noneMatch(a -> a.startsWith("--cache-budget"));
     }
 
     @Test

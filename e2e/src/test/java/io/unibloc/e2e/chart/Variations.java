@@ -33,6 +33,7 @@ public final class Variations {
                         "csiNode.kubeletDir", "/var/lib/k0s/kubelet/",
                         "csiNode.store.dir", "/mnt/fast/unibloc",
                         "csiNode.store.size", "5Gi",
+                        "csiNode.store.cacheBudget", "2Gi",
                         "csiNode.maxVolumes", 40,
                         "kvm.mode", "false",
                         "kvm.slots", 8),
