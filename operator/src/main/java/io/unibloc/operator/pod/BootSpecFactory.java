@@ -9,8 +9,10 @@ import java.util.TreeMap;
 
 /**
  * Builds the boot spec from a valid UnikernelPod spec and its image's labels: the spec wins, then the
- * {@code io.unibloc.*} label, then the sandbox's default. A kernel neither in the spec nor in a label
- * stays {@code null}: the sandbox then reports that the image names no kernel.
+ * {@code io.unibloc.*} label. What neither says stays {@code null}, and the sandbox applies its own
+ * defaults, some of which depend on the guest (a Solo5 guest gets the {@code pc} machine, a non-Linux
+ * guest an empty command line); a missing kernel is reported by the sandbox. Only memory and vCPUs are
+ * always written, because the Pod's resources are computed from them.
  */
 public final class BootSpecFactory {
     public static final String LABEL_KERNEL = "io.unibloc.kernel";
@@ -19,10 +21,7 @@ public final class BootSpecFactory {
     public static final String LABEL_GUEST = "io.unibloc.guest";
     public static final String LABEL_VMM = "io.unibloc.vmm";
 
-    static final String DEFAULT_VMM = "qemu";
-    static final String DEFAULT_MACHINE = "microvm";
-    static final String DEFAULT_GUEST = "linux";
-    static final String DEFAULT_CMDLINE = "console=ttyS0";
+    static final int DEFAULT_VCPUS = 1;
     static final int DEFAULT_FILE_MODE = 0644;
 
     private BootSpecFactory() {}
@@ -39,17 +38,17 @@ public final class BootSpecFactory {
                     f.getMode() != null ? f.getMode() : DEFAULT_FILE_MODE));
         }
         return new BootSpec(
-                spec.getVmm() != null ? spec.getVmm().id() : l.getOrDefault(LABEL_VMM, DEFAULT_VMM),
-                spec.getMachine() != null ? spec.getMachine().id() : DEFAULT_MACHINE,
-                spec.getGuest() != null ? spec.getGuest().id() : l.getOrDefault(LABEL_GUEST, DEFAULT_GUEST),
+                spec.getVmm() != null ? spec.getVmm().id() : firstNonBlank(null, l.get(LABEL_VMM)),
+                spec.getMachine() != null ? spec.getMachine().id() : null,
+                spec.getGuest() != null ? spec.getGuest().id() : firstNonBlank(null, l.get(LABEL_GUEST)),
                 firstNonBlank(spec.getKernel(), l.get(LABEL_KERNEL)),
                 null,
                 firstNonBlank(spec.getInitrd(), l.get(LABEL_INITRD)),
                 null,
-                spec.getCmdline() != null ? spec.getCmdline() : l.getOrDefault(LABEL_CMDLINE, DEFAULT_CMDLINE),
+                spec.getCmdline() != null ? spec.getCmdline() : l.get(LABEL_CMDLINE),
                 spec.getArgs() == null ? List.of() : List.copyOf(spec.getArgs()),
                 spec.getEnv() == null ? Map.of() : new TreeMap<>(spec.getEnv()),
-                spec.getVcpus() != null ? spec.getVcpus() : 1,
+                spec.getVcpus() != null ? spec.getVcpus() : DEFAULT_VCPUS,
                 SpecValidator.memoryMiB(memory),
                 PodNames.ROOT_DEVICE,
                 spec.getRootfs() != null && Boolean.TRUE.equals(spec.getRootfs().getReadOnly()),
