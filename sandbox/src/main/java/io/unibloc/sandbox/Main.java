@@ -22,7 +22,7 @@ import sun.misc.Signal;
  * The sandbox container's entry point. Reads the boot spec from {@code --spec FILE} or
  * {@code UNIBLOC_BOOT_SPEC}, boots the guest, streams its console to stdout and exits with the guest's
  * status (see {@link GuestExit}). The first SIGTERM or SIGINT presses the guest's power button and kills it
- * after the grace period; a second one kills it at once.
+ * after the grace period; a second SIGINT kills it at once, further SIGTERMs change nothing.
  *
  * <p>The options are parsed by hand rather than with picocli: this is on every guest's start path and
  * four flags do not justify the extra class loading.
@@ -105,9 +105,13 @@ public final class Main {
         if (signals.incrementAndGet() == 1) {
           LOG.info("SIG{}: asking the guest to power off (grace {} s)", signal.getName(), grace.toSeconds());
           guest.stop(grace);
-        } else {
-          LOG.warn("SIG{} again: killing the guest now", signal.getName());
+        } else if (signal.getName().equals("INT")) {
+          // A second Ctrl-C is a person who does not want to wait.
+          LOG.warn("SIGINT again: killing the guest now");
           guest.kill();
+        } else {
+          // Repeated SIGTERMs are common (process-group kills, wrappers); the grace period already runs.
+          LOG.info("SIG{} again: the guest is already being stopped", signal.getName());
         }
       });
     }

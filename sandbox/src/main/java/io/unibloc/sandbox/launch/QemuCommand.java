@@ -23,6 +23,9 @@ import java.util.Map;
  *       calibrating its clock. Its virtio devices sit on MMIO ({@code virtio-blk-device}); pc and q35 use PCI
  *       ({@code virtio-blk-pci}).
  *   <li>KVM runs with {@code -cpu host} (the same setting the KVM probe proved); TCG with QEMU's default model.
+ *   <li>pc and q35 get {@code -fw_cfg name=etc/sercon-port,string=0}, which stops SeaBIOS from writing its
+ *       banner to the serial console, so the console holds only the guest's output (microvm's firmware
+ *       prints nothing).
  * </ul>
  */
 public final class QemuCommand implements VmmCommandBuilder {
@@ -46,6 +49,10 @@ public final class QemuCommand implements VmmCommandBuilder {
     }
     if (!plan.kernelCmdline().isEmpty()) {
       argv.addAll(List.of("-append", plan.kernelCmdline()));
+    }
+    if (plan.machine() != Machine.MICROVM) {
+      // SeaBIOS would print its banner on the serial console, i.e. in the guest's output; this turns it off.
+      argv.addAll(List.of("-fw_cfg", "name=etc/sercon-port,string=0"));
     }
     String blockDevice = plan.machine() == Machine.MICROVM ? "virtio-blk-device" : "virtio-blk-pci";
     for (int i = 0; i < plan.disks().size(); i++) {

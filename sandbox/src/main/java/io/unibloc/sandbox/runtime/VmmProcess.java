@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -32,6 +33,8 @@ public final class VmmProcess implements RunningGuest {
   private static final Logger LOG = LoggerFactory.getLogger(VmmProcess.class);
   private static final int STDERR_LINES_KEPT = 20;
   private static final Path SETSID = Path.of("/usr/bin/setsid");
+  /** QEMU warns about the fw_cfg entry that silences SeaBIOS on the console (see QemuCommand); expected. */
+  private static final String QUIET_WARNING = "etc/sercon-port";
 
   private final Vmm vmm;
   private final Accel accel;
@@ -73,7 +76,11 @@ public final class VmmProcess implements RunningGuest {
           stderrTail.removeFirst();
         }
       }
-      LOG.info("{}: {}", vmm.wireName(), line);
+      if (line.contains(QUIET_WARNING)) {
+        LOG.debug("{}: {}", vmm.wireName(), line);
+      } else {
+        LOG.info("{}: {}", vmm.wireName(), line);
+      }
     }, "vmm-stderr");
   }
 
@@ -122,17 +129,20 @@ public final class VmmProcess implements RunningGuest {
     if (!process.isAlive() || !stopRequested.compareAndSet(false, true)) {
       return;
     }
-    Thread stopper = new Thread(() -> {
-      long deadline = System.nanoTime() + grace.toNanos();
+    // Two threads: pressing may block (a control socket that is slow to appear) and must not delay the kill.
+    daemon("vmm-power-button", () -> {
       try {
         control.pressPowerButton();
         LOG.info("pressed the guest's power button; waiting up to {} ms", grace.toMillis());
       } catch (IOException e) {
-        LOG.warn("cannot press the guest's power button ({}); killing after the grace period", e.getMessage());
+        if (process.isAlive()) {
+          LOG.warn("cannot press the guest's power button ({}); killing after the grace period", e.getMessage());
+        }
       }
+    });
+    daemon("vmm-grace", () -> {
       try {
-        long left = deadline - System.nanoTime();
-        if (left > 0 && process.waitFor(left, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+        if (process.waitFor(grace.toNanos(), TimeUnit.NANOSECONDS)) {
           return;
         }
       } catch (InterruptedException e) {
@@ -142,9 +152,13 @@ public final class VmmProcess implements RunningGuest {
         LOG.warn("guest did not power off within {} ms; killing {}", grace.toMillis(), vmm.wireName());
         kill("the guest did not power off within " + grace.toMillis() + " ms of the power button");
       }
-    }, "vmm-stop");
-    stopper.setDaemon(true);
-    stopper.start();
+    });
+  }
+
+  private static void daemon(String name, Runnable task) {
+    Thread thread = new Thread(task, name);
+    thread.setDaemon(true);
+    thread.start();
   }
 
   @Override

@@ -82,6 +82,11 @@ class QemuCommandTest {
     assertThat(value(argv, "-smp")).isEqualTo("2");
     assertThat(value(argv, "-m")).isEqualTo("256M");
     assertThat(value(argv, "-qmp")).isEqualTo("unix:/tmp/unibloc-sandbox-1/control.sock,server=on,wait=off");
+    if (machine == Machine.MICROVM) {
+      assertThat(argv).doesNotContain("-fw_cfg");
+    } else {
+      assertThat(value(argv, "-fw_cfg")).isEqualTo("name=etc/sercon-port,string=0");
+    }
   }
 
   @Test

@@ -112,6 +112,35 @@ class VmmProcessTest {
   }
 
   @Test
+  void aPowerButtonThatHangsDoesNotDelayTheKill() throws Exception {
+    VmmControl hanging = new VmmControl() {
+      @Override
+      public void pressPowerButton() throws IOException {
+        presses.incrementAndGet();
+        try {
+          Thread.sleep(30_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+
+      @Override
+      public String shutdownReason() {
+        return null;
+      }
+    };
+    VmmProcess guest = start("echo ready; exec sleep 60", hanging);
+    awaitLine("ready");
+
+    long start = System.nanoTime();
+    guest.stop(Duration.ofMillis(300));
+    RunResult result = guest.awaitExit();
+
+    assertThat(result.exit()).isInstanceOf(GuestExit.Killed.class);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+  }
+
+  @Test
   void killEndsTheVmmAtOnce() throws Exception {
     VmmProcess guest = start("echo ready; exec sleep 60", control(true));
     awaitLine("ready");

@@ -1,0 +1,74 @@
+package io.unibloc.sandbox.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.unibloc.sandbox.Sandbox;
+import io.unibloc.sandbox.SandboxOptions;
+import io.unibloc.sandbox.accel.Accel;
+import io.unibloc.sandbox.accel.KvmProbe;
+import io.unibloc.sandbox.accel.MultibootPayload;
+import io.unibloc.sandbox.runtime.GuestExit;
+import io.unibloc.sandbox.runtime.RunResult;
+import io.unibloc.sandbox.spec.BootSpec;
+import io.unibloc.sandbox.spec.GuestKind;
+import io.unibloc.sandbox.spec.Machine;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Boots the generated Multiboot payload for real: the multiboot path on every machine, and the KVM probe. */
+@EnabledIfSystemProperty(named = "unibloc.it", matches = "true",
+    disabledReason = "boots real guests; runs under failsafe (mvn verify)")
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class MultibootGuestIT {
+
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @EnumSource(Machine.class)
+  void aMultibootKernelBootsOnEveryMachineAndItsExitCodeComesBack(Machine machine) throws Exception {
+    Path kernel = Files.write(dir.resolve("payload.bin"), MultibootPayload.printAndExit("hello from "
+        + machine.wireName() + "\n", 5));
+    Path disk = Files.write(dir.resolve("disk.img"), new byte[1 << 20]);
+    List<String> console = new CopyOnWriteArrayList<>();
+
+    RunResult result = new Sandbox(SandboxOptions.defaults().withAccel(Accel.TCG)).run(BootSpec.builder()
+        .guest(GuestKind.MULTIBOOT).machine(machine).kernelHostPath(kernel.toString())
+        .rootDevice(disk.toString()).memoryMiB(16).build(), console::add);
+
+    assertThat(console).as("the console holds the guest's output only, no firmware banner")
+        .containsExactly("hello from " + machine.wireName());
+    assertThat(result.exit()).isEqualTo(new GuestExit.DebugExit(5));
+    System.out.printf("BOOT multiboot on %s: %d ms%n", machine.wireName(), result.runtime().toMillis());
+  }
+
+  @Test
+  void theKvmProbeDecidesWithinItsTimeoutAndItsAnswerHolds() throws Exception {
+    KvmProbe probe = new KvmProbe("qemu-system-x86_64", Path.of("/dev/kvm"), Duration.ofSeconds(3));
+
+    KvmProbe.Decision decision = probe.decide();
+
+    System.out.printf("KVM probe: %s in %d ms (%s)%n", decision.accel(), decision.took().toMillis(),
+        decision.reason());
+    assertThat(decision.took()).isLessThan(Duration.ofSeconds(8));
+    assertThat(decision.reason()).isNotBlank();
+    assertThat(probe.decide()).isSameAs(decision);
+    if (decision.accel() == Accel.KVM) {
+      Path kernel = Files.write(dir.resolve("payload.bin"), MultibootPayload.printAndExit("under kvm\n", 9));
+      Path disk = Files.write(dir.resolve("disk.img"), new byte[1 << 20]);
+      RunResult result = new Sandbox(SandboxOptions.defaults().withAccel(Accel.KVM)).run(BootSpec.builder()
+          .guest(GuestKind.MULTIBOOT).kernelHostPath(kernel.toString()).rootDevice(disk.toString())
+          .memoryMiB(16).build(), line -> { });
+      assertThat(result.exit()).isEqualTo(new GuestExit.DebugExit(9));
+    }
+  }
+}
