@@ -65,16 +65,16 @@ public final class BenchCommand extends StoreCommand {
                 BenchImage img = BenchImage.write(work.resolve("images/img-" + mib), "v1",
                         BenchImage.plan(mib << 20, 4, mib));
                 images.add(img);
-                latencies(res, base, engine, img, mib, work);
+                scenario(res, "create+attach", mib, () -> latencies(res, base, engine, img, mib, work));
             }
             if (engine != null) {
                 BenchImage mid = images.get(Math.min(1, images.size() - 1));
                 long midMiB = sizes.get(Math.min(1, sizes.size() - 1));
                 ScenarioFigures figures = new ScenarioFigures(res, base, engine, work, s, FsType.parse(fs));
-                figures.diskUse(mid, midMiB, volumes);
-                figures.sharedTop(mid, midMiB);
-                figures.coldBuild(mid, midMiB);
-                figures.concurrent(concurrency);
+                scenario(res, "disk use, " + volumes + " volumes of one image", midMiB, () -> figures.diskUse(mid, midMiB, volumes));
+                scenario(res, "second image, +5 MiB top layer", midMiB, () -> figures.sharedTop(mid, midMiB));
+                scenario(res, "cold build", midMiB, () -> figures.coldBuild(mid, midMiB));
+                scenario(res, concurrency + " concurrent creates, uncached image", 16, () -> figures.concurrent(concurrency));
             }
         } finally {
             if (engine != null) {
@@ -94,6 +94,22 @@ public final class BenchCommand extends StoreCommand {
         chart(res);
         out().println("wrote " + outDir.resolve("bench.csv") + ", bench.md, bench.png");
         return 0;
+    }
+
+    /** A scenario that fails is recorded as such (with the reason) and the run goes on. */
+    private void scenario(Results res, String name, long mib, ThrowingRunnable body) {
+        try {
+            body.run();
+        } catch (Exception e) {
+            String why = String.valueOf(e.getMessage()).replace('|', '/').replace('\n', ' ');
+            res.figure(name, "FAILED: " + (why.length() > 300 ? why.substring(0, 300) + "..." : why), mib, 0, Double.NaN, "",
+                    "", "no");
+            System.err.println("bench: scenario '" + name + "' failed: " + e.getMessage());
+        }
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
     }
 
     private void latencies(Results res, Baselines base, EngineBench engine, BenchImage img, long mib, Path work) {
