@@ -11,7 +11,6 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -135,11 +134,8 @@ class BlockPublisherIT {
         assertThat(target).doesNotExist();
     }
 
-    static List<Path> loopsBackedBy(String backing) throws IOException {
-        String out = Exec.check(List.of("losetup", "--list", "--noheadings", "--output", "NAME,BACK-FILE")).stdout();
-        return Arrays.stream(out.split("\n")).map(String::strip).filter(l -> !l.isEmpty())
-                .map(l -> l.split("\\s+", 2)).filter(p -> p.length == 2 && p[1].strip().equals(backing))
-                .map(p -> Path.of(p[0])).toList();
+    static List<Path> loopsBackedBy(String backing) {
+        return io.unibloc.csi.node.HostState.loopsBackedBy(backing);
     }
 
     private static void writeAt(Path path, long offset, String text) throws IOException {
