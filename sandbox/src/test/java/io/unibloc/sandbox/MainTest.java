@@ -50,7 +50,7 @@ class MainTest {
     assertThat(out()).startsWith("qemu-system-x86_64 ")
         .contains("-M q35").contains("-accel kvm -cpu host").contains("-m 512M")
         .contains("-kernel /boot/vmlinuz-x")
-        .contains("-append 'console=ttyS0 root=/dev/vda rw -- hello'")
+        .contains("-append 'console=ttyS0 root=/dev/vda rw panic=1 -- hello'")
         .contains("file=/dev/unibloc-root,format=raw");
   }
 

@@ -16,10 +16,10 @@ import java.util.OptionalLong;
  * missing. If the user's command line contains {@code --}, what follows it stays in front of the args.
  *
  * <ul>
- *   <li>linux: {@code <cmdline> root=/dev/vda rw|ro [extras] K=V ... -- <args>}. The kernel hands {@code K=V}
- *       words to init as its environment and everything after {@code --} as its arguments. Extras:
- *       {@code reboot=k panic=1 pci=off} on Firecracker (its documented boot arguments: a reboot ends the
- *       VMM); {@code pci=off} on QEMU's microvm (no PCI bus), plus {@code tsc_early_khz=N} under TCG (see
+ *   <li>linux: {@code <cmdline> root=/dev/vda rw|ro panic=1 [extras] K=V ... -- <args>}. The kernel hands
+ *       {@code K=V} words to init as its environment and everything after {@code --} as its arguments.
+ *       {@code panic=1} makes a panicked kernel reset (ending the VMM) instead of hanging. Extras:
+ *       {@code reboot=k pci=off} on Firecracker (its documented boot arguments: a reboot ends the VMM); {@code pci=off} on QEMU's microvm (no PCI bus), plus {@code tsc_early_khz=N} under TCG (see
  *       {@link io.unibloc.sandbox.accel.HostTsc}).
  *   <li>unikraft: {@code <cmdline> env.vars=[ "K=V" ... ] -- <args>}, Unikraft's library-parameter syntax.
  *   <li>solo5, multiboot: {@code <cmdline> <args>}; these guests have no environment, so env is dropped
@@ -63,9 +63,10 @@ public final class GuestCmdline {
         if (!head.contains("ro") && !head.contains("rw")) {
           out.add(spec.isReadOnly() ? "ro" : "rw");
         }
+        // A panicked Linux waits forever by default; panic=1 resets it, which ends the VMM (-no-reboot).
+        addMissing(out, "panic", "panic=1");
         if (spec.vmm() == Vmm.FIRECRACKER) {
           addMissing(out, "reboot", "reboot=k");
-          addMissing(out, "panic", "panic=1");
           addMissing(out, "pci", "pci=off");
         }
         if (spec.vmm() == Vmm.QEMU && spec.machine() == Machine.MICROVM) {

@@ -3,13 +3,16 @@ package io.unibloc.sandbox.runtime;
 /**
  * How a guest ended, and the exit status the sandbox process reports for it.
  *
- * <p>Status conventions: a guest's own code (0 to 127) passes through; {@value #SANDBOX_FAILURE} means the
- * sandbox or the VMM failed (as {@code docker run} uses it); {@value #KILLED} (128 + SIGKILL) means the guest
- * did not shut down within the grace period and was killed.
+ * <p>Status conventions: a guest's own code passes through (1 to 63 always map back exactly, see {@link
+ * ExitMapper}); {@value #SANDBOX_FAILURE} means the sandbox or the VMM failed (as {@code docker run} uses it);
+ * {@value #GUEST_RESET} means the guest reset itself (a reboot, a kernel panic, a crash), so that restart
+ * policies treat it as a failure; {@value #KILLED} (128 + SIGKILL) means the guest did not shut down within the
+ * grace period and was killed.
  */
 public sealed interface GuestExit {
 
   int SANDBOX_FAILURE = 125;
+  int GUEST_RESET = 126;
   int KILLED = 137;
 
   /** The exit status for the sandbox process. */
@@ -31,16 +34,20 @@ public sealed interface GuestExit {
     }
   }
 
-  /** The guest reset itself (a reboot, or a triple fault); {@code -no-reboot} ends the VMM instead. */
+  /**
+   * The guest reset itself: a reboot, a Linux panic (the sandbox adds {@code panic=1}), or a crash such as a
+   * triple fault; {@code -no-reboot} ends the VMM instead of restarting the guest.
+   */
   record Reset() implements GuestExit {
     @Override
     public int exitCode() {
-      return 0;
+      return GUEST_RESET;
     }
 
     @Override
     public String describe() {
-      return "guest reset itself (reboot, or a crash that reset the CPU)";
+      return "guest reset itself (a reboot, a kernel panic, or a crash; too little memory for its kernel and "
+          + "initrd resets Linux early)";
     }
   }
 

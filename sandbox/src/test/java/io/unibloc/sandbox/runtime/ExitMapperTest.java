@@ -22,7 +22,7 @@ class ExitMapperTest {
     return Stream.of(
         of("QEMU 0 is a power-off", Vmm.QEMU, 0, null, null, QUIET, new GuestExit.PoweredOff(), 0),
         of("QEMU 0 after guest-shutdown", Vmm.QEMU, 0, null, "guest-shutdown", QUIET, new GuestExit.PoweredOff(), 0),
-        of("QEMU 0 after guest-reset", Vmm.QEMU, 0, null, "guest-reset", QUIET, new GuestExit.Reset(), 0),
+        of("QEMU 0 after guest-reset", Vmm.QEMU, 0, null, "guest-reset", QUIET, new GuestExit.Reset(), 126),
         of("QEMU 0 after an outside signal", Vmm.QEMU, 0, null, "host-signal", QUIET, null, 137),
         of("debug-exit 1 -> QEMU 3", Vmm.QEMU, 3, null, null, QUIET, new GuestExit.DebugExit(1), 1),
         of("debug-exit 5 -> QEMU 11", Vmm.QEMU, 11, null, null, WARNED, new GuestExit.DebugExit(5), 5),
