@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.unibloc.blockstore.registry.RegistryClient;
 import io.unibloc.blockstore.registry.RegistryConfig;
 import io.unibloc.csi.common.KubeClients;
+import io.unibloc.csi.common.LogDefaults;
 import io.unibloc.csi.common.grpc.CallLoggingInterceptor;
 import io.unibloc.csi.common.grpc.SocketEndpoint;
 import io.unibloc.csi.common.grpc.UnixSocketServer;
@@ -55,6 +56,7 @@ public final class Main implements Callable<Integer> {
     List<String> insecureRegistries = List.of();
 
     public static void main(String[] args) {
+        LogDefaults.apply();
         System.exit(new CommandLine(new Main()).execute(args));
     }
 

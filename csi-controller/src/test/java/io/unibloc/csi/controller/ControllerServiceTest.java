@@ -8,7 +8,6 @@ import csi.v1.Csi;
 import csi.v1.IdentityGrpc;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -33,7 +32,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,9 +45,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The controller over a real UNIX socket, called as external-provisioner calls it, against fabric8's mock
  * API server; a fake node plugin moves records along. Registry pinning is a stub here (the IT uses a real registry).
  */
-@EnableKubernetesMockClient(crud = true)
 class ControllerServiceTest {
-    static KubernetesClient client;
+    private static MockApi api;
+    private static KubernetesClient client;
 
     private static final String DIGEST = "sha256:" + "ab".repeat(32);
     private Path dir;
@@ -56,6 +57,17 @@ class ControllerServiceTest {
     private IdentityGrpc.IdentityBlockingStub identity;
     private FakeNodePlugin node;
     private final List<String> pinned = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void api() {
+        api = new MockApi();
+        client = api.client;
+    }
+
+    @AfterAll
+    static void apiDown() {
+        api.close();
+    }
 
     @BeforeEach
     void start() throws Exception {

@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.unibloc.blockstore.BlockStore;
 import io.unibloc.blockstore.StoreConfig;
 import io.unibloc.csi.common.KubeClients;
+import io.unibloc.csi.common.LogDefaults;
 import io.unibloc.csi.common.grpc.SocketEndpoint;
 import io.unibloc.csi.common.grpc.UnixSocketServer;
 import io.unibloc.csi.common.identity.IdentityService;
@@ -68,6 +69,7 @@ public final class Main implements Callable<Integer> {
     List<String> insecureRegistries = List.of();
 
     public static void main(String[] args) {
+        LogDefaults.apply();
         System.exit(new CommandLine(new Main()).execute(args));
     }
 
