@@ -1,0 +1,40 @@
+#!/bin/sh
+# Entry point of the unibloc/sandbox image: starts io.unibloc.sandbox.Main (arguments are passed on) with JVM
+# settings that make it start fast, as an unprivileged user whenever the devices allow it.
+#
+#   UNIBLOC_RUN_AS_ROOT=true   keep root (e.g. to debug device permissions)
+#   UNIBLOC_JAVA_OPTS          replaces the JVM options below
+#   UNIBLOC_HOME               where sandbox.jar, lib/ and sandbox.jsa are (default /opt/unibloc/sandbox)
+set -eu
+
+home=${UNIBLOC_HOME:-/opt/unibloc/sandbox}
+uid=65532
+java_opts=${UNIBLOC_JAVA_OPTS:-"-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx48m -Xss512k \
+-XX:+ExitOnOutOfMemoryError -XX:SharedArchiveFile=$home/sandbox.jsa -Xshare:auto -Xlog:cds=off \
+-Xlog:cds+dynamic=off"}
+
+if [ "$(id -u)" = 0 ] && [ "${UNIBLOC_RUN_AS_ROOT:-false}" != true ]; then
+    # The devices QEMU opens: /dev/kvm from the device plugin, the volumes the operator maps to /dev/unibloc-*.
+    devices=""
+    groups=""
+    for device in /dev/kvm /dev/unibloc-*; do
+        [ -e "$device" ] || continue
+        devices="$devices $device"
+        group=$(stat -c %g "$device")
+        case ",$groups," in
+            *",$group,"*) ;;
+            *) groups="${groups:+$groups,}$group" ;;
+        esac
+    done
+    drop="setpriv --reuid=$uid --regid=$uid --groups=${groups:-$uid} --inh-caps=-all"
+    # shellcheck disable=SC2086 # $drop and $devices are word lists
+    if denied=$($drop sh -c 'for d; do [ -r "$d" ] && [ -w "$d" ] || { echo "$d"; exit 1; }; done' sh $devices 2>&1)
+    then
+        # shellcheck disable=SC2086
+        exec $drop java $java_opts -jar "$home/sandbox.jar" "$@"
+    fi
+    echo "sandbox-entrypoint: staying root, uid $uid cannot open ${denied:-the devices}" \
+        "(device nodes keep the node's owner and mode)" >&2
+fi
+# shellcheck disable=SC2086
+exec java $java_opts -jar "$home/sandbox.jar" "$@"
