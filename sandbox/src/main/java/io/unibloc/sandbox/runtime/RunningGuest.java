@@ -2,7 +2,10 @@ package io.unibloc.sandbox.runtime;
 
 import java.time.Duration;
 
-/** A guest whose VMM is running. Obtained from {@code Sandbox.start}; safe to use from several threads. */
+/**
+ * A guest whose VMM is running. Obtained from {@code Sandbox.start}; safe to use from several threads. Should
+ * the JVM exit while the guest runs, a shutdown hook kills the VMM.
+ */
 public interface RunningGuest {
 
   /** The VMM's process id. */
@@ -23,7 +26,8 @@ public interface RunningGuest {
 
   /**
    * Waits for the VMM to exit and for the last console line to be delivered, then cleans up the boot's work
-   * directory. Repeatable: later calls return the same result.
+   * directory. Repeatable: later calls return the same result. If the waiting thread is interrupted, the VMM
+   * is killed (a guest nobody waits for would run on unseen) and the interruption is thrown.
    */
   RunResult awaitExit() throws InterruptedException;
 }

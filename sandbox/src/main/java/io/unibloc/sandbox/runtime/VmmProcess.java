@@ -48,6 +48,8 @@ public final class VmmProcess implements RunningGuest {
   private final AtomicBoolean stopRequested = new AtomicBoolean();
   private volatile String killReason;
   private volatile long firstLineNanos = -1;
+  /** The VMM runs in its own session, so nothing else ends it if this JVM exits first. */
+  private final Thread orphanGuard = new Thread(this::killIfAlive, "vmm-orphan-guard");
   private RunResult result;
 
   private VmmProcess(Vmm vmm, Accel accel, Process process, VmmControl control, Console console,
@@ -110,6 +112,7 @@ public final class VmmProcess implements RunningGuest {
       throw new IOException("cannot start " + command.argv().get(0) + " (is it installed?): " + e.getMessage(), e);
     }
     VmmProcess guest = new VmmProcess(vmm, accel, process, control, console, cleanup, started);
+    Runtime.getRuntime().addShutdownHook(guest.orphanGuard);
     control.vmmStarted(process.toHandle());
     return guest;
   }
@@ -166,6 +169,12 @@ public final class VmmProcess implements RunningGuest {
     kill("killed on request");
   }
 
+  private void killIfAlive() {
+    if (process.isAlive()) {
+      kill("the sandbox's JVM exited while the guest ran");
+    }
+  }
+
   private void kill(String reason) {
     if (process.isAlive()) {
       if (killReason == null) {
@@ -180,7 +189,18 @@ public final class VmmProcess implements RunningGuest {
     if (result != null) {
       return result;
     }
-    int status = process.waitFor();
+    int status;
+    try {
+      status = process.waitFor();
+    } catch (InterruptedException e) {
+      kill("the thread waiting for the guest was interrupted");
+      throw e;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(orphanGuard);
+    } catch (IllegalStateException e) {
+      // the JVM is shutting down; the guard finds the VMM gone
+    }
     long ended = System.nanoTime();
     stdoutPump.join();
     stderrPump.join();

@@ -1,5 +1,6 @@
 package io.unibloc.sandbox.spec;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -126,6 +127,7 @@ public record BootSpec(
   }
 
   /** {@code true} when the guest gets the root device read-only; unset counts as writable. */
+  @JsonIgnore // not a property: Jackson would otherwise write an unset readOnly as false
   public boolean isReadOnly() {
     return readOnly != null && readOnly;
   }

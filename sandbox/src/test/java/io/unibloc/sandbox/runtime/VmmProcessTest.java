@@ -1,6 +1,7 @@
 package io.unibloc.sandbox.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.unibloc.sandbox.accel.Accel;
 import io.unibloc.sandbox.launch.CommandLine;
@@ -149,6 +150,27 @@ class VmmProcessTest {
 
     assertThat(guest.awaitExit().exit()).isEqualTo(new GuestExit.Killed("killed on request"));
     assertThat(presses).hasValue(0);
+  }
+
+  @Test
+  void interruptingTheWaitKillsTheGuest() throws Exception {
+    VmmProcess guest = start("echo ready; exec sleep 60", control(true));
+    awaitLine("ready");
+    Thread waiter = Thread.currentThread();
+    Thread interrupter = new Thread(() -> {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        return;
+      }
+      waiter.interrupt();
+    });
+    interrupter.start();
+
+    assertThatThrownBy(guest::awaitExit).isInstanceOf(InterruptedException.class);
+
+    assertThat(guest.awaitExit().exit()).isEqualTo(
+        new GuestExit.Killed("the thread waiting for the guest was interrupted"));
   }
 
   @Test

@@ -88,6 +88,13 @@ class BootSpecReaderTest {
     assertThat(json).contains("\"vmm\":\"qemu\"").contains("\"memoryMiB\":256").doesNotContain("null");
   }
 
+  @Test
+  void unsetFieldsAreLeftOutWhenWritten() {
+    assertThat(reader.write(BootSpec.empty())).isEqualTo("{}");
+    assertThat(reader.write(BootSpec.builder().readOnly(true).build())).isEqualTo("{\"readOnly\":true}");
+    assertThat(reader.read(reader.write(BootSpec.empty()))).isEqualTo(BootSpec.empty());
+  }
+
   static Stream<Arguments> badInput() {
     return Stream.of(
         bad("misspelt field", "{\"memoryMib\":512}", "unknown field \"memoryMib\"", "memoryMiB"),
