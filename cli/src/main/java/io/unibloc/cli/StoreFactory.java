@@ -39,11 +39,11 @@ public final class StoreFactory {
     }
 
     /**
-     * An engine on another store directory, configured like {@code like} (bench cold builds). It owns its
-     * content store and fetcher; the caller closes it.
+     * An engine on another store directory, configured like {@code like} but with its own meters (bench
+     * cold builds). It owns its content store and fetcher; the caller closes it.
      */
     public static BlockStore openEngineAt(Path dir, StoreConfig like) {
         return DefaultBlockStore.open(new StoreConfig(dir, like.backend(), like.xfsLoopBytes(), like.layerLimits(),
-                like.gcBudgetBytes(), like.fatBits(), like.platform(), like.registry(), like.meters()));
+                like.gcBudgetBytes(), like.fatBits(), like.platform(), like.registry(), new SimpleMeterRegistry()));
     }
 }
