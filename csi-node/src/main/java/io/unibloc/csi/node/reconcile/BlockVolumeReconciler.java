@@ -124,6 +124,11 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
         return Optional.ofNullable(client.resources(BlockVolume.class).withName(name).get());
     }
 
+    @Override
+    public Optional<BlockVolume> fresh(String name) {
+        return Optional.ofNullable(client.resources(BlockVolume.class).withName(name).get());
+    }
+
     void reconcile(String name) {
         BlockVolume volume;
         try {

@@ -74,7 +74,11 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         BlockCapabilities.require(request.hasVolumeCapability() ? request.getVolumeCapability() : null, "volume_capability");
         locks.run(id, () -> {
             BlockVolume record = liveRecord(id);
-            BlockVolumePhase phase = record.getStatus() == null ? null : record.getStatus().getPhase();
+            if (phaseOf(record) != BlockVolumePhase.Ready) {
+                // The informer may lag behind the status the controller just saw; ask the API server before refusing.
+                record = records.fresh(id).orElse(record);
+            }
+            BlockVolumePhase phase = phaseOf(record);
             if (phase == BlockVolumePhase.Failed) {
                 throw CsiErrors.precondition("volume " + id + " failed to prepare: " + record.getStatus().getMessage());
             }
@@ -175,6 +179,10 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
             throw CsiErrors.notFound("volume " + id + " lives on node " + record.getSpec().getNode() + ", not on " + nodeId);
         }
         return record;
+    }
+
+    private static BlockVolumePhase phaseOf(BlockVolume record) {
+        return record.getStatus() == null ? null : record.getStatus().getPhase();
     }
 
     private static String abbreviate(String text) {

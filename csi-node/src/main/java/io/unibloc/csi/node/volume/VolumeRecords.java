@@ -8,4 +8,9 @@ import java.util.Optional;
 public interface VolumeRecords {
     /** The record named {@code volumeId}, if it exists (including records being deleted). */
     Optional<BlockVolume> get(String volumeId);
+
+    /** The record as the API server has it now, bypassing any cache (when the cached one looks stale). */
+    default Optional<BlockVolume> fresh(String volumeId) {
+        return get(volumeId);
+    }
 }
