@@ -7,7 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.unibloc.blockstore.registry.RegistryClient;
 import io.unibloc.blockstore.registry.RegistryConfig;
 import io.unibloc.csi.common.KubeClients;
-import io.unibloc.csi.common.LogDefaults;
+import io.unibloc.csi.common.Cli;
 import io.unibloc.csi.common.grpc.CallLoggingInterceptor;
 import io.unibloc.csi.common.grpc.SocketEndpoint;
 import io.unibloc.csi.common.grpc.UnixSocketServer;
@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -56,8 +55,7 @@ public final class Main implements Callable<Integer> {
     List<String> insecureRegistries = List.of();
 
     public static void main(String[] args) {
-        LogDefaults.apply();
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(Cli.run(new Main(), args));
     }
 
     @Override

@@ -6,7 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.unibloc.blockstore.BlockStore;
 import io.unibloc.blockstore.StoreConfig;
 import io.unibloc.csi.common.KubeClients;
-import io.unibloc.csi.common.LogDefaults;
+import io.unibloc.csi.common.Cli;
 import io.unibloc.csi.common.grpc.SocketEndpoint;
 import io.unibloc.csi.common.grpc.UnixSocketServer;
 import io.unibloc.csi.common.identity.IdentityService;
@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -69,8 +68,7 @@ public final class Main implements Callable<Integer> {
     List<String> insecureRegistries = List.of();
 
     public static void main(String[] args) {
-        LogDefaults.apply();
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(Cli.run(new Main(), args));
     }
 
     @Override
