@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -172,11 +173,24 @@ public final class ImageFetcher implements AutoCloseable {
         List<Descriptor> blobs = new ArrayList<>();
         blobs.add(m.config());
         blobs.addAll(m.layers());
+        // After a failure the queued blobs are skipped and the running ones finish (a download does not react
+        // to interrupts), so when fetch returns no writer of ours is still at work in the store.
+        AtomicBoolean failed = new AtomicBoolean();
         List<Future<?>> futures = new ArrayList<>();
         for (Descriptor d : blobs) {
-            futures.add(downloads.submit(() -> ensureBlob(source, d, progress)));
+            futures.add(downloads.submit(() -> {
+                if (failed.get()) {
+                    return;
+                }
+                try {
+                    ensureBlob(source, d, progress);
+                } catch (RuntimeException | Error e) {
+                    failed.set(true);
+                    throw e;
+                }
+            }));
         }
-        awaitAll(futures);
+        awaitAll(futures, failed);
         Digest configDigest = m.config().parsedDigest();
         ImageConfig config = parser.parseConfig(store.read(configDigest), "config " + configDigest + " of " + pinned);
         if (config.os() != null && config.architecture() != null
@@ -225,22 +239,25 @@ public final class ImageFetcher implements AutoCloseable {
         meters.counter("unibloc.pull.cache.hits", "source", source.metricTag()).increment();
     }
 
-    private static void awaitAll(List<Future<?>> futures) {
-        try {
-            for (Future<?> f : futures) {
+    private static void awaitAll(List<Future<?>> futures, AtomicBoolean failed) {
+        StoreException first = null;
+        for (Future<?> f : futures) {
+            try {
                 f.get();
+            } catch (ExecutionException e) {
+                failed.set(true);
+                Throwable c = e.getCause();
+                if (first == null) {
+                    first = c instanceof StoreException se ? se : StoreException.internal("blob fetch failed: " + c, c);
+                }
+            } catch (InterruptedException e) {
+                failed.set(true);
+                Thread.currentThread().interrupt();
+                throw StoreException.unavailable("interrupted while fetching blobs", e);
             }
-        } catch (ExecutionException e) {
-            futures.forEach(f -> f.cancel(true));
-            Throwable c = e.getCause();
-            if (c instanceof StoreException se) {
-                throw se;
-            }
-            throw StoreException.internal("blob fetch failed: " + c, c);
-        } catch (InterruptedException e) {
-            futures.forEach(f -> f.cancel(true));
-            Thread.currentThread().interrupt();
-            throw StoreException.unavailable("interrupted while fetching blobs", e);
+        }
+        if (first != null) {
+            throw first;
         }
     }
 
