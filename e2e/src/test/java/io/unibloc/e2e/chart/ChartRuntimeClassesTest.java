@@ -25,7 +25,8 @@ class ChartRuntimeClassesTest {
 
         assertThat(kvm.getHandler()).isEqualTo("runc");
         assertThat(kvm.getScheduling().getNodeSelector()).containsExactlyEntriesOf(Map.of("unibloc.io/kvm", "true"));
-        assertThat(kvm.getOverhead()).isNull();
+        assertThat(kvm.getOverhead().getPodFixed()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("cpu", new Quantity("100m"), "memory", new Quantity("32Mi")));
         assertThat(chart.has(RuntimeClass.class, "unibloc-urunc")).as("urunc only on request").isFalse();
     }
 
@@ -35,7 +36,7 @@ class ChartRuntimeClassesTest {
                 "kvm.requireKvmNode", false,
                 "runtimeClasses.kvm.overhead", Map.of("memory", "64Mi", "cpu", "50m"),
                 "runtimeClasses.urunc.create", true,
-                "runtimeClasses.urunc.overhead", Map.of("memory", "32Mi")));
+                "runtimeClasses.urunc.overhead", Map.of("memory", "64Mi")));
         RuntimeClass kvm = chart.one(RuntimeClass.class, "unibloc-kvm");
         RuntimeClass urunc = chart.one(RuntimeClass.class, "unibloc-urunc");
 
@@ -43,7 +44,10 @@ class ChartRuntimeClassesTest {
         assertThat(kvm.getOverhead().getPodFixed()).containsExactlyInAnyOrderEntriesOf(
                 Map.of("memory", new Quantity("64Mi"), "cpu", new Quantity("50m")));
         assertThat(urunc.getHandler()).isEqualTo("urunc");
-        assertThat(urunc.getOverhead().getPodFixed()).containsExactlyEntriesOf(Map.of("memory", new Quantity("32Mi")));
+        assertThat(urunc.getScheduling()).as("no KVM node required").isNull();
+        // Helm merges maps: an override of one resource keeps the chart's default for the other.
+        assertThat(urunc.getOverhead().getPodFixed()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("memory", new Quantity("64Mi"), "cpu", new Quantity("50m")));
     }
 
     /**
