@@ -1,6 +1,7 @@
 package io.unibloc.blockstore.chain;
 
 import io.unibloc.blockstore.BlockStore;
+import io.unibloc.blockstore.ErrorKind;
 import io.unibloc.blockstore.FsType;
 import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.cow.CowBackend;
@@ -37,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * with mtools fragments it; rebuilding from the merged tree costs about as much as an apply and gives a
  * compact image. Raw images are the disk file the {@code io.unibloc.disk} label names, moved out as is.
  *
- * <p>Errors: INVALID_ARGUMENT for hostile or malformed layers and bad raw disk paths (the temporary
- * image is deleted, nothing half-built remains), INTERNAL for tool failures. Idempotent and safe under
+ * <p>Errors: INVALID_ARGUMENT for hostile or malformed layers and bad raw disk paths, RESOURCE_EXHAUSTED
+ * naming the chain and layer when the image or the store runs out of space while building (in every case
+ * the temporary image is deleted, nothing half-built remains), INTERNAL for tool failures. Idempotent and safe under
  * concurrent calls from threads and processes.
  */
 public final class ChainBuilder {
@@ -156,8 +158,16 @@ public final class ChainBuilder {
                 clean = true;
                 return false;
             } catch (IOException e) {
+                if (outOfSpace(e)) {
+                    throw outOfSpace(id, request, index, count, e);
+                }
                 throw StoreException.internal("building chain " + id + " (" + fs + ", layer " + (index + 1) + "/" + count + "): "
                         + e.getMessage(), e);
+            } catch (StoreException e) {
+                if (e.kind() == ErrorKind.INTERNAL && outOfSpace(e)) {
+                    throw outOfSpace(id, request, index, count, e);
+                }
+                throw e;
             } finally {
                 clean &= cleanUp(temp, tree, mount);
                 if (clean || !Mounts.isMounted(mount)) {
@@ -165,6 +175,24 @@ public final class ChainBuilder {
                 }
             }
         }
+    }
+
+    /**
+     * ENOSPC while building: the image (grown for the layer beforehand) or the store ran full. A resource
+     * problem for the caller to see as such, not an internal error; the temporaries are gone by then.
+     */
+    private static StoreException outOfSpace(ChainId id, ChainRequest request, int index, int count, Exception e) {
+        return StoreException.exhausted("no space left building chain " + id + " (" + request.fsType().id() + ", layer "
+                + (index + 1) + "/" + count + " " + request.layers().get(index).source().digest() + "): " + e.getMessage());
+    }
+
+    private static boolean outOfSpace(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("No space left on device")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean layeredFs(ChainRequest request) {

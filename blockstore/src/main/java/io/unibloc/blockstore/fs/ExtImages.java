@@ -65,8 +65,11 @@ public final class ExtImages {
 
     /**
      * Grows an unmounted image so that a layer fits: free blocks for its {@code dataBytes} and
-     * {@code directories} and free inodes for its {@code entries}, with 10% slack. Does nothing when it
-     * fits already. Returns the new size in bytes.
+     * {@code directories} and free inodes for its {@code entries}, with 10% slack. "Free" means what a
+     * write on the mounted image can really take: the superblock's free count minus the blocks the kernel
+     * holds back ({@link ExtSuperblock#kernelReservedBlocks}), which grow with the image, and minus the
+     * bitmaps and inode tables of the groups the growth adds. Does nothing when it fits already. Returns
+     * the new size in bytes.
      */
     public static long growFor(Path image, long dataBytes, long directories, long entries) {
         ExtSuperblock sb = ExtSuperblock.read(image);
@@ -74,19 +77,31 @@ public final class ExtImages {
         long needBlocks = (dataBytes + directories * BLOCK + entries * 64) / bs;
         needBlocks += needBlocks / 10 + MIB / bs;
         long needInodes = entries + entries / 10 + 16;
-        if (sb.freeBlocks() >= needBlocks && sb.freeInodes() >= needInodes) {
+        long usable = sb.freeBlocks() - sb.kernelReservedBlocks(sb.blocksCount());
+        if (usable >= needBlocks && sb.freeInodes() >= needInodes) {
             return sb.bytes();
         }
         long tableBlocks = (sb.inodesPerGroup() * readInodeSize(image) + bs - 1) / bs + 2;
         long groups = (sb.blocksCount() + sb.blocksPerGroup() - 1) / sb.blocksPerGroup();
-        long target = sb.blocksCount() + Math.max(0, needBlocks - sb.freeBlocks());
+        long target = sb.blocksCount() + Math.max(0, needBlocks - usable);
         if (needInodes > sb.freeInodes()) {
             long extra = (needInodes - sb.freeInodes() + sb.inodesPerGroup() - 1) / sb.inodesPerGroup();
             target = Math.max(target, (groups + extra - 1) * sb.blocksPerGroup() + tableBlocks + 256);
         }
-        long newGroups = Math.max(0, (target + sb.blocksPerGroup() - 1) / sb.blocksPerGroup() - groups);
-        target += newGroups * tableBlocks;
+        // New groups cost their own tables and a bigger image a bigger kernel reserve: add the shortfall
+        // until none is left (two or three rounds, each shortfall about 2% of the last).
+        for (int round = 0; round < 16; round++) {
+            long newGroups = Math.max(0, (target + sb.blocksPerGroup() - 1) / sb.blocksPerGroup() - groups);
+            long free = sb.freeBlocks() + (target - sb.blocksCount()) - newGroups * tableBlocks;
+            long shortBy = needBlocks - (free - sb.kernelReservedBlocks(target));
+            if (shortBy <= 0) {
+                break;
+            }
+            target += shortBy;
+        }
         long bytes = roundUp(target * bs, 4 * MIB);
+        LOG.debug("growing image={} fromBlocks={} toBytes={} needBlocks={} usableBlocks={}", image, sb.blocksCount(), bytes,
+                needBlocks, usable);
         resize(image, bytes);
         return bytes;
     }
