@@ -22,6 +22,9 @@ public final class CsiNames {
     public static final String ANNOTATION_IMAGE = "unibloc.io/image";
     /** Claim annotation: comma-separated docker-config Secret names (claim namespace) the node pulls with. */
     public static final String ANNOTATION_PULL_SECRETS = "unibloc.io/pull-secrets";
+    /** Claim annotations that override the StorageClass's {@code fsType} and {@code readOnly} for one claim. */
+    public static final String ANNOTATION_FS_TYPE = "unibloc.io/fs-type";
+    public static final String ANNOTATION_READ_ONLY = "unibloc.io/read-only";
 
     /** Volume context keys returned by CreateVolume. */
     public static final String CONTEXT_IMAGE = "image";

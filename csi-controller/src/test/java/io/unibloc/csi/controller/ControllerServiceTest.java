@@ -39,6 +39,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -245,6 +246,38 @@ class ControllerServiceTest {
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
                     assertThat(e.getStatus().getDescription()).contains(CsiNames.ANNOTATION_IMAGE).contains("apps/bad");
+                });
+    }
+
+    @Test
+    void claimAnnotationsChooseTheFilesystemAndReadOnlyOfThatClaim() {
+        client.persistentVolumeClaims().inNamespace("apps").resource(new PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName("fat-root").withNamespace("apps")
+                .addToAnnotations(CsiNames.ANNOTATION_FS_TYPE, "vfat")
+                .addToAnnotations(CsiNames.ANNOTATION_READ_ONLY, "true")
+                .endMetadata().build()).create();
+        Csi.Volume volume = controller.createVolume(create("pvc-fat")
+                .putParameters(CsiNames.PARAM_PVC_NAME, "fat-root")
+                .putParameters(CsiNames.PARAM_PVC_NAMESPACE, "apps").build()).getVolume();
+        assertThat(volume.getVolumeContextMap()).containsEntry(CsiNames.CONTEXT_FS_TYPE, "vfat")
+                .containsEntry(CsiNames.CONTEXT_READ_ONLY, "true");
+        BlockVolume record = client.resources(BlockVolume.class).withName("pvc-fat").get();
+        assertThat(record.getSpec().getFsType()).isEqualTo("vfat");
+        assertThat(record.getSpec().isReadOnly()).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({"unibloc.io/fs-type, zfs", "unibloc.io/read-only, yes"})
+    void badFilesystemOrReadOnlyAnnotationIsInvalidArgumentNamingIt(String annotation, String value) {
+        String claim = annotation.endsWith("fs-type") ? "odd-fs" : "odd-ro";
+        client.persistentVolumeClaims().inNamespace("apps").resource(new PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName(claim).withNamespace("apps")
+                .addToAnnotations(annotation, value).endMetadata().build()).create();
+        assertThatThrownBy(() -> controller.createVolume(create("pvc-" + claim)
+                .putParameters(CsiNames.PARAM_PVC_NAME, claim).putParameters(CsiNames.PARAM_PVC_NAMESPACE, "apps").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).contains(annotation).contains("apps/" + claim).contains(value);
                 });
     }
 

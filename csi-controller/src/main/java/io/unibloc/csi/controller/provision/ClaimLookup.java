@@ -2,7 +2,10 @@ package io.unibloc.csi.controller.provision;
 
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.unibloc.blockstore.FsType;
+import io.unibloc.blockstore.StoreException;
 import io.unibloc.csi.common.CsiNames;
+import io.unibloc.csi.common.grpc.CsiErrors;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +28,27 @@ public final class ClaimLookup {
         List<String> secrets = Optional.ofNullable(annotations.get(CsiNames.ANNOTATION_PULL_SECRETS))
                 .map(s -> Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList())
                 .orElse(List.of());
-        return new ClaimAnnotations(image, secrets);
+        Optional<FsType> fsType = Optional.ofNullable(annotations.get(CsiNames.ANNOTATION_FS_TYPE)).map(value -> {
+            try {
+                return FsType.parse(value);
+            } catch (StoreException e) {
+                throw CsiErrors.invalid("annotation " + CsiNames.ANNOTATION_FS_TYPE + " of claim " + claim, e.getMessage());
+            }
+        });
+        Optional<Boolean> readOnly = Optional.ofNullable(annotations.get(CsiNames.ANNOTATION_READ_ONLY)).map(value -> {
+            if (!value.equals("true") && !value.equals("false")) {
+                throw CsiErrors.invalid("annotation " + CsiNames.ANNOTATION_READ_ONLY + " of claim " + claim,
+                        "is '" + value + "': expected true or false");
+            }
+            return Boolean.parseBoolean(value);
+        });
+        return new ClaimAnnotations(image, secrets, fsType, readOnly);
     }
 
-    /** The claim's image override and pull secret names. */
-    public record ClaimAnnotations(Optional<String> image, List<String> pullSecrets) {
-        public static final ClaimAnnotations NONE = new ClaimAnnotations(Optional.empty(), List.of());
+    /** The claim's image override, pull secret names, and filesystem / read-only overrides. */
+    public record ClaimAnnotations(Optional<String> image, List<String> pullSecrets, Optional<FsType> fsType,
+                                   Optional<Boolean> readOnly) {
+        public static final ClaimAnnotations NONE =
+                new ClaimAnnotations(Optional.empty(), List.of(), Optional.empty(), Optional.empty());
     }
 }

@@ -49,8 +49,9 @@ public final class VolumeProvisioner {
     }
 
     /** Idempotent by request name; never waits longer than {@code maxWait}. */
-    public Csi.Volume provision(VolumeRequest request, Duration maxWait) {
-        ClaimAnnotations annotations = request.claim().map(claims::read).orElse(ClaimAnnotations.NONE);
+    public Csi.Volume provision(VolumeRequest classRequest, Duration maxWait) {
+        ClaimAnnotations annotations = classRequest.claim().map(claims::read).orElse(ClaimAnnotations.NONE);
+        VolumeRequest request = classRequest.withClaimOverrides(annotations.fsType(), annotations.readOnly());
         ImageReference image = effectiveImage(request, annotations);
         Optional<BlockVolume> existing = records.get(request.volumeId());
         BlockVolume record;

@@ -16,6 +16,12 @@ public record VolumeRequest(String requestName, String volumeId, Optional<String
                             boolean readOnly, long requiredBytes, long limitBytes, Optional<ClaimRef> claim,
                             Csi.TopologyRequirement topology, RegistryCredentials credentials) {
 
+    /** The same request with the claim's own filesystem and read-only choice, where it makes one. */
+    public VolumeRequest withClaimOverrides(Optional<FsType> claimFsType, Optional<Boolean> claimReadOnly) {
+        return new VolumeRequest(requestName, volumeId, imageParameter, claimFsType.orElse(fsType),
+                claimReadOnly.orElse(readOnly), requiredBytes, limitBytes, claim, topology, credentials);
+    }
+
     /** A claim by namespace and name. */
     public record ClaimRef(String namespace, String name) {
         @Override
