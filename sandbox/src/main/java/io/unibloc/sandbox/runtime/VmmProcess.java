@@ -3,7 +3,6 @@ package io.unibloc.sandbox.runtime;
 import io.unibloc.sandbox.accel.Accel;
 import io.unibloc.sandbox.launch.CommandLine;
 import io.unibloc.sandbox.spec.Vmm;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -221,37 +220,23 @@ public final class VmmProcess implements RunningGuest {
     return result;
   }
 
-  /** Reads a stream to its end, handing each line (without \n or \r\n) to {@code sink}. */
+  /** Reads a stream to its end, handing each line (see {@link LineSplitter}) to {@code sink}. */
   private static Thread pump(InputStream stream, Consumer<String> sink, String name) {
     Thread thread = new Thread(() -> {
-      ByteArrayOutputStream line = new ByteArrayOutputStream();
+      LineSplitter lines = new LineSplitter(sink);
       byte[] buffer = new byte[8192];
       try (stream) {
         int n;
         while ((n = stream.read(buffer)) > 0) {
-          for (int i = 0; i < n; i++) {
-            if (buffer[i] == '\n') {
-              sink.accept(decode(line));
-              line.reset();
-            } else {
-              line.write(buffer[i]);
-            }
-          }
+          lines.feed(buffer, 0, n);
         }
       } catch (IOException e) {
         // the VMM is gone; deliver what there is
       }
-      if (line.size() > 0) {
-        sink.accept(decode(line));
-      }
+      lines.finish();
     }, name);
     thread.setDaemon(true);
     thread.start();
     return thread;
-  }
-
-  private static String decode(ByteArrayOutputStream line) {
-    String text = line.toString(StandardCharsets.UTF_8);
-    return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
   }
 }
