@@ -9,18 +9,35 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 
 /**
  * An exclusive lock on one lock file, held against other processes (fcntl lock) and other threads of
- * this JVM (the JDK refuses an overlapping lock with an exception, which we treat as "busy").
+ * this JVM (a JVM-wide permit per lock file, taken before the file is even opened).
+ *
+ * <p>The permit matters for correctness, not only speed: fcntl locks belong to the process, and closing
+ * any descriptor of the file drops every lock the process holds on it. A second thread that opened its
+ * own channel, met {@link OverlappingFileLockException} and closed the channel would silently release
+ * the first thread's lock, letting another process (a temp sweep in csi-node) take it.
  */
 final class DigestLock implements AutoCloseable {
     private static final long POLL_MILLIS = 20;
 
+    /**
+     * Process-wide on purpose: it mirrors the kernel's per-process fcntl locks, which two stores over the
+     * same root in one JVM share as well. Entries are removed when nobody holds or tries them.
+     */
+    private static final ConcurrentHashMap<Path, Permit> PERMITS = new ConcurrentHashMap<>();
+
+    private final Path key;
+    private final Permit permit;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private DigestLock(FileChannel channel, FileLock lock) {
+    private DigestLock(Path key, Permit permit, FileChannel channel, FileLock lock) {
+        this.key = key;
+        this.permit = permit;
         this.channel = channel;
         this.lock = lock;
     }
@@ -46,24 +63,42 @@ final class DigestLock implements AutoCloseable {
         }
     }
 
-    /** The lock if nobody holds it now, else empty. */
+    /** The lock if nobody (in this JVM or another process) holds it now, else empty. */
     static Optional<DigestLock> tryAcquire(Path lockFile) {
+        Path key = lockFile.toAbsolutePath().normalize();
+        Permit permit = PERMITS.compute(key, (k, existing) -> {
+            Permit p = existing == null ? new Permit() : existing;
+            p.users++;
+            return p;
+        });
+        if (!permit.semaphore.tryAcquire()) {
+            forget(key);
+            return Optional.empty(); // another thread of this JVM holds it: never open a second channel
+        }
         FileChannel ch = null;
         try {
             ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock l = ch.tryLock();
             if (l == null) {
-                ch.close();
+                ch.close(); // no lock of ours on this file exists, so closing drops nothing
+                releasePermit(key, permit);
                 return Optional.empty();
             }
-            return Optional.of(new DigestLock(ch, l));
-        } catch (OverlappingFileLockException e) {
+            return Optional.of(new DigestLock(key, permit, ch, l));
+        } catch (IOException | RuntimeException e) {
             closeQuietly(ch);
-            return Optional.empty();
-        } catch (IOException e) {
-            closeQuietly(ch);
-            throw StoreException.internal("cannot open lock file " + lockFile, e);
+            releasePermit(key, permit);
+            throw StoreException.internal("cannot lock " + lockFile + ": " + e.getMessage(), e);
         }
+    }
+
+    private static void releasePermit(Path key, Permit permit) {
+        permit.semaphore.release();
+        forget(key);
+    }
+
+    private static void forget(Path key) {
+        PERMITS.computeIfPresent(key, (k, p) -> --p.users == 0 ? null : p);
     }
 
     private static void closeQuietly(FileChannel ch) {
@@ -85,6 +120,14 @@ final class DigestLock implements AutoCloseable {
             channel.close();
         } catch (IOException ignored) {
             // closing the channel drops the lock in any case
+        } finally {
+            releasePermit(key, permit);
         }
+    }
+
+    /** Guarded by the map's compute: how many threads hold or try the lock file. */
+    private static final class Permit {
+        private final Semaphore semaphore = new Semaphore(1);
+        private int users;
     }
 }
