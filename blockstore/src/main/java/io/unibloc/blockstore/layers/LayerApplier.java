@@ -165,7 +165,7 @@ public final class LayerApplier {
                     copied += n;
                 }
             }
-            long declared = entry.isSparse() ? entry.getRealSize() : entry.getSize();
+            long declared = entry.getSize(); // sparse entries never get here: LayerReader refuses them
             if (copied != declared) {
                 throw new EntryPath.Refused("file content is " + copied + " bytes but its header declares " + declared
                         + " (truncated layer)");

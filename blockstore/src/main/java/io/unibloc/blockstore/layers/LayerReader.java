@@ -42,8 +42,20 @@ final class LayerReader implements AutoCloseable {
         }
     }
 
+    /**
+     * The next entry, or null at the end. Sparse entries (old GNU, GNU PAX 0.x/1.0, star) are refused
+     * with INVALID_ARGUMENT: the tar reader expands their holes, so the size in the header, which every
+     * per-file and per-layer limit checks, says nothing about the bytes written. Image builders do not
+     * produce them.
+     */
     TarArchiveEntry next() throws IOException {
-        return tar.getNextEntry();
+        TarArchiveEntry entry = tar.getNextEntry();
+        if (entry != null && entry.isSparse()) {
+            throw StoreException.invalid("layer " + source.digest() + " entry '" + entry.getName()
+                    + "': sparse tar entries are not supported (real size " + entry.getRealSize() + " bytes, "
+                    + entry.getSize() + " stored)");
+        }
+        return entry;
     }
 
     /** The current entry's data; reads end at the entry's size. */

@@ -38,8 +38,7 @@ public final class LayerScanner {
                             throw StoreException.invalid("layer " + layer.digest() + " entry '" + current + "': file of "
                                     + entry.getSize() + " bytes is larger than the limit of " + limits.maxEntryBytes());
                         }
-                        long size = entry.isSparse() ? entry.getRealSize() : entry.getSize();
-                        data += (size + BLOCK - 1) / BLOCK * BLOCK;
+                        data += (entry.getSize() + BLOCK - 1) / BLOCK * BLOCK;
                     }
                 }
             } catch (IOException e) {
