@@ -89,10 +89,24 @@ public final class DevicePluginRegistrar implements AutoCloseable {
             registrations++;
             LOG.info("device plugin registered resource={} socket={}", CsiNames.KVM_RESOURCE, dir.resolve(SOCKET_NAME));
         } catch (StatusRuntimeException | java.io.UncheckedIOException e) {
-            registeredWith = null;
-            // Serve only while registered: kubelet would not know the socket anyway.
+            forgetRegistration();
+            LOG.warn("device plugin registration failed dir={} message={}; retrying in {} ms", dir, e.getMessage(), recheck.toMillis());
+        } catch (RuntimeException e) {
+            // Anything escaping here would cancel the fixed-delay schedule for good, and after the next kubelet
+            // restart unibloc.io/kvm would never be registered again: log it and let the next run retry.
+            forgetRegistration();
+            LOG.error("device plugin registration failed unexpectedly socket={} kubelet={}; retrying in {} ms",
+                    dir.resolve(SOCKET_NAME), dir.resolve(KUBELET_SOCKET), recheck.toMillis(), e);
+        }
+    }
+
+    /** Serve only while registered: kubelet would not know the socket anyway. Never throws. */
+    private void forgetRegistration() {
+        registeredWith = null;
+        try {
             stopServing();
-            LOG.warn("device plugin registration failed dir={} message={}; retrying in {}s", dir, e.getMessage(), recheck.toSeconds());
+        } catch (RuntimeException e) {
+            LOG.warn("stopping the device plugin server failed socket={} message={}", dir.resolve(SOCKET_NAME), e.toString());
         }
     }
 
@@ -105,13 +119,18 @@ public final class DevicePluginRegistrar implements AutoCloseable {
     }
 
     private void stopServing() {
-        if (plugin != null) {
-            plugin.close();
-            plugin = null;
-        }
-        if (server != null) {
-            server.close();
-            server = null;
+        KvmDevicePlugin oldPlugin = plugin;
+        UnixSocketServer oldServer = server;
+        plugin = null;
+        server = null;
+        try {
+            if (oldPlugin != null) {
+                oldPlugin.close();
+            }
+        } finally {
+            if (oldServer != null) {
+                oldServer.close();
+            }
         }
     }
 

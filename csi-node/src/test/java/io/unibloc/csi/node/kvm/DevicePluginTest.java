@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,6 +117,26 @@ class DevicePluginTest {
         assertThat(again).isNotNull();
         await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(dir.resolve(DevicePluginRegistrar.SOCKET_NAME)));
         assertThat(registrar.registrations()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void anUnexpectedFailureDoesNotEndTheRechecks() throws Exception {
+        assertThat(registrations.poll(10, TimeUnit.SECONDS)).isNotNull();
+        registrar.close();
+        registrations.clear();
+        AtomicInteger attempts = new AtomicInteger();
+        registrar = new DevicePluginRegistrar(dir, () -> {
+            if (attempts.incrementAndGet() <= 2) {
+                throw new IllegalStateException("device list unreadable");
+            }
+            return new KvmDevicePlugin(1, List.of(fakeDevice));
+        }, new CallLoggingInterceptor(new SimpleMeterRegistry()), Duration.ofMillis(100));
+        registrar.start();
+
+        assertThat(registrations.poll(10, TimeUnit.SECONDS)).isNotNull();
+        assertThat(attempts.get()).isEqualTo(3);
+        await().atMost(Duration.ofSeconds(5)).until(() -> registrar.registrations() == 1);
+        assertThat(dir.resolve(DevicePluginRegistrar.SOCKET_NAME)).exists();
     }
 
     @Test
