@@ -1,9 +1,11 @@
 package io.unibloc.csi.node.reconcile;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.unibloc.api.v1alpha1.BlockVolume;
@@ -19,6 +21,7 @@ import io.unibloc.csi.node.volume.VolumeLocks;
 import io.unibloc.csi.node.volume.VolumeRecords;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -83,7 +86,9 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
 
                     @Override
                     public void onUpdate(BlockVolume old, BlockVolume v) {
-                        queue.enqueue(v.getMetadata().getName());
+                        if (!onlyStatusChanged(old, v)) {
+                            queue.enqueue(v.getMetadata().getName());
+                        }
                     }
 
                     @Override
@@ -94,6 +99,21 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
         sweepNow();
         queue.every(settings.sweepEvery(), settings.sweepEvery(), this::sweepNow);
         LOG.info("reconciling BlockVolumes node={} records={}", node, informer.getStore().list().size());
+    }
+
+    /**
+     * True for an update that changed only the status, which this reconciler writes itself: reacting to those
+     * would turn every "retrying in Ns" message into an immediate retry. Resyncs (same resource version) and
+     * changes to spec, labels, finalizers or deletion still count.
+     */
+    static boolean onlyStatusChanged(BlockVolume old, BlockVolume now) {
+        ObjectMeta a = old.getMetadata();
+        ObjectMeta b = now.getMetadata();
+        return !Objects.equals(a.getResourceVersion(), b.getResourceVersion())
+                && Objects.equals(a.getDeletionTimestamp(), b.getDeletionTimestamp())
+                && Objects.equals(a.getFinalizers(), b.getFinalizers())
+                && Objects.equals(a.getLabels(), b.getLabels())
+                && Serialization.asJson(old.getSpec()).equals(Serialization.asJson(now.getSpec()));
     }
 
     public boolean synced() {

@@ -118,6 +118,25 @@ class BlockVolumeReconcilerTest {
     }
 
     @Test
+    void retriesWaitForTheBackOffInsteadOfFollowingTheirOwnStatusWrites() {
+        AtomicInteger calls = new AtomicInteger();
+        reconciler = new BlockVolumeReconciler(client, store, NODE, new VolumeLocks(), Clock.systemUTC(), new SimpleMeterRegistry(),
+                new BlockVolumeReconciler.Settings(2, Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofSeconds(1),
+                        Duration.ofSeconds(1), Duration.ofMillis(200), 1, Long.MAX_VALUE));
+        store.createHook = spec -> {
+            calls.incrementAndGet();
+            return StoreException.unavailable("registry unreachable", null);
+        };
+        reconciler.start();
+        NodeHarness.record(client, "pvc-down", NODE, IMAGE, 0, false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() >= 1);
+        long start = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() >= 3);
+        // Two retries at a 1 s back-off each: reacting to the "retrying in 1s" status write would take milliseconds.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(1800));
+    }
+
+    @Test
     void deletionFreesTheStorageAndDropsTheFinalizer() {
         startReconciler();
         NodeHarness.record(client, "pvc-gone", NODE, IMAGE, 0, false);
