@@ -409,9 +409,13 @@ class ControllerServiceTest {
         var total = controller.getCapacity(Csi.GetCapacityRequest.getDefaultInstance());
         assertThat(total.getAvailableCapacity()).isEqualTo((10L << 30) + (3L << 30));
         assertThat(total.getMaximumVolumeSize().getValue()).isEqualTo(10L << 30);
-        var mount = controller.getCapacity(Csi.GetCapacityRequest.newBuilder().addVolumeCapabilities(Csi.VolumeCapability.newBuilder()
-                .setMount(Csi.VolumeCapability.MountVolume.getDefaultInstance()).setAccessMode(RWO.getAccessMode())).build());
-        assertThat(mount.getAvailableCapacity()).isZero();
+        // external-provisioner's capacity poll: a mount capability with mode UNKNOWN and the class's raw parameters.
+        var poll = controller.getCapacity(Csi.GetCapacityRequest.newBuilder().addVolumeCapabilities(Csi.VolumeCapability.newBuilder()
+                .setMount(Csi.VolumeCapability.MountVolume.getDefaultInstance())
+                .setAccessMode(Csi.VolumeCapability.AccessMode.newBuilder().setMode(Csi.VolumeCapability.AccessMode.Mode.UNKNOWN)))
+                .putParameters("csi.storage.k8s.io/provisioner-secret-name", "regcred")
+                .setAccessibleTopology(segment("node-b")).build());
+        assertThat(poll.getAvailableCapacity()).isEqualTo(3L << 30);
         assertCode(Status.Code.INVALID_ARGUMENT, () -> controller.getCapacity(Csi.GetCapacityRequest.newBuilder().putParameters("bogus", "1").build()));
     }
 

@@ -14,7 +14,9 @@ import io.unibloc.csi.controller.records.BlockVolumeRecords;
 import io.unibloc.csi.controller.topology.CapacityReport;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * CSI Controller: CreateVolume, DeleteVolume, ValidateVolumeCapabilities, ListVolumes, GetCapacity and
@@ -22,6 +24,8 @@ import java.util.concurrent.TimeUnit;
  * validate first and throw; the call interceptor maps what they throw to a status.
  */
 public final class ControllerService extends ControllerGrpc.ControllerImplBase {
+    /** Keys the kubernetes-csi sidecars own, e.g. {@code csi.storage.k8s.io/provisioner-secret-name}. */
+    private static final String SIDECAR_PARAMETER_PREFIX = "csi.storage.k8s.io/";
     private static final List<Csi.ControllerServiceCapability.RPC.Type> CAPABILITIES = List.of(
             Csi.ControllerServiceCapability.RPC.Type.CREATE_DELETE_VOLUME,
             Csi.ControllerServiceCapability.RPC.Type.LIST_VOLUMES,
@@ -103,16 +107,21 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
         reply(response, out.build());
     }
 
+    /**
+     * Capacity of a node segment (or of all nodes). The capabilities in the request are ignored: the
+     * external-provisioner's capacity poll always asks with a mount capability chosen "rather arbitrarily"
+     * (its words), and answering 0 to that would make the scheduler reject every node. Its parameters are the
+     * StorageClass's unfiltered, so {@code csi.storage.k8s.io/} keys (secret references) are accepted here.
+     */
     @Override
     public void getCapacity(Csi.GetCapacityRequest request, StreamObserver<Csi.GetCapacityResponse> response) {
-        CreateVolumeParser.checkParameterKeys(request.getParametersMap());
-        CreateVolumeParser.fsType(request.getParametersMap());
-        CreateVolumeParser.readOnly(request.getParametersMap());
-        boolean supported = request.getVolumeCapabilitiesList().stream().allMatch(c -> BlockCapabilities.problem(c).isEmpty());
-        Csi.GetCapacityResponse answer = supported
-                ? capacity.capacity(request.hasAccessibleTopology() ? request.getAccessibleTopology() : null)
-                : Csi.GetCapacityResponse.newBuilder().setAvailableCapacity(0).build();
-        reply(response, answer);
+        Map<String, String> parameters = request.getParametersMap().entrySet().stream()
+                .filter(e -> !e.getKey().startsWith(SIDECAR_PARAMETER_PREFIX))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        CreateVolumeParser.checkParameterKeys(parameters);
+        CreateVolumeParser.fsType(parameters);
+        CreateVolumeParser.readOnly(parameters);
+        reply(response, capacity.capacity(request.hasAccessibleTopology() ? request.getAccessibleTopology() : null));
     }
 
     @Override
