@@ -61,7 +61,7 @@ final class RegistryHttp {
      */
     HttpResponse<InputStream> send(Endpoint ep, String scope, String method, String path, Map<String, String> headers,
                                    Optional<RegistryCredentials.Login> login) throws IOException {
-        String tokenKey = TokenCache.key(ep.host(), scope, login.map(RegistryCredentials.Login::username).orElse(null));
+        String tokenKey = TokenCache.key(ep.host(), scope, login);
         boolean freshToken = false;
         boolean sentBasic = false;
         for (int round = 0; round < 3; round++) {

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -44,12 +45,20 @@ class AuthAndEndpointTest {
     void tokensExpireAndAreKeptPerScopeAndUser() {
         MutableClock clock = new MutableClock();
         TokenCache cache = new TokenCache(clock);
-        String k1 = TokenCache.key("h", "repository:a:pull", "u");
-        String k2 = TokenCache.key("h", "repository:b:pull", "u");
+        Optional<RegistryCredentials.Login> u = Optional.of(new RegistryCredentials.Login("u", "right"));
+        String k1 = TokenCache.key("h", "repository:a:pull", u);
+        String k2 = TokenCache.key("h", "repository:b:pull", u);
         cache.put(k1, "t1", Duration.ofSeconds(300));
         assertThat(cache.get(k1)).contains("t1");
+        assertThat(cache.get(TokenCache.key("h", "repository:a:pull", Optional.of(new RegistryCredentials.Login("u", "right")))))
+                .as("same login again").contains("t1");
         assertThat(cache.get(k2)).isEmpty();
-        assertThat(cache.get(TokenCache.key("h", "repository:a:pull", "other"))).isEmpty();
+        assertThat(cache.get(TokenCache.key("h", "repository:a:pull", Optional.of(new RegistryCredentials.Login("other", "right")))))
+                .isEmpty();
+        assertThat(cache.get(TokenCache.key("h", "repository:a:pull", Optional.of(new RegistryCredentials.Login("u", "wrong")))))
+                .as("a wrong password must not reuse the token of the right one").isEmpty();
+        assertThat(cache.get(TokenCache.key("h", "repository:a:pull", Optional.empty()))).as("anonymous").isEmpty();
+        assertThat(k1).doesNotContain("right");
         clock.now = clock.now.plusSeconds(295);
         assertThat(cache.get(k1)).as("refreshed shortly before expiry").isEmpty();
     }
