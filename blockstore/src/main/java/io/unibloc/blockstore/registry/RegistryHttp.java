@@ -159,9 +159,7 @@ final class RegistryHttp {
             HttpRequest.Builder rb = HttpRequest.newBuilder(current).method(method, HttpRequest.BodyPublishers.noBody())
                     .timeout(config.idleTimeout());
             headers.forEach(rb::header);
-            // A redirect to blob storage elsewhere must not carry the registry's credentials.
-            boolean sameHost = current.getHost().equals(ep.base().getHost()) && current.getPort() == ep.base().getPort();
-            if (authorization != null && sameHost) {
+            if (authorization != null && sameOrigin(ep.base(), current)) {
                 rb.header("Authorization", authorization);
             }
             HttpResponse<InputStream> resp;
@@ -184,6 +182,24 @@ final class RegistryHttp {
             return resp;
         }
         throw new IOException("more than " + MAX_REDIRECTS + " redirects from " + uri.getHost());
+    }
+
+    /**
+     * Whether a request to {@code target} may carry the registry's Authorization: only to the registry's
+     * own origin (scheme, host, effective port). A redirect to blob storage elsewhere must not get it, and
+     * an https to http redirect must not send it in clear (getPort() is -1 for both schemes' defaults).
+     */
+    static boolean sameOrigin(URI registry, URI target) {
+        return registry.getScheme() != null && registry.getScheme().equalsIgnoreCase(target.getScheme())
+                && registry.getHost() != null && registry.getHost().equalsIgnoreCase(target.getHost())
+                && effectivePort(registry) == effectivePort(target);
+    }
+
+    private static int effectivePort(URI uri) {
+        if (uri.getPort() != -1) {
+            return uri.getPort();
+        }
+        return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : "http".equalsIgnoreCase(uri.getScheme()) ? 80 : -1;
     }
 
     static void close(HttpResponse<InputStream> resp) {

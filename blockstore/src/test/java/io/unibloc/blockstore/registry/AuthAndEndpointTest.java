@@ -64,6 +64,19 @@ class AuthAndEndpointTest {
     }
 
     @Test
+    void credentialsFollowRedirectsOnlyWithinTheRegistrysOrigin() {
+        java.net.URI reg = java.net.URI.create("https://reg.example");
+        assertThat(RegistryHttp.sameOrigin(reg, java.net.URI.create("https://reg.example/v2/x/blobs/sha256:1"))).isTrue();
+        assertThat(RegistryHttp.sameOrigin(reg, java.net.URI.create("https://REG.example:443/v2/"))).isTrue();
+        assertThat(RegistryHttp.sameOrigin(reg, java.net.URI.create("http://reg.example/v2/")))
+                .as("https to http would send the credentials in clear").isFalse();
+        assertThat(RegistryHttp.sameOrigin(reg, java.net.URI.create("https://reg.example:8443/v2/"))).isFalse();
+        assertThat(RegistryHttp.sameOrigin(reg, java.net.URI.create("https://blobs.example/x"))).isFalse();
+        assertThat(RegistryHttp.sameOrigin(java.net.URI.create("http://127.0.0.1:5000"),
+                java.net.URI.create("http://127.0.0.1:5000/v2/"))).isTrue();
+    }
+
+    @Test
     void backoffGrowsAndIsCapped() {
         Retrier r = new Retrier(RegistryConfig.defaults().withRetries(10, Duration.ofMillis(100), Duration.ofMillis(1000)), h -> {});
         assertThat(r.backoffMillis(1)).isBetween(75L, 125L);
