@@ -137,6 +137,9 @@ public final class VolumeManager {
                 chains.touch(request.chain());
                 Files.setPosixFilePermissions(disk, PosixFilePermissions.fromString("rw-------"));
                 long size = grow(id, disk, request.fsType(), request.sizeBytes());
+                // Durable before the rename publishes it: else a power loss could leave a visible volume
+                // whose image lost the clone's or resize's writes. Before chmod, as fsync opens it for write.
+                AtomicFiles.fsync(disk);
                 if (request.readOnly()) {
                     Files.setPosixFilePermissions(disk, PosixFilePermissions.fromString("r--------"));
                 }
@@ -144,6 +147,7 @@ public final class VolumeManager {
                         request.sizeBytes(), size, request.readOnly(), request.chain().value(), System.currentTimeMillis());
                 // Written in place and fsynced: the directory rename below is what makes it visible.
                 AtomicFiles.writeJsonInPlace(temp.resolve(META), record);
+                AtomicFiles.fsyncDirectory(temp); // the entries of disk.img and the record
                 Files.move(temp, volumes.resolve(id), StandardCopyOption.ATOMIC_MOVE);
                 AtomicFiles.fsyncDirectory(volumes);
                 LOG.info("created volume volume={} chain={} bytes={}", id, request.chain().shortId(), size);
