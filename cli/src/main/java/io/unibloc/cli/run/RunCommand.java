@@ -3,6 +3,7 @@ package io.unibloc.cli.run;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.unibloc.blockstore.BlockStore;
 import io.unibloc.blockstore.FsType;
+import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.image.FetchedImage;
 import io.unibloc.blockstore.image.Platform;
 import io.unibloc.blockstore.registry.ImageReference;
@@ -23,10 +24,12 @@ import io.unibloc.sandbox.spec.ImageMetadata;
 import io.unibloc.sandbox.spec.Machine;
 import io.unibloc.sandbox.spec.Vmm;
 import java.io.File;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -99,6 +102,8 @@ public final class RunCommand extends StoreCommand {
         SandboxOptions options = SandboxOptions.fromEnvironment(System.getenv())
                 .withAccel(accel.equals("auto") ? null : Accel.parse(accel));
         String volumeId = name != null ? name : "run-" + UUID.randomUUID().toString().substring(0, 8);
+        // Fail before pulling anything when the named volume is obviously busy.
+        refuseIfAttached(store, volumeId);
 
         ConsoleProgress progress = ConsoleProgress.forStdout();
         long t0 = System.nanoTime();
@@ -111,11 +116,15 @@ public final class RunCommand extends StoreCommand {
         long t1 = System.nanoTime();
         store.createVolume(new BlockStore.VolumeSpec(volumeId, prepared.pinned(), prepared.fsType(),
                 size == null ? 0 : size, readOnly), s.credentials(), BlockStore.Progress.NONE);
+        // Checked again right before attaching: attach() would hand back another guest's device as ours, and
+        // our cleanup would then detach (or with --rm delete) the volume under that guest.
+        refuseIfAttached(store, volumeId);
+        VolumeRelease release = new VolumeRelease(() -> cleanUp(store, volumeId));
         BlockStore.Attachment attachment;
         try {
             attachment = store.attach(volumeId, BlockStore.AttachOptions.DEFAULT);
         } catch (RuntimeException e) {
-            cleanUp(store, volumeId);
+            release.run();
             throw e;
         }
         long t2 = System.nanoTime();
@@ -126,12 +135,18 @@ public final class RunCommand extends StoreCommand {
                     .map(FetchedImage::config).map(c -> c.labels()).orElse(Map.of());
             BootSpec spec = ImageMetadata.applyTo(labels, boot.rootDevice(attachment.device()).build());
             RunningGuest running = new Sandbox(options).start(spec, Console.stdout());
-            Thread stopOnSignal = new Thread(() -> running.stop(options.stopGrace()), "unibloc-run-stop");
+            // On Ctrl-C the JVM ends once the hooks return, without waiting for this thread's finally block:
+            // the hook itself waits for the guest and releases the volume.
+            Thread stopOnSignal = new Thread(() -> stopAndRelease(running, options.stopGrace(), release),
+                    "unibloc-run-stop");
             Runtime.getRuntime().addShutdownHook(stopOnSignal);
-            result = running.awaitExit();
-            Runtime.getRuntime().removeShutdownHook(stopOnSignal);
+            try {
+                result = running.awaitExit();
+            } finally {
+                removeHook(stopOnSignal);
+            }
         } finally {
-            cleanUp(store, volumeId);
+            release.run();
         }
 
         RunTimings timings = RunTimings.of(volumeId, prepared.cached(), millis(t0, t1), millis(t1, t2),
@@ -161,6 +176,59 @@ public final class RunCommand extends StoreCommand {
             boot.addFile(new FileProjection(file.substring(0, colon), file.substring(colon + 1), null));
         }
         return boot;
+    }
+
+    /**
+     * FAILED_PRECONDITION when the volume exists and has a device: another guest (or {@code volume attach})
+     * is using it, and booting a second guest on the same writable filesystem would corrupt it.
+     */
+    static void refuseIfAttached(BlockStore store, String volumeId) {
+        store.findVolume(volumeId).flatMap(BlockStore.Volume::device).ifPresent(device -> {
+            throw StoreException.precondition("volume " + volumeId + " is attached at " + device
+                    + ": another guest may be using it (detach it with 'unibloc volume detach " + volumeId + "')");
+        });
+    }
+
+    /** The shutdown hook: power the guest off within its grace period, then detach (and delete) once. */
+    private static void stopAndRelease(RunningGuest running, Duration grace, VolumeRelease release) {
+        running.stop(grace);
+        try {
+            running.awaitExit();
+        } catch (InterruptedException e) {
+            // awaitExit killed the VMM; the volume is free either way
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            System.err.println("unibloc: stopping the guest failed: " + e.getMessage());
+        }
+        release.run();
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down: the hook is running and releases the volume
+        }
+    }
+
+    /**
+     * Runs the volume's cleanup exactly once, whichever of the main thread and the shutdown hook gets there
+     * first. Synchronized as well as flagged, so the one that comes second waits until the cleanup finished:
+     * the JVM must not halt halfway through a detach.
+     */
+    private static final class VolumeRelease {
+        private final AtomicBoolean done = new AtomicBoolean();
+        private final Runnable cleanup;
+
+        VolumeRelease(Runnable cleanup) {
+            this.cleanup = cleanup;
+        }
+
+        synchronized void run() {
+            if (done.compareAndSet(false, true)) {
+                cleanup.run();
+            }
+        }
     }
 
     private void cleanUp(BlockStore store, String volumeId) {

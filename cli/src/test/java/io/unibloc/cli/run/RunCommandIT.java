@@ -1,0 +1,67 @@
+package io.unibloc.cli.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.unibloc.cli.ExitCodes;
+import io.unibloc.cli.Main;
+import io.unibloc.testkit.image.Compression;
+import io.unibloc.testkit.image.TestImage;
+import io.unibloc.testkit.image.TestLayer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code unibloc run} against a volume another guest holds: refused before attaching, with real loop devices. */
+class RunCommandIT {
+    @TempDir
+    Path tmp;
+    private final List<String> cleanup = new ArrayList<>();
+
+    private record Result(int exit, String out, String err) {}
+
+    private Result unibloc(String... args) {
+        List<String> all = new ArrayList<>(List.of("--store", tmp.resolve("store").toString(), "--backend", "copy"));
+        all.addAll(List.of(args));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @AfterEach
+    void detachEverything() {
+        for (String v : cleanup) {
+            unibloc("volume", "rm", "--force", v);
+        }
+    }
+
+    @Test
+    void refusesAVolumeThatIsAlreadyAttachedAndLeavesItAlone() throws Exception {
+        Path layout = tmp.resolve("layout");
+        TestImage.builder()
+                .layer(TestLayer.builder().file("etc/hello.txt", "hello\n").build(Compression.GZIP))
+                .build().writeLayout(layout, "1");
+        String ref = "oci:" + layout + ":1";
+
+        cleanup.add("busy");
+        Result create = unibloc("volume", "create", "busy", "--image", ref, "--size", "64M");
+        assertThat(create.exit()).as(create.err()).isZero();
+        Result attach = unibloc("volume", "attach", "busy");
+        assertThat(attach.exit()).as(attach.err()).isZero();
+        String device = attach.out().strip();
+        assertThat(device).matches("/dev/loop\\d+");
+
+        // --rm too: a refused run must neither detach nor delete what the other guest uses.
+        Result run = unibloc("run", "--name", "busy", "--rm", "--accel", "tcg", ref);
+
+        assertThat(run.exit()).as(run.err()).isEqualTo(ExitCodes.INVALID);
+        assertThat(run.err()).contains("volume busy is attached at " + device + ": another guest may be using it");
+        Result ls = unibloc("volume", "ls");
+        assertThat(ls.out()).contains("busy").contains(device);
+    }
+}
