@@ -7,6 +7,7 @@ import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.cow.CowBackend;
 import io.unibloc.blockstore.fs.ExtImages;
 import io.unibloc.blockstore.fs.Mounts;
+import io.unibloc.blockstore.fs.OutOfSpace;
 import io.unibloc.blockstore.fs.VfatImages;
 import io.unibloc.blockstore.layers.LayerApplier;
 import io.unibloc.blockstore.layers.LayerLimits;
@@ -158,13 +159,13 @@ public final class ChainBuilder {
                 clean = true;
                 return false;
             } catch (IOException e) {
-                if (outOfSpace(e)) {
+                if (OutOfSpace.in(e)) {
                     throw outOfSpace(id, request, index, count, e);
                 }
                 throw StoreException.internal("building chain " + id + " (" + fs + ", layer " + (index + 1) + "/" + count + "): "
                         + e.getMessage(), e);
             } catch (StoreException e) {
-                if (e.kind() == ErrorKind.INTERNAL && outOfSpace(e)) {
+                if (e.kind() == ErrorKind.INTERNAL && OutOfSpace.in(e)) {
                     throw outOfSpace(id, request, index, count, e);
                 }
                 throw e;
@@ -184,15 +185,6 @@ public final class ChainBuilder {
     private static StoreException outOfSpace(ChainId id, ChainRequest request, int index, int count, Exception e) {
         return StoreException.exhausted("no space left building chain " + id + " (" + request.fsType().id() + ", layer "
                 + (index + 1) + "/" + count + " " + request.layers().get(index).source().digest() + "): " + e.getMessage());
-    }
-
-    private static boolean outOfSpace(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (String.valueOf(t.getMessage()).contains("No space left on device")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static boolean layeredFs(ChainRequest request) {

@@ -2,7 +2,9 @@ package io.unibloc.blockstore.cow;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.NativeLong;
+import io.unibloc.blockstore.ErrorKind;
 import io.unibloc.blockstore.StoreException;
+import io.unibloc.blockstore.fs.OutOfSpace;
 import io.unibloc.blockstore.fs.LibC;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,6 +44,11 @@ final class Ficlone {
                 LibC.INSTANCE.close(dst);
                 dst = -1;
                 deleteQuietly(target);
+                if (e.getErrorCode() == OutOfSpace.ENOSPC) {
+                    // a reflink needs new metadata blocks; a full store is the caller's problem to see
+                    throw new StoreException(ErrorKind.RESOURCE_EXHAUSTED, "no space left on device cloning " + source
+                            + " -> " + target + " (FICLONE errno 28)", e);
+                }
                 throw StoreException.internal("FICLONE " + source + " -> " + target + " failed: errno " + e.getErrorCode(), e);
             } finally {
                 if (dst >= 0) {

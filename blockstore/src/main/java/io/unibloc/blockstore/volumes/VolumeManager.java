@@ -1,5 +1,6 @@
 package io.unibloc.blockstore.volumes;
 
+import io.unibloc.blockstore.ErrorKind;
 import io.unibloc.blockstore.FsType;
 import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.chain.ChainBuilder;
@@ -11,6 +12,7 @@ import io.unibloc.blockstore.cow.CowBackend;
 import io.unibloc.blockstore.fs.AtomicFiles;
 import io.unibloc.blockstore.fs.ExtImages;
 import io.unibloc.blockstore.fs.Fiemap;
+import io.unibloc.blockstore.fs.OutOfSpace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,11 +155,25 @@ public final class VolumeManager {
                 LOG.info("created volume volume={} chain={} bytes={}", id, request.chain().shortId(), size);
                 return record;
             } catch (IOException e) {
+                if (OutOfSpace.in(e)) {
+                    throw outOfSpace(id, request, e);
+                }
                 throw StoreException.internal("creating volume " + id + ": " + e.getMessage(), e);
+            } catch (StoreException e) {
+                // cp (copy backend), FICLONE and resize2fs report a full store in their own ways
+                if (e.kind() == ErrorKind.RESOURCE_EXHAUSTED || e.kind() == ErrorKind.INTERNAL && OutOfSpace.in(e)) {
+                    throw outOfSpace(id, request, e);
+                }
+                throw e;
             } finally {
                 Intents.deleteTree(temp);
             }
         }
+    }
+
+    private static StoreException outOfSpace(String id, CreateRequest request, Exception e) {
+        return new StoreException(ErrorKind.RESOURCE_EXHAUSTED, "no space left creating volume " + id + " from chain "
+                + request.chain().shortId() + " (" + request.sizeBytes() + " bytes): " + e.getMessage(), e);
     }
 
     private long grow(String id, Path disk, FsType fs, long requested) throws IOException {
