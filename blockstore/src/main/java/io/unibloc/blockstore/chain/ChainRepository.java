@@ -28,9 +28,12 @@ public final class ChainRepository {
         this.tmp = dataRoot.resolve("tmp");
         try {
             Files.createDirectories(chains);
-            Files.createDirectories(tmp);
+            // Owner only: a base layer is unpacked here on the host with its setuid bits, which no other
+            // host user may reach. Also tightens the directory of a store made before.
+            Files.createDirectories(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx------"));
         } catch (IOException e) {
-            throw StoreException.internal("cannot create " + chains + ": " + e.getMessage(), e);
+            throw StoreException.internal("cannot create " + chains + " or " + tmp + ": " + e.getMessage(), e);
         }
     }
 
