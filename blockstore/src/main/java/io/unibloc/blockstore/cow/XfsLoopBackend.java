@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,25 +28,48 @@ public final class XfsLoopBackend implements CowBackend {
 
     private final Path image;
     private final Path mountPoint;
+    private final Path usersLock;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private XfsLoopBackend(Path image, Path mountPoint) {
+    private XfsLoopBackend(Path image, Path mountPoint, Path usersLock) {
         this.image = image;
         this.mountPoint = mountPoint;
+        this.usersLock = usersLock;
     }
 
     /**
-     * Creates (first time) and mounts (when not mounted yet) the XFS file of {@code storeRoot}.
-     * Serialised across processes by {@code <store>/locks/xfs-loop.lock}. Errors: INTERNAL when mkfs or
-     * mount fail (e.g. no loop devices, no XFS in the kernel).
+     * Creates (first time) and mounts (when not mounted yet) the XFS file of {@code storeRoot}, and holds
+     * a SHARED lock on {@code <store>/locks/xfs-loop.lock} until {@link #close()}, so that no other
+     * process (csi-node, a CLI) unmounts it while this one uses it. Mounting itself is serialised by
+     * {@code locks/xfs-loop-mount.lock}. Errors: INTERNAL when mkfs or mount fail (e.g. no loop devices, no
+     * XFS in the kernel).
      */
     public static XfsLoopBackend open(Path storeRoot, long sizeBytes) {
         Path image = storeRoot.resolve("xfs.img");
         Path mountPoint = storeRoot.resolve("mnt");
+        Path usersLock = storeRoot.resolve("locks/xfs-loop.lock");
         try {
             Files.createDirectories(storeRoot.resolve("locks"));
             Files.createDirectories(mountPoint);
-            try (FileChannel lockFile = FileChannel.open(storeRoot.resolve("locks/xfs-loop.lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE); FileLock ignored = lockFile.lock()) {
+        } catch (IOException e) {
+            throw StoreException.internal("cannot set up the XFS store file " + image + ": " + e.getMessage(), e);
+        }
+        // Shared first: from here on nobody can unmount, so a mount seen now stays.
+        StoreUsers.join(usersLock);
+        try {
+            mountIfNeeded(storeRoot.resolve("locks/xfs-loop-mount.lock"), image, mountPoint, sizeBytes);
+        } catch (RuntimeException e) {
+            StoreUsers.leave(usersLock, () -> false);
+            throw e;
+        }
+        return new XfsLoopBackend(image, mountPoint, usersLock);
+    }
+
+    /** Under the mount lock, which this JVM takes only from one thread at a time (one channel per process). */
+    private static void mountIfNeeded(Path mountLock, Path image, Path mountPoint, long sizeBytes) {
+        synchronized (XfsLoopBackend.class) {
+            try (FileChannel lockFile = FileChannel.open(mountLock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = lockFile.lock()) {
                 if (!Mounts.isMounted(mountPoint)) {
                     if (!Files.exists(image)) {
                         create(image, sizeBytes);
@@ -53,11 +77,10 @@ public final class XfsLoopBackend implements CowBackend {
                     Mounts.mountLoop(image, mountPoint, "xfs", "discard");
                     LOG.info("mounted store filesystem image={} mount={}", image, mountPoint);
                 }
+            } catch (IOException e) {
+                throw StoreException.internal("cannot set up the XFS store file " + image + ": " + e.getMessage(), e);
             }
-        } catch (IOException e) {
-            throw StoreException.internal("cannot set up the XFS store file " + image + ": " + e.getMessage(), e);
         }
-        return new XfsLoopBackend(image, mountPoint);
     }
 
     private static void create(Path image, long sizeBytes) throws IOException {
@@ -96,14 +119,24 @@ public final class XfsLoopBackend implements CowBackend {
     }
 
     /**
-     * Unmounts the store filesystem. While volumes are attached the kernel keeps it busy; then it stays
-     * mounted (the next open reuses it) and this logs why.
+     * Releases this user of the store; the last user of all processes unmounts the store filesystem.
+     * While another backend (in this or another process) has it open, or volumes keep the kernel busy,
+     * it stays mounted (the next open reuses it) and this logs why. Idempotent.
      */
     @Override
     public void close() {
-        Exec.Result result = Exec.run(List.of("umount", mountPoint.toString()));
-        if (!result.ok() && Mounts.isMounted(mountPoint)) {
-            LOG.info("store filesystem stays mounted mount={} reason={}", mountPoint, result.output());
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        boolean last = StoreUsers.leave(usersLock, () -> {
+            Exec.Result result = Exec.run(List.of("umount", mountPoint.toString()));
+            if (!result.ok() && Mounts.isMounted(mountPoint)) {
+                LOG.info("store filesystem stays mounted mount={} reason={}", mountPoint, result.output());
+            }
+            return true;
+        });
+        if (!last) {
+            LOG.info("store filesystem stays mounted mount={} reason=\"another user still has the store open\"", mountPoint);
         }
     }
 }
