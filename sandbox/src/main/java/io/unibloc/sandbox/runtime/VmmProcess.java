@@ -14,7 +14,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -34,6 +37,11 @@ public final class VmmProcess implements RunningGuest {
   private static final Path SETSID = Path.of("/usr/bin/setsid");
   /** QEMU warns about the fw_cfg entry that silences SeaBIOS on the console (see QemuCommand); expected. */
   private static final String QUIET_WARNING = "etc/sercon-port";
+  /**
+   * JVM shutdown hooks start together in no set order, so a launcher's own hook may call {@link #stop} just
+   * after the orphan guard looked; the guard waits this long for such a stop before it kills.
+   */
+  static final Duration STOP_REQUEST_WINDOW = Duration.ofMillis(500);
 
   private final Vmm vmm;
   private final Accel accel;
@@ -45,10 +53,12 @@ public final class VmmProcess implements RunningGuest {
   private final Thread stderrPump;
   private final Deque<String> stderrTail = new ArrayDeque<>();
   private final AtomicBoolean stopRequested = new AtomicBoolean();
+  /** Completed by the first {@link #stop} with its grace period and deadline; the orphan guard honours it. */
+  private final CompletableFuture<StopRequest> stopRequest = new CompletableFuture<>();
   private volatile String killReason;
   private volatile long firstLineNanos = -1;
   /** The VMM runs in its own session, so nothing else ends it if this JVM exits first. */
-  private final Thread orphanGuard = new Thread(this::killIfAlive, "vmm-orphan-guard");
+  private final Thread orphanGuard = new Thread(this::guardAgainstOrphan, "vmm-orphan-guard");
   private RunResult result;
 
   private VmmProcess(Vmm vmm, Accel accel, Process process, VmmControl control, Console console,
@@ -131,6 +141,7 @@ public final class VmmProcess implements RunningGuest {
     if (!process.isAlive() || !stopRequested.compareAndSet(false, true)) {
       return;
     }
+    stopRequest.complete(new StopRequest(grace, System.nanoTime() + grace.toNanos()));
     // Two threads: pressing may block (a control socket that is slow to appear) and must not delay the kill.
     daemon("vmm-power-button", () -> {
       try {
@@ -152,7 +163,7 @@ public final class VmmProcess implements RunningGuest {
       }
       if (process.isAlive()) {
         LOG.warn("guest did not power off within {} ms; killing {}", grace.toMillis(), vmm.wireName());
-        kill("the guest did not power off within " + grace.toMillis() + " ms of the power button");
+        kill(graceExpired(grace));
       }
     });
   }
@@ -168,11 +179,55 @@ public final class VmmProcess implements RunningGuest {
     kill("killed on request");
   }
 
-  private void killIfAlive() {
-    if (process.isAlive()) {
-      kill("the sandbox's JVM exited while the guest ran");
-    }
+  private static String graceExpired(Duration grace) {
+    return "the guest did not power off within " + grace.toMillis() + " ms of the power button";
   }
+
+  /**
+   * The shutdown hook's body: a VMM must not outlive this JVM. Hooks run concurrently, so a launcher's hook
+   * that called {@link #stop} (power button, kill after the grace) would lose its graceful shutdown if this
+   * killed at once. So: with a stop requested (now or within {@link #STOP_REQUEST_WINDOW}), wait until the
+   * VMM exits or that stop's deadline passes, then kill; with none, kill after the window. Never blocks
+   * beyond {@code max(window, stop deadline)}, so it cannot hang the JVM's exit. Package-private for tests.
+   */
+  void guardAgainstOrphan() {
+    if (!process.isAlive()) {
+      return;
+    }
+    StopRequest stop = awaitStopRequest();
+    if (stop == null) {
+      if (process.isAlive()) {
+        LOG.warn("JVM exiting with no stop requested; killing {} pid={}", vmm.wireName(), process.pid());
+        kill("the sandbox's JVM exited while the guest ran");
+      }
+      return;
+    }
+    long remaining = stop.deadlineNanos() - System.nanoTime();
+    try {
+      if (remaining > 0 && process.waitFor(remaining, TimeUnit.NANOSECONDS)) {
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    kill(graceExpired(stop.grace()));
+  }
+
+  /** The stop request, if one exists or arrives within the window while the VMM runs; else null. */
+  private StopRequest awaitStopRequest() {
+    try {
+      CompletableFuture.anyOf(stopRequest, process.onExit())
+          .get(STOP_REQUEST_WINDOW.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      // no stop asked for in time: fall through to the kill
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return stopRequest.getNow(null);
+  }
+
+  /** A requested stop: how long the guest may take to power off, and when that time is up. */
+  private record StopRequest(Duration grace, long deadlineNanos) {}
 
   private void kill(String reason) {
     if (process.isAlive()) {

@@ -194,6 +194,72 @@ class VmmProcessTest {
     guest.awaitExit();
   }
 
+  /** A fake VMM that powers off 300 ms after its power button, as a guest's orderly shutdown takes a while. */
+  private String slowPowerOff() {
+    return "echo ready; while [ ! -e " + dir.resolve("pressed") + " ]; do sleep 0.05; done;"
+        + " sleep 0.3; echo bye; exit 0";
+  }
+
+  @Test
+  void theOrphanGuardLetsARequestedStopFinishGracefully() throws Exception {
+    VmmProcess guest = start(slowPowerOff(), control(true));
+    awaitLine("ready");
+
+    guest.stop(Duration.ofSeconds(20));
+    guest.guardAgainstOrphan();
+
+    assertThat(guest.isAlive()).isFalse();
+    RunResult result = guest.awaitExit();
+    assertThat(result.exit()).isEqualTo(new GuestExit.PoweredOff());
+    assertThat(console).containsExactly("ready", "bye");
+  }
+
+  @Test
+  void theOrphanGuardHonoursAStopThatArrivesJustAfterItStarted() throws Exception {
+    VmmProcess guest = start(slowPowerOff(), control(true));
+    awaitLine("ready");
+
+    // As in a JVM exit: the launcher's own hook calls stop concurrently with the guard, here slightly later.
+    Thread guard = new Thread(guest::guardAgainstOrphan, "test-guard");
+    guard.start();
+    Thread.sleep(VmmProcess.STOP_REQUEST_WINDOW.toMillis() / 5);
+    guest.stop(Duration.ofSeconds(20));
+    guard.join(20_000);
+
+    assertThat(guard.isAlive()).isFalse();
+    assertThat(guest.awaitExit().exit()).isEqualTo(new GuestExit.PoweredOff());
+  }
+
+  @Test
+  void theOrphanGuardKillsWhenNoStopWasRequested() throws Exception {
+    VmmProcess guest = start(slowPowerOff(), control(true));
+    awaitLine("ready");
+
+    long start = System.nanoTime();
+    guest.guardAgainstOrphan();
+
+    assertThat(guest.awaitExit().exit())
+        .isEqualTo(new GuestExit.Killed("the sandbox's JVM exited while the guest ran"));
+    assertThat(presses).hasValue(0);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void theOrphanGuardKillsAtTheStopDeadlineWhenTheGuestIgnoresThePowerButton() throws Exception {
+    VmmProcess guest = start("trap '' TERM; echo ready; exec sleep 60", control(false));
+    awaitLine("ready");
+
+    long start = System.nanoTime();
+    guest.stop(Duration.ofMillis(400));
+    guest.guardAgainstOrphan();
+    Duration guarded = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(guarded).isGreaterThanOrEqualTo(Duration.ofMillis(350)).isLessThan(Duration.ofSeconds(10));
+    RunResult result = guest.awaitExit();
+    assertThat(result.exit()).isInstanceOf(GuestExit.Killed.class);
+    assertThat(result.exit().describe()).contains("400 ms");
+  }
+
   private void awaitLine(String line) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (!console.contains(line)) {
