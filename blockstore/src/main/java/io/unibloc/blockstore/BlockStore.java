@@ -101,7 +101,12 @@ public interface BlockStore extends AutoCloseable {
 
     record VolumeStats(String volumeId, long logicalBytes, long exclusiveBytes) {}
 
-    /** Store-wide figures; {@code physicalBytes} counts shared blocks once. */
+    /**
+     * Store-wide figures. {@code logicalBytes} and {@code physicalBytes} cover chain images and volumes only:
+     * {@code physicalBytes} is the union of their extents, so blocks shared by clones count once. Layer blobs
+     * live outside the copy-on-write filesystem and are counted apart in {@code blobBytes}, never inside
+     * {@code physicalBytes}: the bytes a new chain adds are the difference of {@code physicalBytes} alone.
+     */
     record StoreUsage(String backend, long capacityBytes, long freeBytes, long logicalBytes, long physicalBytes,
                       long blobBytes, int images, int chains, int volumes) {}
 
