@@ -6,7 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -16,6 +15,9 @@ import java.util.concurrent.Semaphore;
  * exclude threads of one JVM), then an exclusive lock on {@code <dir>/<key>.lock}. The kernel frees a
  * file lock when its process dies, so a crashed holder never blocks anyone; whoever finds an intent whose
  * lock is free knows its owner is gone. Keys must be file-name safe.
+ *
+ * <p>Whoever deletes what a key guards removes the key's lock file while holding it
+ * ({@link Held#removeLockFile()}), so lock files do not pile up; see {@link LockFiles} for why that is safe.
  */
 public final class KeyedLocks {
     private final Path dir;
@@ -32,6 +34,12 @@ public final class KeyedLocks {
 
     /** A held lock; closing releases it. */
     public interface Held extends AutoCloseable {
+        /**
+         * Unlinks the lock file while still holding it, so that lock files do not outlive what they guard
+         * (a volume, a chain). Call only once that is gone; later lockers create a fresh file. Idempotent.
+         */
+        void removeLockFile();
+
         @Override
         void close();
     }
@@ -41,9 +49,15 @@ public final class KeyedLocks {
         Entry entry = acquire(key);
         entry.lock.acquireUninterruptibly();
         try {
-            FileChannel channel = FileChannel.open(dir.resolve(key + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock fileLock = channel.lock();
-            return () -> release(key, entry, channel, fileLock);
+            while (true) {
+                Path file = dir.resolve(key + ".lock");
+                LockFiles.Opened opened = LockFiles.open(file);
+                FileLock fileLock = lockOrClose(opened, false);
+                if (LockFiles.stillNames(file, opened)) {
+                    return new HeldLock(key, entry, file, opened.channel(), fileLock);
+                }
+                opened.channel().close(); // its last holder removed it: lock the file that now has the name
+            }
         } catch (IOException | RuntimeException e) {
             entry.lock.release();
             releaseEntry(key, entry);
@@ -59,19 +73,34 @@ public final class KeyedLocks {
             return Optional.empty();
         }
         try {
-            FileChannel channel = FileChannel.open(dir.resolve(key + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock fileLock = channel.tryLock();
-            if (fileLock == null) {
-                channel.close();
-                entry.lock.release();
-                releaseEntry(key, entry);
-                return Optional.empty();
+            while (true) {
+                Path file = dir.resolve(key + ".lock");
+                LockFiles.Opened opened = LockFiles.open(file);
+                FileLock fileLock = lockOrClose(opened, true);
+                if (fileLock == null) {
+                    opened.channel().close();
+                    entry.lock.release();
+                    releaseEntry(key, entry);
+                    return Optional.empty();
+                }
+                if (LockFiles.stillNames(file, opened)) {
+                    return Optional.of(new HeldLock(key, entry, file, opened.channel(), fileLock));
+                }
+                opened.channel().close();
             }
-            return Optional.of(() -> release(key, entry, channel, fileLock));
         } catch (IOException | RuntimeException e) {
             entry.lock.release();
             releaseEntry(key, entry);
             throw StoreException.internal("cannot lock " + key + " in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static FileLock lockOrClose(LockFiles.Opened opened, boolean tryOnly) throws IOException {
+        try {
+            return tryOnly ? opened.channel().tryLock() : opened.channel().lock();
+        } catch (IOException | RuntimeException e) {
+            opened.channel().close();
+            throw e;
         }
     }
 
@@ -87,15 +116,41 @@ public final class KeyedLocks {
         locks.computeIfPresent(key, (k, existing) -> --existing.users == 0 ? null : existing);
     }
 
-    private void release(String key, Entry entry, FileChannel channel, FileLock fileLock) {
-        try {
-            fileLock.release();
-            channel.close();
-        } catch (IOException e) {
-            throw StoreException.internal("cannot unlock " + key + ": " + e.getMessage(), e);
-        } finally {
-            entry.lock.release();
-            releaseEntry(key, entry);
+    private final class HeldLock implements Held {
+        private final String key;
+        private final Entry entry;
+        private final Path file;
+        private final FileChannel channel;
+        private final FileLock fileLock;
+
+        HeldLock(String key, Entry entry, Path file, FileChannel channel, FileLock fileLock) {
+            this.key = key;
+            this.entry = entry;
+            this.file = file;
+            this.channel = channel;
+            this.fileLock = fileLock;
+        }
+
+        @Override
+        public void removeLockFile() {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw StoreException.internal("cannot remove lock file " + file + " of " + key + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                fileLock.release();
+                channel.close();
+            } catch (IOException e) {
+                throw StoreException.internal("cannot unlock " + key + ": " + e.getMessage(), e);
+            } finally {
+                entry.lock.release();
+                releaseEntry(key, entry);
+            }
         }
     }
 

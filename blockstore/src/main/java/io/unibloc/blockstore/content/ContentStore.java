@@ -186,7 +186,9 @@ public final class ContentStore {
     /** Removes the blob; false when it was not there. Idempotent. */
     public boolean delete(Digest digest) {
         try (DigestLock lock = DigestLock.acquire(lockDir.resolve(digest.hex() + ".lock"), lockTimeout, "blob " + digest)) {
-            return Files.deleteIfExists(blobPath(digest));
+            boolean deleted = Files.deleteIfExists(blobPath(digest));
+            lock.removeLockFile(); // the blob is gone, so is the need for its lock file
+            return deleted;
         } catch (IOException e) {
             throw StoreException.internal("cannot delete blob " + digest + " from " + root, e);
         }

@@ -1,12 +1,13 @@
 package io.unibloc.blockstore.content;
 
 import io.unibloc.blockstore.StoreException;
+import io.unibloc.blockstore.chain.LockFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,12 +32,14 @@ final class DigestLock implements AutoCloseable {
     private static final ConcurrentHashMap<Path, Permit> PERMITS = new ConcurrentHashMap<>();
 
     private final Path key;
+    private final Path lockFile;
     private final Permit permit;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private DigestLock(Path key, Permit permit, FileChannel channel, FileLock lock) {
+    private DigestLock(Path key, Path lockFile, Permit permit, FileChannel channel, FileLock lock) {
         this.key = key;
+        this.lockFile = lockFile;
         this.permit = permit;
         this.channel = channel;
         this.lock = lock;
@@ -77,18 +80,38 @@ final class DigestLock implements AutoCloseable {
         }
         FileChannel ch = null;
         try {
-            ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock l = ch.tryLock();
-            if (l == null) {
-                ch.close(); // no lock of ours on this file exists, so closing drops nothing
-                releasePermit(key, permit);
-                return Optional.empty();
+            while (true) {
+                LockFiles.Opened opened = LockFiles.open(lockFile);
+                ch = opened.channel();
+                FileLock l = ch.tryLock();
+                if (l == null) {
+                    ch.close(); // no lock of ours on this file exists, so closing drops nothing
+                    releasePermit(key, permit);
+                    return Optional.empty();
+                }
+                if (LockFiles.stillNames(lockFile, opened)) {
+                    return Optional.of(new DigestLock(key, lockFile, permit, ch, l));
+                }
+                ch.close(); // its last holder removed the file after we opened it: lock the current one
+                ch = null;
             }
-            return Optional.of(new DigestLock(key, permit, ch, l));
         } catch (IOException | RuntimeException e) {
             closeQuietly(ch);
             releasePermit(key, permit);
             throw StoreException.internal("cannot lock " + lockFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Unlinks the lock file while still holding it, once the blob it guards is gone, so lock files do not
+     * pile up; a later locker creates a fresh one and every locker checks it locked the file that has the
+     * name (see {@link LockFiles}). Idempotent.
+     */
+    void removeLockFile() {
+        try {
+            Files.deleteIfExists(lockFile);
+        } catch (IOException e) {
+            throw StoreException.internal("cannot remove lock file " + lockFile + ": " + e.getMessage(), e);
         }
     }
 

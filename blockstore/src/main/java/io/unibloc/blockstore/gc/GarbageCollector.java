@@ -102,7 +102,7 @@ public final class GarbageCollector {
         if (held.isEmpty()) {
             return false; // being built or cloned right now: in use
         }
-        try (KeyedLocks.Held ignored = held.get()) {
+        try (KeyedLocks.Held lock = held.get()) {
             // a volume may have been created from it since the roots were read
             for (VolumeRecord volume : volumes.list()) {
                 if (volume.chainId().equals(id.value())) {
@@ -111,6 +111,7 @@ public final class GarbageCollector {
                 }
             }
             chains.delete(id);
+            lock.removeLockFile(); // while held, so a builder waiting on the old file retries on a fresh one
             return true;
         }
     }

@@ -40,9 +40,10 @@ public final class VolumeManager {
     private static final String DISK = "disk.img";
     private static final String META = "volume.json";
     private static final long ALIGN = 1 << 20;
-    private static final String DELETING_PREFIX = ".del-";
+    static final String DELETING_PREFIX = ".del-";
     /** "-" and a random UUID. */
-    private static final int UUID_SUFFIX = 37;
+    static final int UUID_SUFFIX = 37;
+    static final String LOCK_PREFIX = "volume-";
 
     private final Path volumes;
     private final CowBackend backend;
@@ -68,7 +69,7 @@ public final class VolumeManager {
                                 boolean readOnly, ChainId chain) {}
 
     public static String lockKey(String id) {
-        return "volume-" + id;
+        return LOCK_PREFIX + id;
     }
 
     public Path disk(String id) {
@@ -256,9 +257,10 @@ public final class VolumeManager {
 
     /** Deletes the volume; success when unknown; FAILED_PRECONDITION while attached. */
     public void delete(String id) {
-        try (KeyedLocks.Held ignored = locks.lock(lockKey(VolumeIds.validate(id)))) {
+        try (KeyedLocks.Held held = locks.lock(lockKey(VolumeIds.validate(id)))) {
             Path dir = volumes.resolve(id);
             if (!Files.exists(dir)) {
+                held.removeLockFile(); // also the one a failed create or a lookup of an unknown id left
                 return;
             }
             Optional<String> device = device(id);
@@ -268,6 +270,8 @@ public final class VolumeManager {
             Path doomed = volumes.resolve(DELETING_PREFIX + id + "-" + UUID.randomUUID());
             Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
             Intents.deleteTree(doomed);
+            // while still held: a waiter that opened this file sees it unlinked and locks a fresh one
+            held.removeLockFile();
             LOG.info("deleted volume volume={}", id);
         } catch (IOException e) {
             throw StoreException.internal("deleting volume " + id + ": " + e.getMessage(), e);
@@ -311,9 +315,12 @@ public final class VolumeManager {
             String id = name.substring(prefix.length(), name.length() - UUID_SUFFIX);
             Optional<KeyedLocks.Held> held = locks.tryLock(lockKey(id));
             if (held.isPresent()) {
-                try (KeyedLocks.Held ignored = held.get()) {
+                try (KeyedLocks.Held lock = held.get()) {
                     LOG.info("sweeping interrupted volume work path={}", leftover);
                     Intents.deleteTree(leftover);
+                    if (!Files.exists(volumes.resolve(id))) {
+                        lock.removeLockFile();
+                    }
                     swept++;
                 }
             }

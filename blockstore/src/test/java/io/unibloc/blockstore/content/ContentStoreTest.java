@@ -91,6 +91,21 @@ class ContentStoreTest {
     }
 
     @Test
+    void deletingABlobRemovesItsLockFileAndTheDigestCanBeWrittenAgain() throws Exception {
+        ContentStore store = new ContentStore(root);
+        for (int i = 0; i < 20; i++) {
+            Digest d = store.put(("blob " + i).getBytes(StandardCharsets.UTF_8));
+            assertThat(store.delete(d)).isTrue();
+        }
+        Digest again = store.put("blob 0".getBytes(StandardCharsets.UTF_8));
+        assertThat(store.contains(again)).isTrue();
+        assertThat(store.delete(again)).isTrue();
+        try (Stream<Path> locks = Files.list(root.resolve("locks"))) {
+            assertThat(locks).as("no lock file outlives its blob").isEmpty();
+        }
+    }
+
+    @Test
     void verifyRemovesDamagedBlob() throws Exception {
         ContentStore store = new ContentStore(root);
         Digest d = store.put("hello".getBytes(StandardCharsets.UTF_8));

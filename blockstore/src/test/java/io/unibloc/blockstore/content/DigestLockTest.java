@@ -59,4 +59,18 @@ class DigestLockTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void aRemovedLockFileIsRecreatedAndTheNextHolderLocksTheNewFile() throws Exception {
+        Path lockFile = dir.resolve("y.lock");
+        try (DigestLock held = DigestLock.acquire(lockFile, Duration.ofSeconds(1), "test")) {
+            held.removeLockFile();
+            assertThat(lockFile).doesNotExist();
+            held.removeLockFile(); // idempotent
+        }
+        try (DigestLock again = DigestLock.acquire(lockFile, Duration.ofSeconds(1), "test")) {
+            assertThat(lockFile).exists();
+            assertThat(otherProcessTries(lockFile)).as("the lock is on the file that has the name").isEqualTo("busy");
+        }
+    }
 }

@@ -79,6 +79,9 @@ class GarbageCollectorTest {
         assertThat(chains.exists(older)).isFalse();
         assertThat(chains.exists(newest)).isTrue();
         assertThat(chains.exists(used)).as("a volume's chain is a root").isTrue();
+        assertThat(dir.resolve("locks/" + ChainBuilder.lockKey(oldest) + ".lock")).as("evicted with its chain").doesNotExist();
+        assertThat(dir.resolve("locks/" + ChainBuilder.lockKey(older) + ".lock")).doesNotExist();
+        assertThat(dir.resolve("locks/" + ChainBuilder.lockKey(used) + ".lock")).as("kept: a volume was cloned under it").exists();
 
         assertThat(gc.collect(new GcPolicy(0, false)).chainsRemoved()).isEqualTo(1);
         assertThat(chains.exists(used)).isTrue();
