@@ -141,6 +141,7 @@ record BenchImage(ImageReference reference, List<Path> layerTars, long contentBy
     private static void dirEntry(TarArchiveOutputStream t, String name) throws IOException {
         TarArchiveEntry e = new TarArchiveEntry(name);
         e.setMode(040755);
+        e.setModTime(0L);
         t.putArchiveEntry(e);
         t.closeArchiveEntry();
     }
@@ -152,6 +153,7 @@ record BenchImage(ImageReference reference, List<Path> layerTars, long contentBy
         }
         TarArchiveEntry e = new TarArchiveEntry(name);
         e.setMode(0100644);
+        e.setModTime(0L);
         e.setSize(len);
         t.putArchiveEntry(e);
         t.write(buf, 0, len);
