@@ -3,9 +3,7 @@ package io.unibloc.csi.controller.provision;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.csi.common.CsiNames;
-import io.unibloc.csi.common.grpc.CsiErrors;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -28,20 +26,11 @@ public final class ClaimLookup {
         List<String> secrets = Optional.ofNullable(annotations.get(CsiNames.ANNOTATION_PULL_SECRETS))
                 .map(s -> Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList())
                 .orElse(List.of());
-        Optional<FsType> fsType = Optional.ofNullable(annotations.get(CsiNames.ANNOTATION_FS_TYPE)).map(value -> {
-            try {
-                return FsType.parse(value);
-            } catch (StoreException e) {
-                throw CsiErrors.invalid("annotation " + CsiNames.ANNOTATION_FS_TYPE + " of claim " + claim, e.getMessage());
-            }
-        });
-        Optional<Boolean> readOnly = Optional.ofNullable(annotations.get(CsiNames.ANNOTATION_READ_ONLY)).map(value -> {
-            if (!value.equals("true") && !value.equals("false")) {
-                throw CsiErrors.invalid("annotation " + CsiNames.ANNOTATION_READ_ONLY + " of claim " + claim,
-                        "is '" + value + "': expected true or false");
-            }
-            return Boolean.parseBoolean(value);
-        });
+        String where = " of claim " + claim;
+        Optional<FsType> fsType = Optional.ofNullable(annotations.get(CsiNames.ANNOTATION_FS_TYPE))
+                .map(value -> VolumeOptions.fsType("annotation " + CsiNames.ANNOTATION_FS_TYPE + where, value));
+        Optional<Boolean> readOnly = Optional.ofNullable(annotations.get(CsiNames.ANNOTATION_READ_ONLY))
+                .map(value -> VolumeOptions.readOnly("annotation " + CsiNames.ANNOTATION_READ_ONLY + where, value));
         return new ClaimAnnotations(image, secrets, fsType, readOnly);
     }
 

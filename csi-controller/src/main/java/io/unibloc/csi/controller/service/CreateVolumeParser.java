@@ -9,8 +9,8 @@ import io.unibloc.csi.common.CsiNames;
 import io.unibloc.csi.common.VolumeIds;
 import io.unibloc.csi.common.grpc.CsiErrors;
 import io.unibloc.csi.common.validate.BlockCapabilities;
+import io.unibloc.csi.controller.provision.VolumeOptions;
 import io.unibloc.csi.controller.provision.VolumeRequest;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -66,23 +66,11 @@ final class CreateVolumeParser {
     }
 
     static FsType fsType(Map<String, String> params) {
-        try {
-            return FsType.parse(params.get(CsiNames.PARAM_FS_TYPE));
-        } catch (StoreException e) {
-            throw CsiErrors.invalid("parameters." + CsiNames.PARAM_FS_TYPE, e.getMessage());
-        }
+        return VolumeOptions.fsType("parameters." + CsiNames.PARAM_FS_TYPE, params.get(CsiNames.PARAM_FS_TYPE));
     }
 
     static boolean readOnly(Map<String, String> params) {
-        String text = params.get(CsiNames.PARAM_READ_ONLY);
-        if (text == null || text.isBlank()) {
-            return false;
-        }
-        return switch (text.trim().toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw CsiErrors.invalid("parameters." + CsiNames.PARAM_READ_ONLY, "'" + text + "' is not true or false");
-        };
+        return VolumeOptions.readOnly("parameters." + CsiNames.PARAM_READ_ONLY, params.get(CsiNames.PARAM_READ_ONLY));
     }
 
     private static Optional<VolumeRequest.ClaimRef> claim(Map<String, String> params) {

@@ -1,0 +1,35 @@
+package io.unibloc.csi.controller.provision;
+
+import io.unibloc.blockstore.FsType;
+import io.unibloc.blockstore.StoreException;
+import io.unibloc.csi.common.grpc.CsiErrors;
+import java.util.Locale;
+
+/**
+ * Reads a volume's filesystem and read-only choice from text, the same way wherever it is given: as
+ * StorageClass parameters or as claim annotations. Bad text is INVALID_ARGUMENT naming where it came from.
+ */
+public final class VolumeOptions {
+    private VolumeOptions() {}
+
+    /** {@code ext4|ext2|vfat|raw}; blank means ext4. */
+    public static FsType fsType(String source, String text) {
+        try {
+            return FsType.parse(text);
+        } catch (StoreException e) {
+            throw CsiErrors.invalid(source, e.getMessage());
+        }
+    }
+
+    /** {@code true|false}, case-insensitive; blank means false. */
+    public static boolean readOnly(String source, String text) {
+        if (text == null || text.isBlank()) {
+            return false;
+        }
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw CsiErrors.invalid(source, "'" + text + "' is not true or false");
+        };
+    }
+}
