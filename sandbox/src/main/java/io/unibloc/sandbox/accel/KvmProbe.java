@@ -12,16 +12,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides once whether guests can use KVM, by booting {@link MultibootPayload} under {@code -accel kvm
+ * Decides once whether guests can use KVM, by booting {@link LongModePayload} under {@code -accel kvm
  * -cpu host} (the settings real KVM boots use) and requiring its marker and exit code within a short
- * timeout. Any other outcome (no device, no permission, QEMU aborting, a hang, a crash) means TCG, and one
+ * timeout. The payload does what real 64-bit guests do first (long mode with paging, FPU and SSE, interrupts
+ * from the local APIC timer), because some hosts' KVM runs a trivial 32-bit guest and then hangs every real
+ * one. Any other outcome (no device, no permission, QEMU aborting, a hang, a crash) means TCG, and one
  * warning line says why. The answer is cached for the life of this object; create one per process.
+ *
+ * <p>With a {@link KvmVerdict}, a remembered "KVM unusable" skips the probe, and a probe that ran its guest
+ * and failed, or a later {@link #reject}, is remembered there.
  */
 public final class KvmProbe {
 
   private static final Logger LOG = LoggerFactory.getLogger(KvmProbe.class);
   private static final String MARKER = "unibloc-kvm-probe-ok";
   private static final int PROBE_CODE = 42;
+  /** How every failure of the probe guest itself (not of the device or QEMU) starts; those are remembered. */
+  private static final String GUEST_FAILED = "the 64-bit probe guest (long mode, SSE, APIC timer) ";
 
   /** The outcome: which accelerator to use, why, and how long deciding took. */
   public record Decision(Accel accel, String reason, Duration took) {}
@@ -29,6 +36,7 @@ public final class KvmProbe {
   private final String qemuBinary;
   private final Path kvmDevice;
   private final Duration timeout;
+  private final KvmVerdict verdict;
   private Decision decision;
 
   /**
@@ -37,9 +45,29 @@ public final class KvmProbe {
    * @param timeout how long the probe guest may take; a working KVM needs well under a second
    */
   public KvmProbe(String qemuBinary, Path kvmDevice, Duration timeout) {
+    this(qemuBinary, kvmDevice, timeout, null);
+  }
+
+  /**
+   * @param verdict where this host's "KVM unusable" verdict is remembered, or {@code null} to remember nothing
+   */
+  public KvmProbe(String qemuBinary, Path kvmDevice, Duration timeout, KvmVerdict verdict) {
     this.qemuBinary = qemuBinary;
     this.kvmDevice = kvmDevice;
     this.timeout = timeout;
+    this.verdict = verdict;
+  }
+
+  /**
+   * Overrides a KVM decision after a real guest proved KVM unusable (a boot watchdog tripped under KVM before
+   * any output): later {@link #decide} calls answer TCG, and the verdict file, if any, remembers it.
+   */
+  public synchronized void reject(String reason) {
+    decision = new Decision(Accel.TCG, reason, decision == null ? Duration.ZERO : decision.took());
+    LOG.warn("KVM unusable ({}); guests run under TCG software emulation from now on", reason);
+    if (verdict != null) {
+      verdict.recordKvmUnusable(reason);
+    }
   }
 
   /** Probes on the first call and returns the cached decision afterwards. Never throws. */
@@ -67,21 +95,35 @@ public final class KvmProbe {
     if (!Files.isReadable(kvmDevice) || !Files.isWritable(kvmDevice)) {
       return "no read/write access to " + kvmDevice;
     }
+    if (verdict != null) {
+      String remembered = verdict.kvmUnusable().orElse(null);
+      if (remembered != null) {
+        return remembered + " (remembered in " + verdict.file() + "; delete it to probe again)";
+      }
+    }
+    String failure = runProbeGuest();
+    if (failure != null && verdict != null && failure.startsWith(GUEST_FAILED)) {
+      verdict.recordKvmUnusable(failure);
+    }
+    return failure;
+  }
+
+  private String runProbeGuest() {
     Path payload = null;
     try {
       payload = Files.createTempFile("unibloc-kvm-probe-", ".bin");
-      Files.write(payload, MultibootPayload.printAndExit(MARKER + "\n", PROBE_CODE));
+      Files.write(payload, LongModePayload.printAndExit(MARKER + "\n", PROBE_CODE));
       ToolResult result = new ProcessRunner(timeout).run(command(payload));
       int expected = (PROBE_CODE << 1) | 1;
       if (result.exitCode() == expected && result.stdout().contains(MARKER)) {
         return null;
       }
       String said = result.stderr().strip().replace('\n', ' ');
-      return "probe guest ended with status " + result.exitCode() + " instead of " + expected
+      return GUEST_FAILED + "ended with status " + result.exitCode() + " instead of " + expected
           + (said.isEmpty() ? "" : ": " + abbreviate(said));
     } catch (ToolException e) {
-      return e.getMessage().contains("did not finish") ? "probe guest did not finish within "
-          + timeout.toMillis() + " ms" : e.getMessage();
+      return e.getMessage().contains("did not finish") ? GUEST_FAILED + "did not finish within "
+          + timeout.toMillis() + " ms under KVM" : e.getMessage();
     } catch (IOException e) {
       return "cannot write the probe guest: " + e.getMessage();
     } finally {
