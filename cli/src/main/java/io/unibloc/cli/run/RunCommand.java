@@ -25,6 +25,7 @@ import io.unibloc.sandbox.spec.ImageMetadata;
 import io.unibloc.sandbox.spec.Machine;
 import io.unibloc.sandbox.spec.Vmm;
 import java.io.File;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,7 +141,7 @@ public final class RunCommand extends StoreCommand {
             Map<String, String> labels = s.fetcher().cached(prepared.pinned(), Platform.DEFAULT)
                     .map(FetchedImage::config).map(c -> c.labels()).orElse(Map.of());
             BootSpec spec = ImageMetadata.applyTo(labels, boot.rootDevice(attachment.device()).build());
-            RunningGuest running = new Sandbox(options).start(spec, Console.stdout());
+            RunningGuest running = new Sandbox(options).start(spec, console());
             // On Ctrl-C the JVM ends once the hooks return, without waiting for this thread's finally block:
             // the hook itself waits for the guest and releases the volume.
             Thread stopOnSignal = new Thread(() -> stopAndRelease(running, options.stopGrace(), release),
@@ -168,6 +169,15 @@ public final class RunCommand extends StoreCommand {
             new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(report, timings);
         }
         return result.exitCode();
+    }
+
+    /** The guest's console goes to this command's output (stdout when run from the shell), line by line. */
+    private Console console() {
+        PrintWriter writer = out();
+        return line -> {
+            writer.println(line);
+            writer.flush();
+        };
     }
 
     private SandboxOptions sandboxOptions(StoreSession s) {
