@@ -1,13 +1,14 @@
 package io.unibloc.sandbox.accel;
 
-import io.unibloc.sandbox.tool.ProcessRunner;
-import io.unibloc.sandbox.tool.ToolException;
-import io.unibloc.sandbox.tool.ToolResult;
+import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,9 @@ public final class KvmProbe {
   private static final String MARKER = "unibloc-kvm-probe-ok";
   private static final int PROBE_CODE = 42;
   /** How every failure of the probe guest itself (not of the device or QEMU) starts; those are remembered. */
+  /** What QEMU prints when KVM cannot run an instruction of the guest (then it stops the guest, silently). */
+  private static final String KVM_INTERNAL_ERROR = "KVM internal error";
+  private static final Duration POLL = Duration.ofMillis(20);
   private static final String GUEST_FAILED = "the 64-bit probe guest (long mode, SSE, APIC timer) ";
 
   /** The outcome: which accelerator to use, why, and how long deciding took. */
@@ -108,33 +112,73 @@ public final class KvmProbe {
     return failure;
   }
 
+  /**
+   * Boots the payload under KVM. Polls rather than waits, so that QEMU's "KVM internal error" (after which
+   * QEMU stops the guest and sits silent until killed) ends the probe at once instead of at the timeout.
+   */
   private String runProbeGuest() {
-    Path payload = null;
+    List<Path> temp = new ArrayList<>();
+    Process process = null;
     try {
-      payload = Files.createTempFile("unibloc-kvm-probe-", ".bin");
+      Path payload = track(temp, Files.createTempFile("unibloc-kvm-probe-", ".bin"));
+      Path stdout = track(temp, Files.createTempFile("unibloc-kvm-probe-", ".out"));
+      Path stderr = track(temp, Files.createTempFile("unibloc-kvm-probe-", ".err"));
       Files.write(payload, LongModePayload.printAndExit(MARKER + "\n", PROBE_CODE));
-      ToolResult result = new ProcessRunner(timeout).run(command(payload));
+      process = new ProcessBuilder(command(payload)).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+          .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!process.waitFor(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+        String said = read(stderr);
+        if (said.contains(KVM_INTERNAL_ERROR)) {
+          return GUEST_FAILED + "made QEMU report \"" + firstLineWith(said, KVM_INTERNAL_ERROR) + "\" under KVM";
+        }
+        if (System.nanoTime() > deadline) {
+          return GUEST_FAILED + "did not finish within " + timeout.toMillis() + " ms under KVM";
+        }
+      }
       int expected = (PROBE_CODE << 1) | 1;
-      if (result.exitCode() == expected && result.stdout().contains(MARKER)) {
+      if (process.exitValue() == expected && read(stdout).contains(MARKER)) {
         return null;
       }
-      String said = result.stderr().strip().replace('\n', ' ');
-      return GUEST_FAILED + "ended with status " + result.exitCode() + " instead of " + expected
+      String said = read(stderr).strip().replace('\n', ' ');
+      return GUEST_FAILED + "ended with status " + process.exitValue() + " instead of " + expected
           + (said.isEmpty() ? "" : ": " + abbreviate(said));
-    } catch (ToolException e) {
-      return e.getMessage().contains("did not finish") ? GUEST_FAILED + "did not finish within "
-          + timeout.toMillis() + " ms under KVM" : e.getMessage();
     } catch (IOException e) {
-      return "cannot write the probe guest: " + e.getMessage();
+      return "cannot run the probe guest: " + e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted while probing KVM";
     } finally {
-      if (payload != null) {
+      if (process != null && process.isAlive()) {
+        process.destroyForcibly();
         try {
-          Files.deleteIfExists(payload);
+          process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      for (Path file : temp) {
+        try {
+          Files.deleteIfExists(file);
         } catch (IOException ignored) {
           // a leftover temp file of a few bytes is harmless
         }
       }
     }
+  }
+
+  private static Path track(List<Path> temp, Path file) {
+    temp.add(file);
+    return file;
+  }
+
+  /** QEMU's output as Latin-1: register dumps are ASCII, and a stray byte must not fail the probe. */
+  private static String read(Path file) throws IOException {
+    return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+  }
+
+  private static String firstLineWith(String text, String needle) {
+    return text.lines().filter(line -> line.contains(needle)).findFirst().orElse(needle).strip();
   }
 
   List<String> command(Path payload) {
