@@ -3,6 +3,10 @@
 # machine's kernel and busybox, with a hello app in its own top layer) as an OCI layout, then runs it
 # twice with `unibloc run` — cold (pull + build the chain images) and warm (clone only) — and prints
 # the timings and disk figures side by side.
+#
+# It always ends: every guest boot is bounded by the sandbox's boot watchdog (10 s to the first console
+# line under KVM, 60 s under TCG; a host whose KVM cannot run the guest falls back to TCG), and each run as
+# a whole by UNIBLOC_DEMO_RUN_TIMEOUT seconds (default 600), after which it is stopped and the demo says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Loop devices, mounts and apt need root: a newcomer's shell is elevated once, here.
@@ -14,7 +18,8 @@ store="$out/store"
 mkdir -p "$out"
 
 echo "demo: building unibloc (first time: a few minutes while Maven fetches dependencies)"
-./mvnw -B -q -ntp -pl cli,testkit -am install -DskipTests -Dmaven.test.skip=true
+# package, not install: nothing lands in the local Maven repository, the reactor links the modules.
+./mvnw -B -q -ntp -pl cli,testkit -am package -DskipTests -Dmaven.test.skip=true
 
 echo "demo: making the sample image"
 ./mvnw -B -q -ntp -o -pl testkit dependency:build-classpath -Dmdep.outputFile="$PWD/$out/testkit.classpath" >/dev/null
@@ -24,10 +29,23 @@ java -cp "testkit/target/testkit-0.1.0-SNAPSHOT.jar:$(cat "$out/testkit.classpat
 # A fresh store, so that the first run is really cold (the CLI unmounts a loop-backed store when it exits).
 rm -rf "$store"
 
+run_timeout="${UNIBLOC_DEMO_RUN_TIMEOUT:-600}"
 for run in cold warm; do
   echo
   echo "demo: $run run — bin/unibloc --store $store run oci:$out/sample-oci:hello --rm"
-  bin/unibloc --store "$store" run "oci:$out/sample-oci:hello" --rm --report "$out/$run.json"
+  rm -f "$out/$run.json"
+  rc=0
+  # SIGINT first: unibloc powers the guest off and releases its volume; SIGKILL only if that hangs too.
+  timeout --signal=INT --kill-after=60 "$run_timeout" \
+    bin/unibloc --store "$store" run "oci:$out/sample-oci:hello" --rm --report "$out/$run.json" || rc=$?
+  if [ ! -s "$out/$run.json" ]; then
+    echo "demo: the $run run ended with status $rc before reporting its timings (status 124: the run took" \
+      "longer than ${run_timeout} s or the guest printed nothing before its boot deadline; see the lines above)" >&2
+    exit 1
+  fi
+  if [ "$rc" -ne 0 ]; then
+    echo "demo: the $run run's guest ended with status $rc (see the lines above); the table shows it" >&2
+  fi
 done
 
 field() { sed -n "s/.*\"$2\" *: *\"\{0,1\}\([^\",]*\)\"\{0,1\}.*/\1/p" "$out/$1.json" | head -n 1; }

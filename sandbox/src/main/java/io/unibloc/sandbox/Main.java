@@ -32,14 +32,22 @@ public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
   static final String USAGE = String.join("\n",
-      "usage: sandbox [--spec FILE] [--accel auto|kvm|tcg] [--grace SECONDS] [--print-command]",
+      "usage: sandbox [--spec FILE] [--accel auto|kvm|tcg] [--grace SECONDS] [--boot-timeout SECONDS]",
+      "               [--print-command]",
       "  --spec FILE       boot spec JSON (default: the UNIBLOC_BOOT_SPEC environment variable)",
       "  --accel MODE      kvm, tcg, or auto (probe KVM; default; env UNIBLOC_ACCEL)",
       "  --grace SECONDS   time a guest has to power off after SIGTERM (default 20; env "
           + SandboxOptions.ENV_STOP_GRACE + ")",
+      "  --boot-timeout S  this node's deadline for the guest's first console output, 0 for none (default:",
+      "                    10 under KVM, 60 under TCG; env " + SandboxOptions.ENV_BOOT_TIMEOUT
+          + "); the spec's bootTimeoutSeconds wins",
       "  --print-command   print the VMM command line and exit without booting",
-      "exit status: the guest's (0 after power-off, its isa-debug-exit code otherwise), 125 when the sandbox",
-      "or VMM failed, 137 when the guest was killed after the grace period");
+      "environment: " + SandboxOptions.ENV_KVM_VERDICT_FILE + " (remembered KVM verdict), "
+          + StatusFiles.ENV_READY_FILE + " (created at first console output),",
+      "  " + StatusFiles.ENV_TERMINATION_LOG + " (JSON outcome; default /dev/termination-log when it exists)",
+      "exit status: the guest's (0 after power-off, its isa-debug-exit code otherwise), 124 when the boot",
+      "watchdog ended a guest that printed nothing in time, 125 when the sandbox or VMM failed, 126 when the",
+      "guest reset itself, 137 when the guest was killed after the grace period");
 
   private Main() {}
 
@@ -65,6 +73,10 @@ public final class Main {
       if (arguments.graceSeconds() != null) {
         options = options.withStopGrace(SandboxOptions.parseSeconds("--grace", arguments.graceSeconds()));
       }
+      if (arguments.bootTimeoutSeconds() != null) {
+        options = options.withBootTimeout(SandboxOptions.parseSeconds("--boot-timeout",
+            arguments.bootTimeoutSeconds()));
+      }
       BootSpecReader reader = new BootSpecReader();
       spec = arguments.specFile() != null ? reader.read(Path.of(arguments.specFile())) : reader.readEnvironment(env);
     } catch (IllegalArgumentException | IOException e) {
@@ -76,6 +88,7 @@ public final class Main {
     }
 
     Sandbox sandbox = new Sandbox(options);
+    StatusFiles status = StatusFiles.fromEnvironment(env);
     try {
       if (arguments.printCommand()) {
         out.println(sandbox.preview(spec).render());
@@ -83,13 +96,20 @@ public final class Main {
       }
       RunningGuest guest = sandbox.start(spec, Console.printingTo(out));
       installStopHandlers(guest, options.stopGrace());
+      guest.firstOutput().thenAccept(evidence -> {
+        LOG.info("guest running: first console output after {} ms (accel={} machine={})",
+            evidence.after().toMillis(), evidence.accel(), evidence.machine());
+        status.running(evidence);
+      });
       RunResult result = guest.awaitExit();
+      status.ended(result);
       if (!(result.exit() instanceof GuestExit.PoweredOff || result.exit() instanceof GuestExit.DebugExit)) {
         err.println("sandbox: " + result.exit().describe());
       }
       return result.exitCode();
     } catch (InvalidBootSpecException | SandboxException e) {
       err.println("sandbox: " + e.getMessage());
+      status.failed(e.getMessage());
       return GuestExit.SANDBOX_FAILURE;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -118,13 +138,15 @@ public final class Main {
   }
 
   /** The parsed command line. */
-  record Arguments(String specFile, String accel, String graceSeconds, boolean printCommand, boolean help) {
+  record Arguments(String specFile, String accel, String graceSeconds, String bootTimeoutSeconds,
+      boolean printCommand, boolean help) {
 
     /** @throws IllegalArgumentException naming the offending argument */
     static Arguments parse(String[] args) {
       String spec = null;
       String accel = null;
       String grace = null;
+      String bootTimeout = null;
       boolean print = false;
       boolean help = false;
       for (int i = 0; i < args.length; i++) {
@@ -138,12 +160,13 @@ public final class Main {
             }
           }
           case "--grace" -> grace = value(args, ++i, arg);
+          case "--boot-timeout" -> bootTimeout = value(args, ++i, arg);
           case "--print-command" -> print = true;
           case "-h", "--help" -> help = true;
           default -> throw new IllegalArgumentException("unknown argument \"" + arg + "\"");
         }
       }
-      return new Arguments(spec, accel, grace, print, help);
+      return new Arguments(spec, accel, grace, bootTimeout, print, help);
     }
 
     private static String value(String[] args, int index, String option) {

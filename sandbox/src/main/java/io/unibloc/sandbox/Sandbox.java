@@ -3,10 +3,12 @@ package io.unibloc.sandbox;
 import io.unibloc.sandbox.accel.Accel;
 import io.unibloc.sandbox.accel.HostTsc;
 import io.unibloc.sandbox.accel.KvmProbe;
+import io.unibloc.sandbox.accel.KvmVerdict;
 import io.unibloc.sandbox.launch.CommandLine;
 import io.unibloc.sandbox.launch.LaunchPlan;
 import io.unibloc.sandbox.launch.LaunchPlanner;
 import io.unibloc.sandbox.launch.VmmCommandBuilder;
+import io.unibloc.sandbox.runtime.BootWatchdog;
 import io.unibloc.sandbox.runtime.Console;
 import io.unibloc.sandbox.runtime.RunResult;
 import io.unibloc.sandbox.runtime.RunningGuest;
@@ -14,11 +16,14 @@ import io.unibloc.sandbox.runtime.VmmControl;
 import io.unibloc.sandbox.runtime.VmmProcess;
 import io.unibloc.sandbox.spec.BootSpec;
 import io.unibloc.sandbox.spec.InvalidBootSpecException;
+import io.unibloc.sandbox.spec.Vmm;
 import io.unibloc.sandbox.tool.ProcessRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +34,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A boot: resolve the spec; project files into the root filesystem; read the kernel (and initrd) out of
  * it unless given as host files; pick KVM or TCG; build the VMM command line; start the VMM and stream the
- * console. The per-boot work directory is removed when the guest has ended.
+ * console under a boot watchdog. The per-boot work directory is removed when the guest has ended.
+ *
+ * <p>In {@code auto} accelerator mode a QEMU boot under KVM whose watchdog trips before any console output is
+ * retried once under TCG, and the KVM probe is told (so later boots, and with a verdict file later
+ * processes, go straight to TCG).
  */
 public final class Sandbox {
 
@@ -41,7 +50,8 @@ public final class Sandbox {
 
   public Sandbox(SandboxOptions options) {
     this.options = options;
-    this.kvmProbe = new KvmProbe(options.qemuBinary(), options.kvmDevice(), options.kvmProbeTimeout());
+    this.kvmProbe = new KvmProbe(options.qemuBinary(), options.kvmDevice(), options.kvmProbeTimeout(),
+        options.kvmVerdictFile() == null ? null : new KvmVerdict(options.kvmVerdictFile()));
     this.planner = new LaunchPlanner(new ProcessRunner(), this::qemuAccel, HostTsc.khz());
   }
 
@@ -55,6 +65,16 @@ public final class Sandbox {
    */
   public RunningGuest start(BootSpec spec, Console console) throws SandboxException {
     BootSpec resolved = spec.resolve();
+    VmmProcess first = launch(resolved, console, this::qemuAccel);
+    boolean auto = options.accel() == null && resolved.vmm() == Vmm.QEMU;
+    if (!auto || first.accel() != Accel.KVM) {
+      return first;
+    }
+    return new KvmFallbackGuest(first, () -> launch(resolved, console, () -> Accel.TCG), kvmProbe::reject);
+  }
+
+  /** One VMM start of a resolved spec, under the accelerator {@code accel} decides, with its boot watchdog. */
+  private VmmProcess launch(BootSpec resolved, Console console, Supplier<Accel> accel) throws SandboxException {
     long begin = System.nanoTime();
     Path workDir;
     try {
@@ -64,14 +84,16 @@ public final class Sandbox {
           + e.getMessage(), e);
     }
     try {
-      LaunchPlan plan = planner.plan(resolved, workDir);
+      LaunchPlan plan = planner.plan(resolved, workDir, accel);
       CommandLine command = VmmCommandBuilder.forVmm(plan.vmm()).build(plan, binary(plan));
       LOG.debug("command: {}", command.render());
-      VmmProcess guest = VmmProcess.start(command, plan.vmm(), plan.accel(), VmmControl.forPlan(plan), console,
-          () -> deleteRecursively(workDir));
+      BootWatchdog watchdog = watchdog(plan, resolved.bootTimeoutSeconds());
+      VmmProcess guest = VmmProcess.start(command, plan.vmm(), plan.accel(), watchdog, VmmControl.forPlan(plan),
+          console, () -> deleteRecursively(workDir));
       long jvmStart = ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli()).orElse(-1L);
-      LOG.info("started vmm={} accel={} pid={} after {} ms of preparation{}", plan.vmm().wireName(),
-          plan.accel(), guest.pid(), (System.nanoTime() - begin) / 1_000_000,
+      LOG.info("started vmm={} accel={} machine={} pid={} boot deadline={} s after {} ms of preparation{}",
+          plan.vmm().wireName(), watchdog.accel(), watchdog.machine(), guest.pid(),
+          watchdog.enabled() ? watchdog.deadline().toSeconds() : "none", (System.nanoTime() - begin) / 1_000_000,
           jvmStart < 0 ? "" : " (" + (System.currentTimeMillis() - jvmStart) + " ms after JVM start)");
       return guest;
     } catch (IOException | IllegalArgumentException e) {
@@ -81,6 +103,14 @@ public final class Sandbox {
       }
       throw new SandboxException("cannot boot from " + resolved.rootDevice() + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The watchdog for a planned boot: the spec's deadline, else the node's, else the accelerator's default. */
+  private BootWatchdog watchdog(LaunchPlan plan, Integer specSeconds) {
+    Accel accel = plan.vmm() == Vmm.QEMU ? plan.accel() : Accel.KVM;
+    String machine = plan.vmm() == Vmm.QEMU ? plan.machine().wireName() : plan.vmm().wireName();
+    return new BootWatchdog(options.bootTimeoutFor(accel, specSeconds), accel.name().toLowerCase(Locale.ROOT),
+        machine);
   }
 
   /** {@link #start} then {@link RunningGuest#awaitExit()}. */

@@ -50,7 +50,7 @@ class MainTest {
     assertThat(out()).startsWith("qemu-system-x86_64 ")
         .contains("-M q35").contains("-accel kvm -cpu host").contains("-m 512M")
         .contains("-kernel /boot/vmlinuz-x")
-        .contains("-append 'console=ttyS0 root=/dev/vda rw panic=1 -- hello'")
+        .contains("-append 'console=ttyS0 root=/dev/vda rw panic=1 edd=off -- hello'")
         .contains("file=/dev/unibloc-root,format=raw");
   }
 
@@ -94,6 +94,26 @@ class MainTest {
     err.reset();
     assertThat(run(Map.of(), "--spec")).isEqualTo(125);
     assertThat(err()).contains("--spec needs a value");
+    err.reset();
+    assertThat(run(Map.of(), "--boot-timeout", "ten")).isEqualTo(125);
+    assertThat(err()).contains("--boot-timeout must be a whole number of seconds, got \"ten\"");
+  }
+
+  @Test
+  void theUsageDocumentsTheWatchdogsExitStatusAndItsSettings() {
+    assertThat(run(Map.of(), "--help")).isZero();
+    assertThat(out()).contains("--boot-timeout").contains("124 when the boot").contains("UNIBLOC_BOOT_TIMEOUT_SECONDS")
+        .contains("UNIBLOC_KVM_VERDICT_FILE").contains("UNIBLOC_READY_FILE");
+  }
+
+  @Test
+  void aBootThatCannotStartLeavesATerminationMessage() throws IOException {
+    Path log = dir.resolve("termination-log");
+    int status = run(Map.of("UNIBLOC_BOOT_SPEC", "{\"kernel\":\"/boot/vmlinuz\",\"rootDevice\":\""
+        + dir.resolve("no-device") + "\"}", "UNIBLOC_TERMINATION_LOG", log.toString()), "--accel", "tcg");
+
+    assertThat(status).isEqualTo(125);
+    assertThat(Files.readString(log)).contains("\"reason\":\"SandboxFailed\"").contains("does not exist");
   }
 
   @Test
@@ -103,6 +123,9 @@ class MainTest {
     err.reset();
     assertThat(run(Map.of("UNIBLOC_STOP_GRACE_SECONDS", "-1"))).isEqualTo(125);
     assertThat(err()).contains("UNIBLOC_STOP_GRACE_SECONDS");
+    err.reset();
+    assertThat(run(Map.of("UNIBLOC_BOOT_TIMEOUT_SECONDS", "1m"))).isEqualTo(125);
+    assertThat(err()).contains("UNIBLOC_BOOT_TIMEOUT_SECONDS must be a whole number of seconds");
   }
 
   @Test

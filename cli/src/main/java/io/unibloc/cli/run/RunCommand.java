@@ -15,6 +15,7 @@ import io.unibloc.sandbox.Sandbox;
 import io.unibloc.sandbox.SandboxOptions;
 import io.unibloc.sandbox.accel.Accel;
 import io.unibloc.sandbox.runtime.Console;
+import io.unibloc.sandbox.runtime.GuestExit;
 import io.unibloc.sandbox.runtime.RunResult;
 import io.unibloc.sandbox.runtime.RunningGuest;
 import io.unibloc.sandbox.spec.BootSpec;
@@ -24,6 +25,7 @@ import io.unibloc.sandbox.spec.ImageMetadata;
 import io.unibloc.sandbox.spec.Machine;
 import io.unibloc.sandbox.spec.Vmm;
 import java.io.File;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +45,9 @@ import picocli.CommandLine.Parameters;
         description = {"Boot an image as a guest from a copy-on-write volume; exits with the guest's status.",
                 "Example: unibloc run oci:./sample:hello --rm -- --verbose"})
 public final class RunCommand extends StoreCommand {
+    /** In the store directory: this host's remembered "KVM cannot run guests" verdict (see KvmVerdict). */
+    static final String KVM_VERDICT_FILE = "kvm-verdict.properties";
+
     @Parameters(index = "0", paramLabel = "REF", description = "Registry reference or oci:DIR[:TAG].")
     String image;
 
@@ -67,7 +72,7 @@ public final class RunCommand extends StoreCommand {
     @Option(names = "--vmm", paramLabel = "qemu|firecracker|cloud-hypervisor", description = "VMM (default: the image's io.unibloc.vmm label, else qemu).")
     String vmm;
 
-    @Option(names = "--machine", paramLabel = "microvm|pc|q35", description = "QEMU machine (default: microvm).")
+    @Option(names = "--machine", paramLabel = "microvm|pc|q35", description = "QEMU machine (default: the image's io.unibloc.machine label, else microvm for Linux and pc for other guests).")
     String machine;
 
     @Option(names = "--guest", paramLabel = "linux|unikraft|solo5|multiboot", description = "Guest kind (default: from the image's labels, else linux).")
@@ -91,6 +96,9 @@ public final class RunCommand extends StoreCommand {
     @Option(names = "--accel", paramLabel = "auto|kvm|tcg", defaultValue = "auto", description = "Accelerator (default: probe KVM, fall back to TCG).")
     String accel;
 
+    @Option(names = "--boot-timeout", paramLabel = "SECONDS", description = "End the guest when it prints nothing for this long after start; 0 for never (default: 10 under KVM, 60 under TCG, or UNIBLOC_BOOT_TIMEOUT_SECONDS).")
+    Integer bootTimeout;
+
     @Option(names = "--report", paramLabel = "FILE", description = "Also write the timings as JSON to FILE.")
     File report;
 
@@ -99,8 +107,7 @@ public final class RunCommand extends StoreCommand {
         BlockStore store = s.engine();
         ImageReference reference = ImageReference.parse(image);
         BootSpec.Builder boot = bootSpec();
-        SandboxOptions options = SandboxOptions.fromEnvironment(System.getenv())
-                .withAccel(accel.equals("auto") ? null : Accel.parse(accel));
+        SandboxOptions options = sandboxOptions(s);
         String volumeId = name != null ? name : "run-" + UUID.randomUUID().toString().substring(0, 8);
         // Fail before pulling anything when the named volume is obviously busy.
         refuseIfAttached(store, volumeId);
@@ -134,7 +141,7 @@ public final class RunCommand extends StoreCommand {
             Map<String, String> labels = s.fetcher().cached(prepared.pinned(), Platform.DEFAULT)
                     .map(FetchedImage::config).map(c -> c.labels()).orElse(Map.of());
             BootSpec spec = ImageMetadata.applyTo(labels, boot.rootDevice(attachment.device()).build());
-            RunningGuest running = new Sandbox(options).start(spec, Console.stdout());
+            RunningGuest running = new Sandbox(options).start(spec, console());
             // On Ctrl-C the JVM ends once the hooks return, without waiting for this thread's finally block:
             // the hook itself waits for the guest and releases the volume.
             Thread stopOnSignal = new Thread(() -> stopAndRelease(running, options.stopGrace(), release),
@@ -152,12 +159,33 @@ public final class RunCommand extends StoreCommand {
         RunTimings timings = RunTimings.of(volumeId, prepared.cached(), millis(t0, t1), millis(t1, t2),
                 result.firstConsoleLine().map(d -> d.toMillis()).orElse(-1L), result.runtime().toMillis(),
                 result.exitCode(), result.accel().name().toLowerCase(java.util.Locale.ROOT), store.usage());
+        if (!(result.exit() instanceof GuestExit.PoweredOff || result.exit() instanceof GuestExit.DebugExit)) {
+            spec.commandLine().getErr().println("unibloc: " + result.exit().describe());
+            spec.commandLine().getErr().flush();
+        }
         out().print(timings.summary());
         out().flush();
         if (report != null) {
             new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(report, timings);
         }
         return result.exitCode();
+    }
+
+    /** The guest's console goes to this command's output (stdout when run from the shell), line by line. */
+    private Console console() {
+        PrintWriter writer = out();
+        return line -> {
+            writer.println(line);
+            writer.flush();
+        };
+    }
+
+    private SandboxOptions sandboxOptions(StoreSession s) {
+        SandboxOptions options = SandboxOptions.fromEnvironment(System.getenv())
+                .withAccel(accel.equals("auto") ? null : Accel.parse(accel));
+        // A host whose KVM hangs guests is probed (and, worse, waited on) once, not on every run.
+        return options.kvmVerdictFile() != null ? options
+                : options.withKvmVerdictFile(s.dir().resolve(KVM_VERDICT_FILE));
     }
 
     private BootSpec.Builder bootSpec() {
@@ -168,6 +196,7 @@ public final class RunCommand extends StoreCommand {
         if (memory != null) boot.memoryMiB((int) (memory >> 20));
         if (vcpus != null) boot.vcpus(vcpus);
         if (cmdline != null) boot.cmdline(cmdline);
+        if (bootTimeout != null) boot.bootTimeoutSeconds(bootTimeout);
         for (String file : files) {
             int colon = file.indexOf(':');
             if (colon <= 0 || colon == file.length() - 1) {

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.unibloc.cli.ExitCodes;
 import io.unibloc.cli.Main;
+import io.unibloc.sandbox.accel.LongModePayload;
+import io.unibloc.sandbox.accel.MultibootPayload;
 import io.unibloc.testkit.image.Compression;
 import io.unibloc.testkit.image.TestImage;
 import io.unibloc.testkit.image.TestLayer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +41,49 @@ class RunCommandIT {
         for (String v : cleanup) {
             unibloc("volume", "rm", "--force", v);
         }
+    }
+
+    /**
+     * An image packaged like a Unikraft release (kernel file in a layer, io.unibloc.kernel and
+     * io.unibloc.guest=unikraft labels) boots with default flags: unikraft picks the pc machine, the KVM probe
+     * decides the accelerator, and on a host whose KVM hangs 64-bit guests the run still ends, under TCG. The
+     * kernel is the probe's own 64-bit payload (long mode, SSE, APIC timer), standing in for Unikraft.
+     */
+    @Test
+    void aUnikraftStyleImageBootsWithDefaultFlags() throws Exception {
+        Path layout = tmp.resolve("unikraft");
+        TestImage.builder()
+                .layer(TestLayer.builder().file("kernel", LongModePayload.printAndExit("Hello from Unikraft-style\n", 0))
+                        .build(Compression.GZIP))
+                .label("io.unibloc.kernel", "/kernel")
+                .label("io.unibloc.guest", "unikraft")
+                .build().writeLayout(layout, "1");
+
+        Result run = unibloc("run", "--rm", "oci:" + layout + ":1");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Hello from Unikraft-style").containsPattern("guest \\((kvm|tcg)\\) first console line after \\d+ ms");
+        if (run.out().contains("guest (tcg)") && Files.exists(Path.of("/dev/kvm"))) {
+            // KVM was there and failed the probe: the next run in this store must not wait for it again.
+            assertThat(tmp.resolve("store/kvm-verdict.properties")).exists();
+        }
+        System.out.println("RUN unikraft-style image with default flags: " + run.out().lines()
+                .filter(l -> l.contains("first console line")).findFirst().orElse("?"));
+    }
+
+    @Test
+    void aGuestThatNeverPrintsEndsWithTheWatchdogsExitCode() throws Exception {
+        Path layout = tmp.resolve("silent");
+        TestImage.builder()
+                .layer(TestLayer.builder().file("kernel", MultibootPayload.silent()).build(Compression.GZIP))
+                .label("io.unibloc.kernel", "/kernel")
+                .label("io.unibloc.guest", "multiboot")
+                .build().writeLayout(layout, "1");
+
+        Result run = unibloc("run", "--rm", "--accel", "tcg", "--boot-timeout", "2", "oci:" + layout + ":1");
+
+        assertThat(run.exit()).isEqualTo(124);
+        assertThat(run.err()).contains("unibloc: boot watchdog: no console output within 2000 ms under tcg on machine pc");
     }
 
     @Test

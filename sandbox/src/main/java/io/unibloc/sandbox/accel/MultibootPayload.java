@@ -27,6 +27,19 @@ public final class MultibootPayload {
   private MultibootPayload() {}
 
   /**
+   * A kernel that never says anything: it halts with interrupts off for ever, as a guest hung before its
+   * first console line does. For tests of the boot watchdog.
+   */
+  public static byte[] silent() {
+    ByteArrayOutputStream code = new ByteArrayOutputStream();
+    code.write(0xFA); // cli
+    code.write(0xF4); // hlt
+    code.write(0xEB); // jmp back to hlt
+    code.write(0xFD);
+    return withHeader(code.toByteArray());
+  }
+
+  /**
    * @param message ASCII text written to COM1 byte by byte (include the newline you want)
    * @param exitCode value written to the debug-exit port, 0 to 255; QEMU then exits with
    *     {@code (exitCode << 1) | 1}
@@ -55,7 +68,10 @@ public final class MultibootPayload {
     code.write(0xF4);
     code.write(0xEB);
     code.write(0xFD);
+    return withHeader(code.toByteArray());
+  }
 
+  private static byte[] withHeader(byte[] body) {
     ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
     header.putInt(MAGIC);
     header.putInt(FLAG_ADDRESSES_VALID);
@@ -66,7 +82,6 @@ public final class MultibootPayload {
     header.putInt(0); // bss_end_addr: no bss
     header.putInt(LOAD_ADDRESS + HEADER_SIZE); // entry_addr: right after the header
 
-    byte[] body = code.toByteArray();
     byte[] image = new byte[HEADER_SIZE + body.length];
     System.arraycopy(header.array(), 0, image, 0, HEADER_SIZE);
     System.arraycopy(body, 0, image, HEADER_SIZE, body.length);

@@ -19,6 +19,8 @@ import java.util.OptionalLong;
  *   <li>linux: {@code <cmdline> root=/dev/vda rw|ro panic=1 [extras] K=V ... -- <args>}. The kernel hands
  *       {@code K=V} words to init as its environment and everything after {@code --} as its arguments.
  *       {@code panic=1} makes a panicked kernel reset (ending the VMM) instead of hanging. Extras:
+ *       {@code edd=off} on QEMU (so that the first console output comes from the kernel proper, see the
+ *       boot watchdog);
  *       {@code reboot=k pci=off} on Firecracker (its documented boot arguments: a reboot ends the VMM); {@code pci=off} on QEMU's microvm (no PCI bus), plus {@code tsc_early_khz=N} under TCG (see
  *       {@link io.unibloc.sandbox.accel.HostTsc}).
  *   <li>unikraft: {@code <cmdline> env.vars=[ "K=V" ... ] -- <args>}, Unikraft's library-parameter syntax.
@@ -68,6 +70,11 @@ public final class GuestCmdline {
         if (spec.vmm() == Vmm.FIRECRACKER) {
           addMissing(out, "reboot", "reboot=k");
           addMissing(out, "pci", "pci=off");
+        }
+        if (spec.vmm() == Vmm.QEMU) {
+          // The 16-bit setup code's "Probing EDD ... ok" is the only line a kernel that then hangs in 64-bit
+          // code would print; it would satisfy the boot watchdog. EDD means nothing for virtio disks anyway.
+          addMissing(out, "edd", "edd=off");
         }
         if (spec.vmm() == Vmm.QEMU && spec.machine() == Machine.MICROVM) {
           // The sandbox never gives microvm a PCI bus; without this Linux logs "PCI: Fatal" on every boot.

@@ -55,6 +55,14 @@ public final class LaunchPlanner {
    * @throws VolumeException when reading from or projecting into the root filesystem fails
    */
   public LaunchPlan plan(BootSpec spec, Path workDir) throws IOException {
+    return plan(spec, workDir, qemuAccel);
+  }
+
+  /**
+   * As {@link #plan(BootSpec, Path)}, with the accelerator decided by {@code accel} instead of the planner's
+   * own supplier (a retry under TCG after KVM failed).
+   */
+  public LaunchPlan plan(BootSpec spec, Path workDir, Supplier<Accel> accel) throws IOException {
     Path root = Path.of(spec.rootDevice());
     if (!Files.exists(root)) {
       throw new LaunchException("root device " + root + " does not exist (is the volume attached as a raw "
@@ -72,7 +80,7 @@ public final class LaunchPlanner {
     Path kernel = hostOrExtracted(volume, root, spec.kernelHostPath(), spec.kernel(), workDir.resolve("kernel"));
     Path initrd = spec.initrd() == null && spec.initrdHostPath() == null ? null
         : hostOrExtracted(volume, root, spec.initrdHostPath(), spec.initrd(), workDir.resolve("initrd"));
-    return assemble(spec, workDir, kernel, initrd, disks(spec, root));
+    return assemble(spec, workDir, kernel, initrd, disks(spec, root), accel);
   }
 
   /**
@@ -89,8 +97,8 @@ public final class LaunchPlanner {
     return build(spec, workDir, kernel, initrd, disks, spec.vmm() == Vmm.QEMU ? accel : Accel.KVM);
   }
 
-  private LaunchPlan assemble(BootSpec spec, Path workDir, Path kernel, Path initrd, List<Disk> disks)
-      throws LaunchException {
+  private LaunchPlan assemble(BootSpec spec, Path workDir, Path kernel, Path initrd, List<Disk> disks,
+      Supplier<Accel> qemuAccel) throws LaunchException {
     Accel accel = spec.vmm() == Vmm.QEMU ? qemuAccel.get() : Accel.KVM;
     LaunchPlan plan = build(spec, workDir, kernel, initrd, disks, accel);
     if (plan.controlSocket().toString().length() > MAX_SOCKET_PATH) {

@@ -64,7 +64,7 @@ public final class ExitMapper {
   }
 
   /** The last line that reads like an error rather than a warning. */
-  static String lastError(List<String> stderr) {
+  public static String lastError(List<String> stderr) {
     for (int i = stderr.size() - 1; i >= 0; i--) {
       String line = stderr.get(i).strip();
       if (!line.isEmpty() && !line.contains("warning:") && !line.contains("terminating on signal")) {

@@ -1,5 +1,7 @@
 package io.unibloc.sandbox.runtime;
 
+import java.time.Duration;
+
 /**
  * How a guest ended, and the exit status the sandbox process reports for it.
  *
@@ -7,13 +9,15 @@ package io.unibloc.sandbox.runtime;
  * ExitMapper}); {@value #SANDBOX_FAILURE} means the sandbox or the VMM failed (as {@code docker run} uses it);
  * {@value #GUEST_RESET} means the guest reset itself (a reboot, a kernel panic, a crash), so that restart
  * policies treat it as a failure; {@value #KILLED} (128 + SIGKILL) means the guest did not shut down within the
- * grace period and was killed.
+ * grace period and was killed; {@value #BOOT_TIMEOUT} (as {@code timeout(1)} uses it) means the boot watchdog
+ * ended a guest that wrote nothing to its console within the boot deadline.
  */
 public sealed interface GuestExit {
 
   int SANDBOX_FAILURE = 125;
   int GUEST_RESET = 126;
   int KILLED = 137;
+  int BOOT_TIMEOUT = 124;
 
   /** The exit status for the sandbox process. */
   int exitCode();
@@ -74,6 +78,32 @@ public sealed interface GuestExit {
     @Override
     public String describe() {
       return "killed: " + why;
+    }
+  }
+
+  /**
+   * The boot watchdog ended a guest that wrote nothing to its console within the deadline: a hung or
+   * crashed-before-printing kernel, a machine type it cannot boot on, or an accelerator that cannot run it.
+   *
+   * @param accel {@code kvm} or {@code tcg}
+   * @param machine the QEMU machine type (or the VMM's name for the others)
+   * @param deadline the boot deadline that passed
+   * @param lastConsole the last console bytes, escaped (empty when there were none)
+   * @param vmmSaid the VMM's last error line on stderr, or empty
+   */
+  record BootTimeout(String accel, String machine, Duration deadline, String lastConsole,
+      String vmmSaid) implements GuestExit {
+    @Override
+    public int exitCode() {
+      return BOOT_TIMEOUT;
+    }
+
+    @Override
+    public String describe() {
+      return "boot watchdog: no console output within " + deadline.toMillis() + " ms under " + accel
+          + " on machine " + machine + "; last console bytes: "
+          + (lastConsole.isEmpty() ? "none" : "\"" + lastConsole + "\"")
+          + (vmmSaid.isEmpty() ? "" : "; the VMM said: " + vmmSaid);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.unibloc.sandbox.runtime;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A guest whose VMM is running. Obtained from {@code Sandbox.start}; safe to use from several threads. Should
@@ -20,6 +21,12 @@ public interface RunningGuest {
    * neither press again nor extend the deadline. A call after the guest ended does nothing.
    */
   void stop(Duration grace);
+
+  /**
+   * Completes when the guest's first console output arrives (the evidence that it runs), with the accelerator
+   * and machine it runs on; stays incomplete for a guest that never prints.
+   */
+  CompletableFuture<BootEvidence> firstOutput();
 
   /** Kills the VMM at once. Idempotent. */
   void kill();

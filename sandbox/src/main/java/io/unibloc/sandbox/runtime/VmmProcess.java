@@ -14,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -27,13 +28,18 @@ import org.slf4j.LoggerFactory;
  * The VMM child process of one boot. Its stdout is the guest console, split into lines for the {@link
  * Console}; its stderr goes to the log and is kept (last lines) to explain failures.
  *
+ * <p>A {@link BootWatchdog} bounds the boot: a guest that writes nothing to its console within the deadline
+ * is killed and ends as {@link GuestExit.BootTimeout}. The first console byte completes {@link
+ * #firstOutput()}, the evidence that the guest runs.
+ *
  * <p>The VMM starts through {@code setsid} when available, so a terminal's Ctrl-C reaches only the
  * sandbox, which then shuts the guest down gracefully instead of QEMU dying on the signal.
  */
 public final class VmmProcess implements RunningGuest {
 
   private static final Logger LOG = LoggerFactory.getLogger(VmmProcess.class);
-  private static final int STDERR_LINES_KEPT = 20;
+  private static final int STDERR_LINES_KEPT = 40; // a KVM internal error dump is ~25 lines; its first says what failed
+  private static final int CONSOLE_BYTES_KEPT = 200;
   private static final Path SETSID = Path.of("/usr/bin/setsid");
   /** QEMU warns about the fw_cfg entry that silences SeaBIOS on the console (see QemuCommand); expected. */
   private static final String QUIET_WARNING = "etc/sercon-port";
@@ -45,6 +51,7 @@ public final class VmmProcess implements RunningGuest {
 
   private final Vmm vmm;
   private final Accel accel;
+  private final BootWatchdog watchdog;
   private final Process process;
   private final VmmControl control;
   private final Runnable cleanup;
@@ -57,19 +64,24 @@ public final class VmmProcess implements RunningGuest {
   private final CompletableFuture<StopRequest> stopRequest = new CompletableFuture<>();
   private volatile String killReason;
   private volatile long firstLineNanos = -1;
+  private final CompletableFuture<BootEvidence> firstOutput = new CompletableFuture<>();
+  /** The last console bytes, for the watchdog's error (a guest may print half a line and hang). */
+  private final Deque<Byte> consoleTail = new ArrayDeque<>();
+  private volatile boolean bootTimedOut;
   /** The VMM runs in its own session, so nothing else ends it if this JVM exits first. */
   private final Thread orphanGuard = new Thread(this::guardAgainstOrphan, "vmm-orphan-guard");
   private RunResult result;
 
-  private VmmProcess(Vmm vmm, Accel accel, Process process, VmmControl control, Console console,
-      Runnable cleanup, long startedNanos) {
+  private VmmProcess(Vmm vmm, Accel accel, BootWatchdog watchdog, Process process, VmmControl control,
+      Console console, Runnable cleanup, long startedNanos) {
     this.vmm = vmm;
     this.accel = accel;
+    this.watchdog = watchdog;
     this.process = process;
     this.control = control;
     this.cleanup = cleanup;
     this.startedNanos = startedNanos;
-    this.stdoutPump = pump(process.getInputStream(), line -> {
+    this.stdoutPump = pump(process.getInputStream(), this::consoleBytes, line -> {
       if (firstLineNanos < 0) {
         firstLineNanos = System.nanoTime();
         LOG.info("first console line after {} ms", (firstLineNanos - startedNanos) / 1_000_000);
@@ -80,7 +92,7 @@ public final class VmmProcess implements RunningGuest {
         LOG.warn("console consumer failed on a line: {}", e.toString());
       }
     }, "vmm-console");
-    this.stderrPump = pump(process.getErrorStream(), line -> {
+    this.stderrPump = pump(process.getErrorStream(), (buffer, length) -> { }, line -> {
       synchronized (stderrTail) {
         stderrTail.addLast(line);
         if (stderrTail.size() > STDERR_LINES_KEPT) {
@@ -103,6 +115,17 @@ public final class VmmProcess implements RunningGuest {
    */
   public static VmmProcess start(CommandLine command, Vmm vmm, Accel accel, VmmControl control, Console console,
       Runnable cleanup) throws IOException {
+    String accelName = vmm == Vmm.QEMU ? accel.name().toLowerCase(Locale.ROOT) : "kvm";
+    return start(command, vmm, accel, BootWatchdog.disabled(accelName, vmm.wireName()), control, console, cleanup);
+  }
+
+  /**
+   * As {@link #start(CommandLine, Vmm, Accel, VmmControl, Console, Runnable)}, with a boot watchdog.
+   *
+   * @param watchdog the deadline for the guest's first console output
+   */
+  public static VmmProcess start(CommandLine command, Vmm vmm, Accel accel, BootWatchdog watchdog,
+      VmmControl control, Console console, Runnable cleanup) throws IOException {
     for (var file : command.files().entrySet()) {
       Files.writeString(file.getKey(), file.getValue(), StandardCharsets.UTF_8);
     }
@@ -120,10 +143,78 @@ public final class VmmProcess implements RunningGuest {
     } catch (IOException e) {
       throw new IOException("cannot start " + command.argv().get(0) + " (is it installed?): " + e.getMessage(), e);
     }
-    VmmProcess guest = new VmmProcess(vmm, accel, process, control, console, cleanup, started);
+    VmmProcess guest = new VmmProcess(vmm, accel, watchdog, process, control, console, cleanup, started);
     Runtime.getRuntime().addShutdownHook(guest.orphanGuard);
     control.vmmStarted(process.toHandle());
+    if (watchdog.enabled()) {
+      daemon("vmm-boot-watchdog", guest::watchBoot);
+    }
     return guest;
+  }
+
+  /** Completes with the evidence that the guest runs (its first console output); never if it stays silent. */
+  @Override
+  public CompletableFuture<BootEvidence> firstOutput() {
+    return firstOutput;
+  }
+
+  /** The watchdog's body: kill a VMM whose guest printed nothing by the deadline, unless it is being stopped. */
+  private void watchBoot() {
+    try {
+      if (firstOutput.isDone()) {
+        return;
+      }
+      firstOutput.get(watchdog.deadline().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      if (process.isAlive() && !stopRequested.get() && !firstOutput.isDone()) {
+        bootTimedOut = true;
+        LOG.warn("boot watchdog: no console output within {} ms under accel={} machine={}; killing {}",
+            watchdog.deadline().toMillis(), watchdog.accel(), watchdog.machine(), vmm.wireName());
+        kill("boot watchdog: no console output within " + watchdog.deadline().toMillis() + " ms");
+      }
+    } catch (ExecutionException e) {
+      // never completed exceptionally
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void consoleBytes(byte[] buffer, int length) {
+    if (!firstOutput.isDone()) {
+      Duration after = Duration.ofNanos(System.nanoTime() - startedNanos);
+      firstOutput.complete(new BootEvidence(watchdog.accel(), watchdog.machine(), after));
+    }
+    synchronized (consoleTail) {
+      for (int i = 0; i < length; i++) {
+        consoleTail.addLast(buffer[i]);
+        if (consoleTail.size() > CONSOLE_BYTES_KEPT) {
+          consoleTail.removeFirst();
+        }
+      }
+    }
+  }
+
+  /** The kept console bytes, printable ASCII as is and everything else escaped. */
+  private String consoleTail() {
+    StringBuilder out = new StringBuilder();
+    synchronized (consoleTail) {
+      for (byte b : consoleTail) {
+        int c = b & 0xff;
+        if (c >= 0x20 && c < 0x7f && c != '\\') {
+          out.append((char) c);
+        } else if (c == '\n') {
+          out.append("\\n");
+        } else {
+          out.append(String.format("\\x%02x", c));
+        }
+      }
+    }
+    return out.toString();
+  }
+
+  /** What this VMM runs its guest under. */
+  public Accel accel() {
+    return accel;
   }
 
   @Override
@@ -262,7 +353,10 @@ public final class VmmProcess implements RunningGuest {
     synchronized (stderrTail) {
       stderr = List.copyOf(stderrTail);
     }
-    GuestExit exit = ExitMapper.map(vmm, status, killReason, control.shutdownReason(), stderr);
+    GuestExit exit = bootTimedOut
+        ? new GuestExit.BootTimeout(watchdog.accel(), watchdog.machine(), watchdog.deadline(), consoleTail(),
+            firstError(stderr))
+        : ExitMapper.map(vmm, status, killReason, control.shutdownReason(), stderr);
     control.close();
     try {
       cleanup.run();
@@ -275,14 +369,35 @@ public final class VmmProcess implements RunningGuest {
     return result;
   }
 
-  /** Reads a stream to its end, handing each line (see {@link LineSplitter}) to {@code sink}. */
-  private static Thread pump(InputStream stream, Consumer<String> sink, String name) {
+  /** The first stderr line that names an error (QEMU's "KVM internal error" precedes a register dump), else the last. */
+  private static String firstError(List<String> stderr) {
+    for (String line : stderr) {
+      String lower = line.toLowerCase(Locale.ROOT);
+      if (lower.contains("error") && !lower.contains("warning:")) {
+        return line.strip();
+      }
+    }
+    return ExitMapper.lastError(stderr);
+  }
+
+  /** Sees each chunk of raw bytes a pump reads, before it is split into lines. */
+  @FunctionalInterface
+  private interface BytesListener {
+    void read(byte[] buffer, int length);
+  }
+
+  /**
+   * Reads a stream to its end, handing each chunk to {@code bytes} and each line (see {@link LineSplitter}) to
+   * {@code sink}.
+   */
+  private static Thread pump(InputStream stream, BytesListener bytes, Consumer<String> sink, String name) {
     Thread thread = new Thread(() -> {
       LineSplitter lines = new LineSplitter(sink);
       byte[] buffer = new byte[8192];
       try (stream) {
         int n;
         while ((n = stream.read(buffer)) > 0) {
+          bytes.read(buffer, n);
           lines.feed(buffer, 0, n);
         }
       } catch (IOException e) {

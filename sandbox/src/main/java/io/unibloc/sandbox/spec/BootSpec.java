@@ -16,8 +16,9 @@ import java.util.Objects;
  * <p>Every field may be {@code null}, meaning unset. {@link #resolve()} fills the defaults ({@code qemu},
  * {@code microvm}, {@code linux}, 1 vCPU, 256 MiB, {@code console=ttyS0} for Linux, root device
  * {@code /dev/unibloc-root}, writable) and validates. Two defaults depend on the guest kind: non-Linux
- * guests get an empty command line, and Solo5 guests the {@code pc} machine (Solo5's virtio target needs
- * PCI, which {@code microvm} lacks). List and map fields are never {@code null}: unset is
+ * guests get an empty command line, and under QEMU every non-Linux guest gets the {@code pc} machine (see
+ * {@link #defaultMachine}). {@code bootTimeoutSeconds} stays unset when unset: the sandbox then takes the
+ * node's value or the accelerator's default. List and map fields are never {@code null}: unset is
  * empty, and they keep their order (the order of env entries is the order on the kernel command line).
  *
  * @param vmm which VMM runs the guest
@@ -36,6 +37,8 @@ import java.util.Objects;
  * @param readOnly whether the guest gets the root device read-only
  * @param extraDevices further block devices, attached in order after the root device
  * @param files files projected into the root filesystem before boot
+ * @param bootTimeoutSeconds how long the guest may stay silent on its console after the VMM started before the
+ *     boot watchdog ends it; {@code 0} disables the watchdog
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record BootSpec(
@@ -54,7 +57,8 @@ public record BootSpec(
     String rootDevice,
     Boolean readOnly,
     List<String> extraDevices,
-    List<FileProjection> files) {
+    List<FileProjection> files,
+    Integer bootTimeoutSeconds) {
 
   public static final Vmm DEFAULT_VMM = Vmm.QEMU;
   public static final Machine DEFAULT_MACHINE = Machine.MICROVM;
@@ -91,10 +95,9 @@ public record BootSpec(
   public BootSpec withDefaults() {
     GuestKind effectiveGuest = guest == null ? DEFAULT_GUEST : guest;
     Vmm effectiveVmm = vmm == null ? DEFAULT_VMM : vmm;
-    boolean needsPci = effectiveGuest == GuestKind.SOLO5 && effectiveVmm == Vmm.QEMU;
     return new BootSpec(
         effectiveVmm,
-        machine != null ? machine : needsPci ? Machine.PC : DEFAULT_MACHINE,
+        machine != null ? machine : defaultMachine(effectiveGuest, effectiveVmm),
         effectiveGuest,
         kernel,
         kernelHostPath,
@@ -108,7 +111,24 @@ public record BootSpec(
         rootDevice == null ? DEFAULT_ROOT_DEVICE : rootDevice,
         readOnly != null && readOnly,
         extraDevices,
-        files);
+        files,
+        bootTimeoutSeconds);
+  }
+
+  /**
+   * The machine a guest kind boots on when neither the spec nor the image names one. Linux keeps {@code
+   * microvm} (fastest; the sandbox passes it {@code pci=off}). Every other kind gets {@code pc} under QEMU:
+   * Unikraft's qemu-x86_64 kernels and other Multiboot kernels are built and tested on QEMU's default x86
+   * machine, read the firmware's memory map and find their virtio devices on PCI; on {@code microvm} Unikraft
+   * 0.16 stops with an assertion in its memory-region code. Solo5's virtio target needs PCI too. {@code pc}
+   * rather than {@code q35}: it is QEMU's default that those projects document, and it boots as fast. The
+   * other VMMs have one machine model each, named {@code microvm} here.
+   */
+  public static Machine defaultMachine(GuestKind guest, Vmm vmm) {
+    if (vmm != Vmm.QEMU || guest == GuestKind.LINUX) {
+      return DEFAULT_MACHINE;
+    }
+    return Machine.PC;
   }
 
   /**
@@ -174,6 +194,7 @@ public record BootSpec(
     private Boolean readOnly;
     private List<String> extraDevices = new ArrayList<>();
     private List<FileProjection> files = new ArrayList<>();
+    private Integer bootTimeoutSeconds;
 
     private Builder() {}
 
@@ -194,6 +215,7 @@ public record BootSpec(
       readOnly = spec.readOnly;
       extraDevices = new ArrayList<>(spec.extraDevices);
       files = new ArrayList<>(spec.files);
+      bootTimeoutSeconds = spec.bootTimeoutSeconds;
     }
 
     public Builder vmm(Vmm value) {
@@ -281,6 +303,11 @@ public record BootSpec(
       return this;
     }
 
+    public Builder bootTimeoutSeconds(Integer value) {
+      bootTimeoutSeconds = value;
+      return this;
+    }
+
     public Builder addFile(FileProjection value) {
       files.add(value);
       return this;
@@ -288,7 +315,7 @@ public record BootSpec(
 
     public BootSpec build() {
       return new BootSpec(vmm, machine, guest, kernel, kernelHostPath, initrd, initrdHostPath, cmdline,
-          args, env, vcpus, memoryMiB, rootDevice, readOnly, extraDevices, files);
+          args, env, vcpus, memoryMiB, rootDevice, readOnly, extraDevices, files, bootTimeoutSeconds);
     }
   }
 }

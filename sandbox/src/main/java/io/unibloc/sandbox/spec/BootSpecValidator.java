@@ -15,6 +15,8 @@ final class BootSpecValidator {
 
   static final int MAX_VCPUS = 255;
   static final int MAX_MEMORY_MIB = 1 << 20;
+  /** A day: a longer silent boot is a hang, not a slow boot. */
+  static final int MAX_BOOT_TIMEOUT_SECONDS = 86_400;
 
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -43,6 +45,11 @@ final class BootSpecValidator {
           + " guest, got " + spec.memoryMiB());
     } else if (spec.memoryMiB() > MAX_MEMORY_MIB) {
       problems.add("memoryMiB must be at most " + MAX_MEMORY_MIB + ", got " + spec.memoryMiB());
+    }
+    Integer timeout = spec.bootTimeoutSeconds();
+    if (timeout != null && (timeout < 0 || timeout > MAX_BOOT_TIMEOUT_SECONDS)) {
+      problems.add("bootTimeoutSeconds must be 0 (no watchdog) to " + MAX_BOOT_TIMEOUT_SECONDS + ", got "
+          + timeout);
     }
   }
 

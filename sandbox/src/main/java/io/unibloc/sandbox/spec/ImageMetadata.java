@@ -8,7 +8,7 @@ import java.util.Map;
  * Guest metadata carried by an image, merged into a boot spec so that images describe how they boot.
  *
  * <p>Two vocabularies are understood: unibloc's own labels ({@code io.unibloc.kernel}, {@code .initrd},
- * {@code .cmdline}, {@code .guest}, {@code .vmm}) and the annotations urunc reads
+ * {@code .cmdline}, {@code .guest}, {@code .vmm}, {@code .machine}) and the annotations urunc reads
  * ({@code com.urunc.unikernel.binary}, {@code .initrd}, {@code .cmdline}, {@code .unikernelType},
  * {@code .hypervisor}), so an image packaged for urunc runs unchanged. Pass image config labels and
  * manifest annotations together in one map.
@@ -26,6 +26,8 @@ public final class ImageMetadata {
   public static final String CMDLINE = "io.unibloc.cmdline";
   public static final String GUEST = "io.unibloc.guest";
   public static final String VMM = "io.unibloc.vmm";
+  /** The QEMU machine the image's kernel boots on ({@code microvm}, {@code pc}, {@code q35}). */
+  public static final String MACHINE = "io.unibloc.machine";
   /** Raw volumes: path of the ready disk image inside the image; the block store uses it, not the sandbox. */
   public static final String DISK = "io.unibloc.disk";
 
@@ -63,6 +65,9 @@ public final class ImageMetadata {
     }
     if (spec.vmm() == null) {
       out.vmm(vmm(labels));
+    }
+    if (spec.machine() == null && value(labels, MACHINE) != null) {
+      out.machine(WireName.parse(Machine.values(), "machine in image label " + MACHINE, value(labels, MACHINE)));
     }
     return out.build();
   }

@@ -84,6 +84,70 @@ class KvmProbeTest {
   }
 
   @Test
+  void theProbeGuestIsTheSixtyFourBitPayloadNotATrivialOne() throws IOException {
+    // The fake QEMU keeps the kernel it was given; a 32-bit print-and-exit guest ran on a KVM that hangs real ones.
+    Path kept = dir.resolve("kept.bin");
+    KvmProbe probe = new KvmProbe(fakeQemu("while [ \"$1\" != -kernel ]; do shift; done; cp \"$2\" " + kept
+        + "\necho unibloc-kvm-probe-ok\nexit 85"), device(), Duration.ofSeconds(5));
+
+    assertThat(probe.decide().accel()).isEqualTo(Accel.KVM);
+    assertThat(Files.readAllBytes(kept)).isEqualTo(LongModePayload.printAndExit("unibloc-kvm-probe-ok\n", 42));
+  }
+
+  @Test
+  void aHangingProbeGuestIsRememberedAndTheNextProbeSkipsIt() throws IOException {
+    Path verdictFile = dir.resolve("store/kvm-verdict.properties");
+    String hang = fakeQemu("exec sleep 30");
+
+    KvmProbe first = new KvmProbe(hang, device(), Duration.ofMillis(300), new KvmVerdict(verdictFile, "6.1.0-test"));
+    assertThat(first.decide().accel()).isEqualTo(Accel.TCG);
+    assertThat(verdictFile).exists();
+    assertThat(runs()).isEqualTo(1);
+
+    KvmProbe second = new KvmProbe(hang, device(), Duration.ofMillis(300), new KvmVerdict(verdictFile, "6.1.0-test"));
+    KvmProbe.Decision remembered = second.decide();
+    assertThat(remembered.accel()).isEqualTo(Accel.TCG);
+    assertThat(remembered.reason()).contains("did not finish within 300 ms").contains("remembered in " + verdictFile);
+    assertThat(runs()).as("the remembered verdict skips the probe guest").isEqualTo(1);
+  }
+
+  @Test
+  void aVerdictFromAnotherHostKernelIsIgnored() throws IOException {
+    Path verdictFile = dir.resolve("kvm-verdict.properties");
+    new KvmVerdict(verdictFile, "5.10.0-old").recordKvmUnusable("hung under the old kernel");
+
+    KvmProbe probe = new KvmProbe(fakeQemu("echo unibloc-kvm-probe-ok\nexit 85"), device(), Duration.ofSeconds(5),
+        new KvmVerdict(verdictFile, "6.1.0-new"));
+
+    assertThat(probe.decide().accel()).isEqualTo(Accel.KVM);
+    assertThat(runs()).isEqualTo(1);
+  }
+
+  @Test
+  void aMissingDeviceIsNotRememberedSinceItMayAppear() throws IOException {
+    Path verdictFile = dir.resolve("kvm-verdict.properties");
+    KvmProbe probe = new KvmProbe(fakeQemu("exit 85"), dir.resolve("no-kvm"), Duration.ofSeconds(3),
+        new KvmVerdict(verdictFile, "6.1.0-test"));
+
+    assertThat(probe.decide().accel()).isEqualTo(Accel.TCG);
+    assertThat(verdictFile).doesNotExist();
+  }
+
+  @Test
+  void aRejectionAfterARealBootTurnsTheDecisionAndIsRemembered() throws IOException {
+    Path verdictFile = dir.resolve("kvm-verdict.properties");
+    KvmVerdict verdict = new KvmVerdict(verdictFile, "6.1.0-test");
+    KvmProbe probe = new KvmProbe(fakeQemu("echo unibloc-kvm-probe-ok\nexit 85"), device(), Duration.ofSeconds(5),
+        verdict);
+    assertThat(probe.decide().accel()).isEqualTo(Accel.KVM);
+
+    probe.reject("a guest under KVM printed nothing within 10000 ms on machine pc");
+
+    assertThat(probe.decide().accel()).isEqualTo(Accel.TCG);
+    assertThat(verdict.kvmUnusable()).contains("a guest under KVM printed nothing within 10000 ms on machine pc");
+  }
+
+  @Test
   void probesWithTheSettingsRealKvmBootsUse() {
     KvmProbe probe = new KvmProbe("qemu-system-x86_64", Path.of("/dev/kvm"), Duration.ofSeconds(3));
 

@@ -11,6 +11,7 @@ import io.unibloc.sandbox.runtime.GuestExit;
 import io.unibloc.sandbox.runtime.RunResult;
 import io.unibloc.sandbox.spec.BootSpec;
 import io.unibloc.sandbox.spec.FileProjection;
+import io.unibloc.sandbox.spec.Machine;
 import io.unibloc.testkit.guest.GuestDisks;
 import io.unibloc.testkit.guest.GuestRootfs;
 import io.unibloc.testkit.guest.TestGuest;
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Boots the Linux test guest under TCG from ext4 images on real loop devices, the way a CSI-published
@@ -145,6 +148,28 @@ class LinuxGuestIT {
     assertThat(result.exit()).isEqualTo(new GuestExit.DebugExit(3));
     assertThat(result.exitCode()).isEqualTo(3);
     assertThat(sha256(image)).isEqualTo(before);
+  }
+
+  /** The Linux test guest on every machine the decision table can choose, from an ext4 image file. */
+  @ParameterizedTest
+  @EnumSource(Machine.class)
+  void theLinuxTestGuestBootsOnEveryMachine(Machine machine) throws Exception {
+    Path tree = GuestRootfs.builder()
+        .app("#!/bin/sh\necho \"app: running on " + machine.wireName() + "\"\nexit 5\n")
+        .writeTo(dir.resolve("tree"));
+    Path image = GuestDisks.ext4(tree, dir.resolve("root.ext4"), 32);
+
+    RunResult result = sandbox.run(BootSpec.builder()
+        .kernelHostPath(guest.kernel().toString())
+        .initrdHostPath(guest.initramfs().toString())
+        .rootDevice(image.toString())
+        .machine(machine)
+        .build(), console::add);
+
+    report("linux on " + machine.wireName(), result);
+    assertThat(console).contains(TestGuest.LINE_PREFIX + "mounted /dev/vda ext4 rw",
+        "app: running on " + machine.wireName());
+    assertThat(result.exit()).isEqualTo(new GuestExit.DebugExit(5));
   }
 
   private static void report(String what, RunResult result) {

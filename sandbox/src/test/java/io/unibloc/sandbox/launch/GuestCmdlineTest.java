@@ -27,18 +27,18 @@ class GuestCmdlineTest {
 
   @Test
   void linuxGetsTheRootDeviceWritableByDefault() {
-    assertThat(compose(linux(), Accel.KVM, NO_TSC)).isEqualTo("console=ttyS0 root=/dev/vda rw panic=1");
+    assertThat(compose(linux(), Accel.KVM, NO_TSC)).isEqualTo("console=ttyS0 root=/dev/vda rw panic=1 edd=off");
   }
 
   @Test
   void aReadOnlyRootIsMountedReadOnly() {
-    assertThat(compose(linux().readOnly(true), Accel.KVM, NO_TSC)).isEqualTo("console=ttyS0 root=/dev/vda ro panic=1");
+    assertThat(compose(linux().readOnly(true), Accel.KVM, NO_TSC)).isEqualTo("console=ttyS0 root=/dev/vda ro panic=1 edd=off");
   }
 
   @Test
   void whatTheUserSaysIsKeptAndNotRepeated() {
     assertThat(compose(linux().cmdline("console=hvc0 root=/dev/vda1 ro quiet"), Accel.KVM, NO_TSC))
-        .isEqualTo("console=hvc0 root=/dev/vda1 ro quiet panic=1");
+        .isEqualTo("console=hvc0 root=/dev/vda1 ro quiet panic=1 edd=off");
   }
 
   @Test
@@ -47,7 +47,7 @@ class GuestCmdlineTest {
         .args(List.of("/app/run", "two words", "x"));
 
     assertThat(compose(spec, Accel.KVM, NO_TSC)).isEqualTo(
-        "console=ttyS0 root=/dev/vda rw panic=1 GREETING=\"hello world\" EMPTY=\"\" N=1 -- /app/run \"two words\" x");
+        "console=ttyS0 root=/dev/vda rw panic=1 edd=off GREETING=\"hello world\" EMPTY=\"\" N=1 -- /app/run \"two words\" x");
   }
 
   @Test
@@ -55,7 +55,7 @@ class GuestCmdlineTest {
     BootSpec.Builder spec = linux().cmdline("console=ttyS0 -- first").putEnv("K", "V").args(List.of("second"));
 
     assertThat(compose(spec, Accel.KVM, NO_TSC))
-        .isEqualTo("console=ttyS0 root=/dev/vda rw panic=1 K=V -- first second");
+        .isEqualTo("console=ttyS0 root=/dev/vda rw panic=1 edd=off K=V -- first second");
   }
 
   @Test
@@ -71,10 +71,10 @@ class GuestCmdlineTest {
     BootSpec.Builder spec = linux().machine(Machine.MICROVM);
 
     assertThat(compose(spec, Accel.TCG, OptionalLong.of(2596140)))
-        .isEqualTo("console=ttyS0 root=/dev/vda rw panic=1 pci=off tsc_early_khz=2596140");
+        .isEqualTo("console=ttyS0 root=/dev/vda rw panic=1 edd=off pci=off tsc_early_khz=2596140");
     assertThat(compose(spec, Accel.KVM, OptionalLong.of(2596140)))
-        .isEqualTo("console=ttyS0 root=/dev/vda rw panic=1 pci=off");
-    assertThat(compose(spec, Accel.TCG, NO_TSC)).isEqualTo("console=ttyS0 root=/dev/vda rw panic=1 pci=off");
+        .isEqualTo("console=ttyS0 root=/dev/vda rw panic=1 edd=off pci=off");
+    assertThat(compose(spec, Accel.TCG, NO_TSC)).isEqualTo("console=ttyS0 root=/dev/vda rw panic=1 edd=off pci=off");
     assertThat(compose(linux(), Accel.TCG, OptionalLong.of(2596140))).doesNotContain("tsc_early_khz");
   }
 

@@ -55,7 +55,7 @@ class LaunchPlannerTest {
     assertThat(plan.kernel()).isEqualTo(work.resolve("kernel")).hasContent("kernel");
     assertThat(plan.initrd()).isEqualTo(work.resolve("initrd")).hasContent("initrd");
     assertThat(plan.accel()).isEqualTo(Accel.TCG);
-    assertThat(plan.kernelCmdline()).isEqualTo("console=ttyS0 root=/dev/vda rw panic=1 pci=off tsc_early_khz=1000");
+    assertThat(plan.kernelCmdline()).isEqualTo("console=ttyS0 root=/dev/vda rw panic=1 edd=off pci=off tsc_early_khz=1000");
     assertThat(plan.disks()).containsExactly(new Disk(image, false, false));
     assertThat(plan.vcpus()).isEqualTo(2);
     assertThat(plan.controlSocket()).isEqualTo(work.resolve("control.sock"));
@@ -140,7 +140,7 @@ class LaunchPlannerTest {
 
     assertThat(plan.kernel()).isEqualTo(work.resolve("kernel"));
     assertThat(plan.accel()).isEqualTo(Accel.KVM);
-    assertThat(plan.kernelCmdline()).isEqualTo("console=ttyS0 root=/dev/vda rw panic=1");
+    assertThat(plan.kernelCmdline()).isEqualTo("console=ttyS0 root=/dev/vda rw panic=1 edd=off");
     assertThat(probes).hasValue(0);
   }
 }

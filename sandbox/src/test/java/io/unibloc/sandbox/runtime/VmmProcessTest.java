@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -66,6 +67,66 @@ class VmmProcessTest {
     assertThat(result.firstConsoleLine()).isPresent();
     assertThat(result.timeToFirstConsoleLine()).isLessThanOrEqualTo(result.runtime());
     assertThat(dir.resolve("config.json")).hasContent("{}");
+  }
+
+  private VmmProcess startWatched(String script, Duration deadline) throws IOException {
+    CommandLine command = new CommandLine(List.of("sh", "-c", script), Map.of());
+    return VmmProcess.start(command, Vmm.QEMU, Accel.KVM, new BootWatchdog(deadline, "kvm", "pc"), control(true),
+        console::add, cleanups::incrementAndGet);
+  }
+
+  @Test
+  void aGuestSilentPastItsBootDeadlineIsEndedAsABootTimeoutNamingAccelMachineAndWhatQemuSaid() throws Exception {
+    VmmProcess guest = startWatched("echo 'KVM internal error. Suberror: 1' >&2; echo 'extra data[0]: 0x1' >&2;"
+        + " echo 'Code=00 0f 01' >&2; exec sleep 60", Duration.ofMillis(500));
+
+    RunResult result = guest.awaitExit();
+
+    assertThat(result.exit()).isInstanceOf(GuestExit.BootTimeout.class);
+    assertThat(result.exitCode()).isEqualTo(GuestExit.BOOT_TIMEOUT).isEqualTo(124);
+    assertThat(result.exit().describe())
+        .isEqualTo("boot watchdog: no console output within 500 ms under kvm on machine pc; last console bytes: "
+            + "none; the VMM said: KVM internal error. Suberror: 1");
+    assertThat(guest.firstOutput()).isNotDone();
+    assertThat(guest.isAlive()).isFalse();
+    assertThat(cleanups).hasValue(1);
+  }
+
+  @Test
+  void outputBeforeTheDeadlineIsEvidenceThatTheGuestRunsAndDisarmsTheWatchdog() throws Exception {
+    VmmProcess guest = startWatched("printf 'booting'; sleep 1.5; echo ' done'; exit 7", Duration.ofMillis(700));
+
+    BootEvidence evidence = guest.firstOutput().get(10, TimeUnit.SECONDS);
+    RunResult result = guest.awaitExit();
+
+    assertThat(evidence.accel()).isEqualTo("kvm");
+    assertThat(evidence.machine()).isEqualTo("pc");
+    assertThat(evidence.after()).isLessThanOrEqualTo(result.runtime());
+    assertThat(result.exit()).as("half a line counts as output").isEqualTo(new GuestExit.DebugExit(3));
+    assertThat(console).containsExactly("booting done");
+  }
+
+  @Test
+  void aGuestBeingStoppedIsNotReportedAsABootTimeout() throws Exception {
+    VmmProcess guest = startWatched("trap '' TERM; exec sleep 60", Duration.ofMillis(800));
+
+    guest.stop(Duration.ofMillis(200));
+    RunResult result = guest.awaitExit();
+
+    assertThat(result.exit()).isInstanceOf(GuestExit.Killed.class);
+  }
+
+  @Test
+  void withoutAWatchdogASilentGuestKeepsRunning() throws Exception {
+    CommandLine command = new CommandLine(List.of("sh", "-c", "exec sleep 60"), Map.of());
+    VmmProcess guest = VmmProcess.start(command, Vmm.QEMU, Accel.TCG, BootWatchdog.disabled("tcg", "pc"),
+        control(false), console::add, cleanups::incrementAndGet);
+
+    Thread.sleep(1000);
+
+    assertThat(guest.isAlive()).isTrue();
+    guest.kill();
+    assertThat(guest.awaitExit().exit()).isInstanceOf(GuestExit.Killed.class);
   }
 
   @Test

@@ -108,9 +108,13 @@ class BootSpecValidationTest {
   }
 
   @Test
-  void solo5DefaultsToThePcMachineOnQemuOnly() {
-    assertThat(valid().guest(GuestKind.SOLO5).build().resolve().machine()).isEqualTo(Machine.PC);
-    assertThat(valid().guest(GuestKind.MULTIBOOT).build().resolve().machine()).isEqualTo(Machine.MICROVM);
+  void bootTimeoutMustBeZeroToADay() {
+    assertThat(valid().bootTimeoutSeconds(0).build().resolve().bootTimeoutSeconds()).isZero();
+    assertThat(valid().bootTimeoutSeconds(86_400).build().resolve().bootTimeoutSeconds()).isEqualTo(86_400);
+    assertThatThrownBy(() -> valid().bootTimeoutSeconds(-1).build().resolve())
+        .hasMessageContaining("bootTimeoutSeconds must be 0 (no watchdog) to 86400, got -1");
+    assertThatThrownBy(() -> valid().bootTimeoutSeconds(86_401).build().resolve())
+        .hasMessageContaining("bootTimeoutSeconds");
   }
 
   @Test

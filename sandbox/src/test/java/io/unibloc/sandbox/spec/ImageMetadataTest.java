@@ -33,6 +33,19 @@ class ImageMetadataTest {
   }
 
   @Test
+  void theMachineLabelFillsAnUnsetMachineAndABadOneIsNamed() {
+    BootSpec fromLabel = ImageMetadata.applyTo(Map.of("io.unibloc.machine", "q35"), BootSpec.builder().build());
+    BootSpec fromSpec = ImageMetadata.applyTo(Map.of("io.unibloc.machine", "q35"),
+        BootSpec.builder().machine(Machine.MICROVM).build());
+
+    assertThat(fromLabel.machine()).isEqualTo(Machine.Q35);
+    assertThat(fromSpec.machine()).isEqualTo(Machine.MICROVM);
+    assertThatThrownBy(() -> ImageMetadata.applyTo(Map.of("io.unibloc.machine", "isapc"), BootSpec.builder().build()))
+        .isInstanceOf(InvalidBootSpecException.class).hasMessageContaining("io.unibloc.machine")
+        .hasMessageContaining("isapc");
+  }
+
+  @Test
   void whatTheSpecSetsWinsOverLabels() {
     BootSpec spec = BootSpec.builder().kernel("/k").cmdline("quiet").guest(GuestKind.LINUX).vmm(Vmm.QEMU)
         .args(List.of("--flag")).build();
