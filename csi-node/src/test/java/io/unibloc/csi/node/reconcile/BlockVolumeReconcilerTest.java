@@ -95,6 +95,16 @@ class BlockVolumeReconcilerTest {
     }
 
     @Test
+    void aRecordStoredWithoutStatusGetsItsStatusByMergePatchToTheSubresource() {
+        startReconciler();
+        BlockVolume created = NodeHarness.record(client, "pvc-nostatus", NODE, IMAGE, 0, false);
+        assertThat(created.getStatus()).as("a real API server drops status on create").isNull();
+        await().atMost(Duration.ofSeconds(10)).until(() -> phase("pvc-nostatus") == BlockVolumePhase.Ready);
+        assertThat(api.server.dispatcher().requests()).filteredOn(w -> w.path().contains("/blockvolumes/pvc-nostatus/status"))
+                .isNotEmpty().allSatisfy(w -> assertThat(w.contentType()).isEqualTo("application/merge-patch+json"));
+    }
+
+    @Test
     void permanentFailuresAreFailedWithTheStoresKind() {
         startReconciler();
         NodeHarness.record(client, "pvc-missing", NODE, "127.0.0.1:5000/missing@sha256:" + "ab".repeat(32), 0, false);
