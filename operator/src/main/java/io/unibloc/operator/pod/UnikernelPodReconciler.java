@@ -9,6 +9,7 @@ import static io.unibloc.operator.status.Conditions.FALSE;
 
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -174,11 +175,17 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
             PersistentVolumeClaim claim = context.getSecondaryResources(PersistentVolumeClaim.class).stream()
                     .filter(c -> claimName.equals(c.getMetadata().getName())).findFirst().orElse(null);
             draft.phase = PodStatusMapper.apply(pod, claim, conditions);
+            if (waitsForProvisioning(claim) && storageClassMissing(context)) {
+                conditions.set(VOLUME_READY, FALSE, "StorageClassMissing", "StorageClass " + settings.storageClassName()
+                        + " does not exist, so the root volume cannot be provisioned; install the chart's StorageClass"
+                        + " or set unibloc.operator.storage-class-name");
+                retryAt = earliest(retryAt, Optional.of(now.plus(backoff(conditions, VOLUME_READY, now))));
+            }
             draft.nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
             draft.recordTimings(pod, conditions, now);
         } else if (refused != null) {
             refusedPod(draft, conditions, refused);
-            retryAt = earliest(retryAt, Optional.of(now.plus(refusalBackoff(conditions, now))));
+            retryAt = earliest(retryAt, Optional.of(now.plus(backoff(conditions, SCHEDULED, now))));
         } else {
             noPod(draft, conditions, !owned.isEmpty());
         }
@@ -202,6 +209,21 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         draft.podName = null;
     }
 
+    private static boolean waitsForProvisioning(PersistentVolumeClaim claim) {
+        return claim == null || claim.getStatus() == null || claim.getStatus().getPhase() == null
+                || "Pending".equals(claim.getStatus().getPhase());
+    }
+
+    /** A GET while the claim waits (StorageClasses are not watched); unknown (no permission, API error) is not missing. */
+    private boolean storageClassMissing(Context<UnikernelPod> context) {
+        try {
+            return context.getClient().resources(StorageClass.class).withName(settings.storageClassName()).get() == null;
+        } catch (KubernetesClientException e) {
+            LOG.debug("cannot read StorageClass name={} code={}", settings.storageClassName(), e.getCode());
+            return false;
+        }
+    }
+
     /** The API server refused the Pod: nothing runs; Scheduled and Ready say why until a retry succeeds. */
     private static void refusedPod(StatusDraft draft, Conditions conditions, PodRefused refused) {
         for (String type : List.of(VOLUME_READY, SANDBOX_STARTED)) {
@@ -214,9 +236,9 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         draft.podName = null;
     }
 
-    /** Waits grow with how long the refusal has lasted (about doubling per try), between the configured bounds. */
-    private Duration refusalBackoff(Conditions conditions, Instant now) {
-        Duration lasted = conditions.since(SCHEDULED).map(since -> Duration.between(since, now)).orElse(Duration.ZERO);
+    /** Waits grow with how long the condition has been False (about doubling per try), between the configured bounds. */
+    private Duration backoff(Conditions conditions, String type, Instant now) {
+        Duration lasted = conditions.since(type).map(since -> Duration.between(since, now)).orElse(Duration.ZERO);
         Duration wait = lasted.compareTo(retry.initial()) < 0 ? retry.initial() : lasted;
         return wait.compareTo(retry.max()) > 0 ? retry.max() : wait;
     }

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.node.v1.RuntimeClass;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -133,6 +134,30 @@ class RealApiServerRulesTest {
         assertThat(pod.getSpec().getRuntimeClassName()).isEqualTo(StrictApi.RUNTIME_CLASS);
         cluster.awaitStatus(ns, "waiting", "the refusal is gone",
                 s -> !"RuntimeClassMissing".equals(UnikernelPodLifecycleTest.reason(s, "Scheduled")));
+    }
+
+    @Test
+    void aMissingStorageClassIsReportedUntilItExists() {
+        String ns = "nostorage";
+        PushedImage image = Images.push(registry, "demo/nostorage", "1.0", "console=ttyS0");
+        StorageClass storageClass = client.resources(StorageClass.class).withName(StrictApi.STORAGE_CLASS).get();
+        client.resource(storageClass).delete();
+        Cluster cluster = new Cluster(client);
+        try {
+            cluster.create(ukp(ns, "volume", image.reference()));
+            Pod pod = cluster.awaitPod(ns, "volume");
+            cluster.provisionClaim(pod, "Pending");
+            UnikernelPodStatus missing = cluster.awaitStatus(ns, "volume", "StorageClassMissing",
+                    s -> "StorageClassMissing".equals(UnikernelPodLifecycleTest.reason(s, "VolumeReady")));
+            assertThat(UnikernelPodLifecycleTest.message(missing, "VolumeReady")).contains("StorageClass unibloc does not exist");
+            await().atMost(Cluster.TIMEOUT).until(() -> cluster.eventReasons(ns, "volume")
+                    .contains("Warning:StorageClassMissing"));
+        } finally {
+            storageClass.getMetadata().setResourceVersion(null);
+            client.resource(storageClass).create();
+        }
+        cluster.awaitStatus(ns, "volume", "the claim waits for provisioning, no longer for a StorageClass",
+                s -> "ClaimPending".equals(UnikernelPodLifecycleTest.reason(s, "VolumeReady")));
     }
 
     @Test
