@@ -150,6 +150,9 @@ public final class NodeStoreReporter implements AutoCloseable {
             report();
         } catch (KubernetesClientException | StoreException e) {
             LOG.warn("cannot report store node={} message={}", node, e.getMessage());
+        } catch (RuntimeException e) {
+            // A fixed-delay task that throws is never run again: log it and keep reporting.
+            LOG.error("store report failed node={} error={}", node, e.toString());
         }
     }
 

@@ -147,6 +147,19 @@ class BlockVolumeReconcilerTest {
     }
 
     @Test
+    void aStoreErrorWhileFreeingIsRetriedNotDropped() {
+        AtomicInteger calls = new AtomicInteger();
+        store.deleteHook = id -> calls.incrementAndGet() <= 2 ? StoreException.internal("disk hiccup", null) : null;
+        startReconciler();
+        NodeHarness.record(client, "pvc-stuck", NODE, IMAGE, 0, false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> phase("pvc-stuck") == BlockVolumePhase.Ready);
+        client.resources(BlockVolume.class).withName("pvc-stuck").delete();
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("pvc-stuck") == null);
+        assertThat(calls.get()).isEqualTo(3);
+        assertThat(store.volumes).doesNotContainKey("pvc-stuck");
+    }
+
+    @Test
     void deletionFreesTheStorageAndDropsTheFinalizer() {
         startReconciler();
         NodeHarness.record(client, "pvc-gone", NODE, IMAGE, 0, false);
