@@ -140,10 +140,11 @@ public class UnikernelImageReconciler implements Reconciler<UnikernelImage> {
                 events.record(uki, EventRecorder.Type.Warning, t.condition().getReason(), t.condition().getMessage());
             }
         }
-        if (!Objects.equals(Serialization.asJson(old), Serialization.asJson(next))) {
-            StatusWrites.patch(context, uki, uki.getStatus(), next);
-        }
         UpdateControl<UnikernelImage> control = UpdateControl.noUpdate();
+        if (!Objects.equals(Serialization.asJson(old), Serialization.asJson(next))
+                && StatusWrites.specChangedMeanwhile(uki, StatusWrites.patch(context, uki, uki.getStatus(), next))) {
+            return control.rescheduleAfter(Duration.ofMillis(10));
+        }
         Duration wait = retryAt == null ? repin : Duration.between(clock.instant(), retryAt);
         return control.rescheduleAfter(wait.isNegative() || wait.isZero() ? Duration.ofMillis(100) : wait);
     }

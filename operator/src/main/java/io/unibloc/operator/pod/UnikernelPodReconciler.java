@@ -275,10 +275,11 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         UnikernelPodStatus next = draft.toStatus(conditions.list(CONDITION_ORDER),
                 Optional.ofNullable(ukp.getMetadata().getGeneration()).orElse(0L));
         TransitionEvents.emit(events, ukp, old.getPhase(), next.getPhase(), conditions.transitions());
-        if (!StatusDraft.sameStatus(old, next)) {
-            StatusWrites.patch(context, ukp, ukp.getStatus(), next);
-        }
         UpdateControl<UnikernelPod> control = UpdateControl.noUpdate();
+        if (!StatusDraft.sameStatus(old, next)
+                && StatusWrites.specChangedMeanwhile(ukp, StatusWrites.patch(context, ukp, ukp.getStatus(), next))) {
+            return control.rescheduleAfter(Duration.ofMillis(10));
+        }
         if (retryAt != null) {
             Duration wait = Duration.between(clock.instant(), retryAt);
             control.rescheduleAfter(wait.isNegative() || wait.isZero() ? Duration.ofMillis(100) : wait);

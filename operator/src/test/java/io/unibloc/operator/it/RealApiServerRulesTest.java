@@ -11,6 +11,9 @@ import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.node.v1.RuntimeClass;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.RegisteredController;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -21,6 +24,8 @@ import io.unibloc.api.v1alpha1.UnikernelPod;
 import io.unibloc.api.v1alpha1.UnikernelPodSpec;
 import io.unibloc.api.v1alpha1.UnikernelPodStatus;
 import io.unibloc.api.v1alpha1.pod.Phase;
+import io.unibloc.operator.image.UnikernelImageReconciler;
+import io.unibloc.operator.pod.UnikernelPodReconciler;
 import io.unibloc.testkit.image.PushedImage;
 import io.unibloc.testkit.kube.StrictApiDispatcher;
 import io.unibloc.testkit.kube.StrictApiServer;
@@ -46,6 +51,9 @@ class RealApiServerRulesTest {
     KubernetesClient client;
 
     StrictApiServer api;
+
+    @Inject
+    Operator operator;
 
     @BeforeAll
     static void startRegistry() {
@@ -184,6 +192,17 @@ class RealApiServerRulesTest {
         });
         await().atMost(Cluster.TIMEOUT).until(() -> cluster.eventReasons(ns, "kept").contains("Warning:PodEnded"));
         assertThat(cluster.events(ns, "kept")).anySatisfy(e -> assertThat(e.getMessage()).contains("Evicted"));
+    }
+
+    @Test
+    void failedReconcilesAreRetriedWithoutLimitAndCappedBackOff() {
+        for (String name : List.of(UnikernelPodReconciler.NAME, UnikernelImageReconciler.NAME)) {
+            RegisteredController<?> controller = operator.getRegisteredController(name).orElseThrow();
+            assertThat(controller.getConfiguration().getRetry()).as(name).isInstanceOfSatisfying(GenericRetry.class, retry -> {
+                assertThat(retry.getMaxAttempts()).as("%s: attempts never run out", name).isEqualTo(-1);
+                assertThat(retry.getMaxInterval()).as("%s: back-off cap", name).isEqualTo(300_000L);
+            });
+        }
     }
 
     private List<StrictApiDispatcher.Write> statusWrites(String pathPart) {
