@@ -32,8 +32,4 @@ public class BlockVolume extends CustomResource<BlockVolumeSpec, BlockVolumeStat
         return new BlockVolumeSpec();
     }
 
-    @Override
-    protected BlockVolumeStatus initStatus() {
-        return new BlockVolumeStatus();
-    }
 }

@@ -23,8 +23,4 @@ public class NodeStore extends CustomResource<NodeStoreSpec, NodeStoreStatus> {
         return new NodeStoreSpec();
     }
 
-    @Override
-    protected NodeStoreStatus initStatus() {
-        return new NodeStoreStatus();
-    }
 }

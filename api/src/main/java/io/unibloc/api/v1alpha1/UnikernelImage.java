@@ -22,8 +22,4 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.nodesReady", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class UnikernelImage extends CustomResource<UnikernelImageSpec, UnikernelImageStatus> implements Namespaced {
-    @Override
-    protected UnikernelImageStatus initStatus() {
-        return new UnikernelImageStatus();
-    }
 }

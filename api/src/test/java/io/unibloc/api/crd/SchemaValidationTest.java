@@ -28,13 +28,31 @@ class SchemaValidationTest {
                 Arguments.of("everything", """
                         {"image":"registry.example.com/app:1.0","kernel":"/boot/vmlinuz","initrd":"/boot/initrd",
                          "cmdline":"console=ttyS0","args":["a"],"env":{"K":"V"},"vcpus":64,"memory":"1Gi",
-                         "rootfs":{"size":"2Gi","fsType":"vfat","readOnly":true},"vmm":"cloud-hypervisor",
+                         "rootfs":{"size":"2Gi","fsType":"vfat","readOnly":false},"vmm":"qemu",
                          "machine":"q35","guest":"unikraft","runtimeClassName":"unibloc-urunc",
                          "imagePullSecrets":[{"name":"regcred"}],"restartPolicy":"OnFailure",
                          "nodeSelector":{"zone":"a"},"tolerations":[{"key":"k","operator":"Exists"}],
                          "files":[{"path":"/etc/app.conf","configMap":{"name":"cfg","key":"app.conf"},"mode":420},
                                   {"path":"/etc/key","secret":{"name":"s","key":"key"}}]}""", null),
                 Arguments.of("memory at the floor", "{\"image\":\"a\",\"memory\":\"32Mi\"}", null),
+                Arguments.of("read-only rootfs without files", "{\"image\":\"a\",\"rootfs\":{\"readOnly\":true}}", null),
+                Arguments.of("unikraft guest at 32Mi", "{\"image\":\"a\",\"guest\":\"unikraft\",\"memory\":\"32Mi\"}", null),
+                Arguments.of("linux guest at 64Mi", "{\"image\":\"a\",\"guest\":\"linux\",\"memory\":\"64Mi\"}", null),
+                Arguments.of("linux on firecracker", "{\"image\":\"a\",\"guest\":\"linux\",\"vmm\":\"firecracker\"}", null),
+                Arguments.of("solo5 on pc", "{\"image\":\"a\",\"guest\":\"solo5\",\"machine\":\"pc\"}", null),
+                Arguments.of("read-only rootfs with files", "{\"image\":\"a\",\"rootfs\":{\"readOnly\":true},\"files\":"
+                        + "[{\"path\":\"/etc/x\",\"secret\":{\"name\":\"s\",\"key\":\"k\"}}]}",
+                        "spec.rootfs.readOnly: true cannot be combined with spec.files"),
+                Arguments.of("linux guest below 64Mi", "{\"image\":\"a\",\"guest\":\"linux\",\"memory\":\"48Mi\"}",
+                        "spec.memory must be at least 64Mi for a linux guest"),
+                Arguments.of("q35 on firecracker", "{\"image\":\"a\",\"vmm\":\"firecracker\",\"machine\":\"q35\"}",
+                        "spec.machine pc and q35 are QEMU machine types"),
+                Arguments.of("solo5 on firecracker", "{\"image\":\"a\",\"vmm\":\"firecracker\",\"guest\":\"solo5\"}",
+                        "spec.guest cannot run on spec.vmm"),
+                Arguments.of("unikraft on cloud-hypervisor", "{\"image\":\"a\",\"vmm\":\"cloud-hypervisor\",\"guest\":\"unikraft\"}",
+                        "spec.guest cannot run on spec.vmm"),
+                Arguments.of("solo5 on microvm", "{\"image\":\"a\",\"guest\":\"solo5\",\"machine\":\"microvm\"}",
+                        "a solo5 guest needs spec.machine pc or q35"),
                 Arguments.of("no spec", null, "spec is required: set at least spec.image"),
                 Arguments.of("no image", "{\"vcpus\":1}", "required property 'image' not found"),
                 Arguments.of("empty image", "{\"image\":\"\"}", "must be at least 1 characters long"),
@@ -90,7 +108,7 @@ class SchemaValidationTest {
 
     @Test
     void everyRuleCompiles() {
-        assertThat(PODS.ruleCount()).as("rules in unikernelpods").isGreaterThanOrEqualTo(4);
+        assertThat(PODS.ruleCount()).as("rules in unikernelpods").isGreaterThanOrEqualTo(9);
         assertThat(PODS.compileAllRules()).isEmpty();
         assertThat(IMAGES.compileAllRules()).isEmpty();
     }

@@ -13,6 +13,7 @@ import io.unibloc.csi.common.grpc.SocketEndpoint;
 import io.unibloc.csi.common.grpc.UnixSocketServer;
 import io.unibloc.csi.common.identity.IdentityService;
 import io.unibloc.csi.common.ops.OpsServer;
+import io.unibloc.csi.controller.nodes.NodeCleanup;
 import io.unibloc.csi.controller.provision.ClaimLookup;
 import io.unibloc.csi.controller.provision.RegistryImagePinner;
 import io.unibloc.csi.controller.provision.VolumeProvisioner;
@@ -70,6 +71,8 @@ public final class Main implements Callable<Integer> {
              RegistryImagePinner pinner = new RegistryImagePinner(new RegistryClient(registryConfig, meters))) {
             ControllerComponents components = ControllerComponents.create(kube, pinner, meters, createWait, staleAfter, Clock.systemUTC());
             try (UnixSocketServer server = components.serve(SocketEndpoint.parse(endpoint).path());
+                 NodeCleanup cleanup = new NodeCleanup(kube, Duration.ofSeconds(1), Duration.ofMinutes(5))
+                         .start(Duration.ofMinutes(5));
                  OpsServer ops = OpsServer.start(metricsPort, meters, OpsServer.Health::ok)) {
                 Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
                 server.awaitTermination();

@@ -2,8 +2,10 @@ package io.unibloc.csi.controller;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.unibloc.api.status.StatusPatch;
 import io.unibloc.api.v1alpha1.BlockVolume;
 import io.unibloc.api.v1alpha1.BlockVolumePhase;
+import io.unibloc.api.v1alpha1.BlockVolumeStatus;
 import io.unibloc.api.v1alpha1.NodeStore;
 import io.unibloc.api.v1alpha1.NodeStoreStatus;
 import java.time.Instant;
@@ -28,16 +30,20 @@ final class FakeNodePlugin implements AutoCloseable {
         loop.scheduleWithFixedDelay(this::tick, 0, 20, TimeUnit.MILLISECONDS);
     }
 
+    /** Creates the node's NodeStore (without status, as the node plugin does) and writes its status through /status. */
     void reportStore(String node, long freeBytes, Instant updatedAt) {
-        NodeStore store = new NodeStore();
-        store.setMetadata(new ObjectMetaBuilder().withName(node).build());
+        NodeStore store = client.resources(NodeStore.class).withName(node).get();
+        if (store == null) {
+            NodeStore fresh = new NodeStore();
+            fresh.setMetadata(new ObjectMetaBuilder().withName(node).build());
+            store = client.resources(NodeStore.class).resource(fresh).create();
+        }
         NodeStoreStatus status = new NodeStoreStatus();
         status.setBackend("reflink-xfs");
         status.setCapacityBytes(freeBytes * 2);
         status.setFreeBytes(freeBytes);
         status.setUpdatedAt(updatedAt.toString());
-        store.setStatus(status);
-        client.resources(NodeStore.class).resource(store).createOr(r -> r.update());
+        StatusPatch.apply(client, store, store.getStatus(), status);
     }
 
     private void tick() {
@@ -53,24 +59,23 @@ final class FakeNodePlugin implements AutoCloseable {
                 BlockVolumePhase phase = v.getStatus() == null ? null : v.getStatus().getPhase();
                 if (phase == null || phase == BlockVolumePhase.Pending
                         || (phase == BlockVolumePhase.Preparing && outcome != Outcome.STAY_PREPARING)) {
-                    client.resources(BlockVolume.class).withName(v.getMetadata().getName()).editStatus(x -> {
-                        switch (outcome) {
-                            case READY -> {
-                                x.getStatus().setPhase(BlockVolumePhase.Ready);
-                                x.getStatus().setSizeBytes(Math.max(sizeBytes, x.getSpec().getSizeBytes()));
-                            }
-                            case FAIL_NOT_FOUND -> {
-                                x.getStatus().setPhase(BlockVolumePhase.Failed);
-                                x.getStatus().setReason("NOT_FOUND");
-                                x.getStatus().setMessage("image " + x.getSpec().getImage() + " not found in registry");
-                            }
-                            case STAY_PREPARING -> {
-                                x.getStatus().setPhase(BlockVolumePhase.Preparing);
-                                x.getStatus().setMessage("pulling");
-                            }
+                    BlockVolumeStatus next = v.getStatus() == null ? new BlockVolumeStatus() : StatusPatch.copy(v.getStatus());
+                    switch (outcome) {
+                        case READY -> {
+                            next.setPhase(BlockVolumePhase.Ready);
+                            next.setSizeBytes(Math.max(sizeBytes, v.getSpec().getSizeBytes()));
                         }
-                        return x;
-                    });
+                        case FAIL_NOT_FOUND -> {
+                            next.setPhase(BlockVolumePhase.Failed);
+                            next.setReason("NOT_FOUND");
+                            next.setMessage("image " + v.getSpec().getImage() + " not found in registry");
+                        }
+                        case STAY_PREPARING -> {
+                            next.setPhase(BlockVolumePhase.Preparing);
+                            next.setMessage("pulling");
+                        }
+                    }
+                    StatusPatch.apply(client, v, v.getStatus(), next);
                 }
             }
         } catch (RuntimeException e) {

@@ -1,29 +1,23 @@
 package io.unibloc.csi.controller;
 
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.util.HashMap;
+import io.unibloc.testkit.kube.StrictApiServer;
 
 /**
- * fabric8's mock API server in CRUD mode (what {@code @EnableKubernetesMockClient(crud = true)} starts), held
- * for a whole test class: the extension starts a fresh server per test method, which costs a second each.
+ * The strict mock API server ({@link StrictApiServer}: refuses what a real kube-apiserver refuses, CRDs installed),
+ * held for a whole test class: a fresh server per test method costs a second each.
  */
 public final class MockApi implements AutoCloseable {
-    public final KubernetesMockServer server;
+    public final StrictApiServer server;
     public final NamespacedKubernetesClient client;
 
     public MockApi() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-        server.init();
-        client = server.createClient();
+        server = StrictApiServer.start();
+        client = server.client();
     }
 
     @Override
     public void close() {
-        client.close();
-        server.destroy();
+        server.close();
     }
 }

@@ -64,7 +64,7 @@ class NodeRestartIT {
                 users: [{name: test, user: {token: test}}]
                 contexts: [{name: mock, context: {cluster: mock, user: test}}]
                 current-context: mock
-                """.formatted(api.server.url("/").replaceAll("/$", "")));
+                """.formatted(api.server.url().replaceAll("/$", "")));
     }
 
     @AfterEach

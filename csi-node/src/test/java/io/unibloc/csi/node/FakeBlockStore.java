@@ -28,6 +28,8 @@ public final class FakeBlockStore implements BlockStore {
     private final AtomicInteger loops = new AtomicInteger();
     /** Lets a test fail or slow down createVolume: return an exception to throw, or null to proceed. */
     public volatile Function<VolumeSpec, StoreException> createHook = spec -> null;
+    /** A failure to throw from deleteVolume for this id, or null to delete. */
+    public volatile Function<String, StoreException> deleteHook = id -> null;
 
     @Override
     public ImageReference pin(ImageReference reference, RegistryCredentials credentials) {
@@ -99,6 +101,10 @@ public final class FakeBlockStore implements BlockStore {
 
     @Override
     public synchronized void deleteVolume(String volumeId) {
+        StoreException failure = deleteHook.apply(volumeId);
+        if (failure != null) {
+            throw failure;
+        }
         Volume v = volumes.get(volumeId);
         if (v != null && v.device().isPresent()) {
             throw StoreException.precondition("volume " + volumeId + " is attached at " + v.device().get());

@@ -55,6 +55,19 @@ public interface OperatorConfig {
     /** Registry access of the pinning client. */
     Registry registry();
 
+    /** Retries of a Pod the API server refused (missing RuntimeClass, forbidden by admission). */
+    Retry retry();
+
+    interface Retry {
+        /** Wait after the first refusal; the wait grows with the time the refusal has lasted. */
+        @WithDefault("2s")
+        Duration initial();
+
+        /** Longest wait between two attempts; they never stop. */
+        @WithDefault("5m")
+        Duration max();
+    }
+
     interface Pin {
         /** How long a resolved tag is reused before the registry is asked again. */
         @WithDefault("5m")

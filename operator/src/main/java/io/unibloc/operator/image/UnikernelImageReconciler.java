@@ -19,6 +19,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.unibloc.api.v1alpha1.NodeStore;
 import io.unibloc.api.v1alpha1.UnikernelImage;
 import io.unibloc.api.v1alpha1.UnikernelImageStatus;
@@ -32,6 +33,7 @@ import io.unibloc.operator.pin.PinResult;
 import io.unibloc.operator.pin.PullSecrets;
 import io.unibloc.operator.status.Conditions;
 import io.unibloc.operator.status.EventRecorder;
+import io.unibloc.operator.status.StatusWrites;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +51,7 @@ import java.util.stream.Collectors;
  * or Node label change re-evaluates every UnikernelImage; they are few, and the check reads caches only.
  */
 @ControllerConfiguration(name = UnikernelImageReconciler.NAME)
+@GradualRetry(maxAttempts = -1, initialInterval = 2_000, intervalMultiplier = 2, maxInterval = 300_000)
 public class UnikernelImageReconciler implements Reconciler<UnikernelImage> {
     public static final String NAME = "unikernelimage";
     private static final List<String> CONDITION_ORDER = List.of(IMAGE_PINNED, READY);
@@ -137,12 +140,10 @@ public class UnikernelImageReconciler implements Reconciler<UnikernelImage> {
                 events.record(uki, EventRecorder.Type.Warning, t.condition().getReason(), t.condition().getMessage());
             }
         }
-        UpdateControl<UnikernelImage> control;
-        if (Objects.equals(Serialization.asJson(old), Serialization.asJson(next))) {
-            control = UpdateControl.noUpdate();
-        } else {
-            uki.setStatus(next);
-            control = UpdateControl.patchStatus(uki);
+        UpdateControl<UnikernelImage> control = UpdateControl.noUpdate();
+        if (!Objects.equals(Serialization.asJson(old), Serialization.asJson(next))
+                && StatusWrites.specChangedMeanwhile(uki, StatusWrites.patch(context, uki, uki.getStatus(), next))) {
+            return control.rescheduleAfter(Duration.ofMillis(10));
         }
         Duration wait = retryAt == null ? repin : Duration.between(clock.instant(), retryAt);
         return control.rescheduleAfter(wait.isNegative() || wait.isZero() ? Duration.ofMillis(100) : wait);

@@ -2,7 +2,10 @@ package io.unibloc.operator.pod;
 
 import io.unibloc.api.v1alpha1.UnikernelPodSpec;
 import io.unibloc.api.v1alpha1.pod.FileProjection;
+import io.unibloc.api.v1alpha1.pod.Guest;
+import io.unibloc.api.v1alpha1.pod.Machine;
 import io.unibloc.api.v1alpha1.pod.Rootfs;
+import io.unibloc.api.v1alpha1.pod.Vmm;
 import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.registry.ImageReference;
 import java.util.ArrayList;
@@ -20,6 +23,8 @@ public final class SpecValidator {
     private static final Pattern MEMORY = Pattern.compile(UnikernelPodSpec.MEMORY_PATTERN);
     private static final Pattern ROOTFS_SIZE = Pattern.compile(Rootfs.SIZE_PATTERN);
     private static final Pattern ENV_NAME = Pattern.compile("[^=\\x00]+");
+    /** The sandbox's floor for Linux guests; unikernels boot with less (down to the schema's 32Mi). */
+    static final int LINUX_MIN_MEMORY_MIB = 64;
 
     private SpecValidator() {}
 
@@ -66,7 +71,38 @@ public final class SpecValidator {
             }
         }
         validateFiles(spec.getFiles(), problems);
+        validateCombinations(spec, problems);
         return problems;
+    }
+
+    /** Pairs of fields the sandbox refuses at boot; refused here so they never become a crash-looping Pod. */
+    private static void validateCombinations(UnikernelPodSpec spec, List<String> problems) {
+        Rootfs rootfs = spec.getRootfs();
+        if (rootfs != null && Boolean.TRUE.equals(rootfs.getReadOnly()) && spec.getFiles() != null
+                && !spec.getFiles().isEmpty()) {
+            problems.add("spec.rootfs.readOnly: true cannot be combined with spec.files: the files are written into "
+                    + "the root volume before boot; drop readOnly or the files");
+        }
+        if (spec.getGuest() == Guest.LINUX && spec.getMemory() != null && MEMORY.matcher(spec.getMemory()).matches()
+                && memoryMiB(spec.getMemory()) < LINUX_MIN_MEMORY_MIB) {
+            problems.add("spec.memory must be at least " + LINUX_MIN_MEMORY_MIB + "Mi for a linux guest, got "
+                    + spec.getMemory());
+        }
+        Vmm vmm = spec.getVmm();
+        if (vmm != null && vmm != Vmm.QEMU && spec.getMachine() != null && spec.getMachine() != Machine.MICROVM) {
+            problems.add("spec.machine " + spec.getMachine().id() + " is a QEMU machine type; " + vmm.id()
+                    + " has a single machine model (leave spec.machine unset)");
+        }
+        Guest guest = spec.getGuest();
+        if (vmm == Vmm.FIRECRACKER && guest != null && guest != Guest.LINUX && guest != Guest.UNIKRAFT
+                || vmm == Vmm.CLOUD_HYPERVISOR && guest != null && guest != Guest.LINUX) {
+            problems.add("spec.guest " + guest.id() + " cannot run on " + vmm.id()
+                    + ": firecracker runs linux and unikraft guests, cloud-hypervisor runs linux guests, qemu runs all");
+        }
+        if (guest == Guest.SOLO5 && spec.getMachine() == Machine.MICROVM) {
+            problems.add("a solo5 guest needs spec.machine pc or q35: Solo5's virtio target drives virtio over PCI, "
+                    + "which microvm lacks");
+        }
     }
 
     /** {@code 256Mi} → 256, {@code 2Gi} → 2048; only for text that matches the memory pattern. */

@@ -17,7 +17,8 @@ final class TransitionEvents {
     static final Set<String> WARNING_REASONS = Set.of("InvalidSpec", "InvalidImage", "ImageNotFound",
             "RegistryAuthFailed", "RegistryUnavailable", "PinFailed", "PullSecretNotFound", "PullSecretInvalid",
             "ClaimLost", "Unschedulable", "ErrImagePull", "ImagePullBackOff", "CrashLoopBackOff",
-            "CreateContainerConfigError", "CreateContainerError", "RunContainerError", "ExitedWithError");
+            "CreateContainerConfigError", "CreateContainerError", "RunContainerError", "ExitedWithError",
+            "RuntimeClassMissing", "PodCreateForbidden", "PodInvalid", "StorageClassMissing");
 
     private TransitionEvents() {}
 

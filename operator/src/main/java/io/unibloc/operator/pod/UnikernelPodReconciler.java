@@ -9,10 +9,12 @@ import static io.unibloc.operator.status.Conditions.FALSE;
 
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -21,9 +23,12 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import io.unibloc.api.status.StatusPatch;
 import io.unibloc.api.v1alpha1.UnikernelPod;
 import io.unibloc.api.v1alpha1.UnikernelPodStatus;
 import io.unibloc.api.v1alpha1.pod.Phase;
+import io.unibloc.api.v1alpha1.pod.RestartPolicy;
 import io.unibloc.operator.config.OperatorConfig;
 import io.unibloc.operator.metrics.ReconcileMetrics;
 import io.unibloc.operator.pin.PinCache;
@@ -31,6 +36,7 @@ import io.unibloc.operator.pin.PinResult;
 import io.unibloc.operator.pin.PullSecrets;
 import io.unibloc.operator.status.Conditions;
 import io.unibloc.operator.status.EventRecorder;
+import io.unibloc.operator.status.StatusWrites;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,9 +50,14 @@ import org.slf4j.LoggerFactory;
  * Drives one UnikernelPod to a running guest: validate the spec, pin the image (on the pin threads;
  * the reconcile only looks the outcome up and is woken when it arrives), create the Pod, replace it when
  * spec or digest change, and write what the Pod and its claim show into status. Registry failures
- * back off per image; invalid specs wait for a spec change. Nothing here waits on anything.
+ * back off per image; invalid specs wait for a spec change. A Pod the API server refuses (a missing
+ * RuntimeClass) and a reconcile that throws are retried with capped exponential back-off, forever, and the reason
+ * is a condition and an Event. A Pod that ended although the restart policy wants it running (evicted, stopped
+ * by a node shutdown) is replaced. Status is written with a JSON merge patch ({@link StatusWrites}). Nothing here
+ * waits on anything.
  */
 @ControllerConfiguration(name = UnikernelPodReconciler.NAME)
+@GradualRetry(maxAttempts = -1, initialInterval = 2_000, intervalMultiplier = 2, maxInterval = 300_000)
 public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
     public static final String NAME = "unikernelpod";
     static final List<String> CONDITION_ORDER = List.of(IMAGE_PINNED, VOLUME_READY, SCHEDULED, SANDBOX_STARTED, READY);
@@ -61,6 +72,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
     private final ReconcileMetrics metrics;
     private final Clock clock;
     private final Duration secretRetry;
+    private final OperatorConfig.Retry retry;
     private final SimpleInboundEventSource<UnikernelPod> pinEvents = new SimpleInboundEventSource<>(NAME + "-pins");
 
     public UnikernelPodReconciler(PinCache pins, PullSecrets pullSecrets, PodSettings settings, EventRecorder events,
@@ -73,6 +85,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         this.clock = clock;
         // A missing pull secret is polled (Secrets are not watched): as often as a failing pin is retried first.
         this.secretRetry = config.pin().backoffInitial();
+        this.retry = config.retry();
     }
 
     @Override
@@ -112,27 +125,37 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
             conditions.set(IMAGE_PINNED, FALSE, "InvalidSpec", message);
             conditions.set(READY, FALSE, "InvalidSpec", message);
             draft.phase = Phase.Failed;
-            return finish(ukp, old, draft, conditions, null);
+            return finish(ukp, context, old, draft, conditions, null);
         }
 
         ImageStep image = new ImageStep(pins, pullSecrets, ukp, waiter(ukp));
         Optional<Instant> retryAt = image.resolve(draft, conditions, secretRetry, clock);
         Optional<Pod> current = Optional.empty();
+        PodRefused refused = null;
         if (draft.pinnedImage != null) {
             String revision = Revision.of(ukp.getSpec(), draft.pinnedByDigest());
-            current = owned.stream().filter(p -> revision.equals(revisionOf(p))).findFirst();
+            RestartPolicy policy = ukp.getSpec().getRestartPolicy() == null ? RestartPolicy.Always : ukp.getSpec().getRestartPolicy();
+            current = owned.stream().filter(p -> revision.equals(revisionOf(p)) && !FailedPods.mustReplace(p, policy))
+                    .findFirst();
             boolean staleLeft = false;
             for (Pod stale : owned) {
                 if (!revision.equals(revisionOf(stale))) {
                     staleLeft = true;
                     deleteStale(ukp, stale, context);
+                } else if (FailedPods.mustReplace(stale, policy)) {
+                    staleLeft = true;
+                    deleteEnded(ukp, stale, policy, context);
                 }
             }
             if (current.isEmpty() && !staleLeft) {
                 Optional<PinResult.Pinned> labelled = image.labelled(draft, conditions, secretRetry, clock);
                 if (labelled.isPresent()) {
                     Pod pod = PodFactory.build(ukp, labelled.get().image(), revision, settings);
-                    current = Optional.of(create(ukp, pod, context));
+                    try {
+                        current = Optional.of(create(ukp, pod, context));
+                    } catch (PodRefused e) {
+                        refused = e;
+                    }
                 } else {
                     retryAt = earliest(retryAt, image.retryAt());
                 }
@@ -152,12 +175,21 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
             PersistentVolumeClaim claim = context.getSecondaryResources(PersistentVolumeClaim.class).stream()
                     .filter(c -> claimName.equals(c.getMetadata().getName())).findFirst().orElse(null);
             draft.phase = PodStatusMapper.apply(pod, claim, conditions);
+            if (waitsForProvisioning(claim) && storageClassMissing(context)) {
+                conditions.set(VOLUME_READY, FALSE, "StorageClassMissing", "StorageClass " + settings.storageClassName()
+                        + " does not exist, so the root volume cannot be provisioned; install the chart's StorageClass"
+                        + " or set unibloc.operator.storage-class-name");
+                retryAt = earliest(retryAt, Optional.of(now.plus(backoff(conditions, VOLUME_READY, now))));
+            }
             draft.nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
             draft.recordTimings(pod, conditions, now);
+        } else if (refused != null) {
+            refusedPod(draft, conditions, refused);
+            retryAt = earliest(retryAt, Optional.of(now.plus(backoff(conditions, SCHEDULED, now))));
         } else {
             noPod(draft, conditions, !owned.isEmpty());
         }
-        return finish(ukp, old, draft, conditions, retryAt.orElse(null));
+        return finish(ukp, context, old, draft, conditions, retryAt.orElse(null));
     }
 
     /** No Pod to look at: the phase follows the image step, the other conditions say what they wait for. */
@@ -177,17 +209,76 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         draft.podName = null;
     }
 
-    private UpdateControl<UnikernelPod> finish(UnikernelPod ukp, UnikernelPodStatus old, StatusDraft draft,
-                                               Conditions conditions, Instant retryAt) {
+    private static boolean waitsForProvisioning(PersistentVolumeClaim claim) {
+        return claim == null || claim.getStatus() == null || claim.getStatus().getPhase() == null
+                || "Pending".equals(claim.getStatus().getPhase());
+    }
+
+    /** A GET while the claim waits (StorageClasses are not watched); unknown (no permission, API error) is not missing. */
+    private boolean storageClassMissing(Context<UnikernelPod> context) {
+        try {
+            return context.getClient().resources(StorageClass.class).withName(settings.storageClassName()).get() == null;
+        } catch (KubernetesClientException e) {
+            LOG.debug("cannot read StorageClass name={} code={}", settings.storageClassName(), e.getCode());
+            return false;
+        }
+    }
+
+    /** The API server refused the Pod: nothing runs; Scheduled and Ready say why until a retry succeeds. */
+    private static void refusedPod(StatusDraft draft, Conditions conditions, PodRefused refused) {
+        for (String type : List.of(VOLUME_READY, SANDBOX_STARTED)) {
+            conditions.set(type, FALSE, "PodNotCreated", "no Pod: " + refused.getMessage());
+        }
+        conditions.set(SCHEDULED, FALSE, refused.reason, refused.getMessage());
+        conditions.set(READY, FALSE, refused.reason, refused.getMessage());
+        draft.phase = Phase.Pending;
+        draft.nodeName = null;
+        draft.podName = null;
+    }
+
+    /** Waits grow with how long the condition has been False (about doubling per try), between the configured bounds. */
+    private Duration backoff(Conditions conditions, String type, Instant now) {
+        Duration lasted = conditions.since(type).map(since -> Duration.between(since, now)).orElse(Duration.ZERO);
+        Duration wait = lasted.compareTo(retry.initial()) < 0 ? retry.initial() : lasted;
+        return wait.compareTo(retry.max()) > 0 ? retry.max() : wait;
+    }
+
+    /**
+     * A reconcile threw (the API server refused a write or could not be reached): Ready says so and an Event is
+     * recorded once per transition; JOSDK retries with capped exponential back-off and never gives up.
+     */
+    @Override
+    public ErrorStatusUpdateControl<UnikernelPod> updateErrorStatus(UnikernelPod ukp, Context<UnikernelPod> context,
+                                                                    Exception e) {
+        UnikernelPodStatus current = ukp.getStatus();
+        long generation = Optional.ofNullable(ukp.getMetadata().getGeneration()).orElse(0L);
+        Conditions conditions = new Conditions(current == null ? List.of() : current.getConditions(), generation,
+                clock.instant());
+        String message = "reconcile failed, retrying with back-off: " + e.getMessage();
+        conditions.set(READY, FALSE, "ReconcileFailed", message);
+        if (!conditions.transitions().isEmpty()) {
+            events.record(ukp, EventRecorder.Type.Warning, "ReconcileFailed", message);
+        }
+        UnikernelPodStatus next = current == null ? new UnikernelPodStatus() : StatusPatch.copy(current);
+        next.setConditions(conditions.list(CONDITION_ORDER));
+        try {
+            StatusPatch.apply(context.getClient(), ukp, current, next);
+        } catch (KubernetesClientException writeFailed) {
+            LOG.warn("cannot record reconcile failure unikernelpod={}/{} message={}", ukp.getMetadata().getNamespace(),
+                    ukp.getMetadata().getName(), writeFailed.getMessage());
+        }
+        return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+
+    private UpdateControl<UnikernelPod> finish(UnikernelPod ukp, Context<UnikernelPod> context, UnikernelPodStatus old,
+                                               StatusDraft draft, Conditions conditions, Instant retryAt) {
         UnikernelPodStatus next = draft.toStatus(conditions.list(CONDITION_ORDER),
                 Optional.ofNullable(ukp.getMetadata().getGeneration()).orElse(0L));
         TransitionEvents.emit(events, ukp, old.getPhase(), next.getPhase(), conditions.transitions());
-        UpdateControl<UnikernelPod> control;
-        if (StatusDraft.sameStatus(old, next)) {
-            control = UpdateControl.noUpdate();
-        } else {
-            ukp.setStatus(next);
-            control = UpdateControl.patchStatus(ukp);
+        UpdateControl<UnikernelPod> control = UpdateControl.noUpdate();
+        if (!StatusDraft.sameStatus(old, next)
+                && StatusWrites.specChangedMeanwhile(ukp, StatusWrites.patch(context, ukp, ukp.getStatus(), next))) {
+            return control.rescheduleAfter(Duration.ofMillis(10));
         }
         if (retryAt != null) {
             Duration wait = Duration.between(clock.instant(), retryAt);
@@ -214,8 +305,42 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                         ukp.getMetadata().getName(), name);
                 return pod;
             }
+            if (e.getCode() == 403 || e.getCode() == 422) {
+                String said = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
+                        : e.getMessage();
+                String reason = e.getCode() == 422 ? "PodInvalid"
+                        : said.contains("RuntimeClass") ? "RuntimeClassMissing" : "PodCreateForbidden";
+                LOG.warn("pod refused unikernelpod={}/{} pod={} code={} reason={} message={}",
+                        ukp.getMetadata().getNamespace(), ukp.getMetadata().getName(), name, e.getCode(), reason, said);
+                throw new PodRefused(reason, "the API server refused Pod " + name + ": " + said);
+            }
             throw e;
         }
+    }
+
+    /** The API server refused to create the Pod (admission, validation); retried with back-off. */
+    private static final class PodRefused extends RuntimeException {
+        private final String reason;
+
+        PodRefused(String reason, String message) {
+            super(message, null, false, false);
+            this.reason = reason;
+        }
+    }
+
+    /** A Pod of the current revision that ended although the restart policy wants it running: delete, then replace. */
+    private void deleteEnded(UnikernelPod ukp, Pod ended, RestartPolicy policy, Context<UnikernelPod> context) {
+        if (ended.getMetadata().getDeletionTimestamp() != null) {
+            return;
+        }
+        String name = ended.getMetadata().getName();
+        context.getClient().pods().inNamespace(ended.getMetadata().getNamespace()).withName(name).delete();
+        metrics.podReplaced();
+        String why = FailedPods.describe(ended);
+        LOG.info("ended pod replaced unikernelpod={}/{} pod={} why={}", ukp.getMetadata().getNamespace(),
+                ukp.getMetadata().getName(), name, why);
+        events.record(ukp, EventRecorder.Type.Warning, "PodEnded", "Pod " + name + " " + why + "; restartPolicy "
+                + policy + ": deleting it, a new Pod follows once it is gone");
     }
 
     private void deleteStale(UnikernelPod ukp, Pod stale, Context<UnikernelPod> context) {

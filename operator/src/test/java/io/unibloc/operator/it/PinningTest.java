@@ -13,7 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.quarkus.test.common.WithTestResource;
 import io.unibloc.api.v1alpha1.UnikernelPod;
 import io.unibloc.api.v1alpha1.UnikernelPodSpec;
 import io.unibloc.api.v1alpha1.UnikernelPodStatus;
@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 /** Pinning against real registries: failures land in ImagePinned with back-off, and recover by themselves. */
 @QuarkusTest
 @TestProfile(OperatorTestProfile.class)
-@WithKubernetesTestServer(crud = true, setup = ApplyCrds.class)
+@WithTestResource(StrictApi.class)
 class PinningTest {
     private static TestRegistry registry;
     private static TestRegistry secured;

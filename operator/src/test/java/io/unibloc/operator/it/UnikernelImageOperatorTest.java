@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.quarkus.test.common.WithTestResource;
 import io.unibloc.api.v1alpha1.NodeStore;
 import io.unibloc.api.v1alpha1.NodeStoreImage;
 import io.unibloc.api.v1alpha1.NodeStoreImagePhase;
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 /** A UnikernelImage is pinned and counts the selected nodes whose node plugin reports it prepared. */
 @QuarkusTest
 @TestProfile(OperatorTestProfile.class)
-@WithKubernetesTestServer(crud = true, setup = ApplyCrds.class)
+@WithTestResource(StrictApi.class)
 class UnikernelImageOperatorTest {
     private static final String NS = "images";
     private static TestRegistry registry;

@@ -19,7 +19,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.quarkus.test.common.WithTestResource;
 import io.unibloc.api.v1alpha1.UnikernelPod;
 import io.unibloc.api.v1alpha1.UnikernelPodSpec;
 import io.unibloc.api.v1alpha1.UnikernelPodStatus;
@@ -47,7 +47,7 @@ import org.junit.jupiter.api.Test;
 /** A UnikernelPod from creation to the end of its guest, pinned against a real registry. */
 @QuarkusTest
 @TestProfile(OperatorTestProfile.class)
-@WithKubernetesTestServer(crud = true, setup = ApplyCrds.class)
+@WithTestResource(StrictApi.class)
 class UnikernelPodLifecycleTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static TestRegistry registry;
@@ -156,7 +156,10 @@ class UnikernelPodLifecycleTest {
         String ns = "phases";
         PushedImage image = Images.push(registry, "demo/phases", "1.0", "console=ttyS0");
         Cluster cluster = new Cluster(client);
-        cluster.create(ukp(ns, "guest", image.reference()));
+        UnikernelPod guest = ukp(ns, "guest", image.reference());
+        // A guest that ends stays ended only without restarts; with Always the Pod would be replaced.
+        guest.getSpec().setRestartPolicy(RestartPolicy.Never);
+        cluster.create(guest);
         Pod pod = cluster.awaitPod(ns, "guest");
         cluster.awaitStatus(ns, "guest", "Preparing without a claim", s -> s.getPhase() == Phase.Preparing
                 && reason(s, "VolumeReady").equals("ClaimNotCreated"));
@@ -196,7 +199,9 @@ class UnikernelPodLifecycleTest {
         String ns = "failing";
         PushedImage image = Images.push(registry, "demo/failing", "1.0", "console=ttyS0");
         Cluster cluster = new Cluster(client);
-        cluster.create(ukp(ns, "crash", image.reference()));
+        UnikernelPod crash = ukp(ns, "crash", image.reference());
+        crash.getSpec().setRestartPolicy(RestartPolicy.Never);
+        cluster.create(crash);
         Pod pod = cluster.awaitPod(ns, "crash");
         cluster.provisionClaim(pod, "Bound");
         pod = cluster.schedule(pod, "node-2");

@@ -1,11 +1,13 @@
 package io.unibloc.csi.node.nodestore;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.unibloc.api.status.StatusPatch;
 import io.unibloc.api.v1alpha1.NodeStore;
 import io.unibloc.api.v1alpha1.NodeStoreImage;
 import io.unibloc.api.v1alpha1.NodeStoreImagePhase;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * Writes this node's {@link NodeStore} (name = node name) every {@code period}: what the store holds and can
  * still take, the images whose chains are here, pre-warming readiness and whether KVM works. The controller
  * treats a report that stops being refreshed as no store. The same figures are Prometheus gauges
- * {@code unibloc_store_*_bytes}.
+ * {@code unibloc_store_*_bytes}. The NodeStore is created without status; the status is written with a JSON merge
+ * patch to its status subresource ({@link StatusPatch}).
  */
 public final class NodeStoreReporter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeStoreReporter.class);
@@ -79,7 +83,7 @@ public final class NodeStoreReporter implements AutoCloseable {
     public void refresh() {
         try {
             timer.execute(this::reportQuietly);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // Closed.
         }
     }
@@ -99,7 +103,9 @@ public final class NodeStoreReporter implements AutoCloseable {
             }
         }
         var resource = client.resources(NodeStore.class).withName(node);
-        if (resource.get() == null) {
+        NodeStore current = resource.get();
+        if (current == null) {
+            // Created without status (a real API server drops status on create); the status patch below fills it.
             NodeStore fresh = new NodeStore();
             fresh.setMetadata(new ObjectMetaBuilder().withName(node).build());
             NodeStoreSpec spec = new NodeStoreSpec();
@@ -107,38 +113,36 @@ public final class NodeStoreReporter implements AutoCloseable {
             spec.setStoreDir(storeDir.toString());
             fresh.setSpec(spec);
             try {
-                client.resources(NodeStore.class).resource(fresh).create();
+                current = client.resources(NodeStore.class).resource(fresh).create();
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409) {
                     throw e;
                 }
+                current = resource.require();
             }
         }
         String now = clock.instant().toString();
-        return resource.editStatus(ns -> {
-            NodeStoreStatus s = ns.getStatus() == null ? new NodeStoreStatus() : ns.getStatus();
-            s.setBackend(usage.backend());
-            s.setCapacityBytes(usage.capacityBytes());
-            s.setFreeBytes(usage.freeBytes());
-            s.setLogicalBytes(usage.logicalBytes());
-            s.setPhysicalBytes(usage.physicalBytes());
-            s.setBlobBytes(usage.blobBytes());
-            s.setVolumes(usage.volumes());
-            s.setChains(usage.chains());
-            s.setCachedImages(List.copyOf(cached));
-            s.setImages(prewarm);
-            s.setKvm(kvm.get().orElse(null));
-            s.setUpdatedAt(now);
-            boolean wasReady = s.getConditions().stream().anyMatch(c -> NodeStoreStatus.CONDITION_READY.equals(c.getType())
-                    && "True".equals(c.getStatus()));
-            String since = wasReady ? s.getConditions().stream().filter(c -> NodeStoreStatus.CONDITION_READY.equals(c.getType()))
-                    .findFirst().map(c -> c.getLastTransitionTime()).orElse(now) : now;
-            s.setConditions(List.of(new ConditionBuilder().withType(NodeStoreStatus.CONDITION_READY).withStatus("True")
-                    .withReason("StoreUsable").withMessage("block store at " + storeDir + " (" + usage.backend() + ")")
-                    .withLastTransitionTime(since).build()));
-            ns.setStatus(s);
-            return ns;
-        });
+        NodeStoreStatus before = current.getStatus();
+        NodeStoreStatus s = before == null ? new NodeStoreStatus() : StatusPatch.copy(before);
+        s.setBackend(usage.backend());
+        s.setCapacityBytes(usage.capacityBytes());
+        s.setFreeBytes(usage.freeBytes());
+        s.setLogicalBytes(usage.logicalBytes());
+        s.setPhysicalBytes(usage.physicalBytes());
+        s.setBlobBytes(usage.blobBytes());
+        s.setVolumes(usage.volumes());
+        s.setChains(usage.chains());
+        s.setCachedImages(List.copyOf(cached));
+        s.setImages(prewarm);
+        s.setKvm(kvm.get().orElse(null));
+        s.setUpdatedAt(now);
+        List<Condition> conditions = s.getConditions() == null ? List.of() : s.getConditions();
+        String since = conditions.stream().filter(c -> NodeStoreStatus.CONDITION_READY.equals(c.getType())
+                && "True".equals(c.getStatus())).findFirst().map(Condition::getLastTransitionTime).orElse(now);
+        s.setConditions(List.of(new ConditionBuilder().withType(NodeStoreStatus.CONDITION_READY).withStatus("True")
+                .withReason("StoreUsable").withMessage("block store at " + storeDir + " (" + usage.backend() + ")")
+                .withLastTransitionTime(since).build()));
+        return StatusPatch.apply(client, current, before, s);
     }
 
     private void reportQuietly() {
@@ -146,6 +150,9 @@ public final class NodeStoreReporter implements AutoCloseable {
             report();
         } catch (KubernetesClientException | StoreException e) {
             LOG.warn("cannot report store node={} message={}", node, e.getMessage());
+        } catch (RuntimeException e) {
+            // A fixed-delay task that throws is never run again: log it and keep reporting.
+            LOG.error("store report failed node={} error={}", node, e.toString());
         }
     }
 

@@ -59,6 +59,8 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
     private final KeyedWorkQueue queue;
     private final OrphanSweeper sweeper;
     private final ConcurrentHashMap<String, Integer> attempts = new ConcurrentHashMap<>();
+    /** Consecutive failed reconciles per record (API server errors and the like), for their back-off. */
+    private final ConcurrentHashMap<String, Integer> failures = new ConcurrentHashMap<>();
     private volatile SharedIndexInformer<BlockVolume> informer;
 
     public BlockVolumeReconciler(KubernetesClient client, BlockStore store, String node, VolumeLocks locks, Clock clock,
@@ -171,8 +173,12 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
                 }
                 prepare(volume, phase);
             }
+            failures.remove(name);
         } catch (KubernetesClientException e) {
             retryLater(name, "API server: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // Anything else (a store error while freeing, a bug): retried too, never dropped on the floor.
+            retryLater(name, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 
@@ -278,9 +284,12 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
         return Duration.ofMillis(Math.min(millis, settings.retryMax().toMillis()));
     }
 
+    /** Capped exponential back-off per record; the attempts never stop (a success resets the count). */
     private void retryLater(String name, String why) {
-        LOG.warn("reconcile will retry volume={} reason={}", name, why);
-        queue.enqueueAfter(name, settings.retryBase());
+        int attempt = failures.merge(name, 1, Integer::sum);
+        Duration delay = backoff(attempt);
+        LOG.warn("reconcile will retry volume={} attempt={} delayMs={} reason={}", name, attempt, delay.toMillis(), why);
+        queue.enqueueAfter(name, delay);
     }
 
     @Override

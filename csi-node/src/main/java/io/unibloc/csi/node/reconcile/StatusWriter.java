@@ -3,16 +3,23 @@ package io.unibloc.csi.node.reconcile;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.unibloc.api.status.StatusPatch;
 import io.unibloc.api.v1alpha1.BlockVolume;
 import io.unibloc.api.v1alpha1.BlockVolumePhase;
 import io.unibloc.api.v1alpha1.BlockVolumeStatus;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
 
-/** Patches the status subresource of a BlockVolume: phase, message, reason, the Ready condition and observedGeneration. */
+/**
+ * Writes the status subresource of a BlockVolume (phase, message, reason, the Ready condition and observedGeneration)
+ * with a JSON merge patch from the status as read ({@link StatusPatch}), which a real API server accepts whether or
+ * not the record has a status yet.
+ */
 final class StatusWriter {
     private final KubernetesClient client;
     private final Clock clock;
@@ -28,27 +35,37 @@ final class StatusWriter {
 
     /** Sets the phase (and the Ready condition that follows from it) plus whatever {@code more} changes. */
     void phase(String name, BlockVolumePhase phase, String reason, String message, Consumer<BlockVolumeStatus> more) {
-        client.resources(BlockVolume.class).withName(name).editStatus(bv -> {
-            BlockVolumeStatus status = bv.getStatus() == null ? new BlockVolumeStatus() : bv.getStatus();
-            status.setPhase(phase);
-            status.setReason(reason);
-            status.setMessage(message);
-            status.setObservedGeneration(bv.getMetadata().getGeneration());
-            more.accept(status);
-            status.setConditions(withReady(status.getConditions(), phase, reason, message, bv.getMetadata().getGeneration()));
-            bv.setStatus(status);
-            return bv;
-        });
+        BlockVolume bv = read(name);
+        BlockVolumeStatus status = editable(bv);
+        status.setPhase(phase);
+        status.setReason(reason);
+        status.setMessage(message);
+        status.setObservedGeneration(bv.getMetadata().getGeneration());
+        more.accept(status);
+        status.setConditions(withReady(status.getConditions(), phase, reason, message, bv.getMetadata().getGeneration()));
+        StatusPatch.apply(client, bv, bv.getStatus(), status);
     }
 
     /** Changes only the message (progress, deferred deletion), leaving the phase as it is. */
     void message(String name, String message) {
-        client.resources(BlockVolume.class).withName(name).editStatus(bv -> {
-            BlockVolumeStatus status = bv.getStatus() == null ? new BlockVolumeStatus() : bv.getStatus();
-            status.setMessage(message);
-            bv.setStatus(status);
-            return bv;
-        });
+        BlockVolume bv = read(name);
+        BlockVolumeStatus status = editable(bv);
+        status.setMessage(message);
+        StatusPatch.apply(client, bv, bv.getStatus(), status);
+    }
+
+    /** The record as the server has it now; a 404 {@link KubernetesClientException} when it is gone. */
+    private BlockVolume read(String name) {
+        BlockVolume bv = client.resources(BlockVolume.class).withName(name).get();
+        if (bv == null) {
+            throw new KubernetesClientException("BlockVolume " + name + " not found", 404, null);
+        }
+        return bv;
+    }
+
+    /** A copy of the stored status to edit (a fresh one when the record has none yet: status is never set on create). */
+    private static BlockVolumeStatus editable(BlockVolume bv) {
+        return bv.getStatus() == null ? new BlockVolumeStatus() : StatusPatch.copy(bv.getStatus());
     }
 
     private List<Condition> withReady(List<Condition> current, BlockVolumePhase phase, String reason, String message, Long generation) {
@@ -72,7 +89,7 @@ final class StatusWriter {
     /** Condition reasons are CamelCase: NOT_FOUND becomes NotFound. */
     private static String camel(String kind) {
         StringBuilder out = new StringBuilder();
-        for (String part : kind.toLowerCase(java.util.Locale.ROOT).split("_")) {
+        for (String part : kind.toLowerCase(Locale.ROOT).split("_")) {
             if (!part.isEmpty()) {
                 out.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
             }

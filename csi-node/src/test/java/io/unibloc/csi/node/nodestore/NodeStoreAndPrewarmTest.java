@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.unibloc.api.v1alpha1.NodeStore;
 import io.unibloc.api.v1alpha1.NodeStoreImage;
 import io.unibloc.api.v1alpha1.NodeStoreImagePhase;
@@ -16,6 +17,8 @@ import io.unibloc.csi.node.FakeBlockStore;
 import io.unibloc.csi.node.MockApi;
 import io.unibloc.csi.node.NodeHarness;
 import io.unibloc.csi.node.prewarm.PrewarmController;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -49,6 +52,24 @@ class NodeStoreAndPrewarmTest {
                 .addToAdditionalProperties("spec", Map.of("image", image, "fsType", "ext4", "nodeSelector", selector,
                         "imagePullSecrets", List.of(Map.of("name", "absent-secret"))))
                 .build();
+    }
+
+    @Test
+    void aNodeStoreCreatedWithoutStatusGetsItsStatusByMergePatch() {
+        String node = "fresh-node";
+        NodeStoreReporter reporter = new NodeStoreReporter(client, new FakeBlockStore(), node, Path.of("/var/lib/unibloc"),
+                List::of, Optional::empty, Clock.systemUTC(), Duration.ofMinutes(10), new SimpleMeterRegistry());
+        try (reporter) {
+            NodeStore written = reporter.report();
+            assertThat(written.getStatus().getBackend()).isEqualTo("fake");
+        }
+        NodeStore stored = client.resources(NodeStore.class).withName(node).get();
+        assertThat(stored.getStatus().getConditions()).singleElement()
+                .satisfies(c -> assertThat(c.getReason()).isEqualTo("StoreUsable"));
+        assertThat(api.server.dispatcher().requests()).filteredOn(w -> w.path().endsWith("/nodestores"))
+                .anySatisfy(w -> assertThat(w.body()).doesNotContain("\"status\":{"));
+        assertThat(api.server.dispatcher().requests()).filteredOn(w -> w.path().contains("/nodestores/" + node + "/status"))
+                .singleElement().satisfies(w -> assertThat(w.contentType()).isEqualTo("application/merge-patch+json"));
     }
 
     @Test

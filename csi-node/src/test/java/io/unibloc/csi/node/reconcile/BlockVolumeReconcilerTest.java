@@ -95,6 +95,16 @@ class BlockVolumeReconcilerTest {
     }
 
     @Test
+    void aRecordStoredWithoutStatusGetsItsStatusByMergePatchToTheSubresource() {
+        startReconciler();
+        BlockVolume created = NodeHarness.record(client, "pvc-nostatus", NODE, IMAGE, 0, false);
+        assertThat(created.getStatus()).as("a real API server drops status on create").isNull();
+        await().atMost(Duration.ofSeconds(10)).until(() -> phase("pvc-nostatus") == BlockVolumePhase.Ready);
+        assertThat(api.server.dispatcher().requests()).filteredOn(w -> w.path().contains("/blockvolumes/pvc-nostatus/status"))
+                .isNotEmpty().allSatisfy(w -> assertThat(w.contentType()).isEqualTo("application/merge-patch+json"));
+    }
+
+    @Test
     void permanentFailuresAreFailedWithTheStoresKind() {
         startReconciler();
         NodeHarness.record(client, "pvc-missing", NODE, "127.0.0.1:5000/missing@sha256:" + "ab".repeat(32), 0, false);
@@ -134,6 +144,19 @@ class BlockVolumeReconcilerTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() >= 3);
         // Two retries at a 1 s back-off each: reacting to the "retrying in 1s" status write would take milliseconds.
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(1800));
+    }
+
+    @Test
+    void aStoreErrorWhileFreeingIsRetriedNotDropped() {
+        AtomicInteger calls = new AtomicInteger();
+        store.deleteHook = id -> calls.incrementAndGet() <= 2 ? StoreException.internal("disk hiccup", null) : null;
+        startReconciler();
+        NodeHarness.record(client, "pvc-stuck", NODE, IMAGE, 0, false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> phase("pvc-stuck") == BlockVolumePhase.Ready);
+        client.resources(BlockVolume.class).withName("pvc-stuck").delete();
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("pvc-stuck") == null);
+        assertThat(calls.get()).isEqualTo(3);
+        assertThat(store.volumes).doesNotContainKey("pvc-stuck");
     }
 
     @Test

@@ -1,0 +1,5 @@
+/**
+ * How every unibloc component writes status: a JSON merge patch (RFC 7386) to the status subresource, never a
+ * JSON patch computed from an object that may not match what the server stores, never status on create.
+ */
+package io.unibloc.api.status;

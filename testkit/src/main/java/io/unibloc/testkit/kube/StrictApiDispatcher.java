@@ -1,0 +1,153 @@
+package io.unibloc.testkit.kube;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.zjsonpatch.JsonDiff;
+import io.fabric8.zjsonpatch.JsonPatch;
+import io.fabric8.zjsonpatch.JsonPatchException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * fabric8's CRUD dispatcher, made to refuse what a real kube-apiserver refuses where that matters to unibloc:
+ * <ul>
+ *   <li>an RFC 6902 JSON patch is applied strictly: an {@code add} whose parent is missing, or a
+ *       {@code replace}/{@code remove} of a missing member, is 422 (fabric8's mock creates the parents);</li>
+ *   <li>a JSON merge patch is applied by RFC 7386 ({@code null} removes a member; fabric8's mock stores the null);</li>
+ *   <li>server-side apply is 415, as in fabric8's mock: the code under test must not depend on it;</li>
+ *   <li>Pods have a status subresource like the CRDs that declare one: status is dropped on create and on
+ *       writes to the main resource, and changes only through {@code /status};</li>
+ *   <li>admission: a Pod whose {@code runtimeClassName} names no RuntimeClass is 403 Forbidden;</li>
+ *   <li>a stale {@code metadata.resourceVersion} is 409 Conflict, and {@code metadata.generation} moves only on
+ *       spec changes (both from fabric8's mock, kept).</li>
+ * </ul>
+ * Every request is recorded ({@link #requests()}) so that tests can assert what was sent.
+ */
+public class StrictApiDispatcher extends KubernetesCrudDispatcher {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern PODS = Pattern.compile("^/api/v1/namespaces/([^/]+)/pods(/([^/?]+))?(/status)?(\\?.*)?$");
+    private static final String JSON_PATCH = "application/json-patch+json";
+    private static final String MERGE_PATCH = "application/merge-patch+json";
+    private static final String APPLY_PATCH = "application/apply-patch+yaml";
+
+    /** One write as it reached the server. */
+    public record Write(String method, String path, String contentType, String body) {
+    }
+
+    private final List<Write> writes = new CopyOnWriteArrayList<>();
+
+    /** Every POST, PUT and PATCH received so far, in order. */
+    public List<Write> requests() {
+        return List.copyOf(writes);
+    }
+
+    @Override
+    public boolean isStatusSubresourceEnabledForResource(String path) {
+        return PODS.matcher(path).matches() || super.isStatusSubresourceEnabledForResource(path);
+    }
+
+    @Override
+    public MockResponse handleCreate(RecordedRequest request) {
+        String body = record(request);
+        Matcher pod = PODS.matcher(request.getPath());
+        if (pod.matches() && pod.group(3) == null) {
+            JsonNode node = read(body);
+            String runtimeClass = node == null ? null : node.path("spec").path("runtimeClassName").asText(null);
+            if (runtimeClass != null && findResource(getKey("/apis/node.k8s.io/v1/runtimeclasses/" + runtimeClass)) == null) {
+                String name = node.path("metadata").path("name").asText("");
+                return status(403, "Forbidden", "pods \"" + name + "\" is forbidden: pod rejected: RuntimeClass \""
+                        + runtimeClass + "\" not found");
+            }
+        }
+        return super.handleCreate(request);
+    }
+
+    @Override
+    public MockResponse handleUpdate(RecordedRequest request) {
+        record(request);
+        return super.handleUpdate(request);
+    }
+
+    @Override
+    public MockResponse handlePatch(RecordedRequest request) {
+        String body = record(request);
+        String type = contentType(request);
+        if (APPLY_PATCH.equals(type)) {
+            return status(415, "UnsupportedMediaType", "server-side apply is not supported by the test API server");
+        }
+        if (!JSON_PATCH.equals(type) && !MERGE_PATCH.equals(type)) {
+            return super.handlePatch(request);
+        }
+        Map.Entry<?, String> current = findResource(getKey(request.getPath()));
+        if (current == null) {
+            return super.handlePatch(request);
+        }
+        JsonNode patch = read(body);
+        if (patch == null) {
+            return status(400, "BadRequest", "the patch is not JSON");
+        }
+        JsonNode existing = read(current.getValue());
+        if (JSON_PATCH.equals(type)) {
+            try {
+                JsonPatch.apply(patch, existing);
+            } catch (JsonPatchException | IllegalArgumentException e) {
+                return status(422, "Invalid", "the server rejected our request due to an error in our request: " + e.getMessage());
+            }
+            return super.handlePatch(request);
+        }
+        // Merge patch: apply it by RFC 7386, then hand fabric8 the equivalent JSON patch (which it applies faithfully).
+        JsonNode merged = MergePatch.apply(existing, patch);
+        JsonNode equivalent = JsonDiff.asJson(existing, merged);
+        return super.handlePatch(rewritten(request, JSON_PATCH, equivalent.toString()));
+    }
+
+    private String record(RecordedRequest request) {
+        String body = request.getBody() == null ? "" : new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
+        writes.add(new Write(request.getMethod(), request.getPath(), contentType(request), body));
+        return body;
+    }
+
+    private static String contentType(RecordedRequest request) {
+        String type = request.getHeader("Content-Type");
+        if (type == null) {
+            return null;
+        }
+        int semicolon = type.indexOf(';');
+        return (semicolon < 0 ? type : type.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static RecordedRequest rewritten(RecordedRequest request, String contentType, String body) {
+        Headers headers = request.getHeaders().newBuilder().removeAll("Content-Type").add("Content-Type", contentType).build();
+        return new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(), headers,
+                new Buffer(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static JsonNode read(String body) {
+        try {
+            return body == null || body.isBlank() ? null : JSON.readTree(body);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** A {@code Status} body as the API server sends it with an error code. */
+    private static MockResponse status(int code, String reason, String message) {
+        ObjectNode status = JSON.createObjectNode();
+        status.put("kind", "Status").put("apiVersion", "v1").put("status", "Failure").put("message", message)
+                .put("reason", reason).put("code", code);
+        status.putObject("metadata");
+        return new MockResponse().setResponseCode(code).setBody(status.toString());
+    }
+}
