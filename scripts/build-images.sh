@@ -25,8 +25,8 @@
 # Names: every image is tagged <prefix><name>:<tag>; where the prefix names no registry host (unibloc/), the
 # name is written out as docker.io/unibloc/<name> (what the chart's default image.repository resolves to on
 # a node) and, with podman and buildah, also as localhost/unibloc/<name>.
-# podman and buildah get --ulimit flags equal to this shell's hard limits, as they cannot raise them without
-# CAP_SYS_RESOURCE ("error setting rlimit type 7: operation not permitted").
+# podman and buildah get --ulimit flags within this shell's hard limits (nofile at the limit, nproc at most 4096),
+# as they cannot raise them without CAP_SYS_RESOURCE ("error setting rlimit type 7: operation not permitted").
 #
 # Exit codes: 0 built, 1 build failed, 2 bad usage or no container engine, 3 a module's build output is missing.
 set -euo pipefail
@@ -166,7 +166,10 @@ if [ "$engine" = podman ] || [ "$engine" = buildah ]; then
     nofile="$(ulimit -Hn)"
     nproc="$(ulimit -Hu)"
     [ "$nofile" = unlimited ] || engine_flags=("--ulimit" "nofile=$nofile:$nofile" "${engine_flags[@]}")
-    [ "$nproc" = unlimited ] || engine_flags=("--ulimit" "nproc=$nproc:$nproc" "${engine_flags[@]}")
+    # nproc: the shell's hard limit is refused as well ("error setting rlimit type 6"); podman's own default of
+    # 4096 is accepted, so never ask for more than that.
+    if [ "$nproc" = unlimited ] || [ "$nproc" -gt 4096 ]; then nproc=4096; fi
+    engine_flags=("--ulimit" "nproc=$nproc:$nproc" "${engine_flags[@]}")
 fi
 # buildah only reuses cached layers when asked.
 [ "$engine" = buildah ] && engine_flags=("--layers" "${engine_flags[@]}")
@@ -192,9 +195,11 @@ image_available() {
 declare -A flavour_packages=(
     [jdk]="openjdk-17-jdk-headless binutils"
     [minimal]=""
-    [tools]="passwd e2fsprogs xfsprogs btrfs-progs util-linux mount dosfstools mtools qemu-system-x86"
+    [node]="e2fsprogs xfsprogs btrfs-progs util-linux mount dosfstools mtools qemu-system-x86"
+    [sandbox]="passwd qemu-system-x86 e2fsprogs mtools util-linux"
 )
 declare -A base_image_of=()
+merged_usr_hooks=/usr/share/mmdebstrap/hooks/merged-usr
 
 debian_suite() {
     local codename=""
@@ -235,13 +240,14 @@ make_debian_bases() {
     for name in "${images[@]}"; do
         case "$name" in
             operator|csi-controller) wanted+=(minimal) ;;
-            csi-node|sandbox) wanted+=(tools) ;;
+            csi-node) wanted+=(node) ;;
+            sandbox) wanted+=(sandbox) ;;
         esac
     done
     mapfile -t wanted < <(printf '%s\n' "${wanted[@]}" | sort -u)
     $dry_run || mkdir -p "$base_cache"
     for flavour in "${wanted[@]}"; do
-        key="$(printf '%s\n' "v2" "$suite" "apt" "${flavour_packages[$flavour]}" "$sources_text" \
+        key="$(printf '%s\n' "v3" "$suite" "apt" "${flavour_packages[$flavour]}" "$sources_text" \
                | sha256sum | cut -c1-16)"
         tarball="$base_cache/$flavour-$key.tar"
         image="localhost/unibloc-base/$flavour:$key"
@@ -283,13 +289,16 @@ make_debian_bases() {
 
 # A Debian root filesystem (tar) with one flavour's packages, without documentation, from the chosen sources.
 debian_rootfs() {
-    local suite="$1" flavour="$2" output="$3" include=()
+    local suite="$1" flavour="$2" output="$3" include=() hooks=()
     [ -z "${flavour_packages[$flavour]}" ] || include=("--include=${flavour_packages[$flavour]// /,}")
+    # Merged /usr set up by mmdebstrap's hook: otherwise apt satisfies init-system-helpers with usrmerge, which
+    # brings all of perl (35 MB) along.
+    [ ! -d "$merged_usr_hooks" ] || hooks=("--hook-dir=$merged_usr_hooks")
     # Variant apt: the Essential packages and apt, like debian:*-slim, without the required-priority extras
     # (perl, usrmerge, tzdata). No documentation except the copyright files, no translations, no iso-codes tables
     # (gstreamer, pulled in by QEMU's spice library, wants them for language names only). The JDK's postinst
     # registers man pages with update-alternatives, which fails where /usr/share/man/man1 does not exist.
-    run mmdebstrap --quiet --variant=apt --format=tar "${include[@]}" \
+    run mmdebstrap --quiet --variant=apt --format=tar "${include[@]}" "${hooks[@]}" \
         --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
         --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/info/*' \
         --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-exclude=/usr/share/iso-codes/*' \
@@ -303,7 +312,8 @@ import_base() {
     local tarball="$1" image="$2" path_env="PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
     echo "build-images: importing $tarball as $image" >&2
     case "$engine" in
-        docker|podman) run "$engine" import --change "ENV $path_env" "$tarball" "$image" >/dev/null ;;
+        docker) run docker import --change "ENV $path_env" "$tarball" "$image" >/dev/null ;;
+        podman) run podman import -q --change "ENV $path_env" "$tarball" "$image" >/dev/null ;;
         buildah)
             local container
             container="$(run buildah from scratch)"
@@ -330,7 +340,7 @@ base_args() {
     local name="$1"
     if $from_debian; then
         local runtime=minimal
-        case "$name" in csi-node|sandbox) runtime=tools ;; esac
+        case "$name" in csi-node) runtime=node ;; sandbox) runtime=sandbox ;; esac
         printf '%s\n' --build-arg "JDK_IMAGE=${base_image_of[jdk]}" --build-arg "BASE_IMAGE=${base_image_of[$runtime]}"
         return
     fi
