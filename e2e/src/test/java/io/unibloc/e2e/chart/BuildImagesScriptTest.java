@@ -10,6 +10,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,6 +103,10 @@ class BuildImagesScriptTest {
 
         assertThat(result.code()).as(result.stderr()).isZero();
         assertThat(result.stdout()).containsPattern("--ulimit nofile=(\\d+):\\1");
+        Matcher nproc = Pattern.compile("--ulimit nproc=(\\d+):(\\d+)").matcher(result.stdout());
+        assertThat(nproc.find()).as(result.stdout()).isTrue();
+        assertThat(nproc.group(1)).isEqualTo(nproc.group(2));
+        assertThat(Long.parseLong(nproc.group(1))).as("an nproc podman accepts here").isBetween(1L, 4096L);
     }
 
     @Test
