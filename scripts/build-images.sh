@@ -149,6 +149,11 @@ EOF
     fi
 fi
 
+# Like run, but what the command prints goes away (unless this is a dry run).
+run_quiet() {
+    if $dry_run; then run "$@"; else "$@" >/dev/null; fi
+}
+
 run() {
     if $dry_run; then
         local shown=() arg
@@ -312,15 +317,15 @@ import_base() {
     local tarball="$1" image="$2" path_env="PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
     echo "build-images: importing $tarball as $image" >&2
     case "$engine" in
-        docker) run docker import --change "ENV $path_env" "$tarball" "$image" >/dev/null ;;
-        podman) run podman import -q --change "ENV $path_env" "$tarball" "$image" >/dev/null ;;
+        docker) run_quiet docker import --change "ENV $path_env" "$tarball" "$image" ;;
+        podman) run_quiet podman import -q --change "ENV $path_env" "$tarball" "$image" ;;
         buildah)
             local container
             container="$(run buildah from scratch)"
-            run buildah add "$container" "$tarball" / >/dev/null
+            run_quiet buildah add "$container" "$tarball" /
             run buildah config --env "$path_env" "$container"
-            run buildah commit -q "$container" "$image" >/dev/null
-            run buildah rm "$container" >/dev/null ;;
+            run_quiet buildah commit -q "$container" "$image"
+            run_quiet buildah rm "$container" ;;
     esac
 }
 
