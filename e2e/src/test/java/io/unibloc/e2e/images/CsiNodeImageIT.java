@@ -118,11 +118,15 @@ class CsiNodeImageIT {
                                             .setMode(Csi.VolumeCapability.AccessMode.Mode.SINGLE_NODE_WRITER)))
                             .build());
                     long staged = System.nanoTime();
-                    assertThat(shared.loopsInside()).as("loop device of the staged clone, seen from the host (store mount"
-                            + " propagated out of the container)").hasSize(1);
+                    // The clone lives in the store's XFS file mounted inside the container; the host sees its path
+                    // only because that mount propagated out through the rshared directory.
+                    assertThat(shared.loopsInside().values()).as("loop device of the staged clone, seen from the host")
+                            .filteredOn(file -> file.contains(volumeId)).hasSize(1)
+                            .allSatisfy(file -> assertThat(Path.of(file)).isRegularFile());
                     node(channel).nodeUnstageVolume(Csi.NodeUnstageVolumeRequest.newBuilder()
                             .setVolumeId(volumeId).setStagingTargetPath(staging.toString()).build());
-                    assertThat(shared.loopsInside()).as("loop devices after NodeUnstageVolume").isEmpty();
+                    assertThat(shared.loopsInside().values()).as("loop devices after NodeUnstageVolume")
+                            .noneMatch(file -> file.contains(volumeId));
                     System.out.printf("IMAGES csi-node: volume ready %s, NodeStageVolume %d ms%n",
                             status.getTimings(), (staged - stageStart) / 1_000_000);
                 }

@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Host-side plumbing of the smoke tests: a directory made a shared mount (as kubelet makes its own directory), so
@@ -46,14 +48,14 @@ final class HostMounts implements AutoCloseable {
         return below;
     }
 
-    /** Loop devices whose backing file lies inside the shared directory. */
-    List<String> loopsInside() throws IOException {
+    /** Loop devices whose backing file lies inside the shared directory, with that file. */
+    Map<String, String> loopsInside() throws IOException {
         Podman.Result result = check(List.of("losetup", "-l", "-n", "-O", "NAME,BACK-FILE"));
-        List<String> loops = new ArrayList<>();
+        Map<String, String> loops = new LinkedHashMap<>();
         for (String line : result.stdout().lines().toList()) {
             String[] fields = line.trim().split("\\s+", 2);
             if (fields.length == 2 && fields[1].startsWith(dir.toString() + "/")) {
-                loops.add(fields[0]);
+                loops.put(fields[0], fields[1]);
             }
         }
         return loops;
@@ -69,7 +71,7 @@ final class HostMounts implements AutoCloseable {
             for (String mount : mountsBelow()) {
                 Podman.run(List.of("umount", mount), COMMAND_TIMEOUT);
             }
-            for (String loop : loopsInside()) {
+            for (String loop : loopsInside().keySet()) {
                 Podman.run(List.of("losetup", "-d", loop), COMMAND_TIMEOUT);
             }
         }
@@ -78,7 +80,7 @@ final class HostMounts implements AutoCloseable {
             unmount(mount, failures);
         }
         unmount(dir.toString(), failures);
-        loopsInside().forEach(loop -> failures.add("loop device " + loop + " still attached"));
+        loopsInside().forEach((loop, file) -> failures.add("loop device " + loop + " still attached to " + file));
         if (!failures.isEmpty()) {
             throw new IOException("cleaning " + dir + " left: " + failures);
         }
