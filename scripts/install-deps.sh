@@ -13,6 +13,9 @@ PACKAGES=(
   linux-image-amd64         # a kernel for the Linux test guest
   busybox-static            # the userland of the test guest and the demo image
   skopeo                    # an independent OCI client, to check the registry fixture against
+  podman buildah            # build the four images and run their smoke tests (scripts/build-images.sh)
+  containernetworking-plugins uidmap fuse-overlayfs # podman's networks, user namespaces and storage fallback
+  mmdebstrap                # the images' Debian-made JDK and base images where registry bases are unreachable
 )
 
 if [ "$(id -u)" -ne 0 ]; then

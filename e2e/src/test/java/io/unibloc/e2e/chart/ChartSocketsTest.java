@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -87,7 +88,7 @@ class ChartSocketsTest {
 
         assertHostPathAtSamePath(pod, node, flag(node, "--device-plugin-dir"), null);
         assertThat(flag(node, "--device-plugin-dir")).isEqualTo(kubeletDir + "/device-plugins");
-        assertHostPathAtSamePath(pod, node, flag(node, "--store-dir"), "Bidirectional");
+        assertUnderHostPathAtSamePath(pod, node, flag(node, "--store-dir"), "Bidirectional");
         assertHostPathAtSamePath(pod, node, kubeletDir + "/pods", "Bidirectional");
         assertHostPathAtSamePath(pod, node, kubeletDir + "/plugins", "Bidirectional");
         assertHostPathAtSamePath(pod, node, "/dev", null);
@@ -110,6 +111,20 @@ class ChartSocketsTest {
         assertThat(volume.getHostPath()).as("volume at %s is a hostPath", path).isNotNull();
         assertThat(volume.getHostPath().getPath()).as("host side of %s", path).isEqualTo(path);
         assertThat(mount.getMountPropagation()).as("propagation of %s", path).isEqualTo(propagation);
+    }
+
+    /** {@code path} lies in (or is) a hostPath mounted at its own node path with the given propagation. */
+    static void assertUnderHostPathAtSamePath(PodSpec pod, Container container, String path, String propagation) {
+        VolumeMount mount = container.getVolumeMounts().stream()
+                .filter(m -> path.equals(m.getMountPath()) || path.startsWith(m.getMountPath() + "/"))
+                .max(Comparator.comparingInt(m -> m.getMountPath().length()))
+                .orElseThrow(() -> new AssertionError(container.getName() + " mounts nothing at or above " + path));
+        Volume volume = volume(pod, mount.getName());
+        assertThat(volume.getHostPath()).as("volume holding %s is a hostPath", path).isNotNull();
+        assertThat(volume.getHostPath().getPath()).as("host side of %s", mount.getMountPath())
+                .isEqualTo(mount.getMountPath());
+        assertThat(mount.getMountPropagation()).as("propagation of %s (holding %s)", mount.getMountPath(), path)
+                .isEqualTo(propagation);
     }
 
     static PodSpec workload(RenderedChart chart, String component) {
