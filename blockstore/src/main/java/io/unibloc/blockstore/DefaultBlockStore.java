@@ -195,7 +195,7 @@ public final class DefaultBlockStore implements BlockStore {
             }
             PreparedImage image = prepare(spec.image(), fs, credentials, progress);
             return ephemeral.create(new EphemeralVolumes.CreateRequest(id, spec.image().toString(), image.pinned().toString(), fs,
-                    spec.sizeBytes(), new ChainId(image.topChainId())), volumes.find(id).isPresent());
+                    spec.sizeBytes(), new ChainId(image.topChainId())), other -> volumes.find(other).isPresent());
         });
     }
 

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,16 +87,17 @@ public final class EphemeralVolumes {
 
     /**
      * Creates the record unless a matching one exists (then returns it). ALREADY_EXISTS when the id is a
-     * different ephemeral volume or a persistent one ({@code persistentExists}); NOT_FOUND when the chain
+     * different ephemeral volume or a persistent one ({@code persistentExists}, asked under the volume's
+     * lock); NOT_FOUND when the chain
      * is gone; INVALID_ARGUMENT for a bad id or negative size.
      */
-    public EphemeralRecord create(CreateRequest request, boolean persistentExists) {
+    public EphemeralRecord create(CreateRequest request, Predicate<String> persistentExists) {
         String id = VolumeIds.validate(request.id());
         if (request.sizeBytes() < 0) {
             throw StoreException.invalid("volume " + id + ": size must not be negative, got " + request.sizeBytes());
         }
         try (KeyedLocks.Held ignored = locks.lock(VolumeManager.lockKey(id))) {
-            if (persistentExists) {
+            if (persistentExists.test(id)) { // asked under the volume's lock, which persistent creates take too
                 throw StoreException.alreadyExists("volume " + id + " exists as a persistent volume, not an ephemeral one");
             }
             Optional<EphemeralRecord> found = find(id);
@@ -214,6 +216,8 @@ public final class EphemeralVolumes {
                 AtomicFiles.fsyncDirectory(root);
                 LOG.info("deleted ephemeral volume volume={}", id);
             }
+            // while still held: a waiter that opened this file sees it unlinked and locks a fresh one
+            held.removeLockFile();
         } catch (IOException e) {
             throw StoreException.internal("deleting ephemeral volume " + id + ": " + e.getMessage(), e);
         }

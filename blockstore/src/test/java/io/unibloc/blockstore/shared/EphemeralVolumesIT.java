@@ -245,5 +245,7 @@ class EphemeralVolumesIT {
         store.ephemeralVolumes().detach("eph-x");
         store.ephemeralVolumes().delete("eph-x");
         assertThat(store.ephemeralVolumes().find("eph-x")).isEmpty();
+        assertThat(dir.resolve("store/mnt/ephemeral/eph-x")).doesNotExist();
+        assertThat(dir.resolve("store/locks/volume-eph-x.lock")).as("the lock file goes with the volume").doesNotExist();
     }
 }
