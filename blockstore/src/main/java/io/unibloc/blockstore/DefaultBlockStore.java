@@ -17,6 +17,9 @@ import io.unibloc.blockstore.layers.LayerSource;
 import io.unibloc.blockstore.metrics.StoreMetrics;
 import io.unibloc.blockstore.registry.ImageReference;
 import io.unibloc.blockstore.registry.RegistryCredentials;
+import io.unibloc.blockstore.shared.EphemeralRecord;
+import io.unibloc.blockstore.shared.EphemeralVolumes;
+import io.unibloc.blockstore.shared.WriteMode;
 import io.unibloc.blockstore.volumes.LoopDevices;
 import io.unibloc.blockstore.volumes.VolumeIds;
 import io.unibloc.blockstore.volumes.VolumeManager;
@@ -56,6 +59,7 @@ public final class DefaultBlockStore implements BlockStore {
     private final ChainRepository chains;
     private final ChainBuilder builder;
     private final VolumeManager volumes;
+    private final EphemeralVolumes ephemeral;
     private final GarbageCollector gc;
     private final PreparedImages prepared;
     private final StoreMetrics metrics;
@@ -78,9 +82,10 @@ public final class DefaultBlockStore implements BlockStore {
         this.chains = new ChainRepository(dataRoot);
         this.builder = new ChainBuilder(chains, locks, intents, backend, config.layerLimits(), metrics);
         this.volumes = new VolumeManager(dataRoot, backend, chains, locks, new LoopDevices());
-        this.gc = new GarbageCollector(chains, volumes, content, locks, intents);
+        this.ephemeral = new EphemeralVolumes(dataRoot, chains, locks);
+        this.gc = new GarbageCollector(chains, volumes, content, locks, intents, ephemeral::chainsInUse);
         this.prepared = new PreparedImages(dataRoot.resolve("images"));
-        int healed = gc.sweep();
+        int healed = gc.sweep() + ephemeral.sweep();
         LOG.info("block store open root={} backend={} healed={}", config.root(), backend.name(), healed);
     }
 
@@ -163,6 +168,9 @@ public final class DefaultBlockStore implements BlockStore {
             }
             String requested = spec.image().toString();
             Optional<VolumeRecord> existing = volumes.existing(id, requested, fs, spec.sizeBytes(), spec.readOnly());
+            if (existing.isEmpty() && ephemeral.find(id).isPresent()) {
+                throw StoreException.alreadyExists("volume " + id + " exists as an ephemeral volume, not a persistent one");
+            }
             if (existing.isPresent()) {
                 return toVolume(existing.get(), volumes.device(id));
             }
@@ -171,6 +179,29 @@ public final class DefaultBlockStore implements BlockStore {
                     spec.sizeBytes(), spec.readOnly(), new ChainId(image.topChainId())));
             return toVolume(record, Optional.empty());
         });
+    }
+
+    /**
+     * Creates an ephemeral volume ({@link WriteMode#EPHEMERAL}): a record on the
+     * prepared image's top chain, no clone. Attach and detach it through {@link #ephemeralVolumes()}.
+     * {@code spec.readOnly()} is ignored: the device is always read-only, the guest writes to its overlay.
+     */
+    public EphemeralRecord createEphemeralVolume(VolumeSpec spec, RegistryCredentials credentials, Progress progress) {
+        return timed("create-ephemeral", () -> {
+            String id = VolumeIds.validate(spec.id());
+            FsType fs = spec.fsType() == null ? FsType.EXT4 : spec.fsType();
+            if (spec.image() == null) {
+                throw StoreException.invalid("volume " + id + ": image is missing");
+            }
+            PreparedImage image = prepare(spec.image(), fs, credentials, progress);
+            return ephemeral.create(new EphemeralVolumes.CreateRequest(id, spec.image().toString(), image.pinned().toString(), fs,
+                    spec.sizeBytes(), new ChainId(image.topChainId())), other -> volumes.find(other).isPresent());
+        });
+    }
+
+    /** The store's ephemeral volumes: shared read-only chain devices, one stacked device per volume. */
+    public EphemeralVolumes ephemeralVolumes() {
+        return ephemeral;
     }
 
     @Override
@@ -223,7 +254,9 @@ public final class DefaultBlockStore implements BlockStore {
     @Override
     public GcReport gc(GcPolicy policy) {
         GcPolicy effective = policy == null ? new GcPolicy(config.gcBudgetBytes(), true) : policy;
-        return gc.collect(effective);
+        int healed = effective.sweepOrphans() ? ephemeral.sweep() : 0;
+        GcReport report = gc.collect(effective);
+        return new GcReport(report.chainsRemoved(), report.blobsRemoved(), report.bytesFreed(), report.orphansSwept() + healed);
     }
 
     @Override

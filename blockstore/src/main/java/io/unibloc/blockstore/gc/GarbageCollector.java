@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,14 +43,25 @@ public final class GarbageCollector {
     private final ContentStore content;
     private final KeyedLocks locks;
     private final Intents intents;
+    private final Supplier<Set<String>> pinnedChains;
 
     public GarbageCollector(ChainRepository chains, VolumeManager volumes, ContentStore content, KeyedLocks locks,
                             Intents intents) {
+        this(chains, volumes, content, locks, intents, Set::of);
+    }
+
+    /**
+     * {@code pinnedChains}: chain ids that other users hold besides persistent volumes (ephemeral volumes and
+     * shared chain devices); asked again under each chain's lock before it is evicted.
+     */
+    public GarbageCollector(ChainRepository chains, VolumeManager volumes, ContentStore content, KeyedLocks locks,
+                            Intents intents, Supplier<Set<String>> pinnedChains) {
         this.chains = chains;
         this.volumes = volumes;
         this.content = content;
         this.locks = locks;
         this.intents = intents;
+        this.pinnedChains = pinnedChains;
     }
 
     /** One thing that may be evicted. */
@@ -64,6 +76,7 @@ public final class GarbageCollector {
         for (VolumeRecord volume : volumes.list()) {
             roots.add(volume.chainId());
         }
+        roots.addAll(pinnedChains.get());
         List<Candidate> candidates = new ArrayList<>();
         for (ChainId id : chains.list()) {
             if (!roots.contains(id.value())) {
@@ -109,6 +122,10 @@ public final class GarbageCollector {
                     roots.add(id.value());
                     return false;
                 }
+            }
+            if (pinnedChains.get().contains(id.value())) {
+                roots.add(id.value());
+                return false;
             }
             chains.delete(id);
             lock.removeLockFile(); // while held, so a builder waiting on the old file retries on a fresh one

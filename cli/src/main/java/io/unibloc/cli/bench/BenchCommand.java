@@ -5,6 +5,7 @@ import io.unibloc.blockstore.FsType;
 import io.unibloc.cli.StoreCommand;
 import io.unibloc.cli.StoreFactory;
 import io.unibloc.cli.StoreSession;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -51,6 +52,17 @@ public final class BenchCommand extends StoreCommand {
     @Option(names = "--baselines-only", description = "Measure only the naive and full-copy ways (no engine needed).")
     boolean baselinesOnly;
 
+    @Option(names = "--readers", split = ",", defaultValue = "1,10,20",
+            description = "Guests reading one image at once, for the page-cache scenario (default: ${DEFAULT-VALUE}).")
+    List<Integer> readers;
+
+    @Option(names = "--page-cache-repeats", defaultValue = "3",
+            description = "Samples per reader count in the page-cache scenario; the median is kept (default: ${DEFAULT-VALUE}).")
+    int pageCacheRepeats;
+
+    @Option(names = "--page-cache-only", description = "Run only the page-cache scenario (and ephemeral create+attach).")
+    boolean pageCacheOnly;
+
     @Override
     protected int call(StoreSession s) throws Exception {
         Path work = Files.createDirectories(s.dir().resolve("bench-work"));
@@ -60,6 +72,12 @@ public final class BenchCommand extends StoreCommand {
         String machine = Machine.describe(s.dir());
         EngineBench engine = baselinesOnly ? null : new EngineBench(s.engine(), FsType.parse(fs));
         try {
+            if (pageCacheOnly) {
+                long mib = sizes.get(Math.min(1, sizes.size() - 1));
+                BenchImage img = BenchImage.write(work.resolve("images/img-" + mib), "v1", BenchImage.plan(mib << 20, 4, mib));
+                scenario(res, PageCacheBench.SCENARIO, mib, () -> pageCache(res, s, img, mib, work));
+                return report(res, machine);
+            }
             List<BenchImage> images = new ArrayList<>();
             for (long mib : sizes) {
                 BenchImage img = BenchImage.write(work.resolve("images/img-" + mib), "v1",
@@ -75,12 +93,17 @@ public final class BenchCommand extends StoreCommand {
                 scenario(res, "second image, +5 MiB top layer", midMiB, () -> figures.sharedTop(mid, midMiB));
                 scenario(res, "cold build", midMiB, () -> figures.coldBuild(mid, midMiB));
                 scenario(res, concurrency + " concurrent creates, uncached image", 16, () -> figures.concurrent(concurrency));
+                scenario(res, PageCacheBench.SCENARIO, midMiB, () -> pageCache(res, s, mid, midMiB, work));
             }
         } finally {
             if (engine != null) {
                 engine.cleanUp();
             }
         }
+        return report(res, machine);
+    }
+
+    private int report(Results res, String machine) throws IOException {
         StringWriter md = new StringWriter();
         PrintWriter mdw = new PrintWriter(md);
         mdw.println("Machine: " + machine);
@@ -91,9 +114,30 @@ public final class BenchCommand extends StoreCommand {
         out().flush();
         Files.writeString(outDir.resolve("bench.md"), md.toString());
         res.writeCsv(outDir.resolve("bench.csv"));
-        chart(res);
-        out().println("wrote " + outDir.resolve("bench.csv") + ", bench.md, bench.png");
+        if (!pageCacheOnly) {
+            chart(res);
+        }
+        out().println("wrote " + outDir.resolve("bench.csv") + ", bench.md, bench.png, bench-pagecache.png");
         return 0;
+    }
+
+    /** Page cache and disk reads of N guests of one image, persistent against ephemeral; ephemeral create+attach. */
+    private void pageCache(Results res, StoreSession s, BenchImage img, long mib, Path work) throws IOException {
+        PageCacheBench bench = new PageCacheBench(s.engine(), FsType.parse(fs), s.dir(), work);
+        if (pageCacheOnly) { // side by side with persistent volumes under the same machine load
+            EngineBench persistent = new EngineBench(s.engine(), FsType.parse(fs));
+            persistent.prepare(img);
+            long[] clones = persistent.createAttach(img, iterations);
+            double p50 = Results.pct(clones, 50);
+            res.latency("create+attach", "unibloc (warm)", mib, clones, "p50 <= 25 ms", p50 <= P50_TARGET_MS ? "yes" : "no");
+        }
+        long[] warm = bench.ephemeralCreateAttach(img, iterations);
+        double p50 = Results.pct(warm, 50);
+        res.latency("create+attach", "unibloc ephemeral (warm)", mib, warm, "p50 <= 25 ms", p50 <= P50_TARGET_MS ? "yes" : "no");
+        List<PageCacheBench.Sample> samples = bench.run(img, readers, pageCacheRepeats);
+        PageCacheBench.report(res, samples, mib);
+        PageCacheChart.write(outDir.resolve("bench-pagecache.png"), samples, readers,
+                List.of(PageCacheBench.PERSISTENT, PageCacheBench.EPHEMERAL, PageCacheBench.OVERLAY), mib);
     }
 
     /** A scenario that fails is recorded as such (with the reason) and the run goes on. */
