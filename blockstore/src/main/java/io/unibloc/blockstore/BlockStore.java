@@ -82,8 +82,17 @@ public interface BlockStore extends AutoCloseable {
         default void buildFinished(String chainId, long millis) {}
     }
 
-    /** A volume to create. {@code sizeBytes} 0 means the chain image's own size. */
-    record VolumeSpec(String id, ImageReference image, FsType fsType, long sizeBytes, boolean readOnly) {}
+    /**
+     * A volume to create. The volume gets at least {@code sizeBytes} and at least its image's size, for every
+     * filesystem ({@code sizeBytes} 0: the image's own size); {@code limitBytes} (0: none) caps it, and an image
+     * larger than the limit is INVALID_ARGUMENT.
+     */
+    record VolumeSpec(String id, ImageReference image, FsType fsType, long sizeBytes, long limitBytes, boolean readOnly) {
+        /** Without a limit. */
+        public VolumeSpec(String id, ImageReference image, FsType fsType, long sizeBytes, boolean readOnly) {
+            this(id, image, fsType, sizeBytes, 0, readOnly);
+        }
+    }
 
     /** An image whose chain images all exist, ready to clone. */
     record PreparedImage(ImageReference pinned, FsType fsType, List<String> chainIds, String topChainId,

@@ -168,7 +168,7 @@ public final class DefaultBlockStore implements BlockStore {
             }
             PreparedImage image = prepare(spec.image(), fs, credentials, progress);
             VolumeRecord record = volumes.create(new VolumeManager.CreateRequest(id, requested, image.pinned().toString(), fs,
-                    spec.sizeBytes(), spec.readOnly(), new ChainId(image.topChainId())));
+                    spec.sizeBytes(), spec.limitBytes(), spec.readOnly(), new ChainId(image.topChainId())));
             return toVolume(record, Optional.empty());
         });
     }

@@ -186,6 +186,32 @@ class ControllerServiceTest {
     }
 
     @Test
+    void volumesAreNeverSmallerThanRequiredAndAnImageAboveTheLimitFails() {
+        Csi.Volume big = controller.createVolume(create("pvc-big")
+                .setCapacityRange(Csi.CapacityRange.newBuilder().setRequiredBytes((256L << 20) + 1)).build()).getVolume();
+        assertThat(big.getCapacityBytes()).isGreaterThanOrEqualTo((256L << 20) + 1);
+
+        // The fake's image is 64 MiB: no size within 48 MiB can hold it.
+        assertThatThrownBy(() -> controller.createVolume(create("pvc-capped")
+                .setCapacityRange(Csi.CapacityRange.newBuilder().setRequiredBytes(32L << 20).setLimitBytes(48L << 20)).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isIn(Status.Code.INVALID_ARGUMENT, Status.Code.OUT_OF_RANGE);
+                    assertThat(e.getStatus().getDescription()).contains("limit");
+                });
+    }
+
+    @Test
+    void aNodeThatAnswersWithLessThanRequiredIsAnErrorNotAShortVolume() {
+        node.outcome = FakeNodePlugin.Outcome.READY_SHORT;
+        assertThatThrownBy(() -> controller.createVolume(create("pvc-short")
+                .setCapacityRange(Csi.CapacityRange.newBuilder().setRequiredBytes(256L << 20)).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+                    assertThat(e.getStatus().getDescription()).contains("required_bytes");
+                });
+    }
+
+    @Test
     void requestNamesThatAreNotIdsAreHashedAndStillIdempotent() {
         String name = "Sanity Volume/" + "x".repeat(120);
         Csi.Volume first = controller.createVolume(create(name).build()).getVolume();

@@ -6,6 +6,8 @@ import io.unibloc.api.v1alpha1.BlockVolume;
 import io.unibloc.api.v1alpha1.BlockVolumePhase;
 import io.unibloc.api.v1alpha1.NodeStore;
 import io.unibloc.api.v1alpha1.NodeStoreStatus;
+import io.unibloc.blockstore.StoreException;
+import io.unibloc.blockstore.volumes.VolumeSizes;
 import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * moves Pending records to the configured outcome and drops the finalizer of deleted records. Unit tests only.
  */
 final class FakeNodePlugin implements AutoCloseable {
-    enum Outcome { READY, FAIL_NOT_FOUND, STAY_PREPARING }
+    /** READY sizes volumes by the engine's own rule; READY_SHORT reports the image's size whatever was asked. */
+    enum Outcome { READY, READY_SHORT, FAIL_NOT_FOUND, STAY_PREPARING }
 
     private final KubernetesClient client;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
@@ -56,8 +59,20 @@ final class FakeNodePlugin implements AutoCloseable {
                     client.resources(BlockVolume.class).withName(v.getMetadata().getName()).editStatus(x -> {
                         switch (outcome) {
                             case READY -> {
+                                try {
+                                    // What the real node reports: the engine's size rule, not the fake's own idea.
+                                    x.getStatus().setSizeBytes(VolumeSizes.effective(x.getMetadata().getName(),
+                                            x.getSpec().getSizeBytes(), x.getSpec().getLimitBytes(), sizeBytes));
+                                    x.getStatus().setPhase(BlockVolumePhase.Ready);
+                                } catch (StoreException e) {
+                                    x.getStatus().setPhase(BlockVolumePhase.Failed);
+                                    x.getStatus().setReason(e.kind().name());
+                                    x.getStatus().setMessage(e.getMessage());
+                                }
+                            }
+                            case READY_SHORT -> {
                                 x.getStatus().setPhase(BlockVolumePhase.Ready);
-                                x.getStatus().setSizeBytes(Math.max(sizeBytes, x.getSpec().getSizeBytes()));
+                                x.getStatus().setSizeBytes(sizeBytes);
                             }
                             case FAIL_NOT_FOUND -> {
                                 x.getStatus().setPhase(BlockVolumePhase.Failed);

@@ -121,6 +121,13 @@ public final class VolumeProvisioner {
         switch (phase) {
             case Ready -> {
                 long size = status.getSizeBytes() == null ? volume.getSpec().getSizeBytes() : status.getSizeBytes();
+                if (size < request.requiredBytes()) {
+                    // Answering with it would make external-provisioner delete and retry, forever.
+                    records.delete(id);
+                    throw StoreException.internal("volume " + id + " on node " + volume.getSpec().getNode() + " has " + size
+                            + " bytes, less than capacity_range.required_bytes " + request.requiredBytes()
+                            + "; the node plugin does not honour the size contract", null);
+                }
                 if (request.limitBytes() > 0 && size > request.limitBytes()) {
                     records.delete(id);
                     throw io.grpc.Status.OUT_OF_RANGE.withDescription("volume " + id + " of image " + volume.getSpec().getImage()
