@@ -61,6 +61,14 @@ public interface BlockStore extends AutoCloseable {
     /** What the store holds, logical and physical, shared and exclusive. */
     StoreUsage usage();
 
+    /**
+     * The copy-on-write backend in use and why it was chosen (configured, probed, or kept from an earlier
+     * start), for a status condition: {@code copy} means every clone is a full copy.
+     */
+    default BackendInfo backendInfo() {
+        return new BackendInfo("unknown", "not reported by this store", false);
+    }
+
     /** Evicts unused chains and blobs, least recently used first, until {@code policy} is met. */
     GcReport gc(GcPolicy policy);
 
@@ -118,6 +126,9 @@ public interface BlockStore extends AutoCloseable {
      */
     record StoreUsage(String backend, long capacityBytes, long freeBytes, long logicalBytes, long physicalBytes,
                       long blobBytes, int images, int chains, int volumes) {}
+
+    /** {@code sharesBlocks}: clones share blocks with their source (false only for {@code copy}). */
+    record BackendInfo(String name, String reason, boolean sharesBlocks) {}
 
     /** {@code maxBytes}: the budget for chains and blobs that no volume uses. */
     record GcPolicy(long maxBytes, boolean sweepOrphans) {}

@@ -9,6 +9,7 @@ import io.unibloc.blockstore.chain.ChainRepository;
 import io.unibloc.blockstore.chain.Intents;
 import io.unibloc.blockstore.chain.KeyedLocks;
 import io.unibloc.blockstore.cow.CowBackend;
+import io.unibloc.blockstore.cow.StoreSpace;
 import io.unibloc.blockstore.fs.AtomicFiles;
 import io.unibloc.blockstore.fs.ExtImages;
 import io.unibloc.blockstore.fs.Fiemap;
@@ -51,13 +52,16 @@ public final class VolumeManager {
     private final ChainRepository chains;
     private final KeyedLocks locks;
     private final LoopDevices loops;
+    private final StoreSpace space;
 
-    public VolumeManager(Path dataRoot, CowBackend backend, ChainRepository chains, KeyedLocks locks, LoopDevices loops) {
+    public VolumeManager(Path dataRoot, CowBackend backend, ChainRepository chains, KeyedLocks locks, LoopDevices loops,
+                         StoreSpace space) {
         this.volumes = dataRoot.resolve("volumes");
         this.backend = backend;
         this.chains = chains;
         this.locks = locks;
         this.loops = loops;
+        this.space = space;
         try {
             Files.createDirectories(volumes);
         } catch (IOException e) {
@@ -142,6 +146,11 @@ public final class VolumeManager {
                     if (!chains.exists(request.chain())) {
                         throw StoreException.notFound("volume " + id + ": chain " + request.chain() + " does not exist");
                     }
+                    // Before cloning: a guest may write every block, and a full host disk must fail here, not
+                    // later as I/O errors inside every running guest.
+                    long worstCase = VolumeSizes.effective(id, request.sizeBytes(), request.limitBytes(),
+                            Files.size(chains.image(request.chain())));
+                    space.requireRoomFor(id, worstCase);
                     backend.cloneFile(chains.image(request.chain()), disk);
                 }
                 chains.touch(request.chain());
