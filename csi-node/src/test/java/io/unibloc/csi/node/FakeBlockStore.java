@@ -28,6 +28,11 @@ public final class FakeBlockStore implements BlockStore {
     private final AtomicInteger loops = new AtomicInteger();
     /** Lets a test fail or slow down createVolume: return an exception to throw, or null to proceed. */
     public volatile Function<VolumeSpec, StoreException> createHook = spec -> null;
+    /** Runs inside attach before it takes effect, outside any lock of this fake: lets a test slow or block it. */
+    public volatile Runnable attachHook = () -> {};
+    /** How often two attaches of one volume were inside this store at once (NodeService's lock forbids it). */
+    public final AtomicInteger overlaps = new AtomicInteger();
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
     @Override
     public ImageReference pin(ImageReference reference, RegistryCredentials credentials) {
@@ -76,7 +81,20 @@ public final class FakeBlockStore implements BlockStore {
     }
 
     @Override
-    public synchronized Attachment attach(String volumeId, AttachOptions options) {
+    public Attachment attach(String volumeId, AttachOptions options) {
+        AtomicInteger here = inFlight.computeIfAbsent(volumeId, k -> new AtomicInteger());
+        if (here.incrementAndGet() > 1) {
+            overlaps.incrementAndGet();
+        }
+        try {
+            attachHook.run();
+            return attachNow(volumeId);
+        } finally {
+            here.decrementAndGet();
+        }
+    }
+
+    private synchronized Attachment attachNow(String volumeId) {
         Volume v = volumes.get(volumeId);
         if (v == null) {
             throw StoreException.notFound("volume " + volumeId + " does not exist");
