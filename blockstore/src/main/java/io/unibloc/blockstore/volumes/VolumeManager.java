@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -225,15 +226,15 @@ public final class VolumeManager {
         return records;
     }
 
-    /** Attached devices by volume id, read from the kernel (one {@code losetup} call). */
+    /** Attached devices by volume id, read from the kernel (one sysfs listing), matched by device and inode. */
     public Map<String, String> devices() {
-        Map<String, List<String>> byFile = loops.byBackingFile();
-        Map<String, String> result = new java.util.HashMap<>();
+        List<LoopDevices.Attached> attached = loops.attached();
+        Map<String, String> result = new HashMap<>();
+        if (attached.isEmpty()) {
+            return result;
+        }
         for (VolumeRecord v : list()) {
-            List<String> devices = byFile.get(disk(v.id()).toString());
-            if (devices != null && !devices.isEmpty()) {
-                result.put(v.id(), devices.get(0));
-            }
+            loops.devicesOf(disk(v.id()), attached).stream().findFirst().ifPresent(device -> result.put(v.id(), device));
         }
         return result;
     }
