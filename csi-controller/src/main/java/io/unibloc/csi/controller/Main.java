@@ -14,6 +14,7 @@ import io.unibloc.csi.common.grpc.UnixSocketServer;
 import io.unibloc.csi.common.identity.IdentityService;
 import io.unibloc.csi.common.ops.OpsServer;
 import io.unibloc.csi.controller.provision.ClaimLookup;
+import io.unibloc.csi.controller.provision.PullCredentials;
 import io.unibloc.csi.controller.provision.RegistryImagePinner;
 import io.unibloc.csi.controller.provision.VolumeProvisioner;
 import io.unibloc.csi.controller.records.BlockVolumeRecords;
@@ -85,7 +86,8 @@ public final class Main implements Callable<Integer> {
                                                   Duration staleAfter, Clock clock) {
             BlockVolumeRecords records = new BlockVolumeRecords(kube);
             NodeStores stores = new NodeStores(kube, clock, staleAfter);
-            VolumeProvisioner provisioner = new VolumeProvisioner(records, new ClaimLookup(kube), pinner, new NodeChooser(stores));
+            VolumeProvisioner provisioner = new VolumeProvisioner(records, new ClaimLookup(kube), pinner, new NodeChooser(stores),
+                    new PullCredentials(kube));
             IdentityService identity = new IdentityService(List.of(Csi.PluginCapability.Service.Type.CONTROLLER_SERVICE,
                     Csi.PluginCapability.Service.Type.VOLUME_ACCESSIBILITY_CONSTRAINTS), IdentityService.Readiness.Ready::new);
             return new ControllerComponents(identity, new ControllerService(provisioner, records, new CapacityReport(stores), createWait),
