@@ -15,7 +15,7 @@ import io.unibloc.csi.common.identity.IdentityService;
 import io.unibloc.csi.common.ops.OpsServer;
 import io.unibloc.csi.controller.provision.ClaimLookup;
 import io.unibloc.csi.controller.provision.PullCredentials;
-import io.unibloc.csi.controller.provision.RegistryImagePinner;
+import io.unibloc.csi.controller.provision.RegistryDigestPinner;
 import io.unibloc.csi.controller.provision.VolumeProvisioner;
 import io.unibloc.csi.controller.records.BlockVolumeRecords;
 import io.unibloc.csi.controller.service.ControllerService;
@@ -68,7 +68,7 @@ public final class Main implements Callable<Integer> {
                 .withRetries(2, Duration.ofMillis(200), Duration.ofSeconds(1))
                 .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(5));
         try (KubernetesClient kube = KubeClients.create(kubeconfig);
-             RegistryImagePinner pinner = new RegistryImagePinner(new RegistryClient(registryConfig, meters))) {
+             RegistryDigestPinner pinner = new RegistryDigestPinner(new RegistryClient(registryConfig, meters))) {
             ControllerComponents components = ControllerComponents.create(kube, pinner, meters, createWait, staleAfter, Clock.systemUTC());
             try (UnixSocketServer server = components.serve(SocketEndpoint.parse(endpoint).path());
                  OpsServer ops = OpsServer.start(metricsPort, meters, OpsServer.Health::ok)) {

@@ -16,7 +16,7 @@ import io.unibloc.csi.common.CsiNames;
 import io.unibloc.csi.common.grpc.UnixSocketChannels;
 import io.unibloc.csi.common.grpc.UnixSocketServer;
 import io.unibloc.csi.controller.Main.ControllerComponents;
-import io.unibloc.csi.controller.provision.RegistryImagePinner;
+import io.unibloc.csi.controller.provision.RegistryDigestPinner;
 import io.unibloc.csi.node.MockApi;
 import io.unibloc.csi.node.NodeComponents;
 import io.unibloc.csi.node.NodeHarness;
@@ -53,7 +53,7 @@ public final class DriverRig implements AutoCloseable {
     public final NodeComponents node;
     private final UnixSocketServer nodeServer;
     private final UnixSocketServer controllerServer;
-    private final RegistryImagePinner pinner;
+    private final RegistryDigestPinner pinner;
     private final UnixSocketChannels.Handle nodeChannel;
     private final UnixSocketChannels.Handle controllerChannel;
     public final NodeGrpc.NodeBlockingStub kubelet;
@@ -74,7 +74,7 @@ public final class DriverRig implements AutoCloseable {
                 "qemu-system-x86_64", defaults.kvmDevice(), defaults.kvmDeviceNodes(), 4, null, Duration.ofMillis(500),
                 Duration.ofSeconds(2), NodeHarness.fastReconcile()), new SimpleMeterRegistry(), Clock.systemUTC());
         nodeServer = node.start(dir.resolve("node/csi.sock"));
-        pinner = new RegistryImagePinner(new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry()));
+        pinner = new RegistryDigestPinner(new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry()));
         controllerServer = ControllerComponents.create(client, pinner, new SimpleMeterRegistry(), Duration.ofSeconds(8),
                 Duration.ofMinutes(3), Clock.systemUTC()).serve(dir.resolve("controller/csi.sock"));
         nodeChannel = UnixSocketChannels.open(nodeServer.socket());
