@@ -1,5 +1,6 @@
 package io.unibloc.blockstore.cow;
 
+import io.unibloc.blockstore.ErrorKind;
 import io.unibloc.blockstore.StoreException;
 import java.io.IOException;
 import java.nio.file.FileStore;
@@ -56,9 +57,16 @@ public final class StoreSpace {
                     .map(file -> "the store file " + file + " has " + inside + " bytes free inside and its host filesystem "
                             + host + " bytes")
                     .orElse("the store " + backend.dataRoot() + " has " + inside + " bytes free");
-            throw StoreException.exhausted("no space left for volume " + volumeId + " of " + worstCaseBytes + " bytes: " + where
+            throw new NoRoom("no space left for volume " + volumeId + " of " + worstCaseBytes + " bytes: " + where
                     + (overprovisionRatio != 1.0 ? " (overprovision ratio " + overprovisionRatio + ")" : "")
                     + "; free space on the node or lower the requested size");
+        }
+    }
+
+    /** RESOURCE_EXHAUSTED found before any work, with the whole story in its message: callers pass it on as is. */
+    public static final class NoRoom extends StoreException {
+        NoRoom(String message) {
+            super(ErrorKind.RESOURCE_EXHAUSTED, message);
         }
     }
 

@@ -178,6 +178,9 @@ public final class VolumeManager {
                 }
                 throw StoreException.internal("creating volume " + id + ": " + e.getMessage(), e);
             } catch (StoreException e) {
+                if (e instanceof StoreSpace.NoRoom) {
+                    throw e;
+                }
                 // cp (copy backend), FICLONE and resize2fs report a full store in their own ways
                 if (e.kind() == ErrorKind.RESOURCE_EXHAUSTED || e.kind() == ErrorKind.INTERNAL && OutOfSpace.in(e)) {
                     throw outOfSpace(id, request, e);

@@ -68,7 +68,8 @@ public final class DriverRig implements AutoCloseable {
         image = smallImage().push(registry, "apps/hello", "1.0");
         api = new MockApi();
         client = api.client;
-        store = DefaultBlockStore.open(StoreConfig.defaults(storeDir()).withXfsLoopBytes(1L << 30));
+        // 2 GiB (sparse): csi-sanity asks a 1 GiB volume, and the store refuses one that could not grow to its full size.
+        store = DefaultBlockStore.open(StoreConfig.defaults(storeDir()).withXfsLoopBytes(2L << 30));
         NodeComponents.Settings defaults = NodeComponents.Settings.defaults(NODE, storeDir(), null);
         node = new NodeComponents(client, store, new NodeComponents.Settings(NODE, storeDir(), List.of(kubeletDir()), 0, "false",
                 "qemu-system-x86_64", defaults.kvmDevice(), defaults.kvmDeviceNodes(), 4, null, Duration.ofMillis(500),
