@@ -61,6 +61,14 @@ public interface BlockStore extends AutoCloseable {
     /** What the store holds, logical and physical, shared and exclusive. */
     StoreUsage usage();
 
+    /**
+     * The copy-on-write backend in use and why it was chosen (configured, probed, or kept from an earlier
+     * start), for a status condition: {@code copy} means every clone is a full copy.
+     */
+    default BackendInfo backendInfo() {
+        return new BackendInfo("unknown", "not reported by this store", false);
+    }
+
     /** Evicts unused chains and blobs, least recently used first, until {@code policy} is met. */
     GcReport gc(GcPolicy policy);
 
@@ -82,8 +90,17 @@ public interface BlockStore extends AutoCloseable {
         default void buildFinished(String chainId, long millis) {}
     }
 
-    /** A volume to create. {@code sizeBytes} 0 means the chain image's own size. */
-    record VolumeSpec(String id, ImageReference image, FsType fsType, long sizeBytes, boolean readOnly) {}
+    /**
+     * A volume to create. The volume gets at least {@code sizeBytes} and at least its image's size, for every
+     * filesystem ({@code sizeBytes} 0: the image's own size); {@code limitBytes} (0: none) caps it, and an image
+     * larger than the limit is INVALID_ARGUMENT.
+     */
+    record VolumeSpec(String id, ImageReference image, FsType fsType, long sizeBytes, long limitBytes, boolean readOnly) {
+        /** Without a limit. */
+        public VolumeSpec(String id, ImageReference image, FsType fsType, long sizeBytes, boolean readOnly) {
+            this(id, image, fsType, sizeBytes, 0, readOnly);
+        }
+    }
 
     /** An image whose chain images all exist, ready to clone. */
     record PreparedImage(ImageReference pinned, FsType fsType, List<String> chainIds, String topChainId,
@@ -109,6 +126,9 @@ public interface BlockStore extends AutoCloseable {
      */
     record StoreUsage(String backend, long capacityBytes, long freeBytes, long logicalBytes, long physicalBytes,
                       long blobBytes, int images, int chains, int volumes) {}
+
+    /** {@code sharesBlocks}: clones share blocks with their source (false only for {@code copy}). */
+    record BackendInfo(String name, String reason, boolean sharesBlocks) {}
 
     /** {@code maxBytes}: the budget for chains and blobs that no volume uses. */
     record GcPolicy(long maxBytes, boolean sweepOrphans) {}

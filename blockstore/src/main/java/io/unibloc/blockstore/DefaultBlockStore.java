@@ -9,6 +9,7 @@ import io.unibloc.blockstore.chain.KeyedLocks;
 import io.unibloc.blockstore.content.ContentStore;
 import io.unibloc.blockstore.cow.Backends;
 import io.unibloc.blockstore.cow.CowBackend;
+import io.unibloc.blockstore.cow.StoreSpace;
 import io.unibloc.blockstore.gc.GarbageCollector;
 import io.unibloc.blockstore.image.FetchedImage;
 import io.unibloc.blockstore.image.ImageFetcher;
@@ -56,6 +57,7 @@ public final class DefaultBlockStore implements BlockStore {
     private final boolean ownsFetcher;
     private final ContentStore content;
     private final CowBackend backend;
+    private final BackendInfo backendInfo;
     private final ChainRepository chains;
     private final ChainBuilder builder;
     private final VolumeManager volumes;
@@ -63,6 +65,7 @@ public final class DefaultBlockStore implements BlockStore {
     private final GarbageCollector gc;
     private final PreparedImages prepared;
     private final StoreMetrics metrics;
+    private final StoreSpace space;
 
     private DefaultBlockStore(StoreConfig config, ImageFetcher fetcher, boolean ownsFetcher) {
         this.config = config;
@@ -70,7 +73,10 @@ public final class DefaultBlockStore implements BlockStore {
         this.ownsFetcher = ownsFetcher;
         this.content = fetcher.store();
         this.metrics = new StoreMetrics(config.meters());
-        this.backend = Backends.open(config.root(), config.backend(), config.xfsLoopBytes());
+        Backends.Chosen chosen = Backends.choose(config.root(), config.backend(), config.xfsLoopBytes());
+        this.backend = chosen.backend();
+        this.backendInfo = new BackendInfo(backend.name(), chosen.reason(), backend.sharesBlocks());
+        metrics.backend(backend.name());
         Path dataRoot;
         try {
             dataRoot = backend.dataRoot().toRealPath();
@@ -78,10 +84,11 @@ public final class DefaultBlockStore implements BlockStore {
             throw StoreException.internal("cannot resolve store data root " + backend.dataRoot() + ": " + e.getMessage(), e);
         }
         KeyedLocks locks = new KeyedLocks(config.root().resolve("locks"));
+        this.space = new StoreSpace(backend, config.overprovisionRatio());
         Intents intents = new Intents(dataRoot);
         this.chains = new ChainRepository(dataRoot);
         this.builder = new ChainBuilder(chains, locks, intents, backend, config.layerLimits(), metrics);
-        this.volumes = new VolumeManager(dataRoot, backend, chains, locks, new LoopDevices());
+        this.volumes = new VolumeManager(dataRoot, backend, chains, locks, new LoopDevices(), space);
         this.ephemeral = new EphemeralVolumes(dataRoot, chains, locks);
         this.gc = new GarbageCollector(chains, volumes, content, locks, intents, ephemeral::chainsInUse);
         this.prepared = new PreparedImages(dataRoot.resolve("images"));
@@ -108,6 +115,11 @@ public final class DefaultBlockStore implements BlockStore {
     /** The copy-on-write backend in use: {@code reflink}, {@code xfs-loop} or {@code copy}. */
     public String backend() {
         return backend.name();
+    }
+
+    @Override
+    public BackendInfo backendInfo() {
+        return backendInfo;
     }
 
     public StoreConfig config() {
@@ -176,7 +188,7 @@ public final class DefaultBlockStore implements BlockStore {
             }
             PreparedImage image = prepare(spec.image(), fs, credentials, progress);
             VolumeRecord record = volumes.create(new VolumeManager.CreateRequest(id, requested, image.pinned().toString(), fs,
-                    spec.sizeBytes(), spec.readOnly(), new ChainId(image.topChainId())));
+                    spec.sizeBytes(), spec.limitBytes(), spec.readOnly(), new ChainId(image.topChainId())));
             return toVolume(record, Optional.empty());
         });
     }
@@ -248,7 +260,7 @@ public final class DefaultBlockStore implements BlockStore {
 
     @Override
     public StoreUsage usage() {
-        return new UsageReport(chains, volumes, content, backend, config.root()).compute(metrics, prepared.count());
+        return new UsageReport(chains, volumes, content, backend, space).compute(metrics, prepared.count());
     }
 
     @Override

@@ -22,9 +22,13 @@ import java.util.Objects;
  * @param platform     the platform picked from multi-platform images
  * @param registry     registry client settings (mirrors, retries, parallel downloads)
  * @param meters       where metrics go
+ * @param overprovisionRatio factor applied to the free space the store offers (TopoLVM's pattern): clones share
+ *                     blocks until written, so a node may offer more than is physically free; 1.0 (the default)
+ *                     offers exactly what is free, and no volume larger than that is created
  */
 public record StoreConfig(Path root, Backend backend, long xfsLoopBytes, LayerLimits layerLimits, long gcBudgetBytes,
-                          int fatBits, Platform platform, RegistryConfig registry, MeterRegistry meters) {
+                          int fatBits, Platform platform, RegistryConfig registry, MeterRegistry meters,
+                          double overprovisionRatio) {
     public static final long DEFAULT_XFS_LOOP_BYTES = 20L << 30;
     public static final long DEFAULT_GC_BUDGET_BYTES = 10L << 30;
 
@@ -42,9 +46,18 @@ public record StoreConfig(Path root, Backend backend, long xfsLoopBytes, LayerLi
         if (fatBits != 0 && fatBits != 12 && fatBits != 16 && fatBits != 32) {
             throw StoreException.invalid("FAT type must be 0 (automatic), 12, 16 or 32, got " + fatBits);
         }
+        if (!(overprovisionRatio > 0) || Double.isInfinite(overprovisionRatio)) {
+            throw StoreException.invalid("overprovision ratio must be a positive number such as 1.0 or 2.5, got " + overprovisionRatio);
+        }
         if (gcBudgetBytes < 0) {
             throw StoreException.invalid("GC budget must not be negative, got " + gcBudgetBytes);
         }
+    }
+
+    /** Without an overprovision ratio (1.0). */
+    public StoreConfig(Path root, Backend backend, long xfsLoopBytes, LayerLimits layerLimits, long gcBudgetBytes,
+                       int fatBits, Platform platform, RegistryConfig registry, MeterRegistry meters) {
+        this(root, backend, xfsLoopBytes, layerLimits, gcBudgetBytes, fatBits, platform, registry, meters, 1.0);
     }
 
     /** The defaults for a store at {@code root}: automatic backend, 20 GiB XFS file if one is needed. */
@@ -54,35 +67,39 @@ public record StoreConfig(Path root, Backend backend, long xfsLoopBytes, LayerLi
     }
 
     public StoreConfig withBackend(Backend value) {
-        return new StoreConfig(root, value, xfsLoopBytes, layerLimits, gcBudgetBytes, fatBits, platform, registry, meters);
+        return new StoreConfig(root, value, xfsLoopBytes, layerLimits, gcBudgetBytes, fatBits, platform, registry, meters, overprovisionRatio);
     }
 
     public StoreConfig withXfsLoopBytes(long value) {
-        return new StoreConfig(root, backend, value, layerLimits, gcBudgetBytes, fatBits, platform, registry, meters);
+        return new StoreConfig(root, backend, value, layerLimits, gcBudgetBytes, fatBits, platform, registry, meters, overprovisionRatio);
     }
 
     public StoreConfig withLayerLimits(LayerLimits value) {
-        return new StoreConfig(root, backend, xfsLoopBytes, value, gcBudgetBytes, fatBits, platform, registry, meters);
+        return new StoreConfig(root, backend, xfsLoopBytes, value, gcBudgetBytes, fatBits, platform, registry, meters, overprovisionRatio);
     }
 
     public StoreConfig withGcBudgetBytes(long value) {
-        return new StoreConfig(root, backend, xfsLoopBytes, layerLimits, value, fatBits, platform, registry, meters);
+        return new StoreConfig(root, backend, xfsLoopBytes, layerLimits, value, fatBits, platform, registry, meters, overprovisionRatio);
     }
 
     public StoreConfig withFatBits(int value) {
-        return new StoreConfig(root, backend, xfsLoopBytes, layerLimits, gcBudgetBytes, value, platform, registry, meters);
+        return new StoreConfig(root, backend, xfsLoopBytes, layerLimits, gcBudgetBytes, value, platform, registry, meters, overprovisionRatio);
     }
 
     public StoreConfig withPlatform(Platform value) {
-        return new StoreConfig(root, backend, xfsLoopBytes, layerLimits, gcBudgetBytes, fatBits, value, registry, meters);
+        return new StoreConfig(root, backend, xfsLoopBytes, layerLimits, gcBudgetBytes, fatBits, value, registry, meters, overprovisionRatio);
     }
 
     public StoreConfig withRegistry(RegistryConfig value) {
-        return new StoreConfig(root, backend, xfsLoopBytes, layerLimits, gcBudgetBytes, fatBits, platform, value, meters);
+        return new StoreConfig(root, backend, xfsLoopBytes, layerLimits, gcBudgetBytes, fatBits, platform, value, meters, overprovisionRatio);
     }
 
     public StoreConfig withMeters(MeterRegistry value) {
-        return new StoreConfig(root, backend, xfsLoopBytes, layerLimits, gcBudgetBytes, fatBits, platform, registry, value);
+        return new StoreConfig(root, backend, xfsLoopBytes, layerLimits, gcBudgetBytes, fatBits, platform, registry, value, overprovisionRatio);
+    }
+
+    public StoreConfig withOverprovisionRatio(double value) {
+        return new StoreConfig(root, backend, xfsLoopBytes, layerLimits, gcBudgetBytes, fatBits, platform, registry, meters, value);
     }
 
     /** Where blobs live ({@code <root>/content}), shared with the CLI's own pulls. */

@@ -4,12 +4,12 @@ import io.unibloc.blockstore.chain.ChainId;
 import io.unibloc.blockstore.chain.ChainRepository;
 import io.unibloc.blockstore.content.ContentStore;
 import io.unibloc.blockstore.cow.CowBackend;
+import io.unibloc.blockstore.cow.StoreSpace;
 import io.unibloc.blockstore.fs.Fiemap;
 import io.unibloc.blockstore.metrics.StoreMetrics;
 import io.unibloc.blockstore.volumes.VolumeManager;
 import io.unibloc.blockstore.volumes.VolumeRecord;
 import java.io.IOException;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,21 +19,23 @@ import java.util.List;
 /**
  * Computes {@link BlockStore.StoreUsage}: logical bytes (file sizes), physical bytes (the union of the
  * physical extents of every chain image and volume, so blocks shared by clones count once — {@code du}
- * would count them per file), and of those the bytes only one file owns.
+ * would count them per file), and of those the bytes only one file owns. {@code freeBytes} is what
+ * {@link StoreSpace#offeredBytes} says: the smaller of free space inside the store and on the host disk that
+ * holds its file, times the overprovision ratio.
  */
 final class UsageReport {
     private final ChainRepository chains;
     private final VolumeManager volumes;
     private final ContentStore content;
     private final CowBackend backend;
-    private final Path root;
+    private final StoreSpace space;
 
-    UsageReport(ChainRepository chains, VolumeManager volumes, ContentStore content, CowBackend backend, Path root) {
+    UsageReport(ChainRepository chains, VolumeManager volumes, ContentStore content, CowBackend backend, StoreSpace space) {
         this.chains = chains;
         this.volumes = volumes;
         this.content = content;
         this.backend = backend;
-        this.root = root;
+        this.space = space;
     }
 
     BlockStore.StoreUsage compute(StoreMetrics metrics, int images) {
@@ -58,15 +60,8 @@ final class UsageReport {
         long physical = union(extents);
         long blobs = content.totalBytes();
         metrics.recordUsage(Math.max(0, physical - exclusive), exclusive, logical, blobs);
-        long capacity = 0;
-        long free = 0;
-        try {
-            FileStore store = Files.getFileStore(backend.dataRoot());
-            capacity = store.getTotalSpace();
-            free = store.getUsableSpace();
-        } catch (IOException e) {
-            throw StoreException.internal("cannot read the capacity of store " + root + ": " + e.getMessage(), e);
-        }
+        long capacity = space.capacityBytes();
+        long free = space.offeredBytes();
         return new BlockStore.StoreUsage(backend.name(), capacity, free, logical, physical, blobs, images, chainIds.size(),
                 volumeRecords.size());
     }

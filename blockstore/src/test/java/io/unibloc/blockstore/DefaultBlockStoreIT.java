@@ -256,11 +256,27 @@ class DefaultBlockStoreIT {
     }
 
     @Test
-    void vfatVolumesKeepTheImageSize() throws Exception {
+    void everyFilesystemGetsAtLeastTheRequestedSizeAndAtLeastItsImage() throws Exception {
         ImageReference ref = image("fat", "fat");
-        Volume volume = store.createVolume(new VolumeSpec("fat-vol", ref, FsType.VFAT, 512L << 20, false), RegistryCredentials.NONE,
+        Volume fat = store.createVolume(new VolumeSpec("fat-vol", ref, FsType.VFAT, (512L << 20) + 1, false), RegistryCredentials.NONE,
                 BlockStore.Progress.NONE);
-        assertThat(volume.sizeBytes()).isLessThan(512L << 20);
-        assertThat(FsCheck.check(dir.resolve("store/mnt/volumes/fat-vol/disk.img"), FsType.VFAT).clean()).isTrue();
+        // external-provisioner deletes and retries a volume smaller than it asked for: padded, never short.
+        assertThat(fat.sizeBytes()).isGreaterThanOrEqualTo((512L << 20) + 1);
+        Path fatDisk = dir.resolve("store/mnt/volumes/fat-vol/disk.img");
+        assertThat(Files.size(fatDisk)).isEqualTo(fat.sizeBytes());
+        assertThat(FsCheck.check(fatDisk, FsType.VFAT).clean()).isTrue();
+
+        // Asking less than the image gives the image's size, not an error.
+        Volume small = store.createVolume(new VolumeSpec("small-vol", ref, FsType.EXT4, 1 << 20, false), RegistryCredentials.NONE,
+                BlockStore.Progress.NONE);
+        long imageBytes = store.prepare(ref, FsType.EXT4, RegistryCredentials.NONE, BlockStore.Progress.NONE).imageBytes();
+        assertThat(small.sizeBytes()).isEqualTo(imageBytes);
+
+        // A limit below the image's size cannot be met: a clear error, no volume.
+        assertThatThrownBy(() -> store.createVolume(new VolumeSpec("capped-vol", ref, FsType.EXT4, 1 << 20, 2 << 20, false),
+                RegistryCredentials.NONE, BlockStore.Progress.NONE))
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
+                .hasMessageContaining("capped-vol").hasMessageContaining("limit");
+        assertThat(store.findVolume("capped-vol")).isEmpty();
     }
 }

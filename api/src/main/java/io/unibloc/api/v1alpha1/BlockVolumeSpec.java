@@ -36,8 +36,13 @@ public class BlockVolumeSpec {
     /** The claim this volume was provisioned for, when the provisioner passed it. */
     private String pvcNamespace;
     private String pvcName;
-    /** Docker-config Secrets the node plugin reads to pull the image. */
+    /** Docker-config Secrets the node plugin reads to pull the image (the claim's, in its namespace). */
     private List<SecretReference> pullSecrets = new ArrayList<>();
+    /**
+     * The StorageClass's provisioner secret ({@code csi.storage.k8s.io/provisioner-secret-name/namespace}), read
+     * after {@code pullSecrets}: the controller pins with it, so the node must pull with it too.
+     */
+    private SecretReference provisionerSecret;
 
     public String getRequestName() {
         return requestName;
@@ -127,6 +132,14 @@ public class BlockVolumeSpec {
         this.pullSecrets = pullSecrets == null ? new ArrayList<>() : pullSecrets;
     }
 
+    public SecretReference getProvisionerSecret() {
+        return provisionerSecret;
+    }
+
+    public void setProvisionerSecret(SecretReference provisionerSecret) {
+        this.provisionerSecret = provisionerSecret;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof BlockVolumeSpec that
@@ -134,7 +147,8 @@ public class BlockVolumeSpec {
                 && Objects.equals(requestName, that.requestName) && Objects.equals(node, that.node)
                 && Objects.equals(image, that.image) && Objects.equals(sourceImage, that.sourceImage)
                 && Objects.equals(fsType, that.fsType) && Objects.equals(pvcNamespace, that.pvcNamespace)
-                && Objects.equals(pvcName, that.pvcName) && Objects.equals(pullSecrets, that.pullSecrets);
+                && Objects.equals(pvcName, that.pvcName) && Objects.equals(pullSecrets, that.pullSecrets)
+                && Objects.equals(provisionerSecret, that.provisionerSecret);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.unibloc.blockstore.cow;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Clones files inside {@link #dataRoot()}. Every backend gives the same observable result (a clone is an
@@ -13,6 +14,14 @@ public interface CowBackend extends AutoCloseable {
 
     /** The directory that chain images and volumes live under; clones work only inside it. */
     Path dataRoot();
+
+    /**
+     * The host file the data root lives in, when it is one (the XFS file of {@code xfs-loop}): its host
+     * filesystem bounds what the store can really hold, whatever the filesystem inside says is free.
+     */
+    default Optional<Path> backingFile() {
+        return Optional.empty();
+    }
 
     /** True when a clone shares its blocks with the source until either is written. */
     boolean sharesBlocks();

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,6 +97,11 @@ public final class XfsLoopBackend implements CowBackend {
 
     public Path image() {
         return image;
+    }
+
+    @Override
+    public Optional<Path> backingFile() {
+        return Optional.of(image);
     }
 
     @Override

@@ -14,7 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a host tool with a timeout and captures its output. Standard input is closed so that a tool that
- * would prompt (mtools on a name clash, fsck) fails instead of hanging.
+ * would prompt (mtools on a name clash, fsck) fails instead of hanging. The timeout is cut to the deadline of the
+ * call in force ({@link Deadlines}); a tool stopped at that deadline is UNAVAILABLE (the caller has gone, its
+ * retry may succeed), one stopped by its own timeout INTERNAL.
  */
 public final class Exec {
     private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
@@ -40,6 +42,11 @@ public final class Exec {
     }
 
     public static Result run(List<String> command, Map<String, String> env, Duration timeout) {
+        Duration bounded = Deadlines.bound(timeout);
+        boolean byDeadline = bounded.compareTo(timeout) < 0;
+        if (bounded.isNegative() || bounded.isZero()) {
+            throw StoreException.unavailable("the call's deadline passed before running " + String.join(" ", command), null);
+        }
         ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(devNull()));
         builder.environment().putAll(env);
         Process process;
@@ -53,8 +60,12 @@ public final class Exec {
         CompletableFuture<String> err = drain(process.getErrorStream());
         CompletableFuture<String> out = drain(process.getInputStream());
         try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!process.waitFor(bounded.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
+                if (byDeadline) {
+                    throw StoreException.unavailable("stopped at the call's deadline after " + bounded + ": "
+                            + String.join(" ", command), null);
+                }
                 throw StoreException.internal("command timed out after " + timeout + ": " + String.join(" ", command), null);
             }
             return new Result(List.copyOf(command), process.exitValue(), out.join(), err.join());

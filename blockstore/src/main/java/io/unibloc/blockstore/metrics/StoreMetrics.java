@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code unibloc.volume.op} — timer per volume operation, tags {@code op}, {@code outcome} (ok|error)</li>
  *   <li>{@code unibloc.store.bytes} — gauge, tag {@code kind} (shared|exclusive|logical|blobs), as of the
  *       last {@link #recordUsage} (every usage report updates it)</li>
+ *   <li>{@code unibloc.store.backend.info} — gauge 1, tag {@code backend} (reflink|xfs-loop|copy): which
+ *       copy-on-write backend the store uses ({@code unibloc_store_backend_info} in Prometheus)</li>
  * </ul>
  */
 public final class StoreMetrics {
@@ -35,6 +37,12 @@ public final class StoreMetrics {
     private void gauge(String kind, AtomicLong value) {
         Gauge.builder("unibloc.store.bytes", value, AtomicLong::get).tag("kind", kind).baseUnit("bytes")
                 .description("bytes in the block store").register(registry);
+    }
+
+    /** Publishes the backend in use as an info gauge (value 1), so that an alert can catch {@code copy}. */
+    public void backend(String name) {
+        Gauge.builder("unibloc.store.backend.info", () -> 1).tag("backend", name)
+                .description("the copy-on-write backend the block store uses").register(registry);
     }
 
     public void layerBuilt(String fs, String step, Duration took) {

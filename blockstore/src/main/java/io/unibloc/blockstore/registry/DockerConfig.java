@@ -54,6 +54,23 @@ public final class DockerConfig {
         return new RegistryCredentials(out);
     }
 
+    /**
+     * Parses several documents keyed by where they came from (e.g. {@code "secret ns/name"}), in order: the first
+     * naming a registry wins, as kubelet does with pull secrets. INVALID_ARGUMENT naming the source when one is
+     * malformed.
+     */
+    public static RegistryCredentials merge(Map<String, byte[]> documentsBySource) {
+        Map<String, RegistryCredentials.Login> merged = new LinkedHashMap<>();
+        documentsBySource.forEach((source, json) -> {
+            try {
+                parse(json).byRegistry().forEach(merged::putIfAbsent);
+            } catch (StoreException e) {
+                throw StoreException.invalid(source + ": " + e.getMessage());
+            }
+        });
+        return new RegistryCredentials(merged);
+    }
+
     public static RegistryCredentials parse(String json) {
         return parse(json.getBytes(StandardCharsets.UTF_8));
     }

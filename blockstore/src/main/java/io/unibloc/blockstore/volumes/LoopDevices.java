@@ -1,22 +1,43 @@
 package io.unibloc.blockstore.volumes;
 
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.NativeLong;
 import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.fs.Exec;
+import io.unibloc.blockstore.fs.LibC;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Loop devices: attach and detach through util-linux {@code losetup} ({@code --find --show} lets the
- * kernel pick a free device atomically), lookups through sysfs. Attachments are never recorded by the
- * store: the kernel's view is the truth, so they are found again after a restart.
+ * kernel pick a free device atomically), lookups through sysfs and the kernel. Attachments are never recorded by
+ * the store: the kernel's view is the truth, so they are found again after a restart.
+ *
+ * <p>A device is matched to its backing file by identity — the device and inode the kernel holds
+ * ({@code LOOP_GET_STATUS64}'s {@code lo_device}/{@code lo_inode}) against the file's {@code st_dev}/{@code st_ino}
+ * — not by the {@code backing_file} path string: that string is the path as the process that attached it saw it,
+ * and a node plugin restarted in a new container (another mount namespace, another path view) would miss its own
+ * devices, leak them on unstage and delete volumes still attached. The path is only the fallback when the device
+ * node cannot be opened.
  */
 public final class LoopDevices {
     private static final Path SYS_BLOCK = Path.of("/sys/block");
     private static final String DELETED = " (deleted)";
+    /** {@code LOOP_GET_STATUS64} from {@code <linux/loop.h>}. */
+    private static final NativeLong LOOP_GET_STATUS64 = new NativeLong(0x4C05);
+    /** {@code sizeof(struct loop_info64)}: 5 u64, 4 u32, 64 + 64 + 32 bytes of names and key, 2 u64. */
+    private static final int LOOP_INFO64_SIZE = 232;
+
+    /** What identifies a file on this host, whatever path a mount namespace gives it. */
+    public record FileId(long device, long inode) {}
 
     /** Attaches {@code file}; returns the device path, e.g. {@code /dev/loop3}. */
     public String attach(Path file, boolean readOnly, boolean directIo) {
@@ -42,35 +63,84 @@ public final class LoopDevices {
         }
     }
 
+    /** An attached loop device: its path, the backing path as the kernel recorded it, and the backing file's identity. */
+    public record Attached(String device, String backingPath, Optional<FileId> backing) {}
+
     /**
-     * Every loop device with its backing file, read from sysfs ({@code /sys/block/loopN/loop/backing_file}):
-     * no process per call, which keeps attach and listing at a millisecond or two.
+     * Every attached loop device, read from sysfs ({@code /sys/block/loopN/loop/backing_file}) and one
+     * {@code LOOP_GET_STATUS64} per device: no process per call, which keeps attach and listing at a millisecond or two.
      */
-    public Map<String, List<String>> byBackingFile() {
-        Map<String, List<String>> devices = new HashMap<>();
-        try (java.util.stream.Stream<Path> blocks = java.nio.file.Files.list(SYS_BLOCK)) {
-            for (Path block : blocks.filter(p -> p.getFileName().toString().startsWith("loop")).toList()) {
-                Path backingFile = block.resolve("loop/backing_file");
+    public List<Attached> attached() {
+        List<Attached> devices = new ArrayList<>();
+        try (Stream<Path> blocks = Files.list(SYS_BLOCK)) {
+            for (Path block : blocks.filter(p -> p.getFileName().toString().startsWith("loop")).sorted().toList()) {
                 String backing;
                 try {
-                    backing = java.nio.file.Files.readString(backingFile).strip();
+                    backing = Files.readString(block.resolve("loop/backing_file")).strip();
                 } catch (IOException e) {
                     continue; // not attached, or detached while we looked
                 }
                 if (backing.endsWith(DELETED)) {
                     backing = backing.substring(0, backing.length() - DELETED.length());
                 }
-                devices.computeIfAbsent(backing, k -> new ArrayList<>()).add("/dev/" + block.getFileName());
+                String device = "/dev/" + block.getFileName();
+                devices.add(new Attached(device, backing, backingId(device)));
             }
         } catch (IOException e) {
             throw StoreException.internal("cannot list loop devices in " + SYS_BLOCK + ": " + e.getMessage(), e);
         }
-        devices.values().forEach(list -> list.sort(null));
         return devices;
     }
 
-    /** The devices backed by {@code file} (normally none or one). */
+    /** The devices backed by {@code file} (normally none or one), matched by device and inode. */
     public List<String> devicesOf(Path file) {
-        return byBackingFile().getOrDefault(file.toAbsolutePath().normalize().toString(), List.of());
+        return devicesOf(file, attached());
+    }
+
+    /** As {@link #devicesOf(Path)} against a listing already read (one listing for many files). */
+    public List<String> devicesOf(Path file, List<Attached> attached) {
+        Optional<FileId> id = idOf(file);
+        String path = file.toAbsolutePath().normalize().toString();
+        List<String> out = new ArrayList<>();
+        for (Attached a : attached) {
+            boolean same = a.backing().isPresent() && id.isPresent() ? a.backing().equals(id) : a.backingPath().equals(path);
+            if (same) {
+                out.add(a.device());
+            }
+        }
+        return out;
+    }
+
+    /** {@code st_dev} and {@code st_ino} of {@code file}; empty when it does not exist. */
+    public static Optional<FileId> idOf(Path file) {
+        try {
+            Map<String, Object> attrs = Files.readAttributes(file, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
+            return Optional.of(new FileId(((Number) attrs.get("dev")).longValue(), ((Number) attrs.get("ino")).longValue()));
+        } catch (IOException | UnsupportedOperationException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * {@code lo_device} and {@code lo_inode} of the device. The kernel stores {@code lo_device} with
+     * {@code new_encode_dev}, which for every major below 4096 is the encoding glibc's {@code stat} returns.
+     * Empty when the device node cannot be opened here or was detached meanwhile.
+     */
+    static Optional<FileId> backingId(String device) {
+        int fd;
+        try {
+            fd = LibC.INSTANCE.open(device, LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
+        } catch (LastErrorException e) {
+            return Optional.empty();
+        }
+        try (Memory info = new Memory(LOOP_INFO64_SIZE)) {
+            info.clear();
+            LibC.INSTANCE.ioctl(fd, LOOP_GET_STATUS64, info);
+            return Optional.of(new FileId(info.getLong(0), info.getLong(8)));
+        } catch (LastErrorException e) {
+            return Optional.empty(); // ENXIO: detached between the sysfs read and the ioctl
+        } finally {
+            LibC.INSTANCE.close(fd);
+        }
     }
 }

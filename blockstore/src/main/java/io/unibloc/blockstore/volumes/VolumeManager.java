@@ -9,16 +9,19 @@ import io.unibloc.blockstore.chain.ChainRepository;
 import io.unibloc.blockstore.chain.Intents;
 import io.unibloc.blockstore.chain.KeyedLocks;
 import io.unibloc.blockstore.cow.CowBackend;
+import io.unibloc.blockstore.cow.StoreSpace;
 import io.unibloc.blockstore.fs.AtomicFiles;
 import io.unibloc.blockstore.fs.ExtImages;
 import io.unibloc.blockstore.fs.Fiemap;
 import io.unibloc.blockstore.fs.OutOfSpace;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,15 +34,15 @@ import org.slf4j.LoggerFactory;
  * Creates, attaches, detaches and deletes volumes under {@code <data>/volumes/<id>/} ({@code disk.img},
  * {@code volume.json}). Every operation on one volume holds that volume's lock (threads and processes).
  *
- * <p>Growing: ext2/ext4 disks are extended and {@code resize2fs}ed to the requested size. vfat and raw
- * disks keep the image's size: FAT is not grown (no maintained offline FAT resizer, and the FAT type is tied
- * to the size), and a raw disk is the image author's layout, used as is.
+ * <p>Size: every volume gets {@link VolumeSizes#effective} — at least the requested size and at least its image.
+ * ext2/ext4 disks are extended and {@code resize2fs}ed to it. vfat and raw disks are padded with a sparse zero
+ * tail: the FAT filesystem keeps its own size (no maintained offline FAT resizer, and the FAT type is tied to the
+ * size) and a raw disk keeps the image author's layout, but the device is as large as the caller asked.
  */
 public final class VolumeManager {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeManager.class);
     private static final String DISK = "disk.img";
     private static final String META = "volume.json";
-    private static final long ALIGN = 1 << 20;
     static final String DELETING_PREFIX = ".del-";
     /** "-" and a random UUID. */
     static final int UUID_SUFFIX = 37;
@@ -50,13 +53,16 @@ public final class VolumeManager {
     private final ChainRepository chains;
     private final KeyedLocks locks;
     private final LoopDevices loops;
+    private final StoreSpace space;
 
-    public VolumeManager(Path dataRoot, CowBackend backend, ChainRepository chains, KeyedLocks locks, LoopDevices loops) {
+    public VolumeManager(Path dataRoot, CowBackend backend, ChainRepository chains, KeyedLocks locks, LoopDevices loops,
+                         StoreSpace space) {
         this.volumes = dataRoot.resolve("volumes");
         this.backend = backend;
         this.chains = chains;
         this.locks = locks;
         this.loops = loops;
+        this.space = space;
         try {
             Files.createDirectories(volumes);
         } catch (IOException e) {
@@ -66,7 +72,13 @@ public final class VolumeManager {
 
     /** What to create: the caller's request and the chain image it resolved to. */
     public record CreateRequest(String id, String requestedImage, String pinnedImage, FsType fsType, long sizeBytes,
-                                boolean readOnly, ChainId chain) {}
+                                long limitBytes, boolean readOnly, ChainId chain) {
+        /** Without a limit. */
+        public CreateRequest(String id, String requestedImage, String pinnedImage, FsType fsType, long sizeBytes,
+                             boolean readOnly, ChainId chain) {
+            this(id, requestedImage, pinnedImage, fsType, sizeBytes, 0, readOnly, chain);
+        }
+    }
 
     public static String lockKey(String id) {
         return LOCK_PREFIX + id;
@@ -111,7 +123,7 @@ public final class VolumeManager {
     /**
      * Creates the volume unless a matching one exists (then returns it). Built in a temporary directory
      * and renamed into place, so a crash leaves either nothing or a whole volume. Errors: INVALID_ARGUMENT
-     * for a bad id or a size smaller than the image, ALREADY_EXISTS for a different existing spec, NOT_FOUND
+     * for a bad id or an image larger than the limit, ALREADY_EXISTS for a different existing spec, NOT_FOUND
      * when the chain vanished, INTERNAL for I/O.
      */
     public VolumeRecord create(CreateRequest request) {
@@ -135,11 +147,16 @@ public final class VolumeManager {
                     if (!chains.exists(request.chain())) {
                         throw StoreException.notFound("volume " + id + ": chain " + request.chain() + " does not exist");
                     }
+                    // Before cloning: a guest may write every block, and a full host disk must fail here, not
+                    // later as I/O errors inside every running guest.
+                    long worstCase = VolumeSizes.effective(id, request.sizeBytes(), request.limitBytes(),
+                            Files.size(chains.image(request.chain())));
+                    space.requireRoomFor(id, worstCase);
                     backend.cloneFile(chains.image(request.chain()), disk);
                 }
                 chains.touch(request.chain());
                 Files.setPosixFilePermissions(disk, PosixFilePermissions.fromString("rw-------"));
-                long size = grow(id, disk, request.fsType(), request.sizeBytes());
+                long size = grow(id, disk, request.fsType(), request.sizeBytes(), request.limitBytes());
                 // Durable before the rename publishes it: else a power loss could leave a visible volume
                 // whose image lost the clone's or resize's writes. Before chmod, as fsync opens it for write.
                 AtomicFiles.fsync(disk);
@@ -161,6 +178,9 @@ public final class VolumeManager {
                 }
                 throw StoreException.internal("creating volume " + id + ": " + e.getMessage(), e);
             } catch (StoreException e) {
+                if (e instanceof StoreSpace.NoRoom) {
+                    throw e;
+                }
                 // cp (copy backend), FICLONE and resize2fs report a full store in their own ways
                 if (e.kind() == ErrorKind.RESOURCE_EXHAUSTED || e.kind() == ErrorKind.INTERNAL && OutOfSpace.in(e)) {
                     throw outOfSpace(id, request, e);
@@ -177,21 +197,20 @@ public final class VolumeManager {
                 + request.chain().shortId() + " (" + request.sizeBytes() + " bytes): " + e.getMessage(), e);
     }
 
-    private long grow(String id, Path disk, FsType fs, long requested) throws IOException {
+    private long grow(String id, Path disk, FsType fs, long required, long limit) throws IOException {
         long current = Files.size(disk);
-        if (requested == 0 || requested == current) {
+        long size = VolumeSizes.effective(id, required, limit, current);
+        if (size == current) {
             return current;
         }
-        if (requested < current) {
-            throw StoreException.invalid("volume " + id + ": requested size " + requested + " is smaller than its image ("
-                    + current + " bytes)");
+        if (fs == FsType.EXT4 || fs == FsType.EXT2) {
+            ExtImages.resize(disk, size);
+        } else {
+            // vfat, raw: the filesystem or layout stays; the disk gets a sparse zero tail up to the asked size.
+            try (RandomAccessFile file = new RandomAccessFile(disk.toFile(), "rw")) {
+                file.setLength(size);
+            }
         }
-        if (fs != FsType.EXT4 && fs != FsType.EXT2) {
-            LOG.info("volume keeps the image size volume={} fs={} requested={} size={}", id, fs.id(), requested, current);
-            return current;
-        }
-        long size = (requested + ALIGN - 1) / ALIGN * ALIGN;
-        ExtImages.resize(disk, size);
         return size;
     }
 
@@ -210,15 +229,15 @@ public final class VolumeManager {
         return records;
     }
 
-    /** Attached devices by volume id, read from the kernel (one {@code losetup} call). */
+    /** Attached devices by volume id, read from the kernel (one sysfs listing), matched by device and inode. */
     public Map<String, String> devices() {
-        Map<String, List<String>> byFile = loops.byBackingFile();
-        Map<String, String> result = new java.util.HashMap<>();
+        List<LoopDevices.Attached> attached = loops.attached();
+        Map<String, String> result = new HashMap<>();
+        if (attached.isEmpty()) {
+            return result;
+        }
         for (VolumeRecord v : list()) {
-            List<String> devices = byFile.get(disk(v.id()).toString());
-            if (devices != null && !devices.isEmpty()) {
-                result.put(v.id(), devices.get(0));
-            }
+            loops.devicesOf(disk(v.id()), attached).stream().findFirst().ifPresent(device -> result.put(v.id(), device));
         }
         return result;
     }

@@ -13,6 +13,7 @@ import io.unibloc.blockstore.chain.Intents;
 import io.unibloc.blockstore.chain.KeyedLocks;
 import io.unibloc.blockstore.content.ContentStore;
 import io.unibloc.blockstore.cow.CopyBackend;
+import io.unibloc.blockstore.cow.StoreSpace;
 import io.unibloc.blockstore.registry.Digest;
 import io.unibloc.blockstore.volumes.LoopDevices;
 import io.unibloc.blockstore.volumes.VolumeManager;
@@ -44,7 +45,8 @@ class GarbageCollectorTest {
         chains = new ChainRepository(dir);
         locks = new KeyedLocks(dir.resolve("locks"));
         Intents intents = new Intents(dir);
-        volumes = new VolumeManager(dir, new CopyBackend(dir), chains, locks, new LoopDevices());
+        volumes = new VolumeManager(dir, new CopyBackend(dir), chains, locks, new LoopDevices(),
+                new StoreSpace(new CopyBackend(dir), 1.0));
         content = new ContentStore(dir.resolve("content"));
         gc = new GarbageCollector(chains, volumes, content, locks, intents);
     }

@@ -8,6 +8,7 @@ import io.unibloc.blockstore.BlockStore;
 import io.unibloc.blockstore.ErrorKind;
 import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.content.ContentStore;
+import io.unibloc.blockstore.layers.Compression;
 import io.unibloc.blockstore.registry.Digest;
 import io.unibloc.blockstore.registry.ImageReference;
 import io.unibloc.blockstore.registry.RegistryConfig;
@@ -61,7 +62,8 @@ class LayoutFetchTest {
         assertThat(f.pinned().isLayout()).isTrue();
         assertThat(f.layers()).extracting(l -> l.digest().toString()).containsExactlyElementsOf(img.digests().manifest().layerDigests());
         assertThat(f.layers()).extracting(l -> l.diffId().toString()).containsExactlyElementsOf(img.digests().manifest().diffIds());
-        assertThat(f.layers()).extracting(Layer::compression).containsExactly(Compression.GZIP, Compression.ZSTD, Compression.NONE);
+        assertThat(f.layers()).extracting(l -> Compression.fromMediaType(l.mediaType()).orElseThrow())
+                .containsExactly(Compression.GZIP, Compression.ZSTD, Compression.NONE);
         assertThat(f.config().labels()).containsEntry("io.unibloc.kernel", "/boot/vmlinuz");
         f.layers().forEach(l -> assertThat(store.verify(l.digest())).isTrue());
         assertThat(progressBytes.get()).isPositive();

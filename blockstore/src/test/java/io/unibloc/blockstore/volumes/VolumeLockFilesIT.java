@@ -8,6 +8,7 @@ import io.unibloc.blockstore.chain.ChainMeta;
 import io.unibloc.blockstore.chain.ChainRepository;
 import io.unibloc.blockstore.chain.KeyedLocks;
 import io.unibloc.blockstore.cow.CopyBackend;
+import io.unibloc.blockstore.cow.StoreSpace;
 import io.unibloc.blockstore.registry.Digest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,8 @@ class VolumeLockFilesIT {
     @BeforeEach
     void setUp() throws Exception {
         ChainRepository chains = new ChainRepository(dir);
-        volumes = new VolumeManager(dir, new CopyBackend(dir), chains, new KeyedLocks(dir.resolve("locks")), new LoopDevices());
+        volumes = new VolumeManager(dir, new CopyBackend(dir), chains, new KeyedLocks(dir.resolve("locks")), new LoopDevices(),
+                new StoreSpace(new CopyBackend(dir), 1.0));
         chain = ChainId.of(List.of(Digest.sha256("b".repeat(64))), FsType.EXT4, "");
         Path temp = chains.tmpDir().resolve("c.img");
         Files.write(temp, new byte[64 << 10]);

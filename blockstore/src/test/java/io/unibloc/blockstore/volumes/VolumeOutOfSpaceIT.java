@@ -11,6 +11,7 @@ import io.unibloc.blockstore.chain.ChainMeta;
 import io.unibloc.blockstore.chain.ChainRepository;
 import io.unibloc.blockstore.chain.KeyedLocks;
 import io.unibloc.blockstore.cow.CopyBackend;
+import io.unibloc.blockstore.cow.StoreSpace;
 import io.unibloc.blockstore.fs.Exec;
 import io.unibloc.blockstore.registry.Digest;
 import java.nio.file.Files;
@@ -47,7 +48,9 @@ class VolumeOutOfSpaceIT {
     void copyRunningOutOfSpaceIsResourceExhausted() throws Exception {
         ChainRepository chains = new ChainRepository(dir);
         VolumeManager volumes = new VolumeManager(dir, new CopyBackend(dir), chains, new KeyedLocks(dir.resolve("locks")),
-                new LoopDevices());
+                new LoopDevices(),
+                // A ratio so large that the up-front check lets it through: this is about cp failing midway.
+                new StoreSpace(new CopyBackend(dir), 1000.0));
         ChainId id = ChainId.of(List.of(Digest.sha256("a".repeat(64))), FsType.EXT4, "");
         Path temp = chains.tmpDir().resolve("c.img");
         byte[] data = new byte[5 * MIB];

@@ -15,7 +15,8 @@ import io.unibloc.csi.common.identity.IdentityService;
 import io.unibloc.csi.common.ops.OpsServer;
 import io.unibloc.csi.controller.nodes.NodeCleanup;
 import io.unibloc.csi.controller.provision.ClaimLookup;
-import io.unibloc.csi.controller.provision.RegistryImagePinner;
+import io.unibloc.csi.controller.provision.PullCredentials;
+import io.unibloc.csi.controller.provision.RegistryDigestPinner;
 import io.unibloc.csi.controller.provision.VolumeProvisioner;
 import io.unibloc.csi.controller.records.BlockVolumeRecords;
 import io.unibloc.csi.controller.service.ControllerService;
@@ -68,7 +69,7 @@ public final class Main implements Callable<Integer> {
                 .withRetries(2, Duration.ofMillis(200), Duration.ofSeconds(1))
                 .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(5));
         try (KubernetesClient kube = KubeClients.create(kubeconfig);
-             RegistryImagePinner pinner = new RegistryImagePinner(new RegistryClient(registryConfig, meters))) {
+             RegistryDigestPinner pinner = new RegistryDigestPinner(new RegistryClient(registryConfig, meters))) {
             ControllerComponents components = ControllerComponents.create(kube, pinner, meters, createWait, staleAfter, Clock.systemUTC());
             try (UnixSocketServer server = components.serve(SocketEndpoint.parse(endpoint).path());
                  NodeCleanup cleanup = new NodeCleanup(kube, Duration.ofSeconds(1), Duration.ofMinutes(5))
@@ -88,7 +89,8 @@ public final class Main implements Callable<Integer> {
                                                   Duration staleAfter, Clock clock) {
             BlockVolumeRecords records = new BlockVolumeRecords(kube);
             NodeStores stores = new NodeStores(kube, clock, staleAfter);
-            VolumeProvisioner provisioner = new VolumeProvisioner(records, new ClaimLookup(kube), pinner, new NodeChooser(stores));
+            VolumeProvisioner provisioner = new VolumeProvisioner(records, new ClaimLookup(kube), pinner, new NodeChooser(stores),
+                    new PullCredentials(kube));
             IdentityService identity = new IdentityService(List.of(Csi.PluginCapability.Service.Type.CONTROLLER_SERVICE,
                     Csi.PluginCapability.Service.Type.VOLUME_ACCESSIBILITY_CONSTRAINTS), IdentityService.Readiness.Ready::new);
             return new ControllerComponents(identity, new ControllerService(provisioner, records, new CapacityReport(stores), createWait),

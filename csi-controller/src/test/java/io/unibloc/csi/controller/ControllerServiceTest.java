@@ -7,6 +7,8 @@ import csi.v1.ControllerGrpc;
 import csi.v1.Csi;
 import csi.v1.IdentityGrpc;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -18,12 +20,14 @@ import io.unibloc.blockstore.registry.Digest;
 import io.unibloc.csi.common.CsiNames;
 import io.unibloc.csi.common.grpc.UnixSocketChannels;
 import io.unibloc.csi.common.grpc.UnixSocketServer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -186,6 +190,32 @@ class ControllerServiceTest {
     }
 
     @Test
+    void volumesAreNeverSmallerThanRequiredAndAnImageAboveTheLimitFails() {
+        Csi.Volume big = controller.createVolume(create("pvc-big")
+                .setCapacityRange(Csi.CapacityRange.newBuilder().setRequiredBytes((256L << 20) + 1)).build()).getVolume();
+        assertThat(big.getCapacityBytes()).isGreaterThanOrEqualTo((256L << 20) + 1);
+
+        // The fake's image is 64 MiB: no size within 48 MiB can hold it.
+        assertThatThrownBy(() -> controller.createVolume(create("pvc-capped")
+                .setCapacityRange(Csi.CapacityRange.newBuilder().setRequiredBytes(32L << 20).setLimitBytes(48L << 20)).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isIn(Status.Code.INVALID_ARGUMENT, Status.Code.OUT_OF_RANGE);
+                    assertThat(e.getStatus().getDescription()).contains("limit");
+                });
+    }
+
+    @Test
+    void aNodeThatAnswersWithLessThanRequiredIsAnErrorNotAShortVolume() {
+        node.outcome = FakeNodePlugin.Outcome.READY_SHORT;
+        assertThatThrownBy(() -> controller.createVolume(create("pvc-short")
+                .setCapacityRange(Csi.CapacityRange.newBuilder().setRequiredBytes(256L << 20)).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+                    assertThat(e.getStatus().getDescription()).contains("required_bytes");
+                });
+    }
+
+    @Test
     void requestNamesThatAreNotIdsAreHashedAndStillIdempotent() {
         String name = "Sanity Volume/" + "x".repeat(120);
         Csi.Volume first = controller.createVolume(create(name).build()).getVolume();
@@ -221,6 +251,8 @@ class ControllerServiceTest {
 
     @Test
     void claimAnnotationOverridesTheImageParameterAndNamesPullSecrets() {
+        dockerSecret("apps", "regcred", "127.0.0.1:5000");
+        dockerSecret("apps", "other", "other.example:5000");
         client.persistentVolumeClaims().inNamespace("apps").resource(new PersistentVolumeClaimBuilder()
                 .withNewMetadata().withName("web-root").withNamespace("apps")
                 .addToAnnotations(CsiNames.ANNOTATION_IMAGE, "127.0.0.1:5000/web@" + DIGEST.replace("ab", "cd"))
@@ -247,6 +279,46 @@ class ControllerServiceTest {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
                     assertThat(e.getStatus().getDescription()).contains(CsiNames.ANNOTATION_IMAGE).contains("apps/bad");
                 });
+    }
+
+    static void dockerSecret(String namespace, String name, String registry) {
+        String auth = Base64.getEncoder().encodeToString("robot:pw".getBytes(StandardCharsets.UTF_8));
+        String config = "{\"auths\":{\"" + registry + "\":{\"auth\":\"" + auth + "\"}}}";
+        client.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName(name)
+                .withNamespace(namespace).endMetadata().withType("kubernetes.io/dockerconfigjson")
+                .addToStringData(".dockerconfigjson", config).build()).createOr(r -> r.update());
+    }
+
+    @Test
+    void theStorageClassProvisionerSecretIsRecordedSoThatTheNodePullsWithIt() {
+        client.storage().v1().storageClasses().resource(new StorageClassBuilder().withNewMetadata().withName("private")
+                .endMetadata().withProvisioner(CsiNames.DRIVER_NAME)
+                .addToParameters("csi.storage.k8s.io/provisioner-secret-name", "regcred-${pvc.name}")
+                .addToParameters("csi.storage.k8s.io/provisioner-secret-namespace", "${pvc.namespace}").build()).createOr(r -> r.update());
+        client.persistentVolumeClaims().inNamespace("team").resource(new PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName("db").withNamespace("team").endMetadata()
+                .withNewSpec().withStorageClassName("private").endSpec().build()).create();
+        controller.createVolume(create("pvc-private")
+                .putSecrets(".dockerconfigjson", "{\"auths\":{\"127.0.0.1:5000\":{\"username\":\"u\",\"password\":\"p\"}}}")
+                .putParameters(CsiNames.PARAM_PVC_NAME, "db").putParameters(CsiNames.PARAM_PVC_NAMESPACE, "team").build());
+        BlockVolume record = client.resources(BlockVolume.class).withName("pvc-private").get();
+        assertThat(record.getSpec().getProvisionerSecret()).isNotNull();
+        assertThat(record.getSpec().getProvisionerSecret().getNamespace() + "/" + record.getSpec().getProvisionerSecret().getName())
+                .isEqualTo("team/regcred-db");
+    }
+
+    @Test
+    void aClaimNamingAMissingPullSecretFailsNamingIt() {
+        client.persistentVolumeClaims().inNamespace("apps").resource(new PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName("typo").withNamespace("apps")
+                .addToAnnotations(CsiNames.ANNOTATION_PULL_SECRETS, "regcrd").endMetadata().build()).create();
+        assertThatThrownBy(() -> controller.createVolume(create("pvc-typo")
+                .putParameters(CsiNames.PARAM_PVC_NAME, "typo").putParameters(CsiNames.PARAM_PVC_NAMESPACE, "apps").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+                    assertThat(e.getStatus().getDescription()).contains("apps/regcrd");
+                });
+        assertThat(client.resources(BlockVolume.class).withName("pvc-typo").get()).isNull();
     }
 
     @Test

@@ -8,6 +8,8 @@ import io.unibloc.api.v1alpha1.BlockVolumePhase;
 import io.unibloc.api.v1alpha1.BlockVolumeStatus;
 import io.unibloc.api.v1alpha1.NodeStore;
 import io.unibloc.api.v1alpha1.NodeStoreStatus;
+import io.unibloc.blockstore.StoreException;
+import io.unibloc.blockstore.volumes.VolumeSizes;
 import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * moves Pending records to the configured outcome and drops the finalizer of deleted records. Unit tests only.
  */
 final class FakeNodePlugin implements AutoCloseable {
-    enum Outcome { READY, FAIL_NOT_FOUND, STAY_PREPARING }
+    /** READY sizes volumes by the engine's own rule; READY_SHORT reports the image's size whatever was asked. */
+    enum Outcome { READY, READY_SHORT, FAIL_NOT_FOUND, STAY_PREPARING }
 
     private final KubernetesClient client;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
@@ -62,8 +65,20 @@ final class FakeNodePlugin implements AutoCloseable {
                     BlockVolumeStatus next = v.getStatus() == null ? new BlockVolumeStatus() : StatusPatch.copy(v.getStatus());
                     switch (outcome) {
                         case READY -> {
+                            try {
+                                // What the real node reports: the engine's size rule, not the fake's own idea.
+                                next.setSizeBytes(VolumeSizes.effective(v.getMetadata().getName(),
+                                        v.getSpec().getSizeBytes(), v.getSpec().getLimitBytes(), sizeBytes));
+                                next.setPhase(BlockVolumePhase.Ready);
+                            } catch (StoreException e) {
+                                next.setPhase(BlockVolumePhase.Failed);
+                                next.setReason(e.kind().name());
+                                next.setMessage(e.getMessage());
+                            }
+                        }
+                        case READY_SHORT -> {
                             next.setPhase(BlockVolumePhase.Ready);
-                            next.setSizeBytes(Math.max(sizeBytes, v.getSpec().getSizeBytes()));
+                            next.setSizeBytes(sizeBytes);
                         }
                         case FAIL_NOT_FOUND -> {
                             next.setPhase(BlockVolumePhase.Failed);

@@ -16,7 +16,7 @@ import io.unibloc.blockstore.registry.RegistryConfig;
 import io.unibloc.csi.common.CsiNames;
 import io.unibloc.csi.common.grpc.UnixSocketChannels;
 import io.unibloc.csi.common.grpc.UnixSocketServer;
-import io.unibloc.csi.controller.provision.RegistryImagePinner;
+import io.unibloc.csi.controller.provision.RegistryDigestPinner;
 import io.unibloc.testkit.image.Compression;
 import io.unibloc.testkit.image.PushedImage;
 import io.unibloc.testkit.image.TestImage;
@@ -41,7 +41,7 @@ class RegistryPinningIT {
     private static Path dir;
     private static UnixSocketServer server;
     private static UnixSocketChannels.Handle channel;
-    private static RegistryImagePinner pinner;
+    private static RegistryDigestPinner pinner;
     private static ControllerGrpc.ControllerBlockingStub controller;
     private static FakeNodePlugin node;
 
@@ -51,7 +51,7 @@ class RegistryPinningIT {
         image = TestImage.builder().layer(TestLayer.builder().file("hello.txt", "hi\n").build(Compression.GZIP)).build()
                 .push(registry, "private/app", "2.0");
         dir = Files.createTempDirectory("csi-controller-it");
-        pinner = new RegistryImagePinner(new RegistryClient(RegistryConfig.defaults().withRetries(2, Duration.ofMillis(100), Duration.ofMillis(300))
+        pinner = new RegistryDigestPinner(new RegistryClient(RegistryConfig.defaults().withRetries(2, Duration.ofMillis(100), Duration.ofMillis(300))
                 .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(3)), new SimpleMeterRegistry()));
         server = Main.ControllerComponents.create(client, pinner, new SimpleMeterRegistry(), Duration.ofSeconds(5), Duration.ofMinutes(3),
                 Clock.systemUTC()).serve(dir.resolve("csi.sock"));

@@ -67,6 +67,14 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--insecure-registry", split = ",", description = "registry hosts spoken to over plain HTTP")
     List<String> insecureRegistries = List.of();
 
+    @Option(names = "--store-backend", defaultValue = "auto",
+            description = "auto, reflink, xfs-loop or copy; auto never falls back to copy (default: ${DEFAULT-VALUE})")
+    String storeBackend;
+
+    @Option(names = "--overprovision-ratio", defaultValue = "1.0",
+            description = "factor applied to the free space offered to the scheduler (default: ${DEFAULT-VALUE})")
+    double overprovisionRatio;
+
     public static void main(String[] args) {
         System.exit(Cli.run(new Main(), args));
     }
@@ -75,7 +83,9 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         NodeComponents.Settings defaults = NodeComponents.Settings.defaults(nodeId, storeDir, devicePluginDir);
-        StoreConfig storeConfig = StoreOpener.config(storeDir, storeSize, cacheBudget, insecureRegistries, meters);
+        StoreConfig storeConfig = StoreOpener.config(storeDir, storeSize, cacheBudget, insecureRegistries, meters)
+                .withBackend(StoreConfig.Backend.parse(storeBackend))
+                .withOverprovisionRatio(overprovisionRatio);
         BlockVolumeReconciler.Settings reconcile = BlockVolumeReconciler.Settings.defaults();
         reconcile = new BlockVolumeReconciler.Settings(reconcile.workers(), reconcile.resync(), reconcile.sweepEvery(),
                 reconcile.retryBase(), reconcile.retryMax(), reconcile.deferredDeleteRecheck(), reconcile.internalRetries(),

@@ -16,7 +16,7 @@ import io.unibloc.csi.common.CsiNames;
 import io.unibloc.csi.common.grpc.UnixSocketChannels;
 import io.unibloc.csi.common.grpc.UnixSocketServer;
 import io.unibloc.csi.controller.Main.ControllerComponents;
-import io.unibloc.csi.controller.provision.RegistryImagePinner;
+import io.unibloc.csi.controller.provision.RegistryDigestPinner;
 import io.unibloc.csi.node.MockApi;
 import io.unibloc.csi.node.NodeComponents;
 import io.unibloc.csi.node.NodeHarness;
@@ -53,7 +53,7 @@ public final class DriverRig implements AutoCloseable {
     public final NodeComponents node;
     private final UnixSocketServer nodeServer;
     private final UnixSocketServer controllerServer;
-    private final RegistryImagePinner pinner;
+    private final RegistryDigestPinner pinner;
     private final UnixSocketChannels.Handle nodeChannel;
     private final UnixSocketChannels.Handle controllerChannel;
     public final NodeGrpc.NodeBlockingStub kubelet;
@@ -68,13 +68,14 @@ public final class DriverRig implements AutoCloseable {
         image = smallImage().push(registry, "apps/hello", "1.0");
         api = new MockApi();
         client = api.client;
-        store = DefaultBlockStore.open(StoreConfig.defaults(storeDir()).withXfsLoopBytes(1L << 30));
+        // 2 GiB (sparse): csi-sanity asks a 1 GiB volume, and the store refuses one that could not grow to its full size.
+        store = DefaultBlockStore.open(StoreConfig.defaults(storeDir()).withXfsLoopBytes(2L << 30));
         NodeComponents.Settings defaults = NodeComponents.Settings.defaults(NODE, storeDir(), null);
         node = new NodeComponents(client, store, new NodeComponents.Settings(NODE, storeDir(), List.of(kubeletDir()), 0, "false",
                 "qemu-system-x86_64", defaults.kvmDevice(), defaults.kvmDeviceNodes(), 4, null, Duration.ofMillis(500),
                 Duration.ofSeconds(2), NodeHarness.fastReconcile()), new SimpleMeterRegistry(), Clock.systemUTC());
         nodeServer = node.start(dir.resolve("node/csi.sock"));
-        pinner = new RegistryImagePinner(new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry()));
+        pinner = new RegistryDigestPinner(new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry()));
         controllerServer = ControllerComponents.create(client, pinner, new SimpleMeterRegistry(), Duration.ofSeconds(8),
                 Duration.ofMinutes(3), Clock.systemUTC()).serve(dir.resolve("controller/csi.sock"));
         nodeChannel = UnixSocketChannels.open(nodeServer.socket());

@@ -31,6 +31,12 @@ public final class FakeBlockStore implements BlockStore {
     /** A failure to throw from deleteVolume for this id, or null to delete. */
     public volatile Function<String, StoreException> deleteHook = id -> null;
 
+    /** Runs inside attach before it takes effect, outside any lock of this fake: lets a test slow or block it. */
+    public volatile Runnable attachHook = () -> {};
+    /** How often two attaches of one volume were inside this store at once (NodeService's lock forbids it). */
+    public final AtomicInteger overlaps = new AtomicInteger();
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+
     @Override
     public ImageReference pin(ImageReference reference, RegistryCredentials credentials) {
         return reference.digest() != null ? reference : reference.withDigest(Digest.sha256("cd".repeat(32)));
@@ -78,7 +84,20 @@ public final class FakeBlockStore implements BlockStore {
     }
 
     @Override
-    public synchronized Attachment attach(String volumeId, AttachOptions options) {
+    public Attachment attach(String volumeId, AttachOptions options) {
+        AtomicInteger here = inFlight.computeIfAbsent(volumeId, k -> new AtomicInteger());
+        if (here.incrementAndGet() > 1) {
+            overlaps.incrementAndGet();
+        }
+        try {
+            attachHook.run();
+            return attachNow(volumeId);
+        } finally {
+            here.decrementAndGet();
+        }
+    }
+
+    private synchronized Attachment attachNow(String volumeId) {
         Volume v = volumes.get(volumeId);
         if (v == null) {
             throw StoreException.notFound("volume " + volumeId + " does not exist");

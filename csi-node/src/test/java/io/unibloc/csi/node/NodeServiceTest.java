@@ -58,6 +58,7 @@ class NodeServiceTest {
     @AfterEach
     void hookOff() {
         store.createHook = spec -> null;
+        store.attachHook = () -> {};
     }
 
     private static BlockVolume readyVolume(String id) {
@@ -194,9 +195,12 @@ class NodeServiceTest {
     }
 
     @Test
-    void concurrentStagesOfOneVolumeAttachOnce() throws Exception {
+    void concurrentStagesOfOneVolumeAttachOnceAndNeverOverlap() throws Exception {
         readyVolume("pvc-race");
         int before = store.attaches.get();
+        int overlapsBefore = store.overlaps.get();
+        // A slow attach: without the volume lock, the six calls would be inside the store together.
+        store.attachHook = () -> sleep(100);
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {
             List<Future<?>> calls = new ArrayList<>();
@@ -211,6 +215,47 @@ class NodeServiceTest {
         }
         assertThat(store.volumes.get("pvc-race").device()).isPresent();
         assertThat(store.attaches.get() - before).isEqualTo(1);
+        assertThat(store.overlaps.get() - overlapsBefore).as("attaches of one volume running at once").isZero();
+    }
+
+    @Test
+    void aCallWaitingForABusyVolumeGivesUpAtItsDeadlineWithAborted() throws Exception {
+        readyVolume("pvc-busy");
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        store.attachHook = () -> {
+            inside.countDown();
+            awaitQuietly(release);
+        };
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> holder = pool.submit(() -> h.node.nodeStageVolume(h.stage("pvc-busy")));
+            assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+            // kubelet's retry while the first call still holds the volume: an answer before its deadline, not a queue.
+            assertCode(Status.Code.ABORTED, () -> h.node.withDeadlineAfter(2, TimeUnit.SECONDS).nodeStageVolume(h.stage("pvc-busy")));
+            release.countDown();
+            holder.get(30, TimeUnit.SECONDS);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+        assertThat(store.volumes.get("pvc-busy").device()).isPresent();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

@@ -2,26 +2,24 @@ package io.unibloc.operator.pin;
 
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.unibloc.api.registry.DockerConfigSecrets;
+import io.unibloc.api.registry.PullSecretException;
 import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.registry.DockerConfig;
 import io.unibloc.blockstore.registry.RegistryCredentials;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the docker-config pull secrets a resource names into {@link RegistryCredentials}. Each Secret
- * holds {@code .dockerconfigjson} (type {@code kubernetes.io/dockerconfigjson}) or the legacy
- * {@code .dockercfg}; when two Secrets log in to the same registry, the first one listed wins, as the
- * kubelet does. A GET per Secret (no cluster-wide Secret cache): they are read only while a pin is needed.
+ * Reads the docker-config pull secrets a resource names into {@link RegistryCredentials}, through the reader the
+ * CSI controller and node plugin share ({@link DockerConfigSecrets}): {@code .dockerconfigjson} or the legacy
+ * {@code .dockercfg}; when two Secrets log in to the same registry, the first one listed wins, as the kubelet
+ * does. A GET per Secret (no cluster-wide Secret cache): they are read only while a pin is needed.
  */
 public final class PullSecrets {
-    static final String DOCKER_CONFIG_JSON = ".dockerconfigjson";
-    static final String DOCKER_CFG = ".dockercfg";
-
     private final KubernetesClient client;
 
     public PullSecrets(KubernetesClient client) {
@@ -40,55 +38,30 @@ public final class PullSecrets {
         if (refs == null || refs.isEmpty()) {
             return new Found(RegistryCredentials.NONE);
         }
-        Map<String, RegistryCredentials.Login> logins = new LinkedHashMap<>();
+        List<SecretReference> named = new ArrayList<>();
         for (LocalObjectReference ref : refs) {
-            String name = ref.getName();
-            if (name == null || name.isBlank()) {
+            if (ref.getName() == null || ref.getName().isBlank()) {
                 return new Problem("PullSecretInvalid", "an entry of imagePullSecrets has no name");
             }
-            Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
-            if (secret == null) {
-                return new Problem("PullSecretNotFound", "pull secret " + namespace + "/" + name
-                        + " does not exist; create it (kubectl create secret docker-registry " + name
-                        + " ...) or remove it from imagePullSecrets");
-            }
-            try {
-                parse(secret).byRegistry().forEach(logins::putIfAbsent);
-            } catch (StoreException e) {
-                return new Problem("PullSecretInvalid", "pull secret " + namespace + "/" + name + ": " + e.getMessage());
-            }
-        }
-        return new Found(new RegistryCredentials(logins));
-    }
-
-    static RegistryCredentials parse(Secret secret) {
-        String name = secret.getMetadata().getName();
-        byte[] json = value(secret, DOCKER_CONFIG_JSON);
-        if (json == null) {
-            json = value(secret, DOCKER_CFG);
-        }
-        if (json == null) {
-            throw StoreException.invalid("has neither " + DOCKER_CONFIG_JSON + " nor " + DOCKER_CFG
-                    + " (expected a Secret of type kubernetes.io/dockerconfigjson, got " + secret.getType() + ")");
+            named.add(new SecretReference(ref.getName(), namespace));
         }
         try {
-            return DockerConfig.parse(json);
+            return new Found(DockerConfig.merge(DockerConfigSecrets.read(client, named)));
+        } catch (PullSecretException e) {
+            return new Problem(e.reason() == PullSecretException.Reason.NOT_FOUND ? "PullSecretNotFound" : "PullSecretInvalid",
+                    e.getMessage());
         } catch (StoreException e) {
-            throw StoreException.invalid("secret " + name + ": " + e.getMessage());
+            return new Problem("PullSecretInvalid", e.getMessage());
         }
     }
 
-    private static byte[] value(Secret secret, String key) {
-        if (secret.getData() != null && secret.getData().get(key) != null) {
-            try {
-                return Base64.getDecoder().decode(secret.getData().get(key).trim());
-            } catch (IllegalArgumentException e) {
-                throw StoreException.invalid("key " + key + " is not valid base64");
-            }
+    /** One Secret's credentials, through the shared reader; INVALID_ARGUMENT naming it when it is not usable. */
+    static RegistryCredentials parse(Secret secret) {
+        String where = secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName();
+        try {
+            return DockerConfig.merge(Map.of("secret " + where, DockerConfigSecrets.dockerConfig(where, secret)));
+        } catch (PullSecretException e) {
+            throw StoreException.invalid(e.getMessage());
         }
-        if (secret.getStringData() != null && secret.getStringData().get(key) != null) {
-            return secret.getStringData().get(key).getBytes(StandardCharsets.UTF_8);
-        }
-        return null;
     }
 }

@@ -12,6 +12,11 @@ import java.util.concurrent.ExecutionException;
 /**
  * The one place where failures become gRPC statuses. Block store errors map by their {@code ErrorKind},
  * Kubernetes API errors by HTTP code, anything else is INTERNAL. The result is never UNKNOWN.
+ *
+ * <p>Only validated input errors become INVALID_ARGUMENT: a {@link StoreException} of kind INVALID_ARGUMENT or a
+ * status a service threw after checking a field. A stray {@link IllegalArgumentException} (a
+ * {@link NumberFormatException} deep in a library, say) is a bug or a host fault, so it is INTERNAL: callers
+ * treat INVALID_ARGUMENT as final and would never retry. The call interceptor logs INTERNAL with its cause, once.
  */
 public final class StatusMapping {
     private StatusMapping() {}
@@ -32,9 +37,6 @@ public final class StatusMapping {
         }
         if (t instanceof CancellationException || t instanceof InterruptedException) {
             return Status.CANCELLED.withDescription("operation cancelled: " + t.getMessage()).withCause(t);
-        }
-        if (t instanceof IllegalArgumentException) {
-            return Status.INVALID_ARGUMENT.withDescription(t.getMessage()).withCause(t);
         }
         return Status.INTERNAL.withDescription(describe(t)).withCause(t);
     }

@@ -32,6 +32,10 @@ class StatusMappingTest {
                 Arguments.of(new KubernetesClientException("refused"), Status.Code.UNAVAILABLE),
                 Arguments.of(new IllegalStateException("bug"), Status.Code.INTERNAL),
                 Arguments.of(new NullPointerException(), Status.Code.INTERNAL),
+                // Not validated input: a parse failure deep inside is a fault to retry, not the caller's final answer.
+                Arguments.of(new NumberFormatException("For input string: \"x\""), Status.Code.INTERNAL),
+                Arguments.of(new IllegalArgumentException("bug"), Status.Code.INTERNAL),
+                Arguments.of(StoreException.invalid("size: not a number"), Status.Code.INVALID_ARGUMENT),
                 Arguments.of(new CompletionException(StoreException.notFound("x")), Status.Code.NOT_FOUND),
                 Arguments.of(Status.UNKNOWN.withDescription("raw").asRuntimeException(), Status.Code.INTERNAL),
                 Arguments.of(Status.ABORTED.withDescription("pending").asRuntimeException(), Status.Code.ABORTED));

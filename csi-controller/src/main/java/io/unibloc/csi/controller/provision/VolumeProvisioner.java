@@ -40,17 +40,21 @@ public final class VolumeProvisioner {
     private final ClaimLookup claims;
     private final ImagePinner pinner;
     private final NodeChooser chooser;
+    private final PullCredentials credentials;
 
-    public VolumeProvisioner(BlockVolumeRecords records, ClaimLookup claims, ImagePinner pinner, NodeChooser chooser) {
+    public VolumeProvisioner(BlockVolumeRecords records, ClaimLookup claims, ImagePinner pinner, NodeChooser chooser,
+                             PullCredentials credentials) {
         this.records = records;
         this.claims = claims;
+        this.credentials = credentials;
         this.pinner = pinner;
         this.chooser = chooser;
     }
 
     /** Idempotent by request name; never waits longer than {@code maxWait}. */
     public Csi.Volume provision(VolumeRequest classRequest, Duration maxWait) {
-        ClaimAnnotations annotations = classRequest.claim().map(claims::read).orElse(ClaimAnnotations.NONE);
+        ClaimAnnotations annotations = classRequest.claim()
+                .map(c -> claims.read(c, classRequest.requestName())).orElse(ClaimAnnotations.NONE);
         VolumeRequest request = classRequest.withClaimOverrides(annotations.fsType(), annotations.readOnly());
         ImageReference image = effectiveImage(request, annotations);
         Optional<BlockVolume> existing = records.get(request.volumeId());
@@ -71,7 +75,9 @@ public final class VolumeProvisioner {
     }
 
     private BlockVolume createRecord(VolumeRequest request, ClaimAnnotations annotations, ImageReference image) {
-        ImageReference pinned = pinner.pin(image, request.credentials());
+        List<SecretReference> claimSecrets = pullSecrets(request, annotations);
+        // The Secrets the node will pull with, in its order: a private image that pins here must pull there.
+        ImageReference pinned = pinner.pin(image, credentials.read(claimSecrets, request.credentials()));
         String node = chooser.choose(request.topology());
         BlockVolumeSpec spec = new BlockVolumeSpec();
         spec.setRequestName(request.requestName());
@@ -86,7 +92,8 @@ public final class VolumeProvisioner {
             spec.setPvcNamespace(c.namespace());
             spec.setPvcName(c.name());
         });
-        spec.setPullSecrets(pullSecrets(request, annotations));
+        spec.setPullSecrets(claimSecrets);
+        spec.setProvisionerSecret(annotations.provisionerSecret().orElse(null));
         BlockVolume volume = new BlockVolume();
         volume.setMetadata(new ObjectMetaBuilder()
                 .withName(request.volumeId())
@@ -121,6 +128,13 @@ public final class VolumeProvisioner {
         switch (phase) {
             case Ready -> {
                 long size = status.getSizeBytes() == null ? volume.getSpec().getSizeBytes() : status.getSizeBytes();
+                if (size < request.requiredBytes()) {
+                    // Answering with it would make external-provisioner delete and retry, forever.
+                    records.delete(id);
+                    throw StoreException.internal("volume " + id + " on node " + volume.getSpec().getNode() + " has " + size
+                            + " bytes, less than capacity_range.required_bytes " + request.requiredBytes()
+                            + "; the node plugin does not honour the size contract", null);
+                }
                 if (request.limitBytes() > 0 && size > request.limitBytes()) {
                     records.delete(id);
                     throw io.grpc.Status.OUT_OF_RANGE.withDescription("volume " + id + " of image " + volume.getSpec().getImage()

@@ -1,6 +1,7 @@
 package io.unibloc.csi.controller.service;
 
 import csi.v1.Csi;
+import io.unibloc.api.registry.DockerConfigSecrets;
 import io.unibloc.blockstore.FsType;
 import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.registry.DockerConfig;
@@ -17,8 +18,6 @@ import java.util.TreeSet;
 
 /** Validates a CreateVolume request field by field; every problem is INVALID_ARGUMENT naming the field. */
 final class CreateVolumeParser {
-    /** Docker-config keys of a provisioner secret ({@code kubernetes.io/dockerconfigjson} or the legacy form). */
-    private static final String[] DOCKER_CONFIG_KEYS = {".dockerconfigjson", ".dockercfg"};
     static final int MAX_NAME_LENGTH = 256;
 
     private CreateVolumeParser() {}
@@ -85,18 +84,19 @@ final class CreateVolumeParser {
         return Optional.of(new VolumeRequest.ClaimRef(ns, name));
     }
 
+    /** The provisioner secret's docker config, read by the reader every component shares. */
     private static RegistryCredentials credentials(Map<String, String> secrets) {
-        for (String key : DOCKER_CONFIG_KEYS) {
-            String json = secrets.get(key);
-            if (json != null) {
-                try {
-                    return DockerConfig.parse(json);
-                } catch (StoreException e) {
-                    // DockerConfig's messages never contain the secret itself.
-                    throw CsiErrors.invalid("secrets." + key, e.getMessage());
-                }
-            }
+        byte[] json = DockerConfigSecrets.dockerConfig(secrets);
+        if (json == null) {
+            return RegistryCredentials.NONE;
         }
-        return RegistryCredentials.NONE;
+        try {
+            return DockerConfig.merge(Map.of("provisioner secret", json));
+        } catch (StoreException e) {
+            // DockerConfig's messages never contain the secret itself.
+            String key = secrets.containsKey(DockerConfigSecrets.DOCKER_CONFIG_JSON) ? DockerConfigSecrets.DOCKER_CONFIG_JSON
+                    : DockerConfigSecrets.DOCKER_CFG;
+            throw CsiErrors.invalid("secrets." + key, e.getMessage());
+        }
     }
 }

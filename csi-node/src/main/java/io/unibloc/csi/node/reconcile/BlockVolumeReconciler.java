@@ -198,9 +198,9 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
         PreparationTimer timer = new PreparationTimer();
         Timer.Sample sample = Timer.start(meters);
         try {
-            RegistryCredentials credentials = secrets.read(spec.getPullSecrets());
+            RegistryCredentials credentials = secrets.read(spec);
             BlockStore.VolumeSpec volumeSpec = new BlockStore.VolumeSpec(name, ImageReference.parse(spec.getImage()),
-                    FsType.parse(spec.getFsType()), spec.getSizeBytes(), spec.isReadOnly());
+                    FsType.parse(spec.getFsType()), spec.getSizeBytes(), spec.getLimitBytes(), spec.isReadOnly());
             LOG.info("preparing volume={} image={} fsType={} sizeBytes={}", name, spec.getImage(), spec.getFsType(), spec.getSizeBytes());
             // No volume lock here: preparing may take minutes and must not block NodeStage of the same id (which answers
             // UNAVAILABLE meanwhile); the store makes concurrent createVolume calls safe, the work queue serialises deletion.

@@ -2,11 +2,14 @@ package io.unibloc.csi.node.service;
 
 import csi.v1.Csi;
 import csi.v1.NodeGrpc;
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.unibloc.api.v1alpha1.BlockVolume;
 import io.unibloc.api.v1alpha1.BlockVolumePhase;
 import io.unibloc.blockstore.BlockStore;
+import io.unibloc.blockstore.fs.Deadlines;
 import io.unibloc.csi.common.CsiNames;
 import io.unibloc.csi.common.VolumeIds;
 import io.unibloc.csi.common.grpc.CsiErrors;
@@ -16,7 +19,10 @@ import io.unibloc.csi.node.publish.PathPolicy;
 import io.unibloc.csi.node.volume.VolumeLocks;
 import io.unibloc.csi.node.volume.VolumeRecords;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -24,8 +30,17 @@ import java.util.function.Consumer;
  * (the BlockVolume is Ready: attach its clone as a loop device), NodeUnstageVolume (detach),
  * NodePublishVolume / NodeUnpublishVolume (the device at kubelet's target path) and NodeGetVolumeStats.
  * Every call validates first, is idempotent and holds the volume's lock; other RPCs are UNIMPLEMENTED.
+ *
+ * <p>Every call is bounded by its gRPC deadline ({@link #DEFAULT_BUDGET} when the caller sets none): waiting for
+ * the volume's lock gives up with ABORTED (an operation on the volume is in progress, as CSI drivers answer), and
+ * every host tool run under the lock stops at the deadline. kubelet abandons a call after about two minutes and
+ * retries; without this its retries would queue behind a lock held by work nobody waits for.
  */
 public final class NodeService extends NodeGrpc.NodeImplBase {
+    /** Budget of a call without a deadline: about what kubelet waits before it retries. */
+    static final Duration DEFAULT_BUDGET = Duration.ofMinutes(2);
+    /** Kept back from the caller's deadline so that our answer, not the caller's timeout, ends the call. */
+    private static final Duration DEADLINE_MARGIN = Duration.ofMillis(500);
     private final String nodeId;
     private final long maxVolumes;
     private final BlockStore store;
@@ -72,7 +87,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         String id = volumeId(request.getVolumeId());
         paths.check("staging_target_path", request.getStagingTargetPath());
         BlockCapabilities.require(request.hasVolumeCapability() ? request.getVolumeCapability() : null, "volume_capability");
-        locks.run(id, () -> {
+        locked(id, () -> {
             BlockVolume record = liveRecord(id);
             if (phaseOf(record) != BlockVolumePhase.Ready) {
                 // The informer may lag behind the status the controller just saw; ask the API server before refusing.
@@ -95,7 +110,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
     public void nodeUnstageVolume(Csi.NodeUnstageVolumeRequest request, StreamObserver<Csi.NodeUnstageVolumeResponse> response) {
         String id = volumeId(request.getVolumeId());
         paths.check("staging_target_path", request.getStagingTargetPath());
-        locks.run(id, () -> store.findVolume(id).flatMap(BlockStore.Volume::device).ifPresent(device -> {
+        locked(id, () -> store.findVolume(id).flatMap(BlockStore.Volume::device).ifPresent(device -> {
             List<Path> published = publisher.targetsOf(Path.of(device));
             if (!published.isEmpty()) {
                 throw CsiErrors.precondition("volume " + id + " is still published at " + published + "; unpublish it first");
@@ -113,7 +128,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         paths.check("staging_target_path", request.getStagingTargetPath());
         Csi.VolumeCapability capability = request.hasVolumeCapability() ? request.getVolumeCapability() : null;
         BlockCapabilities.require(capability, "volume_capability");
-        locks.run(id, () -> {
+        locked(id, () -> {
             liveRecord(id);
             BlockStore.Volume volume = store.findVolume(id).orElseThrow(() ->
                     CsiErrors.notFound("volume " + id + " does not exist in the block store of node " + nodeId));
@@ -129,7 +144,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
     public void nodeUnpublishVolume(Csi.NodeUnpublishVolumeRequest request, StreamObserver<Csi.NodeUnpublishVolumeResponse> response) {
         String id = volumeId(request.getVolumeId());
         Path target = paths.check("target_path", request.getTargetPath());
-        locks.run(id, () -> publisher.unpublish(target));
+        locked(id, () -> publisher.unpublish(target));
         reply(response, Csi.NodeUnpublishVolumeResponse.getDefaultInstance());
     }
 
@@ -157,6 +172,26 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
                         .setUsed(stats.exclusiveBytes())
                         .setAvailable(Math.max(0, stats.logicalBytes() - stats.exclusiveBytes())))
                 .build());
+    }
+
+    /** Runs {@code work} under the volume's lock within the call's budget; ABORTED when the lock stays taken. */
+    private void locked(String id, Runnable work) {
+        Duration budget = budget();
+        Instant deadline = Instant.now().plus(budget);
+        boolean ran = locks.tryRun(id, budget, () -> Deadlines.within(deadline, work));
+        if (!ran) {
+            throw CsiErrors.pending("volume " + id + ": another operation on it is still in progress on node " + nodeId
+                    + "; retry");
+        }
+    }
+
+    private static Duration budget() {
+        Deadline deadline = Context.current().getDeadline();
+        if (deadline == null) {
+            return DEFAULT_BUDGET;
+        }
+        Duration left = Duration.ofMillis(deadline.timeRemaining(TimeUnit.MILLISECONDS)).minus(DEADLINE_MARGIN);
+        return left.isNegative() ? Duration.ZERO : left;
     }
 
     /** Required and in the form this driver issues; anything else (paths, dots, upper case) is INVALID_ARGUMENT. */

@@ -1,6 +1,8 @@
 package io.unibloc.csi.node.volume;
 
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -27,6 +29,34 @@ public final class VolumeLocks {
             return work.get();
         } finally {
             entry.lock.unlock();
+            locks.computeIfPresent(volumeId, (k, e) -> --e.users == 0 ? null : e);
+        }
+    }
+
+    /**
+     * Runs {@code work} under the volume's lock if the lock comes free within {@code wait}; false (nothing run)
+     * when it does not, so that a caller whose deadline passes gives up instead of queueing behind a long holder.
+     */
+    public boolean tryRun(String volumeId, Duration wait, Runnable work) {
+        Entry entry = locks.compute(volumeId, (k, e) -> {
+            Entry v = e == null ? new Entry() : e;
+            v.users++;
+            return v;
+        });
+        try {
+            if (!entry.lock.tryLock(Math.max(0, wait.toMillis()), TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+            try {
+                work.run();
+                return true;
+            } finally {
+                entry.lock.unlock();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
             locks.computeIfPresent(volumeId, (k, e) -> --e.users == 0 ? null : e);
         }
     }

@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -49,8 +48,7 @@ class NodeStoreAndPrewarmTest {
     private static GenericKubernetesResource unikernelImage(String ns, String name, String image, Map<String, String> selector) {
         return new GenericKubernetesResourceBuilder().withApiVersion(PrewarmController.API_VERSION).withKind(PrewarmController.KIND)
                 .withNewMetadata().withNamespace(ns).withName(name).endMetadata()
-                .addToAdditionalProperties("spec", Map.of("image", image, "fsType", "ext4", "nodeSelector", selector,
-                        "imagePullSecrets", List.of(Map.of("name", "absent-secret"))))
+                .addToAdditionalProperties("spec", Map.of("image", image, "fsType", "ext4", "nodeSelector", selector))
                 .build();
     }
 

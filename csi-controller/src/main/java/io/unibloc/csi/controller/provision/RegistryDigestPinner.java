@@ -9,10 +9,10 @@ import io.unibloc.blockstore.registry.RegistryCredentials;
  * references name a directory on some node, which the controller cannot read: they pass through
  * unpinned and the node plugin pins them.
  */
-public final class RegistryImagePinner implements ImagePinner, AutoCloseable {
+public final class RegistryDigestPinner implements ImagePinner, AutoCloseable {
     private final RegistryClient client;
 
-    public RegistryImagePinner(RegistryClient client) {
+    public RegistryDigestPinner(RegistryClient client) {
         this.client = client;
     }
 

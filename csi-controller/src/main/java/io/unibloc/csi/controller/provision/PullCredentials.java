@@ -1,0 +1,46 @@
+package io.unibloc.csi.controller.provision;
+
+import io.fabric8.kubernetes.api.model.SecretReference;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.unibloc.api.registry.DockerConfigSecrets;
+import io.unibloc.api.registry.PullSecretException;
+import io.unibloc.blockstore.ErrorKind;
+import io.unibloc.blockstore.StoreException;
+import io.unibloc.blockstore.registry.DockerConfig;
+import io.unibloc.blockstore.registry.RegistryCredentials;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The credentials the controller pins with: the claim's pull secrets first, then the provisioner secret the
+ * sidecar passed — the same Secrets, in the same order, that the node plugin pulls with (it reads the references
+ * recorded in the BlockVolume). Read through the shared {@link DockerConfigSecrets}.
+ */
+public final class PullCredentials {
+    private final KubernetesClient client;
+
+    public PullCredentials(KubernetesClient client) {
+        this.client = client;
+    }
+
+    /**
+     * Errors: NOT_FOUND naming a claim Secret that does not exist, INVALID_ARGUMENT naming one that is not a
+     * docker-config Secret.
+     */
+    public RegistryCredentials read(List<SecretReference> claimSecrets, RegistryCredentials provisioner) {
+        if (claimSecrets.isEmpty()) {
+            return provisioner;
+        }
+        RegistryCredentials claim;
+        try {
+            claim = DockerConfig.merge(DockerConfigSecrets.read(client, claimSecrets));
+        } catch (PullSecretException e) {
+            throw new StoreException(e.reason() == PullSecretException.Reason.NOT_FOUND ? ErrorKind.NOT_FOUND
+                    : ErrorKind.INVALID_ARGUMENT, e.getMessage());
+        }
+        Map<String, RegistryCredentials.Login> merged = new LinkedHashMap<>(claim.byRegistry());
+        provisioner.byRegistry().forEach(merged::putIfAbsent);
+        return new RegistryCredentials(merged);
+    }
+}
