@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 
 /**
  * A snapshot of the node's attached loop devices read from sysfs: the kernel's view is the only record of
- * which shared and stacked devices exist, so a restarted process finds them all again.
+ * which volume devices exist (each backed by its volume's link), so a restarted process finds them all again.
  */
 final class LoopTable {
     private static final String DELETED = " (deleted)";

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Ephemeral volumes on a real XFS-loop store: shared read-only chain devices, stacked devices, qcow2 overlays. */
+/** Ephemeral volumes on a real XFS-loop store: read-only devices of chain-image links, GC, restarts, qcow2 overlays. */
 class EphemeralVolumesIT {
     private Path dir;
     private DefaultBlockStore store;
