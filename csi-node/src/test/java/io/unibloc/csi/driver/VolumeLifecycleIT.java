@@ -233,7 +233,7 @@ class VolumeLifecycleIT {
         Csi.GetCapacityResponse capacity = rig.provisioner.getCapacity(Csi.GetCapacityRequest.newBuilder()
                 .addVolumeCapabilities(DriverRig.RWO)
                 .setAccessibleTopology(Csi.Topology.newBuilder().putSegments(CsiNames.TOPOLOGY_KEY, DriverRig.NODE)).build());
-        assertThat(capacity.getAvailableCapacity()).isPositive().isLessThanOrEqualTo(1L << 30);
+        assertThat(capacity.getAvailableCapacity()).isPositive().isLessThanOrEqualTo(2L << 30);
         System.out.printf("FIGURES store backend=%s capacity=%d free=%d%n", ns.getStatus().getBackend(), ns.getStatus().getCapacityBytes(),
                 ns.getStatus().getFreeBytes());
     }

@@ -2,7 +2,6 @@ package io.unibloc.csi.controller.provision;
 
 import io.unibloc.blockstore.FsType;
 import io.unibloc.blockstore.StoreException;
-import io.unibloc.csi.common.grpc.CsiErrors;
 import java.util.Locale;
 
 /**
@@ -17,7 +16,7 @@ public final class VolumeOptions {
         try {
             return FsType.parse(text);
         } catch (StoreException e) {
-            throw CsiErrors.invalid(source, e.getMessage());
+            throw StoreException.invalid(source + ": " + e.getMessage());
         }
     }
 
@@ -29,7 +28,7 @@ public final class VolumeOptions {
         return switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw CsiErrors.invalid(source, "'" + text + "' is not true or false");
+            default -> throw StoreException.invalid(source + ": '" + text + "' is not true or false");
         };
     }
 }

@@ -27,7 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * CreateVolume: find or create the {@link BlockVolume} record for the request name, then wait a short,
+ * Errors are the engine's ({@link StoreException} kinds; the service edge maps them to gRPC codes), except the
+ * CSI-specific "operation pending" (ABORTED) and OUT_OF_RANGE, which the engine's taxonomy has no kind for.
+ *
+ * <p>CreateVolume: find or create the {@link BlockVolume} record for the request name, then wait a short,
  * bounded time for the node plugin. Ready gives the volume; Failed gives the node's error (the record is
  * removed so that a later retry starts afresh); still preparing gives ABORTED, the CSI "operation pending"
  * code on which external-provisioner retries without rescheduling the pod.
@@ -169,16 +172,16 @@ public final class VolumeProvisioner {
             try {
                 return ImageReference.parse(annotations.image().get());
             } catch (StoreException e) {
-                throw CsiErrors.invalid("annotation " + CsiNames.ANNOTATION_IMAGE + " of claim " + request.claim().orElseThrow(),
-                        e.getMessage());
+                throw StoreException.invalid("annotation " + CsiNames.ANNOTATION_IMAGE + " of claim " + request.claim().orElseThrow()
+                        + ": " + e.getMessage());
             }
         }
-        String text = request.imageParameter().orElseThrow(() -> CsiErrors.invalid("parameters." + CsiNames.PARAM_IMAGE,
-                "is required (or annotate the claim with " + CsiNames.ANNOTATION_IMAGE + ")"));
+        String text = request.imageParameter().orElseThrow(() -> StoreException.invalid("parameters." + CsiNames.PARAM_IMAGE
+                + ": is required (or annotate the claim with " + CsiNames.ANNOTATION_IMAGE + ")"));
         try {
             return ImageReference.parse(text);
         } catch (StoreException e) {
-            throw CsiErrors.invalid("parameters." + CsiNames.PARAM_IMAGE, e.getMessage());
+            throw StoreException.invalid("parameters." + CsiNames.PARAM_IMAGE + ": " + e.getMessage());
         }
     }
 
@@ -186,7 +189,7 @@ public final class VolumeProvisioner {
         List<SecretReference> out = new ArrayList<>();
         for (String name : annotations.pullSecrets()) {
             if (!SECRET_NAME.matcher(name).matches()) {
-                throw CsiErrors.invalid("annotation " + CsiNames.ANNOTATION_PULL_SECRETS, "'" + name + "' is not a Secret name");
+                throw StoreException.invalid("annotation " + CsiNames.ANNOTATION_PULL_SECRETS + ": '" + name + "' is not a Secret name");
             }
             out.add(new SecretReference(name, request.claim().orElseThrow().namespace()));
         }
@@ -212,7 +215,7 @@ public final class VolumeProvisioner {
             diffs.add("capacity range " + spec.getSizeBytes() + ".." + spec.getLimitBytes());
         }
         if (!diffs.isEmpty()) {
-            throw CsiErrors.alreadyExists("volume " + existing.getMetadata().getName() + " for request '" + request.requestName()
+            throw StoreException.alreadyExists("volume " + existing.getMetadata().getName() + " for request '" + request.requestName()
                     + "' already exists with different parameters: " + String.join(", ", diffs));
         }
     }

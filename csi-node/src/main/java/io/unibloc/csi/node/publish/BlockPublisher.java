@@ -2,7 +2,6 @@ package io.unibloc.csi.node.publish;
 
 import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.fs.Exec;
-import io.unibloc.csi.common.grpc.CsiErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -70,7 +69,7 @@ public final class BlockPublisher {
                 break;
             }
             if (!mounted.get().isDeviceBind()) {
-                throw CsiErrors.precondition("target_path " + target + " is a mount of " + mounted.get().fsType() + " "
+                throw StoreException.precondition("target_path " + target + " is a mount of " + mounted.get().fsType() + " "
                         + mounted.get().source() + ", not a published block device; not touching it");
             }
             Optional<Long> rdev = BlockDevices.rdev(target);
@@ -109,17 +108,17 @@ public final class BlockPublisher {
 
     private void checkExisting(String volumeId, Path device, long deviceRdev, Path target, boolean readOnly, MountTable.Mount mount) {
         if (!mount.isDeviceBind()) {
-            throw CsiErrors.precondition("target_path " + target + " already has a mount of " + mount.fsType() + " " + mount.source());
+            throw StoreException.precondition("target_path " + target + " already has a mount of " + mount.fsType() + " " + mount.source());
         }
         long current = BlockDevices.rdev(target).orElse(-1L);
         boolean direct = current == deviceRdev;
         boolean overlay = !direct && BlockDevices.loopBackingFile(current).filter(device.toString()::equals).isPresent();
         if (!direct && !overlay) {
-            throw CsiErrors.alreadyExists("target_path " + target + " already holds another device, not volume " + volumeId);
+            throw StoreException.alreadyExists("target_path " + target + " already holds another device, not volume " + volumeId);
         }
         boolean publishedReadOnly = overlay || BlockDevices.readOnly(deviceRdev);
         if (publishedReadOnly != readOnly) {
-            throw CsiErrors.alreadyExists("volume " + volumeId + " is already published at " + target
+            throw StoreException.alreadyExists("volume " + volumeId + " is already published at " + target
                     + (publishedReadOnly ? " read-only" : " read-write") + "; asked " + (readOnly ? "read-only" : "read-write"));
         }
     }
@@ -127,12 +126,12 @@ public final class BlockPublisher {
     private static void prepareTargetFile(Path target) {
         try {
             if (Files.isSymbolicLink(target)) {
-                throw CsiErrors.invalid("target_path", target + " is a symbolic link");
+                throw StoreException.invalid("target_path: " + target + " is a symbolic link");
             }
             if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
                 try (Stream<Path> entries = Files.list(target)) {
                     if (entries.findAny().isPresent()) {
-                        throw CsiErrors.precondition("target_path " + target + " is a non-empty directory");
+                        throw StoreException.precondition("target_path " + target + " is a non-empty directory");
                     }
                 }
                 // Some COs create the target as a directory; block volumes are published as a file.
@@ -140,7 +139,7 @@ public final class BlockPublisher {
             }
             if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                 if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) || Files.size(target) != 0) {
-                    throw CsiErrors.precondition("target_path " + target + " exists and is not an empty file");
+                    throw StoreException.precondition("target_path " + target + " exists and is not an empty file");
                 }
                 return;
             }
@@ -171,12 +170,12 @@ public final class BlockPublisher {
                 Files.deleteIfExists(target);
             } else if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                 if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) != 0) {
-                    throw CsiErrors.precondition("target_path " + target + " is a non-empty file; not deleting it");
+                    throw StoreException.precondition("target_path " + target + " is a non-empty file; not deleting it");
                 }
                 Files.delete(target);
             }
         } catch (DirectoryNotEmptyException e) {
-            throw CsiErrors.precondition("target_path " + target + " is a non-empty directory; not deleting it");
+            throw StoreException.precondition("target_path " + target + " is a non-empty directory; not deleting it");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove target " + target, e);
         }

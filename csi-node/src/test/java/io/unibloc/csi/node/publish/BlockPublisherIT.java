@@ -3,8 +3,8 @@ package io.unibloc.csi.node.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
+import io.unibloc.blockstore.ErrorKind;
+import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.fs.Exec;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -69,8 +69,8 @@ class BlockPublisherIT {
         assertThat(readAt(device, 4096, 22)).isEqualTo("through the bind mount");
         assertThat(publisher.targetsOf(device)).containsExactly(target);
         assertThatThrownBy(() -> publisher.publish("pvc-1", device, target, true))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
-                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS));
+                .isInstanceOfSatisfying(StoreException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ErrorKind.ALREADY_EXISTS));
         for (int i = 0; i < 3; i++) {
             publisher.unpublish(target);
         }
@@ -103,24 +103,24 @@ class BlockPublisherIT {
         Files.createDirectories(foreign);
         Exec.check(List.of("mount", "-t", "tmpfs", "tmpfs", foreign.toString()));
         Files.writeString(foreign.resolve("precious"), "keep me");
-        assertThatThrownBy(() -> publisher.unpublish(foreign)).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
-        assertThatThrownBy(() -> publisher.publish("pvc-1", device, foreign, false)).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
+        assertThatThrownBy(() -> publisher.unpublish(foreign)).isInstanceOfSatisfying(StoreException.class,
+                e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
+        assertThatThrownBy(() -> publisher.publish("pvc-1", device, foreign, false)).isInstanceOfSatisfying(StoreException.class,
+                e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
         assertThat(Files.readString(foreign.resolve("precious"))).isEqualTo("keep me");
 
         Path file = target("pod-file");
         Files.writeString(file, "not empty");
-        assertThatThrownBy(() -> publisher.publish("pvc-1", device, file, false)).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
-        assertThatThrownBy(() -> publisher.unpublish(file)).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
+        assertThatThrownBy(() -> publisher.publish("pvc-1", device, file, false)).isInstanceOfSatisfying(StoreException.class,
+                e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
+        assertThatThrownBy(() -> publisher.unpublish(file)).isInstanceOfSatisfying(StoreException.class,
+                e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
         assertThat(Files.readString(file)).isEqualTo("not empty");
 
         Path link = target("pod-link");
         Files.createSymbolicLink(link, dir.resolve("disk.img"));
-        assertThatThrownBy(() -> publisher.publish("pvc-1", device, link, false)).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+        assertThatThrownBy(() -> publisher.publish("pvc-1", device, link, false)).isInstanceOfSatisfying(StoreException.class,
+                e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT));
         assertThat(Files.size(dir.resolve("disk.img"))).isEqualTo(8L << 20);
     }
 
