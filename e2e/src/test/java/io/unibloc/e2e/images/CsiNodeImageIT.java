@@ -98,10 +98,12 @@ class CsiNodeImageIT {
                             (firstAnswer - infoStart) / 1_000_000);
 
                     String volumeId = "pvc-" + UUID.randomUUID();
+                    long recorded = System.nanoTime();
                     record(client, volumeId, image);
                     await("BlockVolume " + volumeId + " ready").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
                             .until(() -> phase(client, volumeId).filter(p -> p == BlockVolumePhase.Ready || p == BlockVolumePhase.Failed)
                                     .isPresent());
+                    long ready = System.nanoTime();
                     BlockVolumeStatus status = client.resources(BlockVolume.class).withName(volumeId).get().getStatus();
                     assertThat(status.getPhase()).as("%s; logs:\n%s", status.getMessage(), logs(images, container))
                             .isEqualTo(BlockVolumePhase.Ready);
@@ -127,8 +129,8 @@ class CsiNodeImageIT {
                             .setVolumeId(volumeId).setStagingTargetPath(staging.toString()).build());
                     assertThat(shared.loopsInside().values()).as("loop devices after NodeUnstageVolume")
                             .noneMatch(file -> file.contains(volumeId));
-                    System.out.printf("IMAGES csi-node: volume ready %s, NodeStageVolume %d ms%n",
-                            status.getTimings(), (staged - stageStart) / 1_000_000);
+                    System.out.printf("IMAGES csi-node: BlockVolume recorded -> Ready %d ms (pull, layer image, clone),"
+                            + " NodeStageVolume %d ms%n", (ready - recorded) / 1_000_000, (staged - stageStart) / 1_000_000);
                 }
             } finally {
                 images.podman().exec(List.of("stop", "-t", "30", container), Duration.ofMinutes(2));
