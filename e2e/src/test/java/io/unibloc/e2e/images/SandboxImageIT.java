@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(ImageSmoke.class)
 @Timeout(value = 45, unit = TimeUnit.MINUTES)
 class SandboxImageIT {
+    /** Debian's disk group, which owns block devices on nodes with udev. */
+    private static final int DISK_GID = 6;
     /** Start and exec stamps, written by a shell wrapper in front of the entrypoint and one in front of QEMU. */
     private static final String QEMU_WRAPPER = """
             #!/bin/sh
@@ -55,6 +57,11 @@ class SandboxImageIT {
                 .build());
 
         String loop = HostMounts.check(List.of("losetup", "--find", "--show", disk.toString())).stdout().trim();
+        // As udev leaves block devices on a node: group disk, 0660 (a host without udev has them root-only, and
+        // the entrypoint then rightly stays root). Put back afterwards.
+        String mode = HostMounts.check(List.of("stat", "-c", "%a %u:%g", loop)).stdout().trim();
+        HostMounts.check(List.of("chown", "0:" + DISK_GID, loop));
+        HostMounts.check(List.of("chmod", "0660", loop));
         Podman.Result run;
         try {
             run = images.podman().runContainer(List.of(
@@ -68,6 +75,8 @@ class SandboxImageIT {
                     "-c", "date +%s%N > /smoke/start; exec /opt/unibloc/entrypoint.sh --accel tcg"),
                     Duration.ofMinutes(5));
         } finally {
+            HostMounts.check(List.of("chown", mode.substring(mode.indexOf(' ') + 1), loop));
+            HostMounts.check(List.of("chmod", mode.substring(0, mode.indexOf(' ')), loop));
             HostMounts.check(List.of("losetup", "-d", loop));
         }
 
@@ -77,7 +86,8 @@ class SandboxImageIT {
                 TestGuest.LINE_PREFIX + "marker /marker:",
                 marker,
                 TestGuest.LINE_PREFIX + "exit 0");
-        assertThat(run.stderr()).as("the launcher ran as its own user").doesNotContain("staying root");
+        assertThat(run.stderr()).as("the launcher dropped to its own user, with the device's group")
+                .doesNotContain("staying root");
         long start = Long.parseLong(Files.readString(smoke.resolve("start")).trim());
         List<String> execs = Files.readAllLines(smoke.resolve("exec"));
         long exec = Long.parseLong(execs.get(execs.size() - 1).trim());
