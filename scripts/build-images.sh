@@ -20,6 +20,8 @@
 #   --load containerd|podman        afterwards import the images into containerd's k8s.io namespace
 #                                   (ctr -n k8s.io images import) or into podman's store
 #   --containerd-address PATH       containerd socket for --load containerd (default: /run/containerd/containerd.sock)
+#   --bases-only                    with --base-from-debian: make (or find) the Debian bases and stop; the test
+#                                   command runs this before the tests, so no test downloads packages
 #   --dry-run                       print the commands instead of running them (no engine needed)
 #
 # Names: every image is tagged <prefix><name>:<tag>; where the prefix names no registry host (unibloc/), the
@@ -38,6 +40,7 @@ prefix="unibloc/"
 target="target"
 skip_maven=false
 dry_run=false
+bases_only=false
 jdk_image="${JDK_IMAGE:-}"
 base_image="${BASE_IMAGE:-}"
 from_debian=false
@@ -51,7 +54,7 @@ default_jdk_image="eclipse-temurin:17-jdk"
 default_base_image="debian:bookworm-slim"
 
 usage() {
-    sed -n '2,32p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,34p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -71,6 +74,7 @@ while [ $# -gt 0 ]; do
         --engine-flag) engine_flags+=("${2:?--engine-flag needs a value}"); shift 2 ;;
         --load) load="${2:?--load needs containerd or podman}"; shift 2 ;;
         --containerd-address) containerd_address="${2:?--containerd-address needs a value}"; shift 2 ;;
+        --bases-only) bases_only=true; shift ;;
         --dry-run) dry_run=true; shift ;;
         -h|--help) usage ;;
         -*) echo "build-images: unknown option $1" >&2; usage ;;
@@ -336,8 +340,15 @@ if ! $from_debian && [ -z "$jdk_image" ] && [ -z "$base_image" ] && ! $dry_run; 
         from_debian=true
     fi
 fi
+if $bases_only && ! $from_debian; then
+    echo "build-images: --bases-only needs --base-from-debian" >&2
+    exit 2
+fi
 if $from_debian; then
     make_debian_bases
+fi
+if $bases_only; then
+    exit 0
 fi
 
 # JDK_IMAGE and BASE_IMAGE build arguments of one image.

@@ -159,6 +159,29 @@ class BuildImagesScriptTest {
     }
 
     @Test
+    void basesOnlyMakesTheBasesAndBuildsNoImage() throws Exception {
+        Path sources = bin.resolveSibling(bin.getFileName() + "-debian.sources");
+        Files.writeString(sources, "deb http://deb.debian.org/debian bookworm main\n");
+        try {
+            Result result = run("--dry-run", "--engine", "podman", "--base-from-debian", "--bases-only",
+                    "--debian-sources", sources.toString(), "--base-cache", bin.resolveSibling("cache").toString());
+
+            assertThat(result.code()).as(result.stderr()).isZero();
+            assertThat(result.stdout()).contains("mmdebstrap ").doesNotContain(" build ", "mvnw");
+        } finally {
+            Files.deleteIfExists(sources);
+        }
+    }
+
+    @Test
+    void basesOnlyWithoutDebianBasesIsABadUsage() throws Exception {
+        Result result = run("--dry-run", "--bases-only");
+
+        assertThat(result.code()).isEqualTo(2);
+        assertThat(result.stderr()).contains("--bases-only needs --base-from-debian");
+    }
+
+    @Test
     void basesFromDebianAndAGivenBaseImageExcludeEachOther() throws Exception {
         Result result = run("--dry-run", "--base-from-debian", "--base-image", "debian:bookworm-slim");
 
