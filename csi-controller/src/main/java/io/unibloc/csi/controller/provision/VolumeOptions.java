@@ -2,11 +2,12 @@ package io.unibloc.csi.controller.provision;
 
 import io.unibloc.blockstore.FsType;
 import io.unibloc.blockstore.StoreException;
+import io.unibloc.blockstore.shared.WriteMode;
 import io.unibloc.csi.common.grpc.CsiErrors;
 import java.util.Locale;
 
 /**
- * Reads a volume's filesystem and read-only choice from text, the same way wherever it is given: as
+ * Reads a volume's filesystem, read-only choice and write mode from text, the same way wherever it is given: as
  * StorageClass parameters or as claim annotations. Bad text is INVALID_ARGUMENT naming where it came from.
  */
 public final class VolumeOptions {
@@ -16,6 +17,15 @@ public final class VolumeOptions {
     public static FsType fsType(String source, String text) {
         try {
             return FsType.parse(text);
+        } catch (StoreException e) {
+            throw CsiErrors.invalid(source, e.getMessage());
+        }
+    }
+
+    /** {@code persistent|ephemeral}, case-insensitive; blank means persistent. */
+    public static WriteMode writeMode(String source, String text) {
+        try {
+            return WriteMode.parse(text);
         } catch (StoreException e) {
             throw CsiErrors.invalid(source, e.getMessage());
         }
