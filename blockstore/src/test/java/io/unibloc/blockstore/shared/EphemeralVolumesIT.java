@@ -245,14 +245,18 @@ class EphemeralVolumesIT {
             Exec.run(List.of("umount", "--lazy", other.toString())); // that container is gone
         }
         EphemeralVolumes volumes = store.ephemeralVolumes();
-        assertThat(volumes.device("eph-ns1")).hasValue(device);
-        assertThat(volumes.device("eph-ns2")).as("same inode, another volume").isEmpty();
-        assertThat(volumes.attach("eph-ns1").device()).as("no second device").isEqualTo(device);
-        assertThatThrownBy(() -> volumes.delete("eph-ns1"))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
-        volumes.detach("eph-ns1");
-        assertThat(new LoopTable().read().stream().map(LoopTable.Loop::device)).doesNotContain(device);
-        assertThat(volumes.device("eph-ns1")).isEmpty();
+        try {
+            assertThat(volumes.device("eph-ns1")).hasValue(device);
+            assertThat(volumes.device("eph-ns2")).as("same inode, another volume").isEmpty();
+            assertThat(volumes.attach("eph-ns1").device()).as("no second device").isEqualTo(device);
+            assertThatThrownBy(() -> volumes.delete("eph-ns1"))
+                    .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
+            volumes.detach("eph-ns1");
+            assertThat(new LoopTable().read().stream().map(LoopTable.Loop::device)).doesNotContain(device);
+            assertThat(volumes.device("eph-ns1")).isEmpty();
+        } finally {
+            Exec.run(List.of("losetup", "--detach", device)); // its path names no file here: tearDown cannot find it
+        }
     }
 
     @Test
