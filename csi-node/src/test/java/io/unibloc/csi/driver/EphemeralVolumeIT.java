@@ -8,6 +8,7 @@ import csi.v1.Csi;
 import io.unibloc.api.v1alpha1.BlockVolume;
 import io.unibloc.blockstore.BlockStore;
 import io.unibloc.blockstore.FsType;
+import io.unibloc.blockstore.fs.Exec;
 import io.unibloc.blockstore.registry.ImageReference;
 import io.unibloc.blockstore.registry.RegistryCredentials;
 import io.unibloc.blockstore.shared.EphemeralRecord;
@@ -15,6 +16,7 @@ import io.unibloc.blockstore.volumes.LoopDevices;
 import io.unibloc.csi.common.CsiNames;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -115,6 +117,41 @@ class EphemeralVolumeIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> ids.stream()
                 .allMatch(id -> rig.client.resources(BlockVolume.class).withName(id).get() == null));
         assertThat(rig.store.ephemeralVolumes().list()).isEmpty();
+    }
+
+    /**
+     * A plugin restarted in a new container: the device its predecessor staged names the link by that container's
+     * path view. Stage again finds it (no second device), publish uses it, unstage detaches it.
+     */
+    @Test
+    void aDeviceStagedByAPluginInAnotherMountNamespaceIsFoundAgain() throws Exception {
+        String id = provisionEphemeral("pvc-eph-restart").getVolumeId();
+        rig.kubeletPrepares(id, "pod-r");
+        rig.kubelet.nodeStageVolume(rig.stage(id)); // makes the link
+        rig.kubelet.nodeUnstageVolume(rig.unstage(id));
+        Path other = Files.createDirectories(rig.dir.resolve("old-container-view"));
+        assertThat(Exec.run(List.of("mount", "--bind", rig.storeDir().resolve("mnt").toString(), other.toString())).ok()).isTrue();
+        String device;
+        try {
+            Exec.Result attached = Exec.run(List.of("losetup", "--find", "--show", "--read-only",
+                    other.resolve("ephemeral/" + id + "/chain.img").toString()));
+            assertThat(attached.ok()).as(attached.output()).isTrue();
+            device = attached.stdout().strip();
+        } finally {
+            Exec.run(List.of("umount", "--lazy", other.toString()));
+        }
+        try {
+            rig.kubelet.nodeStageVolume(rig.stage(id));
+            assertThat(rig.store.ephemeralVolumes().device(id)).hasValue(device);
+            rig.kubelet.nodePublishVolume(rig.publish(id, "pod-r"));
+            rig.kubelet.nodeUnpublishVolume(rig.unpublish(id, "pod-r"));
+            rig.kubelet.nodeUnstageVolume(rig.unstage(id));
+            assertThat(LoopDevices.backingId(device)).as(device + " detached").isEmpty();
+        } finally {
+            Exec.run(List.of("losetup", "--detach", device));
+        }
+        rig.provisioner.deleteVolume(Csi.DeleteVolumeRequest.newBuilder().setVolumeId(id).build());
+        await().atMost(Duration.ofSeconds(30)).until(() -> rig.client.resources(BlockVolume.class).withName(id).get() == null);
     }
 
     @Test
