@@ -31,9 +31,12 @@ public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
+  /** Where an ephemeral root's qcow2 overlay goes (the operator points it into the Pod's scratch emptyDir). */
+  static final String ENV_ROOT_OVERLAY = "UNIBLOC_ROOT_OVERLAY";
+
   static final String USAGE = String.join("\n",
       "usage: sandbox [--spec FILE] [--accel auto|kvm|tcg] [--grace SECONDS] [--boot-timeout SECONDS]",
-      "               [--print-command]",
+      "               [--root-overlay FILE] [--print-command]",
       "  --spec FILE       boot spec JSON (default: the UNIBLOC_BOOT_SPEC environment variable)",
       "  --accel MODE      kvm, tcg, or auto (probe KVM; default; env UNIBLOC_ACCEL)",
       "  --grace SECONDS   time a guest has to power off after SIGTERM (default 20; env "
@@ -41,6 +44,8 @@ public final class Main {
       "  --boot-timeout S  this node's deadline for the guest's first console output, 0 for none (default:",
       "                    10 under KVM, 60 under TCG; env " + SandboxOptions.ENV_BOOT_TIMEOUT
           + "); the spec's bootTimeoutSeconds wins",
+      "  --root-overlay F  the root is an ephemeral (shared, read-only) device: boot from a fresh qcow2 overlay",
+      "                    at F backed by it, deleted when the guest ends (env " + ENV_ROOT_OVERLAY + ")",
       "  --print-command   print the VMM command line and exit without booting",
       "environment: " + SandboxOptions.ENV_KVM_VERDICT_FILE + " (remembered KVM verdict), "
           + StatusFiles.ENV_READY_FILE + " (created at first console output),",
@@ -87,7 +92,8 @@ public final class Main {
       return GuestExit.SANDBOX_FAILURE;
     }
 
-    Sandbox sandbox = new Sandbox(options);
+    String overlay = arguments.rootOverlay() != null ? arguments.rootOverlay() : env.get(ENV_ROOT_OVERLAY);
+    Sandbox sandbox = new Sandbox(options, overlay == null || overlay.isBlank() ? null : Path.of(overlay));
     StatusFiles status = StatusFiles.fromEnvironment(env);
     try {
       if (arguments.printCommand()) {
@@ -139,7 +145,7 @@ public final class Main {
 
   /** The parsed command line. */
   record Arguments(String specFile, String accel, String graceSeconds, String bootTimeoutSeconds,
-      boolean printCommand, boolean help) {
+      boolean printCommand, boolean help, String rootOverlay) {
 
     /** @throws IllegalArgumentException naming the offending argument */
     static Arguments parse(String[] args) {
@@ -149,6 +155,7 @@ public final class Main {
       String bootTimeout = null;
       boolean print = false;
       boolean help = false;
+      String overlay = null;
       for (int i = 0; i < args.length; i++) {
         String arg = args[i];
         switch (arg) {
@@ -162,11 +169,12 @@ public final class Main {
           case "--grace" -> grace = value(args, ++i, arg);
           case "--boot-timeout" -> bootTimeout = value(args, ++i, arg);
           case "--print-command" -> print = true;
+          case "--root-overlay" -> overlay = value(args, ++i, arg);
           case "-h", "--help" -> help = true;
           default -> throw new IllegalArgumentException("unknown argument \"" + arg + "\"");
         }
       }
-      return new Arguments(spec, accel, grace, bootTimeout, print, help);
+      return new Arguments(spec, accel, grace, bootTimeout, print, help, overlay);
     }
 
     private static String value(String[] args, int index, String option) {

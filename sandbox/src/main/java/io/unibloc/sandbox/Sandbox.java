@@ -7,6 +7,7 @@ import io.unibloc.sandbox.accel.KvmVerdict;
 import io.unibloc.sandbox.launch.CommandLine;
 import io.unibloc.sandbox.launch.LaunchPlan;
 import io.unibloc.sandbox.launch.LaunchPlanner;
+import io.unibloc.sandbox.launch.RootOverlay;
 import io.unibloc.sandbox.launch.VmmCommandBuilder;
 import io.unibloc.sandbox.runtime.BootWatchdog;
 import io.unibloc.sandbox.runtime.Console;
@@ -47,9 +48,20 @@ public final class Sandbox {
   private final SandboxOptions options;
   private final KvmProbe kvmProbe;
   private final LaunchPlanner planner;
+  /** Where an ephemeral root's overlay goes ({@code UNIBLOC_ROOT_OVERLAY}); null boots the device itself. */
+  private final Path rootOverlay;
 
   public Sandbox(SandboxOptions options) {
+    this(options, null);
+  }
+
+  /**
+   * With {@code rootOverlay} the root device is an ephemeral volume's shared read-only device: each boot
+   * creates a fresh qcow2 overlay at that path for the guest's writes and deletes it when the guest ends.
+   */
+  public Sandbox(SandboxOptions options, Path rootOverlay) {
     this.options = options;
+    this.rootOverlay = rootOverlay;
     this.kvmProbe = new KvmProbe(options.qemuBinary(), options.kvmDevice(), options.kvmProbeTimeout(),
         options.kvmVerdictFile() == null ? null : new KvmVerdict(options.kvmVerdictFile()));
     this.planner = new LaunchPlanner(new ProcessRunner(), this::qemuAccel, HostTsc.khz());
@@ -84,12 +96,12 @@ public final class Sandbox {
           + e.getMessage(), e);
     }
     try {
-      LaunchPlan plan = planner.plan(resolved, workDir, accel);
+      LaunchPlan plan = planner.plan(resolved, workDir, accel, rootOverlay);
       CommandLine command = VmmCommandBuilder.forVmm(plan.vmm()).build(plan, binary(plan));
       LOG.debug("command: {}", command.render());
       BootWatchdog watchdog = watchdog(plan, resolved.bootTimeoutSeconds());
       VmmProcess guest = VmmProcess.start(command, plan.vmm(), plan.accel(), watchdog, VmmControl.forPlan(plan),
-          console, () -> deleteRecursively(workDir));
+          console, () -> cleanUp(workDir));
       long jvmStart = ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli()).orElse(-1L);
       LOG.info("started vmm={} accel={} machine={} pid={} boot deadline={} s after {} ms of preparation{}",
           plan.vmm().wireName(), watchdog.accel(), watchdog.machine(), guest.pid(),
@@ -97,7 +109,7 @@ public final class Sandbox {
           jvmStart < 0 ? "" : " (" + (System.currentTimeMillis() - jvmStart) + " ms after JVM start)");
       return guest;
     } catch (IOException | IllegalArgumentException e) {
-      deleteRecursively(workDir);
+      cleanUp(workDir);
       if (e instanceof InvalidBootSpecException invalid) {
         throw invalid;
       }
@@ -127,7 +139,8 @@ public final class Sandbox {
   public CommandLine preview(BootSpec spec) {
     BootSpec resolved = spec.resolve();
     Path workDir = options.workRoot().resolve("unibloc-sandbox-preview");
-    LaunchPlan plan = planner.preview(resolved, workDir, options.accel() == null ? Accel.TCG : options.accel());
+    LaunchPlan plan = planner.preview(resolved, workDir, options.accel() == null ? Accel.TCG : options.accel(),
+        rootOverlay);
     return VmmCommandBuilder.forVmm(plan.vmm()).build(plan, binary(plan));
   }
 
@@ -146,6 +159,14 @@ public final class Sandbox {
       case FIRECRACKER -> options.firecrackerBinary();
       case CLOUD_HYPERVISOR -> options.cloudHypervisorBinary();
     };
+  }
+
+  /** The work directory and, for an ephemeral root, the overlay: the guest's writes end with it. */
+  private void cleanUp(Path workDir) {
+    deleteRecursively(workDir);
+    if (rootOverlay != null) {
+      RootOverlay.delete(rootOverlay);
+    }
   }
 
   private static void deleteRecursively(Path dir) {

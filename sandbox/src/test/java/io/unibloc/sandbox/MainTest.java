@@ -55,6 +55,17 @@ class MainTest {
   }
 
   @Test
+  void anEphemeralRootBootsFromTheOverlayNamedByEnvironmentOrFlag() {
+    String spec = "{\"kernelHostPath\":\"/k\",\"guest\":\"multiboot\"}";
+    assertThat(run(Map.of("UNIBLOC_BOOT_SPEC", spec, "UNIBLOC_ROOT_OVERLAY", "/scratch/root.qcow2"), "--print-command"))
+        .as(err()).isZero();
+    assertThat(out()).contains("file=/scratch/root.qcow2,format=qcow2").doesNotContain("unibloc-root,format=raw");
+    out.reset();
+    assertThat(run(Map.of("UNIBLOC_BOOT_SPEC", spec), "--root-overlay", "/tmp/o.qcow2", "--print-command")).isZero();
+    assertThat(out()).contains("file=/tmp/o.qcow2,format=qcow2");
+  }
+
+  @Test
   void readsTheSpecFromTheEnvironment() {
     int status = run(Map.of("UNIBLOC_BOOT_SPEC", "{\"kernelHostPath\":\"/k\",\"guest\":\"multiboot\"}",
         "UNIBLOC_QEMU", "/opt/qemu/bin/qemu"), "--print-command");

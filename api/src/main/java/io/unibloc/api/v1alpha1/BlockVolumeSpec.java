@@ -33,6 +33,12 @@ public class BlockVolumeSpec {
     private long limitBytes;
     /** Attach read-only. */
     private boolean readOnly;
+    /**
+     * {@code persistent} (a private clone that keeps the guest's writes, the default) or {@code ephemeral} (a
+     * read-only device of the shared chain image; the guest's writes go to its VMM's overlay and are discarded).
+     */
+    @PrinterColumn(name = "Mode", priority = 1)
+    private String writeMode = "persistent";
     /** The claim this volume was provisioned for, when the provisioner passed it. */
     private String pvcNamespace;
     private String pvcName;
@@ -108,6 +114,14 @@ public class BlockVolumeSpec {
         this.readOnly = readOnly;
     }
 
+    public String getWriteMode() {
+        return writeMode;
+    }
+
+    public void setWriteMode(String writeMode) {
+        this.writeMode = writeMode == null ? "persistent" : writeMode;
+    }
+
     public String getPvcNamespace() {
         return pvcNamespace;
     }
@@ -146,7 +160,8 @@ public class BlockVolumeSpec {
                 && sizeBytes == that.sizeBytes && limitBytes == that.limitBytes && readOnly == that.readOnly
                 && Objects.equals(requestName, that.requestName) && Objects.equals(node, that.node)
                 && Objects.equals(image, that.image) && Objects.equals(sourceImage, that.sourceImage)
-                && Objects.equals(fsType, that.fsType) && Objects.equals(pvcNamespace, that.pvcNamespace)
+                && Objects.equals(fsType, that.fsType) && Objects.equals(writeMode, that.writeMode)
+                && Objects.equals(pvcNamespace, that.pvcNamespace)
                 && Objects.equals(pvcName, that.pvcName) && Objects.equals(pullSecrets, that.pullSecrets)
                 && Objects.equals(provisionerSecret, that.provisionerSecret);
     }
@@ -159,6 +174,6 @@ public class BlockVolumeSpec {
     @Override
     public String toString() {
         return "BlockVolumeSpec[requestName=" + requestName + ", node=" + node + ", image=" + image
-                + ", fsType=" + fsType + ", sizeBytes=" + sizeBytes + ", readOnly=" + readOnly + "]";
+                + ", fsType=" + fsType + ", sizeBytes=" + sizeBytes + ", readOnly=" + readOnly + ", writeMode=" + writeMode + "]";
     }
 }

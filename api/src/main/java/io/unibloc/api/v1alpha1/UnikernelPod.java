@@ -39,6 +39,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
         + " || self.spec.machine != 'microvm'",
         message = "a solo5 guest needs spec.machine pc or q35: Solo5's virtio target drives virtio over PCI, which"
                 + " microvm lacks")
+@ValidationRule(value = "!has(self.spec) || !has(self.spec.rootfs) || !has(self.spec.rootfs.writeMode)"
+        + " || self.spec.rootfs.writeMode != 'ephemeral' || !has(self.spec.files) || size(self.spec.files) == 0",
+        message = "spec.rootfs.writeMode: ephemeral cannot be combined with spec.files: the root device is the node's"
+                + " shared read-only image; use writeMode persistent, or env and args")
+@ValidationRule(value = "!has(self.spec) || !has(self.spec.rootfs) || !has(self.spec.rootfs.writeMode)"
+        + " || self.spec.rootfs.writeMode != 'ephemeral' || !has(self.spec.vmm) || self.spec.vmm == 'qemu'",
+        message = "spec.rootfs.writeMode: ephemeral needs vmm qemu (the guest writes to a qcow2 overlay)")
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Node", jsonPath = ".status.nodeName", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Digest", jsonPath = ".status.shortDigest", type = Type.STRING)

@@ -36,6 +36,7 @@ class SchemaValidationTest {
                                   {"path":"/etc/key","secret":{"name":"s","key":"key"}}]}""", null),
                 Arguments.of("memory at the floor", "{\"image\":\"a\",\"memory\":\"32Mi\"}", null),
                 Arguments.of("read-only rootfs without files", "{\"image\":\"a\",\"rootfs\":{\"readOnly\":true}}", null),
+                Arguments.of("ephemeral rootfs on qemu", "{\"image\":\"a\",\"rootfs\":{\"writeMode\":\"ephemeral\"},\"vmm\":\"qemu\"}", null),
                 Arguments.of("unikraft guest at 32Mi", "{\"image\":\"a\",\"guest\":\"unikraft\",\"memory\":\"32Mi\"}", null),
                 Arguments.of("linux guest at 64Mi", "{\"image\":\"a\",\"guest\":\"linux\",\"memory\":\"64Mi\"}", null),
                 Arguments.of("linux on firecracker", "{\"image\":\"a\",\"guest\":\"linux\",\"vmm\":\"firecracker\"}", null),
@@ -43,6 +44,12 @@ class SchemaValidationTest {
                 Arguments.of("read-only rootfs with files", "{\"image\":\"a\",\"rootfs\":{\"readOnly\":true},\"files\":"
                         + "[{\"path\":\"/etc/x\",\"secret\":{\"name\":\"s\",\"key\":\"k\"}}]}",
                         "spec.rootfs.readOnly: true cannot be combined with spec.files"),
+                Arguments.of("ephemeral rootfs with files", "{\"image\":\"a\",\"rootfs\":{\"writeMode\":\"ephemeral\"},\"files\":"
+                        + "[{\"path\":\"/etc/x\",\"secret\":{\"name\":\"s\",\"key\":\"k\"}}]}",
+                        "spec.rootfs.writeMode: ephemeral cannot be combined with spec.files"),
+                Arguments.of("ephemeral rootfs on firecracker", "{\"image\":\"a\",\"rootfs\":{\"writeMode\":\"ephemeral\"},"
+                        + "\"vmm\":\"firecracker\"}", "spec.rootfs.writeMode: ephemeral needs vmm qemu"),
+                Arguments.of("unknown write mode", "{\"image\":\"a\",\"rootfs\":{\"writeMode\":\"scratch\"}}", "writeMode"),
                 Arguments.of("linux guest below 64Mi", "{\"image\":\"a\",\"guest\":\"linux\",\"memory\":\"48Mi\"}",
                         "spec.memory must be at least 64Mi for a linux guest"),
                 Arguments.of("q35 on firecracker", "{\"image\":\"a\",\"vmm\":\"firecracker\",\"machine\":\"q35\"}",

@@ -10,6 +10,8 @@ import io.unibloc.blockstore.chain.KeyedLocks;
 import io.unibloc.blockstore.fs.AtomicFiles;
 import io.unibloc.blockstore.fs.Exec;
 import io.unibloc.blockstore.shared.LoopTable.Loop;
+import io.unibloc.blockstore.volumes.LoopDevices;
+import io.unibloc.blockstore.volumes.LoopDevices.FileId;
 import io.unibloc.blockstore.volumes.VolumeIds;
 import io.unibloc.blockstore.volumes.VolumeManager;
 import java.io.IOException;
@@ -137,8 +139,30 @@ public final class EphemeralVolumes {
 
     /** The volume's device while attached. */
     public Optional<String> device(String id) {
-        String link = root.resolve(VolumeIds.validate(id)).resolve(LINK).toString();
-        return table.read().stream().filter(l -> l.backingFile().equals(link)).map(Loop::device).findFirst();
+        return devicesOf(VolumeIds.validate(id)).stream().findFirst();
+    }
+
+    /**
+     * The devices attached to the volume's link. Every link of one image is one inode, so the kernel's device and
+     * inode alone cannot tell two volumes apart, and the backing path alone is the path as the attaching process
+     * saw it: a node plugin restarted in another mount namespace would miss its devices (leak them on detach,
+     * delete attached volumes). So a device is the volume's when its backing path is the link's, or when it ends
+     * in {@code ephemeral/<id>/chain.img} and its backing file is the link's inode (the chain image's while the link is gone).
+     */
+    private List<String> devicesOf(String id) {
+        Path link = root.resolve(id).resolve(LINK);
+        String suffix = "/" + root.getFileName() + "/" + id + "/" + LINK;
+        Optional<FileId> expected = LoopDevices.idOf(link).or(() -> find(id).map(r -> chains.image(new ChainId(r.chainId())))
+                .flatMap(LoopDevices::idOf));
+        List<String> devices = new ArrayList<>();
+        for (Loop l : table.read()) {
+            boolean mine = l.backingFile().equals(link.toString())
+                    || (l.backingFile().endsWith(suffix) && l.backing().isPresent() && l.backing().equals(expected));
+            if (mine) {
+                devices.add(l.device());
+            }
+        }
+        return devices;
     }
 
     /**
@@ -186,12 +210,9 @@ public final class EphemeralVolumes {
     /** Detaches the volume's device; nothing to do for an unknown or detached volume. */
     public void detach(String id) {
         try (KeyedLocks.Held ignored = locks.lock(VolumeManager.lockKey(VolumeIds.validate(id)))) {
-            String link = root.resolve(id).resolve(LINK).toString();
-            for (Loop l : table.read()) {
-                if (l.backingFile().equals(link)) {
-                    detachLoop(l.device());
-                    LOG.info("detached ephemeral volume volume={} device={}", id, l.device());
-                }
+            for (String device : devicesOf(id)) {
+                detachLoop(device);
+                LOG.info("detached ephemeral volume volume={} device={}", id, device);
             }
         }
     }
@@ -224,6 +245,31 @@ public final class EphemeralVolumes {
     }
 
     /**
+     * True for a device of a volume of this store whose record is gone: its backing path is under the store's
+     * {@code ephemeral/} (as this process sees it, or as another mount namespace saw it, then confirmed by the
+     * inode of the link still there).
+     */
+    private boolean ourVanished(Loop l, Path backing) {
+        Path dir = backing.getParent();
+        if (dir == null || dir.getParent() == null || !LINK.equals(String.valueOf(backing.getFileName()))) {
+            return false;
+        }
+        if (backing.startsWith(root)) {
+            return !Files.exists(dir.resolve(META));
+        }
+        String id = dir.getFileName().toString();
+        if (!root.getFileName().equals(dir.getParent().getFileName()) || id.startsWith(".")) {
+            return false;
+        }
+        Path ours = root.resolve(id).normalize();
+        if (!root.equals(ours.getParent())) {
+            return false;
+        }
+        Optional<FileId> link = LoopDevices.idOf(ours.resolve(LINK));
+        return link.isPresent() && l.backing().equals(link) && !Files.exists(ours.resolve(META));
+    }
+
+    /**
      * Chains GC must keep: those of every ephemeral volume. Its link keeps the chain image's blocks
      * whatever happens to the chain's own name, so a chain with volumes is never counted as freed.
      */
@@ -241,7 +287,7 @@ public final class EphemeralVolumes {
         int swept = 0;
         for (Loop l : table.read()) {
             Path backing = Path.of(l.backingFile());
-            if (backing.startsWith(root) && backing.getParent() != null && !Files.exists(backing.getParent().resolve(META))) {
+            if (ourVanished(l, backing)) {
                 LOG.info("detaching the device of a vanished ephemeral volume device={} link={}", l.device(), backing);
                 detachLoop(l.device());
                 swept++;

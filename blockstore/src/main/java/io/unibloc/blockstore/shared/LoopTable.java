@@ -1,11 +1,14 @@
 package io.unibloc.blockstore.shared;
 
 import io.unibloc.blockstore.StoreException;
+import io.unibloc.blockstore.volumes.LoopDevices;
+import io.unibloc.blockstore.volumes.LoopDevices.FileId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -15,8 +18,11 @@ import java.util.stream.Stream;
 final class LoopTable {
     private static final String DELETED = " (deleted)";
 
-    /** One attached loop device. {@code number} is its {@code major:minor}. */
-    record Loop(String device, String number, String backingFile, boolean readOnly, boolean directIo) {}
+    /**
+     * One attached loop device. {@code number} is its {@code major:minor}; {@code backing} the device and inode of
+     * its backing file as the kernel holds them (empty when the device node cannot be opened here).
+     */
+    record Loop(String device, String number, String backingFile, boolean readOnly, boolean directIo, Optional<FileId> backing) {}
 
     private final Path sysBlock;
 
@@ -37,9 +43,10 @@ final class LoopTable {
                     if (backing.endsWith(DELETED)) {
                         backing = backing.substring(0, backing.length() - DELETED.length());
                     }
-                    loops.add(new Loop("/dev/" + block.getFileName(), Files.readString(block.resolve("dev")).strip(), backing,
+                    String device = "/dev/" + block.getFileName();
+                    loops.add(new Loop(device, Files.readString(block.resolve("dev")).strip(), backing,
                             "1".equals(Files.readString(block.resolve("ro")).strip()),
-                            "1".equals(Files.readString(block.resolve("loop/dio")).strip())));
+                            "1".equals(Files.readString(block.resolve("loop/dio")).strip()), LoopDevices.backingId(device)));
                 } catch (IOException e) {
                     // not attached, or detached while we looked
                 }

@@ -126,7 +126,7 @@ public final class LoopDevices {
      * {@code new_encode_dev}, which for every major below 4096 is the encoding glibc's {@code stat} returns.
      * Empty when the device node cannot be opened here or was detached meanwhile.
      */
-    static Optional<FileId> backingId(String device) {
+    public static Optional<FileId> backingId(String device) {
         int fd;
         try {
             fd = LibC.INSTANCE.open(device, LibC.O_RDONLY | LibC.O_CLOEXEC, 0);

@@ -224,6 +224,42 @@ class EphemeralVolumesIT {
     }
 
     @Test
+    void devicesAttachedThroughAnotherPathViewAreFoundByInodeAndPathTail() throws Exception {
+        ImageReference ref = image("elsewhere");
+        create("eph-ns1", ref);
+        create("eph-ns2", ref);
+        store.ephemeralVolumes().attach("eph-ns1"); // makes the links
+        store.ephemeralVolumes().attach("eph-ns2");
+        store.ephemeralVolumes().detach("eph-ns1");
+        store.ephemeralVolumes().detach("eph-ns2");
+        // as a node plugin in another container saw the store: another path to the same files
+        Path other = Files.createDirectories(dir.resolve("other-view"));
+        assertThat(Exec.run(List.of("mount", "--bind", dir.resolve("store/mnt").toString(), other.toString())).ok()).isTrue();
+        String device;
+        try {
+            Exec.Result attached = Exec.run(List.of("losetup", "--find", "--show", "--read-only",
+                    other.resolve("ephemeral/eph-ns1/chain.img").toString()));
+            assertThat(attached.ok()).as(attached.output()).isTrue();
+            device = attached.stdout().strip();
+        } finally {
+            Exec.run(List.of("umount", "--lazy", other.toString())); // that container is gone
+        }
+        EphemeralVolumes volumes = store.ephemeralVolumes();
+        try {
+            assertThat(volumes.device("eph-ns1")).hasValue(device);
+            assertThat(volumes.device("eph-ns2")).as("same inode, another volume").isEmpty();
+            assertThat(volumes.attach("eph-ns1").device()).as("no second device").isEqualTo(device);
+            assertThatThrownBy(() -> volumes.delete("eph-ns1"))
+                    .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
+            volumes.detach("eph-ns1");
+            assertThat(new LoopTable().read().stream().map(LoopTable.Loop::device)).doesNotContain(device);
+            assertThat(volumes.device("eph-ns1")).isEmpty();
+        } finally {
+            Exec.run(List.of("losetup", "--detach", device)); // its path names no file here: tearDown cannot find it
+        }
+    }
+
+    @Test
     void anIdIsEitherPersistentOrEphemeralAndUnknownVolumesAreNamed() {
         ImageReference ref = image("ids");
         create("eph-x", ref);

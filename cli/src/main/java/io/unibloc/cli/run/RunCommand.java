@@ -2,11 +2,13 @@ package io.unibloc.cli.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.unibloc.blockstore.BlockStore;
+import io.unibloc.blockstore.DefaultBlockStore;
 import io.unibloc.blockstore.FsType;
 import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.image.FetchedImage;
 import io.unibloc.blockstore.image.Platform;
 import io.unibloc.blockstore.registry.ImageReference;
+import io.unibloc.blockstore.shared.WriteMode;
 import io.unibloc.cli.ConsoleProgress;
 import io.unibloc.cli.Sizes;
 import io.unibloc.cli.StoreCommand;
@@ -25,11 +27,15 @@ import io.unibloc.sandbox.spec.ImageMetadata;
 import io.unibloc.sandbox.spec.Machine;
 import io.unibloc.sandbox.spec.Vmm;
 import java.io.File;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
@@ -40,6 +46,8 @@ import picocli.CommandLine.Parameters;
  * Pulls and builds an image through the block store, creates and attaches a volume, boots it through the
  * sandbox with the console on stdout, and exits with the guest's status. The volume is detached afterwards
  * and kept (so a second run with {@code --name} sees the first one's writes) unless {@code --rm} is given.
+ * With {@code --write-mode ephemeral} the volume is a read-only device of the shared chain image and the guest
+ * writes to a qcow2 overlay in a temporary directory, removed at exit: its writes are discarded.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Boot an image as a guest from a copy-on-write volume; exits with the guest's status.",
@@ -65,6 +73,12 @@ public final class RunCommand extends StoreCommand {
 
     @Option(names = "--read-only", description = "Attach the volume read-only; the guest cannot write it.")
     boolean readOnly;
+
+    @Option(names = "--write-mode", paramLabel = "persistent|ephemeral", defaultValue = "persistent",
+            description = {"persistent (default): a private clone that keeps the guest's writes.",
+                    "ephemeral: a read-only device of the shared image (one page cache for every guest of it); the guest's",
+                    "writes go to an overlay in a temporary directory and are discarded at exit. QEMU only, no --file."})
+    String writeMode;
 
     @Option(names = "--rm", description = "Delete the volume after the guest exits.")
     boolean remove;
@@ -106,6 +120,10 @@ public final class RunCommand extends StoreCommand {
     protected int call(StoreSession s) throws Exception {
         BlockStore store = s.engine();
         ImageReference reference = ImageReference.parse(image);
+        boolean ephemeral = WriteMode.parse(writeMode) == WriteMode.EPHEMERAL;
+        if (ephemeral && !(store instanceof DefaultBlockStore)) {
+            throw StoreException.invalid("--write-mode ephemeral needs the block store engine");
+        }
         BootSpec.Builder boot = bootSpec();
         SandboxOptions options = sandboxOptions(s);
         String volumeId = name != null ? name : "run-" + UUID.randomUUID().toString().substring(0, 8);
@@ -121,15 +139,22 @@ public final class RunCommand extends StoreCommand {
             progress.finish();
         }
         long t1 = System.nanoTime();
-        store.createVolume(new BlockStore.VolumeSpec(volumeId, prepared.pinned(), prepared.fsType(),
-                size == null ? 0 : size, readOnly), s.credentials(), BlockStore.Progress.NONE);
+        BlockStore.VolumeSpec volumeSpec = new BlockStore.VolumeSpec(volumeId, prepared.pinned(), prepared.fsType(),
+                size == null ? 0 : size, readOnly);
+        if (ephemeral) {
+            ((DefaultBlockStore) store).createEphemeralVolume(volumeSpec, s.credentials(), BlockStore.Progress.NONE);
+        } else {
+            store.createVolume(volumeSpec, s.credentials(), BlockStore.Progress.NONE);
+        }
         // Checked again right before attaching: attach() would hand back another guest's device as ours, and
         // our cleanup would then detach (or with --rm delete) the volume under that guest.
         refuseIfAttached(store, volumeId);
-        VolumeRelease release = new VolumeRelease(() -> cleanUp(store, volumeId));
-        BlockStore.Attachment attachment;
+        Path overlayDir = ephemeral ? Files.createTempDirectory("unibloc-run-") : null;
+        VolumeRelease release = new VolumeRelease(() -> cleanUp(store, volumeId, overlayDir));
+        String device;
         try {
-            attachment = store.attach(volumeId, BlockStore.AttachOptions.DEFAULT);
+            device = ephemeral ? ((DefaultBlockStore) store).ephemeralVolumes().attach(volumeId).device()
+                    : store.attach(volumeId, BlockStore.AttachOptions.DEFAULT).device();
         } catch (RuntimeException e) {
             release.run();
             throw e;
@@ -140,8 +165,9 @@ public final class RunCommand extends StoreCommand {
         try {
             Map<String, String> labels = s.fetcher().cached(prepared.pinned(), Platform.DEFAULT)
                     .map(FetchedImage::config).map(c -> c.labels()).orElse(Map.of());
-            BootSpec spec = ImageMetadata.applyTo(labels, boot.rootDevice(attachment.device()).build());
-            RunningGuest running = new Sandbox(options).start(spec, console());
+            BootSpec spec = ImageMetadata.applyTo(labels, boot.rootDevice(device).build());
+            Path overlay = overlayDir == null ? null : overlayDir.resolve("root.qcow2");
+            RunningGuest running = new Sandbox(options, overlay).start(spec, console());
             // On Ctrl-C the JVM ends once the hooks return, without waiting for this thread's finally block:
             // the hook itself waits for the guest and releases the volume.
             Thread stopOnSignal = new Thread(() -> stopAndRelease(running, options.stopGrace(), release),
@@ -212,7 +238,10 @@ public final class RunCommand extends StoreCommand {
      * is using it, and booting a second guest on the same writable filesystem would corrupt it.
      */
     static void refuseIfAttached(BlockStore store, String volumeId) {
-        store.findVolume(volumeId).flatMap(BlockStore.Volume::device).ifPresent(device -> {
+        store.findVolume(volumeId).flatMap(BlockStore.Volume::device)
+                .or(() -> store instanceof DefaultBlockStore engine ? engine.ephemeralVolumes().device(volumeId)
+                        : Optional.empty())
+                .ifPresent(device -> {
             throw StoreException.precondition("volume " + volumeId + " is attached at " + device
                     + ": another guest may be using it (detach it with 'unibloc volume detach " + volumeId + "')");
         });
@@ -260,10 +289,26 @@ public final class RunCommand extends StoreCommand {
         }
     }
 
-    private void cleanUp(BlockStore store, String volumeId) {
-        store.detach(volumeId);
+    private void cleanUp(BlockStore store, String volumeId, Path overlayDir) {
+        if (overlayDir == null) {
+            store.detach(volumeId);
+            if (remove) {
+                store.deleteVolume(volumeId);
+            }
+            return;
+        }
+        DefaultBlockStore engine = (DefaultBlockStore) store;
+        engine.ephemeralVolumes().detach(volumeId);
         if (remove) {
-            store.deleteVolume(volumeId);
+            engine.ephemeralVolumes().delete(volumeId);
+        }
+        try (var files = Files.list(overlayDir)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(overlayDir);
+        } catch (IOException e) {
+            System.err.println("unibloc: cannot remove the overlay directory " + overlayDir + ": " + e.getMessage());
         }
     }
 

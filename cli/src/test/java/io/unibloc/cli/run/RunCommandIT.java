@@ -110,4 +110,38 @@ class RunCommandIT {
         Result ls = unibloc("volume", "ls");
         assertThat(ls.out()).contains("busy").contains(device);
     }
+
+    /**
+     * {@code --write-mode ephemeral}: the guest boots from the shared read-only device through an overlay in a
+     * temporary directory, and neither the overlay directory nor (with --rm) the volume outlive the run.
+     */
+    @Test
+    void anEphemeralRunBootsThroughAnOverlayThatIsGoneAfterwards() throws Exception {
+        Path layout = tmp.resolve("eph");
+        TestImage.builder()
+                .layer(TestLayer.builder().file("kernel", LongModePayload.printAndExit("Hello from an ephemeral root\n", 0))
+                        .build(Compression.GZIP))
+                .label("io.unibloc.kernel", "/kernel")
+                .label("io.unibloc.guest", "unikraft")
+                .build().writeLayout(layout, "1");
+        Path temp = Path.of(System.getProperty("java.io.tmpdir"));
+        List<Path> before = overlayDirs(temp);
+
+        Result bad = unibloc("run", "--rm", "--write-mode", "scratch", "oci:" + layout + ":1");
+        assertThat(bad.exit()).isEqualTo(ExitCodes.INVALID);
+        assertThat(bad.err()).contains("unibloc.io/write-mode must be persistent or ephemeral, got 'scratch'");
+
+        Result run = unibloc("run", "--rm", "--name", "eph-run", "--accel", "tcg", "--write-mode", "ephemeral", "oci:" + layout + ":1");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Hello from an ephemeral root");
+        assertThat(overlayDirs(temp)).as("the overlay directory is removed at exit").containsExactlyInAnyOrderElementsOf(before);
+        assertThat(tmp.resolve("store/ephemeral")).as("--rm deleted the ephemeral volume").isEmptyDirectory();
+    }
+
+    private static List<Path> overlayDirs(Path temp) throws Exception {
+        try (var dirs = Files.list(temp)) {
+            return dirs.filter(p -> p.getFileName().toString().startsWith("unibloc-run-")).toList();
+        }
+    }
 }

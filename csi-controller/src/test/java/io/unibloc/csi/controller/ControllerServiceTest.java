@@ -143,6 +143,8 @@ class ControllerServiceTest {
                 Arguments.of("no image", (Consumer<Csi.CreateVolumeRequest.Builder>) b -> b.removeParameters(CsiNames.PARAM_IMAGE), "parameters.image"),
                 Arguments.of("bad fsType", (Consumer<Csi.CreateVolumeRequest.Builder>) b -> b.putParameters(CsiNames.PARAM_FS_TYPE, "zfs"), "parameters.fsType"),
                 Arguments.of("bad readOnly", (Consumer<Csi.CreateVolumeRequest.Builder>) b -> b.putParameters(CsiNames.PARAM_READ_ONLY, "maybe"), "parameters.readOnly"),
+                Arguments.of("bad write mode", (Consumer<Csi.CreateVolumeRequest.Builder>) b -> b.putParameters(CsiNames.PARAM_WRITE_MODE, "scratch"),
+                        "parameters.unibloc.io/write-mode"),
                 Arguments.of("required above limit", (Consumer<Csi.CreateVolumeRequest.Builder>) b -> b.setCapacityRange(
                         Csi.CapacityRange.newBuilder().setRequiredBytes(10).setLimitBytes(5)), "capacity_range"),
                 Arguments.of("content source", (Consumer<Csi.CreateVolumeRequest.Builder>) b -> b.setVolumeContentSource(
@@ -338,10 +340,35 @@ class ControllerServiceTest {
         assertThat(record.getSpec().isReadOnly()).isTrue();
     }
 
+    @Test
+    void writeModeComesFromTheClassParameterOrTheClaimAnnotationAndARepeatInAnotherModeIsAlreadyExists() {
+        Csi.Volume fromClass = controller.createVolume(create("pvc-eph").putParameters(CsiNames.PARAM_WRITE_MODE, "Ephemeral")
+                .build()).getVolume();
+        assertThat(fromClass.getVolumeContextMap()).containsEntry(CsiNames.CONTEXT_WRITE_MODE, "ephemeral");
+        assertThat(client.resources(BlockVolume.class).withName("pvc-eph").get().getSpec().getWriteMode()).isEqualTo("ephemeral");
+        // the same name again in the default mode is another volume: ALREADY_EXISTS naming the mode it has
+        assertThatThrownBy(() -> controller.createVolume(create("pvc-eph").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+                    assertThat(e.getStatus().getDescription()).contains("writeMode ephemeral");
+                });
+        assertThat(controller.createVolume(create("pvc-eph").putParameters(CsiNames.PARAM_WRITE_MODE, "ephemeral").build())
+                .getVolume()).isEqualTo(fromClass);
+
+        client.persistentVolumeClaims().inNamespace("apps").resource(new PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName("scratch-root").withNamespace("apps")
+                .addToAnnotations(CsiNames.ANNOTATION_WRITE_MODE, "ephemeral").endMetadata().build()).create();
+        controller.createVolume(create("pvc-claim-eph").putParameters(CsiNames.PARAM_WRITE_MODE, "persistent")
+                .putParameters(CsiNames.PARAM_PVC_NAME, "scratch-root").putParameters(CsiNames.PARAM_PVC_NAMESPACE, "apps").build());
+        assertThat(client.resources(BlockVolume.class).withName("pvc-claim-eph").get().getSpec().getWriteMode()).isEqualTo("ephemeral");
+        controller.createVolume(create("pvc-default").build());
+        assertThat(client.resources(BlockVolume.class).withName("pvc-default").get().getSpec().getWriteMode()).isEqualTo("persistent");
+    }
+
     @ParameterizedTest(name = "{0}={1}")
-    @CsvSource({"unibloc.io/fs-type, zfs", "unibloc.io/read-only, yes"})
+    @CsvSource({"unibloc.io/fs-type, zfs", "unibloc.io/read-only, yes", "unibloc.io/write-mode, shared"})
     void badFilesystemOrReadOnlyAnnotationIsInvalidArgumentNamingIt(String annotation, String value) {
-        String claim = annotation.endsWith("fs-type") ? "odd-fs" : "odd-ro";
+        String claim = annotation.endsWith("fs-type") ? "odd-fs" : annotation.endsWith("read-only") ? "odd-ro" : "odd-wm";
         client.persistentVolumeClaims().inNamespace("apps").resource(new PersistentVolumeClaimBuilder()
                 .withNewMetadata().withName(claim).withNamespace("apps")
                 .addToAnnotations(annotation, value).endMetadata().build()).create();

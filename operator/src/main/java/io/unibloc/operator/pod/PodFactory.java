@@ -3,6 +3,7 @@ package io.unibloc.operator.pod;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimTemplateBuilder;
@@ -19,6 +20,7 @@ import io.unibloc.api.v1alpha1.UnikernelPod;
 import io.unibloc.api.v1alpha1.UnikernelPodSpec;
 import io.unibloc.api.v1alpha1.pod.FileProjection;
 import io.unibloc.api.v1alpha1.pod.FsType;
+import io.unibloc.api.v1alpha1.pod.WriteMode;
 import io.unibloc.operator.pin.PinnedImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,6 +38,13 @@ import java.util.stream.Collectors;
  */
 public final class PodFactory {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Claim annotation (and StorageClass parameter) choosing the root volume's write mode. */
+    static final String ANNOTATION_WRITE_MODE = "unibloc.io/write-mode";
+    /** An ephemeral root's scratch emptyDir, where the sandbox puts the guest's copy-on-write overlay. */
+    static final String SCRATCH_VOLUME = "scratch";
+    static final String SCRATCH_DIR = "/scratch";
+    static final String ROOT_OVERLAY_ENV = "UNIBLOC_ROOT_OVERLAY";
+    static final String ROOT_OVERLAY = SCRATCH_DIR + "/root.qcow2";
 
     private PodFactory() {}
 
@@ -66,6 +75,12 @@ public final class PodFactory {
         List<Volume> volumes = new ArrayList<>();
         volumes.add(rootVolume(ukp, image, labels, settings));
         List<VolumeMount> mounts = new ArrayList<>();
+        if (ephemeral(spec)) {
+            // The guest's writes live in this overlay; the emptyDir's size limit (the rootfs size) bounds them.
+            volumes.add(new VolumeBuilder().withName(SCRATCH_VOLUME)
+                    .withNewEmptyDir().withSizeLimit(new Quantity(rootfsSize(spec, settings))).endEmptyDir().build());
+            mounts.add(new VolumeMountBuilder().withName(SCRATCH_VOLUME).withMountPath(SCRATCH_DIR).build());
+        }
         List<FileProjection> files = spec.getFiles() == null ? List.of() : spec.getFiles();
         for (int i = 0; i < files.size(); i++) {
             volumes.add(fileVolume(i, files.get(i)));
@@ -100,6 +115,7 @@ public final class PodFactory {
                         .withImage(settings.sandboxImage())
                         .withImagePullPolicy(settings.sandboxImagePullPolicy())
                         .addNewEnv().withName(PodNames.BOOT_SPEC_ENV).withValue(json(boot)).endEnv()
+                        .addAllToEnv(ephemeral(spec) ? List.of(new EnvVar(ROOT_OVERLAY_ENV, ROOT_OVERLAY, null)) : List.of())
                         .addNewVolumeDevice().withName(PodNames.ROOT_VOLUME).withDevicePath(PodNames.ROOT_DEVICE)
                         .endVolumeDevice()
                         .withVolumeMounts(mounts)
@@ -123,12 +139,14 @@ public final class PodFactory {
         annotations.put(PodNames.ANNOTATION_FS_TYPE, fsType.id());
         boolean readOnly = spec.getRootfs() != null && Boolean.TRUE.equals(spec.getRootfs().getReadOnly());
         annotations.put(PodNames.ANNOTATION_READ_ONLY, Boolean.toString(readOnly));
+        if (ephemeral(spec)) {
+            annotations.put(ANNOTATION_WRITE_MODE, WriteMode.EPHEMERAL.id());
+        }
         if (spec.getImagePullSecrets() != null && !spec.getImagePullSecrets().isEmpty()) {
             annotations.put(PodNames.ANNOTATION_PULL_SECRETS, spec.getImagePullSecrets().stream()
                     .map(LocalObjectReference::getName).collect(Collectors.joining(",")));
         }
-        String size = spec.getRootfs() != null && spec.getRootfs().getSize() != null
-                ? spec.getRootfs().getSize() : settings.defaultRootfsSize();
+        String size = rootfsSize(spec, settings);
         return new VolumeBuilder().withName(PodNames.ROOT_VOLUME)
                 .withNewEphemeral()
                 .withVolumeClaimTemplate(new PersistentVolumeClaimTemplateBuilder()
@@ -142,6 +160,15 @@ public final class PodFactory {
                         .build())
                 .endEphemeral()
                 .build();
+    }
+
+    private static boolean ephemeral(UnikernelPodSpec spec) {
+        return spec.getRootfs() != null && spec.getRootfs().ephemeral();
+    }
+
+    private static String rootfsSize(UnikernelPodSpec spec, PodSettings settings) {
+        return spec.getRootfs() != null && spec.getRootfs().getSize() != null
+                ? spec.getRootfs().getSize() : settings.defaultRootfsSize();
     }
 
     private static Volume fileVolume(int index, FileProjection file) {

@@ -83,6 +83,14 @@ public final class SpecValidator {
             problems.add("spec.rootfs.readOnly: true cannot be combined with spec.files: the files are written into "
                     + "the root volume before boot; drop readOnly or the files");
         }
+        if (rootfs != null && rootfs.ephemeral() && spec.getFiles() != null && !spec.getFiles().isEmpty()) {
+            problems.add("spec.rootfs.writeMode: ephemeral cannot be combined with spec.files: the root device is the "
+                    + "node's shared read-only image; use writeMode persistent, or env and args");
+        }
+        if (rootfs != null && rootfs.ephemeral() && spec.getVmm() != null && spec.getVmm() != Vmm.QEMU) {
+            problems.add("spec.rootfs.writeMode: ephemeral needs vmm qemu (the guest writes to a qcow2 overlay), got "
+                    + spec.getVmm().id());
+        }
         if (spec.getGuest() == Guest.LINUX && spec.getMemory() != null && MEMORY.matcher(spec.getMemory()).matches()
                 && memoryMiB(spec.getMemory()) < LINUX_MIN_MEMORY_MIB) {
             problems.add("spec.memory must be at least " + LINUX_MIN_MEMORY_MIB + "Mi for a linux guest, got "

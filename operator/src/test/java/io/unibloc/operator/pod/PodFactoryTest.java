@@ -19,6 +19,7 @@ import io.unibloc.api.v1alpha1.pod.FsType;
 import io.unibloc.api.v1alpha1.pod.KeyRef;
 import io.unibloc.api.v1alpha1.pod.RestartPolicy;
 import io.unibloc.api.v1alpha1.pod.Rootfs;
+import io.unibloc.api.v1alpha1.pod.WriteMode;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -115,6 +116,36 @@ class PodFactoryTest {
         assertThat(boot.get("args").get(0).asText()).isEqualTo("serve");
         assertThat(c.getVolumeMounts()).extracting(m -> m.getName() + ":" + m.getMountPath() + ":" + m.getReadOnly())
                 .containsExactly("files-0:/run/unibloc/files/0:true", "files-1:/run/unibloc/files/1:true");
+    }
+
+    @Test
+    void anEphemeralRootGetsTheClaimAnnotationAScratchVolumeBoundedByTheRootfsSizeAndTheOverlayPath() {
+        UnikernelPodSpec spec = Fixtures.spec("registry.example.com/demo/app:1.0");
+        Rootfs rootfs = new Rootfs("3Gi", null, null);
+        rootfs.setWriteMode(WriteMode.EPHEMERAL);
+        spec.setRootfs(rootfs);
+        Pod pod = build(Fixtures.ukp("scratchy", spec));
+
+        assertThat(pod.getSpec().getVolumes().get(0).getEphemeral().getVolumeClaimTemplate().getMetadata().getAnnotations())
+                .containsEntry("unibloc.io/write-mode", "ephemeral");
+        Volume scratch = pod.getSpec().getVolumes().stream().filter(v -> v.getName().equals("scratch")).findFirst().orElseThrow();
+        assertThat(scratch.getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("3Gi"));
+        Container sandbox = pod.getSpec().getContainers().get(0);
+        assertThat(sandbox.getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getName()).isEqualTo("scratch");
+            assertThat(m.getMountPath()).isEqualTo("/scratch");
+        });
+        assertThat(sandbox.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("UNIBLOC_ROOT_OVERLAY");
+            assertThat(e.getValue()).isEqualTo("/scratch/root.qcow2");
+        });
+
+        Pod persistent = build(fullSpec());
+        assertThat(persistent.getSpec().getVolumes()).noneSatisfy(v -> assertThat(v.getName()).isEqualTo("scratch"));
+        assertThat(persistent.getSpec().getContainers().get(0).getEnv()).noneSatisfy(e -> assertThat(e.getName())
+                .isEqualTo("UNIBLOC_ROOT_OVERLAY"));
+        assertThat(persistent.getSpec().getVolumes().get(0).getEphemeral().getVolumeClaimTemplate().getMetadata()
+                .getAnnotations()).doesNotContainKey("unibloc.io/write-mode");
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.unibloc.api.v1alpha1.pod.Guest;
 import io.unibloc.api.v1alpha1.pod.KeyRef;
 import io.unibloc.api.v1alpha1.pod.Machine;
 import io.unibloc.api.v1alpha1.pod.Rootfs;
+import io.unibloc.api.v1alpha1.pod.WriteMode;
 import io.unibloc.api.v1alpha1.pod.Vmm;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,18 @@ class SpecValidatorTest {
                     s.setRootfs(new Rootfs(null, null, true));
                     s.setFiles(List.of(new FileProjection("/etc/a", new KeyRef("c", "k"), null, null)));
                 }, "spec.rootfs.readOnly: true cannot be combined with spec.files"),
+                bad("ephemeral rootfs with files", s -> {
+                    Rootfs rootfs = new Rootfs(null, null, null);
+                    rootfs.setWriteMode(WriteMode.EPHEMERAL);
+                    s.setRootfs(rootfs);
+                    s.setFiles(List.of(new FileProjection("/etc/a", new KeyRef("c", "k"), null, null)));
+                }, "spec.rootfs.writeMode: ephemeral cannot be combined with spec.files"),
+                bad("ephemeral rootfs on firecracker", s -> {
+                    Rootfs rootfs = new Rootfs(null, null, null);
+                    rootfs.setWriteMode(WriteMode.EPHEMERAL);
+                    s.setRootfs(rootfs);
+                    s.setVmm(Vmm.FIRECRACKER);
+                }, "spec.rootfs.writeMode: ephemeral needs vmm qemu"),
                 bad("linux guest below 64Mi", s -> {
                     s.setGuest(Guest.LINUX);
                     s.setMemory("48Mi");

@@ -63,12 +63,25 @@ public final class LaunchPlanner {
    * own supplier (a retry under TCG after KVM failed).
    */
   public LaunchPlan plan(BootSpec spec, Path workDir, Supplier<Accel> accel) throws IOException {
+    return plan(spec, workDir, accel, null);
+  }
+
+  /**
+   * As {@link #plan(BootSpec, Path, Supplier)}; with {@code rootOverlay} (an ephemeral root) the root device is
+   * read-only and shared, and the guest boots from a fresh qcow2 overlay at that path backed by the device (not
+   * with a read-only spec, which needs none). Only QEMU reads qcow2 backing files here, and files cannot be
+   * projected into a device nobody may write: both are refused naming the reason.
+   */
+  public LaunchPlan plan(BootSpec spec, Path workDir, Supplier<Accel> accel, Path rootOverlay) throws IOException {
     Path root = Path.of(spec.rootDevice());
     if (!Files.exists(root)) {
       throw new LaunchException("root device " + root + " does not exist (is the volume attached as a raw "
           + "block device there?)");
     }
-    if (!spec.isReadOnly() && DeviceInfo.isReadOnly(root)) {
+    boolean overlay = rootOverlay != null && !spec.isReadOnly();
+    if (overlay) {
+      checkEphemeral(spec, rootOverlay);
+    } else if (!spec.isReadOnly() && DeviceInfo.isReadOnly(root)) {
       throw new LaunchException("root device " + root + " is read-only, but the spec asks for a writable root;"
           + " set readOnly=true or attach the volume writable");
     }
@@ -80,7 +93,25 @@ public final class LaunchPlanner {
     Path kernel = hostOrExtracted(volume, root, spec.kernelHostPath(), spec.kernel(), workDir.resolve("kernel"));
     Path initrd = spec.initrd() == null && spec.initrdHostPath() == null ? null
         : hostOrExtracted(volume, root, spec.initrdHostPath(), spec.initrd(), workDir.resolve("initrd"));
-    return assemble(spec, workDir, kernel, initrd, disks(spec, root), accel);
+    List<Disk> disks = disks(spec, root);
+    if (overlay) {
+      disks.set(0, Disk.overlay(new RootOverlay(runner).create(root, rootOverlay)));
+      LOG.info("ephemeral root: overlay={} backing={}", rootOverlay, root);
+    }
+    return assemble(spec, workDir, kernel, initrd, disks, accel);
+  }
+
+  /** An ephemeral root boots through a qcow2 overlay, which only QEMU takes, and has no writable device for files. */
+  private static void checkEphemeral(BootSpec spec, Path rootOverlay) throws LaunchException {
+    if (spec.vmm() != Vmm.QEMU) {
+      throw new LaunchException("an ephemeral root (overlay " + rootOverlay + ") needs vmm qemu: "
+          + spec.vmm().wireName() + " cannot boot from a qcow2 overlay; use writeMode persistent with it");
+    }
+    if (!spec.files().isEmpty()) {
+      throw new LaunchException("files cannot be projected into an ephemeral root: its device is the node's shared,"
+          + " read-only image (overlay " + rootOverlay + "); use writeMode persistent, or env and args instead of "
+          + spec.files().size() + " file(s)");
+    }
   }
 
   /**
@@ -88,11 +119,17 @@ public final class LaunchPlanner {
    * initrd paths inside the volume are shown where they would be extracted. For {@code --print-command}.
    */
   public LaunchPlan preview(BootSpec spec, Path workDir, Accel accel) {
+    return preview(spec, workDir, accel, null);
+  }
+
+  /** As {@link #preview(BootSpec, Path, Accel)}, booting through {@code rootOverlay} when given. */
+  public LaunchPlan preview(BootSpec spec, Path workDir, Accel accel, Path rootOverlay) {
     Path kernel = spec.kernelHostPath() != null ? Path.of(spec.kernelHostPath()) : workDir.resolve("kernel");
     Path initrd = spec.initrdHostPath() != null ? Path.of(spec.initrdHostPath())
         : spec.initrd() != null ? workDir.resolve("initrd") : null;
     List<Disk> disks = new ArrayList<>();
-    disks.add(new Disk(Path.of(spec.rootDevice()), spec.isReadOnly(), true));
+    disks.add(rootOverlay != null && !spec.isReadOnly() ? Disk.overlay(rootOverlay)
+        : new Disk(Path.of(spec.rootDevice()), spec.isReadOnly(), true));
     spec.extraDevices().forEach(device -> disks.add(new Disk(Path.of(device), false, true)));
     return build(spec, workDir, kernel, initrd, disks, spec.vmm() == Vmm.QEMU ? accel : Accel.KVM);
   }

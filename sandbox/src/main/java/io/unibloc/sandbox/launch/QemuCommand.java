@@ -58,7 +58,7 @@ public final class QemuCommand implements VmmCommandBuilder {
     for (int i = 0; i < plan.disks().size(); i++) {
       Disk disk = plan.disks().get(i);
       StringBuilder drive = new StringBuilder("file=").append(escape(disk.path().toString()))
-          .append(",format=raw,if=none,id=disk").append(i);
+          .append(",format=").append(disk.format()).append(",if=none,id=disk").append(i);
       if (disk.readOnly()) {
         drive.append(",readonly=on");
       }

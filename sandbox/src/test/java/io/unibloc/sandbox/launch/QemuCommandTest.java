@@ -129,6 +129,15 @@ class QemuCommandTest {
   }
 
   @Test
+  void anEphemeralRootBootsFromItsQcow2OverlayWithoutTheHostPageCache() {
+    List<String> argv = new QemuCommand().build(plan(Machine.MICROVM, GuestKind.LINUX, Accel.TCG, null, "",
+        List.of(Disk.overlay(Path.of("/scratch/root.qcow2")))), "q").argv();
+
+    assertThat(values(argv, "-drive")).containsExactly(
+        "file=/scratch/root.qcow2,format=qcow2,if=none,id=disk0,cache=none,aio=threads");
+  }
+
+  @Test
   void commasInPathsAreEscapedTheQemuWay() {
     List<Disk> disks = List.of(new Disk(Path.of("/images/a,b.img"), false, false));
 

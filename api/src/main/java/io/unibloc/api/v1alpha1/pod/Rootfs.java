@@ -23,6 +23,12 @@ public class Rootfs {
     @JsonPropertyDescription("Attach the root volume read-only; the guest cannot change it.")
     private Boolean readOnly;
 
+    @JsonPropertyDescription("persistent (default): a private copy-on-write clone that keeps the guest's writes "
+            + "while the Pod exists. ephemeral: a read-only device of the node's shared image (guests of one image share "
+            + "its page cache); the guest's writes go to an overlay in the Pod's scratch space, bounded by size, and are "
+            + "discarded when the guest stops. Not with files or the firecracker VMM.")
+    private WriteMode writeMode;
+
     public Rootfs() {}
 
     public Rootfs(String size, FsType fsType, Boolean readOnly) {
@@ -55,14 +61,27 @@ public class Rootfs {
         this.readOnly = readOnly;
     }
 
+    public WriteMode getWriteMode() {
+        return writeMode;
+    }
+
+    public void setWriteMode(WriteMode writeMode) {
+        this.writeMode = writeMode;
+    }
+
+    /** True for {@code writeMode: ephemeral}. */
+    public boolean ephemeral() {
+        return writeMode == WriteMode.EPHEMERAL;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Rootfs r && Objects.equals(size, r.size) && fsType == r.fsType
-                && Objects.equals(readOnly, r.readOnly);
+                && Objects.equals(readOnly, r.readOnly) && writeMode == r.writeMode;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(size, fsType, readOnly);
+        return Objects.hash(size, fsType, readOnly, writeMode);
     }
 }

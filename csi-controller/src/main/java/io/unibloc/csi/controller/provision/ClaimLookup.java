@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.SecretReference;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.unibloc.blockstore.FsType;
+import io.unibloc.blockstore.shared.WriteMode;
 import io.unibloc.csi.common.CsiNames;
 import java.util.Arrays;
 import java.util.List;
@@ -43,8 +44,10 @@ public final class ClaimLookup {
                 .map(value -> VolumeOptions.fsType("annotation " + CsiNames.ANNOTATION_FS_TYPE + where, value));
         Optional<Boolean> readOnly = Optional.ofNullable(annotations.get(CsiNames.ANNOTATION_READ_ONLY))
                 .map(value -> VolumeOptions.readOnly("annotation " + CsiNames.ANNOTATION_READ_ONLY + where, value));
+        Optional<WriteMode> writeMode = Optional.ofNullable(annotations.get(CsiNames.ANNOTATION_WRITE_MODE))
+                .map(value -> VolumeOptions.writeMode("annotation " + CsiNames.ANNOTATION_WRITE_MODE + where, value));
         Optional<SecretReference> provisionerSecret = pvc == null ? Optional.empty() : provisionerSecret(pvc, claim, pvName);
-        return new ClaimAnnotations(image, secrets, fsType, readOnly, provisionerSecret);
+        return new ClaimAnnotations(image, secrets, fsType, readOnly, writeMode, provisionerSecret);
     }
 
     /** The StorageClass's provisioner secret, its templates resolved as external-provisioner resolves them. */
@@ -70,8 +73,9 @@ public final class ClaimLookup {
 
     /** The claim's image override, pull secret names, filesystem / read-only overrides, and its class's provisioner secret. */
     public record ClaimAnnotations(Optional<String> image, List<String> pullSecrets, Optional<FsType> fsType,
-                                   Optional<Boolean> readOnly, Optional<SecretReference> provisionerSecret) {
-        public static final ClaimAnnotations NONE =
-                new ClaimAnnotations(Optional.empty(), List.of(), Optional.empty(), Optional.empty(), Optional.empty());
+                                   Optional<Boolean> readOnly, Optional<WriteMode> writeMode,
+                                   Optional<SecretReference> provisionerSecret) {
+        public static final ClaimAnnotations NONE = new ClaimAnnotations(Optional.empty(), List.of(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty());
     }
 }

@@ -2,10 +2,11 @@ package io.unibloc.csi.controller.provision;
 
 import io.unibloc.blockstore.FsType;
 import io.unibloc.blockstore.StoreException;
+import io.unibloc.blockstore.shared.WriteMode;
 import java.util.Locale;
 
 /**
- * Reads a volume's filesystem and read-only choice from text, the same way wherever it is given: as
+ * Reads a volume's filesystem, read-only choice and write mode from text, the same way wherever it is given: as
  * StorageClass parameters or as claim annotations. Bad text is INVALID_ARGUMENT naming where it came from.
  */
 public final class VolumeOptions {
@@ -15,6 +16,15 @@ public final class VolumeOptions {
     public static FsType fsType(String source, String text) {
         try {
             return FsType.parse(text);
+        } catch (StoreException e) {
+            throw StoreException.invalid(source + ": " + e.getMessage());
+        }
+    }
+
+    /** {@code persistent|ephemeral}, case-insensitive; blank means persistent. */
+    public static WriteMode writeMode(String source, String text) {
+        try {
+            return WriteMode.parse(text);
         } catch (StoreException e) {
             throw StoreException.invalid(source + ": " + e.getMessage());
         }

@@ -11,6 +11,7 @@ import io.unibloc.api.v1alpha1.BlockVolumeStatus;
 import io.unibloc.blockstore.ErrorKind;
 import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.registry.ImageReference;
+import io.unibloc.blockstore.shared.WriteMode;
 import io.unibloc.csi.common.CsiNames;
 import io.unibloc.csi.common.grpc.CsiErrors;
 import io.unibloc.csi.controller.provision.ClaimLookup.ClaimAnnotations;
@@ -58,7 +59,7 @@ public final class VolumeProvisioner {
     public Csi.Volume provision(VolumeRequest classRequest, Duration maxWait) {
         ClaimAnnotations annotations = classRequest.claim()
                 .map(c -> claims.read(c, classRequest.requestName())).orElse(ClaimAnnotations.NONE);
-        VolumeRequest request = classRequest.withClaimOverrides(annotations.fsType(), annotations.readOnly());
+        VolumeRequest request = classRequest.withClaimOverrides(annotations.fsType(), annotations.readOnly(), annotations.writeMode());
         ImageReference image = effectiveImage(request, annotations);
         Optional<BlockVolume> existing = records.get(request.volumeId());
         BlockVolume record;
@@ -91,6 +92,7 @@ public final class VolumeProvisioner {
         spec.setSizeBytes(request.requiredBytes());
         spec.setLimitBytes(request.limitBytes());
         spec.setReadOnly(request.readOnly());
+        spec.setWriteMode(request.writeMode().id());
         request.claim().ifPresent(c -> {
             spec.setPvcNamespace(c.namespace());
             spec.setPvcName(c.name());
@@ -210,6 +212,9 @@ public final class VolumeProvisioner {
         }
         if (spec.isReadOnly() != request.readOnly()) {
             diffs.add("readOnly " + spec.isReadOnly());
+        }
+        if (!Objects.equals(WriteMode.parse(spec.getWriteMode()), request.writeMode())) {
+            diffs.add("writeMode " + spec.getWriteMode());
         }
         if (spec.getSizeBytes() != request.requiredBytes() || spec.getLimitBytes() != request.limitBytes()) {
             diffs.add("capacity range " + spec.getSizeBytes() + ".." + spec.getLimitBytes());

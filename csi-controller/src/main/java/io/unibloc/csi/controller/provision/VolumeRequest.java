@@ -3,6 +3,7 @@ package io.unibloc.csi.controller.provision;
 import csi.v1.Csi;
 import io.unibloc.blockstore.FsType;
 import io.unibloc.blockstore.registry.RegistryCredentials;
+import io.unibloc.blockstore.shared.WriteMode;
 import java.util.Optional;
 
 /**
@@ -13,13 +14,14 @@ import java.util.Optional;
  * @param credentials    from the provisioner secret's docker config; never logged in clear
  */
 public record VolumeRequest(String requestName, String volumeId, Optional<String> imageParameter, FsType fsType,
-                            boolean readOnly, long requiredBytes, long limitBytes, Optional<ClaimRef> claim,
+                            boolean readOnly, WriteMode writeMode, long requiredBytes, long limitBytes, Optional<ClaimRef> claim,
                             Csi.TopologyRequirement topology, RegistryCredentials credentials) {
 
-    /** The same request with the claim's own filesystem and read-only choice, where it makes one. */
-    public VolumeRequest withClaimOverrides(Optional<FsType> claimFsType, Optional<Boolean> claimReadOnly) {
+    /** The same request with the claim's own filesystem, read-only choice and write mode, where it makes one. */
+    public VolumeRequest withClaimOverrides(Optional<FsType> claimFsType, Optional<Boolean> claimReadOnly,
+                                            Optional<WriteMode> claimWriteMode) {
         return new VolumeRequest(requestName, volumeId, imageParameter, claimFsType.orElse(fsType),
-                claimReadOnly.orElse(readOnly), requiredBytes, limitBytes, claim, topology, credentials);
+                claimReadOnly.orElse(readOnly), claimWriteMode.orElse(writeMode), requiredBytes, limitBytes, claim, topology, credentials);
     }
 
     /** A claim by namespace and name. */

@@ -18,6 +18,7 @@ public final class VolumeView {
                 .putVolumeContext(CsiNames.CONTEXT_IMAGE, spec.getImage())
                 .putVolumeContext(CsiNames.CONTEXT_FS_TYPE, spec.getFsType())
                 .putVolumeContext(CsiNames.CONTEXT_READ_ONLY, Boolean.toString(spec.isReadOnly()))
+                .putVolumeContext(CsiNames.CONTEXT_WRITE_MODE, spec.getWriteMode())
                 .addAccessibleTopology(Csi.Topology.newBuilder().putSegments(CsiNames.TOPOLOGY_KEY, spec.getNode()))
                 .build();
     }

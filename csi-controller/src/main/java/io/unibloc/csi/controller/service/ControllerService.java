@@ -121,6 +121,7 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
         CreateVolumeParser.checkParameterKeys(parameters);
         CreateVolumeParser.fsType(parameters);
         CreateVolumeParser.readOnly(parameters);
+        CreateVolumeParser.writeMode(parameters);
         reply(response, capacity.capacity(request.hasAccessibleTopology() ? request.getAccessibleTopology() : null));
     }
 

@@ -6,6 +6,7 @@ import io.unibloc.blockstore.FsType;
 import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.registry.DockerConfig;
 import io.unibloc.blockstore.registry.RegistryCredentials;
+import io.unibloc.blockstore.shared.WriteMode;
 import io.unibloc.csi.common.CsiNames;
 import io.unibloc.csi.common.VolumeIds;
 import io.unibloc.csi.common.grpc.CsiErrors;
@@ -50,7 +51,7 @@ final class CreateVolumeParser {
         Optional<VolumeRequest.ClaimRef> claim = claim(params);
         return new VolumeRequest(name, VolumeIds.fromRequestName(name),
                 Optional.ofNullable(params.get(CsiNames.PARAM_IMAGE)).map(String::trim).filter(s -> !s.isEmpty()),
-                fsType(params), readOnly(params), required, limit, claim,
+                fsType(params), readOnly(params), writeMode(params), required, limit, claim,
                 request.getAccessibilityRequirements(), credentials(request.getSecretsMap()));
     }
 
@@ -70,6 +71,10 @@ final class CreateVolumeParser {
 
     static boolean readOnly(Map<String, String> params) {
         return VolumeOptions.readOnly("parameters." + CsiNames.PARAM_READ_ONLY, params.get(CsiNames.PARAM_READ_ONLY));
+    }
+
+    static WriteMode writeMode(Map<String, String> params) {
+        return VolumeOptions.writeMode("parameters." + CsiNames.PARAM_WRITE_MODE, params.get(CsiNames.PARAM_WRITE_MODE));
     }
 
     private static Optional<VolumeRequest.ClaimRef> claim(Map<String, String> params) {

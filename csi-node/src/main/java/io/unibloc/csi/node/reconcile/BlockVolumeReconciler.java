@@ -17,6 +17,8 @@ import io.unibloc.blockstore.FsType;
 import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.registry.ImageReference;
 import io.unibloc.blockstore.registry.RegistryCredentials;
+import io.unibloc.blockstore.shared.EphemeralRecord;
+import io.unibloc.blockstore.shared.WriteMode;
 import io.unibloc.csi.node.volume.VolumeLocks;
 import io.unibloc.csi.node.volume.VolumeRecords;
 import java.time.Clock;
@@ -34,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * store's error kind when the failure is permanent; transient failures stay Preparing and retry with
  * back-off. A deleted record's storage is freed and its finalizer dropped, but never while the volume is
  * attached: then the deletion is deferred until NodeUnstageVolume. Clones that no record owns are swept
- * at start-up and periodically.
+ * at start-up and periodically. An ephemeral record ({@code writeMode: ephemeral}) becomes an ephemeral volume of
+ * the store: no clone, a read-only device of the shared chain image once staged.
  */
 public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BlockVolumeReconciler.class);
@@ -58,6 +61,7 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
     private final MeterRegistry meters;
     private final KeyedWorkQueue queue;
     private final OrphanSweeper sweeper;
+    private final EphemeralStore ephemeral;
     private final ConcurrentHashMap<String, Integer> attempts = new ConcurrentHashMap<>();
     /** Consecutive failed reconciles per record (API server errors and the like), for their back-off. */
     private final ConcurrentHashMap<String, Integer> failures = new ConcurrentHashMap<>();
@@ -74,7 +78,8 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
         this.status = new StatusWriter(client, clock);
         this.meters = meters;
         this.queue = new KeyedWorkQueue("blockvolume", settings.workers(), this::reconcile);
-        this.sweeper = new OrphanSweeper(client, store, node, locks, settings.cacheBudgetBytes());
+        this.ephemeral = EphemeralStore.of(store);
+        this.sweeper = new OrphanSweeper(client, store, ephemeral, node, locks, settings.cacheBudgetBytes());
     }
 
     /** Starts the informer (blocking until the first list is in), sweeps once, then keeps sweeping periodically. */
@@ -168,7 +173,7 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
                 finalizeDeletion(volume);
             } else {
                 BlockVolumePhase phase = volume.getStatus() == null ? null : volume.getStatus().getPhase();
-                if (phase == BlockVolumePhase.Failed || (phase == BlockVolumePhase.Ready && store.findVolume(name).isPresent())) {
+                if (phase == BlockVolumePhase.Failed || (phase == BlockVolumePhase.Ready && exists(name))) {
                     return;
                 }
                 prepare(volume, phase);
@@ -180,6 +185,10 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
             // Anything else (a store error while freeing, a bug): retried too, never dropped on the floor.
             retryLater(name, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    private boolean exists(String name) {
+        return store.findVolume(name).isPresent() || ephemeral.find(name).isPresent();
     }
 
     private void prepare(BlockVolume volume, BlockVolumePhase phase) {
@@ -204,7 +213,9 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
             LOG.info("preparing volume={} image={} fsType={} sizeBytes={}", name, spec.getImage(), spec.getFsType(), spec.getSizeBytes());
             // No volume lock here: preparing may take minutes and must not block NodeStage of the same id (which answers
             // UNAVAILABLE meanwhile); the store makes concurrent createVolume calls safe, the work queue serialises deletion.
-            BlockStore.Volume created = store.createVolume(volumeSpec, credentials, timer);
+            BlockStore.Volume created = WriteMode.parse(spec.getWriteMode()) == WriteMode.EPHEMERAL
+                    ? asVolume(ephemeral.create(volumeSpec, credentials, timer), volumeSpec)
+                    : store.createVolume(volumeSpec, credentials, timer);
             var timings = timer.timings();
             status.phase(name, BlockVolumePhase.Ready, null, "ready", s -> {
                 s.setSizeBytes(created.sizeBytes());
@@ -235,6 +246,12 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
         }
     }
 
+    /** An ephemeral volume as the status reports it: its size is its overlay's, the guest's view. */
+    private static BlockStore.Volume asVolume(EphemeralRecord r, BlockStore.VolumeSpec spec) {
+        return new BlockStore.Volume(r.id(), ImageReference.parse(r.image()), spec.fsType(), r.overlayBytes(), true,
+                r.chainId(), Optional.empty());
+    }
+
     private void finalizeDeletion(BlockVolume volume) {
         String name = volume.getMetadata().getName();
         if (!volume.getMetadata().getFinalizers().contains(BlockVolume.STORAGE_FINALIZER)) {
@@ -242,11 +259,12 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
         }
         boolean freed = locks.with(name, () -> {
             Optional<BlockStore.Volume> stored = store.findVolume(name);
-            if (stored.isPresent() && stored.get().device().isPresent()) {
+            if (stored.isPresent() && stored.get().device().isPresent() || ephemeral.device(name).isPresent()) {
                 return false;
             }
             try {
                 store.deleteVolume(name);
+                ephemeral.delete(name);
                 return true;
             } catch (StoreException e) {
                 if (e.kind() == ErrorKind.FAILED_PRECONDITION) {
@@ -256,7 +274,8 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
             }
         });
         if (!freed) {
-            String device = store.findVolume(name).flatMap(BlockStore.Volume::device).orElse("a device");
+            String device = store.findVolume(name).flatMap(BlockStore.Volume::device).or(() -> ephemeral.device(name))
+                    .orElse("a device");
             status.message(name, "deletion deferred: the volume is attached at " + device
                     + "; its storage is freed after NodeUnstageVolume");
             queue.enqueueAfter(name, settings.deferredDeleteRecheck());

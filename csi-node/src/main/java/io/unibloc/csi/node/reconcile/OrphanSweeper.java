@@ -4,9 +4,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.unibloc.api.v1alpha1.BlockVolume;
 import io.unibloc.blockstore.BlockStore;
 import io.unibloc.blockstore.StoreException;
+import io.unibloc.blockstore.shared.EphemeralRecord;
 import io.unibloc.csi.node.volume.VolumeLocks;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,19 +17,23 @@ import org.slf4j.LoggerFactory;
  * Frees volumes in the store that no BlockVolume record of this node owns (left by a crash between the
  * record's removal and the store's, or by records removed by force), then lets the store sweep its own
  * orphans (half-built chains) and evict unused images beyond the cache budget. An attached orphan is
- * never touched: a guest may be using it.
+ * never touched: a guest may be using it. Ephemeral volumes are swept too: a forgotten record would pin its
+ * chain forever.
  */
 final class OrphanSweeper {
     private static final Logger LOG = LoggerFactory.getLogger(OrphanSweeper.class);
     private final KubernetesClient client;
     private final BlockStore store;
+    private final EphemeralStore ephemeral;
     private final String node;
     private final VolumeLocks locks;
     private final long cacheBudgetBytes;
 
-    OrphanSweeper(KubernetesClient client, BlockStore store, String node, VolumeLocks locks, long cacheBudgetBytes) {
+    OrphanSweeper(KubernetesClient client, BlockStore store, EphemeralStore ephemeral, String node, VolumeLocks locks,
+                  long cacheBudgetBytes) {
         this.client = client;
         this.store = store;
+        this.ephemeral = ephemeral;
         this.node = node;
         this.locks = locks;
         this.cacheBudgetBytes = cacheBudgetBytes;
@@ -38,6 +44,11 @@ final class OrphanSweeper {
         Set<String> known = new HashSet<>(owned);
         int freed = 0;
         for (BlockStore.Volume volume : store.listVolumes()) {
+            if (!known.contains(volume.id()) && freeIfUnowned(volume.id())) {
+                freed++;
+            }
+        }
+        for (EphemeralRecord volume : ephemeral.list()) {
             if (!known.contains(volume.id()) && freeIfUnowned(volume.id())) {
                 freed++;
             }
@@ -58,15 +69,21 @@ final class OrphanSweeper {
                 return false;
             }
             var stored = store.findVolume(volumeId);
-            if (stored.isEmpty()) {
+            boolean shared = stored.isEmpty() && ephemeral.find(volumeId).isPresent();
+            if (stored.isEmpty() && !shared) {
                 return false;
             }
-            if (stored.get().device().isPresent()) {
-                LOG.warn("orphan volume is attached; leaving it volume={} device={}", volumeId, stored.get().device().get());
+            Optional<String> device = shared ? ephemeral.device(volumeId) : stored.get().device();
+            if (device.isPresent()) {
+                LOG.warn("orphan volume is attached; leaving it volume={} device={}", volumeId, device.get());
                 return false;
             }
             try {
-                store.deleteVolume(volumeId);
+                if (shared) {
+                    ephemeral.delete(volumeId);
+                } else {
+                    store.deleteVolume(volumeId);
+                }
                 LOG.info("freed orphan volume={}", volumeId);
                 return true;
             } catch (StoreException e) {

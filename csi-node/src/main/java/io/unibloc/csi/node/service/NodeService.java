@@ -10,18 +10,22 @@ import io.unibloc.api.v1alpha1.BlockVolume;
 import io.unibloc.api.v1alpha1.BlockVolumePhase;
 import io.unibloc.blockstore.BlockStore;
 import io.unibloc.blockstore.fs.Deadlines;
+import io.unibloc.blockstore.shared.EphemeralRecord;
+import io.unibloc.blockstore.shared.WriteMode;
 import io.unibloc.csi.common.CsiNames;
 import io.unibloc.csi.common.VolumeIds;
 import io.unibloc.csi.common.grpc.CsiErrors;
 import io.unibloc.csi.common.validate.BlockCapabilities;
 import io.unibloc.csi.node.publish.BlockPublisher;
 import io.unibloc.csi.node.publish.PathPolicy;
+import io.unibloc.csi.node.reconcile.EphemeralStore;
 import io.unibloc.csi.node.volume.VolumeLocks;
 import io.unibloc.csi.node.volume.VolumeRecords;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -29,6 +33,8 @@ import java.util.function.Consumer;
  * CSI Node: NodeGetInfo, NodeGetCapabilities (STAGE_UNSTAGE_VOLUME, GET_VOLUME_STATS), NodeStageVolume
  * (the BlockVolume is Ready: attach its clone as a loop device), NodeUnstageVolume (detach),
  * NodePublishVolume / NodeUnpublishVolume (the device at kubelet's target path) and NodeGetVolumeStats.
+ * An ephemeral volume ({@code writeMode: ephemeral}) stages as its own read-only device of the shared chain image
+ * and is always published read-only: the guest's writes go to its VMM's overlay, never to the device.
  * Every call validates first, is idempotent and holds the volume's lock; other RPCs are UNIMPLEMENTED.
  *
  * <p>Every call is bounded by its gRPC deadline ({@link #DEFAULT_BUDGET} when the caller sets none): waiting for
@@ -49,6 +55,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
     private final PathPolicy paths;
     private final BlockPublisher publisher;
     private final Consumer<String> afterUnstage;
+    private final EphemeralStore ephemeral;
 
     /** {@code afterUnstage} hears of every detached volume (the reconciler finishes a deferred deletion). */
     public NodeService(String nodeId, long maxVolumes, BlockStore store, VolumeRecords records, VolumeLocks locks,
@@ -61,6 +68,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         this.paths = paths;
         this.publisher = publisher;
         this.afterUnstage = afterUnstage;
+        this.ephemeral = EphemeralStore.of(store);
     }
 
     @Override
@@ -101,7 +109,11 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
                 throw Status.UNAVAILABLE.withDescription("volume " + id + " is still being prepared on node " + nodeId
                         + " (phase " + phase + ")").asRuntimeException();
             }
-            store.attach(id, BlockStore.AttachOptions.DEFAULT);
+            if (WriteMode.parse(record.getSpec().getWriteMode()) == WriteMode.EPHEMERAL) {
+                ephemeral.attach(id);
+            } else {
+                store.attach(id, BlockStore.AttachOptions.DEFAULT);
+            }
         });
         reply(response, Csi.NodeStageVolumeResponse.getDefaultInstance());
     }
@@ -110,13 +122,22 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
     public void nodeUnstageVolume(Csi.NodeUnstageVolumeRequest request, StreamObserver<Csi.NodeUnstageVolumeResponse> response) {
         String id = volumeId(request.getVolumeId());
         paths.check("staging_target_path", request.getStagingTargetPath());
-        locked(id, () -> store.findVolume(id).flatMap(BlockStore.Volume::device).ifPresent(device -> {
-            List<Path> published = publisher.targetsOf(Path.of(device));
+        locked(id, () -> {
+            Optional<String> persistent = store.findVolume(id).flatMap(BlockStore.Volume::device);
+            Optional<String> device = persistent.or(() -> ephemeral.device(id));
+            if (device.isEmpty()) {
+                return;
+            }
+            List<Path> published = publisher.targetsOf(Path.of(device.get()));
             if (!published.isEmpty()) {
                 throw CsiErrors.precondition("volume " + id + " is still published at " + published + "; unpublish it first");
             }
-            store.detach(id);
-        }));
+            if (persistent.isPresent()) {
+                store.detach(id);
+            } else {
+                ephemeral.detach(id);
+            }
+        });
         afterUnstage.accept(id);
         reply(response, Csi.NodeUnstageVolumeResponse.getDefaultInstance());
     }
@@ -130,11 +151,16 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         BlockCapabilities.require(capability, "volume_capability");
         locked(id, () -> {
             liveRecord(id);
-            BlockStore.Volume volume = store.findVolume(id).orElseThrow(() ->
-                    CsiErrors.notFound("volume " + id + " does not exist in the block store of node " + nodeId));
-            String device = volume.device().orElseThrow(() ->
+            Optional<BlockStore.Volume> volume = store.findVolume(id);
+            Optional<EphemeralRecord> shared = volume.isPresent() ? Optional.empty() : ephemeral.find(id);
+            if (volume.isEmpty() && shared.isEmpty()) {
+                throw CsiErrors.notFound("volume " + id + " does not exist in the block store of node " + nodeId);
+            }
+            String device = (volume.isPresent() ? volume.get().device() : ephemeral.device(id)).orElseThrow(() ->
                     CsiErrors.precondition("volume " + id + " is not staged on node " + nodeId + "; call NodeStageVolume first"));
-            boolean readOnly = request.getReadonly() || BlockCapabilities.readOnlyMode(capability) || volume.readOnly();
+            // an ephemeral volume's device is read-only whatever the request says: its guest writes to an overlay
+            boolean readOnly = shared.isPresent() || request.getReadonly() || BlockCapabilities.readOnlyMode(capability)
+                    || volume.get().readOnly();
             publisher.publish(id, Path.of(device), target, readOnly);
         });
         reply(response, Csi.NodePublishVolumeResponse.getDefaultInstance());
@@ -157,14 +183,20 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         if (request.getVolumePath().isEmpty()) {
             throw CsiErrors.missing("volume_path");
         }
-        BlockStore.Volume volume = (VolumeIds.isValid(id) ? store.findVolume(id) : java.util.Optional.<BlockStore.Volume>empty())
-                .orElseThrow(() -> CsiErrors.notFound("volume " + id + " does not exist on node " + nodeId));
+        Optional<BlockStore.Volume> volume = VolumeIds.isValid(id) ? store.findVolume(id) : Optional.empty();
+        Optional<EphemeralRecord> shared = volume.isPresent() || !VolumeIds.isValid(id) ? Optional.empty() : ephemeral.find(id);
+        if (volume.isEmpty() && shared.isEmpty()) {
+            throw CsiErrors.notFound("volume " + id + " does not exist on node " + nodeId);
+        }
         Path path = Path.of(request.getVolumePath());
-        boolean there = path.isAbsolute() && volume.device().map(d -> Path.of(d).equals(path) || publisher.shows(Path.of(d), path)).orElse(false);
+        Optional<String> device = volume.isPresent() ? volume.get().device() : ephemeral.device(id);
+        boolean there = path.isAbsolute() && device.map(d -> Path.of(d).equals(path) || publisher.shows(Path.of(d), path)).orElse(false);
         if (!there) {
             throw CsiErrors.notFound("volume " + id + " is not published at " + request.getVolumePath());
         }
-        BlockStore.VolumeStats stats = store.volumeStats(id);
+        // an ephemeral volume owns no blocks: its device is the shared chain image, read-only
+        BlockStore.VolumeStats stats = volume.isPresent() ? store.volumeStats(id)
+                : new BlockStore.VolumeStats(id, shared.get().imageBytes(), 0);
         reply(response, Csi.NodeGetVolumeStatsResponse.newBuilder()
                 .addUsage(Csi.VolumeUsage.newBuilder()
                         .setUnit(Csi.VolumeUsage.Unit.BYTES)

@@ -1,0 +1,24 @@
+package io.unibloc.api.v1alpha1.pod;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * How the root volume takes the guest's writes: {@code persistent} (a private clone that keeps them, the default)
+ * or {@code ephemeral} (a read-only device of the node's shared image, writes to an overlay in the Pod's scratch
+ * space that is discarded when the guest stops; guests of one image then share the node's page cache).
+ */
+public enum WriteMode {
+    @JsonProperty("persistent") PERSISTENT("persistent"),
+    @JsonProperty("ephemeral") EPHEMERAL("ephemeral");
+
+    private final String id;
+
+    WriteMode(String id) {
+        this.id = id;
+    }
+
+    /** The spelling of the StorageClass parameter and claim annotation {@code unibloc.io/write-mode}. */
+    public String id() {
+        return id;
+    }
+}
