@@ -58,6 +58,7 @@ public final class KvmNode implements AutoCloseable {
         return t;
     });
     private DevicePluginRegistrar registrar;
+    private boolean closed;
 
     /**
      * @param decide the start-up decision, e.g. {@link KvmAvailability#decide} with {@link #verdict()}'s file
@@ -104,6 +105,14 @@ public final class KvmNode implements AutoCloseable {
                     + " (set sandbox.allowSoftwareEmulation=true to run them under TCG)");
         }
         apply(decided);
+        startServing();
+    }
+
+    /** The probe can outlast a quick shutdown: nothing starts after {@link #close}. */
+    private synchronized void startServing() {
+        if (closed) {
+            return;
+        }
         if (settings.devicePluginDir() != null) {
             registrar = new DevicePluginRegistrar(settings.devicePluginDir(), this::newPlugin, interceptor, Duration.ofSeconds(5));
             registrar.start();
@@ -180,7 +189,8 @@ public final class KvmNode implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         timer.shutdownNow();
         if (registrar != null) {
             registrar.close();
