@@ -97,3 +97,13 @@ fsGroup: 65532
 seccompProfile:
   type: RuntimeDefault
 {{- end -}}
+
+{{/* "true" when unikernel Pods may run under TCG on nodes without usable KVM: sandbox.allowSoftwareEmulation
+     (a boolean or its string), or the older kvm.requireKvmNode=false. */}}
+{{- define "unibloc.allowSoftwareEmulation" -}}
+{{- if or (eq (toString .Values.sandbox.allowSoftwareEmulation | lower) "true") (eq (toString .Values.kvm.requireKvmNode | lower) "false") -}}
+true
+{{- else -}}
+false
+{{- end -}}
+{{- end -}}

@@ -11,6 +11,8 @@ import java.util.List;
 public class NodeStoreStatus {
     /** Condition type that is True while the node plugin runs and its store is usable. */
     public static final String CONDITION_READY = "Ready";
+    /** Whether guests on the node run under KVM; reasons ProbePassed, NoDevice, ProbeFailed, VerdictRemembered, GuestFellBack, Forced. */
+    public static final String CONDITION_KVM_USABLE = "KvmUsable";
 
     /** Copy-on-write backend: reflink-xfs, reflink-btrfs, dm-thin or copy. */
     @PrinterColumn(name = "Backend", priority = 0)

@@ -49,6 +49,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Node", jsonPath = ".status.nodeName", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Digest", jsonPath = ".status.shortDigest", type = Type.STRING)
+// -o wide: what the guest runs under (kvm, or tcg where the node has no usable KVM).
+@AdditionalPrinterColumn(name = "Accel", jsonPath = ".status.accelerator", type = Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class UnikernelPod extends CustomResource<UnikernelPodSpec, UnikernelPodStatus> implements Namespaced {
     public static final String GROUP = "unibloc.io";

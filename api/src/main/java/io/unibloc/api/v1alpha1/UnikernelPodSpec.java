@@ -77,8 +77,17 @@ public class UnikernelPodSpec {
             + "image's io.unibloc.vmm label, else qemu.")
     private Vmm vmm;
 
-    @JsonPropertyDescription("QEMU machine type: microvm, pc or q35. Default microvm.")
+    @JsonPropertyDescription("QEMU machine type: microvm, pc or q35. Default: the image's io.unibloc.machine "
+            + "label, else microvm for Linux guests and pc for unikraft, multiboot and solo5.")
     private Machine machine;
+
+    @JsonPropertyDescription("Seconds the guest may stay silent on its console after the VMM started before the "
+            + "sandbox's boot watchdog ends it (exit 124, condition Booted=False reason BootTimeout); 0 disables the "
+            + "watchdog. Default: the node's setting (chart sandbox.bootTimeoutSeconds), else 10 under KVM and 60 "
+            + "under TCG.")
+    @Min(0)
+    @Max(3600)
+    private Integer bootTimeoutSeconds;
 
     @JsonPropertyDescription("How the kernel boots: linux, unikraft, solo5 or multiboot. Default: the image's "
             + "io.unibloc.guest label, else linux.")
@@ -194,6 +203,14 @@ public class UnikernelPodSpec {
 
     public void setMachine(Machine machine) {
         this.machine = machine;
+    }
+
+    public Integer getBootTimeoutSeconds() {
+        return bootTimeoutSeconds;
+    }
+
+    public void setBootTimeoutSeconds(Integer bootTimeoutSeconds) {
+        this.bootTimeoutSeconds = bootTimeoutSeconds;
     }
 
     public Guest getGuest() {

@@ -16,12 +16,15 @@ public class UnikernelPodStatus {
     public static final String VOLUME_READY = "VolumeReady";
     public static final String SCHEDULED = "Scheduled";
     public static final String SANDBOX_STARTED = "SandboxStarted";
+    /** The guest wrote to its console: evidence that it runs (the sandbox's ready file, the Pod's readiness). */
+    public static final String BOOTED = "Booted";
     public static final String READY = "Ready";
 
     @JsonPropertyDescription("Pending, Preparing, Booting, Running, Succeeded or Failed.")
     private Phase phase;
 
-    @JsonPropertyDescription("ImagePinned, VolumeReady, Scheduled, SandboxStarted and Ready, with reasons and messages.")
+    @JsonPropertyDescription("ImagePinned, VolumeReady, Scheduled, SandboxStarted, Booted and Ready, with reasons and "
+            + "messages.")
     private List<Condition> conditions = new ArrayList<>();
 
     @JsonPropertyDescription("The image reference as pinned: registry/repository:tag@sha256:...")
@@ -38,6 +41,10 @@ public class UnikernelPodStatus {
 
     @JsonPropertyDescription("The Pod that runs the guest's sandbox.")
     private String podName;
+
+    @JsonPropertyDescription("What the guest runs under: kvm, or tcg (QEMU's software emulation, many times slower). "
+            + "From the node's unibloc.io/accel label when the guest booted, then from the sandbox's exit report.")
+    private String accelerator;
 
     @JsonPropertyDescription("How long pinning, volume provisioning and boot took.")
     private Timings timings;
@@ -99,6 +106,14 @@ public class UnikernelPodStatus {
 
     public void setPodName(String podName) {
         this.podName = podName;
+    }
+
+    public String getAccelerator() {
+        return accelerator;
+    }
+
+    public void setAccelerator(String accelerator) {
+        this.accelerator = accelerator;
     }
 
     public Timings getTimings() {

@@ -58,6 +58,11 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--kvm-slots", defaultValue = "110", description = "how many unibloc.io/kvm devices to advertise (default: ${DEFAULT-VALUE})")
     int kvmSlots;
 
+    @Option(names = "--allow-software-emulation", defaultValue = "${env:UNIBLOC_ALLOW_SOFTWARE_EMULATION:-false}",
+            description = "on a node without usable KVM, still offer unibloc.io/kvm so that guests run under TCG"
+                    + " (default: ${DEFAULT-VALUE}, env UNIBLOC_ALLOW_SOFTWARE_EMULATION)")
+    boolean allowSoftwareEmulation;
+
     @Option(names = "--max-volumes", defaultValue = "0", description = "max volumes per node for the scheduler; 0 = no limit")
     long maxVolumes;
 
@@ -92,7 +97,7 @@ public final class Main implements Callable<Integer> {
                 storeConfig.gcBudgetBytes());
         NodeComponents.Settings settings = new NodeComponents.Settings(nodeId, storeDir, allowedPaths, maxVolumes, kvmMode, qemu,
                 defaults.kvmDevice(), defaults.kvmDeviceNodes(), kvmSlots, devicePluginDir, defaults.reportEvery(),
-                defaults.prewarmResync(), reconcile);
+                defaults.prewarmResync(), reconcile).withAllowSoftwareEmulation(allowSoftwareEmulation);
         try (KubernetesClient kube = KubeClients.create(kubeconfig);
              BlockStore store = StoreOpener.open(storeConfig);
              NodeComponents components = new NodeComponents(kube, store, settings, meters, Clock.systemUTC())) {

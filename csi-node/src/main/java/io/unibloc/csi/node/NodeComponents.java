@@ -8,9 +8,9 @@ import io.unibloc.csi.common.grpc.CallLoggingInterceptor;
 import io.unibloc.csi.common.grpc.UnixSocketServer;
 import io.unibloc.csi.common.identity.IdentityService;
 import io.unibloc.csi.common.ops.OpsServer;
-import io.unibloc.csi.node.kvm.DevicePluginRegistrar;
 import io.unibloc.csi.node.kvm.KvmAvailability;
-import io.unibloc.csi.node.kvm.KvmDevicePlugin;
+import io.unibloc.csi.node.kvm.KvmNode;
+import io.unibloc.csi.node.kvm.KvmState;
 import io.unibloc.csi.node.kvm.NodeLabeler;
 import io.unibloc.csi.node.nodestore.NodeStoreReporter;
 import io.unibloc.csi.node.prewarm.PrewarmController;
@@ -19,6 +19,7 @@ import io.unibloc.csi.node.publish.PathPolicy;
 import io.unibloc.csi.node.reconcile.BlockVolumeReconciler;
 import io.unibloc.csi.node.service.NodeService;
 import io.unibloc.csi.node.volume.VolumeLocks;
+import io.unibloc.sandbox.accel.KvmVerdict;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything one node plugin runs, given a Kubernetes client and an open block store: the CSI socket
  * (Identity + Node), the BlockVolume reconciler, pre-warming, the NodeStore report and, where KVM works,
- * the device plugin and node label. {@code Main} and the tests start exactly this.
+ * the device plugin and node labels (also on nodes without usable KVM, see {@link KvmNode}). {@code Main} and the tests start exactly this.
  */
 public final class NodeComponents implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeComponents.class);
@@ -41,7 +42,27 @@ public final class NodeComponents implements AutoCloseable {
     /** What differs between production and tests. */
     public record Settings(String nodeId, Path storeDir, List<Path> allowedPaths, long maxVolumes, String kvmMode, String qemuBinary,
                            Path kvmDevice, List<Path> kvmDeviceNodes, int kvmSlots, Path devicePluginDir, Duration reportEvery,
-                           Duration prewarmResync, BlockVolumeReconciler.Settings reconcile) {
+                           Duration prewarmResync, BlockVolumeReconciler.Settings reconcile, boolean allowSoftwareEmulation,
+                           Duration verdictPoll) {
+        /** Software emulation not allowed; the verdict file is read every 10 s. */
+        public Settings(String nodeId, Path storeDir, List<Path> allowedPaths, long maxVolumes, String kvmMode, String qemuBinary,
+                        Path kvmDevice, List<Path> kvmDeviceNodes, int kvmSlots, Path devicePluginDir, Duration reportEvery,
+                        Duration prewarmResync, BlockVolumeReconciler.Settings reconcile) {
+            this(nodeId, storeDir, allowedPaths, maxVolumes, kvmMode, qemuBinary, kvmDevice, kvmDeviceNodes, kvmSlots,
+                    devicePluginDir, reportEvery, prewarmResync, reconcile, false, Duration.ofSeconds(10));
+        }
+
+        /** The same settings with software emulation allowed or not. */
+        public Settings withAllowSoftwareEmulation(boolean allow) {
+            return new Settings(nodeId, storeDir, allowedPaths, maxVolumes, kvmMode, qemuBinary, kvmDevice, kvmDeviceNodes,
+                    kvmSlots, devicePluginDir, reportEvery, prewarmResync, reconcile, allow, verdictPoll);
+        }
+
+        /** Where the node's KVM verdict file lives, shared with the sandboxes through the device plugin. */
+        public Path accelDir() {
+            return storeDir.resolve("accel");
+        }
+
         public static Settings defaults(String nodeId, Path storeDir, Path devicePluginDir) {
             return new Settings(nodeId, storeDir, List.of(Path.of("/var/lib/kubelet")), 0, "auto", "qemu-system-x86_64",
                     Path.of("/dev/kvm"), List.of(Path.of("/dev/kvm"), Path.of("/dev/net/tun"), Path.of("/dev/vhost-net")), 110,
@@ -57,9 +78,8 @@ public final class NodeComponents implements AutoCloseable {
     private final BlockVolumeReconciler reconciler;
     private final PrewarmController prewarm;
     private final NodeStoreReporter reporter;
-    private final AtomicReference<KvmAvailability.Answer> kvm = new AtomicReference<>();
+    private final KvmNode kvm;
     private final List<AutoCloseable> started = new ArrayList<>();
-    private volatile DevicePluginRegistrar registrar;
 
     public NodeComponents(KubernetesClient client, BlockStore store, Settings settings, MeterRegistry meters, Clock clock) {
         this.client = client;
@@ -68,9 +88,19 @@ public final class NodeComponents implements AutoCloseable {
         this.interceptor = new CallLoggingInterceptor(meters);
         this.reconciler = new BlockVolumeReconciler(client, store, settings.nodeId(), locks, clock, meters, settings.reconcile());
         this.prewarm = new PrewarmController(client, store, settings.nodeId(), clock, settings.prewarmResync());
-        Supplier<Optional<Boolean>> kvmState = () -> Optional.ofNullable(kvm.get()).map(KvmAvailability.Answer::usable);
+        AtomicReference<KvmNode> kvmRef = new AtomicReference<>();
+        Supplier<Optional<KvmState>> kvmState = () -> Optional.ofNullable(kvmRef.get()).flatMap(KvmNode::state);
         this.reporter = new NodeStoreReporter(client, store, settings.nodeId(), settings.storeDir(), prewarm::images, kvmState,
                 clock, settings.reportEvery(), meters);
+        KvmNode.Settings kvmSettings = new KvmNode.Settings(settings.accelDir(), settings.kvmDevice(), settings.kvmDeviceNodes(),
+                settings.kvmSlots(), settings.devicePluginDir(), settings.allowSoftwareEmulation(), settings.verdictPoll());
+        AtomicReference<KvmVerdict> verdict = new AtomicReference<>();
+        this.kvm = new KvmNode(kvmSettings,
+                () -> KvmAvailability.decide(settings.kvmMode(), settings.qemuBinary(), settings.kvmDevice(),
+                        Duration.ofSeconds(10), verdict.get()),
+                new NodeLabeler(client, settings.nodeId()), interceptor, meters, state -> reporter.refresh());
+        verdict.set(kvm.verdict());
+        kvmRef.set(kvm);
     }
 
     /** Serves the CSI socket first (Probe says not ready until the reconciler has synced), then starts the rest. */
@@ -94,28 +124,13 @@ public final class NodeComponents implements AutoCloseable {
         return server;
     }
 
-    /** Probes KVM, labels the node and, where KVM works, serves the device plugin. */
+    /** Probes KVM, labels the node, serves the device plugin and watches the verdict file. */
     void setUpKvm() {
-        KvmAvailability.Answer answer;
-        try {
-            answer = KvmAvailability.decide(settings.kvmMode(), settings.qemuBinary(), settings.kvmDevice(), Duration.ofSeconds(10));
-        } catch (RuntimeException e) {
-            answer = new KvmAvailability.Answer(false, "probe failed: " + e.getMessage());
-        }
-        kvm.set(answer);
-        LOG.info("kvm node={} usable={} reason={}", settings.nodeId(), answer.usable(), answer.reason());
-        new NodeLabeler(client, settings.nodeId()).label(answer.usable());
-        if (answer.usable() && settings.devicePluginDir() != null) {
-            DevicePluginRegistrar r = new DevicePluginRegistrar(settings.devicePluginDir(),
-                    () -> new KvmDevicePlugin(settings.kvmSlots(), settings.kvmDeviceNodes()), interceptor, Duration.ofSeconds(5));
-            registrar = r;
-            r.start();
-        }
-        reporter.refresh();
+        kvm.start();
     }
 
-    public Optional<KvmAvailability.Answer> kvm() {
-        return Optional.ofNullable(kvm.get());
+    public Optional<KvmState> kvm() {
+        return kvm.state();
     }
 
     public BlockVolumeReconciler reconciler() {
@@ -132,10 +147,7 @@ public final class NodeComponents implements AutoCloseable {
 
     @Override
     public void close() {
-        DevicePluginRegistrar r = registrar;
-        if (r != null) {
-            r.close();
-        }
+        kvm.close();
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
                 started.get(i).close();

@@ -42,7 +42,8 @@ class ChartNotesTest {
         String withoutKvm = CHART.notes(Values.of("tcg", "kvm.requireKvmNode", false, "fullnameOverride", "ub"));
 
         assertThat(withKvm).contains("-n " + HelmChart.NAMESPACE, "daemonset/unibloc-csi-node", "unibloc.io/kvm=true");
-        assertThat(withoutKvm).contains("daemonset/ub-csi-node", "TCG").doesNotContain("kubectl get nodes -L");
+        assertThat(withoutKvm).contains("daemonset/ub-csi-node", "TCG", "-L unibloc.io/accel")
+                .doesNotContain("unibloc.io/kvm=true");
         assertThat(withKvm).contains("kubectl describe ukp", ".status.podName");
     }
 }

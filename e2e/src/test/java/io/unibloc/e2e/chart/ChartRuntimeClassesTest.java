@@ -31,7 +31,7 @@ class ChartRuntimeClassesTest {
     }
 
     @Test
-    void tcgClustersDropTheKvmNodeSelectorAndUruncCanBeAdded() {
+    void tcgClustersSelectAnyNodePluginNodeAndUruncCanBeAdded() {
         RenderedChart chart = CHART.render(Values.of("tcg-and-urunc",
                 "kvm.requireKvmNode", false,
                 "runtimeClasses.kvm.overhead", Map.of("memory", "64Mi", "cpu", "50m"),
@@ -40,7 +40,8 @@ class ChartRuntimeClassesTest {
         RuntimeClass kvm = chart.one(RuntimeClass.class, "unibloc-kvm");
         RuntimeClass urunc = chart.one(RuntimeClass.class, "unibloc-urunc");
 
-        assertThat(kvm.getScheduling()).isNull();
+        assertThat(kvm.getScheduling().getNodeSelector()).as("the older switch means allowSoftwareEmulation")
+                .containsExactlyEntriesOf(Map.of("unibloc.io/node", "true"));
         assertThat(kvm.getOverhead().getPodFixed()).containsExactlyInAnyOrderEntriesOf(
                 Map.of("memory", new Quantity("64Mi"), "cpu", new Quantity("50m")));
         assertThat(urunc.getHandler()).isEqualTo("urunc");

@@ -44,7 +44,7 @@ class ComponentFlagsTest {
     @org.junit.jupiter.api.Test
     void aFlagTheNodePluginDoesNotHaveIsCaught() {
         assertThatThrownBy(() -> new CommandLine(new io.unibloc.csi.node.Main())
-                .parseArgs("--node-id=n1", "--store-backend=reflink"))
+                .parseArgs("--node-id=n1", "--store-backends=reflink"))
                 .isInstanceOf(CommandLine.UnmatchedArgumentException.class);
     }
 }

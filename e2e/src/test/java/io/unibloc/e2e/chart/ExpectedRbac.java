@@ -43,6 +43,9 @@ final class ExpectedRbac {
         grants.add(new Grant(Grant.CLUSTER, "apiextensions.k8s.io", "customresourcedefinitions", "unikernelimages.unibloc.io", "get"));
         grants.addAll(Grant.of(Grant.CLUSTER, "unibloc.io", List.of("nodestores"), "list", "watch"));
         grants.addAll(Grant.of(Grant.CLUSTER, "", List.of("nodes"), "list", "watch"));
+        // UnikernelPodReconciler: the booted guest's Node (unibloc.io/accel label); the StorageClass a waiting claim names.
+        grants.addAll(Grant.of(Grant.CLUSTER, "", List.of("nodes"), "get"));
+        grants.addAll(Grant.of(Grant.CLUSTER, "storage.k8s.io", List.of("storageclasses"), "get"));
         return grants;
     }
 
@@ -54,6 +57,13 @@ final class ExpectedRbac {
         grants.addAll(Grant.of(cluster, "unibloc.io", List.of("blockvolumes"), "get", "list", "create", "delete"));
         grants.addAll(Grant.of(cluster, "unibloc.io", List.of("nodestores"), "get", "list"));
         grants.addAll(Grant.of(cluster, "", List.of("persistentvolumeclaims"), "get"));
+        // PullCredentials: the pull Secrets a claim names (DockerConfigSecrets.read), to pin with the node's credentials.
+        grants.addAll(Grant.of(cluster, "", List.of("secrets"), "get"));
+        // NodeCleanup: Node informer and finalizer (edit = PATCH); a gone node's BlockVolumes (finalizer by PATCH,
+        // delete) and its NodeStore (get, delete).
+        grants.addAll(Grant.of(cluster, "", List.of("nodes"), "get", "list", "watch", "patch"));
+        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("blockvolumes"), "patch", "delete"));
+        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("nodestores"), "get", "delete"));
         // external-provisioner v5 (upstream rules without snapshots).
         grants.addAll(Grant.of(cluster, "", List.of("persistentvolumes"), "get", "list", "watch", "create", "patch", "delete"));
         grants.addAll(Grant.of(cluster, "", List.of("persistentvolumeclaims"), "get", "list", "watch", "update"));

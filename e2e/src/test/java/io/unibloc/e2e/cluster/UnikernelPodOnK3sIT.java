@@ -111,6 +111,11 @@ class UnikernelPodOnK3sIT {
         assertThat(running.getStatus().getPhase()).as("phase; conditions: %s", running.getStatus().getConditions())
                 .isEqualTo(Phase.Running);
         assertThat(running.getStatus().getImageDigest()).as("pinned digest").isEqualTo(image.digest());
+        // Running only on the sandbox's evidence (its ready file): the guest wrote to its console.
+        assertThat(running.getStatus().getConditions()).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("Booted");
+            assertThat(c.getStatus()).isEqualTo("True");
+        });
         String podName = running.getStatus().getPodName();
         await("guest console marker in the log of Pod " + podName).atMost(Duration.ofMinutes(3))
                 .pollInterval(Duration.ofSeconds(2))
@@ -170,8 +175,8 @@ class UnikernelPodOnK3sIT {
             Map<String, Object> settings = Map.of(
                     "image", Map.of("pullPolicy", "IfNotPresent"),
                     "registry", Map.of("insecure", List.of(cluster.registryForPods())),
-                    // k3s in a container rarely has a usable /dev/kvm: let the sandbox fall back to TCG.
-                    "kvm", Map.of("requireKvmNode", false),
+                    // k3s in a container rarely has a usable /dev/kvm: let guests run under TCG there.
+                    "sandbox", Map.of("allowSoftwareEmulation", true),
                     "csiNode", Map.of("store", Map.of("dir", STORE_DIR, "size", "4Gi")));
             new ObjectMapper(new YAMLFactory()).writeValue(values.toFile(), settings);
             new Helm(RepositoryLayout.locate().chart()).install()

@@ -49,6 +49,20 @@ public interface OperatorConfig {
     @WithDefault("250m")
     String cpuRequestPerVcpu();
 
+    /**
+     * The node-wide boot deadline given to every sandbox as {@code UNIBLOC_BOOT_TIMEOUT_SECONDS} (0 disables the
+     * watchdog); unset: the sandbox's defaults (10 s under KVM, 60 s under TCG). A UnikernelPod's
+     * {@code bootTimeoutSeconds} wins.
+     */
+    Optional<Integer> sandboxBootTimeoutSeconds();
+
+    /**
+     * Whether guests may run under TCG on nodes without usable KVM (chart {@code sandbox.allowSoftwareEmulation});
+     * only changes what the operator tells users when a Pod cannot be scheduled.
+     */
+    @WithDefault("false")
+    boolean allowSoftwareEmulation();
+
     /** How the operator resolves tags to digests. */
     Pin pin();
 

@@ -53,7 +53,8 @@ public final class BootSpecFactory {
                 PodNames.ROOT_DEVICE,
                 spec.getRootfs() != null && Boolean.TRUE.equals(spec.getRootfs().getReadOnly()),
                 List.of(),
-                files);
+                files,
+                spec.getBootTimeoutSeconds());
     }
 
     private static String firstNonBlank(String a, String b) {

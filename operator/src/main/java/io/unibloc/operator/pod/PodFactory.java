@@ -33,8 +33,9 @@ import java.util.stream.Collectors;
  * device, the boot spec in its environment, one projected volume per file, memory for the guest plus
  * the VMM, one {@code unibloc.io/kvm} device (so {@code /dev/kvm} comes from the device plugin, never
  * from privileged mode), and the spec's scheduling fields as they are. The root volume is a generic
- * ephemeral claim, so it lives and dies with the Pod; the Pod is owned by the UnikernelPod, so deleting
- * that removes everything.
+ * ephemeral claim, so it lives and dies with the Pod. The sandbox's ready file on an emptyDir and an exec
+ * readiness probe make the Pod Ready only once the guest wrote to its console. The Pod is owned by the
+ * UnikernelPod, so deleting that removes everything.
  */
 public final class PodFactory {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,6 +46,13 @@ public final class PodFactory {
     static final String SCRATCH_DIR = "/scratch";
     static final String ROOT_OVERLAY_ENV = "UNIBLOC_ROOT_OVERLAY";
     static final String ROOT_OVERLAY = SCRATCH_DIR + "/root.qcow2";
+    /** The sandbox's run directory (an emptyDir): its ready file lives here. */
+    static final String RUN_VOLUME = "run";
+    static final String RUN_DIR = "/run/unibloc";
+    /** Created by the sandbox at the guest's first console output: the readiness evidence. */
+    static final String READY_FILE = RUN_DIR + "/ready";
+    static final String READY_FILE_ENV = "UNIBLOC_READY_FILE";
+    static final String BOOT_TIMEOUT_ENV = "UNIBLOC_BOOT_TIMEOUT_SECONDS";
 
     private PodFactory() {}
 
@@ -75,11 +83,17 @@ public final class PodFactory {
         List<Volume> volumes = new ArrayList<>();
         volumes.add(rootVolume(ukp, image, labels, settings));
         List<VolumeMount> mounts = new ArrayList<>();
+        List<EnvVar> env = new ArrayList<>();
+        env.add(new EnvVar(READY_FILE_ENV, READY_FILE, null));
+        if (settings.bootTimeoutSeconds() != null) {
+            env.add(new EnvVar(BOOT_TIMEOUT_ENV, Integer.toString(settings.bootTimeoutSeconds()), null));
+        }
         if (ephemeral(spec)) {
             // The guest's writes live in this overlay; the emptyDir's size limit (the rootfs size) bounds them.
             volumes.add(new VolumeBuilder().withName(SCRATCH_VOLUME)
                     .withNewEmptyDir().withSizeLimit(new Quantity(rootfsSize(spec, settings))).endEmptyDir().build());
             mounts.add(new VolumeMountBuilder().withName(SCRATCH_VOLUME).withMountPath(SCRATCH_DIR).build());
+            env.add(new EnvVar(ROOT_OVERLAY_ENV, ROOT_OVERLAY, null));
         }
         List<FileProjection> files = spec.getFiles() == null ? List.of() : spec.getFiles();
         for (int i = 0; i < files.size(); i++) {
@@ -87,6 +101,10 @@ public final class PodFactory {
             mounts.add(new VolumeMountBuilder().withName(fileVolumeName(i))
                     .withMountPath(PodNames.FILES_DIR + "/" + i).withReadOnly(true).build());
         }
+        // Running means running: the Pod turns Ready only once the guest wrote to its console (the ready file).
+        volumes.add(new VolumeBuilder().withName(RUN_VOLUME).withNewEmptyDir().withSizeLimit(new Quantity("1Mi"))
+                .endEmptyDir().build());
+        mounts.add(new VolumeMountBuilder().withName(RUN_VOLUME).withMountPath(RUN_DIR).build());
 
         List<LocalObjectReference> sandboxPullSecrets = settings.sandboxImagePullSecrets().stream()
                 .map(LocalObjectReference::new).toList();
@@ -115,7 +133,14 @@ public final class PodFactory {
                         .withImage(settings.sandboxImage())
                         .withImagePullPolicy(settings.sandboxImagePullPolicy())
                         .addNewEnv().withName(PodNames.BOOT_SPEC_ENV).withValue(json(boot)).endEnv()
-                        .addAllToEnv(ephemeral(spec) ? List.of(new EnvVar(ROOT_OVERLAY_ENV, ROOT_OVERLAY, null)) : List.of())
+                        .addAllToEnv(env)
+                        .withNewReadinessProbe()
+                        .withNewExec().withCommand("test", "-f", READY_FILE).endExec()
+                        .withPeriodSeconds(1).withTimeoutSeconds(1).withSuccessThreshold(1).withFailureThreshold(1)
+                        .endReadinessProbe()
+                        // The sandbox writes its outcome (JSON reason, exitCode, accel, message) here.
+                        .withTerminationMessagePath("/dev/termination-log")
+                        .withTerminationMessagePolicy("File")
                         .addNewVolumeDevice().withName(PodNames.ROOT_VOLUME).withDevicePath(PodNames.ROOT_DEVICE)
                         .endVolumeDevice()
                         .withVolumeMounts(mounts)

@@ -9,10 +9,19 @@ import java.util.List;
  */
 public record PodSettings(String runtimeClassName, String storageClassName, String sandboxImage,
                           String sandboxImagePullPolicy, List<String> sandboxImagePullSecrets, long vmmOverheadMiB,
-                          String defaultMemory, String defaultRootfsSize, long cpuRequestPerVcpuMillis) {
+                          String defaultMemory, String defaultRootfsSize, long cpuRequestPerVcpuMillis,
+                          Integer bootTimeoutSeconds, boolean allowSoftwareEmulation) {
 
     public PodSettings {
         sandboxImagePullSecrets = List.copyOf(sandboxImagePullSecrets);
+    }
+
+    /** No node-wide boot timeout (the sandbox's defaults), software emulation not allowed. */
+    public PodSettings(String runtimeClassName, String storageClassName, String sandboxImage, String sandboxImagePullPolicy,
+                       List<String> sandboxImagePullSecrets, long vmmOverheadMiB, String defaultMemory,
+                       String defaultRootfsSize, long cpuRequestPerVcpuMillis) {
+        this(runtimeClassName, storageClassName, sandboxImage, sandboxImagePullPolicy, sandboxImagePullSecrets,
+                vmmOverheadMiB, defaultMemory, defaultRootfsSize, cpuRequestPerVcpuMillis, null, false);
     }
 
     /** Reads and checks the configuration; an unusable value is an {@link IllegalArgumentException} naming its key. */
@@ -26,8 +35,13 @@ public record PodSettings(String runtimeClassName, String storageClassName, Stri
         }
         Sizes.mebibytes(config.defaultRootfsSize(), prefix + "default-rootfs-size");
         long cpu = Sizes.millicores(config.cpuRequestPerVcpu(), prefix + "cpu-request-per-vcpu");
+        Integer bootTimeout = config.sandboxBootTimeoutSeconds().orElse(null);
+        if (bootTimeout != null && (bootTimeout < 0 || bootTimeout > 3600)) {
+            throw new IllegalArgumentException(prefix + "sandbox-boot-timeout-seconds must be 0 (no watchdog) to 3600, got "
+                    + bootTimeout);
+        }
         return new PodSettings(config.runtimeClassName(), config.storageClassName(), config.sandboxImage(),
                 config.sandboxImagePullPolicy(), config.sandboxImagePullSecrets().orElse(List.of()), overhead,
-                memory + "Mi", config.defaultRootfsSize(), cpu);
+                memory + "Mi", config.defaultRootfsSize(), cpu, bootTimeout, config.allowSoftwareEmulation());
     }
 }

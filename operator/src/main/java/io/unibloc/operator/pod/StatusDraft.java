@@ -26,6 +26,7 @@ final class StatusDraft {
     Long bootMillis;
     String nodeName;
     String podName;
+    String accelerator;
 
     static StatusDraft of(UnikernelPodStatus old) {
         StatusDraft d = new StatusDraft();
@@ -34,6 +35,7 @@ final class StatusDraft {
         d.imageDigest = old.getImageDigest();
         d.nodeName = old.getNodeName();
         d.podName = old.getPodName();
+        d.accelerator = old.getAccelerator();
         if (old.getTimings() != null) {
             d.pinMillis = old.getTimings().getPinMillis();
             d.volumeMillis = old.getTimings().getVolumeMillis();
@@ -66,6 +68,7 @@ final class StatusDraft {
     /** A different Pod now runs the guest: its volume and boot times start over. */
     void newPod(String name) {
         podName = name;
+        accelerator = null;
         volumeMillis = null;
         bootMillis = null;
     }
@@ -102,6 +105,7 @@ final class StatusDraft {
                 imageDigest.indexOf(':') + 13));
         s.setNodeName(nodeName);
         s.setPodName(podName);
+        s.setAccelerator(accelerator);
         if (pinMillis != null || volumeMillis != null || bootMillis != null) {
             Timings t = new Timings();
             t.setPinMillis(pinMillis);

@@ -18,7 +18,8 @@ final class TransitionEvents {
             "RegistryAuthFailed", "RegistryUnavailable", "PinFailed", "PullSecretNotFound", "PullSecretInvalid",
             "ClaimLost", "Unschedulable", "ErrImagePull", "ImagePullBackOff", "CrashLoopBackOff",
             "CreateContainerConfigError", "CreateContainerError", "RunContainerError", "ExitedWithError",
-            "RuntimeClassMissing", "PodCreateForbidden", "PodInvalid", "StorageClassMissing");
+            "RuntimeClassMissing", "PodCreateForbidden", "PodInvalid", "StorageClassMissing",
+            SandboxOutcome.BOOT_TIMEOUT, "GuestReset", "Killed", "VmmFailed", "SandboxFailed", PodStatusMapper.NO_USABLE_KVM);
 
     private TransitionEvents() {}
 

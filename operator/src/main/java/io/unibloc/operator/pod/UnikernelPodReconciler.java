@@ -1,5 +1,6 @@
 package io.unibloc.operator.pod;
 
+import static io.unibloc.api.v1alpha1.UnikernelPodStatus.BOOTED;
 import static io.unibloc.api.v1alpha1.UnikernelPodStatus.IMAGE_PINNED;
 import static io.unibloc.api.v1alpha1.UnikernelPodStatus.READY;
 import static io.unibloc.api.v1alpha1.UnikernelPodStatus.SANDBOX_STARTED;
@@ -60,7 +61,8 @@ import org.slf4j.LoggerFactory;
 @GradualRetry(maxAttempts = -1, initialInterval = 2_000, intervalMultiplier = 2, maxInterval = 300_000)
 public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
     public static final String NAME = "unikernelpod";
-    static final List<String> CONDITION_ORDER = List.of(IMAGE_PINNED, VOLUME_READY, SCHEDULED, SANDBOX_STARTED, READY);
+    static final List<String> CONDITION_ORDER = List.of(IMAGE_PINNED, VOLUME_READY, SCHEDULED, SANDBOX_STARTED, BOOTED,
+            READY);
     private static final Logger LOG = LoggerFactory.getLogger(UnikernelPodReconciler.class);
     /** Wakes the resource if a pin notification were ever lost; pins normally wake it much sooner. */
     private static final Duration PIN_SAFETY_NET = Duration.ofMinutes(2);
@@ -174,7 +176,8 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
             String claimName = PodNames.claimName(pod.getMetadata().getName());
             PersistentVolumeClaim claim = context.getSecondaryResources(PersistentVolumeClaim.class).stream()
                     .filter(c -> claimName.equals(c.getMetadata().getName())).findFirst().orElse(null);
-            draft.phase = PodStatusMapper.apply(pod, claim, conditions);
+            draft.phase = PodStatusMapper.apply(pod, claim, conditions, message -> KvmHints.noUsableKvm(
+                    context.getClient(), settings.allowSoftwareEmulation(), message));
             if (waitsForProvisioning(claim) && storageClassMissing(context)) {
                 conditions.set(VOLUME_READY, FALSE, "StorageClassMissing", "StorageClass " + settings.storageClassName()
                         + " does not exist, so the root volume cannot be provisioned; install the chart's StorageClass"
@@ -182,6 +185,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                 retryAt = earliest(retryAt, Optional.of(now.plus(backoff(conditions, VOLUME_READY, now))));
             }
             draft.nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+            accelerator(draft, pod, conditions, context);
             draft.recordTimings(pod, conditions, now);
         } else if (refused != null) {
             refusedPod(draft, conditions, refused);
@@ -199,7 +203,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         String reason = replacing ? "ReplacingPod" : pinned ? "CreatingPod" : "WaitingForImage";
         String message = replacing ? "waiting for the Pod of the earlier spec to terminate"
                 : pinned ? "creating the Pod" : "the Pod is created once the image is pinned";
-        for (String type : List.of(VOLUME_READY, SCHEDULED, SANDBOX_STARTED)) {
+        for (String type : List.of(VOLUME_READY, SCHEDULED, SANDBOX_STARTED, BOOTED)) {
             conditions.set(type, FALSE, reason, message);
         }
         conditions.set(READY, FALSE, permanent ? "InvalidImage" : reason,
@@ -207,6 +211,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         draft.phase = permanent ? Phase.Failed : pinned || replacing ? Phase.Preparing : Phase.Pending;
         draft.nodeName = null;
         draft.podName = null;
+        draft.accelerator = null;
     }
 
     private static boolean waitsForProvisioning(PersistentVolumeClaim claim) {
@@ -226,7 +231,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
 
     /** The API server refused the Pod: nothing runs; Scheduled and Ready say why until a retry succeeds. */
     private static void refusedPod(StatusDraft draft, Conditions conditions, PodRefused refused) {
-        for (String type : List.of(VOLUME_READY, SANDBOX_STARTED)) {
+        for (String type : List.of(VOLUME_READY, SANDBOX_STARTED, BOOTED)) {
             conditions.set(type, FALSE, "PodNotCreated", "no Pod: " + refused.getMessage());
         }
         conditions.set(SCHEDULED, FALSE, refused.reason, refused.getMessage());
@@ -234,6 +239,23 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         draft.phase = Phase.Pending;
         draft.nodeName = null;
         draft.podName = null;
+        draft.accelerator = null;
+    }
+
+    /**
+     * What the guest runs under: the sandbox's own report once it ended; before that the node's
+     * {@code unibloc.io/accel} label, read once when the guest has booted (the sandbox records a KVM verdict, which
+     * flips the label, before it retries under TCG).
+     */
+    private static void accelerator(StatusDraft draft, Pod pod, Conditions conditions, Context<UnikernelPod> context) {
+        Optional<String> reported = PodStatusMapper.outcome(pod).map(SandboxOutcome::accel).filter(a -> !a.isBlank());
+        if (reported.isPresent()) {
+            draft.accelerator = reported.get();
+            return;
+        }
+        if (draft.accelerator == null && conditions.isTrue(BOOTED) && draft.nodeName != null) {
+            draft.accelerator = KvmHints.nodeAccelerator(context.getClient(), draft.nodeName).orElse(null);
+        }
     }
 
     /** Waits grow with how long the condition has been False (about doubling per try), between the configured bounds. */

@@ -10,9 +10,14 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,6 +25,8 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.common.WithTestResource;
+import io.unibloc.api.v1alpha1.NodeStore;
+import io.unibloc.api.v1alpha1.NodeStoreStatus;
 import io.unibloc.api.v1alpha1.UnikernelPod;
 import io.unibloc.api.v1alpha1.UnikernelPodSpec;
 import io.unibloc.api.v1alpha1.UnikernelPodStatus;
@@ -146,7 +153,7 @@ class UnikernelPodLifecycleTest {
         assertThat(status.getObservedGeneration()).isEqualTo(created.getMetadata().getGeneration());
         assertThat(status.getTimings().getPinMillis()).isNotNull().isGreaterThanOrEqualTo(0);
         assertThat(status.getConditions()).extracting(Condition::getType)
-                .containsExactly("ImagePinned", "VolumeReady", "Scheduled", "SandboxStarted", "Ready");
+                .containsExactly("ImagePinned", "VolumeReady", "Scheduled", "SandboxStarted", "Booted", "Ready");
         await().atMost(Cluster.TIMEOUT).until(() -> cluster.eventReasons(ns, "web").containsAll(
                 List.of("Normal:Pinned", "Normal:PodCreated")));
     }
@@ -210,6 +217,79 @@ class UnikernelPodLifecycleTest {
         assertThat(message(failed, "Ready")).contains("exited with code 3");
         await().atMost(Cluster.TIMEOUT).until(() -> cluster.eventReasons(ns, "crash").containsAll(
                 List.of("Warning:ExitedWithError", "Warning:Failed")));
+    }
+
+    @Test
+    void runningMeansTheGuestBootedAndABootTimeoutSaysWhy() {
+        String ns = "evidence";
+        PushedImage image = Images.push(registry, "demo/evidence", "1.0", "console=ttyS0");
+        Cluster cluster = new Cluster(client);
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-tcg")
+                .addToLabels("unibloc.io/accel", "tcg").endMetadata().build()).createOr(n -> n.update());
+        UnikernelPod guest = ukp(ns, "slow", image.reference());
+        guest.getSpec().setRestartPolicy(RestartPolicy.Never);
+        guest.getSpec().setBootTimeoutSeconds(30);
+        cluster.create(guest);
+        Pod pod = cluster.awaitPod(ns, "slow");
+        assertThat(pod.getSpec().getContainers().get(0).getEnv().get(0).getValue()).contains("\"bootTimeoutSeconds\":30");
+        cluster.provisionClaim(pod, "Bound");
+        pod = cluster.schedule(pod, "node-tcg");
+
+        // The container runs, but the guest has not written to its console yet: not Running.
+        cluster.status(pod, "Running", List.of(condition("PodScheduled", "True"), condition("Ready", "False")),
+                running(false));
+        UnikernelPodStatus booting = cluster.awaitStatus(ns, "slow", "container running, guest booting",
+                s -> "Started".equals(reason(s, "SandboxStarted")));
+        assertThat(booting.getPhase()).isEqualTo(Phase.Booting);
+        assertThat(reason(booting, "Booted")).isEqualTo("Booting");
+        assertThat(booting.getAccelerator()).isNull();
+
+        cluster.status(pod, "Running", List.of(condition("PodScheduled", "True"), condition("Ready", "True")),
+                running(true));
+        UnikernelPodStatus running = cluster.awaitStatus(ns, "slow", "Running", s -> s.getPhase() == Phase.Running);
+        assertThat(reason(running, "Booted")).isEqualTo("FirstConsoleOutput");
+        assertThat(running.getAccelerator()).as("from the node's unibloc.io/accel label").isEqualTo("tcg");
+
+        String report = "{\"reason\":\"BootTimeout\",\"exitCode\":124,\"accel\":\"kvm\",\"message\":\"boot watchdog:"
+                + " no console output within 30000 ms under kvm on machine pc; last console bytes: none\"}";
+        cluster.status(pod, "Failed", List.of(condition("PodScheduled", "True"), condition("Ready", "False")),
+                new ContainerStatusBuilder(exited(124)).editState().editTerminated().withMessage(report).endTerminated()
+                        .endState().build());
+        UnikernelPodStatus failed = cluster.awaitStatus(ns, "slow", "boot timeout", s -> s.getPhase() == Phase.Failed);
+        assertThat(reason(failed, "Booted")).isEqualTo("BootTimeout");
+        assertThat(message(failed, "Booted")).contains("no console output within 30000 ms under kvm");
+        assertThat(reason(failed, "Ready")).isEqualTo("BootTimeout");
+        assertThat(failed.getAccelerator()).as("the sandbox's own report wins").isEqualTo("kvm");
+        await().atMost(Cluster.TIMEOUT).until(() -> cluster.eventReasons(ns, "slow").containsAll(
+                List.of("Normal:FirstConsoleOutput", "Warning:BootTimeout")));
+    }
+
+    @Test
+    void aPodNoNodeTakesForWantOfKvmSaysSoWithEachNodesReason() {
+        String ns = "nokvm";
+        PushedImage image = Images.push(registry, "demo/nokvm", "1.0", "console=ttyS0");
+        Cluster cluster = new Cluster(client);
+        NodeStore store = new NodeStore();
+        store.setMetadata(new ObjectMetaBuilder().withName("node-nokvm").build());
+        store = client.resources(NodeStore.class).resource(store).createOr(n -> n.update());
+        NodeStoreStatus storeStatus = new NodeStoreStatus();
+        storeStatus.setConditions(List.of(new ConditionBuilder().withType("KvmUsable").withStatus("False")
+                .withReason("ProbeFailed").withMessage("the 64-bit probe guest did not finish within 3000 ms under KVM")
+                .withLastTransitionTime("2026-01-01T00:00:00Z").build()));
+        store.setStatus(storeStatus);
+        client.resources(NodeStore.class).resource(store).updateStatus();
+
+        cluster.create(ukp(ns, "stuck", image.reference()));
+        Pod pod = cluster.awaitPod(ns, "stuck");
+        cluster.status(pod, "Pending", List.of(new PodConditionBuilder().withType("PodScheduled").withStatus("False")
+                .withReason("Unschedulable").withMessage("0/1 nodes are available: 1 Insufficient unibloc.io/kvm.")
+                .build()), null);
+        UnikernelPodStatus stuck = cluster.awaitStatus(ns, "stuck", "NoUsableKvm",
+                s -> "NoUsableKvm".equals(reason(s, "Scheduled")));
+        assertThat(message(stuck, "Scheduled")).contains("Insufficient unibloc.io/kvm")
+                .contains("node-nokvm: ProbeFailed, the 64-bit probe guest did not finish")
+                .contains("sandbox.allowSoftwareEmulation=true");
+        await().atMost(Cluster.TIMEOUT).until(() -> cluster.eventReasons(ns, "stuck").contains("Warning:NoUsableKvm"));
     }
 
     @Test

@@ -30,7 +30,7 @@ class BootSpecFactoryTest {
         json.fieldNames().forEachRemaining(names::add);
         assertThat(names).containsExactly("vmm", "machine", "guest", "kernel", "kernelHostPath", "initrd",
                 "initrdHostPath", "cmdline", "args", "env", "vcpus", "memoryMiB", "rootDevice", "readOnly",
-                "extraDevices", "files");
+                "extraDevices", "files", "bootTimeoutSeconds");
     }
 
     @Test
@@ -76,10 +76,11 @@ class BootSpecFactoryTest {
         spec.setVcpus(3);
         spec.setMemory("2Gi");
         spec.setRootfs(new Rootfs("4Gi", null, true));
+        spec.setBootTimeoutSeconds(45);
         BootSpec boot = BootSpecFactory.build(spec, LABELS, Fixtures.SETTINGS);
         assertThat(boot).isEqualTo(new BootSpec("cloud-hypervisor", "q35", "solo5", "/kernel", null, "/initrd.img",
                 null, "console=hvc0", List.of("--port", "8080"), Map.of("A", "1", "B", "2"), 3, 2048,
-                "/dev/unibloc-root", true, List.of(), List.of()));
+                "/dev/unibloc-root", true, List.of(), List.of(), 45));
         assertThat(boot.env().keySet()).as("env in a stable order").containsExactly("A", "B");
     }
 

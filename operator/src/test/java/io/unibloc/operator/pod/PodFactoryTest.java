@@ -107,7 +107,7 @@ class PodFactoryTest {
                 .containsEntry("unibloc.io/kvm", new Quantity("1")).containsEntry("cpu", new Quantity("500m"));
         assertThat(c.getSecurityContext().getPrivileged()).isFalse();
         assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
-        assertThat(c.getEnv()).singleElement().satisfies(e -> assertThat(e.getName()).isEqualTo("UNIBLOC_BOOT_SPEC"));
+        assertThat(c.getEnv()).extracting(e -> e.getName()).containsExactly("UNIBLOC_BOOT_SPEC", "UNIBLOC_READY_FILE");
         JsonNode boot = JSON.readTree(c.getEnv().get(0).getValue());
         assertThat(boot.get("kernel").asText()).isEqualTo("/boot/k");
         assertThat(boot.get("vcpus").asInt()).isEqualTo(2);
@@ -115,7 +115,40 @@ class PodFactoryTest {
         assertThat(boot.get("readOnly").asBoolean()).isTrue();
         assertThat(boot.get("args").get(0).asText()).isEqualTo("serve");
         assertThat(c.getVolumeMounts()).extracting(m -> m.getName() + ":" + m.getMountPath() + ":" + m.getReadOnly())
-                .containsExactly("files-0:/run/unibloc/files/0:true", "files-1:/run/unibloc/files/1:true");
+                .containsExactly("files-0:/run/unibloc/files/0:true", "files-1:/run/unibloc/files/1:true",
+                        "run:/run/unibloc:null");
+    }
+
+    @Test
+    void theSandboxIsReadyOnlyOnItsReadyFileAndReportsItsEndInTheTerminationLog() {
+        Pod pod = build(fullSpec());
+        Container c = pod.getSpec().getContainers().get(0);
+        assertThat(c.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("UNIBLOC_READY_FILE");
+            assertThat(e.getValue()).isEqualTo("/run/unibloc/ready");
+        });
+        assertThat(c.getEnv()).noneSatisfy(e -> assertThat(e.getName()).isEqualTo("UNIBLOC_BOOT_TIMEOUT_SECONDS"));
+        assertThat(c.getReadinessProbe().getExec().getCommand()).containsExactly("test", "-f", "/run/unibloc/ready");
+        assertThat(c.getReadinessProbe().getPeriodSeconds()).isEqualTo(1);
+        assertThat(c.getReadinessProbe().getInitialDelaySeconds()).isNull();
+        assertThat(c.getTerminationMessagePath()).isEqualTo("/dev/termination-log");
+        assertThat(c.getTerminationMessagePolicy()).isEqualTo("File");
+        assertThat(pod.getSpec().getVolumes()).filteredOn(v -> "run".equals(v.getName())).singleElement()
+                .satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+
+        PodSettings s = Fixtures.SETTINGS;
+        PodSettings withTimeout = new PodSettings(s.runtimeClassName(), s.storageClassName(), s.sandboxImage(),
+                s.sandboxImagePullPolicy(), s.sandboxImagePullSecrets(), s.vmmOverheadMiB(), s.defaultMemory(),
+                s.defaultRootfsSize(), s.cpuRequestPerVcpuMillis(), 90, true);
+        UnikernelPod ukp = fullSpec();
+        Container timed = PodFactory.build(ukp, Fixtures.pinned(ukp.getSpec().getImage(), Map.of()), "0123456789",
+                withTimeout).getSpec().getContainers().get(0);
+        assertThat(timed.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("UNIBLOC_BOOT_TIMEOUT_SECONDS");
+            assertThat(e.getValue()).isEqualTo("90");
+        });
+        assertThat(timed.getResources().getLimits()).as("TCG nodes offer unibloc.io/kvm when emulation is allowed")
+                .containsEntry("unibloc.io/kvm", new Quantity("1"));
     }
 
     @Test
@@ -197,7 +230,7 @@ class PodFactoryTest {
         assertThat(template.getMetadata().getAnnotations()).containsEntry("unibloc.io/fs-type", "ext4")
                 .containsEntry("unibloc.io/read-only", "false").doesNotContainKey("unibloc.io/pull-secrets")
                 .containsEntry("unibloc.io/image", "docker.io/library/app@" + Fixtures.DIGEST);
-        assertThat(pod.getSpec().getVolumes()).hasSize(1);
+        assertThat(pod.getSpec().getVolumes()).extracting(Volume::getName).containsExactly("root", "run");
     }
 
     @Test

@@ -12,7 +12,9 @@ import io.unibloc.api.v1alpha1.pod.Phase;
 import io.unibloc.operator.status.Conditions;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,9 +34,13 @@ class PodStatusMapperTest {
                         new Expect(Phase.Preparing, "False/ClaimPending", "False/Pending", "False/NotStarted",
                                 "False/Preparing")),
                 Arguments.of("unschedulable", pod("Pending", null, List.of(cond("PodScheduled", "False", "Unschedulable",
-                                "0/3 nodes have unibloc.io/kvm")), null), claim("Pending"),
+                                "0/3 nodes are available: 3 Insufficient memory.")), null), claim("Pending"),
                         new Expect(Phase.Preparing, "False/ClaimPending", "False/Unschedulable", "False/NotStarted",
                                 "False/Preparing")),
+                Arguments.of("no node offers unibloc.io/kvm", pod("Pending", null, List.of(cond("PodScheduled", "False",
+                                "Unschedulable", "0/3 nodes are available: 3 Insufficient unibloc.io/kvm.")), null),
+                        claim("Pending"), new Expect(Phase.Preparing, "False/ClaimPending", "False/NoUsableKvm",
+                                "False/NotStarted", "False/Preparing")),
                 Arguments.of("scheduled and bound, container creating", pod("Pending", "node-1",
                                 List.of(cond("PodScheduled", "True", null, null)), waiting("ContainerCreating")),
                         claim("Bound"), new Expect(Phase.Booting, "True/ClaimBound", "True/Scheduled",
@@ -80,6 +86,92 @@ class PodStatusMapperTest {
         assertThat(summary(c, "SandboxStarted")).isEqualTo(expect.sandbox());
         assertThat(summary(c, "Ready")).isEqualTo(expect.ready());
         c.get("Ready").ifPresent(r -> assertThat(r.getMessage()).isNotBlank());
+    }
+
+    /** Maps a Pod with a bound claim; the phase is left in {@link #phase}. */
+    private Conditions mapped(Pod pod) {
+        Conditions fresh = new Conditions(List.of(), 1, Instant.parse("2026-01-01T00:00:00Z"));
+        phase = PodStatusMapper.apply(pod, claim("Bound"), fresh);
+        return fresh;
+    }
+
+    private Phase phase;
+
+    @Test
+    void bootedAndRunningOnlyOnceThePodIsReady() {
+        List<io.fabric8.kubernetes.api.model.PodCondition> scheduled = List.of(cond("PodScheduled", "True", null, null),
+                cond("Ready", "False", "ContainersNotReady", null));
+        Conditions booting = mapped(pod("Running", "node-1", scheduled, running()));
+        assertThat(phase).as("a running container is no running guest").isEqualTo(Phase.Booting);
+        assertThat(summary(booting, "Booted")).isEqualTo("Unknown/Booting");
+        assertThat(summary(booting, "Ready")).isEqualTo("False/Booting");
+
+        Conditions ready = mapped(pod("Running", "node-1", List.of(cond("PodScheduled", "True", null, null),
+                cond("Ready", "True", null, null)), running()));
+        assertThat(phase).isEqualTo(Phase.Running);
+        assertThat(summary(ready, "Booted")).isEqualTo("True/FirstConsoleOutput");
+        assertThat(summary(ready, "Ready")).isEqualTo("True/Running");
+    }
+
+    @Test
+    void aBootTimeoutIsReportedWithTheSandboxsMessageAndAccelerator() {
+        String report = "{\"reason\":\"BootTimeout\",\"exitCode\":124,\"accel\":\"tcg\",\"message\":"
+                + "\"boot watchdog: no console output within 60000 ms under tcg on machine pc; last console bytes: none\"}";
+        Pod failed = pod("Failed", "node-1", List.of(cond("PodScheduled", "True", null, null)),
+                terminated(124, report));
+        Conditions c = mapped(failed);
+        assertThat(phase).isEqualTo(Phase.Failed);
+        assertThat(summary(c, "Booted")).isEqualTo("False/BootTimeout");
+        assertThat(c.get("Booted").get().getMessage()).contains("no console output within 60000 ms under tcg");
+        assertThat(summary(c, "Ready")).isEqualTo("False/BootTimeout");
+        assertThat(PodStatusMapper.outcome(failed)).get().satisfies(o -> {
+            assertThat(o.accel()).isEqualTo("tcg");
+            assertThat(o.exitCode()).isEqualTo(124);
+        });
+
+        // restartPolicy Always: the kubelet restarts the sandbox; the last run's timeout stays visible, not Ready.
+        io.fabric8.kubernetes.api.model.ContainerStatus restarted = new ContainerStatusBuilder(running())
+                .withNewLastState().withNewTerminated().withExitCode(124).withReason("Error").endTerminated()
+                .endLastState().build();
+        Conditions again = mapped(pod("Running", "node-1", List.of(cond("PodScheduled", "True", null, null),
+                cond("Ready", "False", null, null)), restarted));
+        assertThat(phase).isEqualTo(Phase.Booting);
+        assertThat(summary(again, "Booted")).as("exit 124 without a report is a timeout too").isEqualTo("False/BootTimeout");
+        assertThat(summary(again, "Ready")).isEqualTo("False/BootTimeout");
+    }
+
+    @Test
+    void otherEndingsMapToTheSandboxsReason() {
+        String report = "{\"reason\":\"GuestReset\",\"exitCode\":126,\"accel\":\"kvm\",\"message\":\"the guest reset\"}";
+        Conditions c = mapped(pod("Failed", "node-1", List.of(cond("PodScheduled", "True", null, null)),
+                terminated(126, report)));
+        assertThat(summary(c, "Booted")).isEqualTo("False/GuestReset");
+        assertThat(summary(c, "Ready")).isEqualTo("False/Failed");
+        Conditions plain = mapped(pod("Failed", "node-1", List.of(cond("PodScheduled", "True", null, null)),
+                terminated(3)));
+        assertThat(summary(plain, "Booted")).isEqualTo("False/Exited");
+    }
+
+    @Test
+    void aRuntimeClassSelectorNoNodeMatchesIsNoUsableKvmWithAHint() {
+        Pod pod = new PodBuilder(pod("Pending", null, List.of(cond("PodScheduled", "False", "Unschedulable",
+                "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector.")), null))
+                .editSpec().withNodeSelector(Map.of("unibloc.io/kvm", "true")).endSpec().build();
+        Conditions c = new Conditions(List.of(), 1, Instant.parse("2026-01-01T00:00:00Z"));
+        PodStatusMapper.apply(pod, claim("Pending"), c);
+        assertThat(summary(c, "Scheduled")).isEqualTo("False/NoUsableKvm");
+        assertThat(c.get("Scheduled").get().getMessage()).contains("didn't match")
+                .contains("sandbox.allowSoftwareEmulation=true");
+
+        Pod other = new PodBuilder(pod).editSpec().withNodeSelector(Map.of("pool", "gpu")).endSpec().build();
+        Conditions o = new Conditions(List.of(), 1, Instant.parse("2026-01-01T00:00:00Z"));
+        PodStatusMapper.apply(other, claim("Pending"), o);
+        assertThat(summary(o, "Scheduled")).as("another selector is not about KVM").isEqualTo("False/Unschedulable");
+    }
+
+    private static io.fabric8.kubernetes.api.model.ContainerStatus terminated(int code, String message) {
+        return new ContainerStatusBuilder(terminated(code)).editState().editTerminated().withMessage(message)
+                .endTerminated().endState().build();
     }
 
     private static String summary(Conditions c, String type) {

@@ -5,12 +5,22 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.unibloc.csi.common.CsiNames;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Sets the label {@code unibloc.io/kvm=true|false} on this node, which the RuntimeClass {@code unibloc-kvm} selects on. */
+/**
+ * Labels this node for the RuntimeClasses and the operator: {@code unibloc.io/kvm=true|false} (RuntimeClass
+ * {@code unibloc-kvm} selects on it when KVM is required), {@code unibloc.io/accel=kvm|tcg} (what guests here run
+ * under) and {@code unibloc.io/node=true} (the node plugin runs here; the selector when software emulation is
+ * allowed).
+ */
 public final class NodeLabeler {
     private static final Logger LOG = LoggerFactory.getLogger(NodeLabeler.class);
+    public static final String ACCEL_LABEL = "unibloc.io/accel";
+    public static final String NODE_LABEL = "unibloc.io/node";
     private final KubernetesClient client;
     private final String node;
 
@@ -19,26 +29,36 @@ public final class NodeLabeler {
         this.node = node;
     }
 
+    /** The labels a node with this answer carries. */
+    public static Map<String, String> labels(KvmState state) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(CsiNames.KVM_LABEL, Boolean.toString(state.usable()));
+        labels.put(ACCEL_LABEL, state.accel());
+        labels.put(NODE_LABEL, "true");
+        return labels;
+    }
+
     /** Returns false when the Node object does not exist (standalone runs) or cannot be patched; never throws. */
-    public boolean label(boolean kvm) {
-        String value = Boolean.toString(kvm);
+    public boolean label(KvmState state) {
+        Map<String, String> wanted = labels(state);
         try {
             Node current = client.nodes().withName(node).get();
             if (current == null) {
                 LOG.warn("cannot label node={}: no such Node", node);
                 return false;
             }
-            if (current.getMetadata().getLabels() != null && value.equals(current.getMetadata().getLabels().get(CsiNames.KVM_LABEL))) {
+            Map<String, String> have = current.getMetadata().getLabels() == null ? Map.of() : current.getMetadata().getLabels();
+            if (wanted.entrySet().stream().allMatch(e -> Objects.equals(e.getValue(), have.get(e.getKey())))) {
                 return true;
             }
             client.nodes().withName(node).edit(n -> {
                 if (n.getMetadata().getLabels() == null) {
                     n.getMetadata().setLabels(new HashMap<>());
                 }
-                n.getMetadata().getLabels().put(CsiNames.KVM_LABEL, value);
+                n.getMetadata().getLabels().putAll(wanted);
                 return n;
             });
-            LOG.info("labelled node={} {}={}", node, CsiNames.KVM_LABEL, value);
+            LOG.info("labelled node={} labels={}", node, wanted);
             return true;
         } catch (KubernetesClientException e) {
             LOG.warn("cannot label node={} message={}", node, e.getMessage());

@@ -15,9 +15,11 @@ import io.unibloc.api.v1alpha1.NodeStoreSpec;
 import io.unibloc.api.v1alpha1.NodeStoreStatus;
 import io.unibloc.blockstore.BlockStore;
 import io.unibloc.blockstore.StoreException;
+import io.unibloc.csi.node.kvm.KvmState;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes this node's {@link NodeStore} (name = node name) every {@code period}: what the store holds and can
- * still take, the images whose chains are here, pre-warming readiness and whether KVM works. The controller
+ * still take, the images whose chains are here, pre-warming readiness and whether KVM works (condition
+ * {@code KvmUsable}, reasons as in {@link KvmState.Reason}). The controller
  * treats a report that stops being refreshed as no store. The same figures are Prometheus gauges
  * {@code unibloc_store_*_bytes}. The NodeStore is created without status; the status is written with a JSON merge
  * patch to its status subresource ({@link StatusPatch}).
@@ -45,7 +48,7 @@ public final class NodeStoreReporter implements AutoCloseable {
     private final String node;
     private final Path storeDir;
     private final Supplier<List<NodeStoreImage>> images;
-    private final Supplier<Optional<Boolean>> kvm;
+    private final Supplier<Optional<KvmState>> kvm;
     private final Clock clock;
     private final Duration period;
     private final AtomicReference<BlockStore.StoreUsage> last = new AtomicReference<>();
@@ -56,7 +59,7 @@ public final class NodeStoreReporter implements AutoCloseable {
     });
 
     public NodeStoreReporter(KubernetesClient client, BlockStore store, String node, Path storeDir,
-                             Supplier<List<NodeStoreImage>> images, Supplier<Optional<Boolean>> kvm, Clock clock,
+                             Supplier<List<NodeStoreImage>> images, Supplier<Optional<KvmState>> kvm, Clock clock,
                              Duration period, MeterRegistry meters) {
         this.client = client;
         this.store = store;
@@ -134,15 +137,28 @@ public final class NodeStoreReporter implements AutoCloseable {
         s.setChains(usage.chains());
         s.setCachedImages(List.copyOf(cached));
         s.setImages(prewarm);
-        s.setKvm(kvm.get().orElse(null));
+        Optional<KvmState> kvmState = kvm.get();
+        s.setKvm(kvmState.map(KvmState::usable).orElse(null));
         s.setUpdatedAt(now);
         List<Condition> conditions = s.getConditions() == null ? List.of() : s.getConditions();
         String since = conditions.stream().filter(c -> NodeStoreStatus.CONDITION_READY.equals(c.getType())
                 && "True".equals(c.getStatus())).findFirst().map(Condition::getLastTransitionTime).orElse(now);
-        s.setConditions(List.of(new ConditionBuilder().withType(NodeStoreStatus.CONDITION_READY).withStatus("True")
+        List<Condition> next = new ArrayList<>();
+        next.add(new ConditionBuilder().withType(NodeStoreStatus.CONDITION_READY).withStatus("True")
                 .withReason("StoreUsable").withMessage("block store at " + storeDir + " (" + usage.backend() + ")")
-                .withLastTransitionTime(since).build()));
+                .withLastTransitionTime(since).build());
+        kvmState.ifPresent(k -> next.add(kvmCondition(k, conditions, now)));
+        s.setConditions(next);
         return StatusPatch.apply(client, current, before, s);
+    }
+
+    /** {@code KvmUsable}: the node's KVM answer; its transition time moves only when the status flips. */
+    static Condition kvmCondition(KvmState k, List<Condition> before, String now) {
+        String status = k.usable() ? "True" : "False";
+        String since = before.stream().filter(c -> NodeStoreStatus.CONDITION_KVM_USABLE.equals(c.getType())
+                && status.equals(c.getStatus())).findFirst().map(Condition::getLastTransitionTime).orElse(now);
+        return new ConditionBuilder().withType(NodeStoreStatus.CONDITION_KVM_USABLE).withStatus(status)
+                .withReason(k.reason().name()).withMessage(k.message()).withLastTransitionTime(since).build();
     }
 
     private void reportQuietly() {

@@ -20,10 +20,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -148,5 +150,61 @@ class DevicePluginTest {
         Thread.sleep(600);
         assertThat(registrations).isEmpty();
         assertThat(dir.resolve(DevicePluginRegistrar.SOCKET_NAME)).doesNotExist();
+    }
+
+    @Test
+    void allocateSharesTheVerdictDirectoryAndWithholdsKvmOnANodeWithoutIt() throws Exception {
+        assertThat(registrations.poll(10, TimeUnit.SECONDS)).isNotNull();
+        registrar.close();
+        registrations.clear();
+        Path tun = Files.createFile(dir.resolve("fake-tun"));
+        Path accel = dir.resolve("accel");
+        AtomicReference<KvmDevicePlugin> served = new AtomicReference<>();
+        registrar = new DevicePluginRegistrar(dir, () -> {
+            KvmDevicePlugin p = new KvmDevicePlugin(2, fakeDevice, List.of(fakeDevice, tun), accel,
+                    new KvmDevicePlugin.Offer(true, true));
+            served.set(p);
+            return p;
+        }, new CallLoggingInterceptor(new SimpleMeterRegistry()), Duration.ofMillis(200));
+        registrar.start();
+        DevicePluginApi.RegisterRequest request = registrations.poll(10, TimeUnit.SECONDS);
+        assertThat(request).isNotNull();
+
+        try (UnixSocketChannels.Handle channel = UnixSocketChannels.open(dir.resolve(request.getEndpoint()))) {
+            DevicePluginGrpc.DevicePluginBlockingStub plugin = DevicePluginGrpc.newBlockingStub(channel.channel())
+                    .withDeadlineAfter(10, TimeUnit.SECONDS);
+            Iterator<DevicePluginApi.ListAndWatchResponse> watch = plugin.listAndWatch(DevicePluginApi.Empty.getDefaultInstance());
+            assertThat(watch.next().getDevicesList()).extracting(DevicePluginApi.Device::getHealth).containsOnly("Healthy");
+            DevicePluginApi.ContainerAllocateResponse kvm = allocate(plugin);
+            assertThat(kvm.getDevicesList()).extracting(DevicePluginApi.DeviceSpec::getHostPath)
+                    .containsExactly(fakeDevice.toString(), tun.toString());
+            assertThat(kvm.getMountsList()).singleElement().satisfies(m -> {
+                assertThat(m.getHostPath()).isEqualTo(accel.toString());
+                assertThat(m.getContainerPath()).isEqualTo("/run/unibloc/accel");
+                assertThat(m.getReadOnly()).isFalse();
+            });
+            assertThat(kvm.getEnvsMap()).containsExactly(
+                    Map.entry("UNIBLOC_KVM_VERDICT_FILE", "/run/unibloc/accel/kvm-verdict.properties"));
+
+            // A guest fell back: no KVM any more, devices re-announced (healthy only if emulation is allowed).
+            served.get().offer(new KvmDevicePlugin.Offer(false, true));
+            assertThat(watch.next().getDevicesList()).extracting(DevicePluginApi.Device::getHealth).containsOnly("Healthy");
+            DevicePluginApi.ContainerAllocateResponse tcg = allocate(plugin);
+            assertThat(tcg.getDevicesList()).extracting(DevicePluginApi.DeviceSpec::getHostPath)
+                    .as("/dev/kvm is withheld, the other devices stay").containsExactly(tun.toString());
+            assertThat(tcg.getEnvsMap()).containsEntry("UNIBLOC_ACCEL", "tcg")
+                    .containsEntry("UNIBLOC_KVM_VERDICT_FILE", "/run/unibloc/accel/kvm-verdict.properties");
+            assertThat(tcg.getMountsCount()).isEqualTo(1);
+
+            served.get().offer(new KvmDevicePlugin.Offer(false, false));
+            assertThat(watch.next().getDevicesList()).hasSize(2)
+                    .extracting(DevicePluginApi.Device::getHealth).containsOnly("Unhealthy");
+        }
+    }
+
+    private static DevicePluginApi.ContainerAllocateResponse allocate(DevicePluginGrpc.DevicePluginBlockingStub plugin) {
+        return plugin.allocate(DevicePluginApi.AllocateRequest.newBuilder()
+                .addContainerRequests(DevicePluginApi.ContainerAllocateRequest.newBuilder().addDevicesIds("kvm-0"))
+                .build()).getContainerResponses(0);
     }
 }
