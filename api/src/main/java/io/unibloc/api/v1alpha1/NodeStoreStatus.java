@@ -13,6 +13,11 @@ public class NodeStoreStatus {
     public static final String CONDITION_READY = "Ready";
     /** Whether guests on the node run under KVM; reasons ProbePassed, NoDevice, ProbeFailed, VerdictRemembered, GuestFellBack, Forced. */
     public static final String CONDITION_KVM_USABLE = "KvmUsable";
+    /**
+     * Whether clones share blocks with their chain image: True (reason {@code SharedBlocks}) on a reflink or
+     * xfs-loop store, False (reason {@code FullCopies}) on the copy backend, where every volume is a full copy.
+     */
+    public static final String CONDITION_COPY_ON_WRITE = "CopyOnWrite";
 
     /** Copy-on-write backend: reflink-xfs, reflink-btrfs, dm-thin or copy. */
     @PrinterColumn(name = "Backend", priority = 0)

@@ -28,6 +28,8 @@ public final class FakeBlockStore implements BlockStore {
     private final AtomicInteger loops = new AtomicInteger();
     /** Lets a test fail or slow down createVolume: return an exception to throw, or null to proceed. */
     public volatile Function<VolumeSpec, StoreException> createHook = spec -> null;
+    /** What {@link #backendInfo()} answers; a test sets the copy backend to see the node say so. */
+    public volatile BackendInfo backend = new BackendInfo("fake", "test double", true);
     /** A failure to throw from deleteVolume for this id, or null to delete. */
     public volatile Function<String, StoreException> deleteHook = id -> null;
 
@@ -36,6 +38,11 @@ public final class FakeBlockStore implements BlockStore {
     /** How often two attaches of one volume were inside this store at once (NodeService's lock forbids it). */
     public final AtomicInteger overlaps = new AtomicInteger();
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+
+    @Override
+    public BackendInfo backendInfo() {
+        return backend;
+    }
 
     @Override
     public ImageReference pin(ImageReference reference, RegistryCredentials credentials) {

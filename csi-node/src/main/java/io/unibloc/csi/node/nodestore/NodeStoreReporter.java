@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes this node's {@link NodeStore} (name = node name) every {@code period}: what the store holds and can
  * still take, the images whose chains are here, pre-warming readiness and whether KVM works (condition
- * {@code KvmUsable}, reasons as in {@link KvmState.Reason}). The controller
+ * {@code KvmUsable}, reasons as in {@link KvmState.Reason}) and whether volumes share blocks with their images
+ * (condition {@code CopyOnWrite}: False on the copy backend, which a node only uses when told to). The controller
  * treats a report that stops being refreshed as no store. The same figures are Prometheus gauges
  * {@code unibloc_store_*_bytes}. The NodeStore is created without status; the status is written with a JSON merge
  * patch to its status subresource ({@link StatusPatch}).
@@ -148,6 +149,7 @@ public final class NodeStoreReporter implements AutoCloseable {
                 .withReason("StoreUsable").withMessage("block store at " + storeDir + " (" + usage.backend() + ")")
                 .withLastTransitionTime(since).build());
         kvmState.ifPresent(k -> next.add(kvmCondition(k, conditions, now)));
+        next.add(copyOnWriteCondition(store.backendInfo(), conditions, now));
         s.setConditions(next);
         return StatusPatch.apply(client, current, before, s);
     }
@@ -159,6 +161,19 @@ public final class NodeStoreReporter implements AutoCloseable {
                 && status.equals(c.getStatus())).findFirst().map(Condition::getLastTransitionTime).orElse(now);
         return new ConditionBuilder().withType(NodeStoreStatus.CONDITION_KVM_USABLE).withStatus(status)
                 .withReason(k.reason().name()).withMessage(k.message()).withLastTransitionTime(since).build();
+    }
+
+    /** {@code CopyOnWrite}: whether clones share blocks; its transition time moves only when the status flips. */
+    static Condition copyOnWriteCondition(BlockStore.BackendInfo backend, List<Condition> before, String now) {
+        String status = backend.sharesBlocks() ? "True" : "False";
+        String since = before.stream().filter(c -> NodeStoreStatus.CONDITION_COPY_ON_WRITE.equals(c.getType())
+                && status.equals(c.getStatus())).findFirst().map(Condition::getLastTransitionTime).orElse(now);
+        String message = backend.sharesBlocks()
+                ? "backend " + backend.name() + ": volumes are copy-on-write clones (" + backend.reason() + ")"
+                : "backend " + backend.name() + ": every volume is a full copy of its image (" + backend.reason() + ")";
+        return new ConditionBuilder().withType(NodeStoreStatus.CONDITION_COPY_ON_WRITE).withStatus(status)
+                .withReason(backend.sharesBlocks() ? "SharedBlocks" : "FullCopies").withMessage(message)
+                .withLastTransitionTime(since).build();
     }
 
     private void reportQuietly() {

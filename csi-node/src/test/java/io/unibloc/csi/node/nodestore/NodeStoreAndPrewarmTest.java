@@ -4,6 +4,7 @@ import static io.unibloc.csi.node.NodeHarness.NODE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -12,6 +13,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.unibloc.api.v1alpha1.NodeStore;
 import io.unibloc.api.v1alpha1.NodeStoreImage;
 import io.unibloc.api.v1alpha1.NodeStoreImagePhase;
+import io.unibloc.api.v1alpha1.NodeStoreStatus;
+import io.unibloc.blockstore.BlockStore;
 import io.unibloc.csi.common.CsiNames;
 import io.unibloc.csi.node.FakeBlockStore;
 import io.unibloc.csi.node.MockApi;
@@ -63,12 +66,48 @@ class NodeStoreAndPrewarmTest {
             assertThat(written.getStatus().getBackend()).isEqualTo("fake");
         }
         NodeStore stored = client.resources(NodeStore.class).withName(node).get();
-        assertThat(stored.getStatus().getConditions()).singleElement()
+        assertThat(stored.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Ready")).singleElement()
                 .satisfies(c -> assertThat(c.getReason()).isEqualTo("StoreUsable"));
         assertThat(api.server.dispatcher().requests()).filteredOn(w -> w.path().endsWith("/nodestores"))
                 .anySatisfy(w -> assertThat(w.body()).doesNotContain("\"status\":{"));
         assertThat(api.server.dispatcher().requests()).filteredOn(w -> w.path().contains("/nodestores/" + node + "/status"))
                 .singleElement().satisfies(w -> assertThat(w.contentType()).isEqualTo("application/merge-patch+json"));
+    }
+
+    @Test
+    void aStoreOnTheCopyBackendSaysEveryVolumeIsAFullCopy() {
+        FakeBlockStore copying = new FakeBlockStore();
+        copying.backend = new BlockStore.BackendInfo("copy", "configured: --store-backend=copy", false);
+        try (NodeStoreReporter reporter = new NodeStoreReporter(client, copying, "copy-node", Path.of("/var/lib/unibloc"),
+                List::of, Optional::empty, Clock.systemUTC(), Duration.ofMinutes(10), new SimpleMeterRegistry())) {
+            NodeStore first = reporter.report();
+            Condition cow = condition(first, NodeStoreStatus.CONDITION_COPY_ON_WRITE);
+            assertThat(cow.getStatus()).isEqualTo("False");
+            assertThat(cow.getReason()).isEqualTo("FullCopies");
+            assertThat(cow.getMessage()).contains("copy", "--store-backend=copy");
+
+            copying.backend = new BlockStore.BackendInfo("xfs-loop", "automatic", true);
+            Condition shared = condition(reporter.report(), NodeStoreStatus.CONDITION_COPY_ON_WRITE);
+            assertThat(shared.getStatus()).isEqualTo("True");
+            assertThat(shared.getReason()).isEqualTo("SharedBlocks");
+        }
+    }
+
+    @Test
+    void theCopyOnWriteConditionKeepsItsTransitionTimeWhileItsStatusHolds() {
+        BlockStore.BackendInfo reflink = new BlockStore.BackendInfo("reflink", "probed", true);
+        Condition first = NodeStoreReporter.copyOnWriteCondition(reflink, List.of(), "2026-12-01T00:00:00Z");
+        Condition again = NodeStoreReporter.copyOnWriteCondition(reflink, List.of(first), "2026-12-01T01:00:00Z");
+        Condition flipped = NodeStoreReporter.copyOnWriteCondition(new BlockStore.BackendInfo("copy", "configured", false),
+                List.of(again), "2026-12-01T02:00:00Z");
+
+        assertThat(again.getLastTransitionTime()).isEqualTo("2026-12-01T00:00:00Z");
+        assertThat(flipped.getLastTransitionTime()).isEqualTo("2026-12-01T02:00:00Z");
+    }
+
+    private static Condition condition(NodeStore store, String type) {
+        return store.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type + " condition in " + store.getStatus().getConditions()));
     }
 
     @Test
