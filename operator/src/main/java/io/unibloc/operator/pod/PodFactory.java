@@ -1,7 +1,5 @@
 package io.unibloc.operator.pod;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
@@ -24,6 +22,8 @@ import io.unibloc.api.v1alpha1.pod.WriteMode;
 import io.unibloc.api.wire.ClaimAnnotations;
 import io.unibloc.api.wire.ExtendedResources;
 import io.unibloc.operator.pin.PinnedImage;
+import io.unibloc.sandbox.spec.BootSpec;
+import io.unibloc.sandbox.spec.BootSpecReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +40,8 @@ import java.util.stream.Collectors;
  * UnikernelPod, so deleting that removes everything.
  */
 public final class PodFactory {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The sandbox's own reader writes the JSON, so both sides share one mapping. */
+    private static final BootSpecReader BOOT_SPEC_JSON = new BootSpecReader();
     /** An ephemeral root's scratch emptyDir, where the sandbox puts the guest's copy-on-write overlay. */
     static final String SCRATCH_VOLUME = "scratch";
     static final String SCRATCH_DIR = "/scratch";
@@ -217,10 +218,6 @@ public final class PodFactory {
     }
 
     static String json(BootSpec boot) {
-        try {
-            return JSON.writeValueAsString(boot);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the boot spec as JSON", e);
-        }
+        return BOOT_SPEC_JSON.write(boot);
     }
 }
