@@ -12,7 +12,11 @@ public enum WriteMode {
     PERSISTENT,
     EPHEMERAL;
 
-    /** The StorageClass parameter and claim annotation that choose the mode. */
+    /**
+     * The StorageClass parameter and claim annotation that choose the mode: the same name as
+     * {@code io.unibloc.api.wire.ClaimAnnotations.WRITE_MODE} (blockstore does not depend on api; a csi-controller
+     * test keeps the two equal).
+     */
     public static final String KEY = "unibloc.io/write-mode";
 
     public String id() {

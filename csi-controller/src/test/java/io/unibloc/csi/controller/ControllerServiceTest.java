@@ -15,6 +15,7 @@ import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.unibloc.api.v1alpha1.BlockVolume;
 import io.unibloc.api.v1alpha1.NodeStore;
+import io.unibloc.api.wire.ClaimAnnotations;
 import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.registry.Digest;
 import io.unibloc.csi.common.CsiNames;
@@ -257,8 +258,8 @@ class ControllerServiceTest {
         dockerSecret("apps", "other", "other.example:5000");
         client.persistentVolumeClaims().inNamespace("apps").resource(new PersistentVolumeClaimBuilder()
                 .withNewMetadata().withName("web-root").withNamespace("apps")
-                .addToAnnotations(CsiNames.ANNOTATION_IMAGE, "127.0.0.1:5000/web@" + DIGEST.replace("ab", "cd"))
-                .addToAnnotations(CsiNames.ANNOTATION_PULL_SECRETS, "regcred, other")
+                .addToAnnotations(ClaimAnnotations.IMAGE, "127.0.0.1:5000/web@" + DIGEST.replace("ab", "cd"))
+                .addToAnnotations(ClaimAnnotations.PULL_SECRETS, "regcred, other")
                 .endMetadata().build()).create();
         Csi.Volume volume = controller.createVolume(create("pvc-annotated")
                 .putParameters(CsiNames.PARAM_PVC_NAME, "web-root")
@@ -274,12 +275,12 @@ class ControllerServiceTest {
     void badClaimAnnotationIsInvalidArgumentNamingIt() {
         client.persistentVolumeClaims().inNamespace("apps").resource(new PersistentVolumeClaimBuilder()
                 .withNewMetadata().withName("bad").withNamespace("apps")
-                .addToAnnotations(CsiNames.ANNOTATION_IMAGE, "not a reference").endMetadata().build()).create();
+                .addToAnnotations(ClaimAnnotations.IMAGE, "not a reference").endMetadata().build()).create();
         assertThatThrownBy(() -> controller.createVolume(create("pvc-bad-annotation")
                 .putParameters(CsiNames.PARAM_PVC_NAME, "bad").putParameters(CsiNames.PARAM_PVC_NAMESPACE, "apps").build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-                    assertThat(e.getStatus().getDescription()).contains(CsiNames.ANNOTATION_IMAGE).contains("apps/bad");
+                    assertThat(e.getStatus().getDescription()).contains(ClaimAnnotations.IMAGE).contains("apps/bad");
                 });
     }
 
@@ -313,7 +314,7 @@ class ControllerServiceTest {
     void aClaimNamingAMissingPullSecretFailsNamingIt() {
         client.persistentVolumeClaims().inNamespace("apps").resource(new PersistentVolumeClaimBuilder()
                 .withNewMetadata().withName("typo").withNamespace("apps")
-                .addToAnnotations(CsiNames.ANNOTATION_PULL_SECRETS, "regcrd").endMetadata().build()).create();
+                .addToAnnotations(ClaimAnnotations.PULL_SECRETS, "regcrd").endMetadata().build()).create();
         assertThatThrownBy(() -> controller.createVolume(create("pvc-typo")
                 .putParameters(CsiNames.PARAM_PVC_NAME, "typo").putParameters(CsiNames.PARAM_PVC_NAMESPACE, "apps").build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
@@ -327,8 +328,8 @@ class ControllerServiceTest {
     void claimAnnotationsChooseTheFilesystemAndReadOnlyOfThatClaim() {
         client.persistentVolumeClaims().inNamespace("apps").resource(new PersistentVolumeClaimBuilder()
                 .withNewMetadata().withName("fat-root").withNamespace("apps")
-                .addToAnnotations(CsiNames.ANNOTATION_FS_TYPE, "vfat")
-                .addToAnnotations(CsiNames.ANNOTATION_READ_ONLY, "true")
+                .addToAnnotations(ClaimAnnotations.FS_TYPE, "vfat")
+                .addToAnnotations(ClaimAnnotations.READ_ONLY, "true")
                 .endMetadata().build()).create();
         Csi.Volume volume = controller.createVolume(create("pvc-fat")
                 .putParameters(CsiNames.PARAM_PVC_NAME, "fat-root")
@@ -357,7 +358,7 @@ class ControllerServiceTest {
 
         client.persistentVolumeClaims().inNamespace("apps").resource(new PersistentVolumeClaimBuilder()
                 .withNewMetadata().withName("scratch-root").withNamespace("apps")
-                .addToAnnotations(CsiNames.ANNOTATION_WRITE_MODE, "ephemeral").endMetadata().build()).create();
+                .addToAnnotations(ClaimAnnotations.WRITE_MODE, "ephemeral").endMetadata().build()).create();
         controller.createVolume(create("pvc-claim-eph").putParameters(CsiNames.PARAM_WRITE_MODE, "persistent")
                 .putParameters(CsiNames.PARAM_PVC_NAME, "scratch-root").putParameters(CsiNames.PARAM_PVC_NAMESPACE, "apps").build());
         assertThat(client.resources(BlockVolume.class).withName("pvc-claim-eph").get().getSpec().getWriteMode()).isEqualTo("ephemeral");

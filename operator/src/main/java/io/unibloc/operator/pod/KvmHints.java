@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.unibloc.api.v1alpha1.NodeStore;
 import io.unibloc.api.v1alpha1.NodeStoreStatus;
+import io.unibloc.api.wire.NodeLabels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +19,6 @@ import org.slf4j.LoggerFactory;
  * permission, API error) means the hint is left out, never a failed reconcile.
  */
 final class KvmHints {
-    static final String ACCEL_LABEL = "unibloc.io/accel";
     private static final Logger LOG = LoggerFactory.getLogger(KvmHints.class);
     private static final int MAX_NODES_NAMED = 5;
 
@@ -27,7 +27,7 @@ final class KvmHints {
     static Optional<String> nodeAccelerator(KubernetesClient client, String nodeName) {
         try {
             Node node = client.nodes().withName(nodeName).get();
-            return Optional.ofNullable(node).map(n -> n.getMetadata().getLabels()).map(l -> l.get(ACCEL_LABEL));
+            return Optional.ofNullable(node).map(n -> n.getMetadata().getLabels()).map(l -> l.get(NodeLabels.ACCEL));
         } catch (KubernetesClientException e) {
             LOG.debug("cannot read node={} code={}", nodeName, e.getCode());
             return Optional.empty();

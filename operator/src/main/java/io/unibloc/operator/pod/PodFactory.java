@@ -1,7 +1,5 @@
 package io.unibloc.operator.pod;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
@@ -21,7 +19,11 @@ import io.unibloc.api.v1alpha1.UnikernelPodSpec;
 import io.unibloc.api.v1alpha1.pod.FileProjection;
 import io.unibloc.api.v1alpha1.pod.FsType;
 import io.unibloc.api.v1alpha1.pod.WriteMode;
+import io.unibloc.api.wire.ClaimAnnotations;
+import io.unibloc.api.wire.ExtendedResources;
 import io.unibloc.operator.pin.PinnedImage;
+import io.unibloc.sandbox.spec.BootSpec;
+import io.unibloc.sandbox.spec.BootSpecReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,9 +40,8 @@ import java.util.stream.Collectors;
  * UnikernelPod, so deleting that removes everything.
  */
 public final class PodFactory {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    /** Claim annotation (and StorageClass parameter) choosing the root volume's write mode. */
-    static final String ANNOTATION_WRITE_MODE = "unibloc.io/write-mode";
+    /** The sandbox's own reader writes the JSON, so both sides share one mapping. */
+    private static final BootSpecReader BOOT_SPEC_JSON = new BootSpecReader();
     /** An ephemeral root's scratch emptyDir, where the sandbox puts the guest's copy-on-write overlay. */
     static final String SCRATCH_VOLUME = "scratch";
     static final String SCRATCH_DIR = "/scratch";
@@ -71,12 +72,12 @@ public final class PodFactory {
         Map<String, String> podAnnotations = new LinkedHashMap<>();
         podAnnotations.put(PodNames.ANNOTATION_OWNER, owner);
         podAnnotations.put(PodNames.ANNOTATION_REVISION, revision);
-        podAnnotations.put(PodNames.ANNOTATION_IMAGE, image.byDigest());
+        podAnnotations.put(ClaimAnnotations.IMAGE, image.byDigest());
 
         long memoryMiB = boot.memoryMiB() + settings.vmmOverheadMiB();
         Map<String, Quantity> limits = new LinkedHashMap<>();
         limits.put("memory", new Quantity(memoryMiB + "Mi"));
-        limits.put(PodNames.KVM_RESOURCE, new Quantity("1"));
+        limits.put(ExtendedResources.KVM, new Quantity("1"));
         Map<String, Quantity> requests = new LinkedHashMap<>(limits);
         requests.put("cpu", new Quantity(boot.vcpus() * settings.cpuRequestPerVcpuMillis() + "m"));
 
@@ -157,18 +158,18 @@ public final class PodFactory {
                                      PodSettings settings) {
         UnikernelPodSpec spec = ukp.getSpec();
         Map<String, String> annotations = new LinkedHashMap<>();
-        annotations.put(PodNames.ANNOTATION_IMAGE, image.byDigest());
+        annotations.put(ClaimAnnotations.IMAGE, image.byDigest());
         annotations.put(PodNames.ANNOTATION_OWNER, ukp.getMetadata().getName());
         FsType fsType = spec.getRootfs() != null && spec.getRootfs().getFsType() != null
                 ? spec.getRootfs().getFsType() : FsType.EXT4;
-        annotations.put(PodNames.ANNOTATION_FS_TYPE, fsType.id());
+        annotations.put(ClaimAnnotations.FS_TYPE, fsType.id());
         boolean readOnly = spec.getRootfs() != null && Boolean.TRUE.equals(spec.getRootfs().getReadOnly());
-        annotations.put(PodNames.ANNOTATION_READ_ONLY, Boolean.toString(readOnly));
+        annotations.put(ClaimAnnotations.READ_ONLY, Boolean.toString(readOnly));
         if (ephemeral(spec)) {
-            annotations.put(ANNOTATION_WRITE_MODE, WriteMode.EPHEMERAL.id());
+            annotations.put(ClaimAnnotations.WRITE_MODE, WriteMode.EPHEMERAL.id());
         }
         if (spec.getImagePullSecrets() != null && !spec.getImagePullSecrets().isEmpty()) {
-            annotations.put(PodNames.ANNOTATION_PULL_SECRETS, spec.getImagePullSecrets().stream()
+            annotations.put(ClaimAnnotations.PULL_SECRETS, spec.getImagePullSecrets().stream()
                     .map(LocalObjectReference::getName).collect(Collectors.joining(",")));
         }
         String size = rootfsSize(spec, settings);
@@ -217,10 +218,6 @@ public final class PodFactory {
     }
 
     static String json(BootSpec boot) {
-        try {
-            return JSON.writeValueAsString(boot);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the boot spec as JSON", e);
-        }
+        return BOOT_SPEC_JSON.write(boot);
     }
 }

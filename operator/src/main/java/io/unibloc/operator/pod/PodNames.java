@@ -1,6 +1,9 @@
 package io.unibloc.operator.pod;
 
-/** The fixed names and paths of the Pod the operator creates; the sandbox and the CSI driver use them too. */
+/**
+ * The fixed names and paths of the Pod the operator creates. Names the CSI driver reads live in
+ * {@code io.unibloc.api.wire}.
+ */
 public final class PodNames {
     /** Where the sandbox container finds the root volume (volumeDevices). */
     public static final String ROOT_DEVICE = "/dev/unibloc-root";
@@ -12,16 +15,7 @@ public final class PodNames {
     public static final String FILES_DIR = "/run/unibloc/files";
     /** The environment variable holding the boot spec JSON. */
     public static final String BOOT_SPEC_ENV = "UNIBLOC_BOOT_SPEC";
-    /** Extended resource of the KVM device plugin. */
-    public static final String KVM_RESOURCE = "unibloc.io/kvm";
 
-    /** Claim annotation with the pinned image ({@code registry/repository@sha256:...}); read by the CSI controller. */
-    public static final String ANNOTATION_IMAGE = "unibloc.io/image";
-    /** Claim annotation: comma-separated docker-config Secret names the node plugin pulls with. */
-    public static final String ANNOTATION_PULL_SECRETS = "unibloc.io/pull-secrets";
-    /** Claim annotations carrying the spec's filesystem type and read-only flag to the CSI controller. */
-    public static final String ANNOTATION_FS_TYPE = "unibloc.io/fs-type";
-    public static final String ANNOTATION_READ_ONLY = "unibloc.io/read-only";
     /** Pod and claim annotation naming the UnikernelPod (no length limit, unlike a label). */
     public static final String ANNOTATION_OWNER = "unibloc.io/unikernel-pod";
     /** Pod annotation: the revision of spec and pinned image the Pod was built from. */

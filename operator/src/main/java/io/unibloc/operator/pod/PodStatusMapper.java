@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.unibloc.api.v1alpha1.pod.Phase;
+import io.unibloc.api.wire.ExtendedResources;
+import io.unibloc.api.wire.NodeLabels;
 import io.unibloc.operator.status.Conditions;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +38,6 @@ public final class PodStatusMapper {
     private PodStatusMapper() {}
 
     public static final String NO_USABLE_KVM = "NoUsableKvm";
-    private static final String KVM_KEY = "unibloc.io/kvm";
 
     public static Phase apply(Pod pod, PersistentVolumeClaim claim, Conditions conditions) {
         return apply(pod, claim, conditions, message -> "no node offers a usable KVM (" + message
@@ -192,8 +193,8 @@ public final class PodStatusMapper {
             return false;
         }
         Map<String, String> selector = pod.getSpec() == null ? null : pod.getSpec().getNodeSelector();
-        return message.contains(KVM_KEY) || (message.contains("node affinity/selector") && selector != null
-                && selector.containsKey(KVM_KEY));
+        return message.contains(ExtendedResources.KVM) || (message.contains("node affinity/selector") && selector != null
+                && selector.containsKey(NodeLabels.KVM));
     }
 
     private static Optional<ContainerStatus> sandboxStatus(Pod pod) {

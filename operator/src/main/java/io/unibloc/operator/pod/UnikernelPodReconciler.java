@@ -30,6 +30,7 @@ import io.unibloc.api.v1alpha1.UnikernelPod;
 import io.unibloc.api.v1alpha1.UnikernelPodStatus;
 import io.unibloc.api.v1alpha1.pod.Phase;
 import io.unibloc.api.v1alpha1.pod.RestartPolicy;
+import io.unibloc.api.wire.ClaimAnnotations;
 import io.unibloc.operator.config.OperatorConfig;
 import io.unibloc.operator.metrics.ReconcileMetrics;
 import io.unibloc.operator.pin.PinCache;
@@ -317,7 +318,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
             Pod created = context.resourceOperations().create(pod);
             metrics.podCreated();
             LOG.info("pod created unikernelpod={}/{} pod={} image={}", ukp.getMetadata().getNamespace(),
-                    ukp.getMetadata().getName(), name, pod.getMetadata().getAnnotations().get(PodNames.ANNOTATION_IMAGE));
+                    ukp.getMetadata().getName(), name, pod.getMetadata().getAnnotations().get(ClaimAnnotations.IMAGE));
             events.record(ukp, EventRecorder.Type.Normal, "PodCreated", "created Pod " + name);
             return created;
         } catch (KubernetesClientException e) {

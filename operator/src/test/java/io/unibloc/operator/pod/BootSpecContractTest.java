@@ -8,6 +8,7 @@ import io.unibloc.api.v1alpha1.pod.Guest;
 import io.unibloc.api.v1alpha1.pod.KeyRef;
 import io.unibloc.api.v1alpha1.pod.Machine;
 import io.unibloc.api.v1alpha1.pod.Rootfs;
+import io.unibloc.sandbox.spec.BootSpec;
 import io.unibloc.sandbox.spec.BootSpecReader;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The boot spec JSON the operator writes into {@code UNIBLOC_BOOT_SPEC} is read by the sandbox's own reader,
- * which rejects unknown fields and wrong types: a field added on one side only fails here, not in a Pod.
+ * which rejects unknown fields and wrong types, and comes back as the very spec the operator built: both sides
+ * share the sandbox's type, and this proves the JSON between them loses nothing.
  */
 class BootSpecContractTest {
     private final BootSpecReader reader = new BootSpecReader();
@@ -36,8 +38,10 @@ class BootSpecContractTest {
         spec.setBootTimeoutSeconds(45);
         spec.setFiles(List.of(new FileProjection("/etc/app.conf", new KeyRef("app-config", "app.conf"), null, 0600)));
 
-        io.unibloc.sandbox.spec.BootSpec read = reader.read(PodFactory.json(BootSpecFactory.build(spec, Map.of(),
-                Fixtures.SETTINGS)));
+        BootSpec written = BootSpecFactory.build(spec, Map.of(), Fixtures.SETTINGS);
+        BootSpec read = reader.read(PodFactory.json(written));
+
+        assertThat(read).as("the JSON round-trips to the spec the operator built").isEqualTo(written);
 
         assertThat(read.bootTimeoutSeconds()).isEqualTo(45);
         assertThat(read.memoryMiB()).isEqualTo(512);
@@ -50,8 +54,9 @@ class BootSpecContractTest {
 
     @Test
     void aMinimalSpecWithItsNullsIsAcceptedAndLeavesTheWatchdogToTheNode() {
-        io.unibloc.sandbox.spec.BootSpec read = reader.read(PodFactory.json(BootSpecFactory.build(
-                Fixtures.spec("app:1"), Map.of(), Fixtures.SETTINGS)));
+        BootSpec written = BootSpecFactory.build(Fixtures.spec("app:1"), Map.of(), Fixtures.SETTINGS);
+        BootSpec read = reader.read(PodFactory.json(written));
+        assertThat(read).isEqualTo(written);
         assertThat(read.bootTimeoutSeconds()).isNull();
         assertThat(read.machine()).as("the image label and the guest kind decide").isNull();
     }

@@ -1,6 +1,7 @@
 package io.unibloc.operator.pod;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,9 @@ import io.unibloc.api.v1alpha1.pod.KeyRef;
 import io.unibloc.api.v1alpha1.pod.Machine;
 import io.unibloc.api.v1alpha1.pod.Rootfs;
 import io.unibloc.api.v1alpha1.pod.Vmm;
+import io.unibloc.sandbox.spec.BootSpec;
+import io.unibloc.sandbox.spec.GuestKind;
+import io.unibloc.sandbox.spec.InvalidBootSpecException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,33 +27,37 @@ class BootSpecFactoryTest {
             "io.unibloc.cmdline", "console=ttyS0 quiet", "io.unibloc.guest", "unikraft", "io.unibloc.vmm", "firecracker");
 
     @Test
-    void jsonHasExactlyTheContractFieldNamesInOrder() throws Exception {
-        BootSpec boot = BootSpecFactory.build(Fixtures.spec("app:1"), Map.of(), Fixtures.SETTINGS);
-        JsonNode json = JSON.readTree(PodFactory.json(boot));
-        List<String> names = new ArrayList<>();
-        json.fieldNames().forEachRemaining(names::add);
-        assertThat(names).containsExactly("vmm", "machine", "guest", "kernel", "kernelHostPath", "initrd",
-                "initrdHostPath", "cmdline", "args", "env", "vcpus", "memoryMiB", "rootDevice", "readOnly",
-                "extraDevices", "files", "bootTimeoutSeconds");
-    }
-
-    @Test
-    void whatNeitherSpecNorLabelsSayIsLeftToTheSandboxsDefaults() throws Exception {
+    void jsonCarriesOnlyWhatIsSetAndLeavesTheRestToTheSandboxsDefaults() throws Exception {
         JsonNode json = JSON.readTree(PodFactory.json(BootSpecFactory.build(Fixtures.spec("app:1"), Map.of(),
                 Fixtures.SETTINGS)));
-        // The sandbox's defaults depend on the guest (solo5 → pc machine, non-Linux → empty cmdline).
-        for (String unset : List.of("vmm", "machine", "guest", "kernel", "kernelHostPath", "initrd", "initrdHostPath",
-                "cmdline")) {
-            assertThat(json.get(unset).isNull()).as(unset).isTrue();
-        }
-        assertThat(json.get("args")).isEmpty();
-        assertThat(json.get("env")).isEmpty();
+        List<String> names = new ArrayList<>();
+        json.fieldNames().forEachRemaining(names::add);
+        // The sandbox's defaults depend on the guest (solo5 → pc machine, non-Linux → empty cmdline): unset
+        // fields are left out, never written as a value.
+        assertThat(names).containsExactly("vcpus", "memoryMiB", "rootDevice", "readOnly");
         assertThat(json.get("vcpus").asInt()).isEqualTo(1);
         assertThat(json.get("memoryMiB").asLong()).isEqualTo(256);
         assertThat(json.get("rootDevice").asText()).isEqualTo("/dev/unibloc-root");
         assertThat(json.get("readOnly").asBoolean()).isFalse();
-        assertThat(json.get("extraDevices")).isEmpty();
-        assertThat(json.get("files")).isEmpty();
+    }
+
+    @Test
+    void enumsAreWrittenByTheirWireNames() throws Exception {
+        UnikernelPodSpec spec = Fixtures.spec("app:1");
+        spec.setVmm(Vmm.CLOUD_HYPERVISOR);
+        spec.setMachine(Machine.Q35);
+        JsonNode json = JSON.readTree(PodFactory.json(BootSpecFactory.build(spec, LABELS, Fixtures.SETTINGS)));
+        assertThat(json.get("vmm").asText()).isEqualTo("cloud-hypervisor");
+        assertThat(json.get("machine").asText()).isEqualTo("q35");
+        assertThat(json.get("guest").asText()).isEqualTo("unikraft");
+    }
+
+    @Test
+    void anImageLabelNamingNoKnownVmmIsRefusedNamingTheLabel() {
+        assertThatThrownBy(() -> BootSpecFactory.build(Fixtures.spec("app:1"), Map.of("io.unibloc.vmm", "bhyve"),
+                Fixtures.SETTINGS))
+                .isInstanceOf(InvalidBootSpecException.class)
+                .hasMessageContaining("io.unibloc.vmm").hasMessageContaining("bhyve");
     }
 
     @Test
@@ -58,8 +66,8 @@ class BootSpecFactoryTest {
         assertThat(boot.kernel()).isEqualTo("/boot/vmlinuz-label");
         assertThat(boot.initrd()).isEqualTo("/boot/initrd-label");
         assertThat(boot.cmdline()).isEqualTo("console=ttyS0 quiet");
-        assertThat(boot.guest()).isEqualTo("unikraft");
-        assertThat(boot.vmm()).isEqualTo("firecracker");
+        assertThat(boot.guest()).isEqualTo(GuestKind.UNIKRAFT);
+        assertThat(boot.vmm()).isEqualTo(io.unibloc.sandbox.spec.Vmm.FIRECRACKER);
     }
 
     @Test
@@ -78,8 +86,9 @@ class BootSpecFactoryTest {
         spec.setRootfs(new Rootfs("4Gi", null, true));
         spec.setBootTimeoutSeconds(45);
         BootSpec boot = BootSpecFactory.build(spec, LABELS, Fixtures.SETTINGS);
-        assertThat(boot).isEqualTo(new BootSpec("cloud-hypervisor", "q35", "solo5", "/kernel", null, "/initrd.img",
-                null, "console=hvc0", List.of("--port", "8080"), Map.of("A", "1", "B", "2"), 3, 2048,
+        assertThat(boot).isEqualTo(new BootSpec(io.unibloc.sandbox.spec.Vmm.CLOUD_HYPERVISOR,
+                io.unibloc.sandbox.spec.Machine.Q35, GuestKind.SOLO5, "/kernel", null, "/initrd.img", null,
+                "console=hvc0", List.of("--port", "8080"), Map.of("A", "1", "B", "2"), 3, 2048,
                 "/dev/unibloc-root", true, List.of(), List.of(), 45));
         assertThat(boot.env().keySet()).as("env in a stable order").containsExactly("A", "B");
     }
@@ -92,7 +101,7 @@ class BootSpecFactoryTest {
                 new FileProjection("/etc/tls/key.pem", null, new KeyRef("tls", "tls.key"), 0400)));
         BootSpec boot = BootSpecFactory.build(spec, Map.of(), Fixtures.SETTINGS);
         assertThat(boot.files()).containsExactly(
-                new BootSpec.File("/run/unibloc/files/0/app.conf", "/etc/app.conf", 420),
-                new BootSpec.File("/run/unibloc/files/1/tls.key", "/etc/tls/key.pem", 256));
+                new io.unibloc.sandbox.spec.FileProjection("/run/unibloc/files/0/app.conf", "/etc/app.conf", 420),
+                new io.unibloc.sandbox.spec.FileProjection("/run/unibloc/files/1/tls.key", "/etc/tls/key.pem", 256));
     }
 }

@@ -4,9 +4,9 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.SecretReference;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.unibloc.api.wire.ClaimAnnotations;
 import io.unibloc.blockstore.FsType;
 import io.unibloc.blockstore.shared.WriteMode;
-import io.unibloc.csi.common.CsiNames;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -31,23 +31,23 @@ public final class ClaimLookup {
      * What the claim says; empty annotations when the claim is gone (it was deleted while we provisioned).
      * {@code pvName} resolves {@code ${pv.name}} in the StorageClass's secret templates.
      */
-    public ClaimAnnotations read(VolumeRequest.ClaimRef claim, String pvName) {
+    public ClaimOverrides read(VolumeRequest.ClaimRef claim, String pvName) {
         PersistentVolumeClaim pvc = client.persistentVolumeClaims().inNamespace(claim.namespace()).withName(claim.name()).get();
         Map<String, String> annotations = pvc == null || pvc.getMetadata().getAnnotations() == null
                 ? Map.of() : pvc.getMetadata().getAnnotations();
-        Optional<String> image = Optional.ofNullable(annotations.get(CsiNames.ANNOTATION_IMAGE)).map(String::trim).filter(s -> !s.isEmpty());
-        List<String> secrets = Optional.ofNullable(annotations.get(CsiNames.ANNOTATION_PULL_SECRETS))
+        Optional<String> image = Optional.ofNullable(annotations.get(ClaimAnnotations.IMAGE)).map(String::trim).filter(s -> !s.isEmpty());
+        List<String> secrets = Optional.ofNullable(annotations.get(ClaimAnnotations.PULL_SECRETS))
                 .map(s -> Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList())
                 .orElse(List.of());
         String where = " of claim " + claim;
-        Optional<FsType> fsType = Optional.ofNullable(annotations.get(CsiNames.ANNOTATION_FS_TYPE))
-                .map(value -> VolumeOptions.fsType("annotation " + CsiNames.ANNOTATION_FS_TYPE + where, value));
-        Optional<Boolean> readOnly = Optional.ofNullable(annotations.get(CsiNames.ANNOTATION_READ_ONLY))
-                .map(value -> VolumeOptions.readOnly("annotation " + CsiNames.ANNOTATION_READ_ONLY + where, value));
-        Optional<WriteMode> writeMode = Optional.ofNullable(annotations.get(CsiNames.ANNOTATION_WRITE_MODE))
-                .map(value -> VolumeOptions.writeMode("annotation " + CsiNames.ANNOTATION_WRITE_MODE + where, value));
+        Optional<FsType> fsType = Optional.ofNullable(annotations.get(ClaimAnnotations.FS_TYPE))
+                .map(value -> VolumeOptions.fsType("annotation " + ClaimAnnotations.FS_TYPE + where, value));
+        Optional<Boolean> readOnly = Optional.ofNullable(annotations.get(ClaimAnnotations.READ_ONLY))
+                .map(value -> VolumeOptions.readOnly("annotation " + ClaimAnnotations.READ_ONLY + where, value));
+        Optional<WriteMode> writeMode = Optional.ofNullable(annotations.get(ClaimAnnotations.WRITE_MODE))
+                .map(value -> VolumeOptions.writeMode("annotation " + ClaimAnnotations.WRITE_MODE + where, value));
         Optional<SecretReference> provisionerSecret = pvc == null ? Optional.empty() : provisionerSecret(pvc, claim, pvName);
-        return new ClaimAnnotations(image, secrets, fsType, readOnly, writeMode, provisionerSecret);
+        return new ClaimOverrides(image, secrets, fsType, readOnly, writeMode, provisionerSecret);
     }
 
     /** The StorageClass's provisioner secret, its templates resolved as external-provisioner resolves them. */
@@ -72,10 +72,10 @@ public final class ClaimLookup {
     }
 
     /** The claim's image override, pull secret names, filesystem / read-only overrides, and its class's provisioner secret. */
-    public record ClaimAnnotations(Optional<String> image, List<String> pullSecrets, Optional<FsType> fsType,
-                                   Optional<Boolean> readOnly, Optional<WriteMode> writeMode,
-                                   Optional<SecretReference> provisionerSecret) {
-        public static final ClaimAnnotations NONE = new ClaimAnnotations(Optional.empty(), List.of(), Optional.empty(),
+    public record ClaimOverrides(Optional<String> image, List<String> pullSecrets, Optional<FsType> fsType,
+                                 Optional<Boolean> readOnly, Optional<WriteMode> writeMode,
+                                 Optional<SecretReference> provisionerSecret) {
+        public static final ClaimOverrides NONE = new ClaimOverrides(Optional.empty(), List.of(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty());
     }
 }

@@ -8,13 +8,14 @@ import io.unibloc.api.v1alpha1.BlockVolume;
 import io.unibloc.api.v1alpha1.BlockVolumePhase;
 import io.unibloc.api.v1alpha1.BlockVolumeSpec;
 import io.unibloc.api.v1alpha1.BlockVolumeStatus;
+import io.unibloc.api.wire.ClaimAnnotations;
 import io.unibloc.blockstore.ErrorKind;
 import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.registry.ImageReference;
 import io.unibloc.blockstore.shared.WriteMode;
 import io.unibloc.csi.common.CsiNames;
 import io.unibloc.csi.common.grpc.CsiErrors;
-import io.unibloc.csi.controller.provision.ClaimLookup.ClaimAnnotations;
+import io.unibloc.csi.controller.provision.ClaimLookup.ClaimOverrides;
 import io.unibloc.csi.controller.records.BlockVolumeRecords;
 import io.unibloc.csi.controller.topology.NodeChooser;
 import java.time.Duration;
@@ -57,8 +58,8 @@ public final class VolumeProvisioner {
 
     /** Idempotent by request name; never waits longer than {@code maxWait}. */
     public Csi.Volume provision(VolumeRequest classRequest, Duration maxWait) {
-        ClaimAnnotations annotations = classRequest.claim()
-                .map(c -> claims.read(c, classRequest.requestName())).orElse(ClaimAnnotations.NONE);
+        ClaimOverrides annotations = classRequest.claim()
+                .map(c -> claims.read(c, classRequest.requestName())).orElse(ClaimOverrides.NONE);
         VolumeRequest request = classRequest.withClaimOverrides(annotations.fsType(), annotations.readOnly(), annotations.writeMode());
         ImageReference image = effectiveImage(request, annotations);
         Optional<BlockVolume> existing = records.get(request.volumeId());
@@ -78,7 +79,7 @@ public final class VolumeProvisioner {
         return answer(settled, request);
     }
 
-    private BlockVolume createRecord(VolumeRequest request, ClaimAnnotations annotations, ImageReference image) {
+    private BlockVolume createRecord(VolumeRequest request, ClaimOverrides annotations, ImageReference image) {
         List<SecretReference> claimSecrets = pullSecrets(request, annotations);
         // The Secrets the node will pull with, in its order: a private image that pins here must pull there.
         ImageReference pinned = pinner.pin(image, credentials.read(claimSecrets, request.credentials()));
@@ -169,17 +170,17 @@ public final class VolumeProvisioner {
         }
     }
 
-    private static ImageReference effectiveImage(VolumeRequest request, ClaimAnnotations annotations) {
+    private static ImageReference effectiveImage(VolumeRequest request, ClaimOverrides annotations) {
         if (annotations.image().isPresent()) {
             try {
                 return ImageReference.parse(annotations.image().get());
             } catch (StoreException e) {
-                throw StoreException.invalid("annotation " + CsiNames.ANNOTATION_IMAGE + " of claim " + request.claim().orElseThrow()
+                throw StoreException.invalid("annotation " + ClaimAnnotations.IMAGE + " of claim " + request.claim().orElseThrow()
                         + ": " + e.getMessage());
             }
         }
         String text = request.imageParameter().orElseThrow(() -> StoreException.invalid("parameters." + CsiNames.PARAM_IMAGE
-                + ": is required (or annotate the claim with " + CsiNames.ANNOTATION_IMAGE + ")"));
+                + ": is required (or annotate the claim with " + ClaimAnnotations.IMAGE + ")"));
         try {
             return ImageReference.parse(text);
         } catch (StoreException e) {
@@ -187,11 +188,11 @@ public final class VolumeProvisioner {
         }
     }
 
-    private static List<SecretReference> pullSecrets(VolumeRequest request, ClaimAnnotations annotations) {
+    private static List<SecretReference> pullSecrets(VolumeRequest request, ClaimOverrides annotations) {
         List<SecretReference> out = new ArrayList<>();
         for (String name : annotations.pullSecrets()) {
             if (!SECRET_NAME.matcher(name).matches()) {
-                throw StoreException.invalid("annotation " + CsiNames.ANNOTATION_PULL_SECRETS + ": '" + name + "' is not a Secret name");
+                throw StoreException.invalid("annotation " + ClaimAnnotations.PULL_SECRETS + ": '" + name + "' is not a Secret name");
             }
             out.add(new SecretReference(name, request.claim().orElseThrow().namespace()));
         }

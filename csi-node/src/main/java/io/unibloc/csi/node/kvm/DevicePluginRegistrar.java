@@ -1,7 +1,7 @@
 package io.unibloc.csi.node.kvm;
 
 import io.grpc.StatusRuntimeException;
-import io.unibloc.csi.common.CsiNames;
+import io.unibloc.api.wire.ExtendedResources;
 import io.unibloc.csi.common.grpc.CallLoggingInterceptor;
 import io.unibloc.csi.common.grpc.UnixSocketChannels;
 import io.unibloc.csi.common.grpc.UnixSocketServer;
@@ -81,13 +81,13 @@ public final class DevicePluginRegistrar implements AutoCloseable {
                         .register(DevicePluginApi.RegisterRequest.newBuilder()
                                 .setVersion(API_VERSION)
                                 .setEndpoint(SOCKET_NAME)
-                                .setResourceName(CsiNames.KVM_RESOURCE)
+                                .setResourceName(ExtendedResources.KVM)
                                 .setOptions(DevicePluginApi.DevicePluginOptions.getDefaultInstance())
                                 .build());
             }
             registeredWith = kubeletId;
             registrations++;
-            LOG.info("device plugin registered resource={} socket={}", CsiNames.KVM_RESOURCE, dir.resolve(SOCKET_NAME));
+            LOG.info("device plugin registered resource={} socket={}", ExtendedResources.KVM, dir.resolve(SOCKET_NAME));
         } catch (StatusRuntimeException | java.io.UncheckedIOException e) {
             forgetRegistration();
             LOG.warn("device plugin registration failed dir={} message={}; retrying in {} ms", dir, e.getMessage(), recheck.toMillis());

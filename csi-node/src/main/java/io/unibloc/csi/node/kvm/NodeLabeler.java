@@ -3,7 +3,7 @@ package io.unibloc.csi.node.kvm;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.unibloc.csi.common.CsiNames;
+import io.unibloc.api.wire.NodeLabels;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,8 +19,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeLabeler {
     private static final Logger LOG = LoggerFactory.getLogger(NodeLabeler.class);
-    public static final String ACCEL_LABEL = "unibloc.io/accel";
-    public static final String NODE_LABEL = "unibloc.io/node";
     private final KubernetesClient client;
     private final String node;
 
@@ -32,9 +30,9 @@ public final class NodeLabeler {
     /** The labels a node with this answer carries. */
     public static Map<String, String> labels(KvmState state) {
         Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(CsiNames.KVM_LABEL, Boolean.toString(state.usable()));
-        labels.put(ACCEL_LABEL, state.accel());
-        labels.put(NODE_LABEL, "true");
+        labels.put(NodeLabels.KVM, Boolean.toString(state.usable()));
+        labels.put(NodeLabels.ACCEL, state.accel());
+        labels.put(NodeLabels.NODE, "true");
         return labels;
     }
 

@@ -8,7 +8,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.unibloc.csi.common.CsiNames;
+import io.unibloc.api.wire.ExtendedResources;
 import io.unibloc.csi.common.grpc.CallLoggingInterceptor;
 import io.unibloc.csi.common.grpc.UnixSocketChannels;
 import io.unibloc.csi.common.grpc.UnixSocketServer;
@@ -80,7 +80,7 @@ class DevicePluginTest {
         DevicePluginApi.RegisterRequest request = registrations.poll(10, TimeUnit.SECONDS);
         assertThat(request).isNotNull();
         assertThat(request.getVersion()).isEqualTo("v1beta1");
-        assertThat(request.getResourceName()).isEqualTo(CsiNames.KVM_RESOURCE);
+        assertThat(request.getResourceName()).isEqualTo(ExtendedResources.KVM);
         assertThat(request.getEndpoint()).isEqualTo(DevicePluginRegistrar.SOCKET_NAME);
         assertThat(dir.resolve(request.getEndpoint())).exists();
 

@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.unibloc.api.v1alpha1.NodeStore;
 import io.unibloc.api.v1alpha1.NodeStoreStatus;
-import io.unibloc.csi.common.CsiNames;
+import io.unibloc.api.wire.NodeLabels;
 import io.unibloc.csi.common.grpc.CallLoggingInterceptor;
 import io.unibloc.csi.node.FakeBlockStore;
 import io.unibloc.csi.node.MockApi;
@@ -120,7 +120,7 @@ class KvmNodeTest {
             kvm.set(k);
             k.start();
             assertThat(client.nodes().withName(node).get().getMetadata().getLabels())
-                    .containsEntry(CsiNames.KVM_LABEL, "true").containsEntry("unibloc.io/accel", "kvm")
+                    .containsEntry(NodeLabels.KVM, "true").containsEntry("unibloc.io/accel", "kvm")
                     .containsEntry("unibloc.io/node", "true");
             assertThat(meters.get("unibloc.node.kvm.usable").gauge().value()).isEqualTo(1.0);
             assertThat(meters.get("unibloc.kvm.probe.duration.seconds").gauge().value()).isEqualTo(0.25);
@@ -141,7 +141,7 @@ class KvmNodeTest {
             assertThat(k.checkVerdict()).as("flips once").isFalse();
 
             assertThat(client.nodes().withName(node).get().getMetadata().getLabels())
-                    .containsEntry(CsiNames.KVM_LABEL, "false").containsEntry("unibloc.io/accel", "tcg");
+                    .containsEntry(NodeLabels.KVM, "false").containsEntry("unibloc.io/accel", "tcg");
             assertThat(plugin.offer()).as("not allowed to emulate: devices unhealthy")
                     .isEqualTo(new KvmDevicePlugin.Offer(false, false));
             assertThat(meters.get("unibloc.node.kvm.usable").gauge().value()).isEqualTo(0.0);
@@ -170,7 +170,7 @@ class KvmNodeTest {
                 assertThat(k.state()).get().satisfies(s -> assertThat(s.reason()).isEqualTo(KvmState.Reason.NoDevice));
                 assertThat(k.newPlugin().offer()).isEqualTo(new KvmDevicePlugin.Offer(false, allow));
                 Map<String, String> labels = client.nodes().withName(node).get().getMetadata().getLabels();
-                assertThat(labels).containsEntry(CsiNames.KVM_LABEL, "false").containsEntry("unibloc.io/accel", "tcg")
+                assertThat(labels).containsEntry(NodeLabels.KVM, "false").containsEntry("unibloc.io/accel", "tcg")
                         .containsEntry("unibloc.io/node", "true");
             }
         }

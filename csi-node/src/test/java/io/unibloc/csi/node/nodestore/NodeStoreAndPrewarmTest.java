@@ -14,8 +14,8 @@ import io.unibloc.api.v1alpha1.NodeStore;
 import io.unibloc.api.v1alpha1.NodeStoreImage;
 import io.unibloc.api.v1alpha1.NodeStoreImagePhase;
 import io.unibloc.api.v1alpha1.NodeStoreStatus;
+import io.unibloc.api.wire.NodeLabels;
 import io.unibloc.blockstore.BlockStore;
-import io.unibloc.csi.common.CsiNames;
 import io.unibloc.csi.node.FakeBlockStore;
 import io.unibloc.csi.node.MockApi;
 import io.unibloc.csi.node.NodeHarness;
@@ -146,7 +146,7 @@ class NodeStoreAndPrewarmTest {
             assertThat(ns.getStatus().getImages()).noneMatch(i -> i.getName().equals("elsewhere"));
             assertThat(ns.getStatus().getCachedImages()).anyMatch(c -> c.startsWith("127.0.0.1:5000/web:1@sha256:"));
             assertThat(ns.getStatus().getConditions()).anySatisfy(c -> assertThat(c.getStatus()).isEqualTo("True"));
-            assertThat(client.nodes().withName(NODE).get().getMetadata().getLabels()).containsEntry(CsiNames.KVM_LABEL, "false");
+            assertThat(client.nodes().withName(NODE).get().getMetadata().getLabels()).containsEntry(NodeLabels.KVM, "false");
         }
     }
 }
