@@ -95,7 +95,8 @@ public interface BlockStore extends AutoCloseable {
      * filesystem ({@code sizeBytes} 0: the image's own size); {@code limitBytes} (0: none) caps it, and an image
      * larger than the limit is INVALID_ARGUMENT.
      */
-    record VolumeSpec(String id, ImageReference image, FsType fsType, long sizeBytes, long limitBytes, boolean readOnly) {
+    record VolumeSpec(
+            String id, ImageReference image, FsType fsType, long sizeBytes, long limitBytes, boolean readOnly) {
         /** Without a limit. */
         public VolumeSpec(String id, ImageReference image, FsType fsType, long sizeBytes, boolean readOnly) {
             this(id, image, fsType, sizeBytes, 0, readOnly);
@@ -103,12 +104,23 @@ public interface BlockStore extends AutoCloseable {
     }
 
     /** An image whose chain images all exist, ready to clone. */
-    record PreparedImage(ImageReference pinned, FsType fsType, List<String> chainIds, String topChainId,
-                         long imageBytes, boolean cached) {}
+    record PreparedImage(
+            ImageReference pinned,
+            FsType fsType,
+            List<String> chainIds,
+            String topChainId,
+            long imageBytes,
+            boolean cached) {}
 
     /** A volume as the store knows it. {@code device} is present while attached. */
-    record Volume(String id, ImageReference image, FsType fsType, long sizeBytes, boolean readOnly,
-                  String chainId, Optional<String> device) {}
+    record Volume(
+            String id,
+            ImageReference image,
+            FsType fsType,
+            long sizeBytes,
+            boolean readOnly,
+            String chainId,
+            Optional<String> device) {}
 
     record AttachOptions(boolean directIo) {
         public static final AttachOptions DEFAULT = new AttachOptions(false);
@@ -124,8 +136,16 @@ public interface BlockStore extends AutoCloseable {
      * live outside the copy-on-write filesystem and are counted apart in {@code blobBytes}, never inside
      * {@code physicalBytes}: the bytes a new chain adds are the difference of {@code physicalBytes} alone.
      */
-    record StoreUsage(String backend, long capacityBytes, long freeBytes, long logicalBytes, long physicalBytes,
-                      long blobBytes, int images, int chains, int volumes) {}
+    record StoreUsage(
+            String backend,
+            long capacityBytes,
+            long freeBytes,
+            long logicalBytes,
+            long physicalBytes,
+            long blobBytes,
+            int images,
+            int chains,
+            int volumes) {}
 
     /** {@code sharesBlocks}: clones share blocks with their source (false only for {@code copy}). */
     record BackendInfo(String name, String reason, boolean sharesBlocks) {}

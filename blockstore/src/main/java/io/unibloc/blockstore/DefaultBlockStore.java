@@ -81,7 +81,8 @@ public final class DefaultBlockStore implements BlockStore {
         try {
             dataRoot = backend.dataRoot().toRealPath();
         } catch (IOException e) {
-            throw StoreException.internal("cannot resolve store data root " + backend.dataRoot() + ": " + e.getMessage(), e);
+            throw StoreException.internal(
+                    "cannot resolve store data root " + backend.dataRoot() + ": " + e.getMessage(), e);
         }
         KeyedLocks locks = new KeyedLocks(config.root().resolve("locks"));
         this.space = new StoreSpace(backend, config.overprovisionRatio());
@@ -98,7 +99,8 @@ public final class DefaultBlockStore implements BlockStore {
 
     /** Opens the store with its own content store ({@code <root>/content}) and fetcher. */
     public static DefaultBlockStore open(StoreConfig config) {
-        ImageFetcher fetcher = new ImageFetcher(new ContentStore(config.contentDir()), config.registry(), config.meters());
+        ImageFetcher fetcher =
+                new ImageFetcher(new ContentStore(config.contentDir()), config.registry(), config.meters());
         try {
             return new DefaultBlockStore(config, fetcher, true);
         } catch (RuntimeException e) {
@@ -132,10 +134,12 @@ public final class DefaultBlockStore implements BlockStore {
     }
 
     @Override
-    public PreparedImage prepare(ImageReference reference, FsType fsType, RegistryCredentials credentials, Progress progress) {
+    public PreparedImage prepare(
+            ImageReference reference, FsType fsType, RegistryCredentials credentials, Progress progress) {
         FsType fs = fsType == null ? FsType.EXT4 : fsType;
         ImageReference pinned = reference.digest() != null ? reference : fetcher.pin(reference, credentials);
-        String key = PreparedImages.key(pinned, fs, config.fatBits(), config.platform().toString());
+        String key = PreparedImages.key(
+                pinned, fs, config.fatBits(), config.platform().toString());
         Optional<PreparedImage> known = prepared.find(key).filter(p -> allExist(p.chainIds()));
         if (known.isPresent()) {
             known.get().chainIds().forEach(id -> chains.touch(new ChainId(id)));
@@ -145,9 +149,11 @@ public final class DefaultBlockStore implements BlockStore {
         FetchedImage image = fetcher.fetch(pinned, config.platform(), credentials, progress);
         List<ChainRequest.Layer> layers = new ArrayList<>();
         for (Layer layer : image.layers()) {
-            Path blob = content.find(layer.digest()).orElseThrow(() -> StoreException.notFound(
-                    "image " + pinned + ": layer " + layer.digest() + " is missing from the content store"));
-            layers.add(new ChainRequest.Layer(layer.diffId(), new LayerSource(layer.digest(), layer.mediaType(), layer.size(), blob)));
+            Path blob = content.find(layer.digest())
+                    .orElseThrow(() -> StoreException.notFound(
+                            "image " + pinned + ": layer " + layer.digest() + " is missing from the content store"));
+            layers.add(new ChainRequest.Layer(
+                    layer.diffId(), new LayerSource(layer.digest(), layer.mediaType(), layer.size(), blob)));
         }
         if (layers.isEmpty()) {
             throw StoreException.invalid("image " + pinned + " has no layers to build a filesystem from");
@@ -160,8 +166,13 @@ public final class DefaultBlockStore implements BlockStore {
             throw new StoreException(e.kind(), "image " + pinned + " (" + fs.id() + "): " + e.getMessage(), e);
         }
         long bytes = size(chains.image(result.top()));
-        PreparedImage done = new PreparedImage(pinned, fs, result.chains().stream().map(ChainId::value).toList(),
-                result.top().value(), bytes, result.cached());
+        PreparedImage done = new PreparedImage(
+                pinned,
+                fs,
+                result.chains().stream().map(ChainId::value).toList(),
+                result.top().value(),
+                bytes,
+                result.cached());
         prepared.save(key, done);
         return done;
     }
@@ -181,14 +192,22 @@ public final class DefaultBlockStore implements BlockStore {
             String requested = spec.image().toString();
             Optional<VolumeRecord> existing = volumes.existing(id, requested, fs, spec.sizeBytes(), spec.readOnly());
             if (existing.isEmpty() && ephemeral.find(id).isPresent()) {
-                throw StoreException.alreadyExists("volume " + id + " exists as an ephemeral volume, not a persistent one");
+                throw StoreException.alreadyExists(
+                        "volume " + id + " exists as an ephemeral volume, not a persistent one");
             }
             if (existing.isPresent()) {
                 return toVolume(existing.get(), volumes.device(id));
             }
             PreparedImage image = prepare(spec.image(), fs, credentials, progress);
-            VolumeRecord record = volumes.create(new VolumeManager.CreateRequest(id, requested, image.pinned().toString(), fs,
-                    spec.sizeBytes(), spec.limitBytes(), spec.readOnly(), new ChainId(image.topChainId())));
+            VolumeRecord record = volumes.create(new VolumeManager.CreateRequest(
+                    id,
+                    requested,
+                    image.pinned().toString(),
+                    fs,
+                    spec.sizeBytes(),
+                    spec.limitBytes(),
+                    spec.readOnly(),
+                    new ChainId(image.topChainId())));
             return toVolume(record, Optional.empty());
         });
     }
@@ -206,8 +225,15 @@ public final class DefaultBlockStore implements BlockStore {
                 throw StoreException.invalid("volume " + id + ": image is missing");
             }
             PreparedImage image = prepare(spec.image(), fs, credentials, progress);
-            return ephemeral.create(new EphemeralVolumes.CreateRequest(id, spec.image().toString(), image.pinned().toString(), fs,
-                    spec.sizeBytes(), new ChainId(image.topChainId())), other -> volumes.find(other).isPresent());
+            return ephemeral.create(
+                    new EphemeralVolumes.CreateRequest(
+                            id,
+                            spec.image().toString(),
+                            image.pinned().toString(),
+                            fs,
+                            spec.sizeBytes(),
+                            new ChainId(image.topChainId())),
+                    other -> volumes.find(other).isPresent());
         });
     }
 
@@ -224,14 +250,17 @@ public final class DefaultBlockStore implements BlockStore {
     @Override
     public List<Volume> listVolumes() {
         Map<String, String> devices = volumes.devices();
-        return volumes.list().stream().map(v -> toVolume(v, Optional.ofNullable(devices.get(v.id())))).toList();
+        return volumes.list().stream()
+                .map(v -> toVolume(v, Optional.ofNullable(devices.get(v.id()))))
+                .toList();
     }
 
     @Override
     public Attachment attach(String volumeId, AttachOptions options) {
         return timed("attach", () -> {
             String device = volumes.attach(volumeId, options != null && options.directIo());
-            boolean readOnly = volumes.find(volumeId).map(VolumeRecord::readOnly).orElse(false);
+            boolean readOnly =
+                    volumes.find(volumeId).map(VolumeRecord::readOnly).orElse(false);
             return new Attachment(volumeId, device, readOnly);
         });
     }
@@ -268,7 +297,8 @@ public final class DefaultBlockStore implements BlockStore {
         GcPolicy effective = policy == null ? new GcPolicy(config.gcBudgetBytes(), true) : policy;
         int healed = effective.sweepOrphans() ? ephemeral.sweep() : 0;
         GcReport report = gc.collect(effective);
-        return new GcReport(report.chainsRemoved(), report.blobsRemoved(), report.bytesFreed(), report.orphansSwept() + healed);
+        return new GcReport(
+                report.chainsRemoved(), report.blobsRemoved(), report.bytesFreed(), report.orphansSwept() + healed);
     }
 
     @Override
@@ -283,8 +313,14 @@ public final class DefaultBlockStore implements BlockStore {
     }
 
     private Volume toVolume(VolumeRecord record, Optional<String> device) {
-        return new Volume(record.id(), ImageReference.parse(record.image()), FsType.parse(record.fsType()), record.sizeBytes(),
-                record.readOnly(), record.chainId(), device);
+        return new Volume(
+                record.id(),
+                ImageReference.parse(record.image()),
+                FsType.parse(record.fsType()),
+                record.sizeBytes(),
+                record.readOnly(),
+                record.chainId(),
+                device);
     }
 
     private <T> T timed(String op, Supplier<T> work) {

@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** The filesystem a chain image is built with. {@code RAW} uses a disk image file shipped in the image as is. */
 public enum FsType {
-    EXT4, EXT2, VFAT, RAW;
+    EXT4,
+    EXT2,
+    VFAT,
+    RAW;
 
     /** Parses {@code ext4|ext2|vfat|raw} (case-insensitive); anything else is INVALID_ARGUMENT. */
     public static FsType parse(String text) {

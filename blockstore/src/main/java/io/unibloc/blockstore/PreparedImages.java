@@ -33,28 +33,42 @@ final class PreparedImages {
     record Entry(String pinned, String fsType, List<String> chainIds, String topChainId, long imageBytes) {}
 
     static String key(ImageReference pinned, FsType fs, int fatBits, String platform) {
-        String text = pinned.digest() + "\n" + pinned.layout() + "\n" + pinned.registry() + "/" + pinned.repository() + "\n"
-                + fs.id() + "\n" + fatBits + "\n" + platform;
+        String text = pinned.digest() + "\n" + pinned.layout() + "\n" + pinned.registry() + "/" + pinned.repository()
+                + "\n" + fs.id() + "\n" + fatBits + "\n" + platform;
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
     Optional<BlockStore.PreparedImage> find(String key) {
-        return AtomicFiles.readJson(dir.resolve(key + ".json"), Entry.class).map(e -> new BlockStore.PreparedImage(
-                ImageReference.parse(e.pinned()), FsType.parse(e.fsType()), e.chainIds(), e.topChainId(), e.imageBytes(), true));
+        return AtomicFiles.readJson(dir.resolve(key + ".json"), Entry.class)
+                .map(e -> new BlockStore.PreparedImage(
+                        ImageReference.parse(e.pinned()),
+                        FsType.parse(e.fsType()),
+                        e.chainIds(),
+                        e.topChainId(),
+                        e.imageBytes(),
+                        true));
     }
 
     void save(String key, BlockStore.PreparedImage image) {
-        AtomicFiles.writeJson(dir.resolve(key + ".json"), new Entry(image.pinned().toString(), image.fsType().id(),
-                image.chainIds(), image.topChainId(), image.imageBytes()));
+        AtomicFiles.writeJson(
+                dir.resolve(key + ".json"),
+                new Entry(
+                        image.pinned().toString(),
+                        image.fsType().id(),
+                        image.chainIds(),
+                        image.topChainId(),
+                        image.imageBytes()));
     }
 
     int count() {
         try (Stream<Path> files = Files.list(dir)) {
-            return (int) files.filter(p -> p.getFileName().toString().endsWith(".json")).count();
+            return (int) files.filter(p -> p.getFileName().toString().endsWith(".json"))
+                    .count();
         } catch (IOException e) {
             return 0;
         }

@@ -26,9 +26,17 @@ import java.util.Objects;
  *                     blocks until written, so a node may offer more than is physically free; 1.0 (the default)
  *                     offers exactly what is free, and no volume larger than that is created
  */
-public record StoreConfig(Path root, Backend backend, long xfsLoopBytes, LayerLimits layerLimits, long gcBudgetBytes,
-                          int fatBits, Platform platform, RegistryConfig registry, MeterRegistry meters,
-                          double overprovisionRatio) {
+public record StoreConfig(
+        Path root,
+        Backend backend,
+        long xfsLoopBytes,
+        LayerLimits layerLimits,
+        long gcBudgetBytes,
+        int fatBits,
+        Platform platform,
+        RegistryConfig registry,
+        MeterRegistry meters,
+        double overprovisionRatio) {
     public static final long DEFAULT_XFS_LOOP_BYTES = 20L << 30;
     public static final long DEFAULT_GC_BUDGET_BYTES = 10L << 30;
 
@@ -41,13 +49,15 @@ public record StoreConfig(Path root, Backend backend, long xfsLoopBytes, LayerLi
         registry = registry == null ? RegistryConfig.defaults() : registry;
         meters = meters == null ? new SimpleMeterRegistry() : meters;
         if (xfsLoopBytes < (300L << 20)) {
-            throw StoreException.invalid("xfs loop size must be at least 300 MiB (mkfs.xfs minimum), got " + xfsLoopBytes);
+            throw StoreException.invalid(
+                    "xfs loop size must be at least 300 MiB (mkfs.xfs minimum), got " + xfsLoopBytes);
         }
         if (fatBits != 0 && fatBits != 12 && fatBits != 16 && fatBits != 32) {
             throw StoreException.invalid("FAT type must be 0 (automatic), 12, 16 or 32, got " + fatBits);
         }
         if (!(overprovisionRatio > 0) || Double.isInfinite(overprovisionRatio)) {
-            throw StoreException.invalid("overprovision ratio must be a positive number such as 1.0 or 2.5, got " + overprovisionRatio);
+            throw StoreException.invalid(
+                    "overprovision ratio must be a positive number such as 1.0 or 2.5, got " + overprovisionRatio);
         }
         if (gcBudgetBytes < 0) {
             throw StoreException.invalid("GC budget must not be negative, got " + gcBudgetBytes);
@@ -55,51 +65,148 @@ public record StoreConfig(Path root, Backend backend, long xfsLoopBytes, LayerLi
     }
 
     /** Without an overprovision ratio (1.0). */
-    public StoreConfig(Path root, Backend backend, long xfsLoopBytes, LayerLimits layerLimits, long gcBudgetBytes,
-                       int fatBits, Platform platform, RegistryConfig registry, MeterRegistry meters) {
+    public StoreConfig(
+            Path root,
+            Backend backend,
+            long xfsLoopBytes,
+            LayerLimits layerLimits,
+            long gcBudgetBytes,
+            int fatBits,
+            Platform platform,
+            RegistryConfig registry,
+            MeterRegistry meters) {
         this(root, backend, xfsLoopBytes, layerLimits, gcBudgetBytes, fatBits, platform, registry, meters, 1.0);
     }
 
     /** The defaults for a store at {@code root}: automatic backend, 20 GiB XFS file if one is needed. */
     public static StoreConfig defaults(Path root) {
-        return new StoreConfig(root, Backend.AUTO, DEFAULT_XFS_LOOP_BYTES, LayerLimits.DEFAULT, DEFAULT_GC_BUDGET_BYTES, 0,
-                Platform.DEFAULT, RegistryConfig.defaults(), new SimpleMeterRegistry());
+        return new StoreConfig(
+                root,
+                Backend.AUTO,
+                DEFAULT_XFS_LOOP_BYTES,
+                LayerLimits.DEFAULT,
+                DEFAULT_GC_BUDGET_BYTES,
+                0,
+                Platform.DEFAULT,
+                RegistryConfig.defaults(),
+                new SimpleMeterRegistry());
     }
 
     public StoreConfig withBackend(Backend value) {
-        return new StoreConfig(root, value, xfsLoopBytes, layerLimits, gcBudgetBytes, fatBits, platform, registry, meters, overprovisionRatio);
+        return new StoreConfig(
+                root,
+                value,
+                xfsLoopBytes,
+                layerLimits,
+                gcBudgetBytes,
+                fatBits,
+                platform,
+                registry,
+                meters,
+                overprovisionRatio);
     }
 
     public StoreConfig withXfsLoopBytes(long value) {
-        return new StoreConfig(root, backend, value, layerLimits, gcBudgetBytes, fatBits, platform, registry, meters, overprovisionRatio);
+        return new StoreConfig(
+                root,
+                backend,
+                value,
+                layerLimits,
+                gcBudgetBytes,
+                fatBits,
+                platform,
+                registry,
+                meters,
+                overprovisionRatio);
     }
 
     public StoreConfig withLayerLimits(LayerLimits value) {
-        return new StoreConfig(root, backend, xfsLoopBytes, value, gcBudgetBytes, fatBits, platform, registry, meters, overprovisionRatio);
+        return new StoreConfig(
+                root,
+                backend,
+                xfsLoopBytes,
+                value,
+                gcBudgetBytes,
+                fatBits,
+                platform,
+                registry,
+                meters,
+                overprovisionRatio);
     }
 
     public StoreConfig withGcBudgetBytes(long value) {
-        return new StoreConfig(root, backend, xfsLoopBytes, layerLimits, value, fatBits, platform, registry, meters, overprovisionRatio);
+        return new StoreConfig(
+                root,
+                backend,
+                xfsLoopBytes,
+                layerLimits,
+                value,
+                fatBits,
+                platform,
+                registry,
+                meters,
+                overprovisionRatio);
     }
 
     public StoreConfig withFatBits(int value) {
-        return new StoreConfig(root, backend, xfsLoopBytes, layerLimits, gcBudgetBytes, value, platform, registry, meters, overprovisionRatio);
+        return new StoreConfig(
+                root,
+                backend,
+                xfsLoopBytes,
+                layerLimits,
+                gcBudgetBytes,
+                value,
+                platform,
+                registry,
+                meters,
+                overprovisionRatio);
     }
 
     public StoreConfig withPlatform(Platform value) {
-        return new StoreConfig(root, backend, xfsLoopBytes, layerLimits, gcBudgetBytes, fatBits, value, registry, meters, overprovisionRatio);
+        return new StoreConfig(
+                root,
+                backend,
+                xfsLoopBytes,
+                layerLimits,
+                gcBudgetBytes,
+                fatBits,
+                value,
+                registry,
+                meters,
+                overprovisionRatio);
     }
 
     public StoreConfig withRegistry(RegistryConfig value) {
-        return new StoreConfig(root, backend, xfsLoopBytes, layerLimits, gcBudgetBytes, fatBits, platform, value, meters, overprovisionRatio);
+        return new StoreConfig(
+                root,
+                backend,
+                xfsLoopBytes,
+                layerLimits,
+                gcBudgetBytes,
+                fatBits,
+                platform,
+                value,
+                meters,
+                overprovisionRatio);
     }
 
     public StoreConfig withMeters(MeterRegistry value) {
-        return new StoreConfig(root, backend, xfsLoopBytes, layerLimits, gcBudgetBytes, fatBits, platform, registry, value, overprovisionRatio);
+        return new StoreConfig(
+                root,
+                backend,
+                xfsLoopBytes,
+                layerLimits,
+                gcBudgetBytes,
+                fatBits,
+                platform,
+                registry,
+                value,
+                overprovisionRatio);
     }
 
     public StoreConfig withOverprovisionRatio(double value) {
-        return new StoreConfig(root, backend, xfsLoopBytes, layerLimits, gcBudgetBytes, fatBits, platform, registry, meters, value);
+        return new StoreConfig(
+                root, backend, xfsLoopBytes, layerLimits, gcBudgetBytes, fatBits, platform, registry, meters, value);
     }
 
     /** Where blobs live ({@code <root>/content}), shared with the CLI's own pulls. */
@@ -109,7 +216,10 @@ public record StoreConfig(Path root, Backend backend, long xfsLoopBytes, LayerLi
 
     /** The copy-on-write backends. */
     public enum Backend {
-        AUTO, REFLINK, XFS_LOOP, COPY;
+        AUTO,
+        REFLINK,
+        XFS_LOOP,
+        COPY;
 
         /** Parses {@code auto|reflink|xfs-loop|copy}; anything else is INVALID_ARGUMENT. */
         public static Backend parse(String text) {
@@ -119,7 +229,8 @@ public record StoreConfig(Path root, Backend backend, long xfsLoopBytes, LayerLi
             try {
                 return valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
-                throw StoreException.invalid("unknown backend '" + text + "': expected auto, reflink, xfs-loop or copy");
+                throw StoreException.invalid(
+                        "unknown backend '" + text + "': expected auto, reflink, xfs-loop or copy");
             }
         }
 

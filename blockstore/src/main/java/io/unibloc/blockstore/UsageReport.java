@@ -30,7 +30,8 @@ final class UsageReport {
     private final CowBackend backend;
     private final StoreSpace space;
 
-    UsageReport(ChainRepository chains, VolumeManager volumes, ContentStore content, CowBackend backend, StoreSpace space) {
+    UsageReport(
+            ChainRepository chains, VolumeManager volumes, ContentStore content, CowBackend backend, StoreSpace space) {
         this.chains = chains;
         this.volumes = volumes;
         this.content = content;
@@ -62,7 +63,15 @@ final class UsageReport {
         metrics.recordUsage(Math.max(0, physical - exclusive), exclusive, logical, blobs);
         long capacity = space.capacityBytes();
         long free = space.offeredBytes();
-        return new BlockStore.StoreUsage(backend.name(), capacity, free, logical, physical, blobs, images, chainIds.size(),
+        return new BlockStore.StoreUsage(
+                backend.name(),
+                capacity,
+                free,
+                logical,
+                physical,
+                blobs,
+                images,
+                chainIds.size(),
                 volumeRecords.size());
     }
 

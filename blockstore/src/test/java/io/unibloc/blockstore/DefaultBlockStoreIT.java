@@ -44,7 +44,9 @@ class DefaultBlockStoreIT {
     }
 
     private DefaultBlockStore open() {
-        return DefaultBlockStore.open(StoreConfig.defaults(dir.resolve("store")).withXfsLoopBytes(2L << 30).withMeters(meters));
+        return DefaultBlockStore.open(StoreConfig.defaults(dir.resolve("store"))
+                .withXfsLoopBytes(2L << 30)
+                .withMeters(meters));
     }
 
     @AfterEach
@@ -71,16 +73,22 @@ class DefaultBlockStoreIT {
         byte[] big = new byte[2 << 20];
         Arrays.fill(big, (byte) 7);
         TestImage.builder()
-                .layer(TestLayer.builder().dir("etc").file("etc/os-release", "ID=test\n").file("lib/big.bin", big)
+                .layer(TestLayer.builder()
+                        .dir("etc")
+                        .file("etc/os-release", "ID=test\n")
+                        .file("lib/big.bin", big)
                         .build(Compression.GZIP))
                 .layer(TestLayer.builder().file("app/main", topContent).build(Compression.ZSTD))
                 .label("io.unibloc.kernel", "/boot/vmlinuz")
-                .build().writeLayout(layout, tag);
+                .build()
+                .writeLayout(layout, tag);
         return ImageReference.parse("oci:" + layout + ":" + tag);
     }
 
     private double builds() {
-        return meters.find("unibloc.chain.cache").tag("result", "miss").counters().stream().mapToDouble(c -> c.count()).sum();
+        return meters.find("unibloc.chain.cache").tag("result", "miss").counters().stream()
+                .mapToDouble(c -> c.count())
+                .sum();
     }
 
     @Test
@@ -90,10 +98,14 @@ class DefaultBlockStoreIT {
         Volume volume = store.createVolume(spec, RegistryCredentials.NONE, BlockStore.Progress.NONE);
         assertThat(volume.sizeBytes()).isEqualTo(64L << 20);
         assertThat(volume.image().digest()).isNotNull();
-        assertThat(store.createVolume(spec, RegistryCredentials.NONE, BlockStore.Progress.NONE)).isEqualTo(volume);
-        assertThatThrownBy(() -> store.createVolume(new VolumeSpec("pvc-1", ref, FsType.EXT4, 128L << 20, false),
-                RegistryCredentials.NONE, BlockStore.Progress.NONE))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.ALREADY_EXISTS))
+        assertThat(store.createVolume(spec, RegistryCredentials.NONE, BlockStore.Progress.NONE))
+                .isEqualTo(volume);
+        assertThatThrownBy(() -> store.createVolume(
+                        new VolumeSpec("pvc-1", ref, FsType.EXT4, 128L << 20, false),
+                        RegistryCredentials.NONE,
+                        BlockStore.Progress.NONE))
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.ALREADY_EXISTS))
                 .hasMessageContaining("size");
 
         Path disk = dir.resolve("store/mnt/volumes/pvc-1/disk.img");
@@ -113,11 +125,14 @@ class DefaultBlockStoreIT {
             Mounts.unmount(mount);
         }
         assertThatThrownBy(() -> store.deleteVolume("pvc-1"))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
 
         BlockStore.VolumeStats stats = store.volumeStats("pvc-1");
         assertThat(stats.logicalBytes()).isEqualTo(64L << 20);
-        assertThat(stats.exclusiveBytes()).as("a clone owns only what resize2fs wrote").isLessThan(2L << 20);
+        assertThat(stats.exclusiveBytes())
+                .as("a clone owns only what resize2fs wrote")
+                .isLessThan(2L << 20);
 
         store.detach("pvc-1");
         store.detach("pvc-1");
@@ -131,7 +146,10 @@ class DefaultBlockStoreIT {
     @Test
     void readOnlyVolumesAttachReadOnlyAndAttachmentsSurviveARestart() throws Exception {
         ImageReference ref = image("ro", "ro");
-        store.createVolume(new VolumeSpec("ro-vol", ref, FsType.EXT4, 0, true), RegistryCredentials.NONE, BlockStore.Progress.NONE);
+        store.createVolume(
+                new VolumeSpec("ro-vol", ref, FsType.EXT4, 0, true),
+                RegistryCredentials.NONE,
+                BlockStore.Progress.NONE);
         BlockStore.Attachment attachment = store.attach("ro-vol", new AttachOptions(true));
         assertThat(attachment.readOnly()).isTrue();
         String loop = Path.of(attachment.device()).getFileName().toString();
@@ -139,7 +157,9 @@ class DefaultBlockStoreIT {
 
         store.close();
         store = open();
-        assertThat(store.listVolumes()).singleElement().satisfies(v -> assertThat(v.device()).hasValue(attachment.device()));
+        assertThat(store.listVolumes())
+                .singleElement()
+                .satisfies(v -> assertThat(v.device()).hasValue(attachment.device()));
         store.detach("ro-vol");
     }
 
@@ -154,13 +174,16 @@ class DefaultBlockStoreIT {
                 String id = "vol-" + i;
                 results.add(pool.submit(() -> {
                     start.await();
-                    return store.createVolume(new VolumeSpec(id, ref, FsType.EXT4, 0, false), RegistryCredentials.NONE,
+                    return store.createVolume(
+                            new VolumeSpec(id, ref, FsType.EXT4, 0, false),
+                            RegistryCredentials.NONE,
                             BlockStore.Progress.NONE);
                 }));
             }
             start.countDown();
             for (Future<Volume> result : results) {
-                assertThat(result.get().chainId()).isEqualTo(results.get(0).get().chainId());
+                assertThat(result.get().chainId())
+                        .isEqualTo(results.get(0).get().chainId());
             }
         } finally {
             pool.shutdownNow();
@@ -179,23 +202,31 @@ class DefaultBlockStoreIT {
         long[] millis = new long[15];
         for (int i = 0; i < millis.length; i++) {
             long started = System.nanoTime();
-            store.createVolume(new VolumeSpec("w-" + i, ref, FsType.EXT4, 0, false), RegistryCredentials.NONE,
+            store.createVolume(
+                    new VolumeSpec("w-" + i, ref, FsType.EXT4, 0, false),
+                    RegistryCredentials.NONE,
                     BlockStore.Progress.NONE);
             store.attach("w-" + i, AttachOptions.DEFAULT);
             millis[i] = (System.nanoTime() - started) / 1_000_000;
         }
         Arrays.sort(millis);
-        System.out.println("warm create+attach ms: p50=" + millis[millis.length / 2] + " max=" + millis[millis.length - 1]);
-        assertThat(millis[millis.length / 2]).as("sanity bound, not the benchmark").isLessThan(2000);
+        System.out.println(
+                "warm create+attach ms: p50=" + millis[millis.length / 2] + " max=" + millis[millis.length - 1]);
+        assertThat(millis[millis.length / 2])
+                .as("sanity bound, not the benchmark")
+                .isLessThan(2000);
     }
 
     @Test
     void refusesBadVolumeIds() {
         ImageReference ref = ImageReference.parse("example.com/x:1");
         for (String id : List.of("../etc", "a/b", "", "Upper", ".hidden", "x..y", "-dash")) {
-            assertThatThrownBy(() -> store.createVolume(new VolumeSpec(id, ref, FsType.EXT4, 0, false), RegistryCredentials.NONE,
-                    BlockStore.Progress.NONE))
-                    .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT));
+            assertThatThrownBy(() -> store.createVolume(
+                            new VolumeSpec(id, ref, FsType.EXT4, 0, false),
+                            RegistryCredentials.NONE,
+                            BlockStore.Progress.NONE))
+                    .isInstanceOfSatisfying(
+                            StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT));
         }
     }
 
@@ -203,8 +234,12 @@ class DefaultBlockStoreIT {
     void gcNeverEvictsAChainAVolumeUsesAndEvictsTheRestLeastRecentlyUsedFirst() throws Exception {
         ImageReference used = image("used", "used");
         ImageReference unused = image("unused", "unused");
-        store.createVolume(new VolumeSpec("keeper", used, FsType.EXT4, 0, false), RegistryCredentials.NONE, BlockStore.Progress.NONE);
-        BlockStore.PreparedImage other = store.prepare(unused, FsType.EXT4, RegistryCredentials.NONE, BlockStore.Progress.NONE);
+        store.createVolume(
+                new VolumeSpec("keeper", used, FsType.EXT4, 0, false),
+                RegistryCredentials.NONE,
+                BlockStore.Progress.NONE);
+        BlockStore.PreparedImage other =
+                store.prepare(unused, FsType.EXT4, RegistryCredentials.NONE, BlockStore.Progress.NONE);
         String keeperChain = store.findVolume("keeper").orElseThrow().chainId();
         assertThat(store.usage().chains()).isEqualTo(3);
 
@@ -212,15 +247,19 @@ class DefaultBlockStoreIT {
         assertThat(report.chainsRemoved()).isEqualTo(2);
         assertThat(report.blobsRemoved()).isPositive();
         assertThat(report.bytesFreed()).isPositive();
-        assertThat(Files.exists(dir.resolve("store/mnt/chains/" + keeperChain + ".img"))).isTrue();
-        assertThat(Files.exists(dir.resolve("store/mnt/chains/" + other.topChainId() + ".img"))).isFalse();
+        assertThat(Files.exists(dir.resolve("store/mnt/chains/" + keeperChain + ".img")))
+                .isTrue();
+        assertThat(Files.exists(dir.resolve("store/mnt/chains/" + other.topChainId() + ".img")))
+                .isFalse();
         assertThat(store.attach("keeper", AttachOptions.DEFAULT).device()).startsWith("/dev/loop");
         store.detach("keeper");
 
-        BlockStore.PreparedImage again = store.prepare(unused, FsType.EXT4, RegistryCredentials.NONE, BlockStore.Progress.NONE);
+        BlockStore.PreparedImage again =
+                store.prepare(unused, FsType.EXT4, RegistryCredentials.NONE, BlockStore.Progress.NONE);
         assertThat(again.cached()).isFalse();
         assertThat(again.topChainId()).isEqualTo(other.topChainId());
-        assertThat(store.gc(new BlockStore.GcPolicy(Long.MAX_VALUE, true)).chainsRemoved()).isZero();
+        assertThat(store.gc(new BlockStore.GcPolicy(Long.MAX_VALUE, true)).chainsRemoved())
+                .isZero();
     }
 
     @Test
@@ -233,11 +272,14 @@ class DefaultBlockStoreIT {
         Path tmpMount = Files.createDirectories(data.resolve("tmp/dead.mnt"));
         Path chain;
         try (Stream<Path> chains = Files.list(data.resolve("chains"))) {
-            chain = chains.filter(p -> p.toString().endsWith(".img")).findFirst().orElseThrow();
+            chain = chains.filter(p -> p.toString().endsWith(".img"))
+                    .findFirst()
+                    .orElseThrow();
         }
         Files.copy(chain, tmpImage);
         Mounts.mountLoop(tmpImage, tmpMount, "ext4", "ro");
-        new io.unibloc.blockstore.chain.Intents(data).begin("build-chain", "chain-dead", List.of(tmpImage, tmpMount), tmpMount);
+        new io.unibloc.blockstore.chain.Intents(data)
+                .begin("build-chain", "chain-dead", List.of(tmpImage, tmpMount), tmpMount);
         // A volume create that died before its rename, and an orphan without any intent.
         Path halfVolume = Files.createDirectories(data.resolve("volumes/.tmp-vol-x-" + java.util.UUID.randomUUID()));
         Files.writeString(data.resolve("tmp/orphan.tree"), "x");
@@ -252,13 +294,17 @@ class DefaultBlockStoreIT {
         try (Stream<Path> intents = Files.list(data.resolve("intents"))) {
             assertThat(intents.count()).isZero();
         }
-        assertThat(store.prepare(ref, FsType.EXT4, RegistryCredentials.NONE, BlockStore.Progress.NONE).cached()).isTrue();
+        assertThat(store.prepare(ref, FsType.EXT4, RegistryCredentials.NONE, BlockStore.Progress.NONE)
+                        .cached())
+                .isTrue();
     }
 
     @Test
     void everyFilesystemGetsAtLeastTheRequestedSizeAndAtLeastItsImage() throws Exception {
         ImageReference ref = image("fat", "fat");
-        Volume fat = store.createVolume(new VolumeSpec("fat-vol", ref, FsType.VFAT, (512L << 20) + 1, false), RegistryCredentials.NONE,
+        Volume fat = store.createVolume(
+                new VolumeSpec("fat-vol", ref, FsType.VFAT, (512L << 20) + 1, false),
+                RegistryCredentials.NONE,
                 BlockStore.Progress.NONE);
         // external-provisioner deletes and retries a volume smaller than it asked for: padded, never short.
         assertThat(fat.sizeBytes()).isGreaterThanOrEqualTo((512L << 20) + 1);
@@ -267,16 +313,23 @@ class DefaultBlockStoreIT {
         assertThat(FsCheck.check(fatDisk, FsType.VFAT).clean()).isTrue();
 
         // Asking less than the image gives the image's size, not an error.
-        Volume small = store.createVolume(new VolumeSpec("small-vol", ref, FsType.EXT4, 1 << 20, false), RegistryCredentials.NONE,
+        Volume small = store.createVolume(
+                new VolumeSpec("small-vol", ref, FsType.EXT4, 1 << 20, false),
+                RegistryCredentials.NONE,
                 BlockStore.Progress.NONE);
-        long imageBytes = store.prepare(ref, FsType.EXT4, RegistryCredentials.NONE, BlockStore.Progress.NONE).imageBytes();
+        long imageBytes = store.prepare(ref, FsType.EXT4, RegistryCredentials.NONE, BlockStore.Progress.NONE)
+                .imageBytes();
         assertThat(small.sizeBytes()).isEqualTo(imageBytes);
 
         // A limit below the image's size cannot be met: a clear error, no volume.
-        assertThatThrownBy(() -> store.createVolume(new VolumeSpec("capped-vol", ref, FsType.EXT4, 1 << 20, 2 << 20, false),
-                RegistryCredentials.NONE, BlockStore.Progress.NONE))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
-                .hasMessageContaining("capped-vol").hasMessageContaining("limit");
+        assertThatThrownBy(() -> store.createVolume(
+                        new VolumeSpec("capped-vol", ref, FsType.EXT4, 1 << 20, 2 << 20, false),
+                        RegistryCredentials.NONE,
+                        BlockStore.Progress.NONE))
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
+                .hasMessageContaining("capped-vol")
+                .hasMessageContaining("limit");
         assertThat(store.findVolume("capped-vol")).isEmpty();
     }
 }

@@ -15,20 +15,37 @@ class EngineArchitectureTest {
 
     @Test
     void engineNeverImportsKubernetesCsiGrpcOrQuarkus() {
-        noClasses().that().resideInAPackage("io.unibloc.blockstore..")
-                .should().dependOnClassesThat().resideInAnyPackage(
-                        "io.fabric8..", "io.grpc..", "csi..", "com.google.protobuf..", "io.quarkus..",
-                        "io.unibloc.csi..", "io.unibloc.api..", "io.unibloc.deviceplugin..", "io.unibloc.operator..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.unibloc.blockstore..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.fabric8..",
+                        "io.grpc..",
+                        "csi..",
+                        "com.google.protobuf..",
+                        "io.quarkus..",
+                        "io.unibloc.csi..",
+                        "io.unibloc.api..",
+                        "io.unibloc.deviceplugin..",
+                        "io.unibloc.operator..")
                 .because("the block store engine has no Kubernetes, CSI or Quarkus dependency (design.md)")
                 .check(engine);
     }
 
     @Test
     void hostToolsAndLayersDoNotReachUpIntoTheEngine() {
-        noClasses().that().resideInAnyPackage("io.unibloc.blockstore.fs..", "io.unibloc.blockstore.layers..",
-                        "io.unibloc.blockstore.cow..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.unibloc.blockstore.chain..",
-                        "io.unibloc.blockstore.volumes..", "io.unibloc.blockstore.gc..")
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "io.unibloc.blockstore.fs..", "io.unibloc.blockstore.layers..", "io.unibloc.blockstore.cow..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.unibloc.blockstore.chain..",
+                        "io.unibloc.blockstore.volumes..",
+                        "io.unibloc.blockstore.gc..")
                 .check(engine);
     }
 }

@@ -53,15 +53,18 @@ class StoreSpaceIT {
     }
 
     private ImageReference image() {
-        TestImage.builder().layer(TestLayer.builder().file("app/main", "hello").build(Compression.GZIP))
-                .build().writeLayout(layouts, "v1");
+        TestImage.builder()
+                .layer(TestLayer.builder().file("app/main", "hello").build(Compression.GZIP))
+                .build()
+                .writeLayout(layouts, "v1");
         return ImageReference.parse("oci:" + layouts + ":v1");
     }
 
     @Test
     void anXfsFileOnAFullerHostOffersWhatTheHostHasAndRefusesVolumesThatCannotGrow() throws Exception {
         mountHost("96m");
-        store = DefaultBlockStore.open(StoreConfig.defaults(host.resolve("store")).withBackend(StoreConfig.Backend.XFS_LOOP)
+        store = DefaultBlockStore.open(StoreConfig.defaults(host.resolve("store"))
+                .withBackend(StoreConfig.Backend.XFS_LOOP)
                 .withXfsLoopBytes(512 * MIB));
         long hostFree = Files.getFileStore(host).getUsableSpace();
         BlockStore.StoreUsage usage = store.usage();
@@ -70,44 +73,60 @@ class StoreSpaceIT {
         assertThat(usage.capacityBytes()).isGreaterThan(400 * MIB);
 
         ImageReference ref = image();
-        assertThatThrownBy(() -> store.createVolume(new VolumeSpec("too-big", ref, FsType.EXT4, 256 * MIB, false),
-                RegistryCredentials.NONE, BlockStore.Progress.NONE))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.RESOURCE_EXHAUSTED))
-                .hasMessageContaining("too-big").hasMessageContaining("host filesystem");
+        assertThatThrownBy(() -> store.createVolume(
+                        new VolumeSpec("too-big", ref, FsType.EXT4, 256 * MIB, false),
+                        RegistryCredentials.NONE,
+                        BlockStore.Progress.NONE))
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.RESOURCE_EXHAUSTED))
+                .hasMessageContaining("too-big")
+                .hasMessageContaining("host filesystem");
         assertThat(store.findVolume("too-big")).isEmpty();
 
-        BlockStore.Volume small = store.createVolume(new VolumeSpec("fits", ref, FsType.EXT4, 16 * MIB, false),
-                RegistryCredentials.NONE, BlockStore.Progress.NONE);
+        BlockStore.Volume small = store.createVolume(
+                new VolumeSpec("fits", ref, FsType.EXT4, 16 * MIB, false),
+                RegistryCredentials.NONE,
+                BlockStore.Progress.NONE);
         assertThat(small.sizeBytes()).isEqualTo(16 * MIB);
     }
 
     @Test
     void theOverprovisionRatioScalesWhatIsOffered() throws Exception {
         mountHost("96m");
-        store = DefaultBlockStore.open(StoreConfig.defaults(host.resolve("store")).withBackend(StoreConfig.Backend.COPY));
+        store = DefaultBlockStore.open(
+                StoreConfig.defaults(host.resolve("store")).withBackend(StoreConfig.Backend.COPY));
         long plain = store.usage().freeBytes();
         store.close();
-        store = DefaultBlockStore.open(StoreConfig.defaults(host.resolve("store")).withBackend(StoreConfig.Backend.COPY)
+        store = DefaultBlockStore.open(StoreConfig.defaults(host.resolve("store"))
+                .withBackend(StoreConfig.Backend.COPY)
                 .withOverprovisionRatio(3.0));
         long scaled = store.usage().freeBytes();
         assertThat((double) scaled).isBetween(plain * 2.9, plain * 3.1);
         assertThatThrownBy(() -> StoreConfig.defaults(host).withOverprovisionRatio(0))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT));
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT));
     }
 
     @Test
     void automaticChoiceNeverSettlesForCopiesAndCopyIsShownWhenChosen() throws Exception {
         // Too small for mkfs.xfs to write its log, and tmpfs cannot reflink: no copy-on-write backend works here.
         mountHost("4m");
-        assertThatThrownBy(() -> DefaultBlockStore.open(StoreConfig.defaults(host.resolve("store")).withXfsLoopBytes(300 * MIB)))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION))
+        assertThatThrownBy(() -> DefaultBlockStore.open(
+                        StoreConfig.defaults(host.resolve("store")).withXfsLoopBytes(300 * MIB)))
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION))
                 .hasMessageContaining("copy backend explicitly");
         assertThat(host.resolve("store/backend")).as("no choice recorded").doesNotExist();
 
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        store = DefaultBlockStore.open(StoreConfig.defaults(host.resolve("store")).withBackend(StoreConfig.Backend.COPY)
+        store = DefaultBlockStore.open(StoreConfig.defaults(host.resolve("store"))
+                .withBackend(StoreConfig.Backend.COPY)
                 .withMeters(meters));
         assertThat(store.backendInfo()).isEqualTo(new BlockStore.BackendInfo("copy", "configured", false));
-        assertThat(meters.get("unibloc.store.backend.info").tag("backend", "copy").gauge().value()).isEqualTo(1.0);
+        assertThat(meters.get("unibloc.store.backend.info")
+                        .tag("backend", "copy")
+                        .gauge()
+                        .value())
+                .isEqualTo(1.0);
     }
 }

@@ -36,7 +36,8 @@ class UsageAccountingIT {
     @BeforeEach
     void setUp() throws Exception {
         dir = Files.createTempDirectory("usage-store-");
-        store = DefaultBlockStore.open(StoreConfig.defaults(dir.resolve("store")).withXfsLoopBytes(1L << 30)
+        store = DefaultBlockStore.open(StoreConfig.defaults(dir.resolve("store"))
+                .withXfsLoopBytes(1L << 30)
                 .withMeters(new SimpleMeterRegistry()));
     }
 
@@ -71,12 +72,17 @@ class UsageAccountingIT {
         assertThat(after.chains()).isEqualTo(before.chains() + 1);
         // physicalBytes covers chain images and volumes only; blobs live outside the CoW filesystem and are
         // reported apart, so subtracting blobBytes here would take the new layer's bytes off twice.
-        assertThat(after.blobBytes() - before.blobBytes()).as("the new layer blob").isGreaterThanOrEqualTo(TOP_MIB * MIB);
+        assertThat(after.blobBytes() - before.blobBytes())
+                .as("the new layer blob")
+                .isGreaterThanOrEqualTo(TOP_MIB * MIB);
         long chainDelta = after.physicalBytes() - before.physicalBytes();
         long unique = TOP_MIB * MIB;
-        System.out.printf("usage before=%s after=%s chainDelta=%d ratio=%.3f%n", before, after, chainDelta,
-                (double) chainDelta / unique);
-        assertThat(chainDelta).as("new chain bytes for %d MiB of random data", TOP_MIB).isGreaterThanOrEqualTo(unique)
+        System.out.printf(
+                "usage before=%s after=%s chainDelta=%d ratio=%.3f%n",
+                before, after, chainDelta, (double) chainDelta / unique);
+        assertThat(chainDelta)
+                .as("new chain bytes for %d MiB of random data", TOP_MIB)
+                .isGreaterThanOrEqualTo(unique)
                 .isLessThanOrEqualTo((long) (1.1 * unique) + METADATA_ALLOWANCE);
     }
 

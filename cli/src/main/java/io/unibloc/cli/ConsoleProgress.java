@@ -58,7 +58,12 @@ public final class ConsoleProgress implements BlockStore.Progress {
             draw(true);
         } else {
             double secs = Math.max(1e-3, (System.nanoTime() - b[2]) / 1e9);
-            out.printf(Locale.ROOT, "pulled %s %s in %.2f s (%s/s)%n", blob.shortHex(), Sizes.format(b[0]), secs,
+            out.printf(
+                    Locale.ROOT,
+                    "pulled %s %s in %.2f s (%s/s)%n",
+                    blob.shortHex(),
+                    Sizes.format(b[0]),
+                    secs,
                     Sizes.format((long) (b[0] / secs)));
         }
     }
@@ -102,8 +107,15 @@ public final class ConsoleProgress implements BlockStore.Progress {
         double frac = total == 0 ? 0 : (double) done / total;
         int fill = (int) Math.round(frac * BAR);
         double secs = Math.max(1e-3, (now - started) / 1e9);
-        out.printf(Locale.ROOT, "\rpulling [%s%s] %3.0f%% %s/%s %s/s  ", "=".repeat(fill), " ".repeat(BAR - fill),
-                frac * 100, Sizes.format(done), Sizes.format(total), Sizes.format((long) (done / secs)));
+        out.printf(
+                Locale.ROOT,
+                "\rpulling [%s%s] %3.0f%% %s/%s %s/s  ",
+                "=".repeat(fill),
+                " ".repeat(BAR - fill),
+                frac * 100,
+                Sizes.format(done),
+                Sizes.format(total),
+                Sizes.format((long) (done / secs)));
         out.flush();
         drawn = true;
     }

@@ -16,37 +16,66 @@ import picocli.CommandLine.ScopeType;
 
 /** Options every command accepts (inherited by all subcommands). */
 public class GlobalOptions {
-    @Option(names = "--store", scope = ScopeType.INHERIT, paramLabel = "DIR",
+    @Option(
+            names = "--store",
+            scope = ScopeType.INHERIT,
+            paramLabel = "DIR",
             defaultValue = "${env:UNIBLOC_STORE:-/var/lib/unibloc}",
             description = "Store directory (default: $UNIBLOC_STORE or /var/lib/unibloc; now ${DEFAULT-VALUE}).")
     Path store;
 
-    @Option(names = "--docker-config", scope = ScopeType.INHERIT, paramLabel = "FILE",
-            description = "Registry credentials, docker config.json format (default: $DOCKER_CONFIG/config.json, then ~/.docker/config.json).")
+    @Option(
+            names = "--docker-config",
+            scope = ScopeType.INHERIT,
+            paramLabel = "FILE",
+            description =
+                    "Registry credentials, docker config.json format (default: $DOCKER_CONFIG/config.json, then ~/.docker/config.json).")
     Path dockerConfig;
 
-    @Option(names = "--mirror", scope = ScopeType.INHERIT, paramLabel = "REGISTRY=URL",
+    @Option(
+            names = "--mirror",
+            scope = ScopeType.INHERIT,
+            paramLabel = "REGISTRY=URL",
             description = "A mirror tried before REGISTRY (repeatable), e.g. docker.io=http://127.0.0.1:5001.")
     List<String> mirrors = new ArrayList<>();
 
-    @Option(names = "--insecure-registry", scope = ScopeType.INHERIT, paramLabel = "HOST[:PORT]",
+    @Option(
+            names = "--insecure-registry",
+            scope = ScopeType.INHERIT,
+            paramLabel = "HOST[:PORT]",
             description = "Talk plain HTTP to this registry (repeatable; 127.0.0.1 and localhost always are).")
     List<String> insecure = new ArrayList<>();
 
-    @Option(names = "--parallel-downloads", scope = ScopeType.INHERIT, paramLabel = "N", defaultValue = "3",
+    @Option(
+            names = "--parallel-downloads",
+            scope = ScopeType.INHERIT,
+            paramLabel = "N",
+            defaultValue = "3",
             description = "Blobs downloaded at once (default: ${DEFAULT-VALUE}).")
     int parallelDownloads;
 
-    @Option(names = "--backend", scope = ScopeType.INHERIT, paramLabel = "auto|reflink|xfs-loop|copy", defaultValue = "auto",
-            description = "Copy-on-write backend (default: ${DEFAULT-VALUE}: reflinks where the store's filesystem has them,"
-                    + " else an XFS file loop-mounted in the store).")
+    @Option(
+            names = "--backend",
+            scope = ScopeType.INHERIT,
+            paramLabel = "auto|reflink|xfs-loop|copy",
+            defaultValue = "auto",
+            description =
+                    "Copy-on-write backend (default: ${DEFAULT-VALUE}: reflinks where the store's filesystem has them,"
+                            + " else an XFS file loop-mounted in the store).")
     String backend;
 
-    @Option(names = "--xfs-loop-size", scope = ScopeType.INHERIT, paramLabel = "SIZE", converter = Sizes.Converter.class,
+    @Option(
+            names = "--xfs-loop-size",
+            scope = ScopeType.INHERIT,
+            paramLabel = "SIZE",
+            converter = Sizes.Converter.class,
             description = "Size of the XFS file the xfs-loop backend creates on first use (default: 20G).")
     Long xfsLoopSize;
 
-    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Log what the engine does (stderr).")
+    @Option(
+            names = {"-v", "--verbose"},
+            scope = ScopeType.INHERIT,
+            description = "Log what the engine does (stderr).")
     boolean verbose;
 
     /** The root command's options, from any subcommand's spec. */
@@ -60,7 +89,8 @@ public class GlobalOptions {
 
     /** The engine's configuration from these options. */
     public StoreConfig storeConfig() {
-        StoreConfig c = StoreConfig.defaults(storeDir()).withRegistry(registryConfig())
+        StoreConfig c = StoreConfig.defaults(storeDir())
+                .withRegistry(registryConfig())
                 .withBackend(StoreConfig.Backend.parse(backend));
         return xfsLoopSize == null ? c : c.withXfsLoopBytes(xfsLoopSize);
     }
@@ -74,7 +104,9 @@ public class GlobalOptions {
             }
             m.computeIfAbsent(spec.substring(0, eq), k -> new ArrayList<>()).add(spec.substring(eq + 1));
         }
-        return RegistryConfig.defaults().withMirrors(m).withInsecure(new HashSet<>(insecure))
+        return RegistryConfig.defaults()
+                .withMirrors(m)
+                .withInsecure(new HashSet<>(insecure))
                 .withParallelDownloads(parallelDownloads);
     }
 

@@ -12,10 +12,20 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code unibloc}: the root command; its subcommands are listed in the annotation below. */
-@Command(name = "unibloc", mixinStandardHelpOptions = true, version = "unibloc 0.1.0",
+@Command(
+        name = "unibloc",
+        mixinStandardHelpOptions = true,
+        version = "unibloc 0.1.0",
         description = "Copy-on-write block images from OCI images, and volumes cloned from them in O(1).",
-        subcommands = {RunCommand.class, ImageCommand.class, VolumeCommand.class, DfCommand.class, GcCommand.class, BenchCommand.class,
-                CommandLine.HelpCommand.class},
+        subcommands = {
+            RunCommand.class,
+            ImageCommand.class,
+            VolumeCommand.class,
+            DfCommand.class,
+            GcCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {})
 public final class Main extends GlobalOptions implements Runnable {
@@ -50,7 +60,8 @@ public final class Main extends GlobalOptions implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(Main::handleError);
-        cl.setExitCodeExceptionMapper(t -> t instanceof StoreException se ? ExitCodes.of(se.kind())
+        cl.setExitCodeExceptionMapper(t -> t instanceof StoreException se
+                ? ExitCodes.of(se.kind())
                 : t instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.OTHER);
         applyExitCodeHelp(cl);
         return cl;
@@ -61,7 +72,10 @@ public final class Main extends GlobalOptions implements Runnable {
         for (String line : ExitCodes.HELP) {
             codes.put(line.substring(0, 1), line.substring(1).trim());
         }
-        cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+        cl.getCommandSpec()
+                .usageMessage()
+                .exitCodeListHeading("%nExit codes:%n")
+                .exitCodeList(codes);
         for (CommandLine sub : cl.getSubcommands().values()) {
             applyExitCodeHelp(sub);
         }

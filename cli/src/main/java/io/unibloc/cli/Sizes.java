@@ -7,7 +7,8 @@ import picocli.CommandLine;
 
 /** Byte sizes as people type them: {@code 512M}, {@code 2G}, {@code 1.5GiB}, {@code 4096}; binary units. */
 public final class Sizes {
-    private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgtp]?)(i?b?)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern SIZE =
+            Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgtp]?)(i?b?)", Pattern.CASE_INSENSITIVE);
 
     private Sizes() {}
 

@@ -30,12 +30,14 @@ public final class StoreFactory {
         ContentStore content = new ContentStore(config.contentDir());
         ImageCatalog catalog = new ImageCatalog(config.root().resolve(CATALOG_DIR));
         ImageFetcher fetcher = new ImageFetcher(content, config.registry(), meters);
-        return new StoreSession(config, content, catalog, fetcher, credentials, meters,
-                () -> DefaultBlockStore.open(config, fetcher));
+        return new StoreSession(
+                config, content, catalog, fetcher, credentials, meters, () -> DefaultBlockStore.open(config, fetcher));
     }
 
     public StoreSession open(Path dir, RegistryConfig registryConfig, RegistryCredentials credentials) {
-        return open(StoreConfig.defaults(dir).withRegistry(registryConfig).withMeters(new SimpleMeterRegistry()), credentials);
+        return open(
+                StoreConfig.defaults(dir).withRegistry(registryConfig).withMeters(new SimpleMeterRegistry()),
+                credentials);
     }
 
     /**
@@ -43,7 +45,15 @@ public final class StoreFactory {
      * cold builds). It owns its content store and fetcher; the caller closes it.
      */
     public static BlockStore openEngineAt(Path dir, StoreConfig like) {
-        return DefaultBlockStore.open(new StoreConfig(dir, like.backend(), like.xfsLoopBytes(), like.layerLimits(),
-                like.gcBudgetBytes(), like.fatBits(), like.platform(), like.registry(), new SimpleMeterRegistry()));
+        return DefaultBlockStore.open(new StoreConfig(
+                dir,
+                like.backend(),
+                like.xfsLoopBytes(),
+                like.layerLimits(),
+                like.gcBudgetBytes(),
+                like.fatBits(),
+                like.platform(),
+                like.registry(),
+                new SimpleMeterRegistry()));
     }
 }

@@ -24,8 +24,14 @@ public final class StoreSession implements AutoCloseable {
     private final Supplier<BlockStore> engineFactory;
     private BlockStore engine;
 
-    StoreSession(StoreConfig config, ContentStore content, ImageCatalog catalog, ImageFetcher fetcher,
-                 RegistryCredentials credentials, MeterRegistry meters, Supplier<BlockStore> engineFactory) {
+    StoreSession(
+            StoreConfig config,
+            ContentStore content,
+            ImageCatalog catalog,
+            ImageFetcher fetcher,
+            RegistryCredentials credentials,
+            MeterRegistry meters,
+            Supplier<BlockStore> engineFactory) {
         this.config = config;
         this.content = content;
         this.catalog = catalog;

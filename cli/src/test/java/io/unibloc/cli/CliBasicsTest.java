@@ -19,8 +19,15 @@ class CliBasicsTest {
     Path tmp;
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"512M, 536870912", "2G, 2147483648", "1.5G, 1610612736", "4096, 4096", "10Gi, 10737418240",
-            "100MiB, 104857600", "4k, 4096"})
+    @CsvSource({
+        "512M, 536870912",
+        "2G, 2147483648",
+        "1.5G, 1610612736",
+        "4096, 4096",
+        "10Gi, 10737418240",
+        "100MiB, 104857600",
+        "4k, 4096"
+    })
     void parsesSizes(String text, long bytes) {
         assertThat(Sizes.parse(text)).isEqualTo(bytes);
     }
@@ -28,7 +35,9 @@ class CliBasicsTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "M", "-1G", "12X", "0", "1.2.3G"})
     void rejectsBadSizes(String text) {
-        assertThatThrownBy(() -> Sizes.parse(text)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid size");
+        assertThatThrownBy(() -> Sizes.parse(text))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("invalid size");
     }
 
     @Test
@@ -42,14 +51,29 @@ class CliBasicsTest {
     void everyCommandHasHelpAndTheRootListsExitCodes() {
         List<String> paths = new ArrayList<>();
         collect(Main.commandLine(), "", paths);
-        assertThat(paths).contains("image pull", "image build", "image ls", "image rm", "volume create", "volume attach",
-                "volume detach", "volume rm", "volume ls", "df", "gc", "bench");
+        assertThat(paths)
+                .contains(
+                        "image pull",
+                        "image build",
+                        "image ls",
+                        "image rm",
+                        "volume create",
+                        "volume attach",
+                        "volume detach",
+                        "volume rm",
+                        "volume ls",
+                        "df",
+                        "gc",
+                        "bench");
         for (String path : paths) {
             List<String> args = new ArrayList<>(List.of(path.trim().split(" ")));
             args.add("--help");
             CliHarness r = CliHarness.run(args.toArray(String[]::new));
             assertThat(r.exit()).as(path).isZero();
-            assertThat(r.out()).as(path).contains("Usage: unibloc " + path.trim()).contains("Exit codes:")
+            assertThat(r.out())
+                    .as(path)
+                    .contains("Usage: unibloc " + path.trim())
+                    .contains("Exit codes:")
                     .contains("3   not found");
         }
         CliHarness root = CliHarness.run("--help");
@@ -71,7 +95,8 @@ class CliBasicsTest {
     void usageErrorsExitWithTwo() {
         assertThat(CliHarness.run().exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(CliHarness.run("frobnicate").exit()).isEqualTo(ExitCodes.USAGE);
-        CliHarness badSize = CliHarness.run("--store", tmp.toString(), "volume", "create", "v", "--image", "x", "--size", "12X");
+        CliHarness badSize =
+                CliHarness.run("--store", tmp.toString(), "volume", "create", "v", "--image", "x", "--size", "12X");
         assertThat(badSize.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(badSize.err()).contains("invalid size '12X'");
     }
@@ -87,7 +112,8 @@ class CliBasicsTest {
         assertThat(bad.err()).startsWith("unibloc: invalid image reference");
         CliHarness missing = CliHarness.run("--store", tmp.toString(), "image", "rm", "127.0.0.1:1/none:1");
         assertThat(missing.exit()).isEqualTo(ExitCodes.NOT_FOUND);
-        CliHarness noLayout = CliHarness.run("--store", tmp.toString(), "image", "pull", "oci:" + tmp.resolve("nothing"));
+        CliHarness noLayout =
+                CliHarness.run("--store", tmp.toString(), "image", "pull", "oci:" + tmp.resolve("nothing"));
         assertThat(noLayout.exit()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(noLayout.err()).contains("does not exist");
     }

@@ -31,8 +31,10 @@ class CliPullIT {
         registry = TestRegistry.start();
         byte[] data = new byte[200_000];
         new Random(5).nextBytes(data);
-        image = TestImage.builder().layer(TestLayer.builder().file("app/data.bin", data).build(Compression.GZIP))
-                .layer(TestLayer.builder().file("etc/app.conf", "x=1\n").build(Compression.ZSTD)).build();
+        image = TestImage.builder()
+                .layer(TestLayer.builder().file("app/data.bin", data).build(Compression.GZIP))
+                .layer(TestLayer.builder().file("etc/app.conf", "x=1\n").build(Compression.ZSTD))
+                .build();
         pushed = image.push(registry, "cli/app", "1.0");
     }
 
@@ -48,20 +50,30 @@ class CliPullIT {
         String store = tmp.resolve("store").toString();
         CliHarness pull = CliHarness.run("--store", store, "image", "pull", pushed.reference());
         assertThat(pull.exit()).as(pull.err()).isZero();
-        assertThat(pull.out()).contains("pinned   " + pushed.registry() + "/cli/app:1.0@" + image.digest())
+        assertThat(pull.out())
+                .contains("pinned   " + pushed.registry() + "/cli/app:1.0@" + image.digest())
                 .contains("layers   2");
-        assertThat(Files.exists(Path.of(store, "content/blobs/sha256", image.digests().manifest().layerDigests().get(0).substring(7)))).isTrue();
+        assertThat(Files.exists(Path.of(
+                        store,
+                        "content/blobs/sha256",
+                        image.digests().manifest().layerDigests().get(0).substring(7))))
+                .isTrue();
 
         CliHarness ls = CliHarness.run("--store", store, "image", "ls");
         assertThat(ls.exit()).isZero();
-        assertThat(ls.out()).contains("NAME").contains(pushed.reference()).contains(image.digest().substring(7, 19))
+        assertThat(ls.out())
+                .contains("NAME")
+                .contains(pushed.reference())
+                .contains(image.digest().substring(7, 19))
                 .contains("linux/amd64");
 
         CliHarness rm = CliHarness.run("--store", store, "image", "rm", pushed.reference());
         assertThat(rm.exit()).isZero();
         assertThat(rm.out()).contains("removed " + pushed.reference());
         assertThat(CliHarness.run("--store", store, "image", "ls").out()).doesNotContain(pushed.reference());
-        assertThat(CliHarness.run("--store", store, "image", "rm", pushed.reference()).exit()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(CliHarness.run("--store", store, "image", "rm", pushed.reference())
+                        .exit())
+                .isEqualTo(ExitCodes.NOT_FOUND);
     }
 
     @Test
@@ -85,7 +97,8 @@ class CliPullIT {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        CliHarness r = CliHarness.run("--store", tmp.resolve("s").toString(), "image", "pull", "127.0.0.1:" + port + "/x:1");
+        CliHarness r =
+                CliHarness.run("--store", tmp.resolve("s").toString(), "image", "pull", "127.0.0.1:" + port + "/x:1");
         assertThat(r.exit()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(r.err()).contains("127.0.0.1:" + port);
     }
@@ -95,12 +108,20 @@ class CliPullIT {
         try (TestRegistry auth = TestRegistry.withBasicAuth("carol", "pa55")) {
             PushedImage p = image.push(auth, "cli/secret", "1");
             String store = tmp.resolve("store").toString();
-            CliHarness denied = CliHarness.run("--store", store, "--docker-config", tmp.resolve("none.json").toString(),
-                    "image", "pull", p.reference());
+            CliHarness denied = CliHarness.run(
+                    "--store",
+                    store,
+                    "--docker-config",
+                    tmp.resolve("none.json").toString(),
+                    "image",
+                    "pull",
+                    p.reference());
             assertThat(denied.exit()).isEqualTo(ExitCodes.INVALID);
-            Path cfg = Files.writeString(tmp.resolve("config.json"), "{\"auths\":{\"" + auth.hostPort()
-                    + "\":{\"username\":\"carol\",\"password\":\"pa55\"}}}");
-            CliHarness ok = CliHarness.run("--store", store, "--docker-config", cfg.toString(), "image", "pull", p.reference());
+            Path cfg = Files.writeString(
+                    tmp.resolve("config.json"),
+                    "{\"auths\":{\"" + auth.hostPort() + "\":{\"username\":\"carol\",\"password\":\"pa55\"}}}");
+            CliHarness ok =
+                    CliHarness.run("--store", store, "--docker-config", cfg.toString(), "image", "pull", p.reference());
             assertThat(ok.exit()).as(ok.err()).isZero();
             assertThat(ok.out() + ok.err()).doesNotContain("pa55");
         }

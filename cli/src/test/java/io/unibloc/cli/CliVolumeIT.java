@@ -19,10 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
 class CliVolumeIT {
     @TempDir
     Path tmp;
+
     private final List<String> cleanup = new ArrayList<>();
 
     private CliHarness unibloc(String... args) {
-        List<String> all = new ArrayList<>(List.of("--store", tmp.resolve("store").toString(), "--backend", "copy"));
+        List<String> all =
+                new ArrayList<>(List.of("--store", tmp.resolve("store").toString(), "--backend", "copy"));
         all.addAll(List.of(args));
         return CliHarness.run(all.toArray(String[]::new));
     }
@@ -38,9 +40,15 @@ class CliVolumeIT {
     void volumeLifecycleWithMeaningfulExitCodes() throws Exception {
         Path layout = tmp.resolve("layout");
         TestImage.builder()
-                .layer(TestLayer.builder().dir("etc").file("etc/hello.txt", "hello\n").build(Compression.GZIP))
-                .layer(TestLayer.builder().file("app/run.sh", "#!/bin/sh\necho hi\n").build(Compression.ZSTD))
-                .build().writeLayout(layout, "1");
+                .layer(TestLayer.builder()
+                        .dir("etc")
+                        .file("etc/hello.txt", "hello\n")
+                        .build(Compression.GZIP))
+                .layer(TestLayer.builder()
+                        .file("app/run.sh", "#!/bin/sh\necho hi\n")
+                        .build(Compression.ZSTD))
+                .build()
+                .writeLayout(layout, "1");
         String ref = "oci:" + layout + ":1";
 
         CliHarness build = unibloc("image", "build", ref, "--fs", "ext4");
@@ -53,15 +61,22 @@ class CliVolumeIT {
         assertThat(create.exit()).as(create.err()).isZero();
         assertThat(create.out()).contains("vol-a created").contains("64.0 MiB");
         // Same spec again: idempotent. Another image under the same name: conflict (exit 4).
-        assertThat(unibloc("volume", "create", "vol-a", "--image", ref, "--size", "64M").exit()).isZero();
-        assertThat(unibloc("volume", "create", "vol-a", "--image", ref, "--size", "128M").exit()).isEqualTo(ExitCodes.INVALID);
+        assertThat(unibloc("volume", "create", "vol-a", "--image", ref, "--size", "64M")
+                        .exit())
+                .isZero();
+        assertThat(unibloc("volume", "create", "vol-a", "--image", ref, "--size", "128M")
+                        .exit())
+                .isEqualTo(ExitCodes.INVALID);
 
         CliHarness attach = unibloc("volume", "attach", "vol-a");
         assertThat(attach.exit()).as(attach.err()).isZero();
         String device = attach.out().strip();
         assertThat(device).matches("/dev/loop\\d+");
         assertThat(Files.exists(Path.of(device))).isTrue();
-        assertThat(unibloc("volume", "ls").out()).contains("vol-a").contains(device).contains("64.0 MiB");
+        assertThat(unibloc("volume", "ls").out())
+                .contains("vol-a")
+                .contains(device)
+                .contains("64.0 MiB");
 
         CliHarness busy = unibloc("volume", "rm", "vol-a");
         assertThat(busy.exit()).isEqualTo(ExitCodes.INVALID);
@@ -77,7 +92,8 @@ class CliVolumeIT {
         assertThat(unibloc("image", "rm", ref).exit()).isZero();
         CliHarness gc = unibloc("gc");
         assertThat(gc.exit()).as(gc.err()).isZero();
-        Matcher m = Pattern.compile("removed (\\d+) chain image\\(s\\) and (\\d+) blob\\(s\\)").matcher(gc.out());
+        Matcher m = Pattern.compile("removed (\\d+) chain image\\(s\\) and (\\d+) blob\\(s\\)")
+                .matcher(gc.out());
         assertThat(m.find()).as(gc.out()).isTrue();
         assertThat(Integer.parseInt(m.group(1))).isEqualTo(2);
     }

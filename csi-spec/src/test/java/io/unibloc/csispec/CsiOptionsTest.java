@@ -59,13 +59,16 @@ class CsiOptionsTest {
         assertThat(List.of(
                         Csi.CreateVolumeRequest.getDescriptor().findFieldByName("mutable_params"),
                         Csi.ValidateVolumeCapabilitiesRequest.getDescriptor().findFieldByName("mutable_params"),
-                        Csi.ValidateVolumeCapabilitiesResponse.Confirmed.getDescriptor().findFieldByName("mutable_params")))
+                        Csi.ValidateVolumeCapabilitiesResponse.Confirmed.getDescriptor()
+                                .findFieldByName("mutable_params")))
                 .extracting(FieldDescriptor::getNumber, FieldDescriptor::getJsonName)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(8, "mutableParameters"),
                         org.assertj.core.groups.Tuple.tuple(6, "mutableParameters"),
                         org.assertj.core.groups.Tuple.tuple(4, "mutableParameters"));
-        assertThat(Csi.ControllerModifyVolumeRequest.getDescriptor().findFieldByName("mutable_parameters").getNumber())
+        assertThat(Csi.ControllerModifyVolumeRequest.getDescriptor()
+                        .findFieldByName("mutable_parameters")
+                        .getNumber())
                 .isEqualTo(3);
     }
 
@@ -74,11 +77,14 @@ class CsiOptionsTest {
         assertThat(Csi.getDescriptor().getPackage()).isEqualTo("csi.v1");
         assertThat(DevicePluginApi.getDescriptor().getPackage()).isEqualTo("v1beta1");
         assertThat(Csi.CreateVolumeRequest.getDescriptor().getFullName()).isEqualTo("csi.v1.CreateVolumeRequest");
-        assertThat(DevicePluginApi.RegisterRequest.getDescriptor().getFullName()).isEqualTo("v1beta1.RegisterRequest");
+        assertThat(DevicePluginApi.RegisterRequest.getDescriptor().getFullName())
+                .isEqualTo("v1beta1.RegisterRequest");
     }
 
     private static void collectFieldsNamed(Descriptor message, String name, List<FieldDescriptor> into) {
-        message.getFields().stream().filter(field -> field.getName().equals(name)).forEach(into::add);
+        message.getFields().stream()
+                .filter(field -> field.getName().equals(name))
+                .forEach(into::add);
         message.getNestedTypes().forEach(nested -> collectFieldsNamed(nested, name, into));
     }
 }

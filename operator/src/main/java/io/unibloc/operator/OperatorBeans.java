@@ -53,7 +53,10 @@ public class OperatorBeans {
         RegistryConfig rc = RegistryConfig.defaults()
                 .withInsecure(new HashSet<>(r.insecure().orElse(List.of())))
                 .withMirrors(Map.of())
-                .withRetries(r.maxAttempts(), RegistryConfig.defaults().initialBackoff(), RegistryConfig.defaults().maxBackoff())
+                .withRetries(
+                        r.maxAttempts(),
+                        RegistryConfig.defaults().initialBackoff(),
+                        RegistryConfig.defaults().maxBackoff())
                 .withTimeouts(r.connectTimeout(), r.idleTimeout());
         return new RegistryClient(rc, meters);
     }
@@ -77,7 +80,8 @@ public class OperatorBeans {
     @ApplicationScoped
     ImagePinner imagePinner(ContentStore store, RegistryClient client, MeterRegistry meters, OperatorConfig config) {
         ImageFetcher fetcher = new ImageFetcher(store, client, meters);
-        return new RegistryImagePinner(fetcher, client, store, Platform.parse(config.registry().platform()));
+        return new RegistryImagePinner(
+                fetcher, client, store, Platform.parse(config.registry().platform()));
     }
 
     @Produces
@@ -115,5 +119,4 @@ public class OperatorBeans {
     ReconcileMetrics reconcileMetrics(MeterRegistry meters) {
         return new ReconcileMetrics(meters);
     }
-
 }

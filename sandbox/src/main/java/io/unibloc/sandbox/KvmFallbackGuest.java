@@ -33,6 +33,7 @@ final class KvmFallbackGuest implements RunningGuest {
     private volatile RunningGuest current;
     /** The first stop request (its grace period), or a kill; replayed on an attempt that starts later. */
     private volatile Duration stopGrace;
+
     private volatile boolean killed;
     private RunResult result;
 
@@ -86,16 +87,22 @@ final class KvmFallbackGuest implements RunningGuest {
             result = first;
             return result;
         }
-        String reason = "a guest under KVM printed nothing within " + timeout.deadline().toMillis() + " ms on machine "
-                + timeout.machine() + (timeout.vmmSaid().isEmpty() ? "" : " (QEMU: " + timeout.vmmSaid() + ")");
+        String reason =
+                "a guest under KVM printed nothing within " + timeout.deadline().toMillis() + " ms on machine "
+                        + timeout.machine() + (timeout.vmmSaid().isEmpty() ? "" : " (QEMU: " + timeout.vmmSaid() + ")");
         rejectKvm.accept(reason);
         LOG.warn("retrying the boot once under TCG: {}", reason);
         RunningGuest second;
         try {
             second = retry.start();
         } catch (SandboxException | RuntimeException e) {
-            result = new RunResult(new GuestExit.VmmFailed(GuestExit.SANDBOX_FAILURE, "the retry under TCG after "
-                    + reason + " could not start: " + e.getMessage()), Accel.TCG, first.runtime(), null);
+            result = new RunResult(
+                    new GuestExit.VmmFailed(
+                            GuestExit.SANDBOX_FAILURE,
+                            "the retry under TCG after " + reason + " could not start: " + e.getMessage()),
+                    Accel.TCG,
+                    first.runtime(),
+                    null);
             return result;
         }
         current = second;

@@ -43,143 +43,162 @@ import org.slf4j.LoggerFactory;
  */
 public final class Sandbox {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
 
-  private final SandboxOptions options;
-  private final KvmProbe kvmProbe;
-  private final LaunchPlanner planner;
-  /** Where an ephemeral root's overlay goes ({@code UNIBLOC_ROOT_OVERLAY}); null boots the device itself. */
-  private final Path rootOverlay;
+    private final SandboxOptions options;
+    private final KvmProbe kvmProbe;
+    private final LaunchPlanner planner;
+    /** Where an ephemeral root's overlay goes ({@code UNIBLOC_ROOT_OVERLAY}); null boots the device itself. */
+    private final Path rootOverlay;
 
-  public Sandbox(SandboxOptions options) {
-    this(options, null);
-  }
-
-  /**
-   * With {@code rootOverlay} the root device is an ephemeral volume's shared read-only device: each boot
-   * creates a fresh qcow2 overlay at that path for the guest's writes and deletes it when the guest ends.
-   */
-  public Sandbox(SandboxOptions options, Path rootOverlay) {
-    this.options = options;
-    this.rootOverlay = rootOverlay;
-    this.kvmProbe = new KvmProbe(options.qemuBinary(), options.kvmDevice(), options.kvmProbeTimeout(),
-        options.kvmVerdictFile() == null ? null : new KvmVerdict(options.kvmVerdictFile()));
-    this.planner = new LaunchPlanner(new ProcessRunner(), this::qemuAccel, HostTsc.khz());
-  }
-
-  /**
-   * Prepares and starts a boot and returns at once; the console streams to {@code console} from a
-   * background thread.
-   *
-   * @throws InvalidBootSpecException when the spec is invalid (nothing was touched)
-   * @throws SandboxException when preparing or starting failed (a missing or read-only device, a kernel
-   *     that is not in the volume, a failed projection, a VMM that cannot start); nothing keeps running
-   */
-  public RunningGuest start(BootSpec spec, Console console) throws SandboxException {
-    BootSpec resolved = spec.resolve();
-    VmmProcess first = launch(resolved, console, this::qemuAccel);
-    boolean auto = options.accel() == null && resolved.vmm() == Vmm.QEMU;
-    if (!auto || first.accel() != Accel.KVM) {
-      return first;
+    public Sandbox(SandboxOptions options) {
+        this(options, null);
     }
-    return new KvmFallbackGuest(first, () -> launch(resolved, console, () -> Accel.TCG), kvmProbe::reject);
-  }
 
-  /** One VMM start of a resolved spec, under the accelerator {@code accel} decides, with its boot watchdog. */
-  private VmmProcess launch(BootSpec resolved, Console console, Supplier<Accel> accel) throws SandboxException {
-    long begin = System.nanoTime();
-    Path workDir;
-    try {
-      workDir = Files.createTempDirectory(options.workRoot(), "unibloc-sandbox-");
-    } catch (IOException e) {
-      throw new SandboxException("cannot create a work directory in " + options.workRoot() + ": "
-          + e.getMessage(), e);
+    /**
+     * With {@code rootOverlay} the root device is an ephemeral volume's shared read-only device: each boot
+     * creates a fresh qcow2 overlay at that path for the guest's writes and deletes it when the guest ends.
+     */
+    public Sandbox(SandboxOptions options, Path rootOverlay) {
+        this.options = options;
+        this.rootOverlay = rootOverlay;
+        this.kvmProbe = new KvmProbe(
+                options.qemuBinary(),
+                options.kvmDevice(),
+                options.kvmProbeTimeout(),
+                options.kvmVerdictFile() == null ? null : new KvmVerdict(options.kvmVerdictFile()));
+        this.planner = new LaunchPlanner(new ProcessRunner(), this::qemuAccel, HostTsc.khz());
     }
-    try {
-      LaunchPlan plan = planner.plan(resolved, workDir, accel, rootOverlay);
-      CommandLine command = VmmCommandBuilder.forVmm(plan.vmm()).build(plan, binary(plan));
-      LOG.debug("command: {}", command.render());
-      BootWatchdog watchdog = watchdog(plan, resolved.bootTimeoutSeconds());
-      VmmProcess guest = VmmProcess.start(command, plan.vmm(), plan.accel(), watchdog, VmmControl.forPlan(plan),
-          console, () -> cleanUp(workDir));
-      long jvmStart = ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli()).orElse(-1L);
-      LOG.info("started vmm={} accel={} machine={} pid={} boot deadline={} s after {} ms of preparation{}",
-          plan.vmm().wireName(), watchdog.accel(), watchdog.machine(), guest.pid(),
-          watchdog.enabled() ? watchdog.deadline().toSeconds() : "none", (System.nanoTime() - begin) / 1_000_000,
-          jvmStart < 0 ? "" : " (" + (System.currentTimeMillis() - jvmStart) + " ms after JVM start)");
-      return guest;
-    } catch (IOException | IllegalArgumentException e) {
-      cleanUp(workDir);
-      if (e instanceof InvalidBootSpecException invalid) {
-        throw invalid;
-      }
-      throw new SandboxException("cannot boot from " + resolved.rootDevice() + ": " + e.getMessage(), e);
-    }
-  }
 
-  /** The watchdog for a planned boot: the spec's deadline, else the node's, else the accelerator's default. */
-  private BootWatchdog watchdog(LaunchPlan plan, Integer specSeconds) {
-    Accel accel = plan.vmm() == Vmm.QEMU ? plan.accel() : Accel.KVM;
-    String machine = plan.vmm() == Vmm.QEMU ? plan.machine().wireName() : plan.vmm().wireName();
-    return new BootWatchdog(options.bootTimeoutFor(accel, specSeconds), accel.name().toLowerCase(Locale.ROOT),
-        machine);
-  }
-
-  /** {@link #start} then {@link RunningGuest#awaitExit()}. */
-  public RunResult run(BootSpec spec, Console console) throws SandboxException, InterruptedException {
-    return start(spec, console).awaitExit();
-  }
-
-  /**
-   * The command line a boot of {@code spec} would use, without touching devices or probing KVM (the
-   * accelerator shown is the forced one, else TCG). For {@code --print-command} and for checking specs.
-   *
-   * @throws InvalidBootSpecException when the spec is invalid
-   */
-  public CommandLine preview(BootSpec spec) {
-    BootSpec resolved = spec.resolve();
-    Path workDir = options.workRoot().resolve("unibloc-sandbox-preview");
-    LaunchPlan plan = planner.preview(resolved, workDir, options.accel() == null ? Accel.TCG : options.accel(),
-        rootOverlay);
-    return VmmCommandBuilder.forVmm(plan.vmm()).build(plan, binary(plan));
-  }
-
-  /** What QEMU guests run under: the forced accelerator, or the KVM probe's (cached) decision. */
-  public Accel qemuAccel() {
-    return options.accel() != null ? options.accel() : kvmProbe.decide().accel();
-  }
-
-  public SandboxOptions options() {
-    return options;
-  }
-
-  private String binary(LaunchPlan plan) {
-    return switch (plan.vmm()) {
-      case QEMU -> options.qemuBinary();
-      case FIRECRACKER -> options.firecrackerBinary();
-      case CLOUD_HYPERVISOR -> options.cloudHypervisorBinary();
-    };
-  }
-
-  /** The work directory and, for an ephemeral root, the overlay: the guest's writes end with it. */
-  private void cleanUp(Path workDir) {
-    deleteRecursively(workDir);
-    if (rootOverlay != null) {
-      RootOverlay.delete(rootOverlay);
-    }
-  }
-
-  private static void deleteRecursively(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-        try {
-          Files.deleteIfExists(path);
-        } catch (IOException e) {
-          LOG.warn("cannot remove {}: {}", path, e.getMessage());
+    /**
+     * Prepares and starts a boot and returns at once; the console streams to {@code console} from a
+     * background thread.
+     *
+     * @throws InvalidBootSpecException when the spec is invalid (nothing was touched)
+     * @throws SandboxException when preparing or starting failed (a missing or read-only device, a kernel
+     *     that is not in the volume, a failed projection, a VMM that cannot start); nothing keeps running
+     */
+    public RunningGuest start(BootSpec spec, Console console) throws SandboxException {
+        BootSpec resolved = spec.resolve();
+        VmmProcess first = launch(resolved, console, this::qemuAccel);
+        boolean auto = options.accel() == null && resolved.vmm() == Vmm.QEMU;
+        if (!auto || first.accel() != Accel.KVM) {
+            return first;
         }
-      });
-    } catch (IOException e) {
-      LOG.warn("cannot clean up work directory {}: {}", dir, e.getMessage());
+        return new KvmFallbackGuest(first, () -> launch(resolved, console, () -> Accel.TCG), kvmProbe::reject);
     }
-  }
+
+    /** One VMM start of a resolved spec, under the accelerator {@code accel} decides, with its boot watchdog. */
+    private VmmProcess launch(BootSpec resolved, Console console, Supplier<Accel> accel) throws SandboxException {
+        long begin = System.nanoTime();
+        Path workDir;
+        try {
+            workDir = Files.createTempDirectory(options.workRoot(), "unibloc-sandbox-");
+        } catch (IOException e) {
+            throw new SandboxException(
+                    "cannot create a work directory in " + options.workRoot() + ": " + e.getMessage(), e);
+        }
+        try {
+            LaunchPlan plan = planner.plan(resolved, workDir, accel, rootOverlay);
+            CommandLine command = VmmCommandBuilder.forVmm(plan.vmm()).build(plan, binary(plan));
+            LOG.debug("command: {}", command.render());
+            BootWatchdog watchdog = watchdog(plan, resolved.bootTimeoutSeconds());
+            VmmProcess guest = VmmProcess.start(
+                    command,
+                    plan.vmm(),
+                    plan.accel(),
+                    watchdog,
+                    VmmControl.forPlan(plan),
+                    console,
+                    () -> cleanUp(workDir));
+            long jvmStart = ProcessHandle.current()
+                    .info()
+                    .startInstant()
+                    .map(i -> i.toEpochMilli())
+                    .orElse(-1L);
+            LOG.info(
+                    "started vmm={} accel={} machine={} pid={} boot deadline={} s after {} ms of preparation{}",
+                    plan.vmm().wireName(),
+                    watchdog.accel(),
+                    watchdog.machine(),
+                    guest.pid(),
+                    watchdog.enabled() ? watchdog.deadline().toSeconds() : "none",
+                    (System.nanoTime() - begin) / 1_000_000,
+                    jvmStart < 0 ? "" : " (" + (System.currentTimeMillis() - jvmStart) + " ms after JVM start)");
+            return guest;
+        } catch (IOException | IllegalArgumentException e) {
+            cleanUp(workDir);
+            if (e instanceof InvalidBootSpecException invalid) {
+                throw invalid;
+            }
+            throw new SandboxException("cannot boot from " + resolved.rootDevice() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The watchdog for a planned boot: the spec's deadline, else the node's, else the accelerator's default. */
+    private BootWatchdog watchdog(LaunchPlan plan, Integer specSeconds) {
+        Accel accel = plan.vmm() == Vmm.QEMU ? plan.accel() : Accel.KVM;
+        String machine =
+                plan.vmm() == Vmm.QEMU ? plan.machine().wireName() : plan.vmm().wireName();
+        return new BootWatchdog(
+                options.bootTimeoutFor(accel, specSeconds), accel.name().toLowerCase(Locale.ROOT), machine);
+    }
+
+    /** {@link #start} then {@link RunningGuest#awaitExit()}. */
+    public RunResult run(BootSpec spec, Console console) throws SandboxException, InterruptedException {
+        return start(spec, console).awaitExit();
+    }
+
+    /**
+     * The command line a boot of {@code spec} would use, without touching devices or probing KVM (the
+     * accelerator shown is the forced one, else TCG). For {@code --print-command} and for checking specs.
+     *
+     * @throws InvalidBootSpecException when the spec is invalid
+     */
+    public CommandLine preview(BootSpec spec) {
+        BootSpec resolved = spec.resolve();
+        Path workDir = options.workRoot().resolve("unibloc-sandbox-preview");
+        LaunchPlan plan =
+                planner.preview(resolved, workDir, options.accel() == null ? Accel.TCG : options.accel(), rootOverlay);
+        return VmmCommandBuilder.forVmm(plan.vmm()).build(plan, binary(plan));
+    }
+
+    /** What QEMU guests run under: the forced accelerator, or the KVM probe's (cached) decision. */
+    public Accel qemuAccel() {
+        return options.accel() != null ? options.accel() : kvmProbe.decide().accel();
+    }
+
+    public SandboxOptions options() {
+        return options;
+    }
+
+    private String binary(LaunchPlan plan) {
+        return switch (plan.vmm()) {
+            case QEMU -> options.qemuBinary();
+            case FIRECRACKER -> options.firecrackerBinary();
+            case CLOUD_HYPERVISOR -> options.cloudHypervisorBinary();
+        };
+    }
+
+    /** The work directory and, for an ephemeral root, the overlay: the guest's writes end with it. */
+    private void cleanUp(Path workDir) {
+        deleteRecursively(workDir);
+        if (rootOverlay != null) {
+            RootOverlay.delete(rootOverlay);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    LOG.warn("cannot remove {}: {}", path, e.getMessage());
+                }
+            });
+        } catch (IOException e) {
+            LOG.warn("cannot clean up work directory {}: {}", dir, e.getMessage());
+        }
+    }
 }

@@ -35,6 +35,7 @@ public final class StatusFiles {
     public static final String ENV_READY_FILE = "UNIBLOC_READY_FILE";
     /** Path of the termination message file; unset means {@code /dev/termination-log} when that exists. */
     public static final String ENV_TERMINATION_LOG = "UNIBLOC_TERMINATION_LOG";
+
     static final Path KUBERNETES_TERMINATION_LOG = Path.of("/dev/termination-log");
     /** Kubernetes keeps at most 4096 bytes of a termination message. */
     private static final int MAX_MESSAGE = 3800;
@@ -54,7 +55,8 @@ public final class StatusFiles {
     static StatusFiles fromEnvironment(Map<String, String> env) {
         String ready = env.get(ENV_READY_FILE);
         String termination = env.get(ENV_TERMINATION_LOG);
-        Path terminationPath = termination != null && !termination.isBlank() ? Path.of(termination.strip())
+        Path terminationPath = termination != null && !termination.isBlank()
+                ? Path.of(termination.strip())
                 : Files.isWritable(KUBERNETES_TERMINATION_LOG) ? KUBERNETES_TERMINATION_LOG : null;
         return new StatusFiles(ready == null || ready.isBlank() ? null : Path.of(ready.strip()), terminationPath);
     }

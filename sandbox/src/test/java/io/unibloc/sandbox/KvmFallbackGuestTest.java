@@ -48,8 +48,14 @@ class KvmFallbackGuestTest {
     private VmmProcess attempt(String script, Accel accel, Duration deadline) {
         String name = accel == Accel.KVM ? "kvm" : "tcg";
         try {
-            return VmmProcess.start(new CommandLine(List.of("sh", "-c", script), Map.of()), Vmm.QEMU, accel,
-                    new BootWatchdog(deadline, name, "pc"), NO_BUTTON, console::add, () -> { });
+            return VmmProcess.start(
+                    new CommandLine(List.of("sh", "-c", script), Map.of()),
+                    Vmm.QEMU,
+                    accel,
+                    new BootWatchdog(deadline, name, "pc"),
+                    NO_BUTTON,
+                    console::add,
+                    () -> {});
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -57,16 +63,19 @@ class KvmFallbackGuestTest {
 
     private KvmFallbackGuest guest(String kvmScript, String tcgScript) {
         VmmProcess first = attempt(kvmScript, Accel.KVM, Duration.ofMillis(400));
-        return new KvmFallbackGuest(first, () -> {
-            retries.incrementAndGet();
-            return attempt(tcgScript, Accel.TCG, Duration.ofSeconds(20));
-        }, rejections::add);
+        return new KvmFallbackGuest(
+                first,
+                () -> {
+                    retries.incrementAndGet();
+                    return attempt(tcgScript, Accel.TCG, Duration.ofSeconds(20));
+                },
+                rejections::add);
     }
 
     @Test
     void aKvmBootSilentPastItsDeadlineIsRetriedOnceUnderTcgAndKvmIsRejected() throws Exception {
-        KvmFallbackGuest guest = guest("echo 'KVM internal error. Suberror: 1' >&2; exec sleep 60",
-                "echo hello from tcg; exit 9");
+        KvmFallbackGuest guest =
+                guest("echo 'KVM internal error. Suberror: 1' >&2; exec sleep 60", "echo hello from tcg; exit 9");
 
         RunResult result = guest.awaitExit();
 
@@ -74,8 +83,9 @@ class KvmFallbackGuestTest {
         assertThat(result.accel()).isEqualTo(Accel.TCG);
         assertThat(console).containsExactly("hello from tcg");
         assertThat(retries).hasValue(1);
-        assertThat(rejections).containsExactly("a guest under KVM printed nothing within 400 ms on machine pc "
-                + "(QEMU: KVM internal error. Suberror: 1)");
+        assertThat(rejections)
+                .containsExactly("a guest under KVM printed nothing within 400 ms on machine pc "
+                        + "(QEMU: KVM internal error. Suberror: 1)");
         assertThat(guest.firstOutput().get(1, TimeUnit.SECONDS).accel()).isEqualTo("tcg");
         assertThat(guest.awaitExit()).isSameAs(result);
     }
@@ -95,8 +105,8 @@ class KvmFallbackGuestTest {
     @Test
     void aTcgRetryThatIsSilentTooEndsAsItsOwnBootTimeout() throws Exception {
         VmmProcess first = attempt("exec sleep 60", Accel.KVM, Duration.ofMillis(300));
-        KvmFallbackGuest guest = new KvmFallbackGuest(first,
-                () -> attempt("exec sleep 60", Accel.TCG, Duration.ofMillis(300)), rejections::add);
+        KvmFallbackGuest guest = new KvmFallbackGuest(
+                first, () -> attempt("exec sleep 60", Accel.TCG, Duration.ofMillis(300)), rejections::add);
 
         RunResult result = guest.awaitExit();
 

@@ -24,8 +24,11 @@ class StatusFilesTest {
     private final ObjectMapper json = new ObjectMapper();
 
     private StatusFiles files() {
-        return StatusFiles.fromEnvironment(Map.of(StatusFiles.ENV_READY_FILE, dir.resolve("run/ready").toString(),
-                StatusFiles.ENV_TERMINATION_LOG, dir.resolve("termination-log").toString()));
+        return StatusFiles.fromEnvironment(Map.of(
+                StatusFiles.ENV_READY_FILE,
+                dir.resolve("run/ready").toString(),
+                StatusFiles.ENV_TERMINATION_LOG,
+                dir.resolve("termination-log").toString()));
     }
 
     @Test
@@ -53,7 +56,8 @@ class StatusFilesTest {
         assertThat(message.get("reason").asText()).isEqualTo("BootTimeout");
         assertThat(message.get("exitCode").asInt()).isEqualTo(124);
         assertThat(message.get("accel").asText()).isEqualTo("kvm");
-        assertThat(message.get("message").asText()).contains("no console output within 10000 ms under kvm on machine pc");
+        assertThat(message.get("message").asText())
+                .contains("no console output within 10000 ms under kvm on machine pc");
     }
 
     @Test

@@ -37,15 +37,24 @@ public final class DockerConfigSecrets {
         }
         for (SecretReference ref : refs) {
             String where = ref.getNamespace() + "/" + ref.getName();
-            if (ref.getName() == null || ref.getName().isBlank() || ref.getNamespace() == null || ref.getNamespace().isBlank()) {
-                throw new PullSecretException(PullSecretException.Reason.INVALID, "pull secret reference " + where
-                        + " needs both a namespace and a name");
+            if (ref.getName() == null
+                    || ref.getName().isBlank()
+                    || ref.getNamespace() == null
+                    || ref.getNamespace().isBlank()) {
+                throw new PullSecretException(
+                        PullSecretException.Reason.INVALID,
+                        "pull secret reference " + where + " needs both a namespace and a name");
             }
-            Secret secret = client.secrets().inNamespace(ref.getNamespace()).withName(ref.getName()).get();
+            Secret secret = client.secrets()
+                    .inNamespace(ref.getNamespace())
+                    .withName(ref.getName())
+                    .get();
             if (secret == null) {
-                throw new PullSecretException(PullSecretException.Reason.NOT_FOUND, "pull secret " + where
-                        + " does not exist; create it (kubectl create secret docker-registry " + ref.getName()
-                        + " -n " + ref.getNamespace() + " ...) or stop naming it");
+                throw new PullSecretException(
+                        PullSecretException.Reason.NOT_FOUND,
+                        "pull secret " + where
+                                + " does not exist; create it (kubectl create secret docker-registry " + ref.getName()
+                                + " -n " + ref.getNamespace() + " ...) or stop naming it");
             }
             documents.putIfAbsent("secret " + where, dockerConfig(where, secret));
         }
@@ -62,9 +71,12 @@ public final class DockerConfigSecrets {
                 return secret.getStringData().get(key).getBytes(StandardCharsets.UTF_8);
             }
         }
-        throw new PullSecretException(PullSecretException.Reason.INVALID, "pull secret " + where + " has neither "
-                + DOCKER_CONFIG_JSON + " nor " + DOCKER_CFG + " (expected a Secret of type kubernetes.io/dockerconfigjson, got "
-                + secret.getType() + ")");
+        throw new PullSecretException(
+                PullSecretException.Reason.INVALID,
+                "pull secret " + where + " has neither "
+                        + DOCKER_CONFIG_JSON + " nor " + DOCKER_CFG
+                        + " (expected a Secret of type kubernetes.io/dockerconfigjson, got "
+                        + secret.getType() + ")");
     }
 
     /**
@@ -85,8 +97,9 @@ public final class DockerConfigSecrets {
         try {
             return Base64.getDecoder().decode(base64.replaceAll("\\s", ""));
         } catch (IllegalArgumentException e) {
-            throw new PullSecretException(PullSecretException.Reason.INVALID, "pull secret " + where + ": key " + key
-                    + " is not valid base64");
+            throw new PullSecretException(
+                    PullSecretException.Reason.INVALID,
+                    "pull secret " + where + ": key " + key + " is not valid base64");
         }
     }
 }

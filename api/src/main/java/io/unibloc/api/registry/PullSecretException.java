@@ -6,7 +6,10 @@ package io.unibloc.api.registry;
  */
 public class PullSecretException extends RuntimeException {
     /** What is wrong: the Secret is missing, or it is not a docker-config Secret. */
-    public enum Reason { NOT_FOUND, INVALID }
+    public enum Reason {
+        NOT_FOUND,
+        INVALID
+    }
 
     private final Reason reason;
 

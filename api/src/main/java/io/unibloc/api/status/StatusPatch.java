@@ -22,8 +22,7 @@ import java.util.List;
 public final class StatusPatch {
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
-    private StatusPatch() {
-    }
+    private StatusPatch() {}
 
     /** The patch body {@code {"status": target}}, with {@code null} for whatever of {@code current} {@code target} drops. */
     public static String body(Object current, Object target) {
@@ -42,7 +41,8 @@ public final class StatusPatch {
     public static <T extends HasMetadata> T apply(KubernetesClient client, T resource, Object current, Object target) {
         var kind = client.resources((Class<T>) resource.getClass());
         String namespace = resource.getMetadata().getNamespace();
-        var named = namespace == null ? kind.withName(resource.getMetadata().getName())
+        var named = namespace == null
+                ? kind.withName(resource.getMetadata().getName())
                 : kind.inNamespace(namespace).withName(resource.getMetadata().getName());
         return named.subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), body(current, target));
     }

@@ -31,5 +31,4 @@ public class BlockVolume extends CustomResource<BlockVolumeSpec, BlockVolumeStat
     protected BlockVolumeSpec initSpec() {
         return new BlockVolumeSpec();
     }
-
 }

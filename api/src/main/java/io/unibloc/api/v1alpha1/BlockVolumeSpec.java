@@ -41,6 +41,7 @@ public class BlockVolumeSpec {
     private String writeMode = "persistent";
     /** The claim this volume was provisioned for, when the provisioner passed it. */
     private String pvcNamespace;
+
     private String pvcName;
     /** Docker-config Secrets the node plugin reads to pull the image (the claim's, in its namespace). */
     private List<SecretReference> pullSecrets = new ArrayList<>();
@@ -157,12 +158,18 @@ public class BlockVolumeSpec {
     @Override
     public boolean equals(Object o) {
         return o instanceof BlockVolumeSpec that
-                && sizeBytes == that.sizeBytes && limitBytes == that.limitBytes && readOnly == that.readOnly
-                && Objects.equals(requestName, that.requestName) && Objects.equals(node, that.node)
-                && Objects.equals(image, that.image) && Objects.equals(sourceImage, that.sourceImage)
-                && Objects.equals(fsType, that.fsType) && Objects.equals(writeMode, that.writeMode)
+                && sizeBytes == that.sizeBytes
+                && limitBytes == that.limitBytes
+                && readOnly == that.readOnly
+                && Objects.equals(requestName, that.requestName)
+                && Objects.equals(node, that.node)
+                && Objects.equals(image, that.image)
+                && Objects.equals(sourceImage, that.sourceImage)
+                && Objects.equals(fsType, that.fsType)
+                && Objects.equals(writeMode, that.writeMode)
                 && Objects.equals(pvcNamespace, that.pvcNamespace)
-                && Objects.equals(pvcName, that.pvcName) && Objects.equals(pullSecrets, that.pullSecrets)
+                && Objects.equals(pvcName, that.pvcName)
+                && Objects.equals(pullSecrets, that.pullSecrets)
                 && Objects.equals(provisionerSecret, that.provisionerSecret);
     }
 
@@ -173,7 +180,7 @@ public class BlockVolumeSpec {
 
     @Override
     public String toString() {
-        return "BlockVolumeSpec[requestName=" + requestName + ", node=" + node + ", image=" + image
-                + ", fsType=" + fsType + ", sizeBytes=" + sizeBytes + ", readOnly=" + readOnly + ", writeMode=" + writeMode + "]";
+        return "BlockVolumeSpec[requestName=" + requestName + ", node=" + node + ", image=" + image + ", fsType="
+                + fsType + ", sizeBytes=" + sizeBytes + ", readOnly=" + readOnly + ", writeMode=" + writeMode + "]";
     }
 }

@@ -18,6 +18,7 @@ public class BlockVolumeStatus {
     private String message;
     /** Machine-readable cause of a failure: the block store's error kind, e.g. NOT_FOUND. */
     private String reason;
+
     private Long observedGeneration;
     /** Logical size of the created volume. */
     private Long sizeBytes;
@@ -27,6 +28,7 @@ public class BlockVolumeStatus {
     private String device;
     /** RFC 3339 times of the phase changes. */
     private String preparingSince;
+
     private String readyAt;
     private BlockVolumeTimings timings;
     private List<Condition> conditions = new ArrayList<>();

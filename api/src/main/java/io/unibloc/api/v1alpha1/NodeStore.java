@@ -22,5 +22,4 @@ public class NodeStore extends CustomResource<NodeStoreSpec, NodeStoreStatus> {
     protected NodeStoreSpec initSpec() {
         return new NodeStoreSpec();
     }
-
 }

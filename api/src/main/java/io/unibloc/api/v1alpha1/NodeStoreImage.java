@@ -7,9 +7,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public class NodeStoreImage {
     /** The UnikernelImage resource. */
     private String namespace;
+
     private String name;
     /** Its image reference as written in the resource, and the digest it was pinned to. */
     private String image;
+
     private String pinnedImage;
     private String fsType;
     private NodeStoreImagePhase phase;

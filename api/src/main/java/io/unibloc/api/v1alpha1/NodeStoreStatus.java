@@ -22,10 +22,12 @@ public class NodeStoreStatus {
     /** Copy-on-write backend: reflink-xfs, reflink-btrfs, dm-thin or copy. */
     @PrinterColumn(name = "Backend", priority = 0)
     private String backend;
+
     private Long capacityBytes;
     /** What new volumes and chains can still use. */
     @PrinterColumn(name = "Free", priority = 0)
     private Long freeBytes;
+
     private Long logicalBytes;
     private Long physicalBytes;
     private Long blobBytes;
@@ -39,6 +41,7 @@ public class NodeStoreStatus {
     private Boolean kvm;
     /** RFC 3339 time of the last refresh; the controller treats stale reports as no capacity. */
     private String updatedAt;
+
     private List<Condition> conditions = new ArrayList<>();
 
     public String getBackend() {

@@ -21,5 +21,4 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Selected", jsonPath = ".status.nodesSelected", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.nodesReady", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
-public class UnikernelImage extends CustomResource<UnikernelImageSpec, UnikernelImageStatus> implements Namespaced {
-}
+public class UnikernelImage extends CustomResource<UnikernelImageSpec, UnikernelImageStatus> implements Namespaced {}

@@ -24,8 +24,8 @@ public class UnikernelImageSpec {
     @JsonPropertyDescription("Prepare on the nodes with these labels; empty means every node with a NodeStore.")
     private Map<String, String> nodeSelector;
 
-    @JsonPropertyDescription("Secrets of type kubernetes.io/dockerconfigjson in this namespace used to pin and "
-            + "pull the image.")
+    @JsonPropertyDescription(
+            "Secrets of type kubernetes.io/dockerconfigjson in this namespace used to pin and " + "pull the image.")
     private List<LocalObjectReference> imagePullSecrets;
 
     public String getImage() {

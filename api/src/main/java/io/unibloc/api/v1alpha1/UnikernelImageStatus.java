@@ -11,6 +11,7 @@ import java.util.List;
 public class UnikernelImageStatus {
     /** Condition types. */
     public static final String IMAGE_PINNED = "ImagePinned";
+
     public static final String READY = "Ready";
 
     /** At most this many names are listed in {@link #getPendingNodes()}. */

@@ -18,33 +18,42 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ShortNames("ukp")
 @ValidationRule(value = "has(self.spec)", message = "spec is required: set at least spec.image")
 // Pairs the sandbox refuses at boot (sandbox BootSpecValidator), refused here at apply instead of as a crash loop.
-@ValidationRule(value = "!has(self.spec) || !has(self.spec.rootfs) || !has(self.spec.rootfs.readOnly)"
-        + " || !self.spec.rootfs.readOnly || !has(self.spec.files) || size(self.spec.files) == 0",
+@ValidationRule(
+        value = "!has(self.spec) || !has(self.spec.rootfs) || !has(self.spec.rootfs.readOnly)"
+                + " || !self.spec.rootfs.readOnly || !has(self.spec.files) || size(self.spec.files) == 0",
         message = "spec.rootfs.readOnly: true cannot be combined with spec.files: the files are written into the root"
                 + " volume before boot; drop readOnly or the files")
-@ValidationRule(value = "!has(self.spec) || !has(self.spec.guest) || self.spec.guest != 'linux' || !has(self.spec.memory)"
-        + " || !self.spec.memory.matches('^[1-9][0-9]*(Mi|Gi)$')"
-        + " || int(self.spec.memory.substring(0, size(self.spec.memory) - 2)) * (self.spec.memory.endsWith('Gi') ? 1024 : 1) >= 64",
+@ValidationRule(
+        value =
+                "!has(self.spec) || !has(self.spec.guest) || self.spec.guest != 'linux' || !has(self.spec.memory)"
+                        + " || !self.spec.memory.matches('^[1-9][0-9]*(Mi|Gi)$')"
+                        + " || int(self.spec.memory.substring(0, size(self.spec.memory) - 2)) * (self.spec.memory.endsWith('Gi') ? 1024 : 1) >= 64",
         message = "spec.memory must be at least 64Mi for a linux guest (unikernels may use down to 32Mi)")
-@ValidationRule(value = "!has(self.spec) || !has(self.spec.vmm) || self.spec.vmm == 'qemu' || !has(self.spec.machine)"
-        + " || self.spec.machine == 'microvm'",
+@ValidationRule(
+        value = "!has(self.spec) || !has(self.spec.vmm) || self.spec.vmm == 'qemu' || !has(self.spec.machine)"
+                + " || self.spec.machine == 'microvm'",
         message = "spec.machine pc and q35 are QEMU machine types; firecracker and cloud-hypervisor have a single"
                 + " machine model (leave spec.machine unset)")
-@ValidationRule(value = "!has(self.spec) || !has(self.spec.vmm) || !has(self.spec.guest)"
-        + " || (self.spec.vmm != 'firecracker' || self.spec.guest in ['linux', 'unikraft'])"
-        + " && (self.spec.vmm != 'cloud-hypervisor' || self.spec.guest == 'linux')",
+@ValidationRule(
+        value = "!has(self.spec) || !has(self.spec.vmm) || !has(self.spec.guest)"
+                + " || (self.spec.vmm != 'firecracker' || self.spec.guest in ['linux', 'unikraft'])"
+                + " && (self.spec.vmm != 'cloud-hypervisor' || self.spec.guest == 'linux')",
         message = "spec.guest cannot run on spec.vmm: firecracker runs linux and unikraft guests, cloud-hypervisor"
                 + " runs linux guests, qemu runs all")
-@ValidationRule(value = "!has(self.spec) || !has(self.spec.guest) || self.spec.guest != 'solo5' || !has(self.spec.machine)"
-        + " || self.spec.machine != 'microvm'",
+@ValidationRule(
+        value = "!has(self.spec) || !has(self.spec.guest) || self.spec.guest != 'solo5' || !has(self.spec.machine)"
+                + " || self.spec.machine != 'microvm'",
         message = "a solo5 guest needs spec.machine pc or q35: Solo5's virtio target drives virtio over PCI, which"
                 + " microvm lacks")
-@ValidationRule(value = "!has(self.spec) || !has(self.spec.rootfs) || !has(self.spec.rootfs.writeMode)"
-        + " || self.spec.rootfs.writeMode != 'ephemeral' || !has(self.spec.files) || size(self.spec.files) == 0",
+@ValidationRule(
+        value =
+                "!has(self.spec) || !has(self.spec.rootfs) || !has(self.spec.rootfs.writeMode)"
+                        + " || self.spec.rootfs.writeMode != 'ephemeral' || !has(self.spec.files) || size(self.spec.files) == 0",
         message = "spec.rootfs.writeMode: ephemeral cannot be combined with spec.files: the root device is the node's"
                 + " shared read-only image; use writeMode persistent, or env and args")
-@ValidationRule(value = "!has(self.spec) || !has(self.spec.rootfs) || !has(self.spec.rootfs.writeMode)"
-        + " || self.spec.rootfs.writeMode != 'ephemeral' || !has(self.spec.vmm) || self.spec.vmm == 'qemu'",
+@ValidationRule(
+        value = "!has(self.spec) || !has(self.spec.rootfs) || !has(self.spec.rootfs.writeMode)"
+                + " || self.spec.rootfs.writeMode != 'ephemeral' || !has(self.spec.vmm) || self.spec.vmm == 'qemu'",
         message = "spec.rootfs.writeMode: ephemeral needs vmm qemu (the guest writes to a qcow2 overlay)")
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Node", jsonPath = ".status.nodeName", type = Type.STRING)
@@ -55,5 +64,4 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class UnikernelPod extends CustomResource<UnikernelPodSpec, UnikernelPodStatus> implements Namespaced {
     public static final String GROUP = "unibloc.io";
     public static final String VERSION = "v1alpha1";
-
 }

@@ -30,6 +30,7 @@ public class UnikernelPodSpec {
     public static final String MEMORY_PATTERN = "^[1-9][0-9]*(Mi|Gi)$";
     /** Smallest guest memory in MiB; below it no supported guest boots. */
     public static final int MIN_MEMORY_MIB = 32;
+
     public static final int MAX_VCPUS = 64;
     public static final int MAX_FILES = 64;
 
@@ -66,7 +67,8 @@ public class UnikernelPodSpec {
             + "unibloc.operator.default-memory. The Pod requests this plus the VMM's overhead.")
     @Pattern(MEMORY_PATTERN)
     @Size(max = 10)
-    @ValidationRule(value = "int(self.substring(0, size(self) - 2)) * (self.endsWith('Gi') ? 1024 : 1) >= 32",
+    @ValidationRule(
+            value = "int(self.substring(0, size(self) - 2)) * (self.endsWith('Gi') ? 1024 : 1) >= 32",
             message = "memory must be at least 32Mi: no supported guest boots with less")
     private String memory;
 
@@ -97,8 +99,8 @@ public class UnikernelPodSpec {
     @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
     private String runtimeClassName;
 
-    @JsonPropertyDescription("Secrets of type kubernetes.io/dockerconfigjson in this namespace used to pin and "
-            + "pull the image.")
+    @JsonPropertyDescription(
+            "Secrets of type kubernetes.io/dockerconfigjson in this namespace used to pin and " + "pull the image.")
     private List<LocalObjectReference> imagePullSecrets;
 
     @JsonPropertyDescription("Always (default), OnFailure or Never: what the kubelet does when the guest exits.")

@@ -13,18 +13,20 @@ import java.util.List;
 public class UnikernelPodStatus {
     /** Condition types, in the order a guest passes them. */
     public static final String IMAGE_PINNED = "ImagePinned";
+
     public static final String VOLUME_READY = "VolumeReady";
     public static final String SCHEDULED = "Scheduled";
     public static final String SANDBOX_STARTED = "SandboxStarted";
     /** The guest wrote to its console: evidence that it runs (the sandbox's ready file, the Pod's readiness). */
     public static final String BOOTED = "Booted";
+
     public static final String READY = "Ready";
 
     @JsonPropertyDescription("Pending, Preparing, Booting, Running, Succeeded or Failed.")
     private Phase phase;
 
-    @JsonPropertyDescription("ImagePinned, VolumeReady, Scheduled, SandboxStarted, Booted and Ready, with reasons and "
-            + "messages.")
+    @JsonPropertyDescription(
+            "ImagePinned, VolumeReady, Scheduled, SandboxStarted, Booted and Ready, with reasons and " + "messages.")
     private List<Condition> conditions = new ArrayList<>();
 
     @JsonPropertyDescription("The image reference as pinned: registry/repository:tag@sha256:...")

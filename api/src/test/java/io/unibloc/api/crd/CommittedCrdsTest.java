@@ -29,7 +29,8 @@ class CommittedCrdsTest {
         Path committedDir = dir("unibloc.crd.committed.dir");
         Map<String, String> generated = read(generatedDir);
         Map<String, String> committed = read(committedDir);
-        assertThat(generated).as("CRD files generated in %s", generatedDir)
+        assertThat(generated)
+                .as("CRD files generated in %s", generatedDir)
                 .containsKeys("unikernelpods" + SUFFIX, "unikernelimages" + SUFFIX);
 
         List<String> problems = new ArrayList<>();
@@ -40,12 +41,14 @@ class CommittedCrdsTest {
                 problems.add("differs from the generated one: crds/" + name);
             }
         });
-        committed.keySet().stream().filter(name -> !generated.containsKey(name))
+        committed.keySet().stream()
+                .filter(name -> !generated.containsKey(name))
                 .forEach(name -> problems.add("no Java type generates crds/" + name + " any more: git rm it"));
 
         if (!problems.isEmpty()) {
             Path root = committedDir.getParent();
-            fail("crds/ is out of date with the Java types in module api:%n  %s%nRefresh it from the repository root with:%n"
+            fail(
+                    "crds/ is out of date with the Java types in module api:%n  %s%nRefresh it from the repository root with:%n"
                             + "  cp %s/*%s crds/%n(then review and commit the diff)",
                     String.join("\n  ", problems), root.relativize(generatedDir), SUFFIX);
         }
@@ -53,7 +56,9 @@ class CommittedCrdsTest {
 
     private static Path dir(String property) {
         String value = System.getProperty(property);
-        assertThat(value).as("system property %s (set by api/pom.xml)", property).isNotBlank();
+        assertThat(value)
+                .as("system property %s (set by api/pom.xml)", property)
+                .isNotBlank();
         return Paths.get(value).toAbsolutePath().normalize();
     }
 
@@ -63,7 +68,8 @@ class CommittedCrdsTest {
             return files;
         }
         try (Stream<Path> list = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) list.filter(p -> p.getFileName().toString().endsWith(SUFFIX))::iterator) {
+            for (Path p :
+                    (Iterable<Path>) list.filter(p -> p.getFileName().toString().endsWith(SUFFIX))::iterator) {
                 files.put(p.getFileName().toString(), Files.readString(p, StandardCharsets.UTF_8));
             }
         }

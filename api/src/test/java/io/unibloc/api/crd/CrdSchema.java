@@ -36,16 +36,20 @@ final class CrdSchema {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-            .addVar("self", SimpleType.DYN).addLibraries(CelExtensions.strings()).build();
+            .addVar("self", SimpleType.DYN)
+            .addLibraries(CelExtensions.strings())
+            .build();
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
-            .addLibraries(CelExtensions.strings()).build();
+            .addLibraries(CelExtensions.strings())
+            .build();
 
     private final JsonNode schema;
     private final JsonSchema structural;
 
     private CrdSchema(JsonNode schema) {
         this.schema = schema;
-        this.structural = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(schema);
+        this.structural =
+                JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(schema);
     }
 
     /** The schema of {@code <plural>.unibloc.io-v1.yml} as the build generated it. */
@@ -106,7 +110,8 @@ final class CrdSchema {
                     CelAbstractSyntaxTree ast = COMPILER.compile(expr).getAst();
                     Object result = RUNTIME.createProgram(ast).eval(Map.of("self", toCel(value)));
                     if (!Boolean.TRUE.equals(result)) {
-                        errors.add((path.isEmpty() ? "<root>" : path) + ": " + rule.path("message").asText(expr));
+                        errors.add((path.isEmpty() ? "<root>" : path) + ": "
+                                + rule.path("message").asText(expr));
                     }
                 } catch (CelValidationException | CelEvaluationException e) {
                     errors.add((path.isEmpty() ? "<root>" : path) + ": rule '" + expr + "' failed: " + e.getMessage());
@@ -115,7 +120,10 @@ final class CrdSchema {
         }
         JsonNode properties = schemaNode.get("properties");
         if (properties != null && value.isObject()) {
-            properties.fields().forEachRemaining(p -> evaluate(p.getValue(), value.get(p.getKey()), path + "." + p.getKey(), errors));
+            properties
+                    .fields()
+                    .forEachRemaining(
+                            p -> evaluate(p.getValue(), value.get(p.getKey()), path + "." + p.getKey(), errors));
         }
         JsonNode additional = schemaNode.get("additionalProperties");
         if (additional != null && additional.isObject() && value.isObject()) {

@@ -36,62 +36,117 @@ class SchemaValidationTest {
                                   {"path":"/etc/key","secret":{"name":"s","key":"key"}}]}""", null),
                 Arguments.of("memory at the floor", "{\"image\":\"a\",\"memory\":\"32Mi\"}", null),
                 Arguments.of("boot watchdog off", "{\"image\":\"a\",\"bootTimeoutSeconds\":0}", null),
-                Arguments.of("read-only rootfs without files", "{\"image\":\"a\",\"rootfs\":{\"readOnly\":true}}", null),
-                Arguments.of("ephemeral rootfs on qemu", "{\"image\":\"a\",\"rootfs\":{\"writeMode\":\"ephemeral\"},\"vmm\":\"qemu\"}", null),
-                Arguments.of("unikraft guest at 32Mi", "{\"image\":\"a\",\"guest\":\"unikraft\",\"memory\":\"32Mi\"}", null),
+                Arguments.of(
+                        "read-only rootfs without files", "{\"image\":\"a\",\"rootfs\":{\"readOnly\":true}}", null),
+                Arguments.of(
+                        "ephemeral rootfs on qemu",
+                        "{\"image\":\"a\",\"rootfs\":{\"writeMode\":\"ephemeral\"},\"vmm\":\"qemu\"}",
+                        null),
+                Arguments.of(
+                        "unikraft guest at 32Mi", "{\"image\":\"a\",\"guest\":\"unikraft\",\"memory\":\"32Mi\"}", null),
                 Arguments.of("linux guest at 64Mi", "{\"image\":\"a\",\"guest\":\"linux\",\"memory\":\"64Mi\"}", null),
-                Arguments.of("linux on firecracker", "{\"image\":\"a\",\"guest\":\"linux\",\"vmm\":\"firecracker\"}", null),
+                Arguments.of(
+                        "linux on firecracker", "{\"image\":\"a\",\"guest\":\"linux\",\"vmm\":\"firecracker\"}", null),
                 Arguments.of("solo5 on pc", "{\"image\":\"a\",\"guest\":\"solo5\",\"machine\":\"pc\"}", null),
-                Arguments.of("read-only rootfs with files", "{\"image\":\"a\",\"rootfs\":{\"readOnly\":true},\"files\":"
-                        + "[{\"path\":\"/etc/x\",\"secret\":{\"name\":\"s\",\"key\":\"k\"}}]}",
+                Arguments.of(
+                        "read-only rootfs with files",
+                        "{\"image\":\"a\",\"rootfs\":{\"readOnly\":true},\"files\":"
+                                + "[{\"path\":\"/etc/x\",\"secret\":{\"name\":\"s\",\"key\":\"k\"}}]}",
                         "spec.rootfs.readOnly: true cannot be combined with spec.files"),
-                Arguments.of("ephemeral rootfs with files", "{\"image\":\"a\",\"rootfs\":{\"writeMode\":\"ephemeral\"},\"files\":"
-                        + "[{\"path\":\"/etc/x\",\"secret\":{\"name\":\"s\",\"key\":\"k\"}}]}",
+                Arguments.of(
+                        "ephemeral rootfs with files",
+                        "{\"image\":\"a\",\"rootfs\":{\"writeMode\":\"ephemeral\"},\"files\":"
+                                + "[{\"path\":\"/etc/x\",\"secret\":{\"name\":\"s\",\"key\":\"k\"}}]}",
                         "spec.rootfs.writeMode: ephemeral cannot be combined with spec.files"),
-                Arguments.of("ephemeral rootfs on firecracker", "{\"image\":\"a\",\"rootfs\":{\"writeMode\":\"ephemeral\"},"
-                        + "\"vmm\":\"firecracker\"}", "spec.rootfs.writeMode: ephemeral needs vmm qemu"),
-                Arguments.of("unknown write mode", "{\"image\":\"a\",\"rootfs\":{\"writeMode\":\"scratch\"}}", "writeMode"),
-                Arguments.of("linux guest below 64Mi", "{\"image\":\"a\",\"guest\":\"linux\",\"memory\":\"48Mi\"}",
+                Arguments.of(
+                        "ephemeral rootfs on firecracker",
+                        "{\"image\":\"a\",\"rootfs\":{\"writeMode\":\"ephemeral\"}," + "\"vmm\":\"firecracker\"}",
+                        "spec.rootfs.writeMode: ephemeral needs vmm qemu"),
+                Arguments.of(
+                        "unknown write mode", "{\"image\":\"a\",\"rootfs\":{\"writeMode\":\"scratch\"}}", "writeMode"),
+                Arguments.of(
+                        "linux guest below 64Mi",
+                        "{\"image\":\"a\",\"guest\":\"linux\",\"memory\":\"48Mi\"}",
                         "spec.memory must be at least 64Mi for a linux guest"),
-                Arguments.of("q35 on firecracker", "{\"image\":\"a\",\"vmm\":\"firecracker\",\"machine\":\"q35\"}",
+                Arguments.of(
+                        "q35 on firecracker",
+                        "{\"image\":\"a\",\"vmm\":\"firecracker\",\"machine\":\"q35\"}",
                         "spec.machine pc and q35 are QEMU machine types"),
-                Arguments.of("solo5 on firecracker", "{\"image\":\"a\",\"vmm\":\"firecracker\",\"guest\":\"solo5\"}",
+                Arguments.of(
+                        "solo5 on firecracker",
+                        "{\"image\":\"a\",\"vmm\":\"firecracker\",\"guest\":\"solo5\"}",
                         "spec.guest cannot run on spec.vmm"),
-                Arguments.of("unikraft on cloud-hypervisor", "{\"image\":\"a\",\"vmm\":\"cloud-hypervisor\",\"guest\":\"unikraft\"}",
+                Arguments.of(
+                        "unikraft on cloud-hypervisor",
+                        "{\"image\":\"a\",\"vmm\":\"cloud-hypervisor\",\"guest\":\"unikraft\"}",
                         "spec.guest cannot run on spec.vmm"),
-                Arguments.of("solo5 on microvm", "{\"image\":\"a\",\"guest\":\"solo5\",\"machine\":\"microvm\"}",
+                Arguments.of(
+                        "solo5 on microvm",
+                        "{\"image\":\"a\",\"guest\":\"solo5\",\"machine\":\"microvm\"}",
                         "a solo5 guest needs spec.machine pc or q35"),
                 Arguments.of("no spec", null, "spec is required: set at least spec.image"),
                 Arguments.of("no image", "{\"vcpus\":1}", "required property 'image' not found"),
                 Arguments.of("empty image", "{\"image\":\"\"}", "must be at least 1 characters long"),
-                Arguments.of("zero vcpus", "{\"image\":\"a\",\"vcpus\":0}", "$.spec.vcpus: must have a minimum value of 1"),
-                Arguments.of("65 vcpus", "{\"image\":\"a\",\"vcpus\":65}", "$.spec.vcpus: must have a maximum value of 64"),
-                Arguments.of("negative boot timeout", "{\"image\":\"a\",\"bootTimeoutSeconds\":-1}",
+                Arguments.of(
+                        "zero vcpus", "{\"image\":\"a\",\"vcpus\":0}", "$.spec.vcpus: must have a minimum value of 1"),
+                Arguments.of(
+                        "65 vcpus", "{\"image\":\"a\",\"vcpus\":65}", "$.spec.vcpus: must have a maximum value of 64"),
+                Arguments.of(
+                        "negative boot timeout",
+                        "{\"image\":\"a\",\"bootTimeoutSeconds\":-1}",
                         "$.spec.bootTimeoutSeconds: must have a minimum value of 0"),
-                Arguments.of("boot timeout over an hour", "{\"image\":\"a\",\"bootTimeoutSeconds\":3601}",
+                Arguments.of(
+                        "boot timeout over an hour",
+                        "{\"image\":\"a\",\"bootTimeoutSeconds\":3601}",
                         "$.spec.bootTimeoutSeconds: must have a maximum value of 3600"),
-                Arguments.of("memory below the floor", "{\"image\":\"a\",\"memory\":\"16Mi\"}",
+                Arguments.of(
+                        "memory below the floor",
+                        "{\"image\":\"a\",\"memory\":\"16Mi\"}",
                         ".spec.memory: memory must be at least 32Mi: no supported guest boots with less"),
-                Arguments.of("memory without unit", "{\"image\":\"a\",\"memory\":\"256\"}",
+                Arguments.of(
+                        "memory without unit",
+                        "{\"image\":\"a\",\"memory\":\"256\"}",
                         "$.spec.memory: does not match the regex pattern"),
-                Arguments.of("unknown fsType", "{\"image\":\"a\",\"rootfs\":{\"fsType\":\"xfs\"}}",
+                Arguments.of(
+                        "unknown fsType",
+                        "{\"image\":\"a\",\"rootfs\":{\"fsType\":\"xfs\"}}",
                         "$.spec.rootfs.fsType: does not have a value in the enumeration [\"ext2\", \"ext4\", \"raw\", \"vfat\"]"),
-                Arguments.of("unknown vmm", "{\"image\":\"a\",\"vmm\":\"kvmtool\"}", "$.spec.vmm: does not have a value in the enumeration"),
-                Arguments.of("unknown restart policy", "{\"image\":\"a\",\"restartPolicy\":\"Sometimes\"}",
+                Arguments.of(
+                        "unknown vmm",
+                        "{\"image\":\"a\",\"vmm\":\"kvmtool\"}",
+                        "$.spec.vmm: does not have a value in the enumeration"),
+                Arguments.of(
+                        "unknown restart policy",
+                        "{\"image\":\"a\",\"restartPolicy\":\"Sometimes\"}",
                         "$.spec.restartPolicy: does not have a value in the enumeration"),
-                Arguments.of("rootfs size in bytes", "{\"image\":\"a\",\"rootfs\":{\"size\":\"1000000\"}}",
+                Arguments.of(
+                        "rootfs size in bytes",
+                        "{\"image\":\"a\",\"rootfs\":{\"size\":\"1000000\"}}",
                         "$.spec.rootfs.size: does not match the regex pattern"),
-                Arguments.of("file with two sources", "{\"image\":\"a\",\"files\":[{\"path\":\"/a\",\"configMap\":{\"name\":\"c\","
-                        + "\"key\":\"k\"},\"secret\":{\"name\":\"s\",\"key\":\"k\"}}]}",
+                Arguments.of(
+                        "file with two sources",
+                        "{\"image\":\"a\",\"files\":[{\"path\":\"/a\",\"configMap\":{\"name\":\"c\","
+                                + "\"key\":\"k\"},\"secret\":{\"name\":\"s\",\"key\":\"k\"}}]}",
                         ".spec.files[0]: set exactly one of configMap or secret as the file's source"),
-                Arguments.of("file without source", "{\"image\":\"a\",\"files\":[{\"path\":\"/a\"}]}",
+                Arguments.of(
+                        "file without source",
+                        "{\"image\":\"a\",\"files\":[{\"path\":\"/a\"}]}",
                         ".spec.files[0]: set exactly one of configMap or secret"),
-                Arguments.of("file escaping upwards", "{\"image\":\"a\",\"files\":[{\"path\":\"/etc/../../x\",\"secret\":"
-                        + "{\"name\":\"s\",\"key\":\"k\"}}]}", ".spec.files[0]: path must be an absolute file path without '..'"),
-                Arguments.of("relative file path", "{\"image\":\"a\",\"files\":[{\"path\":\"etc/x\",\"secret\":"
-                        + "{\"name\":\"s\",\"key\":\"k\"}}]}", "$.spec.files[0].path: does not match the regex pattern"),
-                Arguments.of("file mode above 0777", "{\"image\":\"a\",\"files\":[{\"path\":\"/x\",\"mode\":512,\"secret\":"
-                        + "{\"name\":\"s\",\"key\":\"k\"}}]}", "$.spec.files[0].mode: must have a maximum value of 511"));
+                Arguments.of(
+                        "file escaping upwards",
+                        "{\"image\":\"a\",\"files\":[{\"path\":\"/etc/../../x\",\"secret\":"
+                                + "{\"name\":\"s\",\"key\":\"k\"}}]}",
+                        ".spec.files[0]: path must be an absolute file path without '..'"),
+                Arguments.of(
+                        "relative file path",
+                        "{\"image\":\"a\",\"files\":[{\"path\":\"etc/x\",\"secret\":"
+                                + "{\"name\":\"s\",\"key\":\"k\"}}]}",
+                        "$.spec.files[0].path: does not match the regex pattern"),
+                Arguments.of(
+                        "file mode above 0777",
+                        "{\"image\":\"a\",\"files\":[{\"path\":\"/x\",\"mode\":512,\"secret\":"
+                                + "{\"name\":\"s\",\"key\":\"k\"}}]}",
+                        "$.spec.files[0].mode: must have a maximum value of 511"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -101,14 +156,18 @@ class SchemaValidationTest {
         if (expected == null) {
             assertThat(errors).isEmpty();
         } else {
-            assertThat(errors).as("errors for %s", name).anySatisfy(e -> assertThat(e).contains(expected));
+            assertThat(errors)
+                    .as("errors for %s", name)
+                    .anySatisfy(e -> assertThat(e).contains(expected));
         }
     }
 
     @Test
     void unikernelImages() {
-        String base = "{\"apiVersion\":\"unibloc.io/v1alpha1\",\"kind\":\"UnikernelImage\",\"metadata\":{\"name\":\"a\"},";
-        assertThat(IMAGES.validate(base + "\"spec\":{\"image\":\"app:1\",\"fsType\":\"raw\",\"nodeSelector\":{\"k\":\"v\"}}}"))
+        String base =
+                "{\"apiVersion\":\"unibloc.io/v1alpha1\",\"kind\":\"UnikernelImage\",\"metadata\":{\"name\":\"a\"},";
+        assertThat(IMAGES.validate(
+                        base + "\"spec\":{\"image\":\"app:1\",\"fsType\":\"raw\",\"nodeSelector\":{\"k\":\"v\"}}}"))
                 .isEmpty();
         assertThat(IMAGES.validate(base + "\"spec\":{\"fsType\":\"ext4\"}}"))
                 .anySatisfy(e -> assertThat(e).contains("required property 'image' not found"));

@@ -29,13 +29,15 @@ class StatusPatchTest {
         before.setPhase(Phase.Running);
         before.setNodeName("node-1");
         before.setPodName("web-1");
-        before.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus("True").build(),
+        before.setConditions(List.of(
+                new ConditionBuilder().withType("Ready").withStatus("True").build(),
                 new ConditionBuilder().withType("Scheduled").withStatus("True").build()));
         UnikernelPodStatus after = StatusPatch.copy(before);
         after.setPhase(Phase.Preparing);
         after.setNodeName(null);
         after.setPodName(null);
-        after.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus("False").build()));
+        after.setConditions(List.of(
+                new ConditionBuilder().withType("Ready").withStatus("False").build()));
 
         JsonNode status = JSON.readTree(StatusPatch.body(before, after)).path("status");
         assertThat(status.path("phase").asText()).isEqualTo("Preparing");
@@ -50,6 +52,7 @@ class StatusPatchTest {
     void clearingTheStatusSendsNull() throws Exception {
         UnikernelPodStatus before = new UnikernelPodStatus();
         before.setPhase(Phase.Running);
-        assertThat(JSON.readTree(StatusPatch.body(before, null)).get("status").isNull()).isTrue();
+        assertThat(JSON.readTree(StatusPatch.body(before, null)).get("status").isNull())
+                .isTrue();
     }
 }

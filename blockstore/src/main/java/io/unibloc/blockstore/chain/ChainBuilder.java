@@ -55,8 +55,13 @@ public final class ChainBuilder {
     private final LayerScanner scanner;
     private final StoreMetrics metrics;
 
-    public ChainBuilder(ChainRepository repository, KeyedLocks locks, Intents intents, CowBackend backend, LayerLimits limits,
-                        StoreMetrics metrics) {
+    public ChainBuilder(
+            ChainRepository repository,
+            KeyedLocks locks,
+            Intents intents,
+            CowBackend backend,
+            LayerLimits limits,
+            StoreMetrics metrics) {
         this.repository = repository;
         this.locks = locks;
         this.intents = intents;
@@ -93,26 +98,38 @@ public final class ChainBuilder {
             ChainId id = ChainId.of(diffIds.subList(0, i + 1), request.fsType(), "");
             ChainId parent = i == 0 ? null : chains.get(i - 1);
             int index = i;
-            cached &= ensure(id, request, index, diffIds.size(), progress, temp -> {
-                if (parent == null) {
-                    buildBase(request, id, temp);
-                } else {
-                    buildNext(request, request.layers().get(index), id, parent, temp);
-                }
-            }, parent);
+            cached &= ensure(
+                    id,
+                    request,
+                    index,
+                    diffIds.size(),
+                    progress,
+                    temp -> {
+                        if (parent == null) {
+                            buildBase(request, id, temp);
+                        } else {
+                            buildNext(request, request.layers().get(index), id, parent, temp);
+                        }
+                    },
+                    parent);
             chains.add(id);
         }
         return new Result(List.copyOf(chains), cached);
     }
 
     private Result buildMerged(ChainRequest request, BlockStore.Progress progress) {
-        if (request.fsType() == FsType.RAW && (request.diskPath() == null || request.diskPath().isBlank())) {
-            throw StoreException.invalid("fs type raw needs the image label io.unibloc.disk naming the disk image file");
+        if (request.fsType() == FsType.RAW
+                && (request.diskPath() == null || request.diskPath().isBlank())) {
+            throw StoreException.invalid(
+                    "fs type raw needs the image label io.unibloc.disk naming the disk image file");
         }
-        ChainId id = ChainId.of(request.diffIds(), request.fsType(),
+        ChainId id = ChainId.of(
+                request.diffIds(),
+                request.fsType(),
                 request.fsType() == FsType.RAW ? request.diskPath() : "fat" + request.fatBits());
         int count = request.layers().size();
-        boolean cached = ensure(id, request, count - 1, count, progress, temp -> buildFromMergedTree(request, id, temp), null);
+        boolean cached =
+                ensure(id, request, count - 1, count, progress, temp -> buildFromMergedTree(request, id, temp), null);
         return new Result(List.of(id), cached);
     }
 
@@ -122,8 +139,14 @@ public final class ChainBuilder {
     }
 
     /** Builds {@code id} unless it exists; true when it existed (a cache hit). */
-    private boolean ensure(ChainId id, ChainRequest request, int index, int count, BlockStore.Progress progress, Step step,
-                           ChainId parent) {
+    private boolean ensure(
+            ChainId id,
+            ChainRequest request,
+            int index,
+            int count,
+            BlockStore.Progress progress,
+            Step step,
+            ChainId parent) {
         String fs = request.fsType().id();
         if (repository.exists(id)) {
             repository.touch(id);
@@ -149,12 +172,26 @@ public final class ChainBuilder {
                 step.build(temp);
                 long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
                 ChainRequest.Layer layer = request.layers().get(index);
-                repository.commit(temp, id, new ChainMeta(id.value(), fs, parent == null ? null : parent.value(),
-                        request.diffIds().subList(0, index + 1).stream().map(Digest::toString).toList(),
-                        layer.source().digest().toString(), Files.size(temp), System.currentTimeMillis(),
-                        millis));
-                metrics.layerBuilt(fs, parent != null ? "next" : layeredFs(request) ? "base" : "merged", Duration.ofMillis(millis));
-                LOG.info("built chain chain={} fs={} layer={}/{} millis={}", id.shortId(), fs, index + 1, count, millis);
+                repository.commit(
+                        temp,
+                        id,
+                        new ChainMeta(
+                                id.value(),
+                                fs,
+                                parent == null ? null : parent.value(),
+                                request.diffIds().subList(0, index + 1).stream()
+                                        .map(Digest::toString)
+                                        .toList(),
+                                layer.source().digest().toString(),
+                                Files.size(temp),
+                                System.currentTimeMillis(),
+                                millis));
+                metrics.layerBuilt(
+                        fs,
+                        parent != null ? "next" : layeredFs(request) ? "base" : "merged",
+                        Duration.ofMillis(millis));
+                LOG.info(
+                        "built chain chain={} fs={} layer={}/{} millis={}", id.shortId(), fs, index + 1, count, millis);
                 progress.buildFinished(id.value(), millis);
                 clean = true;
                 return false;
@@ -162,8 +199,10 @@ public final class ChainBuilder {
                 if (OutOfSpace.in(e)) {
                     throw outOfSpace(id, request, index, count, e);
                 }
-                throw StoreException.internal("building chain " + id + " (" + fs + ", layer " + (index + 1) + "/" + count + "): "
-                        + e.getMessage(), e);
+                throw StoreException.internal(
+                        "building chain " + id + " (" + fs + ", layer " + (index + 1) + "/" + count + "): "
+                                + e.getMessage(),
+                        e);
             } catch (StoreException e) {
                 if (e.kind() == ErrorKind.INTERNAL && OutOfSpace.in(e)) {
                     throw outOfSpace(id, request, index, count, e);
@@ -183,8 +222,9 @@ public final class ChainBuilder {
      * problem for the caller to see as such, not an internal error; the temporaries are gone by then.
      */
     private static StoreException outOfSpace(ChainId id, ChainRequest request, int index, int count, Exception e) {
-        return StoreException.exhausted("no space left building chain " + id + " (" + request.fsType().id() + ", layer "
-                + (index + 1) + "/" + count + " " + request.layers().get(index).source().digest() + "): " + e.getMessage());
+        return StoreException.exhausted(
+                "no space left building chain " + id + " (" + request.fsType().id() + ", layer " + (index + 1) + "/"
+                        + count + " " + request.layers().get(index).source().digest() + "): " + e.getMessage());
     }
 
     private static boolean layeredFs(ChainRequest request) {
@@ -208,12 +248,16 @@ public final class ChainBuilder {
     }
 
     private void buildBase(ChainRequest request, ChainId id, Path temp) throws IOException {
-        Path tree = Files.createDirectory(temp.resolveSibling(temp.getFileName().toString().replace(".img", ".tree")));
+        Path tree = Files.createDirectory(
+                temp.resolveSibling(temp.getFileName().toString().replace(".img", ".tree")));
         long started = System.nanoTime();
         applier.apply(request.layers().get(0).source(), tree);
         long applied = System.nanoTime();
         ExtImages.createFromTree(request.fsType(), tree, temp, uuid(id));
-        LOG.debug("base chain chain={} applyMillis={} mkfsMillis={}", id.shortId(), (applied - started) / 1_000_000,
+        LOG.debug(
+                "base chain chain={} applyMillis={} mkfsMillis={}",
+                id.shortId(),
+                (applied - started) / 1_000_000,
                 (System.nanoTime() - applied) / 1_000_000);
     }
 
@@ -222,18 +266,21 @@ public final class ChainBuilder {
         LayerSummary summary = scanner.scan(layer.source());
         try (KeyedLocks.Held ignored = locks.lock(lockKey(parent))) {
             if (!repository.exists(parent)) {
-                throw StoreException.unavailable("parent chain " + parent + " of " + id + " was evicted meanwhile; retry", null);
+                throw StoreException.unavailable(
+                        "parent chain " + parent + " of " + id + " was evicted meanwhile; retry", null);
             }
             backend.cloneFile(repository.image(parent), temp);
         }
         Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         ExtImages.growFor(temp, summary.dataBytes(), summary.directories(), summary.entries());
-        Path mount = Files.createDirectory(temp.resolveSibling(temp.getFileName().toString().replace(".img", ".mnt")));
+        Path mount = Files.createDirectory(
+                temp.resolveSibling(temp.getFileName().toString().replace(".img", ".mnt")));
         ExtImages.withMounted(request.fsType(), temp, mount, () -> applier.apply(layer.source(), mount));
     }
 
     private void buildFromMergedTree(ChainRequest request, ChainId id, Path temp) throws IOException {
-        Path tree = Files.createDirectory(temp.resolveSibling(temp.getFileName().toString().replace(".img", ".tree")));
+        Path tree = Files.createDirectory(
+                temp.resolveSibling(temp.getFileName().toString().replace(".img", ".tree")));
         for (ChainRequest.Layer layer : request.layers()) {
             applier.apply(layer.source(), tree);
         }
@@ -249,7 +296,7 @@ public final class ChainBuilder {
     /** A stable filesystem UUID per chain, so a rebuild gives the same image. */
     private static String uuid(ChainId id) {
         String v = id.value();
-        return v.substring(0, 8) + "-" + v.substring(8, 12) + "-" + v.substring(12, 16) + "-" + v.substring(16, 20) + "-"
-                + v.substring(20, 32);
+        return v.substring(0, 8) + "-" + v.substring(8, 12) + "-" + v.substring(12, 16) + "-" + v.substring(16, 20)
+                + "-" + v.substring(20, 32);
     }
 }

@@ -31,7 +31,8 @@ public record ChainId(String value) {
 
     /** {@code variant} distinguishes images of the same layers and type (the raw disk path); may be empty. */
     public static ChainId of(List<Digest> diffIds, FsType fs, String variant) {
-        return new ChainId(sha256(FORMAT + "\n" + ociChainId(diffIds) + "\n" + fs.id() + "\n" + (variant == null ? "" : variant)));
+        return new ChainId(
+                sha256(FORMAT + "\n" + ociChainId(diffIds) + "\n" + fs.id() + "\n" + (variant == null ? "" : variant)));
     }
 
     /** containerd's ChainID of the layers, bottom first. */
@@ -57,7 +58,8 @@ public record ChainId(String value) {
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

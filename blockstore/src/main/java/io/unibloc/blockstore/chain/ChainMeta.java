@@ -10,5 +10,12 @@ import java.util.List;
  * @param layer     the digest of the layer blob applied last
  * @param sizeBytes the image file's logical size
  */
-public record ChainMeta(String chainId, String fsType, String parent, List<String> diffIds, String layer, long sizeBytes,
-                        long builtAtMillis, long buildMillis) {}
+public record ChainMeta(
+        String chainId,
+        String fsType,
+        String parent,
+        List<String> diffIds,
+        String layer,
+        long sizeBytes,
+        long builtAtMillis,
+        long buildMillis) {}

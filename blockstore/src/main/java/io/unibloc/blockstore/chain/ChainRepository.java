@@ -30,7 +30,8 @@ public final class ChainRepository {
             Files.createDirectories(chains);
             // Owner only: a base layer is unpacked here on the host with its setuid bits, which no other
             // host user may reach. Also tightens the directory of a store made before.
-            Files.createDirectories(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(
+                    tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx------"));
         } catch (IOException e) {
             throw StoreException.internal("cannot create " + chains + " or " + tmp + ": " + e.getMessage(), e);

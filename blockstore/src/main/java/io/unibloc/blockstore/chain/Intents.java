@@ -38,11 +38,18 @@ public final class Intents {
     }
 
     /** One recorded intent. {@code key} is the lock key its owner holds while it runs. */
-    public record Intent(String id, String kind, String key, List<String> paths, String mount, long pid, long startedMillis) {}
+    public record Intent(
+            String id, String kind, String key, List<String> paths, String mount, long pid, long startedMillis) {}
 
     public Intent begin(String kind, String key, List<Path> paths, Path mount) {
-        Intent intent = new Intent(UUID.randomUUID().toString(), kind, key, paths.stream().map(Path::toString).toList(),
-                mount == null ? null : mount.toString(), ProcessHandle.current().pid(), System.currentTimeMillis());
+        Intent intent = new Intent(
+                UUID.randomUUID().toString(),
+                kind,
+                key,
+                paths.stream().map(Path::toString).toList(),
+                mount == null ? null : mount.toString(),
+                ProcessHandle.current().pid(),
+                System.currentTimeMillis());
         AtomicFiles.writeJson(dir.resolve(intent.id() + ".json"), intent);
         return intent;
     }
@@ -58,7 +65,8 @@ public final class Intents {
     public List<Intent> list() {
         List<Intent> intents = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.filter(p -> p.getFileName().toString().endsWith(".json")).toList()) {
+            for (Path file : files.filter(p -> p.getFileName().toString().endsWith(".json"))
+                    .toList()) {
                 try {
                     AtomicFiles.readJson(file, Intent.class).ifPresent(intents::add);
                 } catch (StoreException e) {
@@ -87,7 +95,11 @@ public final class Intents {
                 if (!Files.exists(dir.resolve(intent.id() + ".json"))) {
                     continue; // finished between list and lock
                 }
-                LOG.info("healing interrupted work kind={} key={} pid={} paths={}", intent.kind(), intent.key(), intent.pid(),
+                LOG.info(
+                        "healing interrupted work kind={} key={} pid={} paths={}",
+                        intent.kind(),
+                        intent.key(),
+                        intent.pid(),
                         intent.paths());
                 if (intent.mount() != null) {
                     Mounts.unmountIfMounted(Path.of(intent.mount()));

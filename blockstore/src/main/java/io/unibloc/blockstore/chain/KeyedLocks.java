@@ -136,7 +136,8 @@ public final class KeyedLocks {
             try {
                 Files.deleteIfExists(file);
             } catch (IOException e) {
-                throw StoreException.internal("cannot remove lock file " + file + " of " + key + ": " + e.getMessage(), e);
+                throw StoreException.internal(
+                        "cannot remove lock file " + file + " of " + key + ": " + e.getMessage(), e);
             }
         }
 

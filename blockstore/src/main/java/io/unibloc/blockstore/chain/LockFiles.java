@@ -48,7 +48,9 @@ public final class LockFiles {
     /** True when {@code lockFile} still names the inode {@code opened} refers to; false when removed or replaced. */
     public static boolean stillNames(Path lockFile, Opened opened) throws IOException {
         try {
-            return opened.fileKey().equals(Files.readAttributes(lockFile, BasicFileAttributes.class).fileKey());
+            return opened.fileKey()
+                    .equals(Files.readAttributes(lockFile, BasicFileAttributes.class)
+                            .fileKey());
         } catch (NoSuchFileException gone) {
             return false;
         }

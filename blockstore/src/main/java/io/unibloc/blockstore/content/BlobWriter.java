@@ -33,8 +33,13 @@ public final class BlobWriter implements AutoCloseable {
     private boolean done;
     private boolean closed;
 
-    BlobWriter(ContentStore store, Digest expected, long expectedSize, String source, DigestLock lock,
-               boolean alreadyPresent) {
+    BlobWriter(
+            ContentStore store,
+            Digest expected,
+            long expectedSize,
+            String source,
+            DigestLock lock,
+            boolean alreadyPresent) {
         this.store = store;
         this.expected = expected;
         this.expectedSize = expectedSize;
@@ -68,8 +73,8 @@ public final class BlobWriter implements AutoCloseable {
         checkOpen();
         if (expectedSize >= 0 && written + len > expectedSize) {
             abort();
-            throw StoreException.invalid("blob " + expected + " from " + source + ": more than the declared "
-                    + expectedSize + " bytes");
+            throw StoreException.invalid(
+                    "blob " + expected + " from " + source + ": more than the declared " + expectedSize + " bytes");
         }
         try {
             if (channel == null) {
@@ -136,14 +141,14 @@ public final class BlobWriter implements AutoCloseable {
         checkOpen();
         if (expectedSize >= 0 && written != expectedSize) {
             abort();
-            throw StoreException.invalid("blob " + expected + " from " + from + ": got " + written
-                    + " bytes, expected " + expectedSize + " (truncated)");
+            throw StoreException.invalid("blob " + expected + " from " + from + ": got " + written + " bytes, expected "
+                    + expectedSize + " (truncated)");
         }
         Digest actual = Sha256.finish(hasher);
         if (!actual.equals(expected)) {
             abort();
-            throw StoreException.invalid("blob " + expected + " from " + from + ": content has digest " + actual
-                    + " (" + written + " bytes); the download was corrupted or the registry is lying");
+            throw StoreException.invalid("blob " + expected + " from " + from + ": content has digest " + actual + " ("
+                    + written + " bytes); the download was corrupted or the registry is lying");
         }
         try {
             if (channel == null) { // the empty blob

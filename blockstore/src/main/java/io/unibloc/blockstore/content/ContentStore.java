@@ -99,7 +99,8 @@ public final class ContentStore {
 
     /** Opens a stored blob. NOT_FOUND when absent. */
     public InputStream open(Digest digest) {
-        Path p = find(digest).orElseThrow(() -> StoreException.notFound("blob " + digest + " is not in the content store " + root));
+        Path p = find(digest)
+                .orElseThrow(() -> StoreException.notFound("blob " + digest + " is not in the content store " + root));
         try {
             return Files.newInputStream(p);
         } catch (NoSuchFileException e) {
@@ -122,7 +123,8 @@ public final class ContentStore {
         }
         Digest actual = Sha256.of(bytes);
         if (!actual.equals(digest)) {
-            throw StoreException.invalid("blob " + digest + " in " + root + " is damaged on disk: it hashes to " + actual);
+            throw StoreException.invalid(
+                    "blob " + digest + " in " + root + " is damaged on disk: it hashes to " + actual);
         }
         return bytes;
     }
@@ -134,7 +136,8 @@ public final class ContentStore {
      * come from, for error messages.
      */
     public BlobWriter openWriter(Digest expected, long expectedSize, String source) {
-        DigestLock lock = DigestLock.acquire(lockDir.resolve(expected.hex() + ".lock"), lockTimeout, "blob " + expected);
+        DigestLock lock =
+                DigestLock.acquire(lockDir.resolve(expected.hex() + ".lock"), lockTimeout, "blob " + expected);
         return new BlobWriter(this, expected, expectedSize, source, lock, contains(expected));
     }
 
@@ -185,7 +188,8 @@ public final class ContentStore {
 
     /** Removes the blob; false when it was not there. Idempotent. */
     public boolean delete(Digest digest) {
-        try (DigestLock lock = DigestLock.acquire(lockDir.resolve(digest.hex() + ".lock"), lockTimeout, "blob " + digest)) {
+        try (DigestLock lock =
+                DigestLock.acquire(lockDir.resolve(digest.hex() + ".lock"), lockTimeout, "blob " + digest)) {
             boolean deleted = Files.deleteIfExists(blobPath(digest));
             lock.removeLockFile(); // the blob is gone, so is the need for its lock file
             return deleted;
@@ -236,8 +240,8 @@ public final class ContentStore {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(blobDir, TEMP_PREFIX + "*")) {
             for (Path p : ds) {
                 String hex = hexOfTemp(p.getFileName().toString());
-                Optional<DigestLock> lock = hex == null ? Optional.empty()
-                        : DigestLock.tryAcquire(lockDir.resolve(hex + ".lock"));
+                Optional<DigestLock> lock =
+                        hex == null ? Optional.empty() : DigestLock.tryAcquire(lockDir.resolve(hex + ".lock"));
                 if (hex != null && lock.isEmpty()) {
                     continue; // a writer is at work on it
                 }

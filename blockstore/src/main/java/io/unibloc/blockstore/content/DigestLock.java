@@ -54,8 +54,10 @@ final class DigestLock implements AutoCloseable {
                 return got.get();
             }
             if (System.nanoTime() > deadline) {
-                throw StoreException.unavailable("timed out after " + timeout.toSeconds() + " s waiting for the lock of "
-                        + what + " (" + lockFile + ")", null);
+                throw StoreException.unavailable(
+                        "timed out after " + timeout.toSeconds() + " s waiting for the lock of " + what + " ("
+                                + lockFile + ")",
+                        null);
             }
             try {
                 Thread.sleep(POLL_MILLIS);

@@ -58,11 +58,17 @@ public final class Backends {
         };
         CowBackend backend = chosen.backend();
         if (backend instanceof CopyBackend) {
-            LOG.warn("copy-on-write backend store={} backend=copy reason=\"{}\": every clone is a full copy", storeRoot,
+            LOG.warn(
+                    "copy-on-write backend store={} backend=copy reason=\"{}\": every clone is a full copy",
+                    storeRoot,
                     chosen.reason());
         } else {
-            LOG.info("copy-on-write backend store={} backend={} dataRoot={} reason=\"{}\"", storeRoot, backend.name(),
-                    backend.dataRoot(), chosen.reason());
+            LOG.info(
+                    "copy-on-write backend store={} backend={} dataRoot={} reason=\"{}\"",
+                    storeRoot,
+                    backend.name(),
+                    backend.dataRoot(),
+                    chosen.reason());
         }
         return chosen;
     }
@@ -75,12 +81,14 @@ public final class Backends {
         Path recorded = storeRoot.resolve(CHOICE_FILE);
         try {
             if (Files.exists(recorded)) {
-                StoreConfig.Backend earlier = StoreConfig.Backend.parse(Files.readString(recorded).trim());
+                StoreConfig.Backend earlier =
+                        StoreConfig.Backend.parse(Files.readString(recorded).trim());
                 if (earlier != StoreConfig.Backend.AUTO) {
                     // A recorded copy comes from an older release's silent fallback: kept (its data lives there),
                     // but said loudly, so that an operator can move the node to a copy-on-write backend.
                     String why = earlier == StoreConfig.Backend.COPY
-                            ? "recorded in " + recorded + " by an earlier automatic fallback; every clone is a full copy"
+                            ? "recorded in " + recorded
+                                    + " by an earlier automatic fallback; every clone is a full copy"
                             : "recorded in " + recorded + " at the store's first start";
                     return new Chosen(choose(storeRoot, earlier, xfsLoopBytes).backend(), why);
                 }
@@ -104,13 +112,17 @@ public final class Backends {
         }
         LOG.info("store directory cannot reflink, creating an XFS file to live in store={}", storeRoot);
         try {
-            return new Chosen(XfsLoopBackend.open(storeRoot, xfsLoopBytes),
+            return new Chosen(
+                    XfsLoopBackend.open(storeRoot, xfsLoopBytes),
                     "automatic: the store directory cannot reflink, so the store lives in a loop-mounted XFS file");
         } catch (StoreException e) {
-            throw new StoreException(ErrorKind.FAILED_PRECONDITION, "no copy-on-write backend works in store " + storeRoot
-                    + ": its filesystem cannot reflink, and an XFS file cannot be made (" + e.getMessage()
-                    + "); fix that (xfsprogs installed, loop devices and XFS available, space for the file) or choose the"
-                    + " copy backend explicitly (every clone is then a full copy)", e);
+            throw new StoreException(
+                    ErrorKind.FAILED_PRECONDITION,
+                    "no copy-on-write backend works in store " + storeRoot
+                            + ": its filesystem cannot reflink, and an XFS file cannot be made (" + e.getMessage()
+                            + "); fix that (xfsprogs installed, loop devices and XFS available, space for the file) or choose the"
+                            + " copy backend explicitly (every clone is then a full copy)",
+                    e);
         }
     }
 }

@@ -41,8 +41,8 @@ public final class CopyBackend implements CowBackend {
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             throw StoreException.alreadyExists("clone target exists: " + target);
         }
-        Exec.Result result = Exec.run(List.of("cp", "--reflink=never", "--sparse=always",
-                source.toString(), target.toString()));
+        Exec.Result result =
+                Exec.run(List.of("cp", "--reflink=never", "--sparse=always", source.toString(), target.toString()));
         if (!result.ok()) {
             try {
                 Files.deleteIfExists(target);

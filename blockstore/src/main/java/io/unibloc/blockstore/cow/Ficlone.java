@@ -4,8 +4,8 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.NativeLong;
 import io.unibloc.blockstore.ErrorKind;
 import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.fs.OutOfSpace;
 import io.unibloc.blockstore.fs.LibC;
+import io.unibloc.blockstore.fs.OutOfSpace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,13 +30,16 @@ final class Ficlone {
         try {
             int dst;
             try {
-                dst = LibC.INSTANCE.open(target.toString(),
-                        LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC | LibC.O_NOFOLLOW, 0644);
+                dst = LibC.INSTANCE.open(
+                        target.toString(),
+                        LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC | LibC.O_NOFOLLOW,
+                        0644);
             } catch (LastErrorException e) {
                 if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     throw StoreException.alreadyExists("clone target exists: " + target);
                 }
-                throw StoreException.internal("cannot create clone target " + target + ": errno " + e.getErrorCode(), e);
+                throw StoreException.internal(
+                        "cannot create clone target " + target + ": errno " + e.getErrorCode(), e);
             }
             try {
                 LibC.INSTANCE.ioctl(dst, FICLONE, src);
@@ -46,10 +49,13 @@ final class Ficlone {
                 deleteQuietly(target);
                 if (e.getErrorCode() == OutOfSpace.ENOSPC) {
                     // a reflink needs new metadata blocks; a full store is the caller's problem to see
-                    throw new StoreException(ErrorKind.RESOURCE_EXHAUSTED, "no space left on device cloning " + source
-                            + " -> " + target + " (FICLONE errno 28)", e);
+                    throw new StoreException(
+                            ErrorKind.RESOURCE_EXHAUSTED,
+                            "no space left on device cloning " + source + " -> " + target + " (FICLONE errno 28)",
+                            e);
                 }
-                throw StoreException.internal("FICLONE " + source + " -> " + target + " failed: errno " + e.getErrorCode(), e);
+                throw StoreException.internal(
+                        "FICLONE " + source + " -> " + target + " failed: errno " + e.getErrorCode(), e);
             } finally {
                 if (dst >= 0) {
                     LibC.INSTANCE.close(dst);

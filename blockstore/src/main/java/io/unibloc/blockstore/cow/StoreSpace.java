@@ -31,7 +31,9 @@ public final class StoreSpace {
     /** Free bytes inside the data root and, for a store file, on the host filesystem that holds it: the smaller. */
     public long freeBytes() {
         long inside = store(backend.dataRoot()).usable();
-        return backend.backingFile().map(file -> Math.min(inside, store(file).usable())).orElse(inside);
+        return backend.backingFile()
+                .map(file -> Math.min(inside, store(file).usable()))
+                .orElse(inside);
     }
 
     /** What the store offers for new volumes: {@link #freeBytes} times the overprovision ratio. */
@@ -54,8 +56,8 @@ public final class StoreSpace {
         long offered = offered(Math.min(inside, host), overprovisionRatio);
         if (worstCaseBytes > offered) {
             String where = backend.backingFile()
-                    .map(file -> "the store file " + file + " has " + inside + " bytes free inside and its host filesystem "
-                            + host + " bytes")
+                    .map(file -> "the store file " + file + " has " + inside
+                            + " bytes free inside and its host filesystem " + host + " bytes")
                     .orElse("the store " + backend.dataRoot() + " has " + inside + " bytes free");
             throw new NoRoom("no space left for volume " + volumeId + " of " + worstCaseBytes + " bytes: " + where
                     + (overprovisionRatio != 1.0 ? " (overprovision ratio " + overprovisionRatio + ")" : "")

@@ -32,8 +32,8 @@ final class StoreUsers {
                 }
                 if (users.count == 0) {
                     try {
-                        users.channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                                StandardOpenOption.READ);
+                        users.channel = FileChannel.open(
+                                key, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
                         users.shared = users.channel.lock(0, Long.MAX_VALUE, true);
                     } catch (IOException e) {
                         closeQuietly(users.channel);

@@ -69,8 +69,9 @@ public final class XfsLoopBackend implements CowBackend {
     /** Under the mount lock, which this JVM takes only from one thread at a time (one channel per process). */
     private static void mountIfNeeded(Path mountLock, Path image, Path mountPoint, long sizeBytes) {
         synchronized (XfsLoopBackend.class) {
-            try (FileChannel lockFile = FileChannel.open(mountLock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = lockFile.lock()) {
+            try (FileChannel lockFile =
+                            FileChannel.open(mountLock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock ignored = lockFile.lock()) {
                 if (!Mounts.isMounted(mountPoint)) {
                     if (!Files.exists(image)) {
                         create(image, sizeBytes);
@@ -142,7 +143,9 @@ public final class XfsLoopBackend implements CowBackend {
             return true;
         });
         if (!last) {
-            LOG.info("store filesystem stays mounted mount={} reason=\"another user still has the store open\"", mountPoint);
+            LOG.info(
+                    "store filesystem stays mounted mount={} reason=\"another user still has the store open\"",
+                    mountPoint);
         }
     }
 }

@@ -45,7 +45,8 @@ public final class Exec {
         Duration bounded = Deadlines.bound(timeout);
         boolean byDeadline = bounded.compareTo(timeout) < 0;
         if (bounded.isNegative() || bounded.isZero()) {
-            throw StoreException.unavailable("the call's deadline passed before running " + String.join(" ", command), null);
+            throw StoreException.unavailable(
+                    "the call's deadline passed before running " + String.join(" ", command), null);
         }
         ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(devNull()));
         builder.environment().putAll(env);
@@ -63,10 +64,11 @@ public final class Exec {
             if (!process.waitFor(bounded.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 if (byDeadline) {
-                    throw StoreException.unavailable("stopped at the call's deadline after " + bounded + ": "
-                            + String.join(" ", command), null);
+                    throw StoreException.unavailable(
+                            "stopped at the call's deadline after " + bounded + ": " + String.join(" ", command), null);
                 }
-                throw StoreException.internal("command timed out after " + timeout + ": " + String.join(" ", command), null);
+                throw StoreException.internal(
+                        "command timed out after " + timeout + ": " + String.join(" ", command), null);
             }
             return new Result(List.copyOf(command), process.exitValue(), out.join(), err.join());
         } catch (InterruptedException e) {
@@ -85,7 +87,9 @@ public final class Exec {
         Result result = run(command, env, DEFAULT_TIMEOUT);
         if (!result.ok()) {
             throw StoreException.internal(
-                    "command failed (exit " + result.exitCode() + "): " + String.join(" ", command) + ": " + result.output(), null);
+                    "command failed (exit " + result.exitCode() + "): " + String.join(" ", command) + ": "
+                            + result.output(),
+                    null);
         }
         return result;
     }
@@ -96,15 +100,17 @@ public final class Exec {
 
     private static CompletableFuture<String> drain(InputStream stream) {
         CompletableFuture<String> result = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try (InputStream in = stream) {
-                ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-                in.transferTo(buffer);
-                result.complete(buffer.toString(StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                result.completeExceptionally(new UncheckedIOException(e));
-            }
-        }, "exec-drain");
+        Thread thread = new Thread(
+                () -> {
+                    try (InputStream in = stream) {
+                        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+                        in.transferTo(buffer);
+                        result.complete(buffer.toString(StandardCharsets.UTF_8));
+                    } catch (IOException e) {
+                        result.completeExceptionally(new UncheckedIOException(e));
+                    }
+                },
+                "exec-drain");
         thread.setDaemon(true);
         thread.start();
         return result;

@@ -36,8 +36,18 @@ public final class ExtImages {
         long bytes = size.dataBytes() + (size.directories() + size.symlinks()) * BLOCK + inodes * INODE_SIZE;
         bytes = roundUp(bytes + bytes / 20 + 8 * MIB, 4 * MIB);
         for (int attempt = 0; ; attempt++) {
-            List<String> command = new ArrayList<>(List.of(type == FsType.EXT2 ? "mkfs.ext2" : "mkfs.ext4",
-                    "-q", "-F", "-b", "4096", "-I", String.valueOf(INODE_SIZE), "-N", String.valueOf(inodes), "-m", "0"));
+            List<String> command = new ArrayList<>(List.of(
+                    type == FsType.EXT2 ? "mkfs.ext2" : "mkfs.ext4",
+                    "-q",
+                    "-F",
+                    "-b",
+                    "4096",
+                    "-I",
+                    String.valueOf(INODE_SIZE),
+                    "-N",
+                    String.valueOf(inodes),
+                    "-m",
+                    "0"));
             if (type == FsType.EXT4) {
                 command.addAll(List.of("-O", "^has_journal"));
             }
@@ -50,7 +60,8 @@ public final class ExtImages {
                 return;
             }
             if (attempt >= 3 || !result.output().matches("(?s).*(space|allocate|inodes|too small).*")) {
-                throw StoreException.internal("mkfs of " + image + " from " + tree + " failed: " + result.output(), null);
+                throw StoreException.internal(
+                        "mkfs of " + image + " from " + tree + " failed: " + result.output(), null);
             }
             LOG.info("image too small, retrying larger image={} bytes={}", image, bytes);
             bytes = roundUp(bytes + bytes / 2, 4 * MIB);
@@ -100,8 +111,13 @@ public final class ExtImages {
             target += shortBy;
         }
         long bytes = roundUp(target * bs, 4 * MIB);
-        LOG.debug("growing image={} fromBlocks={} toBytes={} needBlocks={} usableBlocks={}", image, sb.blocksCount(), bytes,
-                needBlocks, usable);
+        LOG.debug(
+                "growing image={} fromBlocks={} toBytes={} needBlocks={} usableBlocks={}",
+                image,
+                sb.blocksCount(),
+                bytes,
+                needBlocks,
+                usable);
         resize(image, bytes);
         return bytes;
     }

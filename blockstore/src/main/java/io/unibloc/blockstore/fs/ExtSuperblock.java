@@ -13,8 +13,15 @@ import java.nio.file.StandardOpenOption;
  * (1024 bytes at offset 1024) instead of spawning {@code dumpe2fs}. Counts are exact for an image that
  * was unmounted cleanly, which is the only kind the engine reads.
  */
-public record ExtSuperblock(long blockSize, long blocksCount, long freeBlocks, long inodesCount, long freeInodes,
-                            long blocksPerGroup, long inodesPerGroup, long incompatFeatures) {
+public record ExtSuperblock(
+        long blockSize,
+        long blocksCount,
+        long freeBlocks,
+        long inodesCount,
+        long freeInodes,
+        long blocksPerGroup,
+        long inodesPerGroup,
+        long incompatFeatures) {
     private static final int MAGIC = 0xEF53;
     private static final int INCOMPAT_EXTENTS = 0x40;
     private static final int INCOMPAT_64BIT = 0x80;
@@ -36,8 +43,8 @@ public record ExtSuperblock(long blockSize, long blocksCount, long freeBlocks, l
         boolean wide = (sb.getInt(0x60) & INCOMPAT_64BIT) != 0;
         long blocks = u32(sb, 4) | (wide ? u32(sb, 0x150) << 32 : 0);
         long free = u32(sb, 12) | (wide ? u32(sb, 0x158) << 32 : 0);
-        return new ExtSuperblock(1024L << u32(sb, 24), blocks, free, u32(sb, 0), u32(sb, 16), u32(sb, 32), u32(sb, 40),
-                u32(sb, 0x60));
+        return new ExtSuperblock(
+                1024L << u32(sb, 24), blocks, free, u32(sb, 0), u32(sb, 16), u32(sb, 32), u32(sb, 40), u32(sb, 0x60));
     }
 
     /**

@@ -33,7 +33,10 @@ public final class Fiemap {
         }
 
         public long exclusiveBytes() {
-            return extents.stream().filter(e -> !e.shared()).mapToLong(Extent::length).sum();
+            return extents.stream()
+                    .filter(e -> !e.shared())
+                    .mapToLong(Extent::length)
+                    .sum();
         }
     }
 

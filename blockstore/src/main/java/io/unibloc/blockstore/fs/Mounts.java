@@ -24,7 +24,8 @@ public final class Mounts {
      * writes inert on the host: no device nodes, no setuid execution, no atime writes.
      */
     public static void mountLoop(Path image, Path dir, String fsType, String extraOptions) {
-        String options = "loop,noatime,nodev,nosuid" + (extraOptions == null || extraOptions.isEmpty() ? "" : "," + extraOptions);
+        String options = "loop,noatime,nodev,nosuid"
+                + (extraOptions == null || extraOptions.isEmpty() ? "" : "," + extraOptions);
         Exec.check(List.of("mount", "-t", fsType, "-o", options, image.toString(), dir.toString()));
     }
 

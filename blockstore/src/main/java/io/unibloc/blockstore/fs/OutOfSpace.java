@@ -8,6 +8,7 @@ package io.unibloc.blockstore.fs;
 public final class OutOfSpace {
     /** ENOSPC on Linux. */
     public static final int ENOSPC = 28;
+
     private static final String MESSAGE = "No space left on device";
 
     private OutOfSpace() {}

@@ -52,10 +52,10 @@ public final class VfatImages {
         if (top.isEmpty()) {
             return;
         }
-        List<String> mcopy = new ArrayList<>(List.of("mcopy", "-s", "-p", "-m", "-Q", "-D", "o", "-i", image.toString()));
+        List<String> mcopy =
+                new ArrayList<>(List.of("mcopy", "-s", "-p", "-m", "-Q", "-D", "o", "-i", image.toString()));
         mcopy.addAll(top);
         mcopy.add("::/");
         Exec.check(mcopy, Map.of("MTOOLS_SKIP_CHECK", "1", "MTOOLS_NO_VFAT", ""));
     }
-
 }

@@ -23,9 +23,13 @@ public final class Xattrs {
 
     public static Optional<byte[]> get(Path path, String name) {
         try {
-            long size = LibC.INSTANCE.lgetxattr(path.toString(), name, null, new NativeLong(0)).longValue();
+            long size = LibC.INSTANCE
+                    .lgetxattr(path.toString(), name, null, new NativeLong(0))
+                    .longValue();
             byte[] value = new byte[(int) size];
-            long read = LibC.INSTANCE.lgetxattr(path.toString(), name, value, new NativeLong(size)).longValue();
+            long read = LibC.INSTANCE
+                    .lgetxattr(path.toString(), name, value, new NativeLong(size))
+                    .longValue();
             return Optional.of(read == size ? value : java.util.Arrays.copyOf(value, (int) read));
         } catch (LastErrorException e) {
             if (e.getErrorCode() == LibC.ENODATA) {
@@ -36,12 +40,16 @@ public final class Xattrs {
     }
 
     public static List<String> list(Path path) {
-        long size = LibC.INSTANCE.llistxattr(path.toString(), null, new NativeLong(0)).longValue();
+        long size = LibC.INSTANCE
+                .llistxattr(path.toString(), null, new NativeLong(0))
+                .longValue();
         if (size <= 0) {
             return List.of();
         }
         byte[] names = new byte[(int) size];
-        long read = LibC.INSTANCE.llistxattr(path.toString(), names, new NativeLong(size)).longValue();
+        long read = LibC.INSTANCE
+                .llistxattr(path.toString(), names, new NativeLong(size))
+                .longValue();
         List<String> result = new ArrayList<>();
         int start = 0;
         for (int i = 0; i < read; i++) {

@@ -45,8 +45,8 @@ public final class GarbageCollector {
     private final Intents intents;
     private final Supplier<Set<String>> pinnedChains;
 
-    public GarbageCollector(ChainRepository chains, VolumeManager volumes, ContentStore content, KeyedLocks locks,
-                            Intents intents) {
+    public GarbageCollector(
+            ChainRepository chains, VolumeManager volumes, ContentStore content, KeyedLocks locks, Intents intents) {
         this(chains, volumes, content, locks, intents, Set::of);
     }
 
@@ -54,8 +54,13 @@ public final class GarbageCollector {
      * {@code pinnedChains}: chain ids that other users hold besides persistent volumes (ephemeral volumes and
      * shared chain devices); asked again under each chain's lock before it is evicted.
      */
-    public GarbageCollector(ChainRepository chains, VolumeManager volumes, ContentStore content, KeyedLocks locks,
-                            Intents intents, Supplier<Set<String>> pinnedChains) {
+    public GarbageCollector(
+            ChainRepository chains,
+            VolumeManager volumes,
+            ContentStore content,
+            KeyedLocks locks,
+            Intents intents,
+            Supplier<Set<String>> pinnedChains) {
         this.chains = chains;
         this.volumes = volumes;
         this.content = content;
@@ -95,7 +100,9 @@ public final class GarbageCollector {
             if (total <= policy.maxBytes()) {
                 break;
             }
-            boolean removed = candidate.chain() != null ? evictChain(candidate.chain(), roots) : content.delete(candidate.blob().digest());
+            boolean removed = candidate.chain() != null
+                    ? evictChain(candidate.chain(), roots)
+                    : content.delete(candidate.blob().digest());
             if (removed) {
                 total -= candidate.bytes();
                 freed += candidate.bytes();
@@ -104,7 +111,11 @@ public final class GarbageCollector {
                 } else {
                     blobsRemoved++;
                 }
-                LOG.info("evicted name={} bytes={} lastUsed={}", candidate.name(), candidate.bytes(), candidate.lastUsed());
+                LOG.info(
+                        "evicted name={} bytes={} lastUsed={}",
+                        candidate.name(),
+                        candidate.bytes(),
+                        candidate.lastUsed());
             }
         }
         return new GcReport(chainsRemoved, blobsRemoved, freed, swept);

@@ -9,8 +9,13 @@ import java.util.Map;
 /** An OCI content descriptor: what a manifest or index says about one blob. */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Descriptor(String mediaType, String digest, long size, DescriptorPlatform platform,
-                         Map<String, String> annotations, List<String> urls) {
+public record Descriptor(
+        String mediaType,
+        String digest,
+        long size,
+        DescriptorPlatform platform,
+        Map<String, String> annotations,
+        List<String> urls) {
 
     public Descriptor {
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);

@@ -9,8 +9,13 @@ import java.util.List;
  * {@code pinned} is the reference pinned to the digest the caller's tag resolved to (an index digest
  * for multi-platform images); {@code manifestDigest} is the chosen platform's manifest.
  */
-public record FetchedImage(ImageReference pinned, Digest manifestDigest, Digest configDigest, Platform platform,
-                           ImageConfig config, List<Layer> layers) {
+public record FetchedImage(
+        ImageReference pinned,
+        Digest manifestDigest,
+        Digest configDigest,
+        Platform platform,
+        ImageConfig config,
+        List<Layer> layers) {
     public FetchedImage {
         layers = List.copyOf(layers);
     }

@@ -34,8 +34,14 @@ public final class ImageCatalog {
 
     /** One remembered image. {@code name} is the reference as given (tag kept); sizes are compressed bytes. */
     @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
-    public record Entry(String name, String pinned, String manifestDigest, String platform, long layerBytes,
-                        int layers, long pulledAtMillis) {
+    public record Entry(
+            String name,
+            String pinned,
+            String manifestDigest,
+            String platform,
+            long layerBytes,
+            int layers,
+            long pulledAtMillis) {
         public Instant pulledAt() {
             return Instant.ofEpochMilli(pulledAtMillis);
         }
@@ -56,8 +62,14 @@ public final class ImageCatalog {
 
     /** Remembers {@code image} under the name the user gave. Idempotent. */
     public Entry record(ImageReference asGiven, FetchedImage image) {
-        Entry e = new Entry(nameOf(asGiven), image.pinned().toString(), image.manifestDigest().toString(),
-                image.platform().toString(), image.layerBytes(), image.layers().size(), System.currentTimeMillis());
+        Entry e = new Entry(
+                nameOf(asGiven),
+                image.pinned().toString(),
+                image.manifestDigest().toString(),
+                image.platform().toString(),
+                image.layerBytes(),
+                image.layers().size(),
+                System.currentTimeMillis());
         Path target = fileOf(e.name());
         Path temp = root.resolve(".tmp-" + UUID.randomUUID());
         try {
@@ -115,8 +127,10 @@ public final class ImageCatalog {
         List<Entry> removed = new ArrayList<>();
         for (Entry e : list()) {
             boolean sameName = e.name().equals(nameOf(ref));
-            boolean sameDigest = ref.digest() != null && ref.tag() == null
-                    && (e.manifestDigest().equals(ref.digest().toString()) || e.pinned().endsWith("@" + ref.digest()));
+            boolean sameDigest = ref.digest() != null
+                    && ref.tag() == null
+                    && (e.manifestDigest().equals(ref.digest().toString())
+                            || e.pinned().endsWith("@" + ref.digest()));
             if (sameName || sameDigest) {
                 try {
                     Files.deleteIfExists(fileOf(e.name()));

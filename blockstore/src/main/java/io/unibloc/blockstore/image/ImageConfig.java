@@ -8,9 +8,17 @@ import java.util.Map;
  * What unibloc needs from an image's config blob: platform, labels (the {@code io.unibloc.*} boot
  * hints), the uncompressed layer digests (diff ids, bottom first) and the process defaults.
  */
-public record ImageConfig(String os, String architecture, String variant, Map<String, String> labels,
-                          List<Digest> diffIds, List<String> env, List<String> entrypoint, List<String> cmd,
-                          String workingDir, String user) {
+public record ImageConfig(
+        String os,
+        String architecture,
+        String variant,
+        Map<String, String> labels,
+        List<Digest> diffIds,
+        List<String> env,
+        List<String> entrypoint,
+        List<String> cmd,
+        String workingDir,
+        String user) {
     public ImageConfig {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         diffIds = diffIds == null ? List.of() : List.copyOf(diffIds);

@@ -83,8 +83,11 @@ public final class ImageFetcher implements AutoCloseable {
      * (a blob that does not match its digest, a malformed manifest). Nothing unverified is ever stored.
      * Idempotent.
      */
-    public FetchedImage fetch(ImageReference reference, Platform platform, RegistryCredentials credentials,
-                              BlockStore.Progress progress) {
+    public FetchedImage fetch(
+            ImageReference reference,
+            Platform platform,
+            RegistryCredentials credentials,
+            BlockStore.Progress progress) {
         return fetchFrom(sourceFor(reference, credentials), reference, platform, progress);
     }
 
@@ -118,7 +121,8 @@ public final class ImageFetcher implements AutoCloseable {
         return ref.isLayout() ? new LayoutSource(ref, parser) : new RegistrySource(client, ref, credentials);
     }
 
-    private FetchedImage fetchFrom(ImageSource source, ImageReference ref, Platform platform, BlockStore.Progress progress) {
+    private FetchedImage fetchFrom(
+            ImageSource source, ImageReference ref, Platform platform, BlockStore.Progress progress) {
         Digest top;
         byte[] bytes;
         String type = null;
@@ -129,7 +133,8 @@ public final class ImageFetcher implements AutoCloseable {
         } else {
             ManifestResponse r = source.top();
             if (ref.digest() != null && !r.digest().equals(ref.digest())) {
-                throw StoreException.invalid("manifest of " + ref + " from " + source.describe() + " has digest " + r.digest());
+                throw StoreException.invalid(
+                        "manifest of " + ref + " from " + source.describe() + " has digest " + r.digest());
             }
             top = r.digest();
             bytes = r.bytes();
@@ -168,8 +173,13 @@ public final class ImageFetcher implements AutoCloseable {
         store.ingest(digest, bytes.length, new ByteArrayInputStream(bytes));
     }
 
-    private FetchedImage fetchImage(ImageSource source, ImageReference pinned, Digest manifestDigest, ImageManifest m,
-                                    Platform platform, BlockStore.Progress progress) {
+    private FetchedImage fetchImage(
+            ImageSource source,
+            ImageReference pinned,
+            Digest manifestDigest,
+            ImageManifest m,
+            Platform platform,
+            BlockStore.Progress progress) {
         List<Descriptor> blobs = new ArrayList<>();
         blobs.add(m.config());
         blobs.addAll(m.layers());
@@ -193,19 +203,26 @@ public final class ImageFetcher implements AutoCloseable {
         awaitAll(futures, failed);
         Digest configDigest = m.config().parsedDigest();
         ImageConfig config = parser.parseConfig(store.read(configDigest), "config " + configDigest + " of " + pinned);
-        if (config.os() != null && config.architecture() != null
+        if (config.os() != null
+                && config.architecture() != null
                 && !platform.accepts(new Platform(config.os(), config.architecture(), config.variant()))) {
-            LOG.warn("image platform differs from the requested one image={} imagePlatform={}/{} requested={}",
-                    pinned, config.os(), config.architecture(), platform);
+            LOG.warn(
+                    "image platform differs from the requested one image={} imagePlatform={}/{} requested={}",
+                    pinned,
+                    config.os(),
+                    config.architecture(),
+                    platform);
         }
         if (config.diffIds().size() != m.layers().size()) {
-            throw StoreException.invalid("image " + pinned + ": manifest lists " + m.layers().size()
-                    + " layers but the config has " + config.diffIds().size() + " diff ids");
+            throw StoreException.invalid(
+                    "image " + pinned + ": manifest lists " + m.layers().size() + " layers but the config has "
+                            + config.diffIds().size() + " diff ids");
         }
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < m.layers().size(); i++) {
             Descriptor d = m.layers().get(i);
-            layers.add(new Layer(d.parsedDigest(), d.mediaType(), d.size(), config.diffIds().get(i)));
+            layers.add(new Layer(
+                    d.parsedDigest(), d.mediaType(), d.size(), config.diffIds().get(i)));
         }
         return new FetchedImage(pinned, manifestDigest, configDigest, platform, config, layers);
     }
@@ -221,7 +238,8 @@ public final class ImageFetcher implements AutoCloseable {
                 hit(source);
                 return;
             }
-            meters.counter("unibloc.pull.cache.misses", "source", source.metricTag()).increment();
+            meters.counter("unibloc.pull.cache.misses", "source", source.metricTag())
+                    .increment();
             Counter bytes = meters.counter("unibloc.pull.bytes", "source", source.metricTag());
             progress.pullStarted(digest, d.size());
             Timer.Sample sample = Timer.start(meters);

@@ -57,22 +57,30 @@ record LayoutSource(ImageReference ref, ManifestParser parser) implements ImageS
 
     /** The index.json entry the reference names. */
     Descriptor select() {
-        ImageIndex index = parser.parseIndex(readDocument(ref.layout().resolve("index.json")), describe() + " index.json");
+        ImageIndex index =
+                parser.parseIndex(readDocument(ref.layout().resolve("index.json")), describe() + " index.json");
         List<Descriptor> all = index.manifests();
         if (ref.digest() != null) {
-            return all.stream().filter(d -> d.digest().equals(ref.digest().toString())).findFirst()
+            return all.stream()
+                    .filter(d -> d.digest().equals(ref.digest().toString()))
+                    .findFirst()
                     .orElseGet(() -> new Descriptor(null, ref.digest().toString(), -1, null, null, null));
         }
-        List<Descriptor> matching = ref.tag() == null ? all
-                : all.stream().filter(d -> ref.tag().equals(d.annotations().get(REF_NAME))).toList();
+        List<Descriptor> matching = ref.tag() == null
+                ? all
+                : all.stream()
+                        .filter(d -> ref.tag().equals(d.annotations().get(REF_NAME)))
+                        .toList();
         if (matching.size() == 1) {
             return matching.get(0);
         }
-        String tags = all.stream().map(d -> d.annotations().getOrDefault(REF_NAME, "<untagged " + d.digest() + ">"))
+        String tags = all.stream()
+                .map(d -> d.annotations().getOrDefault(REF_NAME, "<untagged " + d.digest() + ">"))
                 .collect(Collectors.joining(", "));
         if (matching.isEmpty()) {
-            throw StoreException.notFound(describe() + " has no image "
-                    + (ref.tag() == null ? "at all" : "tagged '" + ref.tag() + "'") + " (it holds: " + (tags.isEmpty() ? "nothing" : tags) + ")");
+            throw StoreException.notFound(
+                    describe() + " has no image " + (ref.tag() == null ? "at all" : "tagged '" + ref.tag() + "'")
+                            + " (it holds: " + (tags.isEmpty() ? "nothing" : tags) + ")");
         }
         throw StoreException.notFound(describe() + " holds " + matching.size() + " images; name one as oci:"
                 + ref.layout() + ":TAG (tags: " + tags + ")");
@@ -109,7 +117,8 @@ record LayoutSource(ImageReference ref, ManifestParser parser) implements ImageS
         try (InputStream in = Files.newInputStream(p)) {
             byte[] b = in.readNBytes(MAX_DOCUMENT_BYTES + 1);
             if (b.length > MAX_DOCUMENT_BYTES) {
-                throw StoreException.invalid(p + " in " + describe() + " is larger than " + MAX_DOCUMENT_BYTES + " bytes");
+                throw StoreException.invalid(
+                        p + " in " + describe() + " is larger than " + MAX_DOCUMENT_BYTES + " bytes");
             }
             return b;
         } catch (NoSuchFileException e) {

@@ -14,7 +14,8 @@ import java.util.Map;
 
 /** Parses manifests, indexes and configs; anything malformed is INVALID_ARGUMENT naming the document. */
 public final class ManifestParser {
-    private final ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private final ObjectMapper json =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     /** A parsed top-level document: a single-platform manifest or an index of them. */
     public sealed interface Document permits ManifestDoc, IndexDoc {}
@@ -87,9 +88,17 @@ public final class ManifestParser {
             Map.Entry<String, JsonNode> e = it.next();
             labels.put(e.getKey(), e.getValue().asText());
         }
-        return new ImageConfig(n.path("os").asText(null), n.path("architecture").asText(null),
-                n.path("variant").asText(null), labels, diffIds, strings(c.path("Env")), strings(c.path("Entrypoint")),
-                strings(c.path("Cmd")), c.path("WorkingDir").asText(null), c.path("User").asText(null));
+        return new ImageConfig(
+                n.path("os").asText(null),
+                n.path("architecture").asText(null),
+                n.path("variant").asText(null),
+                labels,
+                diffIds,
+                strings(c.path("Env")),
+                strings(c.path("Entrypoint")),
+                strings(c.path("Cmd")),
+                c.path("WorkingDir").asText(null),
+                c.path("User").asText(null));
     }
 
     private static List<String> strings(JsonNode arr) {

@@ -33,7 +33,8 @@ public record Platform(String os, String architecture, String variant) {
      * variant matches when we ask for one (an unspecified variant accepts any).
      */
     public boolean accepts(Platform candidate) {
-        return os.equals(candidate.os) && architecture.equals(candidate.architecture)
+        return os.equals(candidate.os)
+                && architecture.equals(candidate.architecture)
                 && (variant == null || variant.equals(candidate.variant));
     }
 

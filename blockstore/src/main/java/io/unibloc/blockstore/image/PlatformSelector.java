@@ -11,10 +11,13 @@ final class PlatformSelector {
 
     static Descriptor select(ImageIndex index, Platform wanted, String what) {
         List<Descriptor> images = index.manifests().stream()
-                .filter(d -> d.platform() == null || !"unknown".equals(d.platform().os())) // attestations
+                .filter(d ->
+                        d.platform() == null || !"unknown".equals(d.platform().os())) // attestations
                 .toList();
         for (Descriptor d : images) {
-            if (d.platform() != null && d.platform().os() != null && d.platform().architecture() != null
+            if (d.platform() != null
+                    && d.platform().os() != null
+                    && d.platform().architecture() != null
                     && wanted.accepts(d.platform().toPlatform())) {
                 return d;
             }
@@ -23,10 +26,16 @@ final class PlatformSelector {
         if (images.size() == 1 && images.get(0).platform() == null) {
             return images.get(0);
         }
-        String available = images.stream().map(d -> d.platform() == null ? "unspecified"
+        String available = images.stream()
+                .map(d -> d.platform() == null
+                        ? "unspecified"
                         : d.platform().os() + "/" + d.platform().architecture()
-                        + (d.platform().variant() != null ? "/" + d.platform().variant() : ""))
-                .filter(Objects::nonNull).distinct().collect(Collectors.joining(", "));
+                                + (d.platform().variant() != null
+                                        ? "/" + d.platform().variant()
+                                        : ""))
+                .filter(Objects::nonNull)
+                .distinct()
+                .collect(Collectors.joining(", "));
         throw StoreException.notFound(what + " has no image for platform " + wanted + " (available: "
                 + (available.isEmpty() ? "none" : available) + ")");
     }

@@ -9,7 +9,8 @@ import io.unibloc.blockstore.registry.RegistryCredentials;
 import java.util.function.LongConsumer;
 
 /** A repository on a registry (through its mirrors first). */
-record RegistrySource(RegistryClient client, ImageReference ref, RegistryCredentials credentials) implements ImageSource {
+record RegistrySource(RegistryClient client, ImageReference ref, RegistryCredentials credentials)
+        implements ImageSource {
 
     @Override
     public String describe() {

@@ -10,7 +10,9 @@ import java.util.Optional;
 
 /** How a layer blob is compressed, from its media type and its first bytes. */
 public enum Compression {
-    NONE, GZIP, ZSTD;
+    NONE,
+    GZIP,
+    ZSTD;
 
     private static final byte[] GZIP_MAGIC = {0x1f, (byte) 0x8b};
     private static final byte[] ZSTD_MAGIC = {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd};
@@ -62,7 +64,8 @@ public enum Compression {
         Optional<Compression> declared = fromMediaType(mediaType);
         if (declared.isPresent() && declared.get() != actual) {
             throw StoreException.invalid("layer " + layer + ": media type " + mediaType + " says "
-                    + declared.get().name().toLowerCase() + " but the blob is " + actual.name().toLowerCase());
+                    + declared.get().name().toLowerCase() + " but the blob is "
+                    + actual.name().toLowerCase());
         }
         return actual;
     }

@@ -38,8 +38,12 @@ final class EntryAttributes {
             try {
                 Xattrs.set(path, xattr.getKey(), xattr.getValue());
             } catch (LastErrorException e) {
-                LOG.warn("skipping xattr the target filesystem refuses layer={} path={} xattr={} errno={}",
-                        layer, entryPath, xattr.getKey(), e.getErrorCode());
+                LOG.warn(
+                        "skipping xattr the target filesystem refuses layer={} path={} xattr={} errno={}",
+                        layer,
+                        entryPath,
+                        xattr.getKey(),
+                        e.getErrorCode());
             }
         }
     }
@@ -48,8 +52,12 @@ final class EntryAttributes {
         FileTime mtime = entry.getLastModifiedTime();
         FileTime atime = entry.getLastAccessTime() != null ? entry.getLastAccessTime() : mtime;
         // utimensat on the path, not the JDK's setTimes: that opens the file first, which blocks on a FIFO.
-        long[] times = {atime.toInstant().getEpochSecond(), atime.toInstant().getNano(),
-            mtime.toInstant().getEpochSecond(), mtime.toInstant().getNano()};
+        long[] times = {
+            atime.toInstant().getEpochSecond(),
+            atime.toInstant().getNano(),
+            mtime.toInstant().getEpochSecond(),
+            mtime.toInstant().getNano()
+        };
         try {
             LibC.INSTANCE.utimensat(LibC.AT_FDCWD, path.toString(), times, LibC.AT_SYMLINK_NOFOLLOW);
         } catch (LastErrorException e) {
@@ -70,7 +78,8 @@ final class EntryAttributes {
             } else if (key.startsWith(LIBARCHIVE)) {
                 String name = java.net.URLDecoder.decode(key.substring(LIBARCHIVE.length()), StandardCharsets.UTF_8);
                 try {
-                    result.put(name, Base64.getDecoder().decode(header.getValue().trim()));
+                    result.put(
+                            name, Base64.getDecoder().decode(header.getValue().trim()));
                 } catch (IllegalArgumentException e) {
                     LOG.debug("ignoring undecodable xattr name={}", name);
                 }

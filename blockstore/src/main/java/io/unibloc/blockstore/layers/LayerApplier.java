@@ -66,11 +66,13 @@ public final class LayerApplier {
                 try {
                     run.entry(entry, reader.content());
                 } catch (EntryPath.Refused refused) {
-                    throw StoreException.invalid("layer " + digest + " entry '" + current + "': " + refused.getMessage());
+                    throw StoreException.invalid(
+                            "layer " + digest + " entry '" + current + "': " + refused.getMessage());
                 } catch (LayerLimitException e) {
                     throw reader.rejection(current, e);
                 } catch (IOException e) {
-                    if (e instanceof java.io.EOFException || String.valueOf(e.getMessage()).contains("runcated")) {
+                    if (e instanceof java.io.EOFException
+                            || String.valueOf(e.getMessage()).contains("runcated")) {
                         throw reader.rejection(current, e);
                     }
                     throw StoreException.internal("layer " + digest + " entry '" + current + "': " + e, e);
@@ -114,8 +116,8 @@ public final class LayerApplier {
                 return;
             }
             if (entry.isFile() && entry.getSize() > limits.maxEntryBytes()) {
-                throw new EntryPath.Refused("file of " + entry.getSize() + " bytes is larger than the limit of "
-                        + limits.maxEntryBytes());
+                throw new EntryPath.Refused(
+                        "file of " + entry.getSize() + " bytes is larger than the limit of " + limits.maxEntryBytes());
             }
             RootResolver.Resolved parent = resolver.directory(path.parent(), true, dir -> written.add(dir.key()));
             Path target = parent.host().resolve(name);
@@ -144,8 +146,8 @@ public final class LayerApplier {
                 } else if (entry.isFile()) {
                     writeFile(target, entry, content);
                 } else {
-                    LOG.warn("skipping entry of unsupported type layer={} path={} type={}", digest, path,
-                            (char) entry.getLinkFlag());
+                    LOG.warn("skipping entry of unsupported type layer={} path={} type={}", digest, path, (char)
+                            entry.getLinkFlag());
                     skipped.add(path + ": unsupported type '" + (char) entry.getLinkFlag() + "'");
                     return;
                 }
@@ -155,10 +157,11 @@ public final class LayerApplier {
             written.add(key);
         }
 
-        private void writeFile(Path target, TarArchiveEntry entry, InputStream content) throws IOException, EntryPath.Refused {
+        private void writeFile(Path target, TarArchiveEntry entry, InputStream content)
+                throws IOException, EntryPath.Refused {
             long copied = 0;
-            try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS)) {
+            try (OutputStream out = Files.newOutputStream(
+                    target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                 int n;
                 while ((n = content.read(buffer)) > 0) {
                     out.write(buffer, 0, n);
@@ -247,7 +250,8 @@ public final class LayerApplier {
         void finish() {
             // Directory times last: creating children inside updated them.
             for (int i = directoryTimes.size() - 1; i >= 0; i--) {
-                EntryAttributes.times(directoryTimes.get(i).path(), directoryTimes.get(i).entry());
+                EntryAttributes.times(
+                        directoryTimes.get(i).path(), directoryTimes.get(i).entry());
             }
         }
     }

@@ -7,7 +7,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -28,7 +27,8 @@ final class LayerReader implements AutoCloseable {
         this.source = source;
         Compression compression = Compression.detect(source.digest().toString(), source.mediaType(), source.blob());
         try {
-            compressed = new Counting(new BufferedInputStream(Files.newInputStream(source.blob()), BUFFER), source.declaredSize());
+            compressed = new Counting(
+                    new BufferedInputStream(Files.newInputStream(source.blob()), BUFFER), source.declaredSize());
             InputStream plain = switch (compression) {
                 case GZIP -> new GZIPInputStream(compressed, BUFFER);
                 case ZSTD -> new ZstdInputStream(compressed);
@@ -37,8 +37,8 @@ final class LayerReader implements AutoCloseable {
             guard = new Guard(new BufferedInputStream(plain, BUFFER), compressed, limits);
             tar = new TarArchiveInputStream(guard);
         } catch (IOException e) {
-            throw StoreException.invalid("layer " + source.digest() + ": cannot open as " + compression.name().toLowerCase()
-                    + " tar: " + e.getMessage());
+            throw StoreException.invalid("layer " + source.digest() + ": cannot open as "
+                    + compression.name().toLowerCase() + " tar: " + e.getMessage());
         }
     }
 
@@ -72,8 +72,9 @@ final class LayerReader implements AutoCloseable {
      * is a malformed layer. Both are INVALID_ARGUMENT naming layer and entry.
      */
     StoreException rejection(String entry, IOException e) {
-        String reason = guard.tripped != null ? guard.tripped : compressed.tripped != null ? compressed.tripped
-                : "malformed or truncated layer: " + e.getMessage();
+        String reason = guard.tripped != null
+                ? guard.tripped
+                : compressed.tripped != null ? compressed.tripped : "malformed or truncated layer: " + e.getMessage();
         return StoreException.invalid("layer " + source.digest() + " entry '" + entry + "': " + reason);
     }
 
@@ -165,7 +166,8 @@ final class LayerReader implements AutoCloseable {
         private void add(long n) throws IOException {
             total += n;
             if (total > limits.maxLayerBytes()) {
-                tripped = "decompression bomb: the layer expands past the limit of " + limits.maxLayerBytes() + " bytes";
+                tripped =
+                        "decompression bomb: the layer expands past the limit of " + limits.maxLayerBytes() + " bytes";
                 throw new LayerLimitException(tripped);
             }
             if (total > limits.ratioFloorBytes() && total > Math.max(1, compressed.count) * limits.maxRatio()) {

@@ -35,8 +35,9 @@ public final class LayerScanner {
                         dirs++;
                     } else if (entry.isFile()) {
                         if (entry.getSize() > limits.maxEntryBytes()) {
-                            throw StoreException.invalid("layer " + layer.digest() + " entry '" + current + "': file of "
-                                    + entry.getSize() + " bytes is larger than the limit of " + limits.maxEntryBytes());
+                            throw StoreException.invalid(
+                                    "layer " + layer.digest() + " entry '" + current + "': file of " + entry.getSize()
+                                            + " bytes is larger than the limit of " + limits.maxEntryBytes());
                         }
                         data += (entry.getSize() + BLOCK - 1) / BLOCK * BLOCK;
                     }
@@ -44,7 +45,8 @@ public final class LayerScanner {
             } catch (IOException e) {
                 throw reader.rejection(current, e);
             } catch (EntryPath.Refused refused) {
-                throw StoreException.invalid("layer " + layer.digest() + " entry '" + current + "': " + refused.getMessage());
+                throw StoreException.invalid(
+                        "layer " + layer.digest() + " entry '" + current + "': " + refused.getMessage());
             }
             return new LayerSummary(entries, data, dirs, reader.uncompressedBytes());
         }

@@ -2,11 +2,11 @@ package io.unibloc.blockstore.layers;
 
 import io.unibloc.blockstore.StoreException;
 import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.FileVisitResult;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -36,7 +36,8 @@ public final class LayerTree {
                 }
                 RootResolver.Resolved parent = resolver.directory(entry.parent(), false, dir -> {});
                 current = parent.host().resolve(entry.name());
-                BasicFileAttributes attrs = Files.readAttributes(current, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                BasicFileAttributes attrs =
+                        Files.readAttributes(current, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 if (attrs.isRegularFile()) {
                     return current;
                 }
@@ -45,7 +46,8 @@ public final class LayerTree {
                 }
                 String target = Files.readSymbolicLink(current).toString();
                 if (target.startsWith("/")) {
-                    throw StoreException.invalid("'" + path + "' is a symlink to an absolute path outside the image root");
+                    throw StoreException.invalid(
+                            "'" + path + "' is a symlink to an absolute path outside the image root");
                 }
                 remaining = parent.components().isEmpty() ? target : parent.key() + "/" + target;
                 remaining = normalizeInside(remaining, path);
@@ -103,8 +105,8 @@ public final class LayerTree {
                     } else if (attrs.isOther()) {
                         Files.delete(file);
                         warnings.add("path=" + rel + " special file skipped");
-                    } else if (attrs.isRegularFile() && ((Integer) Files.getAttribute(file, "unix:nlink",
-                            LinkOption.NOFOLLOW_LINKS)) > 1) {
+                    } else if (attrs.isRegularFile()
+                            && ((Integer) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS)) > 1) {
                         warnings.add("path=" + rel + " hard link materialised as a copy");
                     }
                     return FileVisitResult.CONTINUE;

@@ -35,29 +35,46 @@ public final class StoreMetrics {
     }
 
     private void gauge(String kind, AtomicLong value) {
-        Gauge.builder("unibloc.store.bytes", value, AtomicLong::get).tag("kind", kind).baseUnit("bytes")
-                .description("bytes in the block store").register(registry);
+        Gauge.builder("unibloc.store.bytes", value, AtomicLong::get)
+                .tag("kind", kind)
+                .baseUnit("bytes")
+                .description("bytes in the block store")
+                .register(registry);
     }
 
     /** Publishes the backend in use as an info gauge (value 1), so that an alert can catch {@code copy}. */
     public void backend(String name) {
-        Gauge.builder("unibloc.store.backend.info", () -> 1).tag("backend", name)
-                .description("the copy-on-write backend the block store uses").register(registry);
+        Gauge.builder("unibloc.store.backend.info", () -> 1)
+                .tag("backend", name)
+                .description("the copy-on-write backend the block store uses")
+                .register(registry);
     }
 
     public void layerBuilt(String fs, String step, Duration took) {
-        Timer.builder("unibloc.chain.build").tag("fs", fs).tag("step", step)
-                .description("time to build one chain image (one layer applied)").register(registry).record(took);
+        Timer.builder("unibloc.chain.build")
+                .tag("fs", fs)
+                .tag("step", step)
+                .description("time to build one chain image (one layer applied)")
+                .register(registry)
+                .record(took);
     }
 
     public void chainLookup(String fs, boolean hit) {
-        Counter.builder("unibloc.chain.cache").tag("fs", fs).tag("result", hit ? "hit" : "miss")
-                .description("chain images found built (hit) or built now (miss)").register(registry).increment();
+        Counter.builder("unibloc.chain.cache")
+                .tag("fs", fs)
+                .tag("result", hit ? "hit" : "miss")
+                .description("chain images found built (hit) or built now (miss)")
+                .register(registry)
+                .increment();
     }
 
     public void volumeOp(String op, boolean ok, Duration took) {
-        Timer.builder("unibloc.volume.op").tag("op", op).tag("outcome", ok ? "ok" : "error")
-                .description("volume operations").register(registry).record(took);
+        Timer.builder("unibloc.volume.op")
+                .tag("op", op)
+                .tag("outcome", ok ? "ok" : "error")
+                .description("volume operations")
+                .register(registry)
+                .record(took);
     }
 
     public void recordUsage(long sharedBytes, long exclusiveBytes, long logicalBytes, long blobBytes) {

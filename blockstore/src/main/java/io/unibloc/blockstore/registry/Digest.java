@@ -9,7 +9,8 @@ public record Digest(String algorithm, String hex) {
 
     public Digest {
         if (!"sha256".equals(algorithm) || hex == null || !SHA256.matcher(hex).matches()) {
-            throw StoreException.invalid("invalid digest '" + algorithm + ":" + hex + "': expected sha256:<64 lowercase hex>");
+            throw StoreException.invalid(
+                    "invalid digest '" + algorithm + ":" + hex + "': expected sha256:<64 lowercase hex>");
         }
     }
 

@@ -31,8 +31,7 @@ public final class DockerConfig {
         try {
             root = JSON.readTree(json);
         } catch (IOException e) {
-            throw StoreException.invalid("docker config is not valid JSON (at line "
-                    + lineOf(e) + ")");
+            throw StoreException.invalid("docker config is not valid JSON (at line " + lineOf(e) + ")");
         }
         if (root == null || !root.isObject()) {
             throw StoreException.invalid("docker config must be a JSON object");

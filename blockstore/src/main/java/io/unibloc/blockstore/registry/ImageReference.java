@@ -19,6 +19,7 @@ public record ImageReference(String registry, String repository, String tag, Dig
     public static final String DOCKER_HUB = "docker.io";
     /** The {@link #registry()} of every {@code oci:} layout reference. */
     public static final String OCI_LAYOUT_REGISTRY = "oci";
+
     public static final String OCI_LAYOUT_PREFIX = "oci:";
 
     private static final Pattern REPOSITORY =
@@ -30,9 +31,12 @@ public record ImageReference(String registry, String repository, String tag, Dig
             layout = layout.toAbsolutePath().normalize();
             registry = OCI_LAYOUT_REGISTRY;
             repository = layout.toString();
-        } else if (registry == null || registry.isEmpty() || repository == null
+        } else if (registry == null
+                || registry.isEmpty()
+                || repository == null
                 || !REPOSITORY.matcher(repository).matches()) {
-            throw StoreException.invalid("invalid image reference: registry '" + registry + "', repository '" + repository + "'");
+            throw StoreException.invalid(
+                    "invalid image reference: registry '" + registry + "', repository '" + repository + "'");
         }
         if (tag != null && !TAG.matcher(tag).matches()) {
             throw StoreException.invalid("invalid tag '" + tag + "' in image reference " + registry + "/" + repository);

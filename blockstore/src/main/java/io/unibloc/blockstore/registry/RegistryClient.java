@@ -36,8 +36,11 @@ public final class RegistryClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Manifests are small; a larger answer is a broken or hostile registry, not something to buffer. */
     static final int MAX_MANIFEST_BYTES = 4 << 20;
-    private static final String MANIFEST_ACCEPT = String.join(", ",
-            "application/vnd.oci.image.index.v1+json", "application/vnd.oci.image.manifest.v1+json",
+
+    private static final String MANIFEST_ACCEPT = String.join(
+            ", ",
+            "application/vnd.oci.image.index.v1+json",
+            "application/vnd.oci.image.manifest.v1+json",
             "application/vnd.docker.distribution.manifest.list.v2+json",
             "application/vnd.docker.distribution.manifest.v2+json");
 
@@ -49,7 +52,10 @@ public final class RegistryClient implements AutoCloseable {
     public RegistryClient(RegistryConfig config, MeterRegistry meters) {
         this.config = config;
         this.http = new RegistryHttp(config, Clock.systemUTC());
-        this.retrier = new Retrier(config, registry -> meters.counter("unibloc.pull.retries", "registry", registry).increment());
+        this.retrier = new Retrier(
+                config,
+                registry -> meters.counter("unibloc.pull.retries", "registry", registry)
+                        .increment());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "unibloc-registry-stall-guard");
             t.setDaemon(true);
@@ -67,31 +73,41 @@ public final class RegistryClient implements AutoCloseable {
      */
     public ManifestResponse getManifest(ImageReference ref, String key, RegistryCredentials credentials) {
         String path = "/v2/" + ref.repository() + "/manifests/" + key;
-        return onEndpoints(ref, "manifest " + key, ep -> retrier.run("manifest " + key + " of " + name(ep, ref), ep.host(), () -> {
-            HttpResponse<InputStream> resp = send(ep, ref, "GET", path, Map.of("Accept", MANIFEST_ACCEPT), credentials);
-            checkStatus(resp, ep, ref, "manifest " + key);
-            byte[] bytes;
-            try (InputStream in = resp.body()) {
-                bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
-            } catch (IOException e) {
-                throw new Retrier.Transient("reading the manifest broke: " + e.getMessage(), e);
-            }
-            if (bytes.length > MAX_MANIFEST_BYTES) {
-                throw StoreException.invalid("manifest " + key + " of " + name(ep, ref) + " is larger than "
-                        + MAX_MANIFEST_BYTES + " bytes");
-            }
-            Digest actual = Sha256.of(bytes);
-            Optional<Digest> asked = key.startsWith("sha256:") ? Optional.of(Digest.parse(key)) : Optional.empty();
-            Optional<Digest> claimed = resp.headers().firstValue("Docker-Content-Digest").flatMap(RegistryClient::digestOrEmpty);
-            for (Digest expected : asked.or(() -> claimed).stream().toList()) {
-                if (!expected.equals(actual)) {
-                    throw StoreException.invalid("manifest " + expected + " from " + name(ep, ref) + ": content has digest "
-                            + actual + "; the download was corrupted or the registry is lying");
-                }
-            }
-            String type = resp.headers().firstValue("Content-Type").map(t -> t.split(";")[0].trim()).orElse(null);
-            return new ManifestResponse(bytes, type, actual, ep.host());
-        }));
+        return onEndpoints(
+                ref,
+                "manifest " + key,
+                ep -> retrier.run("manifest " + key + " of " + name(ep, ref), ep.host(), () -> {
+                    HttpResponse<InputStream> resp =
+                            send(ep, ref, "GET", path, Map.of("Accept", MANIFEST_ACCEPT), credentials);
+                    checkStatus(resp, ep, ref, "manifest " + key);
+                    byte[] bytes;
+                    try (InputStream in = resp.body()) {
+                        bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
+                    } catch (IOException e) {
+                        throw new Retrier.Transient("reading the manifest broke: " + e.getMessage(), e);
+                    }
+                    if (bytes.length > MAX_MANIFEST_BYTES) {
+                        throw StoreException.invalid("manifest " + key + " of " + name(ep, ref) + " is larger than "
+                                + MAX_MANIFEST_BYTES + " bytes");
+                    }
+                    Digest actual = Sha256.of(bytes);
+                    Optional<Digest> asked =
+                            key.startsWith("sha256:") ? Optional.of(Digest.parse(key)) : Optional.empty();
+                    Optional<Digest> claimed =
+                            resp.headers().firstValue("Docker-Content-Digest").flatMap(RegistryClient::digestOrEmpty);
+                    for (Digest expected : asked.or(() -> claimed).stream().toList()) {
+                        if (!expected.equals(actual)) {
+                            throw StoreException.invalid(
+                                    "manifest " + expected + " from " + name(ep, ref) + ": content has digest " + actual
+                                            + "; the download was corrupted or the registry is lying");
+                        }
+                    }
+                    String type = resp.headers()
+                            .firstValue("Content-Type")
+                            .map(t -> t.split(";")[0].trim())
+                            .orElse(null);
+                    return new ManifestResponse(bytes, type, actual, ep.host());
+                }));
     }
 
     /** The digest the tag of {@code ref} points to now (HEAD; GET when the registry sends no digest header). */
@@ -100,9 +116,12 @@ public final class RegistryClient implements AutoCloseable {
             return ref.digest();
         }
         String path = "/v2/" + ref.repository() + "/manifests/" + ref.tag();
-        Optional<Digest> headed = onEndpoints(ref, "tag " + ref.tag(), ep -> retrier.run("tag " + ref.tag() + " of " + name(ep, ref),
-                ep.host(), () -> {
-                    HttpResponse<InputStream> resp = send(ep, ref, "HEAD", path, Map.of("Accept", MANIFEST_ACCEPT), credentials);
+        Optional<Digest> headed = onEndpoints(
+                ref,
+                "tag " + ref.tag(),
+                ep -> retrier.run("tag " + ref.tag() + " of " + name(ep, ref), ep.host(), () -> {
+                    HttpResponse<InputStream> resp =
+                            send(ep, ref, "HEAD", path, Map.of("Accept", MANIFEST_ACCEPT), credentials);
                     RegistryHttp.close(resp);
                     checkStatus(resp, ep, ref, "tag " + ref.tag());
                     return resp.headers().firstValue("Docker-Content-Digest").flatMap(RegistryClient::digestOrEmpty);
@@ -115,8 +134,13 @@ public final class RegistryClient implements AutoCloseable {
      * {@code size} is the declared size (-1 unknown); {@code onBytes} receives each chunk's length.
      * A broken transfer resumes where it stopped; a mismatch discards the bytes.
      */
-    public void downloadBlob(ImageReference ref, Digest digest, long size, BlobWriter writer,
-                             RegistryCredentials credentials, LongConsumer onBytes) {
+    public void downloadBlob(
+            ImageReference ref,
+            Digest digest,
+            long size,
+            BlobWriter writer,
+            RegistryCredentials credentials,
+            LongConsumer onBytes) {
         String path = "/v2/" + ref.repository() + "/blobs/" + digest;
         onEndpoints(ref, "blob " + digest, ep -> {
             String where = name(ep, ref);
@@ -129,8 +153,15 @@ public final class RegistryClient implements AutoCloseable {
         });
     }
 
-    private void transferOnce(Endpoint ep, ImageReference ref, String path, Digest digest, long size, BlobWriter writer,
-                              RegistryCredentials credentials, LongConsumer onBytes) {
+    private void transferOnce(
+            Endpoint ep,
+            ImageReference ref,
+            String path,
+            Digest digest,
+            long size,
+            BlobWriter writer,
+            RegistryCredentials credentials,
+            LongConsumer onBytes) {
         long from = writer.written();
         Map<String, String> headers = from > 0 ? Map.of("Range", "bytes=" + from + "-") : Map.of();
         HttpResponse<InputStream> resp = send(ep, ref, "GET", path, headers, credentials);
@@ -153,11 +184,13 @@ public final class RegistryClient implements AutoCloseable {
             writer.reset(); // the registry ignored Range and sends the whole blob
         }
         boolean stalled;
-        try (StallGuard guard = new StallGuard(timer, config.idleTimeout()); InputStream in = guard.wrap(resp.body())) {
+        try (StallGuard guard = new StallGuard(timer, config.idleTimeout());
+                InputStream in = guard.wrap(resp.body())) {
             try {
                 writer.transferFrom(in, onBytes);
             } catch (IOException e) {
-                String why = guard.fired() ? "no data for " + config.idleTimeout().toMillis() + " ms" : e.getMessage();
+                String why =
+                        guard.fired() ? "no data for " + config.idleTimeout().toMillis() + " ms" : e.getMessage();
                 throw new Retrier.Transient("connection broke after " + writer.written() + " bytes (" + why + ")", e);
             }
             stalled = guard.fired();
@@ -165,8 +198,9 @@ public final class RegistryClient implements AutoCloseable {
             throw new Retrier.Transient("closing the download failed: " + e.getMessage(), e);
         }
         if (stalled && (size < 0 || writer.written() < size)) {
-            throw new Retrier.Transient("no data for " + config.idleTimeout().toMillis() + " ms after " + writer.written()
-                    + " bytes", null);
+            throw new Retrier.Transient(
+                    "no data for " + config.idleTimeout().toMillis() + " ms after " + writer.written() + " bytes",
+                    null);
         }
         if (size >= 0 && writer.written() < size) {
             throw new Retrier.Transient("download ended after " + writer.written() + " of " + size + " bytes", null);
@@ -184,10 +218,20 @@ public final class RegistryClient implements AutoCloseable {
         }
     }
 
-    private HttpResponse<InputStream> send(Endpoint ep, ImageReference ref, String method, String path,
-                                           Map<String, String> headers, RegistryCredentials credentials) {
+    private HttpResponse<InputStream> send(
+            Endpoint ep,
+            ImageReference ref,
+            String method,
+            String path,
+            Map<String, String> headers,
+            RegistryCredentials credentials) {
         try {
-            return http.send(ep, "repository:" + ref.repository() + ":pull", method, path, headers,
+            return http.send(
+                    ep,
+                    "repository:" + ref.repository() + ":pull",
+                    method,
+                    path,
+                    headers,
                     credentials.forRegistry(ep.host()));
         } catch (IOException e) {
             throw new Retrier.Transient(describe(e), e);
@@ -212,8 +256,11 @@ public final class RegistryClient implements AutoCloseable {
             throw new Retrier.Transient("HTTP " + s + detail, null);
         }
         switch (s) {
-            case 401, 403 -> throw new StoreException(ErrorKind.UNAUTHENTICATED, msg + " (access refused"
-                    + (ep.host() != null ? "; check the credentials for " + ep.host() : "") + ")");
+            case 401, 403 ->
+                throw new StoreException(
+                        ErrorKind.UNAUTHENTICATED,
+                        msg + " (access refused" + (ep.host() != null ? "; check the credentials for " + ep.host() : "")
+                                + ")");
             case 404 -> throw StoreException.notFound(msg + " (not found)");
             default -> throw StoreException.invalid(msg);
         }
@@ -226,7 +273,9 @@ public final class RegistryClient implements AutoCloseable {
             JsonNode errors = JSON.readTree(b).path("errors");
             StringBuilder sb = new StringBuilder();
             for (JsonNode e : errors) {
-                sb.append(sb.length() == 0 ? ": " : "; ").append(e.path("code").asText("")).append(' ')
+                sb.append(sb.length() == 0 ? ": " : "; ")
+                        .append(e.path("code").asText(""))
+                        .append(' ')
                         .append(e.path("message").asText(""));
             }
             String s = sb.toString().replaceAll("\\s+", " ");
@@ -245,8 +294,12 @@ public final class RegistryClient implements AutoCloseable {
                 if (!ep.mirror()) {
                     throw e;
                 }
-                LOG.info("mirror failed, trying the next source what={} mirror={} registry={} error={}", what,
-                        ep.base(), ref.registry(), e.getMessage());
+                LOG.info(
+                        "mirror failed, trying the next source what={} mirror={} registry={} error={}",
+                        what,
+                        ep.base(),
+                        ref.registry(),
+                        e.getMessage());
             }
         }
         throw new IllegalStateException("no endpoint for " + ref.registry());

@@ -18,9 +18,15 @@ import java.util.Set;
  * @param connectTimeout    TCP connect timeout
  * @param idleTimeout       a response that sends no bytes for this long is abandoned (and retried)
  */
-public record RegistryConfig(Map<String, List<String>> mirrors, Set<String> insecure, int parallelDownloads,
-                             int maxAttempts, Duration initialBackoff, Duration maxBackoff,
-                             Duration connectTimeout, Duration idleTimeout) {
+public record RegistryConfig(
+        Map<String, List<String>> mirrors,
+        Set<String> insecure,
+        int parallelDownloads,
+        int maxAttempts,
+        Duration initialBackoff,
+        Duration maxBackoff,
+        Duration connectTimeout,
+        Duration idleTimeout) {
     public static final int DEFAULT_PARALLEL_DOWNLOADS = 3;
 
     public RegistryConfig {
@@ -32,32 +38,53 @@ public record RegistryConfig(Map<String, List<String>> mirrors, Set<String> inse
     }
 
     public static RegistryConfig defaults() {
-        return new RegistryConfig(Map.of(), Set.of(), DEFAULT_PARALLEL_DOWNLOADS, 5, Duration.ofMillis(200),
-                Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(60));
+        return new RegistryConfig(
+                Map.of(),
+                Set.of(),
+                DEFAULT_PARALLEL_DOWNLOADS,
+                5,
+                Duration.ofMillis(200),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(60));
     }
 
     public RegistryConfig withMirrors(Map<String, List<String>> newMirrors) {
-        return new RegistryConfig(newMirrors, insecure, parallelDownloads, maxAttempts, initialBackoff, maxBackoff,
-                connectTimeout, idleTimeout);
+        return new RegistryConfig(
+                newMirrors,
+                insecure,
+                parallelDownloads,
+                maxAttempts,
+                initialBackoff,
+                maxBackoff,
+                connectTimeout,
+                idleTimeout);
     }
 
     public RegistryConfig withInsecure(Set<String> hosts) {
-        return new RegistryConfig(mirrors, hosts, parallelDownloads, maxAttempts, initialBackoff, maxBackoff,
-                connectTimeout, idleTimeout);
+        return new RegistryConfig(
+                mirrors,
+                hosts,
+                parallelDownloads,
+                maxAttempts,
+                initialBackoff,
+                maxBackoff,
+                connectTimeout,
+                idleTimeout);
     }
 
     public RegistryConfig withParallelDownloads(int n) {
-        return new RegistryConfig(mirrors, insecure, n, maxAttempts, initialBackoff, maxBackoff, connectTimeout,
-                idleTimeout);
+        return new RegistryConfig(
+                mirrors, insecure, n, maxAttempts, initialBackoff, maxBackoff, connectTimeout, idleTimeout);
     }
 
     public RegistryConfig withRetries(int attempts, Duration initial, Duration max) {
-        return new RegistryConfig(mirrors, insecure, parallelDownloads, attempts, initial, max, connectTimeout,
-                idleTimeout);
+        return new RegistryConfig(
+                mirrors, insecure, parallelDownloads, attempts, initial, max, connectTimeout, idleTimeout);
     }
 
     public RegistryConfig withTimeouts(Duration connect, Duration idle) {
-        return new RegistryConfig(mirrors, insecure, parallelDownloads, maxAttempts, initialBackoff, maxBackoff,
-                connect, idle);
+        return new RegistryConfig(
+                mirrors, insecure, parallelDownloads, maxAttempts, initialBackoff, maxBackoff, connect, idle);
     }
 }

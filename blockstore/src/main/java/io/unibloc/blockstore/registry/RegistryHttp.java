@@ -59,8 +59,14 @@ final class RegistryHttp {
      * Sends {@code method path} to {@code ep}; {@code scope} is the token scope the request needs.
      * The caller closes the returned body.
      */
-    HttpResponse<InputStream> send(Endpoint ep, String scope, String method, String path, Map<String, String> headers,
-                                   Optional<RegistryCredentials.Login> login) throws IOException {
+    HttpResponse<InputStream> send(
+            Endpoint ep,
+            String scope,
+            String method,
+            String path,
+            Map<String, String> headers,
+            Optional<RegistryCredentials.Login> login)
+            throws IOException {
         String tokenKey = TokenCache.key(ep.host(), scope, login);
         boolean freshToken = false;
         boolean sentBasic = false;
@@ -74,9 +80,12 @@ final class RegistryHttp {
             if (resp.statusCode() != 401) {
                 return resp;
             }
-            List<AuthChallenge> challenges = AuthChallenge.parseAll(resp.headers().allValues("WWW-Authenticate"));
-            Optional<AuthChallenge> bearer = challenges.stream().filter(AuthChallenge::isBearer).findFirst();
-            Optional<AuthChallenge> basicCh = challenges.stream().filter(AuthChallenge::isBasic).findFirst();
+            List<AuthChallenge> challenges =
+                    AuthChallenge.parseAll(resp.headers().allValues("WWW-Authenticate"));
+            Optional<AuthChallenge> bearer =
+                    challenges.stream().filter(AuthChallenge::isBearer).findFirst();
+            Optional<AuthChallenge> basicCh =
+                    challenges.stream().filter(AuthChallenge::isBasic).findFirst();
             if (bearer.isPresent() && !freshToken) {
                 close(resp);
                 tokens.invalidate(tokenKey);
@@ -99,8 +108,11 @@ final class RegistryHttp {
 
     private Token fetchToken(Endpoint ep, AuthChallenge ch, String scope, Optional<RegistryCredentials.Login> login)
             throws IOException {
-        String realm = ch.param("realm").orElseThrow(() -> new StoreException(ErrorKind.UNAUTHENTICATED,
-                "registry " + ep.host() + " asked for a bearer token without naming a token server (no realm)"));
+        String realm = ch.param("realm")
+                .orElseThrow(() -> new StoreException(
+                        ErrorKind.UNAUTHENTICATED,
+                        "registry " + ep.host()
+                                + " asked for a bearer token without naming a token server (no realm)"));
         StringBuilder q = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?");
         ch.param("service").ifPresent(s -> q.append("service=").append(enc(s)).append('&'));
         q.append("scope=").append(enc(ch.param("scope").orElse(scope)));
@@ -108,13 +120,17 @@ final class RegistryHttp {
         try {
             uri = URI.create(q.toString());
         } catch (IllegalArgumentException e) {
-            throw new StoreException(ErrorKind.UNAUTHENTICATED,
-                    "registry " + ep.host() + " named an invalid token server: " + realm);
+            throw new StoreException(
+                    ErrorKind.UNAUTHENTICATED, "registry " + ep.host() + " named an invalid token server: " + realm);
         }
         HttpRequest.Builder rb = HttpRequest.newBuilder(uri).GET().timeout(config.idleTimeout());
         login.ifPresent(l -> rb.header("Authorization", basic(l)));
-        LOG.debug("requesting registry token registry={} realm={} scope={} user={}", ep.host(), uri.getHost(),
-                scope, login.map(RegistryCredentials.Login::username).orElse("<anonymous>"));
+        LOG.debug(
+                "requesting registry token registry={} realm={} scope={} user={}",
+                ep.host(),
+                uri.getHost(),
+                scope,
+                login.map(RegistryCredentials.Login::username).orElse("<anonymous>"));
         HttpResponse<byte[]> resp;
         try {
             resp = client.send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -124,39 +140,47 @@ final class RegistryHttp {
         }
         int s = resp.statusCode();
         if (s == 401 || s == 403) {
-            throw new StoreException(ErrorKind.UNAUTHENTICATED, "token server " + uri.getHost()
-                    + " of registry " + ep.host() + " refused " + login.map(l -> "the credentials of user " + l.username())
-                    .orElse("anonymous access") + " for scope " + scope + " (HTTP " + s + ")");
+            throw new StoreException(
+                    ErrorKind.UNAUTHENTICATED,
+                    "token server " + uri.getHost()
+                            + " of registry " + ep.host() + " refused "
+                            + login.map(l -> "the credentials of user " + l.username())
+                                    .orElse("anonymous access") + " for scope " + scope + " (HTTP " + s + ")");
         }
         if (s >= 500 || s == 429) {
             throw new IOException("token server " + uri.getHost() + " answered HTTP " + s);
         }
         if (s != 200) {
-            throw new StoreException(ErrorKind.UNAUTHENTICATED, "token server " + uri.getHost()
-                    + " of registry " + ep.host() + " answered HTTP " + s + " for scope " + scope);
+            throw new StoreException(
+                    ErrorKind.UNAUTHENTICATED,
+                    "token server " + uri.getHost() + " of registry " + ep.host() + " answered HTTP " + s
+                            + " for scope " + scope);
         }
         JsonNode body;
         try {
             body = JSON.readTree(resp.body());
         } catch (IOException e) {
-            throw new StoreException(ErrorKind.UNAUTHENTICATED,
+            throw new StoreException(
+                    ErrorKind.UNAUTHENTICATED,
                     "token server " + uri.getHost() + " answered with something that is not JSON");
         }
-        String token = body.hasNonNull("token") ? body.get("token").asText()
+        String token = body.hasNonNull("token")
+                ? body.get("token").asText()
                 : body.hasNonNull("access_token") ? body.get("access_token").asText() : null;
         if (token == null || token.isEmpty()) {
-            throw new StoreException(ErrorKind.UNAUTHENTICATED,
-                    "token server " + uri.getHost() + " answered without a token");
+            throw new StoreException(
+                    ErrorKind.UNAUTHENTICATED, "token server " + uri.getHost() + " answered without a token");
         }
         long expires = body.path("expires_in").asLong(0);
         return new Token(token, expires > 0 ? Duration.ofSeconds(expires) : DEFAULT_TOKEN_LIFETIME);
     }
 
-    private HttpResponse<InputStream> followRedirects(Endpoint ep, URI uri, String method, Map<String, String> headers,
-                                                      String authorization) throws IOException {
+    private HttpResponse<InputStream> followRedirects(
+            Endpoint ep, URI uri, String method, Map<String, String> headers, String authorization) throws IOException {
         URI current = uri;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            HttpRequest.Builder rb = HttpRequest.newBuilder(current).method(method, HttpRequest.BodyPublishers.noBody())
+            HttpRequest.Builder rb = HttpRequest.newBuilder(current)
+                    .method(method, HttpRequest.BodyPublishers.noBody())
                     .timeout(config.idleTimeout());
             headers.forEach(rb::header);
             if (authorization != null && sameOrigin(ep.base(), current)) {
@@ -190,8 +214,10 @@ final class RegistryHttp {
      * an https to http redirect must not send it in clear (getPort() is -1 for both schemes' defaults).
      */
     static boolean sameOrigin(URI registry, URI target) {
-        return registry.getScheme() != null && registry.getScheme().equalsIgnoreCase(target.getScheme())
-                && registry.getHost() != null && registry.getHost().equalsIgnoreCase(target.getHost())
+        return registry.getScheme() != null
+                && registry.getScheme().equalsIgnoreCase(target.getScheme())
+                && registry.getHost() != null
+                && registry.getHost().equalsIgnoreCase(target.getHost())
                 && effectivePort(registry) == effectivePort(target);
     }
 
@@ -211,7 +237,9 @@ final class RegistryHttp {
     }
 
     private static String basic(RegistryCredentials.Login l) {
-        return "Basic " + Base64.getEncoder().encodeToString((l.username() + ":" + l.password()).getBytes(StandardCharsets.UTF_8));
+        return "Basic "
+                + Base64.getEncoder()
+                        .encodeToString((l.username() + ":" + l.password()).getBytes(StandardCharsets.UTF_8));
     }
 
     private static String enc(String s) {

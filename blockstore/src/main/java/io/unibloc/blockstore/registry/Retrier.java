@@ -44,12 +44,17 @@ final class Retrier {
                 return call.run();
             } catch (Transient e) {
                 if (attempt >= maxAttempts) {
-                    throw StoreException.unavailable(what + " failed after " + attempt + " attempt(s): " + e.getMessage(),
-                            e.getCause());
+                    throw StoreException.unavailable(
+                            what + " failed after " + attempt + " attempt(s): " + e.getMessage(), e.getCause());
                 }
                 long wait = backoffMillis(attempt);
-                LOG.info("retrying registry request what={} attempt={}/{} reason={} backoffMs={}", what, attempt + 1,
-                        maxAttempts, e.getMessage(), wait);
+                LOG.info(
+                        "retrying registry request what={} attempt={}/{} reason={} backoffMs={}",
+                        what,
+                        attempt + 1,
+                        maxAttempts,
+                        e.getMessage(),
+                        wait);
                 onRetry.accept(registry);
                 sleep(wait, what);
             }

@@ -66,8 +66,8 @@ public final class EphemeralVolumes {
     }
 
     /** What to create: the caller's request and the chain image it resolved to. */
-    public record CreateRequest(String id, String requestedImage, String pinnedImage, FsType fsType, long sizeBytes,
-                                ChainId chain) {}
+    public record CreateRequest(
+            String id, String requestedImage, String pinnedImage, FsType fsType, long sizeBytes, ChainId chain) {}
 
     public Optional<EphemeralRecord> find(String id) {
         return AtomicFiles.readJson(root.resolve(VolumeIds.validate(id)).resolve(META), EphemeralRecord.class);
@@ -78,7 +78,8 @@ public final class EphemeralVolumes {
         try (Stream<Path> dirs = Files.list(root)) {
             for (Path dir : dirs.sorted().toList()) {
                 if (!dir.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX)) {
-                    AtomicFiles.readJson(dir.resolve(META), EphemeralRecord.class).ifPresent(records::add);
+                    AtomicFiles.readJson(dir.resolve(META), EphemeralRecord.class)
+                            .ifPresent(records::add);
                 }
             }
         } catch (IOException e) {
@@ -100,15 +101,19 @@ public final class EphemeralVolumes {
         }
         try (KeyedLocks.Held ignored = locks.lock(VolumeManager.lockKey(id))) {
             if (persistentExists.test(id)) { // asked under the volume's lock, which persistent creates take too
-                throw StoreException.alreadyExists("volume " + id + " exists as a persistent volume, not an ephemeral one");
+                throw StoreException.alreadyExists(
+                        "volume " + id + " exists as a persistent volume, not an ephemeral one");
             }
             Optional<EphemeralRecord> found = find(id);
             if (found.isPresent()) {
                 EphemeralRecord v = found.get();
-                if (!(v.requestedImage().equals(request.requestedImage()) || v.image().equals(request.requestedImage()))
-                        || !v.fsType().equals(request.fsType().id()) || v.requestedBytes() != request.sizeBytes()) {
-                    throw StoreException.alreadyExists("ephemeral volume " + id + " exists with a different spec: image "
-                            + v.requestedImage() + ", fs " + v.fsType() + ", size " + v.requestedBytes());
+                if (!(v.requestedImage().equals(request.requestedImage())
+                                || v.image().equals(request.requestedImage()))
+                        || !v.fsType().equals(request.fsType().id())
+                        || v.requestedBytes() != request.sizeBytes()) {
+                    throw StoreException.alreadyExists(
+                            "ephemeral volume " + id + " exists with a different spec: image " + v.requestedImage()
+                                    + ", fs " + v.fsType() + ", size " + v.requestedBytes());
                 }
                 return v;
             }
@@ -118,8 +123,15 @@ public final class EphemeralVolumes {
                     throw StoreException.notFound("volume " + id + ": chain " + request.chain() + " does not exist");
                 }
                 long imageBytes = Files.size(chains.image(request.chain()));
-                EphemeralRecord record = new EphemeralRecord(id, request.requestedImage(), request.pinnedImage(),
-                        request.fsType().id(), request.sizeBytes(), imageBytes, request.chain().value(), System.currentTimeMillis());
+                EphemeralRecord record = new EphemeralRecord(
+                        id,
+                        request.requestedImage(),
+                        request.pinnedImage(),
+                        request.fsType().id(),
+                        request.sizeBytes(),
+                        imageBytes,
+                        request.chain().value(),
+                        System.currentTimeMillis());
                 Files.createDirectory(temp);
                 AtomicFiles.writeJsonInPlace(temp.resolve(META), record);
                 AtomicFiles.fsyncDirectory(temp);
@@ -127,7 +139,10 @@ public final class EphemeralVolumes {
                 Files.move(temp, root.resolve(id), StandardCopyOption.ATOMIC_MOVE);
                 AtomicFiles.fsyncDirectory(root);
                 chains.touch(request.chain());
-                LOG.info("created ephemeral volume volume={} chain={}", id, request.chain().shortId());
+                LOG.info(
+                        "created ephemeral volume volume={} chain={}",
+                        id,
+                        request.chain().shortId());
                 return record;
             } catch (IOException e) {
                 throw StoreException.internal("creating ephemeral volume " + id + ": " + e.getMessage(), e);
@@ -152,12 +167,15 @@ public final class EphemeralVolumes {
     private List<String> devicesOf(String id) {
         Path link = root.resolve(id).resolve(LINK);
         String suffix = "/" + root.getFileName() + "/" + id + "/" + LINK;
-        Optional<FileId> expected = LoopDevices.idOf(link).or(() -> find(id).map(r -> chains.image(new ChainId(r.chainId())))
-                .flatMap(LoopDevices::idOf));
+        Optional<FileId> expected = LoopDevices.idOf(link)
+                .or(() -> find(id).map(r -> chains.image(new ChainId(r.chainId())))
+                        .flatMap(LoopDevices::idOf));
         List<String> devices = new ArrayList<>();
         for (Loop l : table.read()) {
             boolean mine = l.backingFile().equals(link.toString())
-                    || (l.backingFile().endsWith(suffix) && l.backing().isPresent() && l.backing().equals(expected));
+                    || (l.backingFile().endsWith(suffix)
+                            && l.backing().isPresent()
+                            && l.backing().equals(expected));
             if (mine) {
                 devices.add(l.device());
             }
@@ -172,7 +190,8 @@ public final class EphemeralVolumes {
      */
     public SharedAttachment attach(String id) {
         try (KeyedLocks.Held ignored = locks.lock(VolumeManager.lockKey(VolumeIds.validate(id)))) {
-            EphemeralRecord record = find(id).orElseThrow(() -> StoreException.notFound("ephemeral volume " + id + " does not exist"));
+            EphemeralRecord record =
+                    find(id).orElseThrow(() -> StoreException.notFound("ephemeral volume " + id + " does not exist"));
             ChainId chain = new ChainId(record.chainId());
             Path link = root.resolve(id).resolve(LINK);
             try (KeyedLocks.Held chainLock = locks.lock(ChainBuilder.lockKey(chain))) {
@@ -183,7 +202,8 @@ public final class EphemeralVolumes {
                 if (!Files.exists(link)) {
                     Files.createLink(link, image);
                 } else if (!sameFile(link, image)) {
-                    throw StoreException.internal("ephemeral volume " + id + ": " + link + " is not a link of chain image " + image, null);
+                    throw StoreException.internal(
+                            "ephemeral volume " + id + ": " + link + " is not a link of chain image " + image, null);
                 }
                 Optional<String> attached = device(id);
                 if (attached.isPresent()) {
@@ -191,7 +211,8 @@ public final class EphemeralVolumes {
                 }
                 Exec.Result result = Exec.run(List.of("losetup", "--find", "--show", "--read-only", link.toString()));
                 if (!result.ok()) {
-                    throw StoreException.unavailable("ephemeral volume " + id + ": cannot attach " + link + ": " + result.output(), null);
+                    throw StoreException.unavailable(
+                            "ephemeral volume " + id + ": cannot attach " + link + ": " + result.output(), null);
                 }
                 String device = result.stdout().strip();
                 chains.touch(chain);
@@ -204,7 +225,9 @@ public final class EphemeralVolumes {
     }
 
     private static boolean sameFile(Path a, Path b) throws IOException {
-        return Files.readAttributes(a, BasicFileAttributes.class).fileKey().equals(Files.readAttributes(b, BasicFileAttributes.class).fileKey());
+        return Files.readAttributes(a, BasicFileAttributes.class)
+                .fileKey()
+                .equals(Files.readAttributes(b, BasicFileAttributes.class).fileKey());
     }
 
     /** Detaches the volume's device; nothing to do for an unknown or detached volume. */
@@ -230,7 +253,8 @@ public final class EphemeralVolumes {
             Path dir = root.resolve(id);
             Optional<String> device = device(id);
             if (device.isPresent()) {
-                throw StoreException.precondition("ephemeral volume " + id + " is attached as " + device.get() + "; detach it first");
+                throw StoreException.precondition(
+                        "ephemeral volume " + id + " is attached as " + device.get() + "; detach it first");
             }
             if (Files.exists(dir)) {
                 Intents.deleteTree(dir);
@@ -294,7 +318,8 @@ public final class EphemeralVolumes {
             }
         }
         try (Stream<Path> dirs = Files.list(root)) {
-            for (Path dir : dirs.filter(p -> p.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX)).toList()) {
+            for (Path dir : dirs.filter(p -> p.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX))
+                    .toList()) {
                 String name = dir.getFileName().toString();
                 if (name.length() <= AtomicFiles.TEMP_PREFIX.length() + UUID_SUFFIX) {
                     continue;

@@ -22,7 +22,13 @@ final class LoopTable {
      * One attached loop device. {@code number} is its {@code major:minor}; {@code backing} the device and inode of
      * its backing file as the kernel holds them (empty when the device node cannot be opened here).
      */
-    record Loop(String device, String number, String backingFile, boolean readOnly, boolean directIo, Optional<FileId> backing) {}
+    record Loop(
+            String device,
+            String number,
+            String backingFile,
+            boolean readOnly,
+            boolean directIo,
+            Optional<FileId> backing) {}
 
     private final Path sysBlock;
 
@@ -37,16 +43,25 @@ final class LoopTable {
     List<Loop> read() {
         List<Loop> loops = new ArrayList<>();
         try (Stream<Path> blocks = Files.list(sysBlock)) {
-            for (Path block : blocks.filter(p -> p.getFileName().toString().startsWith("loop")).sorted().toList()) {
+            for (Path block : blocks.filter(p -> p.getFileName().toString().startsWith("loop"))
+                    .sorted()
+                    .toList()) {
                 try {
-                    String backing = Files.readString(block.resolve("loop/backing_file")).strip();
+                    String backing =
+                            Files.readString(block.resolve("loop/backing_file")).strip();
                     if (backing.endsWith(DELETED)) {
                         backing = backing.substring(0, backing.length() - DELETED.length());
                     }
                     String device = "/dev/" + block.getFileName();
-                    loops.add(new Loop(device, Files.readString(block.resolve("dev")).strip(), backing,
+                    loops.add(new Loop(
+                            device,
+                            Files.readString(block.resolve("dev")).strip(),
+                            backing,
                             "1".equals(Files.readString(block.resolve("ro")).strip()),
-                            "1".equals(Files.readString(block.resolve("loop/dio")).strip()), LoopDevices.backingId(device)));
+                            "1"
+                                    .equals(Files.readString(block.resolve("loop/dio"))
+                                            .strip()),
+                            LoopDevices.backingId(device)));
                 } catch (IOException e) {
                     // not attached, or detached while we looked
                 }

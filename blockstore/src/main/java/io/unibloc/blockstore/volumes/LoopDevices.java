@@ -73,10 +73,13 @@ public final class LoopDevices {
     public List<Attached> attached() {
         List<Attached> devices = new ArrayList<>();
         try (Stream<Path> blocks = Files.list(SYS_BLOCK)) {
-            for (Path block : blocks.filter(p -> p.getFileName().toString().startsWith("loop")).sorted().toList()) {
+            for (Path block : blocks.filter(p -> p.getFileName().toString().startsWith("loop"))
+                    .sorted()
+                    .toList()) {
                 String backing;
                 try {
-                    backing = Files.readString(block.resolve("loop/backing_file")).strip();
+                    backing =
+                            Files.readString(block.resolve("loop/backing_file")).strip();
                 } catch (IOException e) {
                     continue; // not attached, or detached while we looked
                 }
@@ -103,7 +106,9 @@ public final class LoopDevices {
         String path = file.toAbsolutePath().normalize().toString();
         List<String> out = new ArrayList<>();
         for (Attached a : attached) {
-            boolean same = a.backing().isPresent() && id.isPresent() ? a.backing().equals(id) : a.backingPath().equals(path);
+            boolean same = a.backing().isPresent() && id.isPresent()
+                    ? a.backing().equals(id)
+                    : a.backingPath().equals(path);
             if (same) {
                 out.add(a.device());
             }
@@ -115,7 +120,8 @@ public final class LoopDevices {
     public static Optional<FileId> idOf(Path file) {
         try {
             Map<String, Object> attrs = Files.readAttributes(file, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
-            return Optional.of(new FileId(((Number) attrs.get("dev")).longValue(), ((Number) attrs.get("ino")).longValue()));
+            return Optional.of(
+                    new FileId(((Number) attrs.get("dev")).longValue(), ((Number) attrs.get("ino")).longValue()));
         } catch (IOException | UnsupportedOperationException e) {
             return Optional.empty();
         }

@@ -19,9 +19,11 @@ public final class VolumeIds {
      * {@code .del-<id>-<uuid>}, {@code volume-<id>.lock}) must fit NAME_MAX. 213 today; CSI ids
      * ({@code pvc-<uuid>}) have 40.
      */
-    public static final int MAX_LENGTH = NAME_MAX - Math.max(
-            Math.max(AtomicFiles.TEMP_PREFIX.length(), VolumeManager.DELETING_PREFIX.length()) + VolumeManager.UUID_SUFFIX,
-            VolumeManager.LOCK_PREFIX.length() + ".lock".length());
+    public static final int MAX_LENGTH = NAME_MAX
+            - Math.max(
+                    Math.max(AtomicFiles.TEMP_PREFIX.length(), VolumeManager.DELETING_PREFIX.length())
+                            + VolumeManager.UUID_SUFFIX,
+                    VolumeManager.LOCK_PREFIX.length() + ".lock".length());
 
     private static final Pattern ID = Pattern.compile("[a-z0-9]([a-z0-9._-]*[a-z0-9])?");
 

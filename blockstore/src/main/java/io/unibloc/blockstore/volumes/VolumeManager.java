@@ -46,6 +46,7 @@ public final class VolumeManager {
     static final String DELETING_PREFIX = ".del-";
     /** "-" and a random UUID. */
     static final int UUID_SUFFIX = 37;
+
     static final String LOCK_PREFIX = "volume-";
 
     private final Path volumes;
@@ -55,8 +56,13 @@ public final class VolumeManager {
     private final LoopDevices loops;
     private final StoreSpace space;
 
-    public VolumeManager(Path dataRoot, CowBackend backend, ChainRepository chains, KeyedLocks locks, LoopDevices loops,
-                         StoreSpace space) {
+    public VolumeManager(
+            Path dataRoot,
+            CowBackend backend,
+            ChainRepository chains,
+            KeyedLocks locks,
+            LoopDevices loops,
+            StoreSpace space) {
         this.volumes = dataRoot.resolve("volumes");
         this.backend = backend;
         this.chains = chains;
@@ -71,11 +77,24 @@ public final class VolumeManager {
     }
 
     /** What to create: the caller's request and the chain image it resolved to. */
-    public record CreateRequest(String id, String requestedImage, String pinnedImage, FsType fsType, long sizeBytes,
-                                long limitBytes, boolean readOnly, ChainId chain) {
+    public record CreateRequest(
+            String id,
+            String requestedImage,
+            String pinnedImage,
+            FsType fsType,
+            long sizeBytes,
+            long limitBytes,
+            boolean readOnly,
+            ChainId chain) {
         /** Without a limit. */
-        public CreateRequest(String id, String requestedImage, String pinnedImage, FsType fsType, long sizeBytes,
-                             boolean readOnly, ChainId chain) {
+        public CreateRequest(
+                String id,
+                String requestedImage,
+                String pinnedImage,
+                FsType fsType,
+                long sizeBytes,
+                boolean readOnly,
+                ChainId chain) {
             this(id, requestedImage, pinnedImage, fsType, sizeBytes, 0, readOnly, chain);
         }
     }
@@ -97,7 +116,8 @@ public final class VolumeManager {
      * The existing volume when it matches the request (same requested image, fs, size, read-only); empty
      * when there is none; ALREADY_EXISTS naming the difference when it does not match.
      */
-    public Optional<VolumeRecord> existing(String id, String requestedImage, FsType fsType, long sizeBytes, boolean readOnly) {
+    public Optional<VolumeRecord> existing(
+            String id, String requestedImage, FsType fsType, long sizeBytes, boolean readOnly) {
         Optional<VolumeRecord> found = find(id);
         found.ifPresent(v -> {
             List<String> diffs = new ArrayList<>();
@@ -114,7 +134,8 @@ public final class VolumeManager {
                 diffs.add("readOnly " + v.readOnly() + " vs " + readOnly);
             }
             if (!diffs.isEmpty()) {
-                throw StoreException.alreadyExists("volume " + id + " exists with a different spec: " + String.join(", ", diffs));
+                throw StoreException.alreadyExists(
+                        "volume " + id + " exists with a different spec: " + String.join(", ", diffs));
             }
         });
         return found;
@@ -132,8 +153,8 @@ public final class VolumeManager {
             throw StoreException.invalid("volume " + id + ": size must not be negative, got " + request.sizeBytes());
         }
         try (KeyedLocks.Held ignored = locks.lock(lockKey(id))) {
-            Optional<VolumeRecord> found = existing(id, request.requestedImage(), request.fsType(), request.sizeBytes(),
-                    request.readOnly());
+            Optional<VolumeRecord> found =
+                    existing(id, request.requestedImage(), request.fsType(), request.sizeBytes(), request.readOnly());
             if (found.isPresent()) {
                 return found.get();
             }
@@ -145,12 +166,13 @@ public final class VolumeManager {
                 Path disk = temp.resolve(DISK);
                 try (KeyedLocks.Held chainLock = locks.lock(ChainBuilder.lockKey(request.chain()))) {
                     if (!chains.exists(request.chain())) {
-                        throw StoreException.notFound("volume " + id + ": chain " + request.chain() + " does not exist");
+                        throw StoreException.notFound(
+                                "volume " + id + ": chain " + request.chain() + " does not exist");
                     }
                     // Before cloning: a guest may write every block, and a full host disk must fail here, not
                     // later as I/O errors inside every running guest.
-                    long worstCase = VolumeSizes.effective(id, request.sizeBytes(), request.limitBytes(),
-                            Files.size(chains.image(request.chain())));
+                    long worstCase = VolumeSizes.effective(
+                            id, request.sizeBytes(), request.limitBytes(), Files.size(chains.image(request.chain())));
                     space.requireRoomFor(id, worstCase);
                     backend.cloneFile(chains.image(request.chain()), disk);
                 }
@@ -163,14 +185,26 @@ public final class VolumeManager {
                 if (request.readOnly()) {
                     Files.setPosixFilePermissions(disk, PosixFilePermissions.fromString("r--------"));
                 }
-                VolumeRecord record = new VolumeRecord(id, request.requestedImage(), request.pinnedImage(), request.fsType().id(),
-                        request.sizeBytes(), size, request.readOnly(), request.chain().value(), System.currentTimeMillis());
+                VolumeRecord record = new VolumeRecord(
+                        id,
+                        request.requestedImage(),
+                        request.pinnedImage(),
+                        request.fsType().id(),
+                        request.sizeBytes(),
+                        size,
+                        request.readOnly(),
+                        request.chain().value(),
+                        System.currentTimeMillis());
                 // Written in place and fsynced: the directory rename below is what makes it visible.
                 AtomicFiles.writeJsonInPlace(temp.resolve(META), record);
                 AtomicFiles.fsyncDirectory(temp); // the entries of disk.img and the record
                 Files.move(temp, volumes.resolve(id), StandardCopyOption.ATOMIC_MOVE);
                 AtomicFiles.fsyncDirectory(volumes);
-                LOG.info("created volume volume={} chain={} bytes={}", id, request.chain().shortId(), size);
+                LOG.info(
+                        "created volume volume={} chain={} bytes={}",
+                        id,
+                        request.chain().shortId(),
+                        size);
                 return record;
             } catch (IOException e) {
                 if (OutOfSpace.in(e)) {
@@ -193,8 +227,11 @@ public final class VolumeManager {
     }
 
     private static StoreException outOfSpace(String id, CreateRequest request, Exception e) {
-        return new StoreException(ErrorKind.RESOURCE_EXHAUSTED, "no space left creating volume " + id + " from chain "
-                + request.chain().shortId() + " (" + request.sizeBytes() + " bytes): " + e.getMessage(), e);
+        return new StoreException(
+                ErrorKind.RESOURCE_EXHAUSTED,
+                "no space left creating volume " + id + " from chain "
+                        + request.chain().shortId() + " (" + request.sizeBytes() + " bytes): " + e.getMessage(),
+                e);
     }
 
     private long grow(String id, Path disk, FsType fs, long required, long limit) throws IOException {
@@ -237,7 +274,9 @@ public final class VolumeManager {
             return result;
         }
         for (VolumeRecord v : list()) {
-            loops.devicesOf(disk(v.id()), attached).stream().findFirst().ifPresent(device -> result.put(v.id(), device));
+            loops.devicesOf(disk(v.id()), attached).stream()
+                    .findFirst()
+                    .ifPresent(device -> result.put(v.id(), device));
         }
         return result;
     }
@@ -253,13 +292,19 @@ public final class VolumeManager {
     /** The attached device: existing or new. NOT_FOUND for an unknown volume. Read-only volumes attach read-only. */
     public String attach(String id, boolean directIo) {
         try (KeyedLocks.Held ignored = locks.lock(lockKey(VolumeIds.validate(id)))) {
-            VolumeRecord record = find(id).orElseThrow(() -> StoreException.notFound("volume " + id + " does not exist"));
+            VolumeRecord record =
+                    find(id).orElseThrow(() -> StoreException.notFound("volume " + id + " does not exist"));
             Optional<String> attached = device(id);
             if (attached.isPresent()) {
                 return attached.get();
             }
             String device = loops.attach(disk(id), record.readOnly(), directIo);
-            LOG.info("attached volume volume={} device={} readOnly={} directIo={}", id, device, record.readOnly(), directIo);
+            LOG.info(
+                    "attached volume volume={} device={} readOnly={} directIo={}",
+                    id,
+                    device,
+                    record.readOnly(),
+                    directIo);
             return device;
         }
     }
@@ -284,7 +329,8 @@ public final class VolumeManager {
             }
             Optional<String> device = device(id);
             if (device.isPresent()) {
-                throw StoreException.precondition("volume " + id + " is attached as " + device.get() + "; detach it first");
+                throw StoreException.precondition(
+                        "volume " + id + " is attached as " + device.get() + "; detach it first");
             }
             Path doomed = volumes.resolve(DELETING_PREFIX + id + "-" + UUID.randomUUID());
             Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
@@ -318,9 +364,10 @@ public final class VolumeManager {
         List<Path> leftovers;
         try (Stream<Path> dirs = Files.list(volumes)) {
             leftovers = dirs.filter(p -> {
-                String name = p.getFileName().toString();
-                return name.startsWith(AtomicFiles.TEMP_PREFIX) || name.startsWith(DELETING_PREFIX);
-            }).toList();
+                        String name = p.getFileName().toString();
+                        return name.startsWith(AtomicFiles.TEMP_PREFIX) || name.startsWith(DELETING_PREFIX);
+                    })
+                    .toList();
         } catch (IOException e) {
             throw StoreException.internal("cannot list " + volumes + ": " + e.getMessage(), e);
         }

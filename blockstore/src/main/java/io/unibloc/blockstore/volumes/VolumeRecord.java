@@ -5,5 +5,13 @@ package io.unibloc.blockstore.volumes;
  * caller asked for, compared on a repeated create; {@code image} is the pinned reference it was made from
  * and {@code sizeBytes} the disk's actual size.
  */
-public record VolumeRecord(String id, String requestedImage, String image, String fsType, long requestedBytes,
-                           long sizeBytes, boolean readOnly, String chainId, long createdMillis) {}
+public record VolumeRecord(
+        String id,
+        String requestedImage,
+        String image,
+        String fsType,
+        long requestedBytes,
+        long sizeBytes,
+        boolean readOnly,
+        String chainId,
+        long createdMillis) {}

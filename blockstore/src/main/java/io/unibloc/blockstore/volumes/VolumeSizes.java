@@ -23,8 +23,8 @@ public final class VolumeSizes {
                     + requiredBytes + " and limit " + limitBytes);
         }
         if (limitBytes > 0 && requiredBytes > limitBytes) {
-            throw StoreException.invalid("volume " + volumeId + ": required size " + requiredBytes + " exceeds the limit "
-                    + limitBytes);
+            throw StoreException.invalid(
+                    "volume " + volumeId + ": required size " + requiredBytes + " exceeds the limit " + limitBytes);
         }
         if (limitBytes > 0 && imageBytes > limitBytes) {
             throw StoreException.invalid("volume " + volumeId + ": its image needs " + imageBytes

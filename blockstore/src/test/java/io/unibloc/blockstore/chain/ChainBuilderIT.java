@@ -59,16 +59,43 @@ class ChainBuilderIT {
 
     private List<ChainRequest.Layer> threeLayers() {
         return List.of(
-                layer(new TarFixture().dir("etc", 0755)
-                        .file("etc/app.conf", "v1".getBytes(StandardCharsets.UTF_8), 0640, 1000, 1001,
-                                Map.of("user.origin", "base"))
-                        .file("etc/gone", "x").file("var/lib/old/a", "a").file("var/lib/old/b", "b")
-                        .symlink("etc/link", "app.conf").hardlink("etc/hard", "etc/app.conf")
-                        .zeros("data/big", 3 << 20), Compression.GZIP),
-                layer(new TarFixture().whiteout("etc/gone").dir("var/lib/old", 0700).opaque("var/lib/old")
-                        .file("var/lib/old/new", "n").file("etc/app.conf", "v2"), Compression.ZSTD),
-                layer(new TarFixture().fifo("run/fifo").file("bin/tool", "#!/bin/sh\n".getBytes(StandardCharsets.UTF_8),
-                        04755, 0, 0, Map.of("user.cap", "yes")).whiteout("data"), Compression.NONE));
+                layer(
+                        new TarFixture()
+                                .dir("etc", 0755)
+                                .file(
+                                        "etc/app.conf",
+                                        "v1".getBytes(StandardCharsets.UTF_8),
+                                        0640,
+                                        1000,
+                                        1001,
+                                        Map.of("user.origin", "base"))
+                                .file("etc/gone", "x")
+                                .file("var/lib/old/a", "a")
+                                .file("var/lib/old/b", "b")
+                                .symlink("etc/link", "app.conf")
+                                .hardlink("etc/hard", "etc/app.conf")
+                                .zeros("data/big", 3 << 20),
+                        Compression.GZIP),
+                layer(
+                        new TarFixture()
+                                .whiteout("etc/gone")
+                                .dir("var/lib/old", 0700)
+                                .opaque("var/lib/old")
+                                .file("var/lib/old/new", "n")
+                                .file("etc/app.conf", "v2"),
+                        Compression.ZSTD),
+                layer(
+                        new TarFixture()
+                                .fifo("run/fifo")
+                                .file(
+                                        "bin/tool",
+                                        "#!/bin/sh\n".getBytes(StandardCharsets.UTF_8),
+                                        04755,
+                                        0,
+                                        0,
+                                        Map.of("user.cap", "yes"))
+                                .whiteout("data"),
+                        Compression.NONE));
     }
 
     private void readOnly(Path image, String fs, Consumer<Path> check) throws Exception {
@@ -83,7 +110,9 @@ class ChainBuilderIT {
     }
 
     @ParameterizedTest
-    @EnumSource(value = FsType.class, names = {"EXT4", "EXT2"})
+    @EnumSource(
+            value = FsType.class,
+            names = {"EXT4", "EXT2"})
     void buildsOneSealedFsckCleanImagePerLayerPrefix(FsType fs) throws Exception {
         ChainRequest request = new ChainRequest(threeLayers(), fs, null, 0);
         ChainBuilder.Result result = store.builder.build(request, BlockStore.Progress.NONE);
@@ -92,7 +121,8 @@ class ChainBuilderIT {
         assertThat(result.chains()).hasSize(3).doesNotHaveDuplicates();
         for (ChainId id : result.chains()) {
             Path image = store.repository.image(id);
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(image))).isEqualTo("r--r--r--");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(image)))
+                    .isEqualTo("r--r--r--");
             FsCheck.Report report = FsCheck.check(image, fs);
             assertThat(report.clean()).as(report.output()).isTrue();
         }
@@ -100,7 +130,8 @@ class ChainBuilderIT {
             assertThat(root.resolve("etc/gone")).exists();
             assertThat(root.resolve("var/lib/old/a")).exists();
             try {
-                assertThat(Files.getLastModifiedTime(root.resolve("etc")).toInstant()).isEqualTo(TarFixture.MTIME);
+                assertThat(Files.getLastModifiedTime(root.resolve("etc")).toInstant())
+                        .isEqualTo(TarFixture.MTIME);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -109,25 +140,41 @@ class ChainBuilderIT {
             try {
                 Path conf = root.resolve("etc/app.conf");
                 assertThat(Files.readString(conf)).isEqualTo("v2");
-                assertThat(Files.readString(root.resolve("etc/hard"))).as("hard link keeps the old inode").isEqualTo("v1");
-                assertThat(Files.getAttribute(root.resolve("etc/hard"), "unix:uid")).isEqualTo(1000);
-                assertThat(Files.getAttribute(root.resolve("etc/hard"), "unix:mode")).isEqualTo(0100640);
-                assertThat(Xattrs.get(root.resolve("etc/hard"), "user.origin")).hasValue("base".getBytes(StandardCharsets.UTF_8));
+                assertThat(Files.readString(root.resolve("etc/hard")))
+                        .as("hard link keeps the old inode")
+                        .isEqualTo("v1");
+                assertThat(Files.getAttribute(root.resolve("etc/hard"), "unix:uid"))
+                        .isEqualTo(1000);
+                assertThat(Files.getAttribute(root.resolve("etc/hard"), "unix:mode"))
+                        .isEqualTo(0100640);
+                assertThat(Xattrs.get(root.resolve("etc/hard"), "user.origin"))
+                        .hasValue("base".getBytes(StandardCharsets.UTF_8));
                 assertThat(Files.readSymbolicLink(root.resolve("etc/link"))).isEqualTo(Path.of("app.conf"));
                 assertThat(root.resolve("etc/gone")).doesNotExist();
                 assertThat(root.resolve("var/lib/old/a")).doesNotExist();
                 assertThat(root.resolve("var/lib/old/new")).exists();
-                assertThat(Files.getAttribute(root.resolve("var/lib/old"), "unix:mode")).isEqualTo(040700);
+                assertThat(Files.getAttribute(root.resolve("var/lib/old"), "unix:mode"))
+                        .isEqualTo(040700);
                 assertThat(root.resolve("data")).doesNotExist();
-                assertThat(Files.getAttribute(root.resolve("bin/tool"), "unix:mode")).isEqualTo(0104755);
-                assertThat(Xattrs.get(root.resolve("bin/tool"), "user.cap")).hasValue("yes".getBytes(StandardCharsets.UTF_8));
-                assertThat(Files.readAttributes(root.resolve("run/fifo"), java.nio.file.attribute.BasicFileAttributes.class,
-                        LinkOption.NOFOLLOW_LINKS).isOther()).isTrue();
+                assertThat(Files.getAttribute(root.resolve("bin/tool"), "unix:mode"))
+                        .isEqualTo(0104755);
+                assertThat(Xattrs.get(root.resolve("bin/tool"), "user.cap"))
+                        .hasValue("yes".getBytes(StandardCharsets.UTF_8));
+                assertThat(Files.readAttributes(
+                                        root.resolve("run/fifo"),
+                                        java.nio.file.attribute.BasicFileAttributes.class,
+                                        LinkOption.NOFOLLOW_LINKS)
+                                .isOther())
+                        .isTrue();
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
         });
-        String debugfs = Exec.check(List.of("debugfs", "-R", "ea_list /bin/tool", store.repository.image(result.top()).toString()))
+        String debugfs = Exec.check(List.of(
+                        "debugfs",
+                        "-R",
+                        "ea_list /bin/tool",
+                        store.repository.image(result.top()).toString()))
                 .stdout();
         assertThat(debugfs).contains("user.cap").contains("yes");
 
@@ -142,15 +189,17 @@ class ChainBuilderIT {
     @Test
     void sharesTheBaseChainBetweenImagesAndItsBlocksWithTheNextChain() throws Exception {
         List<ChainRequest.Layer> layers = threeLayers();
-        ChainBuilder.Result first = store.builder.build(new ChainRequest(layers.subList(0, 2), FsType.EXT4, null, 0),
+        ChainBuilder.Result first = store.builder.build(
+                new ChainRequest(layers.subList(0, 2), FsType.EXT4, null, 0), BlockStore.Progress.NONE);
+        ChainBuilder.Result second = store.builder.build(
+                new ChainRequest(List.of(layers.get(0), layers.get(2)), FsType.EXT4, null, 0),
                 BlockStore.Progress.NONE);
-        ChainBuilder.Result second = store.builder.build(new ChainRequest(List.of(layers.get(0), layers.get(2)), FsType.EXT4,
-                null, 0), BlockStore.Progress.NONE);
         assertThat(second.chains().get(0)).isEqualTo(first.chains().get(0));
         assertThat(second.top()).isNotEqualTo(first.top());
         assertThat(store.misses("ext4")).isEqualTo(3);
         var map = io.unibloc.blockstore.fs.Fiemap.of(store.repository.image(second.top()));
-        assertThat(map.exclusiveBytes()).as("the next chain owns only what its layer wrote")
+        assertThat(map.exclusiveBytes())
+                .as("the next chain owns only what its layer wrote")
                 .isLessThan(map.allocatedBytes() / 2);
     }
 
@@ -158,12 +207,14 @@ class ChainBuilderIT {
     void aHostileUpperLayerLeavesNothingHalfBuilt() throws Exception {
         Path outside = Files.createDirectories(store.dir.resolve("outside"));
         ChainRequest.Layer base = threeLayers().get(0);
-        ChainRequest.Layer evil = layer(new TarFixture().symlink("evil", "../../../../../../../..").file("evil/x", "x"),
-                Compression.GZIP);
-        assertThatThrownBy(() -> store.builder.build(new ChainRequest(List.of(base, evil), FsType.EXT4, null, 0),
-                BlockStore.Progress.NONE))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
-                .hasMessageContaining(evil.source().digest().toString()).hasMessageContaining("evil/x");
+        ChainRequest.Layer evil = layer(
+                new TarFixture().symlink("evil", "../../../../../../../..").file("evil/x", "x"), Compression.GZIP);
+        assertThatThrownBy(() -> store.builder.build(
+                        new ChainRequest(List.of(base, evil), FsType.EXT4, null, 0), BlockStore.Progress.NONE))
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
+                .hasMessageContaining(evil.source().digest().toString())
+                .hasMessageContaining("evil/x");
         assertThat(store.repository.list()).hasSize(1);
         assertThat(store.tmpEntries()).isZero();
         assertThat(store.intents.list()).isEmpty();
@@ -199,30 +250,52 @@ class ChainBuilderIT {
     @Test
     void buildsAVfatImageFromTheMergedTree() throws Exception {
         List<ChainRequest.Layer> layers = List.of(
-                layer(new TarFixture().file("EFI/boot/a-rather-long-file-name.conf", "long").file("kernel", "k")
-                        .symlink("kernel.link", "kernel").symlink("dangling", "nowhere").hardlink("kernel.hard", "kernel"),
+                layer(
+                        new TarFixture()
+                                .file("EFI/boot/a-rather-long-file-name.conf", "long")
+                                .file("kernel", "k")
+                                .symlink("kernel.link", "kernel")
+                                .symlink("dangling", "nowhere")
+                                .hardlink("kernel.hard", "kernel"),
                         Compression.GZIP),
                 layer(new TarFixture().whiteout("kernel").file("kernel", "k2"), Compression.GZIP));
-        ChainBuilder.Result result = store.builder.build(new ChainRequest(layers, FsType.VFAT, null, 0), BlockStore.Progress.NONE);
+        ChainBuilder.Result result =
+                store.builder.build(new ChainRequest(layers, FsType.VFAT, null, 0), BlockStore.Progress.NONE);
         assertThat(result.chains()).hasSize(1);
         Path image = store.repository.image(result.top());
         FsCheck.Report report = FsCheck.check(image, FsType.VFAT);
         assertThat(report.clean()).as(report.output()).isTrue();
         Map<String, String> env = Map.of("MTOOLS_SKIP_CHECK", "1");
-        assertThat(Exec.check(List.of("mtype", "-i", image.toString(), "::/EFI/boot/a-rather-long-file-name.conf"), env).stdout())
+        assertThat(Exec.check(List.of("mtype", "-i", image.toString(), "::/EFI/boot/a-rather-long-file-name.conf"), env)
+                        .stdout())
                 .isEqualTo("long");
-        assertThat(Exec.check(List.of("mtype", "-i", image.toString(), "::/kernel"), env).stdout()).isEqualTo("k2");
-        assertThat(Exec.check(List.of("mtype", "-i", image.toString(), "::/kernel.link"), env).stdout())
-                .as("a symlink is materialised from the merged tree").isEqualTo("k2");
-        assertThat(Exec.check(List.of("mtype", "-i", image.toString(), "::/kernel.hard"), env).stdout()).isEqualTo("k");
-        assertThat(Exec.run(List.of("mtype", "-i", image.toString(), "::/dangling"), env, java.time.Duration.ofSeconds(10)).ok())
+        assertThat(Exec.check(List.of("mtype", "-i", image.toString(), "::/kernel"), env)
+                        .stdout())
+                .isEqualTo("k2");
+        assertThat(Exec.check(List.of("mtype", "-i", image.toString(), "::/kernel.link"), env)
+                        .stdout())
+                .as("a symlink is materialised from the merged tree")
+                .isEqualTo("k2");
+        assertThat(Exec.check(List.of("mtype", "-i", image.toString(), "::/kernel.hard"), env)
+                        .stdout())
+                .isEqualTo("k");
+        assertThat(Exec.run(
+                                List.of("mtype", "-i", image.toString(), "::/dangling"),
+                                env,
+                                java.time.Duration.ofSeconds(10))
+                        .ok())
                 .isFalse();
-        assertThat(fatType(image)).as("a small volume is FAT12 as mkfs.fat chooses").isEqualTo("FAT12");
+        assertThat(fatType(image))
+                .as("a small volume is FAT12 as mkfs.fat chooses")
+                .isEqualTo("FAT12");
 
-        ChainBuilder.Result fat32 = store.builder.build(new ChainRequest(layers, FsType.VFAT, null, 32), BlockStore.Progress.NONE);
+        ChainBuilder.Result fat32 =
+                store.builder.build(new ChainRequest(layers, FsType.VFAT, null, 32), BlockStore.Progress.NONE);
         assertThat(fat32.top()).isNotEqualTo(result.top());
         assertThat(fatType(store.repository.image(fat32.top()))).isEqualTo("FAT32");
-        assertThat(FsCheck.check(store.repository.image(fat32.top()), FsType.VFAT).clean()).isTrue();
+        assertThat(FsCheck.check(store.repository.image(fat32.top()), FsType.VFAT)
+                        .clean())
+                .isTrue();
     }
 
     private static String fatType(Path image) throws Exception {
@@ -238,20 +311,25 @@ class ChainBuilderIT {
     void takesARawDiskFromTheLabelledPathAsIs() throws Exception {
         byte[] disk = new byte[1 << 20];
         new java.util.Random(7).nextBytes(disk);
-        List<ChainRequest.Layer> layers = List.of(
-                layer(new TarFixture().file("disk/root.img", disk, 0644, 0, 0, Map.of()).symlink("current", "disk/root.img"),
-                        Compression.GZIP));
-        ChainBuilder.Result result = store.builder.build(new ChainRequest(layers, FsType.RAW, "/current", 0),
-                BlockStore.Progress.NONE);
+        List<ChainRequest.Layer> layers = List.of(layer(
+                new TarFixture()
+                        .file("disk/root.img", disk, 0644, 0, 0, Map.of())
+                        .symlink("current", "disk/root.img"),
+                Compression.GZIP));
+        ChainBuilder.Result result =
+                store.builder.build(new ChainRequest(layers, FsType.RAW, "/current", 0), BlockStore.Progress.NONE);
         assertThat(Files.readAllBytes(store.repository.image(result.top()))).isEqualTo(disk);
 
-        assertThatThrownBy(() -> store.builder.build(new ChainRequest(layers, FsType.RAW, "/missing.img", 0),
-                BlockStore.Progress.NONE))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
-        assertThatThrownBy(() -> store.builder.build(new ChainRequest(layers, FsType.RAW, "../../etc/passwd", 0),
-                BlockStore.Progress.NONE))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT));
-        assertThatThrownBy(() -> store.builder.build(new ChainRequest(layers, FsType.RAW, null, 0), BlockStore.Progress.NONE))
+        assertThatThrownBy(() -> store.builder.build(
+                        new ChainRequest(layers, FsType.RAW, "/missing.img", 0), BlockStore.Progress.NONE))
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
+        assertThatThrownBy(() -> store.builder.build(
+                        new ChainRequest(layers, FsType.RAW, "../../etc/passwd", 0), BlockStore.Progress.NONE))
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT));
+        assertThatThrownBy(() ->
+                        store.builder.build(new ChainRequest(layers, FsType.RAW, null, 0), BlockStore.Progress.NONE))
                 .hasMessageContaining("io.unibloc.disk");
         assertThat(store.tmpEntries()).isZero();
     }

@@ -32,7 +32,10 @@ final class ChainFixture implements AutoCloseable {
     }
 
     double misses(String fs) {
-        var counter = meters.find("unibloc.chain.cache").tag("fs", fs).tag("result", "miss").counter();
+        var counter = meters.find("unibloc.chain.cache")
+                .tag("fs", fs)
+                .tag("result", "miss")
+                .counter();
         return counter == null ? 0 : counter.count();
     }
 

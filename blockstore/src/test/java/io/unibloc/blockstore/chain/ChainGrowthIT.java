@@ -60,8 +60,8 @@ class ChainGrowthIT {
         ChainRequest.Layer top = randomLayer("top", 5, 3);
         store.builder.build(new ChainRequest(List.of(base, middle), FsType.EXT4, null, 0), BlockStore.Progress.NONE);
 
-        ChainBuilder.Result second = store.builder.build(new ChainRequest(List.of(base, middle, top), FsType.EXT4, null, 0),
-                BlockStore.Progress.NONE);
+        ChainBuilder.Result second = store.builder.build(
+                new ChainRequest(List.of(base, middle, top), FsType.EXT4, null, 0), BlockStore.Progress.NONE);
 
         Path image = store.repository.image(second.top());
         assertThat(FsCheck.check(image, FsType.EXT4).clean()).isTrue();
@@ -78,7 +78,8 @@ class ChainGrowthIT {
             Files.deleteIfExists(mount);
         }
         long parentBytes = Files.size(store.repository.image(second.chains().get(1)));
-        assertThat(Files.size(image) - parentBytes).as("growth stays near the layer's size")
+        assertThat(Files.size(image) - parentBytes)
+                .as("growth stays near the layer's size")
                 .isLessThanOrEqualTo(24L * MIB);
     }
 
@@ -96,7 +97,12 @@ class ChainGrowthIT {
         byte[] filler = new byte[3000];
         java.util.Arrays.fill(filler, (byte) 'x');
         for (int i = 0; i < 4000; i++) {
-            bulky.file("x/f" + i, new byte[0], 0644, 0, 0,
+            bulky.file(
+                    "x/f" + i,
+                    new byte[0],
+                    0644,
+                    0,
+                    0,
                     Map.of("user.big", String.format("%05d", i) + new String(filler, StandardCharsets.US_ASCII)));
         }
         byte[] data = new byte[4 * MIB];
@@ -108,7 +114,8 @@ class ChainGrowthIT {
         ChainRequest request = new ChainRequest(List.of(base, over), FsType.EXT4, null, 0);
         ChainId wanted = ChainId.of(request.diffIds(), FsType.EXT4, "");
         assertThatThrownBy(() -> store.builder.build(request, BlockStore.Progress.NONE))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.RESOURCE_EXHAUSTED))
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.RESOURCE_EXHAUSTED))
                 .hasMessageContaining(wanted.toString())
                 .hasMessageContaining(over.source().digest().toString())
                 .hasMessageContaining("2/2");
@@ -130,7 +137,7 @@ class ChainGrowthIT {
         Path temp = blobs.resolve(dir + ".tar");
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(temp), MIB);
-             TarArchiveOutputStream tar = new TarArchiveOutputStream(new DigestOutputStream(file, sha))) {
+                TarArchiveOutputStream tar = new TarArchiveOutputStream(new DigestOutputStream(file, sha))) {
             byte[] content = new byte[MIB];
             for (int i = 0; i < mib; i++) {
                 fill(random, content);
@@ -146,8 +153,13 @@ class ChainGrowthIT {
         Path blob = blobs.resolve(hex);
         Files.move(temp, blob);
         Digest digest = Digest.sha256(hex);
-        return new ChainRequest.Layer(digest,
-                new LayerSource(digest, TarFixture.mediaType(io.unibloc.blockstore.layers.Compression.NONE), Files.size(blob), blob));
+        return new ChainRequest.Layer(
+                digest,
+                new LayerSource(
+                        digest,
+                        TarFixture.mediaType(io.unibloc.blockstore.layers.Compression.NONE),
+                        Files.size(blob),
+                        blob));
     }
 
     private static void put(TarArchiveOutputStream tar, String name, byte[] content, int length) throws Exception {

@@ -16,7 +16,8 @@ class ChainIdTest {
         assertThat(ChainId.ociChainId(List.of(A))).isEqualTo(A);
         // sha256("sha256:aaa... sha256:bbb..."), as containerd's identity.ChainID computes it
         assertThat(ChainId.ociChainId(List.of(A, B)).hex())
-                .isEqualTo(io.unibloc.blockstore.layers.TarFixture.sha256((A + " " + B).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                .isEqualTo(io.unibloc.blockstore.layers.TarFixture.sha256(
+                        (A + " " + B).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -26,7 +27,8 @@ class ChainIdTest {
         assertThat(ab).isNotEqualTo(ChainId.of(List.of(B, A), FsType.EXT4, ""));
         assertThat(ab).isNotEqualTo(ChainId.of(List.of(A, B), FsType.EXT2, ""));
         assertThat(ab).isNotEqualTo(ChainId.of(List.of(A), FsType.EXT4, ""));
-        assertThat(ChainId.of(List.of(A), FsType.RAW, "/a.img")).isNotEqualTo(ChainId.of(List.of(A), FsType.RAW, "/b.img"));
+        assertThat(ChainId.of(List.of(A), FsType.RAW, "/a.img"))
+                .isNotEqualTo(ChainId.of(List.of(A), FsType.RAW, "/b.img"));
         assertThat(ab.value()).matches("[a-f0-9]{64}");
     }
 }

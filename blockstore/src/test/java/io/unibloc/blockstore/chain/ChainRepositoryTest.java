@@ -15,11 +15,13 @@ class ChainRepositoryTest {
     @Test
     void theUnpackDirectoryIsOwnerOnlyAlsoInAnOlderStore() throws Exception {
         ChainRepository fresh = new ChainRepository(dir.resolve("a"));
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh.tmpDir()))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh.tmpDir())))
+                .isEqualTo("rwx------");
 
         Path old = Files.createDirectories(dir.resolve("b/tmp"));
         Files.setPosixFilePermissions(old, PosixFilePermissions.fromString("rwxr-xr-x"));
         ChainRepository reopened = new ChainRepository(dir.resolve("b"));
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(reopened.tmpDir()))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(reopened.tmpDir())))
+                .isEqualTo("rwx------");
     }
 }

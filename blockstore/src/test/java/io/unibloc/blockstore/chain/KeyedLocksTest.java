@@ -36,7 +36,8 @@ class KeyedLocksTest {
         pool.shutdown();
         assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         assertThat(maxInside.get()).isEqualTo(1);
-        try (KeyedLocks.Held a = locks.lock("a"); KeyedLocks.Held b = locks.lock("b")) {
+        try (KeyedLocks.Held a = locks.lock("a");
+                KeyedLocks.Held b = locks.lock("b")) {
             assertThat(locks.tryLock("a")).isEmpty();
         }
         assertThat(locks.tryLock("a")).hasValueSatisfying(KeyedLocks.Held::close);
@@ -61,8 +62,10 @@ class KeyedLocksTest {
                     }
                 }
                 """);
-        Process holder = new ProcessBuilder(List.of(javaBin, source.toString(), dir.resolve("k.lock").toString(), ready.toString()))
-                .inheritIO().start();
+        Process holder = new ProcessBuilder(List.of(
+                        javaBin, source.toString(), dir.resolve("k.lock").toString(), ready.toString()))
+                .inheritIO()
+                .start();
         try {
             long deadline = System.currentTimeMillis() + 30_000;
             while (!Files.exists(ready) && System.currentTimeMillis() < deadline) {
@@ -73,7 +76,9 @@ class KeyedLocksTest {
         } finally {
             holder.destroyForcibly().waitFor();
         }
-        assertThat(locks.tryLock("k")).as("the kernel frees a dead holder's lock").hasValueSatisfying(KeyedLocks.Held::close);
+        assertThat(locks.tryLock("k"))
+                .as("the kernel frees a dead holder's lock")
+                .hasValueSatisfying(KeyedLocks.Held::close);
     }
 
     @Test
@@ -86,7 +91,8 @@ class KeyedLocksTest {
         for (int i = 0; i < 200; i++) {
             int n = i;
             done.add(pool.submit(() -> {
-                try (KeyedLocks.Held held = n % 2 == 0 ? locks.lock("gone") : locks.tryLock("gone").orElse(null)) {
+                try (KeyedLocks.Held held =
+                        n % 2 == 0 ? locks.lock("gone") : locks.tryLock("gone").orElse(null)) {
                     if (held != null) {
                         maxInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
                         held.removeLockFile();
@@ -137,8 +143,15 @@ class KeyedLocksTest {
                 }
                 """);
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(List.of(javaBin, source.toString(), lockFile.toString(), ready.toString(),
-                go.toString(), swapped.toString())).inheritIO().start();
+        Process child = new ProcessBuilder(List.of(
+                        javaBin,
+                        source.toString(),
+                        lockFile.toString(),
+                        ready.toString(),
+                        go.toString(),
+                        swapped.toString()))
+                .inheritIO()
+                .start();
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             awaitFile(ready);
@@ -147,7 +160,9 @@ class KeyedLocksTest {
             Files.writeString(go, "go");
             awaitFile(swapped);
             Thread.sleep(500);
-            assertThat(waiter.isDone()).as("the old file's lock is worthless once unlinked; the new one is held").isFalse();
+            assertThat(waiter.isDone())
+                    .as("the old file's lock is worthless once unlinked; the new one is held")
+                    .isFalse();
             child.destroyForcibly().waitFor();
             try (KeyedLocks.Held held = waiter.get(30, TimeUnit.SECONDS)) {
                 assertThat(lockFile).exists();

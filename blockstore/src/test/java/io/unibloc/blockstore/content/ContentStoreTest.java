@@ -79,7 +79,9 @@ class ContentStoreTest {
         assertThatThrownBy(() -> store.ingest(other, content.length, new ByteArrayInputStream(content)))
                 .isInstanceOfSatisfying(StoreException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
-                    assertThat(e.getMessage()).contains(other.toString()).contains(Sha256.of(content).toString());
+                    assertThat(e.getMessage())
+                            .contains(other.toString())
+                            .contains(Sha256.of(content).toString());
                 });
         Digest d = Sha256.of(content);
         assertThatThrownBy(() -> store.ingest(d, content.length + 5, new ByteArrayInputStream(content)))
@@ -114,8 +116,9 @@ class ContentStoreTest {
         Files.writeString(p, "hellO");
         assertThat(store.verify(d)).isFalse();
         assertThat(store.contains(d)).isFalse();
-        assertThatThrownBy(() -> store.verify(d)).isInstanceOfSatisfying(StoreException.class,
-                e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
+        assertThatThrownBy(() -> store.verify(d))
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
         assertThat(store.delete(d)).isFalse();
     }
 
@@ -182,15 +185,23 @@ class ContentStoreTest {
     void anotherProcessHoldingTheLockMakesUsWaitThenSeeTheBlob() throws Exception {
         String text = "written by the child process";
         Digest d = Sha256.of(text.getBytes(StandardCharsets.UTF_8));
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), LockHolderMain.class.getName(), root.toString(), text)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LockHolderMain.class.getName(),
+                        root.toString(),
+                        text)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             assertThat(out.readLine()).isEqualTo("locked");
             ContentStore impatient = new ContentStore(root, Duration.ofMillis(300));
             assertThatThrownBy(() -> impatient.openWriter(d, -1, "parent"))
-                    .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE));
+                    .isInstanceOfSatisfying(
+                            StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE));
             ContentStore patient = new ContentStore(root, Duration.ofSeconds(30));
             // A temp sweep while the child writes must leave its work alone.
             assertThat(patient.sweepTemps()).isZero();

@@ -20,11 +20,17 @@ class DigestLockTest {
     Path dir;
 
     private String otherProcessTries(Path lockFile) throws Exception {
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), TryLockMain.class.getName(), lockFile.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        TryLockMain.class.getName(),
+                        lockFile.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             String answer = out.readLine();
             assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
             return answer;
@@ -46,12 +52,18 @@ class DigestLockTest {
                     }
                 });
                 Thread.sleep(200); // let the waiter poll many times
-                assertThat(DigestLock.tryAcquire(lockFile)).as("same JVM while held").isEmpty();
-                assertThat(otherProcessTries(lockFile)).as("another process while thread A holds and B waits").isEqualTo("busy");
+                assertThat(DigestLock.tryAcquire(lockFile))
+                        .as("same JVM while held")
+                        .isEmpty();
+                assertThat(otherProcessTries(lockFile))
+                        .as("another process while thread A holds and B waits")
+                        .isEqualTo("busy");
                 assertThat(waiter.isDone()).isFalse();
             }
             assertThat(waiter.get(30, TimeUnit.SECONDS)).isEqualTo("second");
-            assertThat(otherProcessTries(lockFile)).as("after everyone released").isEqualTo("got");
+            assertThat(otherProcessTries(lockFile))
+                    .as("after everyone released")
+                    .isEqualTo("got");
             Optional<DigestLock> again = DigestLock.tryAcquire(lockFile);
             assertThat(again).isPresent();
             again.get().close();
@@ -70,7 +82,9 @@ class DigestLockTest {
         }
         try (DigestLock again = DigestLock.acquire(lockFile, Duration.ofSeconds(1), "test")) {
             assertThat(lockFile).exists();
-            assertThat(otherProcessTries(lockFile)).as("the lock is on the file that has the name").isEqualTo("busy");
+            assertThat(otherProcessTries(lockFile))
+                    .as("the lock is on the file that has the name")
+                    .isEqualTo("busy");
         }
     }
 }

@@ -109,12 +109,14 @@ abstract class CowBackendConformance {
         Path source = randomFile("s", 4096);
         Path existing = Files.writeString(backend.dataRoot().resolve("existing"), "keep");
         assertThatThrownBy(() -> backend.cloneFile(source, existing))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.ALREADY_EXISTS));
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.ALREADY_EXISTS));
         assertThat(Files.readString(existing)).isEqualTo("keep");
 
         Path target = backend.dataRoot().resolve("never");
         assertThatThrownBy(() -> backend.cloneFile(backend.dataRoot().resolve("missing"), target))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
         assertThat(target).doesNotExist();
     }
 

@@ -13,8 +13,12 @@ public final class SharedLockHolderMain {
     private SharedLockHolderMain() {}
 
     public static void main(String[] args) throws Exception {
-        try (FileChannel ch = FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.READ); FileLock ignored = ch.lock(0, Long.MAX_VALUE, true)) {
+        try (FileChannel ch = FileChannel.open(
+                        Path.of(args[0]),
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE,
+                        StandardOpenOption.READ);
+                FileLock ignored = ch.lock(0, Long.MAX_VALUE, true)) {
             System.out.println("locked");
             System.out.flush();
             new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();

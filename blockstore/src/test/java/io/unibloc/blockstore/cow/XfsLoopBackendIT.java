@@ -43,7 +43,9 @@ class XfsLoopBackendIT extends CowBackendConformance {
         CowBackend second = Backends.open(dir, StoreConfig.Backend.AUTO, 512L << 20);
         try {
             backend.close();
-            assertThat(Mounts.isMounted(dir.resolve("mnt"))).as("the second backend still uses it").isTrue();
+            assertThat(Mounts.isMounted(dir.resolve("mnt")))
+                    .as("the second backend still uses it")
+                    .isTrue();
             assertThat(second.dataRoot().resolve("x").toFile().getParentFile()).isDirectory();
         } finally {
             second.close();
@@ -53,14 +55,22 @@ class XfsLoopBackendIT extends CowBackendConformance {
 
     @Test
     void staysMountedWhileAnotherProcessUsesTheStore() throws Exception {
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), SharedLockHolderMain.class.getName(),
-                dir.resolve("locks/xfs-loop.lock").toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        SharedLockHolderMain.class.getName(),
+                        dir.resolve("locks/xfs-loop.lock").toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             assertThat(out.readLine()).isEqualTo("locked");
             backend.close();
-            assertThat(Mounts.isMounted(dir.resolve("mnt"))).as("the other process still uses it").isTrue();
+            assertThat(Mounts.isMounted(dir.resolve("mnt")))
+                    .as("the other process still uses it")
+                    .isTrue();
             child.getOutputStream().write("done\n".getBytes(StandardCharsets.UTF_8));
             child.getOutputStream().flush();
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -69,6 +79,8 @@ class XfsLoopBackendIT extends CowBackendConformance {
         }
         backend = Backends.open(dir, StoreConfig.Backend.AUTO, 512L << 20);
         backend.close();
-        assertThat(Mounts.isMounted(dir.resolve("mnt"))).as("the last user of all left").isFalse();
+        assertThat(Mounts.isMounted(dir.resolve("mnt")))
+                .as("the last user of all left")
+                .isFalse();
     }
 }

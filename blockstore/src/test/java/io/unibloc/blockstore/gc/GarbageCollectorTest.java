@@ -45,15 +45,17 @@ class GarbageCollectorTest {
         chains = new ChainRepository(dir);
         locks = new KeyedLocks(dir.resolve("locks"));
         Intents intents = new Intents(dir);
-        volumes = new VolumeManager(dir, new CopyBackend(dir), chains, locks, new LoopDevices(),
-                new StoreSpace(new CopyBackend(dir), 1.0));
+        volumes = new VolumeManager(
+                dir, new CopyBackend(dir), chains, locks, new LoopDevices(), new StoreSpace(new CopyBackend(dir), 1.0));
         content = new ContentStore(dir.resolve("content"));
         gc = new GarbageCollector(chains, volumes, content, locks, intents);
     }
 
     private ChainId chain(String seed, int mib, Instant lastUsed) throws Exception {
-        ChainId id = ChainId.of(List.of(Digest.sha256(io.unibloc.blockstore.layers.TarFixture.sha256(seed.getBytes()))),
-                FsType.EXT4, "");
+        ChainId id = ChainId.of(
+                List.of(Digest.sha256(io.unibloc.blockstore.layers.TarFixture.sha256(seed.getBytes()))),
+                FsType.EXT4,
+                "");
         Path temp = chains.tmpDir().resolve(seed + ".img");
         byte[] data = new byte[mib * MIB];
         new Random(seed.hashCode()).nextBytes(data);
@@ -70,8 +72,8 @@ class GarbageCollectorTest {
         ChainId used = chain("used-by-volume", 2, now.minusSeconds(300));
         ChainId older = chain("older", 2, now.minusSeconds(200));
         ChainId newest = chain("newest", 2, now.minusSeconds(100));
-        volumes.create(new VolumeManager.CreateRequest("vol-1", "img", "img@sha256:" + "c".repeat(64), FsType.EXT4, 0, false,
-                used));
+        volumes.create(new VolumeManager.CreateRequest(
+                "vol-1", "img", "img@sha256:" + "c".repeat(64), FsType.EXT4, 0, false, used));
 
         GcReport report = gc.collect(new GcPolicy(3L * MIB, false));
 
@@ -81,9 +83,14 @@ class GarbageCollectorTest {
         assertThat(chains.exists(older)).isFalse();
         assertThat(chains.exists(newest)).isTrue();
         assertThat(chains.exists(used)).as("a volume's chain is a root").isTrue();
-        assertThat(dir.resolve("locks/" + ChainBuilder.lockKey(oldest) + ".lock")).as("evicted with its chain").doesNotExist();
-        assertThat(dir.resolve("locks/" + ChainBuilder.lockKey(older) + ".lock")).doesNotExist();
-        assertThat(dir.resolve("locks/" + ChainBuilder.lockKey(used) + ".lock")).as("kept: a volume was cloned under it").exists();
+        assertThat(dir.resolve("locks/" + ChainBuilder.lockKey(oldest) + ".lock"))
+                .as("evicted with its chain")
+                .doesNotExist();
+        assertThat(dir.resolve("locks/" + ChainBuilder.lockKey(older) + ".lock"))
+                .doesNotExist();
+        assertThat(dir.resolve("locks/" + ChainBuilder.lockKey(used) + ".lock"))
+                .as("kept: a volume was cloned under it")
+                .exists();
 
         assertThat(gc.collect(new GcPolicy(0, false)).chainsRemoved()).isEqualTo(1);
         assertThat(chains.exists(used)).isTrue();

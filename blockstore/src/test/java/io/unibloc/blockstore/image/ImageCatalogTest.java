@@ -21,7 +21,8 @@ class ImageCatalogTest {
     private static FetchedImage image(ImageReference ref, String hex) {
         Digest d = Digest.sha256(hex.repeat(64));
         ImageConfig cfg = new ImageConfig("linux", "amd64", null, Map.of(), List.of(d), null, null, null, null, null);
-        return new FetchedImage(ref.withDigest(d), d, d, Platform.DEFAULT, cfg, List.of(new Layer(d, MediaTypes.OCI_LAYER, 42, d)));
+        return new FetchedImage(
+                ref.withDigest(d), d, d, Platform.DEFAULT, cfg, List.of(new Layer(d, MediaTypes.OCI_LAYER, 42, d)));
     }
 
     @Test
@@ -40,11 +41,13 @@ class ImageCatalogTest {
             assertThat(e.pinnedReference().digest()).isEqualTo(Digest.sha256("b".repeat(64)));
         });
         assertThat(c.remove(ImageReference.parse("127.0.0.1:5000/app@sha256:" + "b".repeat(64))))
-                .extracting(ImageCatalog.Entry::name).containsExactly(b.toString());
+                .extracting(ImageCatalog.Entry::name)
+                .containsExactly(b.toString());
         assertThat(c.remove(a)).hasSize(1);
         assertThat(c.list()).isEmpty();
-        assertThatThrownBy(() -> c.remove(a)).isInstanceOfSatisfying(StoreException.class,
-                e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
+        assertThatThrownBy(() -> c.remove(a))
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
         try (var s = Files.list(dir)) {
             assertThat(s).isEmpty();
         }

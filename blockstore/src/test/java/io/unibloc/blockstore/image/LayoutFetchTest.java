@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LayoutFetchTest {
     @TempDir
     Path tmp;
+
     private ContentStore store;
     private ImageFetcher fetcher;
     private SimpleMeterRegistry meters;
@@ -50,8 +51,11 @@ class LayoutFetchTest {
         img.writeLayout(layout, "1.0");
         TestImages.image(8).writeLayout(layout, "2.0");
         AtomicLong progressBytes = new AtomicLong();
-        FetchedImage f = fetcher.fetch(ImageReference.parse("oci:" + layout + ":1.0"), Platform.DEFAULT,
-                RegistryCredentials.NONE, new BlockStore.Progress() {
+        FetchedImage f = fetcher.fetch(
+                ImageReference.parse("oci:" + layout + ":1.0"),
+                Platform.DEFAULT,
+                RegistryCredentials.NONE,
+                new BlockStore.Progress() {
                     @Override
                     public void pulled(Digest blob, long soFar) {
                         progressBytes.incrementAndGet();
@@ -60,16 +64,23 @@ class LayoutFetchTest {
         assertThat(f.manifestDigest().toString()).isEqualTo(img.digest());
         assertThat(f.pinned().digest().toString()).isEqualTo(img.digest());
         assertThat(f.pinned().isLayout()).isTrue();
-        assertThat(f.layers()).extracting(l -> l.digest().toString()).containsExactlyElementsOf(img.digests().manifest().layerDigests());
-        assertThat(f.layers()).extracting(l -> l.diffId().toString()).containsExactlyElementsOf(img.digests().manifest().diffIds());
-        assertThat(f.layers()).extracting(l -> Compression.fromMediaType(l.mediaType()).orElseThrow())
+        assertThat(f.layers())
+                .extracting(l -> l.digest().toString())
+                .containsExactlyElementsOf(img.digests().manifest().layerDigests());
+        assertThat(f.layers())
+                .extracting(l -> l.diffId().toString())
+                .containsExactlyElementsOf(img.digests().manifest().diffIds());
+        assertThat(f.layers())
+                .extracting(l -> Compression.fromMediaType(l.mediaType()).orElseThrow())
                 .containsExactly(Compression.GZIP, Compression.ZSTD, Compression.NONE);
         assertThat(f.config().labels()).containsEntry("io.unibloc.kernel", "/boot/vmlinuz");
         f.layers().forEach(l -> assertThat(store.verify(l.digest())).isTrue());
         assertThat(progressBytes.get()).isPositive();
-        assertThat(meters.counter("unibloc.pull.bytes", "source", "oci-layout").count()).isGreaterThan(3 * 256 * 1024);
+        assertThat(meters.counter("unibloc.pull.bytes", "source", "oci-layout").count())
+                .isGreaterThan(3 * 256 * 1024);
 
-        assertThat(fetcher.pin(ImageReference.parse("oci:" + layout + ":2.0"), RegistryCredentials.NONE).digest())
+        assertThat(fetcher.pin(ImageReference.parse("oci:" + layout + ":2.0"), RegistryCredentials.NONE)
+                        .digest())
                 .hasToString(TestImages.image(8).digest());
         assertThat(fetcher.cached(f.pinned(), Platform.DEFAULT)).contains(f);
     }
@@ -79,19 +90,35 @@ class LayoutFetchTest {
         Path layout = tmp.resolve("one");
         TestImage img = TestImages.image(9);
         img.writeLayout(layout, "only");
-        assertThat(fetcher.fetch(ImageReference.parse("oci:" + layout), Platform.DEFAULT, RegistryCredentials.NONE,
-                BlockStore.Progress.NONE).manifestDigest()).hasToString(img.digest());
+        assertThat(fetcher.fetch(
+                                ImageReference.parse("oci:" + layout),
+                                Platform.DEFAULT,
+                                RegistryCredentials.NONE,
+                                BlockStore.Progress.NONE)
+                        .manifestDigest())
+                .hasToString(img.digest());
         TestImages.image(10).writeLayout(layout, "second");
-        assertThatThrownBy(() -> fetcher.fetch(ImageReference.parse("oci:" + layout), Platform.DEFAULT,
-                RegistryCredentials.NONE, BlockStore.Progress.NONE))
+        assertThatThrownBy(() -> fetcher.fetch(
+                        ImageReference.parse("oci:" + layout),
+                        Platform.DEFAULT,
+                        RegistryCredentials.NONE,
+                        BlockStore.Progress.NONE))
                 .isInstanceOfSatisfying(StoreException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND);
                     assertThat(e.getMessage()).contains("only").contains("second");
                 });
-        assertThatThrownBy(() -> fetcher.fetch(ImageReference.parse("oci:" + layout + ":nope"), Platform.DEFAULT,
-                RegistryCredentials.NONE, BlockStore.Progress.NONE)).hasMessageContaining("no image tagged 'nope'");
-        assertThatThrownBy(() -> fetcher.fetch(ImageReference.parse("oci:" + tmp.resolve("absent")), Platform.DEFAULT,
-                RegistryCredentials.NONE, BlockStore.Progress.NONE)).hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> fetcher.fetch(
+                        ImageReference.parse("oci:" + layout + ":nope"),
+                        Platform.DEFAULT,
+                        RegistryCredentials.NONE,
+                        BlockStore.Progress.NONE))
+                .hasMessageContaining("no image tagged 'nope'");
+        assertThatThrownBy(() -> fetcher.fetch(
+                        ImageReference.parse("oci:" + tmp.resolve("absent")),
+                        Platform.DEFAULT,
+                        RegistryCredentials.NONE,
+                        BlockStore.Progress.NONE))
+                .hasMessageContaining("does not exist");
     }
 
     @Test
@@ -100,8 +127,11 @@ class LayoutFetchTest {
         TestImage arm = TestImages.image(12, 1, 1000, io.unibloc.testkit.image.Platform.LINUX_ARM64, ImageFormat.OCI);
         Path layout = tmp.resolve("multi");
         TestIndex.of(amd, arm).writeLayout(layout, "latest");
-        FetchedImage f = fetcher.fetch(ImageReference.parse("oci:" + layout + ":latest"), Platform.parse("linux/arm64"),
-                RegistryCredentials.NONE, BlockStore.Progress.NONE);
+        FetchedImage f = fetcher.fetch(
+                ImageReference.parse("oci:" + layout + ":latest"),
+                Platform.parse("linux/arm64"),
+                RegistryCredentials.NONE,
+                BlockStore.Progress.NONE);
         assertThat(f.manifestDigest()).hasToString(arm.digest());
         assertThat(f.config().architecture()).isEqualTo("arm64");
     }
@@ -116,8 +146,11 @@ class LayoutFetchTest {
         byte[] b = Files.readAllBytes(blob);
         b[b.length / 2] ^= 1;
         Files.write(blob, b);
-        assertThatThrownBy(() -> fetcher.fetch(ImageReference.parse("oci:" + layout + ":x"), Platform.DEFAULT,
-                RegistryCredentials.NONE, BlockStore.Progress.NONE))
+        assertThatThrownBy(() -> fetcher.fetch(
+                        ImageReference.parse("oci:" + layout + ":x"),
+                        Platform.DEFAULT,
+                        RegistryCredentials.NONE,
+                        BlockStore.Progress.NONE))
                 .isInstanceOfSatisfying(StoreException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
                     assertThat(e.getMessage()).contains("sha256:" + layerHex).contains(layout.toString());

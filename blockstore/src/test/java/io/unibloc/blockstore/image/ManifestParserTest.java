@@ -25,7 +25,9 @@ class ManifestParserTest {
         ManifestParser.Document doc = parser.parse(img.bytes(), null, "m");
         assertThat(doc).isInstanceOf(ManifestParser.ManifestDoc.class);
         ImageManifest m = ((ManifestParser.ManifestDoc) doc).manifest();
-        assertThat(m.layers()).extracting(Descriptor::digest).containsExactlyElementsOf(img.digests().manifest().layerDigests());
+        assertThat(m.layers())
+                .extracting(Descriptor::digest)
+                .containsExactlyElementsOf(img.digests().manifest().layerDigests());
         assertThat(m.config().digest()).isEqualTo(img.configDigest());
         ImageConfig c = parser.parseConfig(img.config(), "c");
         assertThat(c.os()).isEqualTo("linux");
@@ -34,8 +36,12 @@ class ManifestParserTest {
         assertThat(c.env()).contains("A=1");
         assertThat(c.entrypoint()).containsExactly("/bin/app");
         assertThat(c.cmd()).containsExactly("--flag");
-        assertThat(c.diffIds()).extracting(Object::toString).containsExactlyElementsOf(img.digests().manifest().diffIds());
-        assertThat(m.layers()).allSatisfy(l -> assertThat(Compression.fromMediaType(l.mediaType())).isPresent());
+        assertThat(c.diffIds())
+                .extracting(Object::toString)
+                .containsExactlyElementsOf(img.digests().manifest().diffIds());
+        assertThat(m.layers())
+                .allSatisfy(l ->
+                        assertThat(Compression.fromMediaType(l.mediaType())).isPresent());
     }
 
     @Test
@@ -44,23 +50,35 @@ class ManifestParserTest {
         TestImage arm = TestImages.image(2, 1, 100, io.unibloc.testkit.image.Platform.LINUX_ARM64, ImageFormat.DOCKER);
         TestIndex index = TestIndex.of(amd, arm);
         ImageIndex idx = ((ManifestParser.IndexDoc) parser.parse(index.bytes(), null, "i")).index();
-        assertThat(PlatformSelector.select(idx, Platform.parse("linux/arm64"), "x").digest()).isEqualTo(arm.digest());
-        assertThat(PlatformSelector.select(idx, Platform.parse("linux/arm64/v8"), "x").digest()).isEqualTo(arm.digest());
+        assertThat(PlatformSelector.select(idx, Platform.parse("linux/arm64"), "x")
+                        .digest())
+                .isEqualTo(arm.digest());
+        assertThat(PlatformSelector.select(idx, Platform.parse("linux/arm64/v8"), "x")
+                        .digest())
+                .isEqualTo(arm.digest());
         assertThat(PlatformSelector.select(idx, Platform.DEFAULT, "x").digest()).isEqualTo(amd.digest());
         assertThatThrownBy(() -> PlatformSelector.select(idx, Platform.parse("linux/riscv64"), "image demo"))
                 .isInstanceOfSatisfying(StoreException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND);
-                    assertThat(e.getMessage()).contains("linux/riscv64").contains("linux/amd64").contains("linux/arm64/v8");
+                    assertThat(e.getMessage())
+                            .contains("linux/riscv64")
+                            .contains("linux/amd64")
+                            .contains("linux/arm64/v8");
                 });
     }
 
     @Test
     void rejectsMalformedDocuments() {
-        for (String bad : List.of("[]", "{\"schemaVersion\":1}", "{\"schemaVersion\":2}", "{",
+        for (String bad : List.of(
+                "[]",
+                "{\"schemaVersion\":1}",
+                "{\"schemaVersion\":2}",
+                "{",
                 "{\"schemaVersion\":2,\"config\":{\"digest\":\"md5:x\",\"size\":1},\"layers\":[]}",
                 "{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:" + "a".repeat(64) + "\",\"size\":-1}}")) {
             assertThatThrownBy(() -> parser.parse(bad.getBytes(StandardCharsets.UTF_8), null, "manifest X"))
-                    .as(bad).isInstanceOfSatisfying(StoreException.class, e -> {
+                    .as(bad)
+                    .isInstanceOfSatisfying(StoreException.class, e -> {
                         assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
                         assertThat(e.getMessage()).startsWith("manifest X");
                     });

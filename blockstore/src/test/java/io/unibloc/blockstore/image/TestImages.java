@@ -16,13 +16,20 @@ public final class TestImages {
         return b;
     }
 
-    public static TestImage image(long seed, int layers, int bytesPerLayer, io.unibloc.testkit.image.Platform platform,
-                                  ImageFormat format) {
-        TestImage.Builder b = TestImage.builder().platform(platform).format(format)
-                .label("io.unibloc.kernel", "/boot/vmlinuz").env("A", "1").entrypoint("/bin/app").cmd("--flag");
+    public static TestImage image(
+            long seed, int layers, int bytesPerLayer, io.unibloc.testkit.image.Platform platform, ImageFormat format) {
+        TestImage.Builder b = TestImage.builder()
+                .platform(platform)
+                .format(format)
+                .label("io.unibloc.kernel", "/boot/vmlinuz")
+                .env("A", "1")
+                .entrypoint("/bin/app")
+                .cmd("--flag");
         Compression[] kinds = {Compression.GZIP, Compression.ZSTD, Compression.NONE};
         for (int i = 0; i < layers; i++) {
-            b.layer(TestLayer.builder().dir("d" + i).file("d" + i + "/data.bin", random(bytesPerLayer, seed * 31 + i))
+            b.layer(TestLayer.builder()
+                    .dir("d" + i)
+                    .file("d" + i + "/data.bin", random(bytesPerLayer, seed * 31 + i))
                     .build(kinds[i % kinds.length]));
         }
         return b.build();

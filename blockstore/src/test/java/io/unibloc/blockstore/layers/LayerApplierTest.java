@@ -34,7 +34,12 @@ class LayerApplierTest {
         Path root = root();
         LayerSource layer = new TarFixture()
                 .dir("etc", 0755)
-                .file("etc/app.conf", "x=1\n".getBytes(StandardCharsets.UTF_8), 04750, 1000, 2000,
+                .file(
+                        "etc/app.conf",
+                        "x=1\n".getBytes(StandardCharsets.UTF_8),
+                        04750,
+                        1000,
+                        2000,
                         Map.of("user.origin", "layer-one"))
                 .symlink("etc/link", "app.conf")
                 .hardlink("etc/hard", "etc/app.conf")
@@ -56,7 +61,8 @@ class LayerApplierTest {
         assertThat(Files.isSameFile(conf, root.resolve("etc/hard"))).isTrue();
         assertThat(Files.getAttribute(conf, "unix:nlink")).isEqualTo(2);
         assertThat(Files.readAttributes(root.resolve("etc/pipe"), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-                .isOther()).isTrue();
+                        .isOther())
+                .isTrue();
         assertThat(Files.readString(root.resolve("implicit/parent/file"))).isEqualTo("deep");
         assertThat(report.entries()).isEqualTo(6);
         assertThat(report.fileBytes()).isEqualTo(8);
@@ -66,16 +72,30 @@ class LayerApplierTest {
     @Test
     void whiteoutsAndOpaqueDirectoriesHideOnlyLowerLayers() throws Exception {
         Path root = root();
-        applier.apply(new TarFixture()
-                .file("keep", "k").file("gone", "g").file("dir/old1", "1").file("dir/old2", "2")
-                .file("other/a", "a").symlink("lnk", "/etc/passwd")
-                .write(tmp.resolve("b1"), Compression.GZIP), root);
+        applier.apply(
+                new TarFixture()
+                        .file("keep", "k")
+                        .file("gone", "g")
+                        .file("dir/old1", "1")
+                        .file("dir/old2", "2")
+                        .file("other/a", "a")
+                        .symlink("lnk", "/etc/passwd")
+                        .write(tmp.resolve("b1"), Compression.GZIP),
+                root);
 
-        applier.apply(new TarFixture()
-                .whiteout("gone").whiteout("other").whiteout("lnk").whiteout("never-existed")
-                .dir("dir", 0700).file("dir/new", "n").opaque("dir")
-                .file("same", "s").whiteout("same")
-                .write(tmp.resolve("b2"), Compression.GZIP), root);
+        applier.apply(
+                new TarFixture()
+                        .whiteout("gone")
+                        .whiteout("other")
+                        .whiteout("lnk")
+                        .whiteout("never-existed")
+                        .dir("dir", 0700)
+                        .file("dir/new", "n")
+                        .opaque("dir")
+                        .file("same", "s")
+                        .whiteout("same")
+                        .write(tmp.resolve("b2"), Compression.GZIP),
+                root);
 
         assertThat(root.resolve("keep")).exists();
         assertThat(root.resolve("gone")).doesNotExist();
@@ -85,7 +105,9 @@ class LayerApplierTest {
         assertThat(root.resolve("dir/old1")).doesNotExist();
         assertThat(root.resolve("dir/old2")).doesNotExist();
         assertThat(Files.readString(root.resolve("dir/new"))).isEqualTo("n");
-        assertThat(root.resolve("same")).as("a whiteout never hides its own layer's entry").exists();
+        assertThat(root.resolve("same"))
+                .as("a whiteout never hides its own layer's entry")
+                .exists();
         assertThat(Files.list(root).map(p -> p.getFileName().toString())).doesNotContain(".wh.gone", ".wh.same");
         assertThat(Files.getAttribute(root.resolve("dir"), "unix:mode")).isEqualTo(040700);
     }
@@ -94,13 +116,19 @@ class LayerApplierTest {
     void replacesLinksInsteadOfWritingThroughThem() throws Exception {
         Path root = root();
         Path outside = Files.writeString(tmp.resolve("outside"), "host");
-        applier.apply(new TarFixture()
-                .file("target", "t").hardlink("hl", "target").symlink("sl", outside.toString())
-                .write(tmp.resolve("b1"), Compression.NONE), root);
-        applier.apply(new TarFixture().file("hl", "new").file("sl", "new")
-                .write(tmp.resolve("b2"), Compression.NONE), root);
+        applier.apply(
+                new TarFixture()
+                        .file("target", "t")
+                        .hardlink("hl", "target")
+                        .symlink("sl", outside.toString())
+                        .write(tmp.resolve("b1"), Compression.NONE),
+                root);
+        applier.apply(
+                new TarFixture().file("hl", "new").file("sl", "new").write(tmp.resolve("b2"), Compression.NONE), root);
 
-        assertThat(Files.readString(root.resolve("target"))).as("the other name of the hard link").isEqualTo("t");
+        assertThat(Files.readString(root.resolve("target")))
+                .as("the other name of the hard link")
+                .isEqualTo("t");
         assertThat(Files.readString(outside)).isEqualTo("host");
         assertThat(Files.isSymbolicLink(root.resolve("sl"))).isFalse();
         assertThat(Files.readString(root.resolve("sl"))).isEqualTo("new");
@@ -109,9 +137,15 @@ class LayerApplierTest {
     @Test
     void replacesADirectoryByAFileAndAFileByADirectory() throws Exception {
         Path root = root();
-        applier.apply(new TarFixture().file("a/x", "1").file("b", "2").write(tmp.resolve("b1"), Compression.NONE), root);
-        applier.apply(new TarFixture().file("a", "file").dir("b", 0755).file("b/y", "3")
-                .write(tmp.resolve("b2"), Compression.NONE), root);
+        applier.apply(
+                new TarFixture().file("a/x", "1").file("b", "2").write(tmp.resolve("b1"), Compression.NONE), root);
+        applier.apply(
+                new TarFixture()
+                        .file("a", "file")
+                        .dir("b", 0755)
+                        .file("b/y", "3")
+                        .write(tmp.resolve("b2"), Compression.NONE),
+                root);
         assertThat(Files.readString(root.resolve("a"))).isEqualTo("file");
         assertThat(Files.readString(root.resolve("b/y"))).isEqualTo("3");
     }
@@ -119,16 +153,22 @@ class LayerApplierTest {
     @Test
     void followsARelativeSymlinkThatStaysInside() throws Exception {
         Path root = root();
-        applier.apply(new TarFixture().dir("usr/lib", 0755).symlink("lib", "usr/lib").file("lib/x.so", "so")
-                .write(tmp.resolve("b1"), Compression.NONE), root);
+        applier.apply(
+                new TarFixture()
+                        .dir("usr/lib", 0755)
+                        .symlink("lib", "usr/lib")
+                        .file("lib/x.so", "so")
+                        .write(tmp.resolve("b1"), Compression.NONE),
+                root);
         assertThat(Files.readString(root.resolve("usr/lib/x.so"))).isEqualTo("so");
     }
 
     @Test
     void skipsDeviceNodesWithAWarning() throws Exception {
         Path root = root();
-        ApplyReport report = applier.apply(new TarFixture().charDevice("dev/null").file("ok", "1")
-                .write(tmp.resolve("b"), Compression.NONE), root);
+        ApplyReport report = applier.apply(
+                new TarFixture().charDevice("dev/null").file("ok", "1").write(tmp.resolve("b"), Compression.NONE),
+                root);
         assertThat(root.resolve("dev/null")).doesNotExist();
         assertThat(root.resolve("ok")).exists();
         assertThat(report.skipped()).containsExactly("dev/null: device node");
@@ -137,10 +177,12 @@ class LayerApplierTest {
     @Test
     void refusesAMediaTypeThatContradictsTheBlob() throws Exception {
         LayerSource plain = new TarFixture().file("a", "1").write(tmp.resolve("b"), Compression.NONE);
-        LayerSource lying = new LayerSource(plain.digest(), TarFixture.mediaType(Compression.GZIP), plain.declaredSize(),
-                plain.blob());
+        LayerSource lying = new LayerSource(
+                plain.digest(), TarFixture.mediaType(Compression.GZIP), plain.declaredSize(), plain.blob());
         assertThatThrownBy(() -> applier.apply(lying, root()))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
-                .hasMessageContaining(plain.digest().toString()).hasMessageContaining("says gzip");
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
+                .hasMessageContaining(plain.digest().toString())
+                .hasMessageContaining("says gzip");
     }
 }

@@ -11,9 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Sparse tar entries expand their holes on reading, past every limit that checks the stored size; they
@@ -40,12 +40,18 @@ class SparseLayerTest {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("tar: %s", out).isZero();
         assertThat(Files.size(tar)).as("tar stored the holes as sparse").isLessThan(1L << 20);
-        return TarFixture.writeBytes(tmp.resolve("blobs"), Files.readAllBytes(tar), TarFixture.mediaType(Compression.NONE));
+        return TarFixture.writeBytes(
+                tmp.resolve("blobs"), Files.readAllBytes(tar), TarFixture.mediaType(Compression.NONE));
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"--format=gnu", "--format=pax --sparse-version=0.0", "--format=pax --sparse-version=0.1",
-            "--format=pax --sparse-version=1.0"})
+    @ValueSource(
+            strings = {
+                "--format=gnu",
+                "--format=pax --sparse-version=0.0",
+                "--format=pax --sparse-version=0.1",
+                "--format=pax --sparse-version=1.0"
+            })
     void refusesSparseEntries(String format) throws Exception {
         LayerSource layer = sparseLayer(List.of(format.split(" ")));
         // Limits far above the stored bytes but below the expanded size: the hole must not slip through.
@@ -53,11 +59,16 @@ class SparseLayerTest {
         Path root = Files.createDirectories(tmp.resolve("root"));
 
         assertThatThrownBy(() -> new LayerApplier(limits).apply(layer, root))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
-                .hasMessageContaining(layer.digest().toString()).hasMessageContaining("holes").hasMessageContaining("sparse");
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
+                .hasMessageContaining(layer.digest().toString())
+                .hasMessageContaining("holes")
+                .hasMessageContaining("sparse");
         assertThat(root.resolve("holes")).doesNotExist();
         assertThatThrownBy(() -> new LayerScanner(limits).scan(layer))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
-                .hasMessageContaining("holes").hasMessageContaining("sparse");
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
+                .hasMessageContaining("holes")
+                .hasMessageContaining("sparse");
     }
 }

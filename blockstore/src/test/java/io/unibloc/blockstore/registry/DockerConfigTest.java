@@ -29,7 +29,8 @@ class DockerConfigTest {
                 }}""".formatted(b64("alice:s3cret"));
         RegistryCredentials creds = DockerConfig.parse(json);
         assertThat(creds.forRegistry("docker.io")).contains(new RegistryCredentials.Login("alice", "s3cret"));
-        assertThat(creds.forRegistry("127.0.0.1:5000")).contains(new RegistryCredentials.Login("bob", "pw:with:colons"));
+        assertThat(creds.forRegistry("127.0.0.1:5000"))
+                .contains(new RegistryCredentials.Login("bob", "pw:with:colons"));
         assertThat(creds.forRegistry("reg.example:8443")).contains(new RegistryCredentials.Login("<token>", "tok"));
         assertThat(creds.forRegistry("empty.example")).isEmpty();
         assertThat(creds.toString()).doesNotContain("s3cret").doesNotContain("pw:with");
@@ -56,7 +57,8 @@ class DockerConfigTest {
     @Test
     void missingFileMeansNoCredentials(@TempDir Path dir) throws Exception {
         assertThat(DockerConfig.read(dir.resolve("absent.json"))).isEqualTo(RegistryCredentials.NONE);
-        Path f = Files.writeString(dir.resolve("config.json"), "{\"auths\":{\"h:1\":{\"username\":\"a\",\"password\":\"b\"}}}");
+        Path f = Files.writeString(
+                dir.resolve("config.json"), "{\"auths\":{\"h:1\":{\"username\":\"a\",\"password\":\"b\"}}}");
         assertThat(DockerConfig.read(f).forRegistry("h:1")).isPresent();
     }
 }

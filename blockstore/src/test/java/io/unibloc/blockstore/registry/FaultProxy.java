@@ -36,7 +36,8 @@ final class FaultProxy implements AutoCloseable {
 
     private final HttpServer server;
     private final URI upstream;
-    private final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     final List<Recorded> requests = new CopyOnWriteArrayList<>();
     final List<String> tokenRequests = new CopyOnWriteArrayList<>();
     private final AtomicInteger failNext = new AtomicInteger();
@@ -109,8 +110,9 @@ final class FaultProxy implements AutoCloseable {
         String query = ex.getRequestURI().getQuery();
         tokenRequests.add(query == null ? "" : query);
         if (tokenUser != null) {
-            String expected = "Basic " + Base64.getEncoder().encodeToString((tokenUser + ":" + tokenPassword)
-                    .getBytes(StandardCharsets.UTF_8));
+            String expected = "Basic "
+                    + Base64.getEncoder()
+                            .encodeToString((tokenUser + ":" + tokenPassword).getBytes(StandardCharsets.UTF_8));
             if (!expected.equals(ex.getRequestHeaders().getFirst("Authorization"))) {
                 respond(ex, 401, "{\"details\":\"bad credentials\"}");
                 return;
@@ -131,16 +133,23 @@ final class FaultProxy implements AutoCloseable {
                 respond(ex, failStatus, "{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"injected\"}]}");
                 return;
             }
-            if (tokenGate && (auth == null || !auth.startsWith("Bearer ") || !validTokens.contains(auth.substring(7)))) {
+            if (tokenGate
+                    && (auth == null || !auth.startsWith("Bearer ") || !validTokens.contains(auth.substring(7)))) {
                 String repo = path.startsWith("/v2/") && path.indexOf("/manifests/") > 0
                         ? path.substring(4, path.indexOf("/manifests/"))
-                        : path.startsWith("/v2/") && path.indexOf("/blobs/") > 0 ? path.substring(4, path.indexOf("/blobs/")) : "";
-                ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"http://" + hostPort()
-                        + "/token\",service=\"fault-proxy\",scope=\"repository:" + repo + ":pull\"");
+                        : path.startsWith("/v2/") && path.indexOf("/blobs/") > 0
+                                ? path.substring(4, path.indexOf("/blobs/"))
+                                : "";
+                ex.getResponseHeaders()
+                        .add(
+                                "WWW-Authenticate",
+                                "Bearer realm=\"http://" + hostPort()
+                                        + "/token\",service=\"fault-proxy\",scope=\"repository:" + repo + ":pull\"");
                 respond(ex, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"token required\"}]}");
                 return;
             }
-            HttpRequest.Builder rb = HttpRequest.newBuilder(upstream.resolve(ex.getRequestURI().toString()))
+            HttpRequest.Builder rb = HttpRequest.newBuilder(
+                            upstream.resolve(ex.getRequestURI().toString()))
                     .method(method, HttpRequest.BodyPublishers.noBody());
             for (String h : List.of("Accept", "Range")) {
                 String v = ex.getRequestHeaders().getFirst(h);
@@ -160,7 +169,10 @@ final class FaultProxy implements AutoCloseable {
             }
             for (Map.Entry<String, List<String>> h : up.headers().map().entrySet()) {
                 String k = h.getKey().toLowerCase();
-                if (!k.equals("content-length") && !k.equals("transfer-encoding") && !k.equals("connection") && !k.startsWith(":")) {
+                if (!k.equals("content-length")
+                        && !k.equals("transfer-encoding")
+                        && !k.equals("connection")
+                        && !k.startsWith(":")) {
                     h.getValue().forEach(v -> ex.getResponseHeaders().add(h.getKey(), v));
                 }
             }

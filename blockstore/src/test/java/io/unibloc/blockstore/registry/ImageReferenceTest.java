@@ -15,12 +15,12 @@ class ImageReferenceTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({
-            "busybox, docker.io, library/busybox, latest",
-            "busybox:1.36, docker.io, library/busybox, 1.36",
-            "user/app, docker.io, user/app, latest",
-            "127.0.0.1:5000/demo/app:1.0, 127.0.0.1:5000, demo/app, 1.0",
-            "localhost/app, localhost, app, latest",
-            "ghcr.io/org/app:v2, ghcr.io, org/app, v2",
+        "busybox, docker.io, library/busybox, latest",
+        "busybox:1.36, docker.io, library/busybox, 1.36",
+        "user/app, docker.io, user/app, latest",
+        "127.0.0.1:5000/demo/app:1.0, 127.0.0.1:5000, demo/app, 1.0",
+        "localhost/app, localhost, app, latest",
+        "ghcr.io/org/app:v2, ghcr.io, org/app, v2",
     })
     void parsesRegistryReferences(String text, String registry, String repository, String tag) {
         ImageReference ref = ImageReference.parse(text);
@@ -35,7 +35,8 @@ class ImageReferenceTest {
     @ValueSource(strings = {"", "UPPER/case", "app:bad tag", "app@sha256:xyz", "a//b", "oci:"})
     void rejectsMalformed(String text) {
         assertThatThrownBy(() -> ImageReference.parse(text))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT));
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT));
     }
 
     @org.junit.jupiter.api.Test

@@ -61,7 +61,8 @@ class PullFaultsIT {
 
     private FetchedImage pull(ContentStore store, RegistryConfig config, SimpleMeterRegistry meters, String ref) {
         try (ImageFetcher f = new ImageFetcher(store, config, meters)) {
-            return f.fetch(ImageReference.parse(ref), Platform.DEFAULT, RegistryCredentials.NONE, BlockStore.Progress.NONE);
+            return f.fetch(
+                    ImageReference.parse(ref), Platform.DEFAULT, RegistryCredentials.NONE, BlockStore.Progress.NONE);
         }
     }
 
@@ -76,17 +77,22 @@ class PullFaultsIT {
         try (FaultProxy proxy = FaultProxy.start(registry.url())) {
             proxy.corruptBlobs(true);
             ContentStore store = new ContentStore(tmp.resolve("s"));
-            assertThatThrownBy(() -> pull(store, config(), new SimpleMeterRegistry(), proxy.hostPort() + "/faults/app:1"))
+            assertThatThrownBy(
+                            () -> pull(store, config(), new SimpleMeterRegistry(), proxy.hostPort() + "/faults/app:1"))
                     .isInstanceOfSatisfying(StoreException.class, e -> {
                         assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
-                        assertThat(e.getMessage()).contains(proxy.hostPort()).containsPattern("blob sha256:[0-9a-f]{64}")
+                        assertThat(e.getMessage())
+                                .contains(proxy.hostPort())
+                                .containsPattern("blob sha256:[0-9a-f]{64}")
                                 .contains("content has digest");
                     });
             List<String> stored = blobFiles(store);
             assertThat(stored).noneMatch(n -> n.startsWith(".tmp"));
             List<String> blobHexes = new ArrayList<>(image.digests().manifest().layerDigests());
             blobHexes.add(image.configDigest());
-            assertThat(stored).doesNotContainAnyElementsOf(blobHexes.stream().map(d -> d.substring(7)).toList());
+            assertThat(stored)
+                    .doesNotContainAnyElementsOf(
+                            blobHexes.stream().map(d -> d.substring(7)).toList());
         }
     }
 
@@ -98,12 +104,15 @@ class PullFaultsIT {
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
             FetchedImage f = pull(store, config().withParallelDownloads(1), meters, proxy.hostPort() + "/faults/app:1");
             assertThat(f.manifestDigest()).hasToString(image.digest());
-            assertThat(proxy.requests).filteredOn(FaultProxy.Recorded::isBlobGet)
+            assertThat(proxy.requests)
+                    .filteredOn(FaultProxy.Recorded::isBlobGet)
                     .anySatisfy(r -> assertThat(r.range()).isEqualTo("bytes=100000-"));
             for (var l : f.layers()) {
                 assertThat(store.verify(l.digest())).isTrue();
             }
-            assertThat(meters.counter("unibloc.pull.retries", "registry", proxy.hostPort()).count()).isGreaterThanOrEqualTo(1);
+            assertThat(meters.counter("unibloc.pull.retries", "registry", proxy.hostPort())
+                            .count())
+                    .isGreaterThanOrEqualTo(1);
         }
     }
 
@@ -112,11 +121,13 @@ class PullFaultsIT {
         try (FaultProxy proxy = FaultProxy.start(registry.url())) {
             proxy.stallNextBlobAt(50_000);
             ContentStore store = new ContentStore(tmp.resolve("s"));
-            RegistryConfig cfg = config().withParallelDownloads(1).withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500));
+            RegistryConfig cfg =
+                    config().withParallelDownloads(1).withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500));
             long t0 = System.nanoTime();
             FetchedImage f = pull(store, cfg, new SimpleMeterRegistry(), proxy.hostPort() + "/faults/app:1");
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
-            assertThat(proxy.requests).filteredOn(FaultProxy.Recorded::isBlobGet)
+            assertThat(proxy.requests)
+                    .filteredOn(FaultProxy.Recorded::isBlobGet)
                     .anySatisfy(r -> assertThat(r.range()).isEqualTo("bytes=50000-"));
             for (var l : f.layers()) {
                 assertThat(store.verify(l.digest())).isTrue();
@@ -129,17 +140,26 @@ class PullFaultsIT {
         try (FaultProxy proxy = FaultProxy.start(registry.url())) {
             proxy.failNext(2, 503);
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
-            FetchedImage f = pull(new ContentStore(tmp.resolve("a")), config(), meters, proxy.hostPort() + "/faults/app:1");
+            FetchedImage f =
+                    pull(new ContentStore(tmp.resolve("a")), config(), meters, proxy.hostPort() + "/faults/app:1");
             assertThat(f.layers()).hasSize(3);
-            assertThat(meters.counter("unibloc.pull.retries", "registry", proxy.hostPort()).count()).isEqualTo(2);
+            assertThat(meters.counter("unibloc.pull.retries", "registry", proxy.hostPort())
+                            .count())
+                    .isEqualTo(2);
 
             proxy.failNext(1000, 500);
             long t0 = System.nanoTime();
-            assertThatThrownBy(() -> pull(new ContentStore(tmp.resolve("b")), config(), new SimpleMeterRegistry(),
-                    proxy.hostPort() + "/faults/app:1"))
+            assertThatThrownBy(() -> pull(
+                            new ContentStore(tmp.resolve("b")),
+                            config(),
+                            new SimpleMeterRegistry(),
+                            proxy.hostPort() + "/faults/app:1"))
                     .isInstanceOfSatisfying(StoreException.class, e -> {
                         assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
-                        assertThat(e.getMessage()).contains("4 attempt").contains("HTTP 500").contains(proxy.hostPort());
+                        assertThat(e.getMessage())
+                                .contains("4 attempt")
+                                .contains("HTTP 500")
+                                .contains(proxy.hostPort());
                     });
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
         }
@@ -152,8 +172,11 @@ class PullFaultsIT {
             port = s.getLocalPort();
         }
         long t0 = System.nanoTime();
-        assertThatThrownBy(() -> pull(new ContentStore(tmp.resolve("s")), config(), new SimpleMeterRegistry(),
-                "127.0.0.1:" + port + "/faults/app:1"))
+        assertThatThrownBy(() -> pull(
+                        new ContentStore(tmp.resolve("s")),
+                        config(),
+                        new SimpleMeterRegistry(),
+                        "127.0.0.1:" + port + "/faults/app:1"))
                 .isInstanceOfSatisfying(StoreException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
                     assertThat(e.getMessage()).contains("127.0.0.1:" + port).contains("ConnectException");
@@ -164,25 +187,42 @@ class PullFaultsIT {
     @Test
     void mirrorIsTriedFirstAndTheOriginIsTheFallback() throws Exception {
         try (TestRegistry mirrorRegistry = TestRegistry.start();
-             FaultProxy origin = FaultProxy.start(registry.url());
-             FaultProxy mirror = FaultProxy.start(mirrorRegistry.url())) {
+                FaultProxy origin = FaultProxy.start(registry.url());
+                FaultProxy mirror = FaultProxy.start(mirrorRegistry.url())) {
             image.push(mirrorRegistry, "faults/app", "1");
-            RegistryConfig cfg = config().withMirrors(Map.of(origin.hostPort(), List.of("http://" + mirror.hostPort())));
-            FetchedImage f = pull(new ContentStore(tmp.resolve("a")), cfg, new SimpleMeterRegistry(), origin.hostPort() + "/faults/app:1");
+            RegistryConfig cfg =
+                    config().withMirrors(Map.of(origin.hostPort(), List.of("http://" + mirror.hostPort())));
+            FetchedImage f = pull(
+                    new ContentStore(tmp.resolve("a")),
+                    cfg,
+                    new SimpleMeterRegistry(),
+                    origin.hostPort() + "/faults/app:1");
             assertThat(f.manifestDigest()).hasToString(image.digest());
             assertThat(mirror.blobGets()).isEqualTo(4);
             assertThat(origin.requests).isEmpty();
 
             // A mirror that lacks the image: the origin serves it.
-            TestImage other = TestImages.image(32, 1, 1000, io.unibloc.testkit.image.Platform.LINUX_AMD64,
+            TestImage other = TestImages.image(
+                    32,
+                    1,
+                    1000,
+                    io.unibloc.testkit.image.Platform.LINUX_AMD64,
                     io.unibloc.testkit.image.ImageFormat.OCI);
             other.push(registry, "faults/other", "1");
-            FetchedImage g = pull(new ContentStore(tmp.resolve("b")), cfg, new SimpleMeterRegistry(), origin.hostPort() + "/faults/other:1");
+            FetchedImage g = pull(
+                    new ContentStore(tmp.resolve("b")),
+                    cfg,
+                    new SimpleMeterRegistry(),
+                    origin.hostPort() + "/faults/other:1");
             assertThat(g.manifestDigest()).hasToString(other.digest());
             assertThat(origin.blobGets()).isEqualTo(2);
             // And a mirror that is down entirely.
             mirror.close();
-            FetchedImage h = pull(new ContentStore(tmp.resolve("c")), cfg, new SimpleMeterRegistry(), origin.hostPort() + "/faults/app:1");
+            FetchedImage h = pull(
+                    new ContentStore(tmp.resolve("c")),
+                    cfg,
+                    new SimpleMeterRegistry(),
+                    origin.hostPort() + "/faults/app:1");
             assertThat(h.manifestDigest()).hasToString(image.digest());
         }
     }
@@ -199,7 +239,11 @@ class PullFaultsIT {
                 results.add(pool.submit(() -> {
                     go.await();
                     // Separate store objects and clients, as separate processes would have.
-                    return pull(new ContentStore(root), config(), new SimpleMeterRegistry(), proxy.hostPort() + "/faults/app:1");
+                    return pull(
+                            new ContentStore(root),
+                            config(),
+                            new SimpleMeterRegistry(),
+                            proxy.hostPort() + "/faults/app:1");
                 }));
             }
             go.countDown();

@@ -34,6 +34,7 @@ class RegistryPullIT {
 
     @TempDir
     Path tmp;
+
     ContentStore store;
     SimpleMeterRegistry meters;
     ImageFetcher fetcher;
@@ -81,31 +82,44 @@ class RegistryPullIT {
         FetchedImage f = fetch(pushed.reference(), Platform.DEFAULT, RegistryCredentials.NONE);
         assertThat(f.pinned().digest()).hasToString(img.digest());
         assertThat(f.pinned().tag()).isEqualTo("1.0");
-        assertThat(f.layers()).extracting(l -> l.digest().toString()).containsExactlyElementsOf(img.digests().manifest().layerDigests());
+        assertThat(f.layers())
+                .extracting(l -> l.digest().toString())
+                .containsExactlyElementsOf(img.digests().manifest().layerDigests());
         assertThat(f.configDigest()).hasToString(img.configDigest());
         f.layers().forEach(l -> assertThat(store.verify(l.digest())).isTrue());
-        double misses = meters.counter("unibloc.pull.cache.misses", "source", registry.hostPort()).count();
+        double misses = meters.counter("unibloc.pull.cache.misses", "source", registry.hostPort())
+                .count();
         assertThat(misses).isEqualTo(4); // config + 3 layers
-        assertThat(meters.counter("unibloc.pull.bytes", "source", registry.hostPort()).count()).isGreaterThan(3 * 256 * 1024);
-        assertThat(meters.timer("unibloc.pull.blob", "source", registry.hostPort()).count()).isEqualTo(4);
+        assertThat(meters.counter("unibloc.pull.bytes", "source", registry.hostPort())
+                        .count())
+                .isGreaterThan(3 * 256 * 1024);
+        assertThat(meters.timer("unibloc.pull.blob", "source", registry.hostPort())
+                        .count())
+                .isEqualTo(4);
 
         // Pinned and stored: no download at all, all hits.
         FetchedImage again = fetch(pushed.pinnedReference(), Platform.DEFAULT, RegistryCredentials.NONE);
         assertThat(again.layers()).isEqualTo(f.layers());
-        assertThat(meters.counter("unibloc.pull.cache.misses", "source", registry.hostPort()).count()).isEqualTo(misses);
+        assertThat(meters.counter("unibloc.pull.cache.misses", "source", registry.hostPort())
+                        .count())
+                .isEqualTo(misses);
         assertThat(fetcher.cached(f.pinned(), Platform.DEFAULT)).isPresent();
     }
 
     @Test
     void pinsTagsWithHead() {
-        TestImage img = TestImages.image(22, 1, 1000, io.unibloc.testkit.image.Platform.LINUX_AMD64, ImageFormat.DOCKER);
+        TestImage img =
+                TestImages.image(22, 1, 1000, io.unibloc.testkit.image.Platform.LINUX_AMD64, ImageFormat.DOCKER);
         PushedImage pushed = img.push(registry, "pull/pin", "v1");
         ImageReference pinned = fetcher.pin(ImageReference.parse(pushed.reference()), RegistryCredentials.NONE);
         assertThat(pinned.digest()).hasToString(img.digest());
         assertThat(store.list()).as("pin downloads nothing").isEmpty();
-        assertThatThrownBy(() -> fetcher.pin(ImageReference.parse(registry.hostPort() + "/pull/pin:nope"), RegistryCredentials.NONE))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
-        assertThatThrownBy(() -> fetch(registry.hostPort() + "/pull/absent:1", Platform.DEFAULT, RegistryCredentials.NONE))
+        assertThatThrownBy(() -> fetcher.pin(
+                        ImageReference.parse(registry.hostPort() + "/pull/pin:nope"), RegistryCredentials.NONE))
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
+        assertThatThrownBy(
+                        () -> fetch(registry.hostPort() + "/pull/absent:1", Platform.DEFAULT, RegistryCredentials.NONE))
                 .isInstanceOfSatisfying(StoreException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND);
                     assertThat(e.getMessage()).contains("pull/absent").contains(registry.hostPort());
@@ -114,8 +128,10 @@ class RegistryPullIT {
 
     @Test
     void selectsPlatformFromIndexAndListsPlatformsWhenMissing() {
-        TestImage amd = TestImages.image(23, 1, 2000, io.unibloc.testkit.image.Platform.LINUX_AMD64, ImageFormat.DOCKER);
-        TestImage arm = TestImages.image(24, 2, 2000, io.unibloc.testkit.image.Platform.LINUX_ARM64, ImageFormat.DOCKER);
+        TestImage amd =
+                TestImages.image(23, 1, 2000, io.unibloc.testkit.image.Platform.LINUX_AMD64, ImageFormat.DOCKER);
+        TestImage arm =
+                TestImages.image(24, 2, 2000, io.unibloc.testkit.image.Platform.LINUX_ARM64, ImageFormat.DOCKER);
         PushedImage pushed = TestIndex.of(amd, arm).push(registry, "pull/multi", "1");
         FetchedImage def = fetch(pushed.reference(), Platform.DEFAULT, RegistryCredentials.NONE);
         assertThat(def.manifestDigest()).hasToString(amd.digest());
@@ -126,7 +142,9 @@ class RegistryPullIT {
         assertThatThrownBy(() -> fetch(pushed.reference(), Platform.parse("linux/s390x"), RegistryCredentials.NONE))
                 .isInstanceOfSatisfying(StoreException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND);
-                    assertThat(e.getMessage()).contains("linux/s390x").contains("available: linux/amd64, linux/arm64/v8");
+                    assertThat(e.getMessage())
+                            .contains("linux/s390x")
+                            .contains("available: linux/amd64, linux/arm64/v8");
                 });
     }
 
@@ -136,8 +154,10 @@ class RegistryPullIT {
         PushedImage pushed = img.push(authRegistry, "auth/app", "1");
         String host = authRegistry.hostPort();
         assertThatThrownBy(() -> fetch(pushed.reference(), Platform.DEFAULT, RegistryCredentials.NONE))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNAUTHENTICATED));
-        RegistryCredentials wrong = new RegistryCredentials(Map.of(host, new RegistryCredentials.Login("alice", "nope")));
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNAUTHENTICATED));
+        RegistryCredentials wrong =
+                new RegistryCredentials(Map.of(host, new RegistryCredentials.Login("alice", "nope")));
         assertThatThrownBy(() -> fetch(pushed.reference(), Platform.DEFAULT, wrong))
                 .isInstanceOfSatisfying(StoreException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ErrorKind.UNAUTHENTICATED);
@@ -156,17 +176,24 @@ class RegistryPullIT {
         try (FaultProxy proxy = FaultProxy.start(registry.url())) {
             proxy.requireBearer("bob", "hunter2");
             String ref = proxy.hostPort() + "/bearer/app:1";
-            RegistryCredentials creds = new RegistryCredentials(Map.of(proxy.hostPort(), new RegistryCredentials.Login("bob", "hunter2")));
+            RegistryCredentials creds =
+                    new RegistryCredentials(Map.of(proxy.hostPort(), new RegistryCredentials.Login("bob", "hunter2")));
             FetchedImage f = fetch(ref, Platform.DEFAULT, creds);
             assertThat(f.manifestDigest()).hasToString(img.digest());
-            assertThat(proxy.tokenRequests).singleElement().satisfies(q ->
-                    assertThat(q).contains("scope=repository:bearer/app:pull").contains("service=fault-proxy"));
-            assertThat(proxy.requests).filteredOn(FaultProxy.Recorded::isBlobGet)
+            assertThat(proxy.tokenRequests)
+                    .singleElement()
+                    .satisfies(q -> assertThat(q)
+                            .contains("scope=repository:bearer/app:pull")
+                            .contains("service=fault-proxy"));
+            assertThat(proxy.requests)
+                    .filteredOn(FaultProxy.Recorded::isBlobGet)
                     .allSatisfy(r -> assertThat(r.authorization()).startsWith("Bearer "));
             // Wrong password: the token server refuses, the pull is UNAUTHENTICATED without echoing it.
-            RegistryCredentials wrong = new RegistryCredentials(Map.of(proxy.hostPort(), new RegistryCredentials.Login("bob", "bad-pw")));
+            RegistryCredentials wrong =
+                    new RegistryCredentials(Map.of(proxy.hostPort(), new RegistryCredentials.Login("bob", "bad-pw")));
             try (ImageFetcher other = new ImageFetcher(new ContentStore(tmp.resolve("s2")), fastRetries(), meters)) {
-                assertThatThrownBy(() -> other.fetch(ImageReference.parse(ref), Platform.DEFAULT, wrong, BlockStore.Progress.NONE))
+                assertThatThrownBy(() -> other.fetch(
+                                ImageReference.parse(ref), Platform.DEFAULT, wrong, BlockStore.Progress.NONE))
                         .isInstanceOfSatisfying(StoreException.class, e -> {
                             assertThat(e.kind()).isEqualTo(ErrorKind.UNAUTHENTICATED);
                             assertThat(e.getMessage()).contains("bob").doesNotContain("bad-pw");

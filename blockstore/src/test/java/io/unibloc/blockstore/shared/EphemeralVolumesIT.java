@@ -63,7 +63,8 @@ class EphemeralVolumesIT {
             }
         } finally {
             for (LoopTable.Loop l : new LoopTable().read()) {
-                if (l.backingFile().startsWith(dir.toString()) && !l.backingFile().endsWith("xfs.img")) {
+                if (l.backingFile().startsWith(dir.toString())
+                        && !l.backingFile().endsWith("xfs.img")) {
                     Exec.run(List.of("losetup", "--detach", l.device())); // whatever a failed test left
                 }
             }
@@ -81,16 +82,20 @@ class EphemeralVolumesIT {
         byte[] big = new byte[2 << 20];
         Arrays.fill(big, (byte) 7);
         TestImage.builder()
-                .layer(TestLayer.builder().dir("etc").file("etc/os-release", "ID=test\n").file("lib/big.bin", big)
+                .layer(TestLayer.builder()
+                        .dir("etc")
+                        .file("etc/os-release", "ID=test\n")
+                        .file("lib/big.bin", big)
                         .build(Compression.GZIP))
                 .layer(TestLayer.builder().file("app/main", tag).build(Compression.ZSTD))
-                .build().writeLayout(layout, tag);
+                .build()
+                .writeLayout(layout, tag);
         return ImageReference.parse("oci:" + layout + ":" + tag);
     }
 
     private EphemeralRecord create(String id, ImageReference ref) {
-        return store.createEphemeralVolume(new VolumeSpec(id, ref, FsType.EXT4, 0, false), RegistryCredentials.NONE,
-                BlockStore.Progress.NONE);
+        return store.createEphemeralVolume(
+                new VolumeSpec(id, ref, FsType.EXT4, 0, false), RegistryCredentials.NONE, BlockStore.Progress.NONE);
     }
 
     private Path chainImage(EphemeralRecord record) {
@@ -99,7 +104,11 @@ class EphemeralVolumesIT {
 
     /** Loop devices backed by {@code file} right now, from the kernel. */
     private static List<String> loopsOf(Path file) {
-        return new LoopTable().read().stream().filter(l -> l.backingFile().equals(file.toString())).map(LoopTable.Loop::device).toList();
+        return new LoopTable()
+                .read().stream()
+                        .filter(l -> l.backingFile().equals(file.toString()))
+                        .map(LoopTable.Loop::device)
+                        .toList();
     }
 
     private static String sha256(Path file) throws Exception {
@@ -128,18 +137,24 @@ class EphemeralVolumesIT {
         create("eph-2", ref);
         create("eph-3", ref);
         EphemeralVolumes volumes = store.ephemeralVolumes();
-        assertThat(volumes.device("eph-1")).as("nothing attached before the first attach").isEmpty();
+        assertThat(volumes.device("eph-1"))
+                .as("nothing attached before the first attach")
+                .isEmpty();
 
         SharedAttachment a1 = volumes.attach("eph-1");
         SharedAttachment a2 = volumes.attach("eph-2");
         SharedAttachment a3 = volumes.attach("eph-3");
         assertThat(List.of(a1.device(), a2.device(), a3.device())).doesNotHaveDuplicates();
         for (String id : List.of("eph-1", "eph-2", "eph-3")) {
-            assertThat(inode(link(id))).as(id + " reads the chain image's inode").isEqualTo(inode(chainImage(first)));
+            assertThat(inode(link(id)))
+                    .as(id + " reads the chain image's inode")
+                    .isEqualTo(inode(chainImage(first)));
             assertThat(loopsOf(link(id))).as(id).hasSize(1);
         }
         assertThat(volumes.attach("eph-2").device()).as("idempotent").isEqualTo(a2.device());
-        assertThat(loopsOf(chainImage(first))).as("the chain image itself is never attached").isEmpty();
+        assertThat(loopsOf(chainImage(first)))
+                .as("the chain image itself is never attached")
+                .isEmpty();
 
         volumes.detach("eph-1");
         assertThat(volumes.device("eph-1")).isEmpty();
@@ -147,8 +162,11 @@ class EphemeralVolumesIT {
         volumes.detach("eph-2");
         volumes.detach("eph-3");
         volumes.detach("eph-3");
-        assertThat(new LoopTable().read().stream().filter(l -> l.backingFile().startsWith(dir.toString()))
-                .filter(l -> !l.backingFile().endsWith("xfs.img"))).isEmpty();
+        assertThat(new LoopTable()
+                        .read().stream()
+                                .filter(l -> l.backingFile().startsWith(dir.toString()))
+                                .filter(l -> !l.backingFile().endsWith("xfs.img")))
+                .isEmpty();
     }
 
     @Test
@@ -158,23 +176,44 @@ class EphemeralVolumesIT {
         String before = sha256(chainImage(record));
         SharedAttachment attachment = store.ephemeralVolumes().attach("eph-ro");
 
-        assertThat(Files.readString(Path.of("/sys/block", Path.of(attachment.device()).getFileName().toString(), "ro")).strip())
-                .as("read-only in the kernel").isEqualTo("1");
+        assertThat(Files.readString(Path.of(
+                                "/sys/block",
+                                Path.of(attachment.device()).getFileName().toString(),
+                                "ro"))
+                        .strip())
+                .as("read-only in the kernel")
+                .isEqualTo("1");
         assertThatThrownBy(() -> {
-            try (FileChannel channel = FileChannel.open(Path.of(attachment.device()), StandardOpenOption.WRITE)) {
-                channel.write(ByteBuffer.allocate(4096));
-            }
-        }).isInstanceOf(IOException.class);
-        assertThat(sha256(Path.of(attachment.device()))).as("the device shows the chain image's bytes").isEqualTo(before);
+                    try (FileChannel channel =
+                            FileChannel.open(Path.of(attachment.device()), StandardOpenOption.WRITE)) {
+                        channel.write(ByteBuffer.allocate(4096));
+                    }
+                })
+                .isInstanceOf(IOException.class);
+        assertThat(sha256(Path.of(attachment.device())))
+                .as("the device shows the chain image's bytes")
+                .isEqualTo(before);
 
         Path overlay = dir.resolve("overlay.qcow2");
-        Exec.check(List.of("qemu-img", "create", "-q", "-f", "qcow2", "-F", "raw", "-b", attachment.device(), overlay.toString(),
+        Exec.check(List.of(
+                "qemu-img",
+                "create",
+                "-q",
+                "-f",
+                "qcow2",
+                "-F",
+                "raw",
+                "-b",
+                attachment.device(),
+                overlay.toString(),
                 Long.toString(attachment.overlayBytes())));
         Exec.check(List.of("qemu-io", "-f", "qcow2", "-t", "none", "-c", "write -P 0xab 0 1M", overlay.toString()));
         Exec.Result read = Exec.check(List.of("qemu-io", "-f", "qcow2", "-c", "read -P 0xab 0 1M", overlay.toString()));
         assertThat(read.output()).doesNotContain("Pattern verification failed");
 
-        assertThat(sha256(chainImage(record))).as("chain image unchanged after the guest wrote").isEqualTo(before);
+        assertThat(sha256(chainImage(record)))
+                .as("chain image unchanged after the guest wrote")
+                .isEqualTo(before);
         assertThat(sha256(Path.of(attachment.device()))).isEqualTo(before);
     }
 
@@ -215,8 +254,11 @@ class EphemeralVolumesIT {
         EphemeralVolumes volumes = store.ephemeralVolumes();
         assertThat(volumes.device("eph-r1")).hasValue(a1.device());
         assertThat(volumes.attach("eph-r2").device()).isEqualTo(a2.device());
-        assertThat(loopsOf(link("eph-r3"))).as("leftover device detached at start").isEmpty();
-        assertThat(new LoopTable().read().stream().map(LoopTable.Loop::backingFile)).doesNotContain(link("eph-r3").toString());
+        assertThat(loopsOf(link("eph-r3")))
+                .as("leftover device detached at start")
+                .isEmpty();
+        assertThat(new LoopTable().read().stream().map(LoopTable.Loop::backingFile))
+                .doesNotContain(link("eph-r3").toString());
         assertThat(a3.device()).isNotEqualTo(a1.device());
         volumes.detach("eph-r1");
         volumes.detach("eph-r2");
@@ -234,10 +276,16 @@ class EphemeralVolumesIT {
         store.ephemeralVolumes().detach("eph-ns2");
         // as a node plugin in another container saw the store: another path to the same files
         Path other = Files.createDirectories(dir.resolve("other-view"));
-        assertThat(Exec.run(List.of("mount", "--bind", dir.resolve("store/mnt").toString(), other.toString())).ok()).isTrue();
+        assertThat(Exec.run(List.of("mount", "--bind", dir.resolve("store/mnt").toString(), other.toString()))
+                        .ok())
+                .isTrue();
         String device;
         try {
-            Exec.Result attached = Exec.run(List.of("losetup", "--find", "--show", "--read-only",
+            Exec.Result attached = Exec.run(List.of(
+                    "losetup",
+                    "--find",
+                    "--show",
+                    "--read-only",
                     other.resolve("ephemeral/eph-ns1/chain.img").toString()));
             assertThat(attached.ok()).as(attached.output()).isTrue();
             device = attached.stdout().strip();
@@ -247,12 +295,18 @@ class EphemeralVolumesIT {
         EphemeralVolumes volumes = store.ephemeralVolumes();
         try {
             assertThat(volumes.device("eph-ns1")).hasValue(device);
-            assertThat(volumes.device("eph-ns2")).as("same inode, another volume").isEmpty();
-            assertThat(volumes.attach("eph-ns1").device()).as("no second device").isEqualTo(device);
+            assertThat(volumes.device("eph-ns2"))
+                    .as("same inode, another volume")
+                    .isEmpty();
+            assertThat(volumes.attach("eph-ns1").device())
+                    .as("no second device")
+                    .isEqualTo(device);
             assertThatThrownBy(() -> volumes.delete("eph-ns1"))
-                    .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
+                    .isInstanceOfSatisfying(
+                            StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
             volumes.detach("eph-ns1");
-            assertThat(new LoopTable().read().stream().map(LoopTable.Loop::device)).doesNotContain(device);
+            assertThat(new LoopTable().read().stream().map(LoopTable.Loop::device))
+                    .doesNotContain(device);
             assertThat(volumes.device("eph-ns1")).isEmpty();
         } finally {
             Exec.run(List.of("losetup", "--detach", device)); // its path names no file here: tearDown cannot find it
@@ -263,25 +317,38 @@ class EphemeralVolumesIT {
     void anIdIsEitherPersistentOrEphemeralAndUnknownVolumesAreNamed() {
         ImageReference ref = image("ids");
         create("eph-x", ref);
-        assertThatThrownBy(() -> store.createVolume(new VolumeSpec("eph-x", ref, FsType.EXT4, 0, false), RegistryCredentials.NONE,
-                BlockStore.Progress.NONE))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.ALREADY_EXISTS))
-                .hasMessageContaining("eph-x").hasMessageContaining("ephemeral");
-        store.createVolume(new VolumeSpec("pers-x", ref, FsType.EXT4, 0, false), RegistryCredentials.NONE, BlockStore.Progress.NONE);
+        assertThatThrownBy(() -> store.createVolume(
+                        new VolumeSpec("eph-x", ref, FsType.EXT4, 0, false),
+                        RegistryCredentials.NONE,
+                        BlockStore.Progress.NONE))
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.ALREADY_EXISTS))
+                .hasMessageContaining("eph-x")
+                .hasMessageContaining("ephemeral");
+        store.createVolume(
+                new VolumeSpec("pers-x", ref, FsType.EXT4, 0, false),
+                RegistryCredentials.NONE,
+                BlockStore.Progress.NONE);
         assertThatThrownBy(() -> create("pers-x", ref))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.ALREADY_EXISTS))
-                .hasMessageContaining("pers-x").hasMessageContaining("persistent");
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.ALREADY_EXISTS))
+                .hasMessageContaining("pers-x")
+                .hasMessageContaining("persistent");
         store.deleteVolume("pers-x");
         assertThatThrownBy(() -> store.ephemeralVolumes().attach("nope"))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND))
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND))
                 .hasMessageContaining("nope");
         store.ephemeralVolumes().attach("eph-x");
         assertThatThrownBy(() -> store.ephemeralVolumes().delete("eph-x"))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
         store.ephemeralVolumes().detach("eph-x");
         store.ephemeralVolumes().delete("eph-x");
         assertThat(store.ephemeralVolumes().find("eph-x")).isEmpty();
         assertThat(dir.resolve("store/mnt/ephemeral/eph-x")).doesNotExist();
-        assertThat(dir.resolve("store/locks/volume-eph-x.lock")).as("the lock file goes with the volume").doesNotExist();
+        assertThat(dir.resolve("store/locks/volume-eph-x.lock"))
+                .as("the lock file goes with the volume")
+                .doesNotExist();
     }
 }

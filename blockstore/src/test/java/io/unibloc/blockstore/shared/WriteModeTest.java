@@ -20,7 +20,9 @@ class WriteModeTest {
     @Test
     void rejectsAnUnknownModeNamingTheKeyAndValue() {
         assertThatThrownBy(() -> WriteMode.parse("scratch"))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
-                .hasMessageContaining("unibloc.io/write-mode").hasMessageContaining("scratch");
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
+                .hasMessageContaining("unibloc.io/write-mode")
+                .hasMessageContaining("scratch");
     }
 }

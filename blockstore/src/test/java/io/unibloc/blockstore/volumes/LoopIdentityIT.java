@@ -52,7 +52,9 @@ class LoopIdentityIT {
             }
         } finally {
             // The old path view's device, if a failed assertion left it attached.
-            new LoopDevices().devicesOf(first.resolve("store/volumes/root-vol/disk.img")).forEach(new LoopDevices()::detach);
+            new LoopDevices()
+                    .devicesOf(first.resolve("store/volumes/root-vol/disk.img"))
+                    .forEach(new LoopDevices()::detach);
             Mounts.unmountIfMounted(second);
             Exec.run(List.of("rm", "-rf", dir.toString()));
         }
@@ -61,24 +63,37 @@ class LoopIdentityIT {
     @Test
     void aStoreSeenThroughAnotherPathFindsDetachesAndProtectsItsAttachedVolumes() throws Exception {
         Path layout = dir.resolve("layout");
-        TestImage.builder().layer(TestLayer.builder().file("app/main", "hello").build(Compression.GZIP)).build()
+        TestImage.builder()
+                .layer(TestLayer.builder().file("app/main", "hello").build(Compression.GZIP))
+                .build()
                 .writeLayout(layout, "v1");
         ImageReference ref = ImageReference.parse("oci:" + layout + ":v1");
-        store = DefaultBlockStore.open(StoreConfig.defaults(first.resolve("store")).withBackend(StoreConfig.Backend.COPY));
-        store.createVolume(new VolumeSpec("root-vol", ref, FsType.EXT4, 0, false), RegistryCredentials.NONE, BlockStore.Progress.NONE);
-        String device = store.attach("root-vol", BlockStore.AttachOptions.DEFAULT).device();
+        store = DefaultBlockStore.open(
+                StoreConfig.defaults(first.resolve("store")).withBackend(StoreConfig.Backend.COPY));
+        store.createVolume(
+                new VolumeSpec("root-vol", ref, FsType.EXT4, 0, false),
+                RegistryCredentials.NONE,
+                BlockStore.Progress.NONE);
+        String device =
+                store.attach("root-vol", BlockStore.AttachOptions.DEFAULT).device();
         store.close();
 
         // The "restarted plugin": same store, same files, another path to them.
-        store = DefaultBlockStore.open(StoreConfig.defaults(second.resolve("store")).withBackend(StoreConfig.Backend.COPY));
+        store = DefaultBlockStore.open(
+                StoreConfig.defaults(second.resolve("store")).withBackend(StoreConfig.Backend.COPY));
         assertThat(store.findVolume("root-vol").orElseThrow().device()).contains(device);
-        assertThat(store.listVolumes()).singleElement().satisfies(v -> assertThat(v.device()).contains(device));
+        assertThat(store.listVolumes())
+                .singleElement()
+                .satisfies(v -> assertThat(v.device()).contains(device));
         assertThatThrownBy(() -> store.deleteVolume("root-vol"))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
 
         store.detach("root-vol");
-        assertThat(Files.exists(Path.of("/sys/block", Path.of(device).getFileName().toString(), "loop/backing_file")))
-                .as("the device is detached, not leaked").isFalse();
+        assertThat(Files.exists(
+                        Path.of("/sys/block", Path.of(device).getFileName().toString(), "loop/backing_file")))
+                .as("the device is detached, not leaked")
+                .isFalse();
         store.deleteVolume("root-vol");
         assertThat(store.findVolume("root-vol")).isEmpty();
     }

@@ -16,11 +16,15 @@ class VolumeIdsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "..", ".", "../etc", "a/b", "/abs", "Upper", "-lead", "trail-", ".hidden", "a..b", "a b",
-        "nul\0x", "ünï"})
+    @ValueSource(
+            strings = {
+                "", "..", ".", "../etc", "a/b", "/abs", "Upper", "-lead", "trail-", ".hidden", "a..b", "a b", "nul\0x",
+                "ünï"
+            })
     void refusesPathTricksAndOddCharacters(String id) {
         assertThatThrownBy(() -> VolumeIds.validate(id))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
                 .hasMessageContaining("invalid volume id");
     }
 
@@ -29,12 +33,15 @@ class VolumeIdsTest {
         assertThat(VolumeIds.MAX_LENGTH).isEqualTo(213); // ".tmp-" + id + "-" + uuid(36) = id + 42 <= 255
         String longest = "a".repeat(VolumeIds.MAX_LENGTH);
         assertThat(VolumeIds.validate(longest)).hasSize(VolumeIds.MAX_LENGTH);
-        assertThat((".tmp-" + longest + "-" + java.util.UUID.randomUUID()).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        assertThat((".tmp-" + longest + "-" + java.util.UUID.randomUUID())
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .hasSizeLessThanOrEqualTo(255);
         for (int length : new int[] {VolumeIds.MAX_LENGTH + 1, 253, 254, 1000}) {
             assertThatThrownBy(() -> VolumeIds.validate("a".repeat(length)))
-                    .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
-                    .hasMessageContaining(length + " characters").hasMessageContaining("at most 213");
+                    .isInstanceOfSatisfying(
+                            StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
+                    .hasMessageContaining(length + " characters")
+                    .hasMessageContaining("at most 213");
         }
     }
 
@@ -45,7 +52,8 @@ class VolumeIdsTest {
         java.nio.file.Files.createDirectory(dir.resolve(".del-" + longest + "-" + java.util.UUID.randomUUID()));
         java.nio.file.Files.createFile(dir.resolve(VolumeManager.lockKey(longest) + ".lock"));
         assertThatThrownBy(() -> java.nio.file.Files.createDirectory(
-                dir.resolve(".tmp-" + longest + "x-" + java.util.UUID.randomUUID())))
-                .as("one more character is too long for the file system").isInstanceOf(java.io.IOException.class);
+                        dir.resolve(".tmp-" + longest + "x-" + java.util.UUID.randomUUID())))
+                .as("one more character is too long for the file system")
+                .isInstanceOf(java.io.IOException.class);
     }
 }

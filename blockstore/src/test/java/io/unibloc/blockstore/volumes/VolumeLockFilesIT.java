@@ -27,13 +27,19 @@ import org.junit.jupiter.api.io.TempDir;
 class VolumeLockFilesIT {
     @TempDir
     Path dir;
+
     private VolumeManager volumes;
     private ChainId chain;
 
     @BeforeEach
     void setUp() throws Exception {
         ChainRepository chains = new ChainRepository(dir);
-        volumes = new VolumeManager(dir, new CopyBackend(dir), chains, new KeyedLocks(dir.resolve("locks")), new LoopDevices(),
+        volumes = new VolumeManager(
+                dir,
+                new CopyBackend(dir),
+                chains,
+                new KeyedLocks(dir.resolve("locks")),
+                new LoopDevices(),
                 new StoreSpace(new CopyBackend(dir), 1.0));
         chain = ChainId.of(List.of(Digest.sha256("b".repeat(64))), FsType.EXT4, "");
         Path temp = chains.tmpDir().resolve("c.img");
@@ -47,7 +53,9 @@ class VolumeLockFilesIT {
 
     private List<String> volumeLockFiles() throws Exception {
         try (Stream<Path> s = Files.list(dir.resolve("locks"))) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("volume-")).toList();
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("volume-"))
+                    .toList();
         }
     }
 

@@ -30,6 +30,7 @@ class VolumeOutOfSpaceIT {
 
     @TempDir
     Path tmp;
+
     private Path dir;
 
     @BeforeEach
@@ -47,7 +48,11 @@ class VolumeOutOfSpaceIT {
     @Test
     void copyRunningOutOfSpaceIsResourceExhausted() throws Exception {
         ChainRepository chains = new ChainRepository(dir);
-        VolumeManager volumes = new VolumeManager(dir, new CopyBackend(dir), chains, new KeyedLocks(dir.resolve("locks")),
+        VolumeManager volumes = new VolumeManager(
+                dir,
+                new CopyBackend(dir),
+                chains,
+                new KeyedLocks(dir.resolve("locks")),
                 new LoopDevices(),
                 // A ratio so large that the up-front check lets it through: this is about cp failing midway.
                 new StoreSpace(new CopyBackend(dir), 1000.0));
@@ -58,10 +63,12 @@ class VolumeOutOfSpaceIT {
         Files.write(temp, data);
         chains.commit(temp, id, new ChainMeta(id.value(), "ext4", null, List.of(), "x", data.length, 0, 0));
 
-        assertThatThrownBy(() -> volumes.create(new VolumeManager.CreateRequest("vol-full", "img",
-                "img@sha256:" + "c".repeat(64), FsType.EXT4, 0, false, id)))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.RESOURCE_EXHAUSTED))
-                .hasMessageContaining("vol-full").hasMessageContaining("no space left");
+        assertThatThrownBy(() -> volumes.create(new VolumeManager.CreateRequest(
+                        "vol-full", "img", "img@sha256:" + "c".repeat(64), FsType.EXT4, 0, false, id)))
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.RESOURCE_EXHAUSTED))
+                .hasMessageContaining("vol-full")
+                .hasMessageContaining("no space left");
         try (Stream<Path> left = Files.list(dir.resolve("volumes"))) {
             assertThat(left).as("no volume and no temporary left behind").isEmpty();
         }

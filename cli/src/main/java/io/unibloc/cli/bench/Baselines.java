@@ -40,8 +40,18 @@ final class Baselines {
             for (Path tar : img.layerTars()) {
                 Proc.run("tar", "-x", "-f", tar.toString(), "-C", root.toString(), "--no-same-owner");
             }
-            Proc.run("mkfs.ext4", "-q", "-F", "-b", "4096", "-O", "^has_journal", "-d", root.toString(),
-                    target.toString(), (imageBytes(img) >> 20) + "M");
+            Proc.run(
+                    "mkfs.ext4",
+                    "-q",
+                    "-F",
+                    "-b",
+                    "4096",
+                    "-O",
+                    "^has_journal",
+                    "-d",
+                    root.toString(),
+                    target.toString(),
+                    (imageBytes(img) >> 20) + "M");
             return System.nanoTime() - t0;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

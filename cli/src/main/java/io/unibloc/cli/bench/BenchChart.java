@@ -59,8 +59,11 @@ final class BenchChart {
             g.drawLine(LEFT, y, W - RIGHT, y);
             g.setColor(Color.DARK_GRAY);
             double v = Math.pow(10, d - 1);
-            String label = v < 1 ? "0.1 ms" : v < 1000 ? String.format(Locale.ROOT, "%.0f ms", v)
-                    : String.format(Locale.ROOT, "%.0f s", v / 1000);
+            String label = v < 1
+                    ? "0.1 ms"
+                    : v < 1000
+                            ? String.format(Locale.ROOT, "%.0f ms", v)
+                            : String.format(Locale.ROOT, "%.0f s", v / 1000);
             g.drawString(label, 10, y + 4);
         }
         int groups = sizesMiB.size();

@@ -22,45 +22,76 @@ import picocli.CommandLine.Option;
  * concurrent creates. Prints a markdown table; writes {@code bench.csv}, {@code bench.md} and
  * {@code bench.png} into {@code --out}. Needs root (loop devices).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure volume create+attach, disk use, sharing, cold builds and concurrent creates against the naive and full-copy ways.")
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description =
+                "Measure volume create+attach, disk use, sharing, cold builds and concurrent creates against the naive and full-copy ways.")
 public final class BenchCommand extends StoreCommand {
     private static final double P50_TARGET_MS = 25;
 
-    @Option(names = "--sizes", split = ",", paramLabel = "MIB", defaultValue = "16,128,512",
+    @Option(
+            names = "--sizes",
+            split = ",",
+            paramLabel = "MIB",
+            defaultValue = "16,128,512",
             description = "Image sizes in MiB (default: ${DEFAULT-VALUE}).")
     List<Long> sizes;
 
-    @Option(names = "--iterations", defaultValue = "20", description = "unibloc create+attach samples per size (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--iterations",
+            defaultValue = "20",
+            description = "unibloc create+attach samples per size (default: ${DEFAULT-VALUE}).")
     int iterations;
 
-    @Option(names = "--baseline-iterations", defaultValue = "3", description = "Naive and full-copy samples per size (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--baseline-iterations",
+            defaultValue = "3",
+            description = "Naive and full-copy samples per size (default: ${DEFAULT-VALUE}).")
     int baselineIterations;
 
-    @Option(names = "--volumes", defaultValue = "50", description = "Volumes for the disk-use figure (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--volumes",
+            defaultValue = "50",
+            description = "Volumes for the disk-use figure (default: ${DEFAULT-VALUE}).")
     int volumes;
 
-    @Option(names = "--concurrency", defaultValue = "32", description = "Concurrent creates of one uncached image (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--concurrency",
+            defaultValue = "32",
+            description = "Concurrent creates of one uncached image (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
     @Option(names = "--fs", defaultValue = "ext4", description = "Filesystem (default: ${DEFAULT-VALUE}).")
     String fs;
 
-    @Option(names = "--out", defaultValue = "bench-out", paramLabel = "DIR", description = "Where CSV, markdown and PNG go (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--out",
+            defaultValue = "bench-out",
+            paramLabel = "DIR",
+            description = "Where CSV, markdown and PNG go (default: ${DEFAULT-VALUE}).")
     Path outDir;
 
     @Option(names = "--baselines-only", description = "Measure only the naive and full-copy ways (no engine needed).")
     boolean baselinesOnly;
 
-    @Option(names = "--readers", split = ",", defaultValue = "1,10,20",
+    @Option(
+            names = "--readers",
+            split = ",",
+            defaultValue = "1,10,20",
             description = "Guests reading one image at once, for the page-cache scenario (default: ${DEFAULT-VALUE}).")
     List<Integer> readers;
 
-    @Option(names = "--page-cache-repeats", defaultValue = "3",
-            description = "Samples per reader count in the page-cache scenario; the median is kept (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--page-cache-repeats",
+            defaultValue = "3",
+            description =
+                    "Samples per reader count in the page-cache scenario; the median is kept (default: ${DEFAULT-VALUE}).")
     int pageCacheRepeats;
 
-    @Option(names = "--page-cache-only", description = "Run only the page-cache scenario (and ephemeral create+attach).")
+    @Option(
+            names = "--page-cache-only",
+            description = "Run only the page-cache scenario (and ephemeral create+attach).")
     boolean pageCacheOnly;
 
     @Override
@@ -74,14 +105,15 @@ public final class BenchCommand extends StoreCommand {
         try {
             if (pageCacheOnly) {
                 long mib = sizes.get(Math.min(1, sizes.size() - 1));
-                BenchImage img = BenchImage.write(work.resolve("images/img-" + mib), "v1", BenchImage.plan(mib << 20, 4, mib));
+                BenchImage img =
+                        BenchImage.write(work.resolve("images/img-" + mib), "v1", BenchImage.plan(mib << 20, 4, mib));
                 scenario(res, PageCacheBench.SCENARIO, mib, () -> pageCache(res, s, img, mib, work));
                 return report(res, machine);
             }
             List<BenchImage> images = new ArrayList<>();
             for (long mib : sizes) {
-                BenchImage img = BenchImage.write(work.resolve("images/img-" + mib), "v1",
-                        BenchImage.plan(mib << 20, 4, mib));
+                BenchImage img =
+                        BenchImage.write(work.resolve("images/img-" + mib), "v1", BenchImage.plan(mib << 20, 4, mib));
                 images.add(img);
                 scenario(res, "create+attach", mib, () -> latencies(res, base, engine, img, mib, work));
             }
@@ -89,10 +121,18 @@ public final class BenchCommand extends StoreCommand {
                 BenchImage mid = images.get(Math.min(1, images.size() - 1));
                 long midMiB = sizes.get(Math.min(1, sizes.size() - 1));
                 ScenarioFigures figures = new ScenarioFigures(res, base, engine, work, s, FsType.parse(fs));
-                scenario(res, "disk use, " + volumes + " volumes of one image", midMiB, () -> figures.diskUse(mid, midMiB, volumes));
+                scenario(
+                        res,
+                        "disk use, " + volumes + " volumes of one image",
+                        midMiB,
+                        () -> figures.diskUse(mid, midMiB, volumes));
                 scenario(res, "second image, +5 MiB top layer", midMiB, () -> figures.sharedTop(mid, midMiB));
                 scenario(res, "cold build", midMiB, () -> figures.coldBuild(mid, midMiB));
-                scenario(res, concurrency + " concurrent creates, uncached image", 16, () -> figures.concurrent(concurrency));
+                scenario(
+                        res,
+                        concurrency + " concurrent creates, uncached image",
+                        16,
+                        () -> figures.concurrent(concurrency));
                 scenario(res, PageCacheBench.SCENARIO, midMiB, () -> pageCache(res, s, mid, midMiB, work));
             }
         } finally {
@@ -129,15 +169,31 @@ public final class BenchCommand extends StoreCommand {
             persistent.prepare(img);
             long[] clones = persistent.createAttach(img, iterations);
             double p50 = Results.pct(clones, 50);
-            res.latency("create+attach", "unibloc (warm)", mib, clones, "p50 <= 25 ms", p50 <= P50_TARGET_MS ? "yes" : "no");
+            res.latency(
+                    "create+attach",
+                    "unibloc (warm)",
+                    mib,
+                    clones,
+                    "p50 <= 25 ms",
+                    p50 <= P50_TARGET_MS ? "yes" : "no");
         }
         long[] warm = bench.ephemeralCreateAttach(img, iterations);
         double p50 = Results.pct(warm, 50);
-        res.latency("create+attach", "unibloc ephemeral (warm)", mib, warm, "p50 <= 25 ms", p50 <= P50_TARGET_MS ? "yes" : "no");
+        res.latency(
+                "create+attach",
+                "unibloc ephemeral (warm)",
+                mib,
+                warm,
+                "p50 <= 25 ms",
+                p50 <= P50_TARGET_MS ? "yes" : "no");
         List<PageCacheBench.Sample> samples = bench.run(img, readers, pageCacheRepeats);
         PageCacheBench.report(res, samples, mib);
-        PageCacheChart.write(outDir.resolve("bench-pagecache.png"), samples, readers,
-                List.of(PageCacheBench.PERSISTENT, PageCacheBench.EPHEMERAL, PageCacheBench.OVERLAY), mib);
+        PageCacheChart.write(
+                outDir.resolve("bench-pagecache.png"),
+                samples,
+                readers,
+                List.of(PageCacheBench.PERSISTENT, PageCacheBench.EPHEMERAL, PageCacheBench.OVERLAY),
+                mib);
     }
 
     /** A scenario that fails is recorded as such (with the reason) and the run goes on. */
@@ -146,8 +202,15 @@ public final class BenchCommand extends StoreCommand {
             body.run();
         } catch (Exception e) {
             String why = String.valueOf(e.getMessage()).replace('|', '/').replace('\n', ' ');
-            res.figure(name, "FAILED: " + (why.length() > 300 ? why.substring(0, 300) + "..." : why), mib, 0, Double.NaN, "",
-                    "", "no");
+            res.figure(
+                    name,
+                    "FAILED: " + (why.length() > 300 ? why.substring(0, 300) + "..." : why),
+                    mib,
+                    0,
+                    Double.NaN,
+                    "",
+                    "",
+                    "no");
             System.err.println("bench: scenario '" + name + "' failed: " + e.getMessage());
         }
     }
@@ -182,9 +245,24 @@ public final class BenchCommand extends StoreCommand {
         double p50 = Results.pct(ub, 50);
         double speedup = Results.pct(naive, 50) / p50;
         res.latency("create+attach", "unibloc (warm)", mib, ub, "p50 <= 25 ms", p50 <= P50_TARGET_MS ? "yes" : "no");
-        res.figure("speed-up vs naive", "p50 naive / p50 unibloc", mib, ub.length, speedup, "x",
-                mib >= 512 ? ">= 100x" : "", mib >= 512 ? (speedup >= 100 ? "yes" : "no") : "");
-        res.figure("speed-up vs full copy", "p50 copy / p50 unibloc", mib, ub.length, Results.pct(copy, 50) / p50, "x", "", "");
+        res.figure(
+                "speed-up vs naive",
+                "p50 naive / p50 unibloc",
+                mib,
+                ub.length,
+                speedup,
+                "x",
+                mib >= 512 ? ">= 100x" : "",
+                mib >= 512 ? (speedup >= 100 ? "yes" : "no") : "");
+        res.figure(
+                "speed-up vs full copy",
+                "p50 copy / p50 unibloc",
+                mib,
+                ub.length,
+                Results.pct(copy, 50) / p50,
+                "x",
+                "",
+                "");
     }
 
     private void chart(Results res) {
@@ -196,8 +274,12 @@ public final class BenchCommand extends StoreCommand {
                 v[i][j] = r == null ? Double.NaN : r.p50ms();
             }
         }
-        BenchChart.write(outDir.resolve("bench.png"), String.format(Locale.ROOT,
-                "Volume create + attach, p50 (log scale)"), sizes, List.of(variants), v);
+        BenchChart.write(
+                outDir.resolve("bench.png"),
+                String.format(Locale.ROOT, "Volume create + attach, p50 (log scale)"),
+                sizes,
+                List.of(variants),
+                v);
     }
 
     /** Opens a second, empty engine for cold-build figures. */

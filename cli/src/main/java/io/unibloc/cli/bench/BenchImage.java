@@ -63,7 +63,8 @@ record BenchImage(ImageReference reference, List<Path> layerTars, long contentBy
                 sizes.add(Files.size(tar));
                 content += lp.bytes();
             }
-            ObjectNode config = JSON.createObjectNode().put("architecture", "amd64").put("os", "linux");
+            ObjectNode config =
+                    JSON.createObjectNode().put("architecture", "amd64").put("os", "linux");
             config.putObject("config").putObject("Labels").put("io.unibloc.bench", tag);
             ObjectNode rootfs = config.putObject("rootfs").put("type", "layers");
             ArrayNode diffIds = rootfs.putArray("diff_ids");
@@ -71,23 +72,33 @@ record BenchImage(ImageReference reference, List<Path> layerTars, long contentBy
             byte[] configBytes = JSON.writeValueAsBytes(config);
             Digest configDigest = put(blobs, configBytes);
 
-            ObjectNode manifest = JSON.createObjectNode().put("schemaVersion", 2)
+            ObjectNode manifest = JSON.createObjectNode()
+                    .put("schemaVersion", 2)
                     .put("mediaType", "application/vnd.oci.image.manifest.v1+json");
-            manifest.putObject("config").put("mediaType", "application/vnd.oci.image.config.v1+json")
-                    .put("digest", configDigest.toString()).put("size", configBytes.length);
+            manifest.putObject("config")
+                    .put("mediaType", "application/vnd.oci.image.config.v1+json")
+                    .put("digest", configDigest.toString())
+                    .put("size", configBytes.length);
             ArrayNode ls = manifest.putArray("layers");
             for (int i = 0; i < digests.size(); i++) {
-                ls.addObject().put("mediaType", "application/vnd.oci.image.layer.v1.tar")
-                        .put("digest", digests.get(i).toString()).put("size", sizes.get(i));
+                ls.addObject()
+                        .put("mediaType", "application/vnd.oci.image.layer.v1.tar")
+                        .put("digest", digests.get(i).toString())
+                        .put("size", sizes.get(i));
             }
             byte[] manifestBytes = JSON.writeValueAsBytes(manifest);
             Digest manifestDigest = put(blobs, manifestBytes);
 
-            ObjectNode index = JSON.createObjectNode().put("schemaVersion", 2)
+            ObjectNode index = JSON.createObjectNode()
+                    .put("schemaVersion", 2)
                     .put("mediaType", "application/vnd.oci.image.index.v1+json");
-            index.putArray("manifests").addObject().put("mediaType", "application/vnd.oci.image.manifest.v1+json")
-                    .put("digest", manifestDigest.toString()).put("size", manifestBytes.length)
-                    .putObject("annotations").put("org.opencontainers.image.ref.name", tag);
+            index.putArray("manifests")
+                    .addObject()
+                    .put("mediaType", "application/vnd.oci.image.manifest.v1+json")
+                    .put("digest", manifestDigest.toString())
+                    .put("size", manifestBytes.length)
+                    .putObject("annotations")
+                    .put("org.opencontainers.image.ref.name", tag);
             Files.write(dir.resolve("index.json"), JSON.writeValueAsBytes(index));
             Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
             return new BenchImage(ImageReference.ofLayout(dir, tag, manifestDigest), tarFiles, content);
@@ -106,7 +117,7 @@ record BenchImage(ImageReference reference, List<Path> layerTars, long contentBy
         SplittableRandom rnd = new SplittableRandom(lp.seed());
         Path temp = tar.resolveSibling(tar.getFileName() + ".tmp");
         try (OutputStream fo = Files.newOutputStream(temp);
-             TarArchiveOutputStream t = new TarArchiveOutputStream(new java.io.BufferedOutputStream(fo, 1 << 20))) {
+                TarArchiveOutputStream t = new TarArchiveOutputStream(new java.io.BufferedOutputStream(fo, 1 << 20))) {
             t.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             String dir = "layer" + lp.seed() + "/";
             dirEntry(t, dir);

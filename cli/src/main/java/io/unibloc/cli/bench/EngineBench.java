@@ -39,7 +39,9 @@ final class EngineBench {
         for (int i = 0; i < n; i++) {
             String id = newId();
             long t0 = System.nanoTime();
-            store.createVolume(new BlockStore.VolumeSpec(id, img.reference(), fs, 0, false), RegistryCredentials.NONE,
+            store.createVolume(
+                    new BlockStore.VolumeSpec(id, img.reference(), fs, 0, false),
+                    RegistryCredentials.NONE,
                     BlockStore.Progress.NONE);
             String dev = store.attach(id, BlockStore.AttachOptions.DEFAULT).device();
             Proc.run("dd", "if=" + dev, "of=/dev/null", "bs=4096", "count=1", "status=none");
@@ -54,7 +56,9 @@ final class EngineBench {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String id = newId();
-            store.createVolume(new BlockStore.VolumeSpec(id, img.reference(), fs, 0, false), RegistryCredentials.NONE,
+            store.createVolume(
+                    new BlockStore.VolumeSpec(id, img.reference(), fs, 0, false),
+                    RegistryCredentials.NONE,
                     BlockStore.Progress.NONE);
             ids.add(id);
         }
@@ -62,8 +66,15 @@ final class EngineBench {
     }
 
     /** Outcome of many concurrent creates of one uncached image. */
-    record Concurrent(int succeeded, int failed, int maxPullsPerBlob, int blobsPulled, int maxBuildsPerLayerStep,
-                      int buildSteps, long millis, String firstError) {}
+    record Concurrent(
+            int succeeded,
+            int failed,
+            int maxPullsPerBlob,
+            int blobsPulled,
+            int maxBuildsPerLayerStep,
+            int buildSteps,
+            long millis,
+            String firstError) {}
 
     Concurrent concurrentCreates(BenchImage img, int n) throws InterruptedException {
         Map<Digest, AtomicInteger> pulls = new ConcurrentHashMap<>();
@@ -76,7 +87,8 @@ final class EngineBench {
 
             @Override
             public void buildStarted(String chainId, int layerIndex, int layerCount) {
-                builds.computeIfAbsent(chainId + "#" + layerIndex, k -> new AtomicInteger()).incrementAndGet();
+                builds.computeIfAbsent(chainId + "#" + layerIndex, k -> new AtomicInteger())
+                        .incrementAndGet();
             }
         };
         ExecutorService pool = Executors.newFixedThreadPool(n);
@@ -88,7 +100,9 @@ final class EngineBench {
             ids.add(id);
             fs2.add(pool.submit(() -> {
                 go.await();
-                store.createVolume(new BlockStore.VolumeSpec(id, img.reference(), fs, 0, false), RegistryCredentials.NONE,
+                store.createVolume(
+                        new BlockStore.VolumeSpec(id, img.reference(), fs, 0, false),
+                        RegistryCredentials.NONE,
                         counting);
                 return null;
             }));
@@ -103,14 +117,21 @@ final class EngineBench {
                 ok++;
             } catch (Exception e) {
                 if (firstError.isEmpty()) {
-                    firstError = String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+                    firstError =
+                            String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
                 }
             }
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         pool.shutdownNow();
-        return new Concurrent(ok, n - ok, pulls.values().stream().mapToInt(AtomicInteger::get).max().orElse(0),
-                pulls.size(), builds.values().stream().mapToInt(AtomicInteger::get).max().orElse(0), builds.size(), ms,
+        return new Concurrent(
+                ok,
+                n - ok,
+                pulls.values().stream().mapToInt(AtomicInteger::get).max().orElse(0),
+                pulls.size(),
+                builds.values().stream().mapToInt(AtomicInteger::get).max().orElse(0),
+                builds.size(),
+                ms,
                 firstError);
     }
 

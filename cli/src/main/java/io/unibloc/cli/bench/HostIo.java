@@ -32,7 +32,9 @@ final class HostIo {
     /** Bytes read from {@code device} (e.g. {@code loop0}, {@code vda}) since boot. */
     static long readBytes(String device) {
         try {
-            String[] fields = Files.readString(Path.of("/sys/class/block", device, "stat")).strip().split("\\s+");
+            String[] fields = Files.readString(Path.of("/sys/class/block", device, "stat"))
+                    .strip()
+                    .split("\\s+");
             return Long.parseLong(fields[2]) * 512;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the I/O counters of " + device, e);
@@ -55,7 +57,8 @@ final class HostIo {
      * device, whose reads are what the store asks of the disk.
      */
     static String deviceUnder(Path path) {
-        String source = Proc.run(List.of("findmnt", "-n", "-o", "SOURCE", "--target", path.toString())).strip();
+        String source = Proc.run(List.of("findmnt", "-n", "-o", "SOURCE", "--target", path.toString()))
+                .strip();
         String name = Path.of(source.replaceAll("\\[.*\\]$", "")).getFileName().toString();
         if (!Files.exists(Path.of("/sys/class/block", name, "stat"))) {
             throw new IllegalStateException("no block device statistics for " + source + " (under " + path + ")");
@@ -67,7 +70,8 @@ final class HostIo {
     static long residentBytes(List<Path> files) {
         long total = 0;
         for (int i = 0; i < files.size(); i += 200) {
-            List<String> command = new ArrayList<>(List.of("fincore", "--bytes", "--noheadings", "--raw", "--output", "RES"));
+            List<String> command =
+                    new ArrayList<>(List.of("fincore", "--bytes", "--noheadings", "--raw", "--output", "RES"));
             files.subList(i, Math.min(files.size(), i + 200)).forEach(f -> command.add(f.toString()));
             for (String line : Proc.run(command).split("\n")) {
                 if (!line.isBlank()) {

@@ -35,8 +35,14 @@ final class PageCacheBench {
     static final String OVERLAY = "ephemeral + qcow2 overlay (qemu-io, cache=none)";
 
     /** One measurement: N readers in one mode. */
-    record Sample(String mode, int readers, double cacheMiB, double storeReadMiB, double hostDiskReadMiB, double residentMiB,
-                  long millis) {}
+    record Sample(
+            String mode,
+            int readers,
+            double cacheMiB,
+            double storeReadMiB,
+            double hostDiskReadMiB,
+            double residentMiB,
+            long millis) {}
 
     private final DefaultBlockStore store;
     private final FsType fs;
@@ -47,7 +53,8 @@ final class PageCacheBench {
 
     PageCacheBench(BlockStore store, FsType fs, Path storeRoot, Path work) {
         if (!(store instanceof DefaultBlockStore engine)) {
-            throw new IllegalStateException("the page-cache scenario needs the local engine, not " + store.getClass().getSimpleName());
+            throw new IllegalStateException("the page-cache scenario needs the local engine, not "
+                    + store.getClass().getSimpleName());
         }
         this.store = engine;
         this.fs = fs;
@@ -68,8 +75,13 @@ final class PageCacheBench {
                 for (int r = 0; r < Math.max(1, repeats); r++) {
                     runs.add(sample(img, mode, n));
                 }
-                samples.add(new Sample(mode, n, median(runs, Sample::cacheMiB), median(runs, Sample::storeReadMiB),
-                        median(runs, Sample::hostDiskReadMiB), median(runs, Sample::residentMiB),
+                samples.add(new Sample(
+                        mode,
+                        n,
+                        median(runs, Sample::cacheMiB),
+                        median(runs, Sample::storeReadMiB),
+                        median(runs, Sample::hostDiskReadMiB),
+                        median(runs, Sample::residentMiB),
                         (long) median(runs, x -> (double) x.millis())));
             }
         }
@@ -211,23 +223,71 @@ final class PageCacheBench {
     static void report(Results res, List<Sample> samples, long mib) {
         int most = samples.stream().mapToInt(Sample::readers).max().orElse(1);
         for (Sample s : samples) {
-            Sample one = samples.stream().filter(o -> o.mode().equals(s.mode()) && o.readers() == 1).findFirst().orElse(null);
+            Sample one = samples.stream()
+                    .filter(o -> o.mode().equals(s.mode()) && o.readers() == 1)
+                    .findFirst()
+                    .orElse(null);
             String variant = s.mode() + ", " + s.readers() + " reader" + (s.readers() == 1 ? "" : "s");
-            res.figure(SCENARIO, variant + ": host page cache growth (meminfo)", mib, s.readers(), s.cacheMiB(), "MiB", "", "");
+            res.figure(
+                    SCENARIO,
+                    variant + ": host page cache growth (meminfo)",
+                    mib,
+                    s.readers(),
+                    s.cacheMiB(),
+                    "MiB",
+                    "",
+                    "");
             res.figure(SCENARIO, variant + ": store disk reads", mib, s.readers(), s.storeReadMiB(), "MiB", "", "");
-            res.figure(SCENARIO, variant + ": host disk reads (whole host)", mib, s.readers(), s.hostDiskReadMiB(), "MiB", "", "");
-            res.figure(SCENARIO, variant + ": store files resident (fincore)", mib, s.readers(), s.residentMiB(), "MiB", "", "");
+            res.figure(
+                    SCENARIO,
+                    variant + ": host disk reads (whole host)",
+                    mib,
+                    s.readers(),
+                    s.hostDiskReadMiB(),
+                    "MiB",
+                    "",
+                    "");
+            res.figure(
+                    SCENARIO,
+                    variant + ": store files resident (fincore)",
+                    mib,
+                    s.readers(),
+                    s.residentMiB(),
+                    "MiB",
+                    "",
+                    "");
             if (one != null && s.readers() > 1) {
                 boolean target = !s.mode().equals(PERSISTENT) && s.readers() == most;
                 double cacheRatio = s.cacheMiB() / one.cacheMiB();
                 double readRatio = s.storeReadMiB() / one.storeReadMiB();
-                res.figure(SCENARIO, variant + ": page cache / 1 reader's", mib, s.readers(), cacheRatio, "x",
-                        target ? "<= 1.2x" : "", target ? (cacheRatio <= 1.2 ? "yes" : "no") : "");
-                res.figure(SCENARIO, variant + ": store disk reads / 1 reader's", mib, s.readers(), readRatio, "x",
-                        target ? "<= 1.05x" : "", target ? (readRatio <= 1.05 ? "yes" : "no") : "");
+                res.figure(
+                        SCENARIO,
+                        variant + ": page cache / 1 reader's",
+                        mib,
+                        s.readers(),
+                        cacheRatio,
+                        "x",
+                        target ? "<= 1.2x" : "",
+                        target ? (cacheRatio <= 1.2 ? "yes" : "no") : "");
+                res.figure(
+                        SCENARIO,
+                        variant + ": store disk reads / 1 reader's",
+                        mib,
+                        s.readers(),
+                        readRatio,
+                        "x",
+                        target ? "<= 1.05x" : "",
+                        target ? (readRatio <= 1.05 ? "yes" : "no") : "");
                 double residentRatio = s.residentMiB() / one.residentMiB();
-                res.figure(SCENARIO, variant + ": resident store files / 1 reader's", mib, s.readers(), residentRatio, "x",
-                        target ? "<= 1.2x" : "", target ? (residentRatio <= 1.2 ? "yes" : "no") : "");
+                res.figure(
+                        SCENARIO,
+                        variant + ": resident store files / 1 reader's",
+                        mib,
+                        s.readers(),
+                        residentRatio,
+                        "x",
+                        target ? "<= 1.2x" : "",
+                        target ? (residentRatio <= 1.2 ? "yes" : "no") : "");
             }
         }
     }

@@ -27,7 +27,8 @@ final class PageCacheChart {
 
     private PageCacheChart() {}
 
-    static void write(Path png, List<PageCacheBench.Sample> samples, List<Integer> readers, List<String> modes, long imageMiB) {
+    static void write(
+            Path png, List<PageCacheBench.Sample> samples, List<Integer> readers, List<String> modes, long imageMiB) {
         System.setProperty("java.awt.headless", "true");
         BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
@@ -56,8 +57,14 @@ final class PageCacheChart {
         }
     }
 
-    private static void panel(Graphics2D g, int left, String title, List<PageCacheBench.Sample> samples, List<Integer> readers,
-                              List<String> modes, boolean cache) {
+    private static void panel(
+            Graphics2D g,
+            int left,
+            String title,
+            List<PageCacheBench.Sample> samples,
+            List<Integer> readers,
+            List<String> modes,
+            boolean cache) {
         int plotH = H - TOP - BOTTOM;
         double max = 1;
         for (PageCacheBench.Sample s : samples) {
@@ -74,7 +81,10 @@ final class PageCacheChart {
             for (int m = 0; m < modes.size(); m++) {
                 int n = readers.get(r);
                 String mode = modes.get(m);
-                PageCacheBench.Sample s = samples.stream().filter(o -> o.readers() == n && o.mode().equals(mode)).findFirst().orElse(null);
+                PageCacheBench.Sample s = samples.stream()
+                        .filter(o -> o.readers() == n && o.mode().equals(mode))
+                        .findFirst()
+                        .orElse(null);
                 if (s == null) {
                     continue;
                 }
@@ -86,7 +96,9 @@ final class PageCacheChart {
                 g.setColor(Color.BLACK);
                 g.drawString(String.format(Locale.ROOT, "%.0f", v), x, H - BOTTOM - h - 4);
             }
-            g.drawString(readers.get(r) + (readers.get(r) == 1 ? " guest" : " guests"), gx + modes.size() * barW / 2 - 20,
+            g.drawString(
+                    readers.get(r) + (readers.get(r) == 1 ? " guest" : " guests"),
+                    gx + modes.size() * barW / 2 - 20,
                     H - BOTTOM + 18);
         }
         g.setStroke(new BasicStroke(1.5f));

@@ -23,7 +23,8 @@ final class Proc {
             }
             String text = new String(out, StandardCharsets.UTF_8);
             if (p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " exited " + p.exitValue() + ": " + text.strip());
+                throw new IllegalStateException(
+                        String.join(" ", command) + " exited " + p.exitValue() + ": " + text.strip());
             }
             return text;
         } catch (IOException e) {

@@ -1,10 +1,10 @@
 package io.unibloc.cli.bench;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.unibloc.blockstore.BlockStore;
 import io.unibloc.blockstore.FsType;
 import io.unibloc.blockstore.content.ContentStore;
 import io.unibloc.blockstore.image.ImageFetcher;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.unibloc.blockstore.registry.RegistryCredentials;
 import io.unibloc.cli.StoreSession;
 import java.io.IOException;
@@ -42,10 +42,24 @@ final class ScenarioFigures {
         long extra = engine.physical() - phys0;
         long extraFs = fsUsed() - used0;
         double ratio = (double) (prepared.imageBytes() + extra) / prepared.imageBytes();
-        res.figure("disk use, " + n + " volumes of one image", "(image + volumes) / image, engine usage()", mib, n, ratio, "x",
-                "<= 1.05x", ratio <= 1.05 ? "yes" : "no");
-        res.figure("disk use, " + n + " volumes of one image", "extra bytes, store filesystems (statvfs)", mib, n,
-                extraFs / (double) MIB, "MiB", "", "");
+        res.figure(
+                "disk use, " + n + " volumes of one image",
+                "(image + volumes) / image, engine usage()",
+                mib,
+                n,
+                ratio,
+                "x",
+                "<= 1.05x",
+                ratio <= 1.05 ? "yes" : "no");
+        res.figure(
+                "disk use, " + n + " volumes of one image",
+                "extra bytes, store filesystems (statvfs)",
+                mib,
+                n,
+                extraFs / (double) MIB,
+                "MiB",
+                "",
+                "");
         ids.forEach(engine::remove);
     }
 
@@ -62,10 +76,24 @@ final class ScenarioFigures {
         long chainDelta = u1.physicalBytes() - u0.physicalBytes();
         long unique = 5 * MIB;
         double ratio = (double) chainDelta / unique;
-        res.figure("second image, +5 MiB top layer", "new chain bytes / unique bytes", mib, 1, ratio, "x", "<= 1.1x",
+        res.figure(
+                "second image, +5 MiB top layer",
+                "new chain bytes / unique bytes",
+                mib,
+                1,
+                ratio,
+                "x",
+                "<= 1.1x",
                 ratio <= 1.1 ? "yes" : "no");
-        res.figure("second image, +5 MiB top layer", "new bytes incl. blob, store filesystems (statvfs)", mib, 1,
-                (fsUsed() - used0) / (double) MIB, "MiB", "", "");
+        res.figure(
+                "second image, +5 MiB top layer",
+                "new bytes incl. blob, store filesystems (statvfs)",
+                mib,
+                1,
+                (fsUsed() - used0) / (double) MIB,
+                "MiB",
+                "",
+                "");
     }
 
     /** Pull from a local layout + build of every chain on an empty store, against untar + mkfs of the same layers. */
@@ -82,9 +110,13 @@ final class ScenarioFigures {
         long build;
         try {
             long t0 = System.nanoTime();
-            try (ImageFetcher fetcher = new ImageFetcher(new ContentStore(dir.resolve("content")),
-                    session.config().registry(), new SimpleMeterRegistry())) {
-                fetcher.fetch(img.reference(), session.config().platform(), RegistryCredentials.NONE, BlockStore.Progress.NONE);
+            try (ImageFetcher fetcher = new ImageFetcher(
+                    new ContentStore(dir.resolve("content")), session.config().registry(), new SimpleMeterRegistry())) {
+                fetcher.fetch(
+                        img.reference(),
+                        session.config().platform(),
+                        RegistryCredentials.NONE,
+                        BlockStore.Progress.NONE);
             }
             pull = System.nanoTime() - t0;
             try (BlockStore fresh = BenchCommand.freshEngine(session, dir)) {
@@ -103,23 +135,60 @@ final class ScenarioFigures {
         res.latency("cold build", "unibloc: pull from oci layout (copy + sha256)", mib, new long[] {pull}, "", "");
         res.latency("cold build", "tar -x + mkfs.ext4 -d", mib, new long[] {baseline}, "", "");
         double speed = (double) baseline / build;
-        res.figure("cold build", "speed of the chain build relative to tar -x + mkfs", mib, 1, speed, "x", ">= 0.8x",
+        res.figure(
+                "cold build",
+                "speed of the chain build relative to tar -x + mkfs",
+                mib,
+                1,
+                speed,
+                "x",
+                ">= 0.8x",
                 speed >= 0.8 ? "yes" : "no");
-        res.figure("cold build", "speed of pull + build relative to tar -x + mkfs", mib, 1, (double) baseline / (pull + build),
-                "x", "", "");
+        res.figure(
+                "cold build",
+                "speed of pull + build relative to tar -x + mkfs",
+                mib,
+                1,
+                (double) baseline / (pull + build),
+                "x",
+                "",
+                "");
     }
 
     /** {@code n} concurrent creates of an image nobody pulled yet: one pull per blob, one build per chain, all succeed. */
     void concurrent(int n) throws InterruptedException {
-        BenchImage fresh = BenchImage.write(work.resolve("images/concurrent-" + System.nanoTime()), "v1",
+        BenchImage fresh = BenchImage.write(
+                work.resolve("images/concurrent-" + System.nanoTime()),
+                "v1",
                 BenchImage.plan(16 * MIB, 3, System.nanoTime() % 1_000_000));
         EngineBench.Concurrent c = engine.concurrentCreates(fresh, n);
-        res.figure(n + " concurrent creates, uncached image", "succeeded", 16, n, c.succeeded(), "of " + n, "all",
+        res.figure(
+                n + " concurrent creates, uncached image",
+                "succeeded",
+                16,
+                n,
+                c.succeeded(),
+                "of " + n,
+                "all",
                 c.failed() == 0 ? "yes" : "no (" + c.firstError() + ")");
-        res.figure(n + " concurrent creates, uncached image", "max pulls of one blob (" + c.blobsPulled() + " blobs)", 16, n,
-                c.maxPullsPerBlob(), "", "1", c.maxPullsPerBlob() == 1 ? "yes" : "no");
-        res.figure(n + " concurrent creates, uncached image", "max builds of one chain step (" + c.buildSteps() + " steps)", 16,
-                n, c.maxBuildsPerLayerStep(), "", "1", c.maxBuildsPerLayerStep() == 1 ? "yes" : "no");
+        res.figure(
+                n + " concurrent creates, uncached image",
+                "max pulls of one blob (" + c.blobsPulled() + " blobs)",
+                16,
+                n,
+                c.maxPullsPerBlob(),
+                "",
+                "1",
+                c.maxPullsPerBlob() == 1 ? "yes" : "no");
+        res.figure(
+                n + " concurrent creates, uncached image",
+                "max builds of one chain step (" + c.buildSteps() + " steps)",
+                16,
+                n,
+                c.maxBuildsPerLayerStep(),
+                "",
+                "1",
+                c.maxBuildsPerLayerStep() == 1 ? "yes" : "no");
         res.figure(n + " concurrent creates, uncached image", "wall time", 16, n, c.millis(), "ms", "", "");
         Baselines.deleteTree(fresh.reference().layout());
     }
@@ -148,5 +217,4 @@ final class ScenarioFigures {
         }
         return used;
     }
-
 }

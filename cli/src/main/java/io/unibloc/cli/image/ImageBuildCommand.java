@@ -12,17 +12,26 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "build", mixinStandardHelpOptions = true,
-        description = "Pull an image if needed and build its layer-chain block images (once per chain; shared between images).")
+@Command(
+        name = "build",
+        mixinStandardHelpOptions = true,
+        description =
+                "Pull an image if needed and build its layer-chain block images (once per chain; shared between images).")
 public final class ImageBuildCommand extends StoreCommand {
     @Parameters(paramLabel = "REF", description = "Registry reference or oci:DIR[:TAG].")
     String reference;
 
-    @Option(names = "--fs", paramLabel = "ext4|ext2|vfat|raw", defaultValue = "ext4",
+    @Option(
+            names = "--fs",
+            paramLabel = "ext4|ext2|vfat|raw",
+            defaultValue = "ext4",
             description = "Filesystem of the block images (default: ${DEFAULT-VALUE}).")
     String fs;
 
-    @Option(names = "--size", paramLabel = "SIZE", converter = Sizes.Converter.class,
+    @Option(
+            names = "--size",
+            paramLabel = "SIZE",
+            converter = Sizes.Converter.class,
             description = "Minimum size of the chain images, e.g. 512M or 2G (default: fitted to the content).")
     Long size;
 
@@ -38,13 +47,22 @@ public final class ImageBuildCommand extends StoreCommand {
         } finally {
             progress.finish();
         }
-        s.fetcher().cached(prepared.pinned(), Platform.DEFAULT).ifPresent(img -> s.catalog().record(ref, img));
-        out().printf("%s%n  pinned  %s%n  fs      %s, %d chain image(s), top %s%n  size    %s%s, %.2f s%n", ref,
-                prepared.pinned(), prepared.fsType().id(), prepared.chainIds().size(), prepared.topChainId(),
-                Sizes.format(prepared.imageBytes()), prepared.cached() ? " (already built)" : "",
-                (System.nanoTime() - t0) / 1e9);
+        s.fetcher()
+                .cached(prepared.pinned(), Platform.DEFAULT)
+                .ifPresent(img -> s.catalog().record(ref, img));
+        out().printf(
+                        "%s%n  pinned  %s%n  fs      %s, %d chain image(s), top %s%n  size    %s%s, %.2f s%n",
+                        ref,
+                        prepared.pinned(),
+                        prepared.fsType().id(),
+                        prepared.chainIds().size(),
+                        prepared.topChainId(),
+                        Sizes.format(prepared.imageBytes()),
+                        prepared.cached() ? " (already built)" : "",
+                        (System.nanoTime() - t0) / 1e9);
         if (size != null && prepared.imageBytes() < size) {
-            out().printf("  note    volumes grow to any --size at creation; chain images stay fitted to their content%n");
+            out().printf(
+                            "  note    volumes grow to any --size at creation; chain images stay fitted to their content%n");
         }
         return 0;
     }

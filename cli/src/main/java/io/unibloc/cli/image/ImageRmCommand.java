@@ -7,10 +7,16 @@ import io.unibloc.cli.StoreSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "rm", mixinStandardHelpOptions = true,
-        description = "Forget an image name; `unibloc gc` then frees its blobs and chain images unless volumes or other images use them.")
+@Command(
+        name = "rm",
+        mixinStandardHelpOptions = true,
+        description =
+                "Forget an image name; `unibloc gc` then frees its blobs and chain images unless volumes or other images use them.")
 public final class ImageRmCommand extends StoreCommand {
-    @Parameters(paramLabel = "REF", arity = "1..*", description = "Names as pulled, or repo@sha256:... to forget every name of that digest.")
+    @Parameters(
+            paramLabel = "REF",
+            arity = "1..*",
+            description = "Names as pulled, or repo@sha256:... to forget every name of that digest.")
     java.util.List<String> references;
 
     @Override

@@ -49,9 +49,13 @@ import picocli.CommandLine.Parameters;
  * With {@code --write-mode ephemeral} the volume is a read-only device of the shared chain image and the guest
  * writes to a qcow2 overlay in a temporary directory, removed at exit: its writes are discarded.
  */
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Boot an image as a guest from a copy-on-write volume; exits with the guest's status.",
-                "Example: unibloc run oci:./sample:hello --rm -- --verbose"})
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Boot an image as a guest from a copy-on-write volume; exits with the guest's status.",
+            "Example: unibloc run oci:./sample:hello --rm -- --verbose"
+        })
 public final class RunCommand extends StoreCommand {
     /** In the store directory: this host's remembered "KVM cannot run guests" verdict (see KvmVerdict). */
     static final String KVM_VERDICT_FILE = "kvm-verdict.properties";
@@ -65,52 +69,96 @@ public final class RunCommand extends StoreCommand {
     @Option(names = "--name", paramLabel = "NAME", description = "Volume name (default: run-<random>).")
     String name;
 
-    @Option(names = "--fs", paramLabel = "ext4|ext2|vfat|raw", defaultValue = "ext4", description = "Root filesystem (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--fs",
+            paramLabel = "ext4|ext2|vfat|raw",
+            defaultValue = "ext4",
+            description = "Root filesystem (default: ${DEFAULT-VALUE}).")
     String fs;
 
-    @Option(names = "--size", paramLabel = "SIZE", converter = Sizes.Converter.class, description = "Volume size, e.g. 1G (default: the image's size).")
+    @Option(
+            names = "--size",
+            paramLabel = "SIZE",
+            converter = Sizes.Converter.class,
+            description = "Volume size, e.g. 1G (default: the image's size).")
     Long size;
 
     @Option(names = "--read-only", description = "Attach the volume read-only; the guest cannot write it.")
     boolean readOnly;
 
-    @Option(names = "--write-mode", paramLabel = "persistent|ephemeral", defaultValue = "persistent",
-            description = {"persistent (default): a private clone that keeps the guest's writes.",
-                    "ephemeral: a read-only device of the shared image (one page cache for every guest of it); the guest's",
-                    "writes go to an overlay in a temporary directory and are discarded at exit. QEMU only, no --file."})
+    @Option(
+            names = "--write-mode",
+            paramLabel = "persistent|ephemeral",
+            defaultValue = "persistent",
+            description = {
+                "persistent (default): a private clone that keeps the guest's writes.",
+                "ephemeral: a read-only device of the shared image (one page cache for every guest of it); the guest's",
+                "writes go to an overlay in a temporary directory and are discarded at exit. QEMU only, no --file."
+            })
     String writeMode;
 
     @Option(names = "--rm", description = "Delete the volume after the guest exits.")
     boolean remove;
 
-    @Option(names = "--vmm", paramLabel = "qemu|firecracker|cloud-hypervisor", description = "VMM (default: the image's io.unibloc.vmm label, else qemu).")
+    @Option(
+            names = "--vmm",
+            paramLabel = "qemu|firecracker|cloud-hypervisor",
+            description = "VMM (default: the image's io.unibloc.vmm label, else qemu).")
     String vmm;
 
-    @Option(names = "--machine", paramLabel = "microvm|pc|q35", description = "QEMU machine (default: the image's io.unibloc.machine label, else microvm for Linux and pc for other guests).")
+    @Option(
+            names = "--machine",
+            paramLabel = "microvm|pc|q35",
+            description =
+                    "QEMU machine (default: the image's io.unibloc.machine label, else microvm for Linux and pc for other guests).")
     String machine;
 
-    @Option(names = "--guest", paramLabel = "linux|unikraft|solo5|multiboot", description = "Guest kind (default: from the image's labels, else linux).")
+    @Option(
+            names = "--guest",
+            paramLabel = "linux|unikraft|solo5|multiboot",
+            description = "Guest kind (default: from the image's labels, else linux).")
     String guest;
 
-    @Option(names = "--memory", paramLabel = "SIZE", converter = Sizes.Converter.class, description = "Guest memory, e.g. 256M (default: 256M).")
+    @Option(
+            names = "--memory",
+            paramLabel = "SIZE",
+            converter = Sizes.Converter.class,
+            description = "Guest memory, e.g. 256M (default: 256M).")
     Long memory;
 
     @Option(names = "--vcpus", paramLabel = "N", description = "Guest vCPUs (default: 1).")
     Integer vcpus;
 
-    @Option(names = "--cmdline", paramLabel = "TEXT", description = "Kernel command line (default: from the image's labels).")
+    @Option(
+            names = "--cmdline",
+            paramLabel = "TEXT",
+            description = "Kernel command line (default: from the image's labels).")
     String cmdline;
 
-    @Option(names = {"-e", "--env"}, paramLabel = "K=V", description = "Environment for the guest (repeatable).")
+    @Option(
+            names = {"-e", "--env"},
+            paramLabel = "K=V",
+            description = "Environment for the guest (repeatable).")
     Map<String, String> env = Map.of();
 
-    @Option(names = "--file", paramLabel = "HOST:GUEST", description = "Copy a host file into the root filesystem before boot (repeatable).")
+    @Option(
+            names = "--file",
+            paramLabel = "HOST:GUEST",
+            description = "Copy a host file into the root filesystem before boot (repeatable).")
     List<String> files = new ArrayList<>();
 
-    @Option(names = "--accel", paramLabel = "auto|kvm|tcg", defaultValue = "auto", description = "Accelerator (default: probe KVM, fall back to TCG).")
+    @Option(
+            names = "--accel",
+            paramLabel = "auto|kvm|tcg",
+            defaultValue = "auto",
+            description = "Accelerator (default: probe KVM, fall back to TCG).")
     String accel;
 
-    @Option(names = "--boot-timeout", paramLabel = "SECONDS", description = "End the guest when it prints nothing for this long after start; 0 for never (default: 10 under KVM, 60 under TCG, or UNIBLOC_BOOT_TIMEOUT_SECONDS).")
+    @Option(
+            names = "--boot-timeout",
+            paramLabel = "SECONDS",
+            description =
+                    "End the guest when it prints nothing for this long after start; 0 for never (default: 10 under KVM, 60 under TCG, or UNIBLOC_BOOT_TIMEOUT_SECONDS).")
     Integer bootTimeout;
 
     @Option(names = "--report", paramLabel = "FILE", description = "Also write the timings as JSON to FILE.")
@@ -126,7 +174,8 @@ public final class RunCommand extends StoreCommand {
         }
         BootSpec.Builder boot = bootSpec();
         SandboxOptions options = sandboxOptions(s);
-        String volumeId = name != null ? name : "run-" + UUID.randomUUID().toString().substring(0, 8);
+        String volumeId =
+                name != null ? name : "run-" + UUID.randomUUID().toString().substring(0, 8);
         // Fail before pulling anything when the named volume is obviously busy.
         refuseIfAttached(store, volumeId);
 
@@ -139,8 +188,8 @@ public final class RunCommand extends StoreCommand {
             progress.finish();
         }
         long t1 = System.nanoTime();
-        BlockStore.VolumeSpec volumeSpec = new BlockStore.VolumeSpec(volumeId, prepared.pinned(), prepared.fsType(),
-                size == null ? 0 : size, readOnly);
+        BlockStore.VolumeSpec volumeSpec = new BlockStore.VolumeSpec(
+                volumeId, prepared.pinned(), prepared.fsType(), size == null ? 0 : size, readOnly);
         if (ephemeral) {
             ((DefaultBlockStore) store).createEphemeralVolume(volumeSpec, s.credentials(), BlockStore.Progress.NONE);
         } else {
@@ -153,7 +202,11 @@ public final class RunCommand extends StoreCommand {
         VolumeRelease release = new VolumeRelease(() -> cleanUp(store, volumeId, overlayDir));
         String device;
         try {
-            device = ephemeral ? ((DefaultBlockStore) store).ephemeralVolumes().attach(volumeId).device()
+            device = ephemeral
+                    ? ((DefaultBlockStore) store)
+                            .ephemeralVolumes()
+                            .attach(volumeId)
+                            .device()
                     : store.attach(volumeId, BlockStore.AttachOptions.DEFAULT).device();
         } catch (RuntimeException e) {
             release.run();
@@ -163,15 +216,19 @@ public final class RunCommand extends StoreCommand {
 
         RunResult result;
         try {
-            Map<String, String> labels = s.fetcher().cached(prepared.pinned(), Platform.DEFAULT)
-                    .map(FetchedImage::config).map(c -> c.labels()).orElse(Map.of());
-            BootSpec spec = ImageMetadata.applyTo(labels, boot.rootDevice(device).build());
+            Map<String, String> labels = s.fetcher()
+                    .cached(prepared.pinned(), Platform.DEFAULT)
+                    .map(FetchedImage::config)
+                    .map(c -> c.labels())
+                    .orElse(Map.of());
+            BootSpec spec =
+                    ImageMetadata.applyTo(labels, boot.rootDevice(device).build());
             Path overlay = overlayDir == null ? null : overlayDir.resolve("root.qcow2");
             RunningGuest running = new Sandbox(options, overlay).start(spec, console());
             // On Ctrl-C the JVM ends once the hooks return, without waiting for this thread's finally block:
             // the hook itself waits for the guest and releases the volume.
-            Thread stopOnSignal = new Thread(() -> stopAndRelease(running, options.stopGrace(), release),
-                    "unibloc-run-stop");
+            Thread stopOnSignal =
+                    new Thread(() -> stopAndRelease(running, options.stopGrace(), release), "unibloc-run-stop");
             Runtime.getRuntime().addShutdownHook(stopOnSignal);
             try {
                 result = running.awaitExit();
@@ -182,9 +239,16 @@ public final class RunCommand extends StoreCommand {
             release.run();
         }
 
-        RunTimings timings = RunTimings.of(volumeId, prepared.cached(), millis(t0, t1), millis(t1, t2),
-                result.firstConsoleLine().map(d -> d.toMillis()).orElse(-1L), result.runtime().toMillis(),
-                result.exitCode(), result.accel().name().toLowerCase(java.util.Locale.ROOT), store.usage());
+        RunTimings timings = RunTimings.of(
+                volumeId,
+                prepared.cached(),
+                millis(t0, t1),
+                millis(t1, t2),
+                result.firstConsoleLine().map(d -> d.toMillis()).orElse(-1L),
+                result.runtime().toMillis(),
+                result.exitCode(),
+                result.accel().name().toLowerCase(java.util.Locale.ROOT),
+                store.usage());
         if (!(result.exit() instanceof GuestExit.PoweredOff || result.exit() instanceof GuestExit.DebugExit)) {
             spec.commandLine().getErr().println("unibloc: " + result.exit().describe());
             spec.commandLine().getErr().flush();
@@ -210,7 +274,8 @@ public final class RunCommand extends StoreCommand {
         SandboxOptions options = SandboxOptions.fromEnvironment(System.getenv())
                 .withAccel(accel.equals("auto") ? null : Accel.parse(accel));
         // A host whose KVM hangs guests is probed (and, worse, waited on) once, not on every run.
-        return options.kvmVerdictFile() != null ? options
+        return options.kvmVerdictFile() != null
+                ? options
                 : options.withKvmVerdictFile(s.dir().resolve(KVM_VERDICT_FILE));
     }
 
@@ -238,13 +303,16 @@ public final class RunCommand extends StoreCommand {
      * is using it, and booting a second guest on the same writable filesystem would corrupt it.
      */
     static void refuseIfAttached(BlockStore store, String volumeId) {
-        store.findVolume(volumeId).flatMap(BlockStore.Volume::device)
-                .or(() -> store instanceof DefaultBlockStore engine ? engine.ephemeralVolumes().device(volumeId)
+        store.findVolume(volumeId)
+                .flatMap(BlockStore.Volume::device)
+                .or(() -> store instanceof DefaultBlockStore engine
+                        ? engine.ephemeralVolumes().device(volumeId)
                         : Optional.empty())
                 .ifPresent(device -> {
-            throw StoreException.precondition("volume " + volumeId + " is attached at " + device
-                    + ": another guest may be using it (detach it with 'unibloc volume detach " + volumeId + "')");
-        });
+                    throw StoreException.precondition("volume " + volumeId + " is attached at " + device
+                            + ": another guest may be using it (detach it with 'unibloc volume detach " + volumeId
+                            + "')");
+                });
     }
 
     /** The shutdown hook: power the guest off within its grace period, then detach (and delete) once. */

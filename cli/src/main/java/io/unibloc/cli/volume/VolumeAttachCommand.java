@@ -7,7 +7,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "attach", mixinStandardHelpOptions = true,
+@Command(
+        name = "attach",
+        mixinStandardHelpOptions = true,
         description = "Attach a volume as a block device and print the device path. Idempotent.")
 public final class VolumeAttachCommand extends StoreCommand {
     @Parameters(paramLabel = "NAME")

@@ -13,7 +13,12 @@ public final class VolumeLsCommand extends StoreCommand {
     protected int call(StoreSession s) {
         Table t = new Table("NAME", "IMAGE", "FS", "SIZE", "MODE", "DEVICE");
         for (BlockStore.Volume v : s.engine().listVolumes()) {
-            t.row(v.id(), v.image(), v.fsType().id(), Sizes.format(v.sizeBytes()), v.readOnly() ? "ro" : "rw",
+            t.row(
+                    v.id(),
+                    v.image(),
+                    v.fsType().id(),
+                    Sizes.format(v.sizeBytes()),
+                    v.readOnly() ? "ro" : "rw",
                     v.device().orElse("-"));
         }
         t.print(out());

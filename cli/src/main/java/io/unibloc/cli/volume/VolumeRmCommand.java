@@ -6,13 +6,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "rm", mixinStandardHelpOptions = true,
-        description = "Delete volumes and free their storage. Refused while attached unless --force (which detaches first).")
+@Command(
+        name = "rm",
+        mixinStandardHelpOptions = true,
+        description =
+                "Delete volumes and free their storage. Refused while attached unless --force (which detaches first).")
 public final class VolumeRmCommand extends StoreCommand {
     @Parameters(paramLabel = "NAME", arity = "1..*")
     java.util.List<String> names;
 
-    @Option(names = {"-f", "--force"}, description = "Detach first.")
+    @Option(
+            names = {"-f", "--force"},
+            description = "Detach first.")
     boolean force;
 
     @Override

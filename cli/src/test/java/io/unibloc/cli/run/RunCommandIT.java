@@ -23,12 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
 class RunCommandIT {
     @TempDir
     Path tmp;
+
     private final List<String> cleanup = new ArrayList<>();
 
     private record Result(int exit, String out, String err) {}
 
     private Result unibloc(String... args) {
-        List<String> all = new ArrayList<>(List.of("--store", tmp.resolve("store").toString(), "--backend", "copy"));
+        List<String> all =
+                new ArrayList<>(List.of("--store", tmp.resolve("store").toString(), "--backend", "copy"));
         all.addAll(List.of(args));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -53,37 +55,49 @@ class RunCommandIT {
     void aUnikraftStyleImageBootsWithDefaultFlags() throws Exception {
         Path layout = tmp.resolve("unikraft");
         TestImage.builder()
-                .layer(TestLayer.builder().file("kernel", LongModePayload.printAndExit("Hello from Unikraft-style\n", 0))
+                .layer(TestLayer.builder()
+                        .file("kernel", LongModePayload.printAndExit("Hello from Unikraft-style\n", 0))
                         .build(Compression.GZIP))
                 .label("io.unibloc.kernel", "/kernel")
                 .label("io.unibloc.guest", "unikraft")
-                .build().writeLayout(layout, "1");
+                .build()
+                .writeLayout(layout, "1");
 
         Result run = unibloc("run", "--rm", "oci:" + layout + ":1");
 
         assertThat(run.exit()).as(run.err()).isZero();
-        assertThat(run.out()).contains("Hello from Unikraft-style").containsPattern("guest \\((kvm|tcg)\\) first console line after \\d+ ms");
+        assertThat(run.out())
+                .contains("Hello from Unikraft-style")
+                .containsPattern("guest \\((kvm|tcg)\\) first console line after \\d+ ms");
         if (run.out().contains("guest (tcg)") && Files.exists(Path.of("/dev/kvm"))) {
             // KVM was there and failed the probe: the next run in this store must not wait for it again.
             assertThat(tmp.resolve("store/kvm-verdict.properties")).exists();
         }
-        System.out.println("RUN unikraft-style image with default flags: " + run.out().lines()
-                .filter(l -> l.contains("first console line")).findFirst().orElse("?"));
+        System.out.println("RUN unikraft-style image with default flags: "
+                + run.out()
+                        .lines()
+                        .filter(l -> l.contains("first console line"))
+                        .findFirst()
+                        .orElse("?"));
     }
 
     @Test
     void aGuestThatNeverPrintsEndsWithTheWatchdogsExitCode() throws Exception {
         Path layout = tmp.resolve("silent");
         TestImage.builder()
-                .layer(TestLayer.builder().file("kernel", MultibootPayload.silent()).build(Compression.GZIP))
+                .layer(TestLayer.builder()
+                        .file("kernel", MultibootPayload.silent())
+                        .build(Compression.GZIP))
                 .label("io.unibloc.kernel", "/kernel")
                 .label("io.unibloc.guest", "multiboot")
-                .build().writeLayout(layout, "1");
+                .build()
+                .writeLayout(layout, "1");
 
         Result run = unibloc("run", "--rm", "--accel", "tcg", "--boot-timeout", "2", "oci:" + layout + ":1");
 
         assertThat(run.exit()).isEqualTo(124);
-        assertThat(run.err()).contains("unibloc: boot watchdog: no console output within 2000 ms under tcg on machine pc");
+        assertThat(run.err())
+                .contains("unibloc: boot watchdog: no console output within 2000 ms under tcg on machine pc");
     }
 
     @Test
@@ -91,7 +105,8 @@ class RunCommandIT {
         Path layout = tmp.resolve("layout");
         TestImage.builder()
                 .layer(TestLayer.builder().file("etc/hello.txt", "hello\n").build(Compression.GZIP))
-                .build().writeLayout(layout, "1");
+                .build()
+                .writeLayout(layout, "1");
         String ref = "oci:" + layout + ":1";
 
         cleanup.add("busy");
@@ -119,11 +134,13 @@ class RunCommandIT {
     void anEphemeralRunBootsThroughAnOverlayThatIsGoneAfterwards() throws Exception {
         Path layout = tmp.resolve("eph");
         TestImage.builder()
-                .layer(TestLayer.builder().file("kernel", LongModePayload.printAndExit("Hello from an ephemeral root\n", 0))
+                .layer(TestLayer.builder()
+                        .file("kernel", LongModePayload.printAndExit("Hello from an ephemeral root\n", 0))
                         .build(Compression.GZIP))
                 .label("io.unibloc.kernel", "/kernel")
                 .label("io.unibloc.guest", "unikraft")
-                .build().writeLayout(layout, "1");
+                .build()
+                .writeLayout(layout, "1");
         Path temp = Path.of(System.getProperty("java.io.tmpdir"));
         List<Path> before = overlayDirs(temp);
 
@@ -131,17 +148,31 @@ class RunCommandIT {
         assertThat(bad.exit()).isEqualTo(ExitCodes.INVALID);
         assertThat(bad.err()).contains("unibloc.io/write-mode must be persistent or ephemeral, got 'scratch'");
 
-        Result run = unibloc("run", "--rm", "--name", "eph-run", "--accel", "tcg", "--write-mode", "ephemeral", "oci:" + layout + ":1");
+        Result run = unibloc(
+                "run",
+                "--rm",
+                "--name",
+                "eph-run",
+                "--accel",
+                "tcg",
+                "--write-mode",
+                "ephemeral",
+                "oci:" + layout + ":1");
 
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).contains("Hello from an ephemeral root");
-        assertThat(overlayDirs(temp)).as("the overlay directory is removed at exit").containsExactlyInAnyOrderElementsOf(before);
-        assertThat(tmp.resolve("store/ephemeral")).as("--rm deleted the ephemeral volume").isEmptyDirectory();
+        assertThat(overlayDirs(temp))
+                .as("the overlay directory is removed at exit")
+                .containsExactlyInAnyOrderElementsOf(before);
+        assertThat(tmp.resolve("store/ephemeral"))
+                .as("--rm deleted the ephemeral volume")
+                .isEmptyDirectory();
     }
 
     private static List<Path> overlayDirs(Path temp) throws Exception {
         try (var dirs = Files.list(temp)) {
-            return dirs.filter(p -> p.getFileName().toString().startsWith("unibloc-run-")).toList();
+            return dirs.filter(p -> p.getFileName().toString().startsWith("unibloc-run-"))
+                    .toList();
         }
     }
 }

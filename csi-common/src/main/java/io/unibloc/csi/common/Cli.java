@@ -10,7 +10,8 @@ public final class Cli {
         LogDefaults.apply();
         CommandLine cli = new CommandLine(command);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            StringBuilder message = new StringBuilder(cmd.getCommandName()).append(": ").append(e.getMessage());
+            StringBuilder message =
+                    new StringBuilder(cmd.getCommandName()).append(": ").append(e.getMessage());
             for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
                 message.append(": ").append(cause.getMessage());
             }

@@ -46,13 +46,18 @@ public final class KubeClients {
         }
         String kubeconfigs = env.get("KUBECONFIG");
         boolean fileExists = isSet(kubeconfigs)
-                ? Arrays.stream(kubeconfigs.split(File.pathSeparator)).filter(KubeClients::isSet)
+                ? Arrays.stream(kubeconfigs.split(File.pathSeparator))
+                        .filter(KubeClients::isSet)
                         .anyMatch(p -> Files.isRegularFile(Path.of(p)))
                 : Files.isRegularFile(home.resolve(".kube/config"));
         if (!fileExists) {
-            throw new IllegalStateException("no Kubernetes cluster to talk to: not running in a Pod (KUBERNETES_SERVICE_HOST"
-                    + " is unset) and no kubeconfig (--kubeconfig, " + (isSet(kubeconfigs) ? "KUBECONFIG=" + kubeconfigs
-                    : "$KUBECONFIG or " + home.resolve(".kube/config")) + ")");
+            throw new IllegalStateException(
+                    "no Kubernetes cluster to talk to: not running in a Pod (KUBERNETES_SERVICE_HOST"
+                            + " is unset) and no kubeconfig (--kubeconfig, "
+                            + (isSet(kubeconfigs)
+                                    ? "KUBECONFIG=" + kubeconfigs
+                                    : "$KUBECONFIG or " + home.resolve(".kube/config"))
+                            + ")");
         }
     }
 

@@ -11,10 +11,15 @@ public final class LogDefaults {
     private LogDefaults() {}
 
     public static void apply() {
-        Map.of("org.slf4j.simpleLogger.showDateTime", "true",
-                "org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX",
-                "org.slf4j.simpleLogger.log.io.netty.bootstrap", "error",
-                "org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils", "error")
+        Map.of(
+                        "org.slf4j.simpleLogger.showDateTime",
+                        "true",
+                        "org.slf4j.simpleLogger.dateTimeFormat",
+                        "yyyy-MM-dd'T'HH:mm:ss.SSSXXX",
+                        "org.slf4j.simpleLogger.log.io.netty.bootstrap",
+                        "error",
+                        "org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils",
+                        "error")
                 .forEach((k, v) -> {
                     if (System.getProperty(k) == null) {
                         System.setProperty(k, v);

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 public final class VolumeIds {
     /** A DNS-1123 label: lowercase letters, digits and '-', at most 63 characters. */
     private static final Pattern VALID = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
     private static final String HASHED_PREFIX = "ubv-";
 
     private VolumeIds() {}

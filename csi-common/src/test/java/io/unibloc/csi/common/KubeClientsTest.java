@@ -25,7 +25,8 @@ class KubeClientsTest {
 
     @Test
     void aKubeconfigVariableNamingMissingFilesIsNamed() {
-        assertThatThrownBy(() -> KubeClients.requireSomeCluster(Map.of("KUBECONFIG", "/nonexistent/a:/nonexistent/b"), home))
+        assertThatThrownBy(() ->
+                        KubeClients.requireSomeCluster(Map.of("KUBECONFIG", "/nonexistent/a:/nonexistent/b"), home))
                 .hasMessageContaining("KUBECONFIG=/nonexistent/a:/nonexistent/b");
     }
 

@@ -6,8 +6,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.unibloc.blockstore.registry.RegistryClient;
 import io.unibloc.blockstore.registry.RegistryConfig;
-import io.unibloc.csi.common.KubeClients;
 import io.unibloc.csi.common.Cli;
+import io.unibloc.csi.common.KubeClients;
 import io.unibloc.csi.common.grpc.CallLoggingInterceptor;
 import io.unibloc.csi.common.grpc.SocketEndpoint;
 import io.unibloc.csi.common.grpc.UnixSocketServer;
@@ -33,23 +33,39 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code csi-controller}: CSI Identity + Controller on a UNIX socket, metrics and health over HTTP. */
-@Command(name = "csi-controller", mixinStandardHelpOptions = true, version = IdentityService.VENDOR_VERSION,
+@Command(
+        name = "csi-controller",
+        mixinStandardHelpOptions = true,
+        version = IdentityService.VENDOR_VERSION,
         description = "unibloc CSI controller (driver block.unibloc.io): records volumes as BlockVolume resources.")
 public final class Main implements Callable<Integer> {
-    @Option(names = "--endpoint", defaultValue = "unix:///csi/csi.sock", description = "CSI socket (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--endpoint",
+            defaultValue = "unix:///csi/csi.sock",
+            description = "CSI socket (default: ${DEFAULT-VALUE})")
     String endpoint;
 
-    @Option(names = "--kubeconfig", description = "kubeconfig file; default: in-cluster service account or ~/.kube/config")
+    @Option(
+            names = "--kubeconfig",
+            description = "kubeconfig file; default: in-cluster service account or ~/.kube/config")
     Path kubeconfig;
 
-    @Option(names = "--metrics-port", defaultValue = "9811", description = "HTTP port of /metrics and /healthz (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--metrics-port",
+            defaultValue = "9811",
+            description = "HTTP port of /metrics and /healthz (default: ${DEFAULT-VALUE})")
     int metricsPort;
 
-    @Option(names = "--create-wait", defaultValue = "PT8S",
-            description = "how long CreateVolume waits for the node before answering ABORTED (ISO-8601, default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--create-wait",
+            defaultValue = "PT8S",
+            description =
+                    "how long CreateVolume waits for the node before answering ABORTED (ISO-8601, default: ${DEFAULT-VALUE})")
     Duration createWait;
 
-    @Option(names = "--node-store-stale-after", defaultValue = "PT3M",
+    @Option(
+            names = "--node-store-stale-after",
+            defaultValue = "PT3M",
             description = "NodeStore reports older than this count as no store (default: ${DEFAULT-VALUE})")
     Duration staleAfter;
 
@@ -69,12 +85,14 @@ public final class Main implements Callable<Integer> {
                 .withRetries(2, Duration.ofMillis(200), Duration.ofSeconds(1))
                 .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(5));
         try (KubernetesClient kube = KubeClients.create(kubeconfig);
-             RegistryDigestPinner pinner = new RegistryDigestPinner(new RegistryClient(registryConfig, meters))) {
-            ControllerComponents components = ControllerComponents.create(kube, pinner, meters, createWait, staleAfter, Clock.systemUTC());
-            try (UnixSocketServer server = components.serve(SocketEndpoint.parse(endpoint).path());
-                 NodeCleanup cleanup = new NodeCleanup(kube, Duration.ofSeconds(1), Duration.ofMinutes(5))
-                         .start(Duration.ofMinutes(5));
-                 OpsServer ops = OpsServer.start(metricsPort, meters, OpsServer.Health::ok)) {
+                RegistryDigestPinner pinner = new RegistryDigestPinner(new RegistryClient(registryConfig, meters))) {
+            ControllerComponents components =
+                    ControllerComponents.create(kube, pinner, meters, createWait, staleAfter, Clock.systemUTC());
+            try (UnixSocketServer server =
+                            components.serve(SocketEndpoint.parse(endpoint).path());
+                    NodeCleanup cleanup = new NodeCleanup(kube, Duration.ofSeconds(1), Duration.ofMinutes(5))
+                            .start(Duration.ofMinutes(5));
+                    OpsServer ops = OpsServer.start(metricsPort, meters, OpsServer.Health::ok)) {
                 Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
                 server.awaitTermination();
             }
@@ -83,17 +101,27 @@ public final class Main implements Callable<Integer> {
     }
 
     /** Everything behind the socket, so that tests start exactly what {@code main} starts. */
-    public record ControllerComponents(IdentityService identity, ControllerService controller, CallLoggingInterceptor interceptor) {
-        public static ControllerComponents create(KubernetesClient kube, io.unibloc.csi.controller.provision.ImagePinner pinner,
-                                                  io.micrometer.core.instrument.MeterRegistry meters, Duration createWait,
-                                                  Duration staleAfter, Clock clock) {
+    public record ControllerComponents(
+            IdentityService identity, ControllerService controller, CallLoggingInterceptor interceptor) {
+        public static ControllerComponents create(
+                KubernetesClient kube,
+                io.unibloc.csi.controller.provision.ImagePinner pinner,
+                io.micrometer.core.instrument.MeterRegistry meters,
+                Duration createWait,
+                Duration staleAfter,
+                Clock clock) {
             BlockVolumeRecords records = new BlockVolumeRecords(kube);
             NodeStores stores = new NodeStores(kube, clock, staleAfter);
-            VolumeProvisioner provisioner = new VolumeProvisioner(records, new ClaimLookup(kube), pinner, new NodeChooser(stores),
-                    new PullCredentials(kube));
-            IdentityService identity = new IdentityService(List.of(Csi.PluginCapability.Service.Type.CONTROLLER_SERVICE,
-                    Csi.PluginCapability.Service.Type.VOLUME_ACCESSIBILITY_CONSTRAINTS), IdentityService.Readiness.Ready::new);
-            return new ControllerComponents(identity, new ControllerService(provisioner, records, new CapacityReport(stores), createWait),
+            VolumeProvisioner provisioner = new VolumeProvisioner(
+                    records, new ClaimLookup(kube), pinner, new NodeChooser(stores), new PullCredentials(kube));
+            IdentityService identity = new IdentityService(
+                    List.of(
+                            Csi.PluginCapability.Service.Type.CONTROLLER_SERVICE,
+                            Csi.PluginCapability.Service.Type.VOLUME_ACCESSIBILITY_CONSTRAINTS),
+                    IdentityService.Readiness.Ready::new);
+            return new ControllerComponents(
+                    identity,
+                    new ControllerService(provisioner, records, new CapacityReport(stores), createWait),
                     new CallLoggingInterceptor(meters));
         }
 

@@ -78,21 +78,29 @@ class ControllerServiceTest {
     @BeforeEach
     void start() throws Exception {
         for (BlockVolume v : client.resources(BlockVolume.class).list().getItems()) {
-            client.resources(BlockVolume.class).withName(v.getMetadata().getName()).edit(x -> {
-                x.getMetadata().setFinalizers(List.of());
-                return x;
-            });
+            client.resources(BlockVolume.class)
+                    .withName(v.getMetadata().getName())
+                    .edit(x -> {
+                        x.getMetadata().setFinalizers(List.of());
+                        return x;
+                    });
         }
         client.resources(BlockVolume.class).delete();
         client.resources(NodeStore.class).delete();
         dir = Files.createTempDirectory("csi-controller-test");
-        var components = Main.ControllerComponents.create(client, (ref, creds) -> {
-            pinned.add(ref.toString());
-            if (ref.repository().contains("missing")) {
-                throw StoreException.notFound("no such image " + ref);
-            }
-            return ref.digest() != null ? ref : ref.withDigest(Digest.parse(DIGEST));
-        }, new SimpleMeterRegistry(), Duration.ofSeconds(2), Duration.ofMinutes(3), Clock.systemUTC());
+        var components = Main.ControllerComponents.create(
+                client,
+                (ref, creds) -> {
+                    pinned.add(ref.toString());
+                    if (ref.repository().contains("missing")) {
+                        throw StoreException.notFound("no such image " + ref);
+                    }
+                    return ref.digest() != null ? ref : ref.withDigest(Digest.parse(DIGEST));
+                },
+                new SimpleMeterRegistry(),
+                Duration.ofSeconds(2),
+                Duration.ofMinutes(3),
+                Clock.systemUTC());
         server = components.serve(dir.resolve("csi.sock"));
         channel = UnixSocketChannels.open(server.socket());
         controller = ControllerGrpc.newBlockingStub(channel.channel()).withDeadlineAfter(10, TimeUnit.SECONDS);
@@ -130,37 +138,88 @@ class ControllerServiceTest {
     static Stream<Arguments> invalidCreateRequests() {
         Csi.VolumeCapability mount = Csi.VolumeCapability.newBuilder()
                 .setMount(Csi.VolumeCapability.MountVolume.getDefaultInstance())
-                .setAccessMode(RWO.getAccessMode()).build();
+                .setAccessMode(RWO.getAccessMode())
+                .build();
         return Stream.of(
                 Arguments.of("no name", (Consumer<Csi.CreateVolumeRequest.Builder>) b -> b.clearName(), "name"),
-                Arguments.of("no capabilities", (Consumer<Csi.CreateVolumeRequest.Builder>) b -> b.clearVolumeCapabilities(), "volume_capabilities"),
-                Arguments.of("mount access type", (Consumer<Csi.CreateVolumeRequest.Builder>) b -> b.clearVolumeCapabilities().addVolumeCapabilities(mount), "mount"),
-                Arguments.of("multi-node writer", (Consumer<Csi.CreateVolumeRequest.Builder>) b -> b.clearVolumeCapabilities()
-                        .addVolumeCapabilities(block(Csi.VolumeCapability.AccessMode.Mode.MULTI_NODE_MULTI_WRITER)), "MULTI_NODE_MULTI_WRITER"),
-                Arguments.of("no access type", (Consumer<Csi.CreateVolumeRequest.Builder>) b -> b.clearVolumeCapabilities()
-                        .addVolumeCapabilities(Csi.VolumeCapability.newBuilder().setAccessMode(RWO.getAccessMode())), "access type"),
-                Arguments.of("unknown parameter", (Consumer<Csi.CreateVolumeRequest.Builder>) b -> b.putParameters("colour", "blue"), "colour"),
-                Arguments.of("bad image", (Consumer<Csi.CreateVolumeRequest.Builder>) b -> b.putParameters(CsiNames.PARAM_IMAGE, "UPPER/Case:@@"), "parameters.image"),
-                Arguments.of("no image", (Consumer<Csi.CreateVolumeRequest.Builder>) b -> b.removeParameters(CsiNames.PARAM_IMAGE), "parameters.image"),
-                Arguments.of("bad fsType", (Consumer<Csi.CreateVolumeRequest.Builder>) b -> b.putParameters(CsiNames.PARAM_FS_TYPE, "zfs"), "parameters.fsType"),
-                Arguments.of("bad readOnly", (Consumer<Csi.CreateVolumeRequest.Builder>) b -> b.putParameters(CsiNames.PARAM_READ_ONLY, "maybe"), "parameters.readOnly"),
-                Arguments.of("bad write mode", (Consumer<Csi.CreateVolumeRequest.Builder>) b -> b.putParameters(CsiNames.PARAM_WRITE_MODE, "scratch"),
+                Arguments.of(
+                        "no capabilities",
+                        (Consumer<Csi.CreateVolumeRequest.Builder>) b -> b.clearVolumeCapabilities(),
+                        "volume_capabilities"),
+                Arguments.of(
+                        "mount access type",
+                        (Consumer<Csi.CreateVolumeRequest.Builder>)
+                                b -> b.clearVolumeCapabilities().addVolumeCapabilities(mount),
+                        "mount"),
+                Arguments.of(
+                        "multi-node writer",
+                        (Consumer<Csi.CreateVolumeRequest.Builder>) b -> b.clearVolumeCapabilities()
+                                .addVolumeCapabilities(
+                                        block(Csi.VolumeCapability.AccessMode.Mode.MULTI_NODE_MULTI_WRITER)),
+                        "MULTI_NODE_MULTI_WRITER"),
+                Arguments.of(
+                        "no access type",
+                        (Consumer<Csi.CreateVolumeRequest.Builder>) b -> b.clearVolumeCapabilities()
+                                .addVolumeCapabilities(
+                                        Csi.VolumeCapability.newBuilder().setAccessMode(RWO.getAccessMode())),
+                        "access type"),
+                Arguments.of(
+                        "unknown parameter",
+                        (Consumer<Csi.CreateVolumeRequest.Builder>) b -> b.putParameters("colour", "blue"),
+                        "colour"),
+                Arguments.of(
+                        "bad image",
+                        (Consumer<Csi.CreateVolumeRequest.Builder>)
+                                b -> b.putParameters(CsiNames.PARAM_IMAGE, "UPPER/Case:@@"),
+                        "parameters.image"),
+                Arguments.of(
+                        "no image",
+                        (Consumer<Csi.CreateVolumeRequest.Builder>) b -> b.removeParameters(CsiNames.PARAM_IMAGE),
+                        "parameters.image"),
+                Arguments.of(
+                        "bad fsType",
+                        (Consumer<Csi.CreateVolumeRequest.Builder>) b -> b.putParameters(CsiNames.PARAM_FS_TYPE, "zfs"),
+                        "parameters.fsType"),
+                Arguments.of(
+                        "bad readOnly",
+                        (Consumer<Csi.CreateVolumeRequest.Builder>)
+                                b -> b.putParameters(CsiNames.PARAM_READ_ONLY, "maybe"),
+                        "parameters.readOnly"),
+                Arguments.of(
+                        "bad write mode",
+                        (Consumer<Csi.CreateVolumeRequest.Builder>)
+                                b -> b.putParameters(CsiNames.PARAM_WRITE_MODE, "scratch"),
                         "parameters.unibloc.io/write-mode"),
-                Arguments.of("required above limit", (Consumer<Csi.CreateVolumeRequest.Builder>) b -> b.setCapacityRange(
-                        Csi.CapacityRange.newBuilder().setRequiredBytes(10).setLimitBytes(5)), "capacity_range"),
-                Arguments.of("content source", (Consumer<Csi.CreateVolumeRequest.Builder>) b -> b.setVolumeContentSource(
-                        Csi.VolumeContentSource.newBuilder().setVolume(Csi.VolumeContentSource.VolumeSource.newBuilder().setVolumeId("x"))),
+                Arguments.of(
+                        "required above limit",
+                        (Consumer<Csi.CreateVolumeRequest.Builder>)
+                                b -> b.setCapacityRange(Csi.CapacityRange.newBuilder()
+                                        .setRequiredBytes(10)
+                                        .setLimitBytes(5)),
+                        "capacity_range"),
+                Arguments.of(
+                        "content source",
+                        (Consumer<Csi.CreateVolumeRequest.Builder>)
+                                b -> b.setVolumeContentSource(Csi.VolumeContentSource.newBuilder()
+                                        .setVolume(Csi.VolumeContentSource.VolumeSource.newBuilder()
+                                                .setVolumeId("x"))),
                         "volume_content_source"),
-                Arguments.of("malformed pull secret", (Consumer<Csi.CreateVolumeRequest.Builder>) b -> b.putSecrets(".dockerconfigjson", "{not json"),
+                Arguments.of(
+                        "malformed pull secret",
+                        (Consumer<Csi.CreateVolumeRequest.Builder>) b -> b.putSecrets(".dockerconfigjson", "{not json"),
                         "secrets..dockerconfigjson"),
-                Arguments.of("topology without our key", (Consumer<Csi.CreateVolumeRequest.Builder>) b -> b.setAccessibilityRequirements(
-                        Csi.TopologyRequirement.newBuilder().addRequisite(Csi.Topology.newBuilder().putSegments("zone", "a"))),
+                Arguments.of(
+                        "topology without our key",
+                        (Consumer<Csi.CreateVolumeRequest.Builder>)
+                                b -> b.setAccessibilityRequirements(Csi.TopologyRequirement.newBuilder()
+                                        .addRequisite(Csi.Topology.newBuilder().putSegments("zone", "a"))),
                         "accessibility_requirements"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalidCreateRequests")
-    void createVolumeRejectsInvalidRequests(String name, Consumer<Csi.CreateVolumeRequest.Builder> change, String named) {
+    void createVolumeRejectsInvalidRequests(
+            String name, Consumer<Csi.CreateVolumeRequest.Builder> change, String named) {
         Csi.CreateVolumeRequest.Builder request = create("pvc-invalid");
         change.accept(request);
         assertThatThrownBy(() -> controller.createVolume(request.build()))
@@ -181,10 +240,13 @@ class ControllerServiceTest {
         Csi.Volume volume = answers.get(0);
         assertThat(volume.getVolumeId()).isEqualTo("pvc-1234");
         assertThat(volume.getCapacityBytes()).isGreaterThanOrEqualTo(32L << 20);
-        assertThat(volume.getVolumeContextMap()).containsEntry(CsiNames.CONTEXT_IMAGE, "127.0.0.1:5000/app:1.0@" + DIGEST)
-                .containsEntry(CsiNames.CONTEXT_FS_TYPE, "ext4").containsEntry(CsiNames.CONTEXT_READ_ONLY, "false");
+        assertThat(volume.getVolumeContextMap())
+                .containsEntry(CsiNames.CONTEXT_IMAGE, "127.0.0.1:5000/app:1.0@" + DIGEST)
+                .containsEntry(CsiNames.CONTEXT_FS_TYPE, "ext4")
+                .containsEntry(CsiNames.CONTEXT_READ_ONLY, "false");
         assertThat(volume.getAccessibleTopology(0).getSegmentsMap()).containsEntry(CsiNames.TOPOLOGY_KEY, "node-a");
-        BlockVolume record = client.resources(BlockVolume.class).withName("pvc-1234").get();
+        BlockVolume record =
+                client.resources(BlockVolume.class).withName("pvc-1234").get();
         assertThat(record.getSpec().getRequestName()).isEqualTo("pvc-1234");
         assertThat(record.getSpec().getSourceImage()).isEqualTo("127.0.0.1:5000/app:1.0");
         assertThat(record.getMetadata().getLabels()).containsEntry(BlockVolume.NODE_LABEL, "node-a");
@@ -194,13 +256,19 @@ class ControllerServiceTest {
 
     @Test
     void volumesAreNeverSmallerThanRequiredAndAnImageAboveTheLimitFails() {
-        Csi.Volume big = controller.createVolume(create("pvc-big")
-                .setCapacityRange(Csi.CapacityRange.newBuilder().setRequiredBytes((256L << 20) + 1)).build()).getVolume();
+        Csi.Volume big = controller
+                .createVolume(create("pvc-big")
+                        .setCapacityRange(Csi.CapacityRange.newBuilder().setRequiredBytes((256L << 20) + 1))
+                        .build())
+                .getVolume();
         assertThat(big.getCapacityBytes()).isGreaterThanOrEqualTo((256L << 20) + 1);
 
         // The fake's image is 64 MiB: no size within 48 MiB can hold it.
         assertThatThrownBy(() -> controller.createVolume(create("pvc-capped")
-                .setCapacityRange(Csi.CapacityRange.newBuilder().setRequiredBytes(32L << 20).setLimitBytes(48L << 20)).build()))
+                        .setCapacityRange(Csi.CapacityRange.newBuilder()
+                                .setRequiredBytes(32L << 20)
+                                .setLimitBytes(48L << 20))
+                        .build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isIn(Status.Code.INVALID_ARGUMENT, Status.Code.OUT_OF_RANGE);
                     assertThat(e.getStatus().getDescription()).contains("limit");
@@ -211,7 +279,8 @@ class ControllerServiceTest {
     void aNodeThatAnswersWithLessThanRequiredIsAnErrorNotAShortVolume() {
         node.outcome = FakeNodePlugin.Outcome.READY_SHORT;
         assertThatThrownBy(() -> controller.createVolume(create("pvc-short")
-                .setCapacityRange(Csi.CapacityRange.newBuilder().setRequiredBytes(256L << 20)).build()))
+                        .setCapacityRange(Csi.CapacityRange.newBuilder().setRequiredBytes(256L << 20))
+                        .build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
                     assertThat(e.getStatus().getDescription()).contains("required_bytes");
@@ -230,8 +299,10 @@ class ControllerServiceTest {
     void repeatedNameWithDifferentCapacityIsAlreadyExists() {
         controller.createVolume(create("pvc-twice").build());
         assertThatThrownBy(() -> controller.createVolume(create("pvc-twice")
-                .setCapacityRange(Csi.CapacityRange.newBuilder().setRequiredBytes(64L << 20)).build()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        .setCapacityRange(Csi.CapacityRange.newBuilder().setRequiredBytes(64L << 20))
+                        .build()))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS));
     }
 
@@ -241,10 +312,12 @@ class ControllerServiceTest {
         try {
             List<Future<Csi.CreateVolumeResponse>> calls = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                calls.add(pool.submit((Callable<Csi.CreateVolumeResponse>) () -> controller.createVolume(create("pvc-race").build())));
+                calls.add(pool.submit((Callable<Csi.CreateVolumeResponse>)
+                        () -> controller.createVolume(create("pvc-race").build())));
             }
             for (Future<Csi.CreateVolumeResponse> call : calls) {
-                assertThat(call.get(20, TimeUnit.SECONDS).getVolume().getVolumeId()).isEqualTo("pvc-race");
+                assertThat(call.get(20, TimeUnit.SECONDS).getVolume().getVolumeId())
+                        .isEqualTo("pvc-race");
             }
         } finally {
             pool.shutdownNow();
@@ -256,137 +329,262 @@ class ControllerServiceTest {
     void claimAnnotationOverridesTheImageParameterAndNamesPullSecrets() {
         dockerSecret("apps", "regcred", "127.0.0.1:5000");
         dockerSecret("apps", "other", "other.example:5000");
-        client.persistentVolumeClaims().inNamespace("apps").resource(new PersistentVolumeClaimBuilder()
-                .withNewMetadata().withName("web-root").withNamespace("apps")
-                .addToAnnotations(ClaimAnnotations.IMAGE, "127.0.0.1:5000/web@" + DIGEST.replace("ab", "cd"))
-                .addToAnnotations(ClaimAnnotations.PULL_SECRETS, "regcred, other")
-                .endMetadata().build()).create();
-        Csi.Volume volume = controller.createVolume(create("pvc-annotated")
-                .putParameters(CsiNames.PARAM_PVC_NAME, "web-root")
-                .putParameters(CsiNames.PARAM_PVC_NAMESPACE, "apps").build()).getVolume();
-        assertThat(volume.getVolumeContextMap().get(CsiNames.CONTEXT_IMAGE)).isEqualTo("127.0.0.1:5000/web@" + DIGEST.replace("ab", "cd"));
-        BlockVolume record = client.resources(BlockVolume.class).withName("pvc-annotated").get();
+        client.persistentVolumeClaims()
+                .inNamespace("apps")
+                .resource(new PersistentVolumeClaimBuilder()
+                        .withNewMetadata()
+                        .withName("web-root")
+                        .withNamespace("apps")
+                        .addToAnnotations(ClaimAnnotations.IMAGE, "127.0.0.1:5000/web@" + DIGEST.replace("ab", "cd"))
+                        .addToAnnotations(ClaimAnnotations.PULL_SECRETS, "regcred, other")
+                        .endMetadata()
+                        .build())
+                .create();
+        Csi.Volume volume = controller
+                .createVolume(create("pvc-annotated")
+                        .putParameters(CsiNames.PARAM_PVC_NAME, "web-root")
+                        .putParameters(CsiNames.PARAM_PVC_NAMESPACE, "apps")
+                        .build())
+                .getVolume();
+        assertThat(volume.getVolumeContextMap().get(CsiNames.CONTEXT_IMAGE))
+                .isEqualTo("127.0.0.1:5000/web@" + DIGEST.replace("ab", "cd"));
+        BlockVolume record =
+                client.resources(BlockVolume.class).withName("pvc-annotated").get();
         assertThat(record.getSpec().getPvcNamespace()).isEqualTo("apps");
-        assertThat(record.getSpec().getPullSecrets()).extracting(s -> s.getNamespace() + "/" + s.getName())
+        assertThat(record.getSpec().getPullSecrets())
+                .extracting(s -> s.getNamespace() + "/" + s.getName())
                 .containsExactly("apps/regcred", "apps/other");
     }
 
     @Test
     void badClaimAnnotationIsInvalidArgumentNamingIt() {
-        client.persistentVolumeClaims().inNamespace("apps").resource(new PersistentVolumeClaimBuilder()
-                .withNewMetadata().withName("bad").withNamespace("apps")
-                .addToAnnotations(ClaimAnnotations.IMAGE, "not a reference").endMetadata().build()).create();
+        client.persistentVolumeClaims()
+                .inNamespace("apps")
+                .resource(new PersistentVolumeClaimBuilder()
+                        .withNewMetadata()
+                        .withName("bad")
+                        .withNamespace("apps")
+                        .addToAnnotations(ClaimAnnotations.IMAGE, "not a reference")
+                        .endMetadata()
+                        .build())
+                .create();
         assertThatThrownBy(() -> controller.createVolume(create("pvc-bad-annotation")
-                .putParameters(CsiNames.PARAM_PVC_NAME, "bad").putParameters(CsiNames.PARAM_PVC_NAMESPACE, "apps").build()))
+                        .putParameters(CsiNames.PARAM_PVC_NAME, "bad")
+                        .putParameters(CsiNames.PARAM_PVC_NAMESPACE, "apps")
+                        .build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-                    assertThat(e.getStatus().getDescription()).contains(ClaimAnnotations.IMAGE).contains("apps/bad");
+                    assertThat(e.getStatus().getDescription())
+                            .contains(ClaimAnnotations.IMAGE)
+                            .contains("apps/bad");
                 });
     }
 
     static void dockerSecret(String namespace, String name, String registry) {
         String auth = Base64.getEncoder().encodeToString("robot:pw".getBytes(StandardCharsets.UTF_8));
         String config = "{\"auths\":{\"" + registry + "\":{\"auth\":\"" + auth + "\"}}}";
-        client.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName(name)
-                .withNamespace(namespace).endMetadata().withType("kubernetes.io/dockerconfigjson")
-                .addToStringData(".dockerconfigjson", config).build()).createOr(r -> r.update());
+        client.secrets()
+                .inNamespace(namespace)
+                .resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withNamespace(namespace)
+                        .endMetadata()
+                        .withType("kubernetes.io/dockerconfigjson")
+                        .addToStringData(".dockerconfigjson", config)
+                        .build())
+                .createOr(r -> r.update());
     }
 
     @Test
     void theStorageClassProvisionerSecretIsRecordedSoThatTheNodePullsWithIt() {
-        client.storage().v1().storageClasses().resource(new StorageClassBuilder().withNewMetadata().withName("private")
-                .endMetadata().withProvisioner(CsiNames.DRIVER_NAME)
-                .addToParameters("csi.storage.k8s.io/provisioner-secret-name", "regcred-${pvc.name}")
-                .addToParameters("csi.storage.k8s.io/provisioner-secret-namespace", "${pvc.namespace}").build()).createOr(r -> r.update());
-        client.persistentVolumeClaims().inNamespace("team").resource(new PersistentVolumeClaimBuilder()
-                .withNewMetadata().withName("db").withNamespace("team").endMetadata()
-                .withNewSpec().withStorageClassName("private").endSpec().build()).create();
+        client.storage()
+                .v1()
+                .storageClasses()
+                .resource(new StorageClassBuilder()
+                        .withNewMetadata()
+                        .withName("private")
+                        .endMetadata()
+                        .withProvisioner(CsiNames.DRIVER_NAME)
+                        .addToParameters("csi.storage.k8s.io/provisioner-secret-name", "regcred-${pvc.name}")
+                        .addToParameters("csi.storage.k8s.io/provisioner-secret-namespace", "${pvc.namespace}")
+                        .build())
+                .createOr(r -> r.update());
+        client.persistentVolumeClaims()
+                .inNamespace("team")
+                .resource(new PersistentVolumeClaimBuilder()
+                        .withNewMetadata()
+                        .withName("db")
+                        .withNamespace("team")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withStorageClassName("private")
+                        .endSpec()
+                        .build())
+                .create();
         controller.createVolume(create("pvc-private")
-                .putSecrets(".dockerconfigjson", "{\"auths\":{\"127.0.0.1:5000\":{\"username\":\"u\",\"password\":\"p\"}}}")
-                .putParameters(CsiNames.PARAM_PVC_NAME, "db").putParameters(CsiNames.PARAM_PVC_NAMESPACE, "team").build());
-        BlockVolume record = client.resources(BlockVolume.class).withName("pvc-private").get();
+                .putSecrets(
+                        ".dockerconfigjson", "{\"auths\":{\"127.0.0.1:5000\":{\"username\":\"u\",\"password\":\"p\"}}}")
+                .putParameters(CsiNames.PARAM_PVC_NAME, "db")
+                .putParameters(CsiNames.PARAM_PVC_NAMESPACE, "team")
+                .build());
+        BlockVolume record =
+                client.resources(BlockVolume.class).withName("pvc-private").get();
         assertThat(record.getSpec().getProvisionerSecret()).isNotNull();
-        assertThat(record.getSpec().getProvisionerSecret().getNamespace() + "/" + record.getSpec().getProvisionerSecret().getName())
+        assertThat(record.getSpec().getProvisionerSecret().getNamespace() + "/"
+                        + record.getSpec().getProvisionerSecret().getName())
                 .isEqualTo("team/regcred-db");
     }
 
     @Test
     void aClaimNamingAMissingPullSecretFailsNamingIt() {
-        client.persistentVolumeClaims().inNamespace("apps").resource(new PersistentVolumeClaimBuilder()
-                .withNewMetadata().withName("typo").withNamespace("apps")
-                .addToAnnotations(ClaimAnnotations.PULL_SECRETS, "regcrd").endMetadata().build()).create();
+        client.persistentVolumeClaims()
+                .inNamespace("apps")
+                .resource(new PersistentVolumeClaimBuilder()
+                        .withNewMetadata()
+                        .withName("typo")
+                        .withNamespace("apps")
+                        .addToAnnotations(ClaimAnnotations.PULL_SECRETS, "regcrd")
+                        .endMetadata()
+                        .build())
+                .create();
         assertThatThrownBy(() -> controller.createVolume(create("pvc-typo")
-                .putParameters(CsiNames.PARAM_PVC_NAME, "typo").putParameters(CsiNames.PARAM_PVC_NAMESPACE, "apps").build()))
+                        .putParameters(CsiNames.PARAM_PVC_NAME, "typo")
+                        .putParameters(CsiNames.PARAM_PVC_NAMESPACE, "apps")
+                        .build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
                     assertThat(e.getStatus().getDescription()).contains("apps/regcrd");
                 });
-        assertThat(client.resources(BlockVolume.class).withName("pvc-typo").get()).isNull();
+        assertThat(client.resources(BlockVolume.class).withName("pvc-typo").get())
+                .isNull();
     }
 
     @Test
     void claimAnnotationsChooseTheFilesystemAndReadOnlyOfThatClaim() {
-        client.persistentVolumeClaims().inNamespace("apps").resource(new PersistentVolumeClaimBuilder()
-                .withNewMetadata().withName("fat-root").withNamespace("apps")
-                .addToAnnotations(ClaimAnnotations.FS_TYPE, "vfat")
-                .addToAnnotations(ClaimAnnotations.READ_ONLY, "true")
-                .endMetadata().build()).create();
-        Csi.Volume volume = controller.createVolume(create("pvc-fat")
-                .putParameters(CsiNames.PARAM_PVC_NAME, "fat-root")
-                .putParameters(CsiNames.PARAM_PVC_NAMESPACE, "apps").build()).getVolume();
-        assertThat(volume.getVolumeContextMap()).containsEntry(CsiNames.CONTEXT_FS_TYPE, "vfat")
+        client.persistentVolumeClaims()
+                .inNamespace("apps")
+                .resource(new PersistentVolumeClaimBuilder()
+                        .withNewMetadata()
+                        .withName("fat-root")
+                        .withNamespace("apps")
+                        .addToAnnotations(ClaimAnnotations.FS_TYPE, "vfat")
+                        .addToAnnotations(ClaimAnnotations.READ_ONLY, "true")
+                        .endMetadata()
+                        .build())
+                .create();
+        Csi.Volume volume = controller
+                .createVolume(create("pvc-fat")
+                        .putParameters(CsiNames.PARAM_PVC_NAME, "fat-root")
+                        .putParameters(CsiNames.PARAM_PVC_NAMESPACE, "apps")
+                        .build())
+                .getVolume();
+        assertThat(volume.getVolumeContextMap())
+                .containsEntry(CsiNames.CONTEXT_FS_TYPE, "vfat")
                 .containsEntry(CsiNames.CONTEXT_READ_ONLY, "true");
-        BlockVolume record = client.resources(BlockVolume.class).withName("pvc-fat").get();
+        BlockVolume record =
+                client.resources(BlockVolume.class).withName("pvc-fat").get();
         assertThat(record.getSpec().getFsType()).isEqualTo("vfat");
         assertThat(record.getSpec().isReadOnly()).isTrue();
     }
 
     @Test
     void writeModeComesFromTheClassParameterOrTheClaimAnnotationAndARepeatInAnotherModeIsAlreadyExists() {
-        Csi.Volume fromClass = controller.createVolume(create("pvc-eph").putParameters(CsiNames.PARAM_WRITE_MODE, "Ephemeral")
-                .build()).getVolume();
+        Csi.Volume fromClass = controller
+                .createVolume(create("pvc-eph")
+                        .putParameters(CsiNames.PARAM_WRITE_MODE, "Ephemeral")
+                        .build())
+                .getVolume();
         assertThat(fromClass.getVolumeContextMap()).containsEntry(CsiNames.CONTEXT_WRITE_MODE, "ephemeral");
-        assertThat(client.resources(BlockVolume.class).withName("pvc-eph").get().getSpec().getWriteMode()).isEqualTo("ephemeral");
+        assertThat(client.resources(BlockVolume.class)
+                        .withName("pvc-eph")
+                        .get()
+                        .getSpec()
+                        .getWriteMode())
+                .isEqualTo("ephemeral");
         // the same name again in the default mode is another volume: ALREADY_EXISTS naming the mode it has
         assertThatThrownBy(() -> controller.createVolume(create("pvc-eph").build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
                     assertThat(e.getStatus().getDescription()).contains("writeMode ephemeral");
                 });
-        assertThat(controller.createVolume(create("pvc-eph").putParameters(CsiNames.PARAM_WRITE_MODE, "ephemeral").build())
-                .getVolume()).isEqualTo(fromClass);
+        assertThat(controller
+                        .createVolume(create("pvc-eph")
+                                .putParameters(CsiNames.PARAM_WRITE_MODE, "ephemeral")
+                                .build())
+                        .getVolume())
+                .isEqualTo(fromClass);
 
-        client.persistentVolumeClaims().inNamespace("apps").resource(new PersistentVolumeClaimBuilder()
-                .withNewMetadata().withName("scratch-root").withNamespace("apps")
-                .addToAnnotations(ClaimAnnotations.WRITE_MODE, "ephemeral").endMetadata().build()).create();
-        controller.createVolume(create("pvc-claim-eph").putParameters(CsiNames.PARAM_WRITE_MODE, "persistent")
-                .putParameters(CsiNames.PARAM_PVC_NAME, "scratch-root").putParameters(CsiNames.PARAM_PVC_NAMESPACE, "apps").build());
-        assertThat(client.resources(BlockVolume.class).withName("pvc-claim-eph").get().getSpec().getWriteMode()).isEqualTo("ephemeral");
+        client.persistentVolumeClaims()
+                .inNamespace("apps")
+                .resource(new PersistentVolumeClaimBuilder()
+                        .withNewMetadata()
+                        .withName("scratch-root")
+                        .withNamespace("apps")
+                        .addToAnnotations(ClaimAnnotations.WRITE_MODE, "ephemeral")
+                        .endMetadata()
+                        .build())
+                .create();
+        controller.createVolume(create("pvc-claim-eph")
+                .putParameters(CsiNames.PARAM_WRITE_MODE, "persistent")
+                .putParameters(CsiNames.PARAM_PVC_NAME, "scratch-root")
+                .putParameters(CsiNames.PARAM_PVC_NAMESPACE, "apps")
+                .build());
+        assertThat(client.resources(BlockVolume.class)
+                        .withName("pvc-claim-eph")
+                        .get()
+                        .getSpec()
+                        .getWriteMode())
+                .isEqualTo("ephemeral");
         controller.createVolume(create("pvc-default").build());
-        assertThat(client.resources(BlockVolume.class).withName("pvc-default").get().getSpec().getWriteMode()).isEqualTo("persistent");
+        assertThat(client.resources(BlockVolume.class)
+                        .withName("pvc-default")
+                        .get()
+                        .getSpec()
+                        .getWriteMode())
+                .isEqualTo("persistent");
     }
 
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource({"unibloc.io/fs-type, zfs", "unibloc.io/read-only, yes", "unibloc.io/write-mode, shared"})
     void badFilesystemOrReadOnlyAnnotationIsInvalidArgumentNamingIt(String annotation, String value) {
-        String claim = annotation.endsWith("fs-type") ? "odd-fs" : annotation.endsWith("read-only") ? "odd-ro" : "odd-wm";
-        client.persistentVolumeClaims().inNamespace("apps").resource(new PersistentVolumeClaimBuilder()
-                .withNewMetadata().withName(claim).withNamespace("apps")
-                .addToAnnotations(annotation, value).endMetadata().build()).create();
+        String claim =
+                annotation.endsWith("fs-type") ? "odd-fs" : annotation.endsWith("read-only") ? "odd-ro" : "odd-wm";
+        client.persistentVolumeClaims()
+                .inNamespace("apps")
+                .resource(new PersistentVolumeClaimBuilder()
+                        .withNewMetadata()
+                        .withName(claim)
+                        .withNamespace("apps")
+                        .addToAnnotations(annotation, value)
+                        .endMetadata()
+                        .build())
+                .create();
         assertThatThrownBy(() -> controller.createVolume(create("pvc-" + claim)
-                .putParameters(CsiNames.PARAM_PVC_NAME, claim).putParameters(CsiNames.PARAM_PVC_NAMESPACE, "apps").build()))
+                        .putParameters(CsiNames.PARAM_PVC_NAME, claim)
+                        .putParameters(CsiNames.PARAM_PVC_NAMESPACE, "apps")
+                        .build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-                    assertThat(e.getStatus().getDescription()).contains(annotation).contains("apps/" + claim).contains(value);
+                    assertThat(e.getStatus().getDescription())
+                            .contains(annotation)
+                            .contains("apps/" + claim)
+                            .contains(value);
                 });
     }
 
     @Test
     void preferredTopologyWinsOverFreeSpace() {
         node.reportStore("node-b", 1L << 30, Instant.now());
-        Csi.Volume volume = controller.createVolume(create("pvc-topo").setAccessibilityRequirements(Csi.TopologyRequirement.newBuilder()
-                .addRequisite(segment("node-a")).addRequisite(segment("node-b"))
-                .addPreferred(segment("node-b")).addPreferred(segment("node-a"))).build()).getVolume();
+        Csi.Volume volume = controller
+                .createVolume(create("pvc-topo")
+                        .setAccessibilityRequirements(Csi.TopologyRequirement.newBuilder()
+                                .addRequisite(segment("node-a"))
+                                .addRequisite(segment("node-b"))
+                                .addPreferred(segment("node-b"))
+                                .addPreferred(segment("node-a")))
+                        .build())
+                .getVolume();
         assertThat(volume.getAccessibleTopology(0).getSegmentsMap()).containsEntry(CsiNames.TOPOLOGY_KEY, "node-b");
     }
 
@@ -402,7 +600,8 @@ class ControllerServiceTest {
     void noNodeWithAStoreIsResourceExhausted() {
         client.resources(NodeStore.class).delete();
         assertThatThrownBy(() -> controller.createVolume(create("pvc-nowhere").build()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
     }
 
@@ -413,19 +612,28 @@ class ControllerServiceTest {
         assertThatThrownBy(() -> controller.createVolume(create("pvc-slow").build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED);
-                    assertThat(e.getStatus().getDescription()).contains("pvc-slow").contains("node-a");
+                    assertThat(e.getStatus().getDescription())
+                            .contains("pvc-slow")
+                            .contains("node-a");
                 });
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         node.outcome = FakeNodePlugin.Outcome.READY;
-        assertThat(controller.createVolume(create("pvc-slow").build()).getVolume().getVolumeId()).isEqualTo("pvc-slow");
+        assertThat(controller
+                        .createVolume(create("pvc-slow").build())
+                        .getVolume()
+                        .getVolumeId())
+                .isEqualTo("pvc-slow");
     }
 
     @Test
     void theCallDeadlineBoundsTheWait() {
         node.outcome = FakeNodePlugin.Outcome.STAY_PREPARING;
         long start = System.nanoTime();
-        assertThatThrownBy(() -> controller.withDeadlineAfter(1200, TimeUnit.MILLISECONDS).createVolume(create("pvc-deadline").build()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+        assertThatThrownBy(() -> controller
+                        .withDeadlineAfter(1200, TimeUnit.MILLISECONDS)
+                        .createVolume(create("pvc-deadline").build()))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1200));
     }
@@ -436,15 +644,23 @@ class ControllerServiceTest {
         assertThatThrownBy(() -> controller.createVolume(create("pvc-fails").build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
-                    assertThat(e.getStatus().getDescription()).contains("not found in registry").contains("node-a");
+                    assertThat(e.getStatus().getDescription())
+                            .contains("not found in registry")
+                            .contains("node-a");
                 });
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
-                .until(() -> client.resources(BlockVolume.class).withName("pvc-fails").get() == null);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> client.resources(BlockVolume.class)
+                                .withName("pvc-fails")
+                                .get()
+                        == null);
     }
 
     @Test
     void pinningErrorsKeepTheirCode() {
-        assertThatThrownBy(() -> controller.createVolume(create("pvc-missing").putParameters(CsiNames.PARAM_IMAGE, "127.0.0.1:5000/missing:1").build()))
+        assertThatThrownBy(() -> controller.createVolume(create("pvc-missing")
+                        .putParameters(CsiNames.PARAM_IMAGE, "127.0.0.1:5000/missing:1")
+                        .build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
                     assertThat(e.getStatus().getDescription()).contains("missing");
@@ -454,33 +670,57 @@ class ControllerServiceTest {
     @Test
     void deleteVolumeIsIdempotentAndAcceptsUnknownAndHostileIds() {
         controller.createVolume(create("pvc-del").build());
-        for (String id : List.of("pvc-del", "pvc-del", "pvc-del", "never-existed", "../../etc/passwd", "x".repeat(300))) {
-            assertThat(controller.deleteVolume(Csi.DeleteVolumeRequest.newBuilder().setVolumeId(id).build())).isNotNull();
+        for (String id :
+                List.of("pvc-del", "pvc-del", "pvc-del", "never-existed", "../../etc/passwd", "x".repeat(300))) {
+            assertThat(controller.deleteVolume(
+                            Csi.DeleteVolumeRequest.newBuilder().setVolumeId(id).build()))
+                    .isNotNull();
         }
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
-                .until(() -> client.resources(BlockVolume.class).withName("pvc-del").get() == null);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() ->
+                        client.resources(BlockVolume.class).withName("pvc-del").get() == null);
         assertThatThrownBy(() -> controller.deleteVolume(Csi.DeleteVolumeRequest.getDefaultInstance()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
     }
 
     @Test
     void validateVolumeCapabilitiesConfirmsBlockOnly() {
-        String id = controller.createVolume(create("pvc-validate").build()).getVolume().getVolumeId();
+        String id = controller
+                .createVolume(create("pvc-validate").build())
+                .getVolume()
+                .getVolumeId();
         var confirmed = controller.validateVolumeCapabilities(Csi.ValidateVolumeCapabilitiesRequest.newBuilder()
-                .setVolumeId(id).addVolumeCapabilities(RWO).build());
+                .setVolumeId(id)
+                .addVolumeCapabilities(RWO)
+                .build());
         assertThat(confirmed.getConfirmed().getVolumeCapabilitiesList()).containsExactly(RWO);
         var refused = controller.validateVolumeCapabilities(Csi.ValidateVolumeCapabilitiesRequest.newBuilder()
-                .setVolumeId(id).addVolumeCapabilities(Csi.VolumeCapability.newBuilder()
-                        .setMount(Csi.VolumeCapability.MountVolume.getDefaultInstance()).setAccessMode(RWO.getAccessMode())).build());
+                .setVolumeId(id)
+                .addVolumeCapabilities(Csi.VolumeCapability.newBuilder()
+                        .setMount(Csi.VolumeCapability.MountVolume.getDefaultInstance())
+                        .setAccessMode(RWO.getAccessMode()))
+                .build());
         assertThat(refused.hasConfirmed()).isFalse();
         assertThat(refused.getMessage()).contains("mount");
-        assertCode(Status.Code.NOT_FOUND, () -> controller.validateVolumeCapabilities(Csi.ValidateVolumeCapabilitiesRequest.newBuilder()
-                .setVolumeId("pvc-unknown").addVolumeCapabilities(RWO).build()));
-        assertCode(Status.Code.INVALID_ARGUMENT, () -> controller.validateVolumeCapabilities(Csi.ValidateVolumeCapabilitiesRequest.newBuilder()
-                .setVolumeId(id).build()));
-        assertCode(Status.Code.INVALID_ARGUMENT, () -> controller.validateVolumeCapabilities(Csi.ValidateVolumeCapabilitiesRequest.newBuilder()
-                .addVolumeCapabilities(RWO).build()));
+        assertCode(
+                Status.Code.NOT_FOUND,
+                () -> controller.validateVolumeCapabilities(Csi.ValidateVolumeCapabilitiesRequest.newBuilder()
+                        .setVolumeId("pvc-unknown")
+                        .addVolumeCapabilities(RWO)
+                        .build()));
+        assertCode(
+                Status.Code.INVALID_ARGUMENT,
+                () -> controller.validateVolumeCapabilities(Csi.ValidateVolumeCapabilitiesRequest.newBuilder()
+                        .setVolumeId(id)
+                        .build()));
+        assertCode(
+                Status.Code.INVALID_ARGUMENT,
+                () -> controller.validateVolumeCapabilities(Csi.ValidateVolumeCapabilitiesRequest.newBuilder()
+                        .addVolumeCapabilities(RWO)
+                        .build()));
     }
 
     @Test
@@ -488,15 +728,29 @@ class ControllerServiceTest {
         for (String name : List.of("pvc-c", "pvc-a", "pvc-b", "pvc-d")) {
             controller.createVolume(create(name).build());
         }
-        var first = controller.listVolumes(Csi.ListVolumesRequest.newBuilder().setMaxEntries(3).build());
-        assertThat(first.getEntriesList()).extracting(e -> e.getVolume().getVolumeId()).containsExactly("pvc-a", "pvc-b", "pvc-c");
-        var second = controller.listVolumes(Csi.ListVolumesRequest.newBuilder().setStartingToken(first.getNextToken()).build());
-        assertThat(second.getEntriesList()).extracting(e -> e.getVolume().getVolumeId()).containsExactly("pvc-d");
+        var first = controller.listVolumes(
+                Csi.ListVolumesRequest.newBuilder().setMaxEntries(3).build());
+        assertThat(first.getEntriesList())
+                .extracting(e -> e.getVolume().getVolumeId())
+                .containsExactly("pvc-a", "pvc-b", "pvc-c");
+        var second = controller.listVolumes(Csi.ListVolumesRequest.newBuilder()
+                .setStartingToken(first.getNextToken())
+                .build());
+        assertThat(second.getEntriesList())
+                .extracting(e -> e.getVolume().getVolumeId())
+                .containsExactly("pvc-d");
         assertThat(second.getNextToken()).isEmpty();
-        controller.deleteVolume(Csi.DeleteVolumeRequest.newBuilder().setVolumeId("pvc-b").build());
+        controller.deleteVolume(
+                Csi.DeleteVolumeRequest.newBuilder().setVolumeId("pvc-b").build());
         var all = controller.listVolumes(Csi.ListVolumesRequest.getDefaultInstance());
-        assertThat(all.getEntriesList()).extracting(e -> e.getVolume().getVolumeId()).doesNotContain("pvc-b");
-        assertCode(Status.Code.ABORTED, () -> controller.listVolumes(Csi.ListVolumesRequest.newBuilder().setStartingToken("invalid-token").build()));
+        assertThat(all.getEntriesList())
+                .extracting(e -> e.getVolume().getVolumeId())
+                .doesNotContain("pvc-b");
+        assertCode(
+                Status.Code.ABORTED,
+                () -> controller.listVolumes(Csi.ListVolumesRequest.newBuilder()
+                        .setStartingToken("invalid-token")
+                        .build()));
     }
 
     @Test
@@ -510,42 +764,75 @@ class ControllerServiceTest {
         assertThat(total.getAvailableCapacity()).isEqualTo((10L << 30) + (3L << 30));
         assertThat(total.getMaximumVolumeSize().getValue()).isEqualTo(10L << 30);
         // external-provisioner's capacity poll: a mount capability with mode UNKNOWN and the class's raw parameters.
-        var poll = controller.getCapacity(Csi.GetCapacityRequest.newBuilder().addVolumeCapabilities(Csi.VolumeCapability.newBuilder()
-                .setMount(Csi.VolumeCapability.MountVolume.getDefaultInstance())
-                .setAccessMode(Csi.VolumeCapability.AccessMode.newBuilder().setMode(Csi.VolumeCapability.AccessMode.Mode.UNKNOWN)))
+        var poll = controller.getCapacity(Csi.GetCapacityRequest.newBuilder()
+                .addVolumeCapabilities(Csi.VolumeCapability.newBuilder()
+                        .setMount(Csi.VolumeCapability.MountVolume.getDefaultInstance())
+                        .setAccessMode(Csi.VolumeCapability.AccessMode.newBuilder()
+                                .setMode(Csi.VolumeCapability.AccessMode.Mode.UNKNOWN)))
                 .putParameters("csi.storage.k8s.io/provisioner-secret-name", "regcred")
-                .setAccessibleTopology(segment("node-b")).build());
+                .setAccessibleTopology(segment("node-b"))
+                .build());
         assertThat(poll.getAvailableCapacity()).isEqualTo(3L << 30);
-        assertCode(Status.Code.INVALID_ARGUMENT, () -> controller.getCapacity(Csi.GetCapacityRequest.newBuilder().putParameters("bogus", "1").build()));
+        assertCode(
+                Status.Code.INVALID_ARGUMENT,
+                () -> controller.getCapacity(Csi.GetCapacityRequest.newBuilder()
+                        .putParameters("bogus", "1")
+                        .build()));
     }
 
     @Test
     void capabilitiesIdentityAndUnimplementedRpcs() {
-        assertThat(controller.controllerGetCapabilities(Csi.ControllerGetCapabilitiesRequest.getDefaultInstance()).getCapabilitiesList())
+        assertThat(controller
+                        .controllerGetCapabilities(Csi.ControllerGetCapabilitiesRequest.getDefaultInstance())
+                        .getCapabilitiesList())
                 .extracting(c -> c.getRpc().getType())
-                .containsExactlyInAnyOrder(Csi.ControllerServiceCapability.RPC.Type.CREATE_DELETE_VOLUME,
-                        Csi.ControllerServiceCapability.RPC.Type.LIST_VOLUMES, Csi.ControllerServiceCapability.RPC.Type.GET_CAPACITY);
-        assertThat(identity.getPluginInfo(Csi.GetPluginInfoRequest.getDefaultInstance()).getName()).isEqualTo("block.unibloc.io");
-        assertThat(identity.getPluginCapabilities(Csi.GetPluginCapabilitiesRequest.getDefaultInstance()).getCapabilitiesList())
+                .containsExactlyInAnyOrder(
+                        Csi.ControllerServiceCapability.RPC.Type.CREATE_DELETE_VOLUME,
+                        Csi.ControllerServiceCapability.RPC.Type.LIST_VOLUMES,
+                        Csi.ControllerServiceCapability.RPC.Type.GET_CAPACITY);
+        assertThat(identity.getPluginInfo(Csi.GetPluginInfoRequest.getDefaultInstance())
+                        .getName())
+                .isEqualTo("block.unibloc.io");
+        assertThat(identity.getPluginCapabilities(Csi.GetPluginCapabilitiesRequest.getDefaultInstance())
+                        .getCapabilitiesList())
                 .extracting(c -> c.getService().getType())
-                .containsExactlyInAnyOrder(Csi.PluginCapability.Service.Type.CONTROLLER_SERVICE,
+                .containsExactlyInAnyOrder(
+                        Csi.PluginCapability.Service.Type.CONTROLLER_SERVICE,
                         Csi.PluginCapability.Service.Type.VOLUME_ACCESSIBILITY_CONSTRAINTS);
-        assertThat(identity.probe(Csi.ProbeRequest.getDefaultInstance()).getReady().getValue()).isTrue();
-        assertCode(Status.Code.UNIMPLEMENTED, () -> controller.controllerPublishVolume(Csi.ControllerPublishVolumeRequest.getDefaultInstance()));
-        assertCode(Status.Code.UNIMPLEMENTED, () -> controller.createSnapshot(Csi.CreateSnapshotRequest.getDefaultInstance()));
-        assertCode(Status.Code.UNIMPLEMENTED, () -> controller.controllerExpandVolume(Csi.ControllerExpandVolumeRequest.getDefaultInstance()));
+        assertThat(identity.probe(Csi.ProbeRequest.getDefaultInstance())
+                        .getReady()
+                        .getValue())
+                .isTrue();
+        assertCode(
+                Status.Code.UNIMPLEMENTED,
+                () -> controller.controllerPublishVolume(Csi.ControllerPublishVolumeRequest.getDefaultInstance()));
+        assertCode(
+                Status.Code.UNIMPLEMENTED,
+                () -> controller.createSnapshot(Csi.CreateSnapshotRequest.getDefaultInstance()));
+        assertCode(
+                Status.Code.UNIMPLEMENTED,
+                () -> controller.controllerExpandVolume(Csi.ControllerExpandVolumeRequest.getDefaultInstance()));
     }
 
     private Csi.GetCapacityResponse capacity(Csi.Topology topology) {
-        return controller.getCapacity(Csi.GetCapacityRequest.newBuilder().addVolumeCapabilities(RWO).setAccessibleTopology(topology).build());
+        return controller.getCapacity(Csi.GetCapacityRequest.newBuilder()
+                .addVolumeCapabilities(RWO)
+                .setAccessibleTopology(topology)
+                .build());
     }
 
     static Csi.Topology segment(String node) {
-        return Csi.Topology.newBuilder().putSegments(CsiNames.TOPOLOGY_KEY, node).build();
+        return Csi.Topology.newBuilder()
+                .putSegments(CsiNames.TOPOLOGY_KEY, node)
+                .build();
     }
 
     static void assertCode(Status.Code code, Runnable call) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(code));
+        assertThatThrownBy(call::run)
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode())
+                                .as(e.getStatus().toString())
+                                .isEqualTo(code));
     }
 }

@@ -21,7 +21,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class FakeNodePlugin implements AutoCloseable {
     /** READY sizes volumes by the engine's own rule; READY_SHORT reports the image's size whatever was asked. */
-    enum Outcome { READY, READY_SHORT, FAIL_NOT_FOUND, STAY_PREPARING }
+    enum Outcome {
+        READY,
+        READY_SHORT,
+        FAIL_NOT_FOUND,
+        STAY_PREPARING
+    }
 
     private final KubernetesClient client;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
@@ -53,22 +58,30 @@ final class FakeNodePlugin implements AutoCloseable {
         try {
             for (BlockVolume v : client.resources(BlockVolume.class).list().getItems()) {
                 if (v.getMetadata().getDeletionTimestamp() != null) {
-                    client.resources(BlockVolume.class).withName(v.getMetadata().getName()).edit(x -> {
-                        x.getMetadata().getFinalizers().clear();
-                        return x;
-                    });
+                    client.resources(BlockVolume.class)
+                            .withName(v.getMetadata().getName())
+                            .edit(x -> {
+                                x.getMetadata().getFinalizers().clear();
+                                return x;
+                            });
                     continue;
                 }
-                BlockVolumePhase phase = v.getStatus() == null ? null : v.getStatus().getPhase();
-                if (phase == null || phase == BlockVolumePhase.Pending
+                BlockVolumePhase phase =
+                        v.getStatus() == null ? null : v.getStatus().getPhase();
+                if (phase == null
+                        || phase == BlockVolumePhase.Pending
                         || (phase == BlockVolumePhase.Preparing && outcome != Outcome.STAY_PREPARING)) {
-                    BlockVolumeStatus next = v.getStatus() == null ? new BlockVolumeStatus() : StatusPatch.copy(v.getStatus());
+                    BlockVolumeStatus next =
+                            v.getStatus() == null ? new BlockVolumeStatus() : StatusPatch.copy(v.getStatus());
                     switch (outcome) {
                         case READY -> {
                             try {
                                 // What the real node reports: the engine's size rule, not the fake's own idea.
-                                next.setSizeBytes(VolumeSizes.effective(v.getMetadata().getName(),
-                                        v.getSpec().getSizeBytes(), v.getSpec().getLimitBytes(), sizeBytes));
+                                next.setSizeBytes(VolumeSizes.effective(
+                                        v.getMetadata().getName(),
+                                        v.getSpec().getSizeBytes(),
+                                        v.getSpec().getLimitBytes(),
+                                        sizeBytes));
                                 next.setPhase(BlockVolumePhase.Ready);
                             } catch (StoreException e) {
                                 next.setPhase(BlockVolumePhase.Failed);

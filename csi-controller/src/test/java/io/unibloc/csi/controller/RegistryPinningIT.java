@@ -48,13 +48,24 @@ class RegistryPinningIT {
     @BeforeAll
     static void start() throws Exception {
         registry = TestRegistry.withBasicAuth("alice", "s3cret");
-        image = TestImage.builder().layer(TestLayer.builder().file("hello.txt", "hi\n").build(Compression.GZIP)).build()
+        image = TestImage.builder()
+                .layer(TestLayer.builder().file("hello.txt", "hi\n").build(Compression.GZIP))
+                .build()
                 .push(registry, "private/app", "2.0");
         dir = Files.createTempDirectory("csi-controller-it");
-        pinner = new RegistryDigestPinner(new RegistryClient(RegistryConfig.defaults().withRetries(2, Duration.ofMillis(100), Duration.ofMillis(300))
-                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(3)), new SimpleMeterRegistry()));
-        server = Main.ControllerComponents.create(client, pinner, new SimpleMeterRegistry(), Duration.ofSeconds(5), Duration.ofMinutes(3),
-                Clock.systemUTC()).serve(dir.resolve("csi.sock"));
+        pinner = new RegistryDigestPinner(new RegistryClient(
+                RegistryConfig.defaults()
+                        .withRetries(2, Duration.ofMillis(100), Duration.ofMillis(300))
+                        .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(3)),
+                new SimpleMeterRegistry()));
+        server = Main.ControllerComponents.create(
+                        client,
+                        pinner,
+                        new SimpleMeterRegistry(),
+                        Duration.ofSeconds(5),
+                        Duration.ofMinutes(3),
+                        Clock.systemUTC())
+                .serve(dir.resolve("csi.sock"));
         channel = UnixSocketChannels.open(server.socket());
         controller = ControllerGrpc.newBlockingStub(channel.channel());
         node = new FakeNodePlugin(client);
@@ -72,40 +83,64 @@ class RegistryPinningIT {
     }
 
     private static Csi.CreateVolumeRequest.Builder request(String name, String image) {
-        return Csi.CreateVolumeRequest.newBuilder().setName(name).addVolumeCapabilities(ControllerServiceTest.RWO)
+        return Csi.CreateVolumeRequest.newBuilder()
+                .setName(name)
+                .addVolumeCapabilities(ControllerServiceTest.RWO)
                 .putParameters(CsiNames.PARAM_IMAGE, image);
     }
 
     @Test
     void tagsArePinnedWithTheProvisionerSecret() {
-        Csi.Volume v = controller.withDeadlineAfter(30, TimeUnit.SECONDS).createVolume(request("pvc-private", image.reference())
-                .putSecrets(".dockerconfigjson", registry.dockerConfigJson()).build()).getVolume();
-        assertThat(v.getVolumeContextMap().get(CsiNames.CONTEXT_IMAGE)).isEqualTo(image.reference() + "@" + image.digest());
-        assertThat(client.resources(BlockVolume.class).withName("pvc-private").get().getSpec().getImage()).endsWith("@" + image.digest());
+        Csi.Volume v = controller
+                .withDeadlineAfter(30, TimeUnit.SECONDS)
+                .createVolume(request("pvc-private", image.reference())
+                        .putSecrets(".dockerconfigjson", registry.dockerConfigJson())
+                        .build())
+                .getVolume();
+        assertThat(v.getVolumeContextMap().get(CsiNames.CONTEXT_IMAGE))
+                .isEqualTo(image.reference() + "@" + image.digest());
+        assertThat(client.resources(BlockVolume.class)
+                        .withName("pvc-private")
+                        .get()
+                        .getSpec()
+                        .getImage())
+                .endsWith("@" + image.digest());
     }
 
     @Test
     void withoutCredentialsThePrivateRegistryRefuses() {
-        assertThatThrownBy(() -> controller.withDeadlineAfter(30, TimeUnit.SECONDS).createVolume(request("pvc-anon", image.reference()).build()))
+        assertThatThrownBy(() -> controller
+                        .withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .createVolume(request("pvc-anon", image.reference()).build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
                     assertThat(e.getStatus().getDescription()).doesNotContain("s3cret");
                 });
-        assertThat(client.resources(BlockVolume.class).withName("pvc-anon").get()).isNull();
+        assertThat(client.resources(BlockVolume.class).withName("pvc-anon").get())
+                .isNull();
     }
 
     @Test
     void anUnknownTagIsNotFound() {
-        assertThatThrownBy(() -> controller.withDeadlineAfter(30, TimeUnit.SECONDS).createVolume(request("pvc-notag",
-                registry.hostPort() + "/private/app:9.9").putSecrets(".dockerconfigjson", registry.dockerConfigJson()).build()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        assertThatThrownBy(() -> controller
+                        .withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .createVolume(request("pvc-notag", registry.hostPort() + "/private/app:9.9")
+                                .putSecrets(".dockerconfigjson", registry.dockerConfigJson())
+                                .build()))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
     }
 
     @Test
     void anUnreachableRegistryIsUnavailableWithinTheCallDeadline() {
         long start = System.nanoTime();
-        assertThatThrownBy(() -> controller.withDeadlineAfter(30, TimeUnit.SECONDS).createVolume(request("pvc-down", "127.0.0.1:1/app:1").build()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+        assertThatThrownBy(() -> controller
+                        .withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .createVolume(request("pvc-down", "127.0.0.1:1/app:1").build()))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
 }

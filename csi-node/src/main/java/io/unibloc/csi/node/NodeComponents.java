@@ -40,22 +40,73 @@ public final class NodeComponents implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeComponents.class);
 
     /** What differs between production and tests. */
-    public record Settings(String nodeId, Path storeDir, List<Path> allowedPaths, long maxVolumes, String kvmMode, String qemuBinary,
-                           Path kvmDevice, List<Path> kvmDeviceNodes, int kvmSlots, Path devicePluginDir, Duration reportEvery,
-                           Duration prewarmResync, BlockVolumeReconciler.Settings reconcile, boolean allowSoftwareEmulation,
-                           Duration verdictPoll) {
+    public record Settings(
+            String nodeId,
+            Path storeDir,
+            List<Path> allowedPaths,
+            long maxVolumes,
+            String kvmMode,
+            String qemuBinary,
+            Path kvmDevice,
+            List<Path> kvmDeviceNodes,
+            int kvmSlots,
+            Path devicePluginDir,
+            Duration reportEvery,
+            Duration prewarmResync,
+            BlockVolumeReconciler.Settings reconcile,
+            boolean allowSoftwareEmulation,
+            Duration verdictPoll) {
         /** Software emulation not allowed; the verdict file is read every 10 s. */
-        public Settings(String nodeId, Path storeDir, List<Path> allowedPaths, long maxVolumes, String kvmMode, String qemuBinary,
-                        Path kvmDevice, List<Path> kvmDeviceNodes, int kvmSlots, Path devicePluginDir, Duration reportEvery,
-                        Duration prewarmResync, BlockVolumeReconciler.Settings reconcile) {
-            this(nodeId, storeDir, allowedPaths, maxVolumes, kvmMode, qemuBinary, kvmDevice, kvmDeviceNodes, kvmSlots,
-                    devicePluginDir, reportEvery, prewarmResync, reconcile, false, Duration.ofSeconds(10));
+        public Settings(
+                String nodeId,
+                Path storeDir,
+                List<Path> allowedPaths,
+                long maxVolumes,
+                String kvmMode,
+                String qemuBinary,
+                Path kvmDevice,
+                List<Path> kvmDeviceNodes,
+                int kvmSlots,
+                Path devicePluginDir,
+                Duration reportEvery,
+                Duration prewarmResync,
+                BlockVolumeReconciler.Settings reconcile) {
+            this(
+                    nodeId,
+                    storeDir,
+                    allowedPaths,
+                    maxVolumes,
+                    kvmMode,
+                    qemuBinary,
+                    kvmDevice,
+                    kvmDeviceNodes,
+                    kvmSlots,
+                    devicePluginDir,
+                    reportEvery,
+                    prewarmResync,
+                    reconcile,
+                    false,
+                    Duration.ofSeconds(10));
         }
 
         /** The same settings with software emulation allowed or not. */
         public Settings withAllowSoftwareEmulation(boolean allow) {
-            return new Settings(nodeId, storeDir, allowedPaths, maxVolumes, kvmMode, qemuBinary, kvmDevice, kvmDeviceNodes,
-                    kvmSlots, devicePluginDir, reportEvery, prewarmResync, reconcile, allow, verdictPoll);
+            return new Settings(
+                    nodeId,
+                    storeDir,
+                    allowedPaths,
+                    maxVolumes,
+                    kvmMode,
+                    qemuBinary,
+                    kvmDevice,
+                    kvmDeviceNodes,
+                    kvmSlots,
+                    devicePluginDir,
+                    reportEvery,
+                    prewarmResync,
+                    reconcile,
+                    allow,
+                    verdictPoll);
         }
 
         /** Where the node's KVM verdict file lives, shared with the sandboxes through the device plugin. */
@@ -64,9 +115,20 @@ public final class NodeComponents implements AutoCloseable {
         }
 
         public static Settings defaults(String nodeId, Path storeDir, Path devicePluginDir) {
-            return new Settings(nodeId, storeDir, List.of(Path.of("/var/lib/kubelet")), 0, "auto", "qemu-system-x86_64",
-                    Path.of("/dev/kvm"), List.of(Path.of("/dev/kvm"), Path.of("/dev/net/tun"), Path.of("/dev/vhost-net")), 110,
-                    devicePluginDir, Duration.ofSeconds(30), Duration.ofMinutes(5), BlockVolumeReconciler.Settings.defaults());
+            return new Settings(
+                    nodeId,
+                    storeDir,
+                    List.of(Path.of("/var/lib/kubelet")),
+                    0,
+                    "auto",
+                    "qemu-system-x86_64",
+                    Path.of("/dev/kvm"),
+                    List.of(Path.of("/dev/kvm"), Path.of("/dev/net/tun"), Path.of("/dev/vhost-net")),
+                    110,
+                    devicePluginDir,
+                    Duration.ofSeconds(30),
+                    Duration.ofMinutes(5),
+                    BlockVolumeReconciler.Settings.defaults());
         }
     }
 
@@ -81,35 +143,69 @@ public final class NodeComponents implements AutoCloseable {
     private final KvmNode kvm;
     private final List<AutoCloseable> started = new ArrayList<>();
 
-    public NodeComponents(KubernetesClient client, BlockStore store, Settings settings, MeterRegistry meters, Clock clock) {
+    public NodeComponents(
+            KubernetesClient client, BlockStore store, Settings settings, MeterRegistry meters, Clock clock) {
         this.client = client;
         this.store = store;
         this.settings = settings;
         this.interceptor = new CallLoggingInterceptor(meters);
-        this.reconciler = new BlockVolumeReconciler(client, store, settings.nodeId(), locks, clock, meters, settings.reconcile());
+        this.reconciler =
+                new BlockVolumeReconciler(client, store, settings.nodeId(), locks, clock, meters, settings.reconcile());
         this.prewarm = new PrewarmController(client, store, settings.nodeId(), clock, settings.prewarmResync());
         AtomicReference<KvmNode> kvmRef = new AtomicReference<>();
-        Supplier<Optional<KvmState>> kvmState = () -> Optional.ofNullable(kvmRef.get()).flatMap(KvmNode::state);
-        this.reporter = new NodeStoreReporter(client, store, settings.nodeId(), settings.storeDir(), prewarm::images, kvmState,
-                clock, settings.reportEvery(), meters);
-        KvmNode.Settings kvmSettings = new KvmNode.Settings(settings.accelDir(), settings.kvmDevice(), settings.kvmDeviceNodes(),
-                settings.kvmSlots(), settings.devicePluginDir(), settings.allowSoftwareEmulation(), settings.verdictPoll());
+        Supplier<Optional<KvmState>> kvmState =
+                () -> Optional.ofNullable(kvmRef.get()).flatMap(KvmNode::state);
+        this.reporter = new NodeStoreReporter(
+                client,
+                store,
+                settings.nodeId(),
+                settings.storeDir(),
+                prewarm::images,
+                kvmState,
+                clock,
+                settings.reportEvery(),
+                meters);
+        KvmNode.Settings kvmSettings = new KvmNode.Settings(
+                settings.accelDir(),
+                settings.kvmDevice(),
+                settings.kvmDeviceNodes(),
+                settings.kvmSlots(),
+                settings.devicePluginDir(),
+                settings.allowSoftwareEmulation(),
+                settings.verdictPoll());
         AtomicReference<KvmVerdict> verdict = new AtomicReference<>();
-        this.kvm = new KvmNode(kvmSettings,
-                () -> KvmAvailability.decide(settings.kvmMode(), settings.qemuBinary(), settings.kvmDevice(),
-                        Duration.ofSeconds(10), verdict.get()),
-                new NodeLabeler(client, settings.nodeId()), interceptor, meters, state -> reporter.refresh());
+        this.kvm = new KvmNode(
+                kvmSettings,
+                () -> KvmAvailability.decide(
+                        settings.kvmMode(),
+                        settings.qemuBinary(),
+                        settings.kvmDevice(),
+                        Duration.ofSeconds(10),
+                        verdict.get()),
+                new NodeLabeler(client, settings.nodeId()),
+                interceptor,
+                meters,
+                state -> reporter.refresh());
         verdict.set(kvm.verdict());
         kvmRef.set(kvm);
     }
 
     /** Serves the CSI socket first (Probe says not ready until the reconciler has synced), then starts the rest. */
     public UnixSocketServer start(Path socket) {
-        IdentityService identity = new IdentityService(List.of(Csi.PluginCapability.Service.Type.VOLUME_ACCESSIBILITY_CONSTRAINTS),
-                () -> reconciler.synced() ? new IdentityService.Readiness.Ready()
+        IdentityService identity = new IdentityService(
+                List.of(Csi.PluginCapability.Service.Type.VOLUME_ACCESSIBILITY_CONSTRAINTS),
+                () -> reconciler.synced()
+                        ? new IdentityService.Readiness.Ready()
                         : new IdentityService.Readiness.Starting("BlockVolume informer"));
-        NodeService node = new NodeService(settings.nodeId(), settings.maxVolumes(), store, reconciler, locks,
-                new PathPolicy(settings.allowedPaths(), settings.storeDir()), new BlockPublisher(), reconciler::nudge);
+        NodeService node = new NodeService(
+                settings.nodeId(),
+                settings.maxVolumes(),
+                store,
+                reconciler,
+                locks,
+                new PathPolicy(settings.allowedPaths(), settings.storeDir()),
+                new BlockPublisher(),
+                reconciler::nudge);
         UnixSocketServer server = UnixSocketServer.start(socket, List.of(identity, node), interceptor);
         started.add(server);
         reconciler.start();
@@ -142,7 +238,9 @@ public final class NodeComponents implements AutoCloseable {
     }
 
     public OpsServer.Health health() {
-        return reconciler.synced() ? OpsServer.Health.ok() : new OpsServer.Health(false, "BlockVolume informer not synced");
+        return reconciler.synced()
+                ? OpsServer.Health.ok()
+                : new OpsServer.Health(false, "BlockVolume informer not synced");
     }
 
     @Override

@@ -18,7 +18,12 @@ final class StoreOpener {
      *                  filesystem cannot reflink; null keeps the store's default
      * @param cacheBudget bytes of unused chains and blobs kept before LRU eviction; null keeps the default
      */
-    static StoreConfig config(Path storeDir, String storeSize, String cacheBudget, List<String> insecureRegistries, MeterRegistry meters) {
+    static StoreConfig config(
+            Path storeDir,
+            String storeSize,
+            String cacheBudget,
+            List<String> insecureRegistries,
+            MeterRegistry meters) {
         StoreConfig config = StoreConfig.defaults(storeDir)
                 .withRegistry(RegistryConfig.defaults().withInsecure(Set.copyOf(insecureRegistries)))
                 .withMeters(meters);

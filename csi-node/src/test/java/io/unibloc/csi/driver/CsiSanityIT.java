@@ -50,9 +50,13 @@ class CsiSanityIT {
     void cleanup() throws Exception {
         for (String id : created) {
             Path target = rig.targetPath(id, "target");
-            rig.kubelet.nodeUnpublishVolume(Csi.NodeUnpublishVolumeRequest.newBuilder().setVolumeId(id).setTargetPath(target.toString()).build());
+            rig.kubelet.nodeUnpublishVolume(Csi.NodeUnpublishVolumeRequest.newBuilder()
+                    .setVolumeId(id)
+                    .setTargetPath(target.toString())
+                    .build());
             rig.kubelet.nodeUnstageVolume(rig.unstage(id));
-            rig.provisioner.deleteVolume(Csi.DeleteVolumeRequest.newBuilder().setVolumeId(id).build());
+            rig.provisioner.deleteVolume(
+                    Csi.DeleteVolumeRequest.newBuilder().setVolumeId(id).build());
         }
     }
 
@@ -61,7 +65,9 @@ class CsiSanityIT {
     }
 
     private Csi.Volume mustCreate(String name, long size) {
-        Csi.CreateVolumeRequest.Builder req = Csi.CreateVolumeRequest.newBuilder().setName(name).addVolumeCapabilities(RWO)
+        Csi.CreateVolumeRequest.Builder req = Csi.CreateVolumeRequest.newBuilder()
+                .setName(name)
+                .addVolumeCapabilities(RWO)
                 .putAllParameters(PARAMS);
         if (size > 0) {
             req.setCapacityRange(Csi.CapacityRange.newBuilder().setRequiredBytes(size));
@@ -72,8 +78,12 @@ class CsiSanityIT {
     }
 
     private static void expectCode(Status.Code code, Runnable call) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(code));
+        assertThatThrownBy(call::run)
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode())
+                                .as(e.getStatus().toString())
+                                .isEqualTo(code));
     }
 
     @Nested
@@ -89,14 +99,24 @@ class CsiSanityIT {
 
         @Test
         void probeShouldReturnAppropriateInformation() {
-            assertThat(rig.nodeIdentity.probe(Csi.ProbeRequest.getDefaultInstance()).getReady().getValue()).isTrue();
-            assertThat(rig.controllerIdentity.probe(Csi.ProbeRequest.getDefaultInstance()).getReady().getValue()).isTrue();
+            assertThat(rig.nodeIdentity
+                            .probe(Csi.ProbeRequest.getDefaultInstance())
+                            .getReady()
+                            .getValue())
+                    .isTrue();
+            assertThat(rig.controllerIdentity
+                            .probe(Csi.ProbeRequest.getDefaultInstance())
+                            .getReady()
+                            .getValue())
+                    .isTrue();
         }
 
         @Test
         void getPluginCapabilitiesShouldReturnAppropriateCapabilities() {
-            assertThat(rig.controllerIdentity.getPluginCapabilities(Csi.GetPluginCapabilitiesRequest.getDefaultInstance())
-                    .getCapabilitiesList()).extracting(c -> c.getService().getType())
+            assertThat(rig.controllerIdentity
+                            .getPluginCapabilities(Csi.GetPluginCapabilitiesRequest.getDefaultInstance())
+                            .getCapabilitiesList())
+                    .extracting(c -> c.getService().getType())
                     .contains(Csi.PluginCapability.Service.Type.CONTROLLER_SERVICE);
         }
     }
@@ -105,45 +125,74 @@ class CsiSanityIT {
     class Controller {
         @Test
         void getCapacityShouldReturnCapacityNoOptionalValuesAdded() {
-            assertThat(rig.provisioner.getCapacity(Csi.GetCapacityRequest.getDefaultInstance()).getAvailableCapacity()).isPositive();
+            assertThat(rig.provisioner
+                            .getCapacity(Csi.GetCapacityRequest.getDefaultInstance())
+                            .getAvailableCapacity())
+                    .isPositive();
         }
 
         @Test
         void listVolumesShouldReturnAppropriateValues() {
             mustCreate(unique("sanity-list"), 0);
-            for (var e : rig.provisioner.listVolumes(Csi.ListVolumesRequest.getDefaultInstance()).getEntriesList()) {
+            for (var e : rig.provisioner
+                    .listVolumes(Csi.ListVolumesRequest.getDefaultInstance())
+                    .getEntriesList()) {
                 assertThat(e.getVolume().getVolumeId()).isNotEmpty();
             }
         }
 
         @Test
         void listVolumesShouldFailWhenAnInvalidStartingTokenIsPassed() {
-            expectCode(Status.Code.ABORTED, () -> rig.provisioner.listVolumes(Csi.ListVolumesRequest.newBuilder().setStartingToken("invalid-token").build()));
+            expectCode(
+                    Status.Code.ABORTED,
+                    () -> rig.provisioner.listVolumes(Csi.ListVolumesRequest.newBuilder()
+                            .setStartingToken("invalid-token")
+                            .build()));
         }
 
         @Test
         void checkThePresenceOfNewVolumesAndAbsenceOfDeletedOnesInTheVolumeList() {
-            int before = rig.provisioner.listVolumes(Csi.ListVolumesRequest.getDefaultInstance()).getEntriesCount();
+            int before = rig.provisioner
+                    .listVolumes(Csi.ListVolumesRequest.getDefaultInstance())
+                    .getEntriesCount();
             Csi.Volume v = mustCreate("sanity", 0);
-            assertThat(rig.provisioner.listVolumes(Csi.ListVolumesRequest.getDefaultInstance()).getEntriesCount()).isEqualTo(before + 1);
-            rig.provisioner.deleteVolume(Csi.DeleteVolumeRequest.newBuilder().setVolumeId(v.getVolumeId()).build());
-            assertThat(rig.provisioner.listVolumes(Csi.ListVolumesRequest.getDefaultInstance()).getEntriesCount()).isEqualTo(before);
+            assertThat(rig.provisioner
+                            .listVolumes(Csi.ListVolumesRequest.getDefaultInstance())
+                            .getEntriesCount())
+                    .isEqualTo(before + 1);
+            rig.provisioner.deleteVolume(Csi.DeleteVolumeRequest.newBuilder()
+                    .setVolumeId(v.getVolumeId())
+                    .build());
+            assertThat(rig.provisioner
+                            .listVolumes(Csi.ListVolumesRequest.getDefaultInstance())
+                            .getEntriesCount())
+                    .isEqualTo(before);
         }
 
         @Test
         void createVolumeShouldFailWhenNoNameIsProvided() {
-            expectCode(Status.Code.INVALID_ARGUMENT, () -> rig.provisioner.createVolume(Csi.CreateVolumeRequest.newBuilder().putAllParameters(PARAMS).build()));
+            expectCode(
+                    Status.Code.INVALID_ARGUMENT,
+                    () -> rig.provisioner.createVolume(Csi.CreateVolumeRequest.newBuilder()
+                            .putAllParameters(PARAMS)
+                            .build()));
         }
 
         @Test
         void createVolumeShouldFailWhenNoVolumeCapabilitiesAreProvided() {
-            expectCode(Status.Code.INVALID_ARGUMENT, () -> rig.provisioner.createVolume(Csi.CreateVolumeRequest.newBuilder()
-                    .setName(unique("sanity-controller-create-no-volume-capabilities")).putAllParameters(PARAMS).build()));
+            expectCode(
+                    Status.Code.INVALID_ARGUMENT,
+                    () -> rig.provisioner.createVolume(Csi.CreateVolumeRequest.newBuilder()
+                            .setName(unique("sanity-controller-create-no-volume-capabilities"))
+                            .putAllParameters(PARAMS)
+                            .build()));
         }
 
         @Test
         void createVolumeShouldReturnAppropriateValuesSingleNodeWriterNoCapacity() {
-            assertThat(mustCreate(unique("sanity-controller-create-single-no-capacity"), 0).getVolumeId()).isNotEmpty();
+            assertThat(mustCreate(unique("sanity-controller-create-single-no-capacity"), 0)
+                            .getVolumeId())
+                    .isNotEmpty();
         }
 
         @Test
@@ -164,11 +213,20 @@ class CsiSanityIT {
         @Test
         void createVolumeShouldFailWithAlreadyExistingNameAndDifferentCapacity() {
             String name = unique("sanity-controller-create-twice-different");
-            Csi.CreateVolumeRequest.Builder req = Csi.CreateVolumeRequest.newBuilder().setName(name).addVolumeCapabilities(RWO)
-                    .putAllParameters(PARAMS).setCapacityRange(Csi.CapacityRange.newBuilder().setRequiredBytes(64L << 20).setLimitBytes(64L << 20));
+            Csi.CreateVolumeRequest.Builder req = Csi.CreateVolumeRequest.newBuilder()
+                    .setName(name)
+                    .addVolumeCapabilities(RWO)
+                    .putAllParameters(PARAMS)
+                    .setCapacityRange(Csi.CapacityRange.newBuilder()
+                            .setRequiredBytes(64L << 20)
+                            .setLimitBytes(64L << 20));
             created.add(rig.provision(req.build()).getVolumeId());
-            expectCode(Status.Code.ALREADY_EXISTS, () -> rig.provisioner.createVolume(req.setCapacityRange(
-                    Csi.CapacityRange.newBuilder().setRequiredBytes(128L << 20).setLimitBytes(128L << 20)).build()));
+            expectCode(
+                    Status.Code.ALREADY_EXISTS,
+                    () -> rig.provisioner.createVolume(req.setCapacityRange(Csi.CapacityRange.newBuilder()
+                                    .setRequiredBytes(128L << 20)
+                                    .setLimitBytes(128L << 20))
+                            .build()));
         }
 
         @Test
@@ -180,47 +238,67 @@ class CsiSanityIT {
 
         @Test
         void deleteVolumeShouldFailWhenNoVolumeIdIsProvided() {
-            expectCode(Status.Code.INVALID_ARGUMENT, () -> rig.provisioner.deleteVolume(Csi.DeleteVolumeRequest.getDefaultInstance()));
+            expectCode(
+                    Status.Code.INVALID_ARGUMENT,
+                    () -> rig.provisioner.deleteVolume(Csi.DeleteVolumeRequest.getDefaultInstance()));
         }
 
         @Test
         void deleteVolumeShouldSucceedWhenAnInvalidVolumeIdIsUsed() {
-            rig.provisioner.deleteVolume(Csi.DeleteVolumeRequest.newBuilder().setVolumeId("reallyfakevolumeid").build());
-            rig.provisioner.deleteVolume(Csi.DeleteVolumeRequest.newBuilder().setVolumeId("fake/../volume").build());
+            rig.provisioner.deleteVolume(Csi.DeleteVolumeRequest.newBuilder()
+                    .setVolumeId("reallyfakevolumeid")
+                    .build());
+            rig.provisioner.deleteVolume(Csi.DeleteVolumeRequest.newBuilder()
+                    .setVolumeId("fake/../volume")
+                    .build());
         }
 
         @Test
         void deleteVolumeShouldReturnAppropriateValues() {
             Csi.Volume v = mustCreate(unique("sanity-controller-create-appropriate"), 64L << 20);
-            rig.provisioner.deleteVolume(Csi.DeleteVolumeRequest.newBuilder().setVolumeId(v.getVolumeId()).build());
+            rig.provisioner.deleteVolume(Csi.DeleteVolumeRequest.newBuilder()
+                    .setVolumeId(v.getVolumeId())
+                    .build());
         }
 
         @Test
         void validateVolumeCapabilitiesShouldFailWhenNoVolumeIdIsProvided() {
-            expectCode(Status.Code.INVALID_ARGUMENT, () -> rig.provisioner.validateVolumeCapabilities(
-                    Csi.ValidateVolumeCapabilitiesRequest.getDefaultInstance()));
+            expectCode(
+                    Status.Code.INVALID_ARGUMENT,
+                    () -> rig.provisioner.validateVolumeCapabilities(
+                            Csi.ValidateVolumeCapabilitiesRequest.getDefaultInstance()));
         }
 
         @Test
         void validateVolumeCapabilitiesShouldFailWhenNoVolumeCapabilitiesAreProvided() {
             Csi.Volume v = mustCreate(unique("sanity-controller-validate-nocaps"), 64L << 20);
-            expectCode(Status.Code.INVALID_ARGUMENT, () -> rig.provisioner.validateVolumeCapabilities(
-                    Csi.ValidateVolumeCapabilitiesRequest.newBuilder().setVolumeId(v.getVolumeId()).build()));
+            expectCode(
+                    Status.Code.INVALID_ARGUMENT,
+                    () -> rig.provisioner.validateVolumeCapabilities(Csi.ValidateVolumeCapabilitiesRequest.newBuilder()
+                            .setVolumeId(v.getVolumeId())
+                            .build()));
         }
 
         @Test
         void validateVolumeCapabilitiesShouldReturnAppropriateValues() {
             Csi.Volume v = mustCreate(unique("sanity-controller-validate"), 64L << 20);
             var answer = rig.provisioner.validateVolumeCapabilities(Csi.ValidateVolumeCapabilitiesRequest.newBuilder()
-                    .setVolumeId(v.getVolumeId()).addVolumeCapabilities(RWO).build());
+                    .setVolumeId(v.getVolumeId())
+                    .addVolumeCapabilities(RWO)
+                    .build());
             assertThat(answer.hasConfirmed()).isTrue();
             assertThat(answer.getConfirmed().getVolumeCapabilitiesList()).isNotEmpty();
         }
 
         @Test
         void validateVolumeCapabilitiesShouldFailWhenTheRequestedVolumeDoesNotExist() {
-            expectCode(Status.Code.NOT_FOUND, () -> rig.provisioner.validateVolumeCapabilities(Csi.ValidateVolumeCapabilitiesRequest.newBuilder()
-                    .setVolumeId("fake-volume-id-" + UUID.randomUUID().toString().substring(0, 8)).addVolumeCapabilities(RWO).build()));
+            expectCode(
+                    Status.Code.NOT_FOUND,
+                    () -> rig.provisioner.validateVolumeCapabilities(Csi.ValidateVolumeCapabilitiesRequest.newBuilder()
+                            .setVolumeId("fake-volume-id-"
+                                    + UUID.randomUUID().toString().substring(0, 8))
+                            .addVolumeCapabilities(RWO)
+                            .build()));
         }
     }
 
@@ -228,8 +306,11 @@ class CsiSanityIT {
     class Node {
         @Test
         void nodeGetCapabilitiesShouldReturnAppropriateCapabilities() {
-            assertThat(rig.kubelet.nodeGetCapabilities(Csi.NodeGetCapabilitiesRequest.getDefaultInstance()).getCapabilitiesList())
-                    .allSatisfy(c -> assertThat(c.hasRpc()).isTrue()).isNotEmpty();
+            assertThat(rig.kubelet
+                            .nodeGetCapabilities(Csi.NodeGetCapabilitiesRequest.getDefaultInstance())
+                            .getCapabilitiesList())
+                    .allSatisfy(c -> assertThat(c.hasRpc()).isTrue())
+                    .isNotEmpty();
         }
 
         @Test
@@ -242,30 +323,45 @@ class CsiSanityIT {
 
         @Test
         void nodePublishVolumeShouldFailWhenNoVolumeIdIsProvided() {
-            expectCode(Status.Code.INVALID_ARGUMENT, () -> rig.kubelet.nodePublishVolume(Csi.NodePublishVolumeRequest.getDefaultInstance()));
+            expectCode(
+                    Status.Code.INVALID_ARGUMENT,
+                    () -> rig.kubelet.nodePublishVolume(Csi.NodePublishVolumeRequest.getDefaultInstance()));
         }
 
         @Test
         void nodePublishVolumeShouldFailWhenNoTargetPathIsProvided() {
-            expectCode(Status.Code.INVALID_ARGUMENT, () -> rig.kubelet.nodePublishVolume(Csi.NodePublishVolumeRequest.newBuilder()
-                    .setVolumeId("sanity-vol-" + 1).build()));
+            expectCode(
+                    Status.Code.INVALID_ARGUMENT,
+                    () -> rig.kubelet.nodePublishVolume(Csi.NodePublishVolumeRequest.newBuilder()
+                            .setVolumeId("sanity-vol-" + 1)
+                            .build()));
         }
 
         @Test
         void nodePublishVolumeShouldFailWhenNoVolumeCapabilityIsProvided() {
-            expectCode(Status.Code.INVALID_ARGUMENT, () -> rig.kubelet.nodePublishVolume(Csi.NodePublishVolumeRequest.newBuilder()
-                    .setVolumeId("sanity-vol-2").setTargetPath(rig.targetPath("sanity-vol-2", "target").toString()).build()));
+            expectCode(
+                    Status.Code.INVALID_ARGUMENT,
+                    () -> rig.kubelet.nodePublishVolume(Csi.NodePublishVolumeRequest.newBuilder()
+                            .setVolumeId("sanity-vol-2")
+                            .setTargetPath(
+                                    rig.targetPath("sanity-vol-2", "target").toString())
+                            .build()));
         }
 
         @Test
         void nodeUnpublishVolumeShouldFailWhenNoVolumeIdIsProvided() {
-            expectCode(Status.Code.INVALID_ARGUMENT, () -> rig.kubelet.nodeUnpublishVolume(Csi.NodeUnpublishVolumeRequest.getDefaultInstance()));
+            expectCode(
+                    Status.Code.INVALID_ARGUMENT,
+                    () -> rig.kubelet.nodeUnpublishVolume(Csi.NodeUnpublishVolumeRequest.getDefaultInstance()));
         }
 
         @Test
         void nodeUnpublishVolumeShouldFailWhenNoTargetPathIsProvided() {
-            expectCode(Status.Code.INVALID_ARGUMENT, () -> rig.kubelet.nodeUnpublishVolume(Csi.NodeUnpublishVolumeRequest.newBuilder()
-                    .setVolumeId("sanity-vol-3").build()));
+            expectCode(
+                    Status.Code.INVALID_ARGUMENT,
+                    () -> rig.kubelet.nodeUnpublishVolume(Csi.NodeUnpublishVolumeRequest.newBuilder()
+                            .setVolumeId("sanity-vol-3")
+                            .build()));
         }
 
         @Test
@@ -282,50 +378,78 @@ class CsiSanityIT {
 
         @Test
         void nodeStageVolumeShouldFailWhenNoVolumeIdIsProvided() {
-            expectCode(Status.Code.INVALID_ARGUMENT, () -> rig.kubelet.nodeStageVolume(rig.stage("x").toBuilder().clearVolumeId()
-                    .putPublishContext("device", "/dev/mock").build()));
+            expectCode(
+                    Status.Code.INVALID_ARGUMENT,
+                    () -> rig.kubelet.nodeStageVolume(rig.stage("x").toBuilder()
+                            .clearVolumeId()
+                            .putPublishContext("device", "/dev/mock")
+                            .build()));
         }
 
         @Test
         void nodeStageVolumeShouldFailWhenNoStagingTargetPathIsProvided() {
-            expectCode(Status.Code.INVALID_ARGUMENT, () -> rig.kubelet.nodeStageVolume(rig.stage("sanity-vol-4").toBuilder()
-                    .clearStagingTargetPath().putPublishContext("device", "/dev/mock").build()));
+            expectCode(
+                    Status.Code.INVALID_ARGUMENT,
+                    () -> rig.kubelet.nodeStageVolume(rig.stage("sanity-vol-4").toBuilder()
+                            .clearStagingTargetPath()
+                            .putPublishContext("device", "/dev/mock")
+                            .build()));
         }
 
         @Test
         void nodeStageVolumeShouldFailWhenNoVolumeCapabilityIsProvided() {
             Csi.Volume v = mustCreate(unique("sanity-node-stage-nocaps"), 0);
-            expectCode(Status.Code.INVALID_ARGUMENT, () -> rig.kubelet.nodeStageVolume(rig.stage(v.getVolumeId()).toBuilder()
-                    .clearVolumeCapability().putPublishContext("device", "/dev/mock").build()));
+            expectCode(
+                    Status.Code.INVALID_ARGUMENT,
+                    () -> rig.kubelet.nodeStageVolume(rig.stage(v.getVolumeId()).toBuilder()
+                            .clearVolumeCapability()
+                            .putPublishContext("device", "/dev/mock")
+                            .build()));
         }
 
         @Test
         void nodeUnstageVolumeShouldFailWhenNoVolumeIdIsProvided() {
-            expectCode(Status.Code.INVALID_ARGUMENT, () -> rig.kubelet.nodeUnstageVolume(rig.unstage("x").toBuilder().clearVolumeId().build()));
+            expectCode(
+                    Status.Code.INVALID_ARGUMENT,
+                    () -> rig.kubelet.nodeUnstageVolume(
+                            rig.unstage("x").toBuilder().clearVolumeId().build()));
         }
 
         @Test
         void nodeUnstageVolumeShouldFailWhenNoStagingTargetPathIsProvided() {
-            expectCode(Status.Code.INVALID_ARGUMENT, () -> rig.kubelet.nodeUnstageVolume(Csi.NodeUnstageVolumeRequest.newBuilder()
-                    .setVolumeId("sanity-vol-5").build()));
+            expectCode(
+                    Status.Code.INVALID_ARGUMENT,
+                    () -> rig.kubelet.nodeUnstageVolume(Csi.NodeUnstageVolumeRequest.newBuilder()
+                            .setVolumeId("sanity-vol-5")
+                            .build()));
         }
 
         @Test
         void nodeGetVolumeStatsShouldFailWhenNoVolumeIdIsProvided() {
-            expectCode(Status.Code.INVALID_ARGUMENT, () -> rig.kubelet.nodeGetVolumeStats(Csi.NodeGetVolumeStatsRequest.newBuilder()
-                    .setVolumePath("some/path").build()));
+            expectCode(
+                    Status.Code.INVALID_ARGUMENT,
+                    () -> rig.kubelet.nodeGetVolumeStats(Csi.NodeGetVolumeStatsRequest.newBuilder()
+                            .setVolumePath("some/path")
+                            .build()));
         }
 
         @Test
         void nodeGetVolumeStatsShouldFailWhenNoVolumePathIsProvided() {
-            expectCode(Status.Code.INVALID_ARGUMENT, () -> rig.kubelet.nodeGetVolumeStats(Csi.NodeGetVolumeStatsRequest.newBuilder()
-                    .setVolumeId("sanity-vol-6").build()));
+            expectCode(
+                    Status.Code.INVALID_ARGUMENT,
+                    () -> rig.kubelet.nodeGetVolumeStats(Csi.NodeGetVolumeStatsRequest.newBuilder()
+                            .setVolumeId("sanity-vol-6")
+                            .build()));
         }
 
         @Test
         void nodeGetVolumeStatsShouldFailWhenVolumeIsNotFound() {
-            expectCode(Status.Code.NOT_FOUND, () -> rig.kubelet.nodeGetVolumeStats(Csi.NodeGetVolumeStatsRequest.newBuilder()
-                    .setVolumeId("sanity-vol-7").setVolumePath("some/path").build()));
+            expectCode(
+                    Status.Code.NOT_FOUND,
+                    () -> rig.kubelet.nodeGetVolumeStats(Csi.NodeGetVolumeStatsRequest.newBuilder()
+                            .setVolumeId("sanity-vol-7")
+                            .setVolumePath("some/path")
+                            .build()));
         }
 
         @Test
@@ -334,8 +458,12 @@ class CsiSanityIT {
             rig.kubeletPrepares(v.getVolumeId(), "target");
             rig.kubelet.nodeStageVolume(rig.stage(v.getVolumeId()));
             rig.kubelet.nodePublishVolume(rig.publish(v.getVolumeId(), "target"));
-            expectCode(Status.Code.NOT_FOUND, () -> rig.kubelet.nodeGetVolumeStats(Csi.NodeGetVolumeStatsRequest.newBuilder()
-                    .setVolumeId(v.getVolumeId()).setVolumePath("some/path").build()));
+            expectCode(
+                    Status.Code.NOT_FOUND,
+                    () -> rig.kubelet.nodeGetVolumeStats(Csi.NodeGetVolumeStatsRequest.newBuilder()
+                            .setVolumeId(v.getVolumeId())
+                            .setVolumePath("some/path")
+                            .build()));
         }
 
         @Test
@@ -351,20 +479,32 @@ class CsiSanityIT {
         /** sanity's runControllerTest: create with the node's topology, stage and publish {@code count} times, then stats. */
         private void runControllerTest(int count) throws Exception {
             Csi.NodeGetInfoResponse info = rig.kubelet.nodeGetInfo(Csi.NodeGetInfoRequest.getDefaultInstance());
-            Csi.Volume v = rig.provision(Csi.CreateVolumeRequest.newBuilder().setName(unique("sanity-node-full-" + count))
-                    .addVolumeCapabilities(RWO).setCapacityRange(Csi.CapacityRange.newBuilder().setRequiredBytes(64L << 20))
+            Csi.Volume v = rig.provision(Csi.CreateVolumeRequest.newBuilder()
+                    .setName(unique("sanity-node-full-" + count))
+                    .addVolumeCapabilities(RWO)
+                    .setCapacityRange(Csi.CapacityRange.newBuilder().setRequiredBytes(64L << 20))
                     .putAllParameters(PARAMS)
-                    .setAccessibilityRequirements(Csi.TopologyRequirement.newBuilder().addRequisite(info.getAccessibleTopology())).build());
+                    .setAccessibilityRequirements(
+                            Csi.TopologyRequirement.newBuilder().addRequisite(info.getAccessibleTopology()))
+                    .build());
             created.add(v.getVolumeId());
             rig.kubeletPrepares(v.getVolumeId(), "target");
             for (int i = 0; i < count; i++) {
-                rig.kubelet.nodeStageVolume(rig.stage(v.getVolumeId()).toBuilder().putAllVolumeContext(v.getVolumeContextMap()).build());
+                rig.kubelet.nodeStageVolume(rig.stage(v.getVolumeId()).toBuilder()
+                        .putAllVolumeContext(v.getVolumeContextMap())
+                        .build());
             }
             for (int i = 0; i < count; i++) {
-                rig.kubelet.nodePublishVolume(rig.publish(v.getVolumeId(), "target").toBuilder().putAllVolumeContext(v.getVolumeContextMap()).build());
+                rig.kubelet.nodePublishVolume(rig.publish(v.getVolumeId(), "target").toBuilder()
+                        .putAllVolumeContext(v.getVolumeContextMap())
+                        .build());
             }
-            Csi.NodeGetVolumeStatsResponse stats = rig.kubelet.nodeGetVolumeStats(Csi.NodeGetVolumeStatsRequest.newBuilder()
-                    .setVolumeId(v.getVolumeId()).setVolumePath(rig.targetPath(v.getVolumeId(), "target").toString()).build());
+            Csi.NodeGetVolumeStatsResponse stats =
+                    rig.kubelet.nodeGetVolumeStats(Csi.NodeGetVolumeStatsRequest.newBuilder()
+                            .setVolumeId(v.getVolumeId())
+                            .setVolumePath(
+                                    rig.targetPath(v.getVolumeId(), "target").toString())
+                            .build());
             assertThat(stats.getUsageList()).isNotEmpty();
             assertThat(Files.exists(rig.targetPath(v.getVolumeId(), "target"))).isTrue();
         }

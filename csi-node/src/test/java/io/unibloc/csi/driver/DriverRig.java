@@ -68,29 +68,58 @@ public final class DriverRig implements AutoCloseable {
         image = smallImage().push(registry, "apps/hello", "1.0");
         api = new MockApi();
         client = api.client;
-        // 2 GiB (sparse): csi-sanity asks a 1 GiB volume, and the store refuses one that could not grow to its full size.
+        // 2 GiB (sparse): csi-sanity asks a 1 GiB volume, and the store refuses one that could not grow to its full
+        // size.
         store = DefaultBlockStore.open(StoreConfig.defaults(storeDir()).withXfsLoopBytes(2L << 30));
         NodeComponents.Settings defaults = NodeComponents.Settings.defaults(NODE, storeDir(), null);
-        node = new NodeComponents(client, store, new NodeComponents.Settings(NODE, storeDir(), List.of(kubeletDir()), 0, "false",
-                "qemu-system-x86_64", defaults.kvmDevice(), defaults.kvmDeviceNodes(), 4, null, Duration.ofMillis(500),
-                Duration.ofSeconds(2), NodeHarness.fastReconcile()), new SimpleMeterRegistry(), Clock.systemUTC());
+        node = new NodeComponents(
+                client,
+                store,
+                new NodeComponents.Settings(
+                        NODE,
+                        storeDir(),
+                        List.of(kubeletDir()),
+                        0,
+                        "false",
+                        "qemu-system-x86_64",
+                        defaults.kvmDevice(),
+                        defaults.kvmDeviceNodes(),
+                        4,
+                        null,
+                        Duration.ofMillis(500),
+                        Duration.ofSeconds(2),
+                        NodeHarness.fastReconcile()),
+                new SimpleMeterRegistry(),
+                Clock.systemUTC());
         nodeServer = node.start(dir.resolve("node/csi.sock"));
         pinner = new RegistryDigestPinner(new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry()));
-        controllerServer = ControllerComponents.create(client, pinner, new SimpleMeterRegistry(), Duration.ofSeconds(8),
-                Duration.ofMinutes(3), Clock.systemUTC()).serve(dir.resolve("controller/csi.sock"));
+        controllerServer = ControllerComponents.create(
+                        client,
+                        pinner,
+                        new SimpleMeterRegistry(),
+                        Duration.ofSeconds(8),
+                        Duration.ofMinutes(3),
+                        Clock.systemUTC())
+                .serve(dir.resolve("controller/csi.sock"));
         nodeChannel = UnixSocketChannels.open(nodeServer.socket());
         controllerChannel = UnixSocketChannels.open(controllerServer.socket());
         kubelet = NodeGrpc.newBlockingStub(nodeChannel.channel()).withDeadlineAfter(2, TimeUnit.MINUTES);
         nodeIdentity = IdentityGrpc.newBlockingStub(nodeChannel.channel());
-        provisioner = ControllerGrpc.newBlockingStub(controllerChannel.channel()).withDeadlineAfter(2, TimeUnit.MINUTES);
+        provisioner =
+                ControllerGrpc.newBlockingStub(controllerChannel.channel()).withDeadlineAfter(2, TimeUnit.MINUTES);
         controllerIdentity = IdentityGrpc.newBlockingStub(controllerChannel.channel());
     }
 
     /** Two small layers: an OS-ish base and an app on top. */
     public static TestImage smallImage() {
         return TestImage.builder()
-                .layer(TestLayer.builder().dir("etc").file("etc/os-release", "ID=unibloc-test\n").build(Compression.GZIP))
-                .layer(TestLayer.builder().file("app/hello.txt", "hello from a unibloc block volume\n").build(Compression.GZIP))
+                .layer(TestLayer.builder()
+                        .dir("etc")
+                        .file("etc/os-release", "ID=unibloc-test\n")
+                        .build(Compression.GZIP))
+                .layer(TestLayer.builder()
+                        .file("app/hello.txt", "hello from a unibloc block volume\n")
+                        .build(Compression.GZIP))
                 .build();
     }
 
@@ -103,11 +132,16 @@ public final class DriverRig implements AutoCloseable {
     }
 
     public Path stagingPath(String volumeId) {
-        return kubeletDir().resolve("plugins/kubernetes.io/csi/volumeDevices/staging").resolve(volumeId);
+        return kubeletDir()
+                .resolve("plugins/kubernetes.io/csi/volumeDevices/staging")
+                .resolve(volumeId);
     }
 
     public Path targetPath(String volumeId, String pod) {
-        return kubeletDir().resolve("plugins/kubernetes.io/csi/volumeDevices/publish").resolve(volumeId).resolve(pod);
+        return kubeletDir()
+                .resolve("plugins/kubernetes.io/csi/volumeDevices/publish")
+                .resolve(volumeId)
+                .resolve(pod);
     }
 
     public static Csi.VolumeCapability block(Csi.VolumeCapability.AccessMode.Mode mode) {
@@ -118,11 +152,17 @@ public final class DriverRig implements AutoCloseable {
 
     /** A CreateVolume as external-provisioner sends it for a WaitForFirstConsumer claim scheduled to this node. */
     public Csi.CreateVolumeRequest.Builder createRequest(String name) {
-        Csi.Topology segment = Csi.Topology.newBuilder().putSegments(CsiNames.TOPOLOGY_KEY, NODE).build();
-        return Csi.CreateVolumeRequest.newBuilder().setName(name).addVolumeCapabilities(RWO)
+        Csi.Topology segment = Csi.Topology.newBuilder()
+                .putSegments(CsiNames.TOPOLOGY_KEY, NODE)
+                .build();
+        return Csi.CreateVolumeRequest.newBuilder()
+                .setName(name)
+                .addVolumeCapabilities(RWO)
                 .setCapacityRange(Csi.CapacityRange.newBuilder().setRequiredBytes(64L << 20))
                 .putParameters(CsiNames.PARAM_IMAGE, image.reference())
-                .setAccessibilityRequirements(Csi.TopologyRequirement.newBuilder().addRequisite(segment).addPreferred(segment));
+                .setAccessibilityRequirements(Csi.TopologyRequirement.newBuilder()
+                        .addRequisite(segment)
+                        .addPreferred(segment));
     }
 
     /** CreateVolume, calling again on ABORTED as the provisioner does, until the volume is there. */
@@ -140,21 +180,34 @@ public final class DriverRig implements AutoCloseable {
     }
 
     public Csi.NodeStageVolumeRequest stage(String id) {
-        return Csi.NodeStageVolumeRequest.newBuilder().setVolumeId(id).setVolumeCapability(RWO)
-                .setStagingTargetPath(stagingPath(id).toString()).build();
+        return Csi.NodeStageVolumeRequest.newBuilder()
+                .setVolumeId(id)
+                .setVolumeCapability(RWO)
+                .setStagingTargetPath(stagingPath(id).toString())
+                .build();
     }
 
     public Csi.NodePublishVolumeRequest publish(String id, String pod) {
-        return Csi.NodePublishVolumeRequest.newBuilder().setVolumeId(id).setVolumeCapability(RWO)
-                .setStagingTargetPath(stagingPath(id).toString()).setTargetPath(targetPath(id, pod).toString()).build();
+        return Csi.NodePublishVolumeRequest.newBuilder()
+                .setVolumeId(id)
+                .setVolumeCapability(RWO)
+                .setStagingTargetPath(stagingPath(id).toString())
+                .setTargetPath(targetPath(id, pod).toString())
+                .build();
     }
 
     public Csi.NodeUnpublishVolumeRequest unpublish(String id, String pod) {
-        return Csi.NodeUnpublishVolumeRequest.newBuilder().setVolumeId(id).setTargetPath(targetPath(id, pod).toString()).build();
+        return Csi.NodeUnpublishVolumeRequest.newBuilder()
+                .setVolumeId(id)
+                .setTargetPath(targetPath(id, pod).toString())
+                .build();
     }
 
     public Csi.NodeUnstageVolumeRequest unstage(String id) {
-        return Csi.NodeUnstageVolumeRequest.newBuilder().setVolumeId(id).setStagingTargetPath(stagingPath(id).toString()).build();
+        return Csi.NodeUnstageVolumeRequest.newBuilder()
+                .setVolumeId(id)
+                .setStagingTargetPath(stagingPath(id).toString())
+                .build();
     }
 
     /** kubelet creates the staging directory and the parent of the target before calling. */

@@ -46,7 +46,9 @@ class EphemeralVolumeIT {
     }
 
     private Csi.Volume provisionEphemeral(String name) {
-        return rig.provision(rig.createRequest(name).putParameters(CsiNames.PARAM_WRITE_MODE, "ephemeral").build());
+        return rig.provision(rig.createRequest(name)
+                .putParameters(CsiNames.PARAM_WRITE_MODE, "ephemeral")
+                .build());
     }
 
     @Test
@@ -57,7 +59,9 @@ class EphemeralVolumeIT {
             assertThat(provisionEphemeral(name)).isEqualTo(first);
             assertThat(provisionEphemeral(name)).isEqualTo(first);
             assertThat(first.getVolumeContextMap()).containsEntry(CsiNames.CONTEXT_WRITE_MODE, "ephemeral");
-            assertThat(rig.store.ephemeralVolumes().find(name)).as("an ephemeral record, no clone").isPresent();
+            assertThat(rig.store.ephemeralVolumes().find(name))
+                    .as("an ephemeral record, no clone")
+                    .isPresent();
             assertThat(rig.store.findVolume(name)).isEmpty();
             rig.kubeletPrepares(name, "pod-" + name);
             for (int i = 0; i < 3; i++) {
@@ -72,8 +76,11 @@ class EphemeralVolumeIT {
         assertThat(a).isNotEqualTo(b);
         EphemeralRecord record = rig.store.ephemeralVolumes().find("pvc-eph-a").orElseThrow();
         Path chainImage = rig.storeDir().resolve("mnt/chains/" + record.chainId() + ".img");
-        assertThat(LoopDevices.backingId(a)).as("one inode, one page cache").isPresent()
-                .isEqualTo(LoopDevices.backingId(b)).isEqualTo(LoopDevices.idOf(chainImage));
+        assertThat(LoopDevices.backingId(a))
+                .as("one inode, one page cache")
+                .isPresent()
+                .isEqualTo(LoopDevices.backingId(b))
+                .isEqualTo(LoopDevices.idOf(chainImage));
         assertThat(rig.store.listVolumes()).as("no clone was made").isEmpty();
 
         Path target = rig.targetPath("pvc-eph-a", "pod-pvc-eph-a");
@@ -84,20 +91,31 @@ class EphemeralVolumeIT {
         }
         assertThat(magic).containsExactly(0x53, 0xEF);
         assertThatThrownBy(() -> {
-            try (RandomAccessFile out = new RandomAccessFile(target.toFile(), "rw")) {
-                out.seek(1L << 20);
-                out.write(new byte[4096]);
-                out.getFD().sync();
-            }
-        }).as("the device is read-only").isInstanceOf(IOException.class);
+                    try (RandomAccessFile out = new RandomAccessFile(target.toFile(), "rw")) {
+                        out.seek(1L << 20);
+                        out.write(new byte[4096]);
+                        out.getFD().sync();
+                    }
+                })
+                .as("the device is read-only")
+                .isInstanceOf(IOException.class);
         Csi.NodeGetVolumeStatsResponse stats = rig.kubelet.nodeGetVolumeStats(Csi.NodeGetVolumeStatsRequest.newBuilder()
-                .setVolumeId("pvc-eph-a").setVolumePath(target.toString()).build());
+                .setVolumeId("pvc-eph-a")
+                .setVolumePath(target.toString())
+                .build());
         assertThat(stats.getUsage(0).getTotal()).isEqualTo(record.imageBytes());
 
         // deletion while staged is deferred, not done under the guest
-        rig.provisioner.deleteVolume(Csi.DeleteVolumeRequest.newBuilder().setVolumeId("pvc-eph-b").build());
-        await().atMost(Duration.ofSeconds(20)).until(() -> rig.client.resources(BlockVolume.class).withName("pvc-eph-b").get()
-                .getStatus().getMessage().contains("deferred"));
+        rig.provisioner.deleteVolume(
+                Csi.DeleteVolumeRequest.newBuilder().setVolumeId("pvc-eph-b").build());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> rig.client
+                        .resources(BlockVolume.class)
+                        .withName("pvc-eph-b")
+                        .get()
+                        .getStatus()
+                        .getMessage()
+                        .contains("deferred"));
         assertThat(rig.store.ephemeralVolumes().find("pvc-eph-b")).isPresent();
 
         for (String name : ids) {
@@ -111,11 +129,17 @@ class EphemeralVolumeIT {
             assertThat(rig.store.ephemeralVolumes().device(name)).isEmpty();
             assertThat(LoopDevices.backingId(device)).as(device + " detached").isEmpty();
             for (int i = 0; i < 3; i++) {
-                rig.provisioner.deleteVolume(Csi.DeleteVolumeRequest.newBuilder().setVolumeId(name).build());
+                rig.provisioner.deleteVolume(
+                        Csi.DeleteVolumeRequest.newBuilder().setVolumeId(name).build());
             }
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> ids.stream()
-                .allMatch(id -> rig.client.resources(BlockVolume.class).withName(id).get() == null));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> ids.stream()
+                        .allMatch(id -> rig.client
+                                        .resources(BlockVolume.class)
+                                        .withName(id)
+                                        .get()
+                                == null));
         assertThat(rig.store.ephemeralVolumes().list()).isEmpty();
     }
 
@@ -130,10 +154,17 @@ class EphemeralVolumeIT {
         rig.kubelet.nodeStageVolume(rig.stage(id)); // makes the link
         rig.kubelet.nodeUnstageVolume(rig.unstage(id));
         Path other = Files.createDirectories(rig.dir.resolve("old-container-view"));
-        assertThat(Exec.run(List.of("mount", "--bind", rig.storeDir().resolve("mnt").toString(), other.toString())).ok()).isTrue();
+        assertThat(Exec.run(List.of(
+                                "mount", "--bind", rig.storeDir().resolve("mnt").toString(), other.toString()))
+                        .ok())
+                .isTrue();
         String device;
         try {
-            Exec.Result attached = Exec.run(List.of("losetup", "--find", "--show", "--read-only",
+            Exec.Result attached = Exec.run(List.of(
+                    "losetup",
+                    "--find",
+                    "--show",
+                    "--read-only",
                     other.resolve("ephemeral/" + id + "/chain.img").toString()));
             assertThat(attached.ok()).as(attached.output()).isTrue();
             device = attached.stdout().strip();
@@ -150,15 +181,20 @@ class EphemeralVolumeIT {
         } finally {
             Exec.run(List.of("losetup", "--detach", device));
         }
-        rig.provisioner.deleteVolume(Csi.DeleteVolumeRequest.newBuilder().setVolumeId(id).build());
-        await().atMost(Duration.ofSeconds(30)).until(() -> rig.client.resources(BlockVolume.class).withName(id).get() == null);
+        rig.provisioner.deleteVolume(
+                Csi.DeleteVolumeRequest.newBuilder().setVolumeId(id).build());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        rig.client.resources(BlockVolume.class).withName(id).get() == null);
     }
 
     @Test
     void theOrphanSweepFreesEphemeralVolumesNoRecordOwnsButNeverAnAttachedOne() {
         ImageReference image = ImageReference.parse(rig.image.reference());
         for (String id : List.of("eph-orphan-free", "eph-orphan-busy")) {
-            rig.store.createEphemeralVolume(new BlockStore.VolumeSpec(id, image, FsType.EXT4, 0, false), RegistryCredentials.NONE,
+            rig.store.createEphemeralVolume(
+                    new BlockStore.VolumeSpec(id, image, FsType.EXT4, 0, false),
+                    RegistryCredentials.NONE,
                     BlockStore.Progress.NONE);
         }
         String busy = rig.store.ephemeralVolumes().attach("eph-orphan-busy").device();

@@ -59,7 +59,8 @@ class VolumeLifecycleIT {
         }
         assertThat(created).allSatisfy(v -> assertThat(v).isEqualTo(created.get(0)));
         Csi.Volume volume = created.get(0);
-        assertThat(volume.getVolumeContextMap().get(CsiNames.CONTEXT_IMAGE)).isEqualTo(rig.image.pinnedReference().replace("@", ":1.0@"));
+        assertThat(volume.getVolumeContextMap().get(CsiNames.CONTEXT_IMAGE))
+                .isEqualTo(rig.image.pinnedReference().replace("@", ":1.0@"));
         assertThat(volume.getCapacityBytes()).isEqualTo(64L << 20);
         assertThat(record("pvc-life").getStatus().getTimings().getTotalMillis()).isNotNull();
 
@@ -79,13 +80,17 @@ class VolumeLifecycleIT {
             publishMs[i] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t);
         }
         Path target = rig.targetPath(id, "pod-1");
-        // The published file is the volume: its ext4 superblock magic is where ext4 keeps it, and writes land on the device.
+        // The published file is the volume: its ext4 superblock magic is where ext4 keeps it, and writes land on the
+        // device.
         assertThat(readAt(target, 1024 + 0x38, 2)).containsExactly(0x53, 0xEF);
         writeAt(target, 60L << 20, "written by the guest");
-        assertThat(new String(readAt(Path.of(device), 60L << 20, 20), StandardCharsets.UTF_8)).isEqualTo("written by the guest");
+        assertThat(new String(readAt(Path.of(device), 60L << 20, 20), StandardCharsets.UTF_8))
+                .isEqualTo("written by the guest");
 
         Csi.NodeGetVolumeStatsResponse stats = rig.kubelet.nodeGetVolumeStats(Csi.NodeGetVolumeStatsRequest.newBuilder()
-                .setVolumeId(id).setVolumePath(target.toString()).build());
+                .setVolumeId(id)
+                .setVolumePath(target.toString())
+                .build());
         assertThat(stats.getUsage(0).getTotal()).isEqualTo(64L << 20);
 
         for (int i = 0; i < 3; i++) {
@@ -97,11 +102,14 @@ class VolumeLifecycleIT {
         }
         assertThat(rig.store.findVolume(id).orElseThrow().device()).isEmpty();
         for (int i = 0; i < 3; i++) {
-            rig.provisioner.deleteVolume(Csi.DeleteVolumeRequest.newBuilder().setVolumeId(id).build());
+            rig.provisioner.deleteVolume(
+                    Csi.DeleteVolumeRequest.newBuilder().setVolumeId(id).build());
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> record(id) == null);
         assertThat(rig.store.findVolume(id)).isEmpty();
-        System.out.printf("FIGURES stage ms (first, repeat, repeat) = %s; publish ms = %s%n", Arrays.toString(stageMs), Arrays.toString(publishMs));
+        System.out.printf(
+                "FIGURES stage ms (first, repeat, repeat) = %s; publish ms = %s%n",
+                Arrays.toString(stageMs), Arrays.toString(publishMs));
     }
 
     @Test
@@ -119,16 +127,20 @@ class VolumeLifecycleIT {
             }
             calls.clear();
             for (int i = 0; i < 4; i++) {
-                calls.add(pool.submit((Callable<Object>) () -> rig.kubelet.nodePublishVolume(rig.publish(id, "pod-c"))));
+                calls.add(
+                        pool.submit((Callable<Object>) () -> rig.kubelet.nodePublishVolume(rig.publish(id, "pod-c"))));
             }
             for (Future<Object> f : calls) {
                 f.get(60, TimeUnit.SECONDS);
             }
             String device = rig.store.findVolume(id).orElseThrow().device().orElseThrow();
-            assertThat(io.unibloc.csi.node.publish.MountTable.read()).filteredOn(m -> m.mountPoint().equals(rig.targetPath(id, "pod-c"))).hasSize(1);
+            assertThat(io.unibloc.csi.node.publish.MountTable.read())
+                    .filteredOn(m -> m.mountPoint().equals(rig.targetPath(id, "pod-c")))
+                    .hasSize(1);
             calls.clear();
             for (int i = 0; i < 4; i++) {
-                calls.add(pool.submit((Callable<Object>) () -> rig.kubelet.nodeUnpublishVolume(rig.unpublish(id, "pod-c"))));
+                calls.add(pool.submit(
+                        (Callable<Object>) () -> rig.kubelet.nodeUnpublishVolume(rig.unpublish(id, "pod-c"))));
             }
             for (Future<Object> f : calls) {
                 f.get(60, TimeUnit.SECONDS);
@@ -139,7 +151,8 @@ class VolumeLifecycleIT {
             pool.shutdownNow();
         }
         rig.kubelet.nodeUnstageVolume(rig.unstage(id));
-        rig.provisioner.deleteVolume(Csi.DeleteVolumeRequest.newBuilder().setVolumeId(id).build());
+        rig.provisioner.deleteVolume(
+                Csi.DeleteVolumeRequest.newBuilder().setVolumeId(id).build());
     }
 
     @Test
@@ -147,16 +160,22 @@ class VolumeLifecycleIT {
         String id = rig.provision(rig.createRequest("pvc-rw-shared").build()).getVolumeId();
         rig.kubeletPrepares(id, "pod-reader");
         rig.kubelet.nodeStageVolume(rig.stage(id));
-        rig.kubelet.nodePublishVolume(rig.publish(id, "pod-reader").toBuilder().setReadonly(true).build());
+        rig.kubelet.nodePublishVolume(
+                rig.publish(id, "pod-reader").toBuilder().setReadonly(true).build());
         Path target = rig.targetPath(id, "pod-reader");
         assertThat(readAt(target, 1024 + 0x38, 2)).containsExactly(0x53, 0xEF);
         assertThatThrownBy(() -> writeAt(target, 0, "x")).isInstanceOf(IOException.class);
         assertThatThrownBy(() -> rig.kubelet.nodePublishVolume(rig.publish(id, "pod-reader")))
-                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS));
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS));
         rig.kubelet.nodeUnpublishVolume(rig.unpublish(id, "pod-reader"));
         rig.kubelet.nodeUnstageVolume(rig.unstage(id));
 
-        String ro = rig.provision(rig.createRequest("pvc-readonly").putParameters(CsiNames.PARAM_READ_ONLY, "true").build()).getVolumeId();
+        String ro = rig.provision(rig.createRequest("pvc-readonly")
+                        .putParameters(CsiNames.PARAM_READ_ONLY, "true")
+                        .build())
+                .getVolumeId();
         rig.kubeletPrepares(ro, "pod-ro");
         rig.kubelet.nodeStageVolume(rig.stage(ro));
         rig.kubelet.nodePublishVolume(rig.publish(ro, "pod-ro"));
@@ -164,7 +183,8 @@ class VolumeLifecycleIT {
         rig.kubelet.nodeUnpublishVolume(rig.unpublish(ro, "pod-ro"));
         rig.kubelet.nodeUnstageVolume(rig.unstage(ro));
         for (String v : List.of(id, ro)) {
-            rig.provisioner.deleteVolume(Csi.DeleteVolumeRequest.newBuilder().setVolumeId(v).build());
+            rig.provisioner.deleteVolume(
+                    Csi.DeleteVolumeRequest.newBuilder().setVolumeId(v).build());
         }
     }
 
@@ -176,20 +196,30 @@ class VolumeLifecycleIT {
         rig.kubelet.nodePublishVolume(rig.publish(id, "pod-b"));
         Path target = rig.targetPath(id, "pod-b");
         writeAt(target, 50L << 20, "still here");
-        rig.provisioner.deleteVolume(Csi.DeleteVolumeRequest.newBuilder().setVolumeId(id).build());
+        rig.provisioner.deleteVolume(
+                Csi.DeleteVolumeRequest.newBuilder().setVolumeId(id).build());
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             BlockVolume v = record(id);
-            return v != null && v.getStatus().getMessage() != null && v.getStatus().getMessage().startsWith("deletion deferred");
+            return v != null
+                    && v.getStatus().getMessage() != null
+                    && v.getStatus().getMessage().startsWith("deletion deferred");
         });
-        assertThat(new String(readAt(target, 50L << 20, 10), StandardCharsets.UTF_8)).isEqualTo("still here");
-        assertThat(rig.provisioner.listVolumes(Csi.ListVolumesRequest.getDefaultInstance()).getEntriesList())
+        assertThat(new String(readAt(target, 50L << 20, 10), StandardCharsets.UTF_8))
+                .isEqualTo("still here");
+        assertThat(rig.provisioner
+                        .listVolumes(Csi.ListVolumesRequest.getDefaultInstance())
+                        .getEntriesList())
                 .noneMatch(e -> e.getVolume().getVolumeId().equals(id));
         // Unstaging while still published is refused; kubelet unpublishes first.
-        assertThatThrownBy(() -> rig.kubelet.nodeUnstageVolume(rig.unstage(id))).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
+        assertThatThrownBy(() -> rig.kubelet.nodeUnstageVolume(rig.unstage(id)))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
         // A deleted volume is not staged or published anew.
-        assertThatThrownBy(() -> rig.kubelet.nodeStageVolume(rig.stage(id))).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        assertThatThrownBy(() -> rig.kubelet.nodeStageVolume(rig.stage(id)))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
         rig.kubelet.nodeUnpublishVolume(rig.unpublish(id, "pod-b"));
         rig.kubelet.nodeUnstageVolume(rig.unstage(id));
         await().atMost(Duration.ofSeconds(20)).until(() -> record(id) == null);
@@ -202,23 +232,44 @@ class VolumeLifecycleIT {
         expect(Status.Code.NOT_FOUND, () -> rig.kubelet.nodePublishVolume(rig.publish("pvc-nope", "pod")));
         rig.kubelet.nodeUnpublishVolume(rig.unpublish("pvc-nope", "pod"));
         rig.kubelet.nodeUnstageVolume(rig.unstage("pvc-nope"));
-        Csi.VolumeCapability mount = Csi.VolumeCapability.newBuilder().setMount(Csi.VolumeCapability.MountVolume.newBuilder().setFsType("ext4"))
-                .setAccessMode(DriverRig.RWO.getAccessMode()).build();
-        expect(Status.Code.INVALID_ARGUMENT, () -> rig.provisioner.createVolume(rig.createRequest("pvc-mount").clearVolumeCapabilities()
-                .addVolumeCapabilities(mount).build()));
-        expect(Status.Code.INVALID_ARGUMENT, () -> rig.kubelet.nodeStageVolume(rig.stage("pvc-nope").toBuilder().setVolumeCapability(mount).build()));
-        expect(Status.Code.INVALID_ARGUMENT, () -> rig.kubelet.nodePublishVolume(rig.publish("pvc-nope", "pod").toBuilder().setVolumeCapability(mount).build()));
-        expect(Status.Code.NOT_FOUND, () -> rig.provisioner.createVolume(rig.createRequest("pvc-no-such-tag")
-                .putParameters(CsiNames.PARAM_IMAGE, rig.registry.hostPort() + "/apps/hello:no-such-tag").build()));
-        assertThat(rig.client.resources(BlockVolume.class).withName("pvc-mount").get()).isNull();
+        Csi.VolumeCapability mount = Csi.VolumeCapability.newBuilder()
+                .setMount(Csi.VolumeCapability.MountVolume.newBuilder().setFsType("ext4"))
+                .setAccessMode(DriverRig.RWO.getAccessMode())
+                .build();
+        expect(
+                Status.Code.INVALID_ARGUMENT,
+                () -> rig.provisioner.createVolume(rig.createRequest("pvc-mount")
+                        .clearVolumeCapabilities()
+                        .addVolumeCapabilities(mount)
+                        .build()));
+        expect(
+                Status.Code.INVALID_ARGUMENT,
+                () -> rig.kubelet.nodeStageVolume(rig.stage("pvc-nope").toBuilder()
+                        .setVolumeCapability(mount)
+                        .build()));
+        expect(
+                Status.Code.INVALID_ARGUMENT,
+                () -> rig.kubelet.nodePublishVolume(rig.publish("pvc-nope", "pod").toBuilder()
+                        .setVolumeCapability(mount)
+                        .build()));
+        expect(
+                Status.Code.NOT_FOUND,
+                () -> rig.provisioner.createVolume(rig.createRequest("pvc-no-such-tag")
+                        .putParameters(CsiNames.PARAM_IMAGE, rig.registry.hostPort() + "/apps/hello:no-such-tag")
+                        .build()));
+        assertThat(rig.client.resources(BlockVolume.class).withName("pvc-mount").get())
+                .isNull();
     }
 
     @Test
     void aFailingImageIsAFinalErrorWithTheNodesMessage() {
         // A pinned digest the registry does not have: the controller cannot tell, the node's pull fails for good.
         String missing = rig.registry.hostPort() + "/apps/hello@sha256:" + "0".repeat(64);
-        StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
-                () -> rig.provision(rig.createRequest("pvc-missing-digest").putParameters(CsiNames.PARAM_IMAGE, missing).build()));
+        StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(
+                StatusRuntimeException.class,
+                () -> rig.provision(rig.createRequest("pvc-missing-digest")
+                        .putParameters(CsiNames.PARAM_IMAGE, missing)
+                        .build()));
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(e.getStatus().getDescription()).contains("node-a");
         await().atMost(Duration.ofSeconds(20)).until(() -> record("pvc-missing-digest") == null);
@@ -226,21 +277,35 @@ class VolumeLifecycleIT {
 
     @Test
     void theNodeReportsItsStoreForCapacityAndNodeChoice() {
-        await().atMost(Duration.ofSeconds(10)).until(() -> rig.client.resources(NodeStore.class).withName(DriverRig.NODE).get() != null);
-        NodeStore ns = rig.client.resources(NodeStore.class).withName(DriverRig.NODE).get();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> rig.client
+                                .resources(NodeStore.class)
+                                .withName(DriverRig.NODE)
+                                .get()
+                        != null);
+        NodeStore ns =
+                rig.client.resources(NodeStore.class).withName(DriverRig.NODE).get();
         assertThat(ns.getStatus().getBackend()).isNotBlank();
         assertThat(ns.getStatus().getFreeBytes()).isPositive();
         Csi.GetCapacityResponse capacity = rig.provisioner.getCapacity(Csi.GetCapacityRequest.newBuilder()
                 .addVolumeCapabilities(DriverRig.RWO)
-                .setAccessibleTopology(Csi.Topology.newBuilder().putSegments(CsiNames.TOPOLOGY_KEY, DriverRig.NODE)).build());
+                .setAccessibleTopology(Csi.Topology.newBuilder().putSegments(CsiNames.TOPOLOGY_KEY, DriverRig.NODE))
+                .build());
         assertThat(capacity.getAvailableCapacity()).isPositive().isLessThanOrEqualTo(2L << 30);
-        System.out.printf("FIGURES store backend=%s capacity=%d free=%d%n", ns.getStatus().getBackend(), ns.getStatus().getCapacityBytes(),
+        System.out.printf(
+                "FIGURES store backend=%s capacity=%d free=%d%n",
+                ns.getStatus().getBackend(),
+                ns.getStatus().getCapacityBytes(),
                 ns.getStatus().getFreeBytes());
     }
 
     private static void expect(Status.Code code, Runnable call) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(code));
+        assertThatThrownBy(call::run)
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode())
+                                .as(e.getStatus().toString())
+                                .isEqualTo(code));
     }
 
     static void writeAt(Path path, long offset, String text) throws IOException {
@@ -259,5 +324,4 @@ class VolumeLifecycleIT {
             return buf;
         }
     }
-
 }

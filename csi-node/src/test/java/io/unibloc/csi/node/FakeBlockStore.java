@@ -25,6 +25,7 @@ public final class FakeBlockStore implements BlockStore {
     public final AtomicInteger prepares = new AtomicInteger();
     /** Attachments that created a new device (not repeats). */
     public final AtomicInteger attaches = new AtomicInteger();
+
     private final AtomicInteger loops = new AtomicInteger();
     /** Lets a test fail or slow down createVolume: return an exception to throw, or null to proceed. */
     public volatile Function<VolumeSpec, StoreException> createHook = spec -> null;
@@ -37,6 +38,7 @@ public final class FakeBlockStore implements BlockStore {
     public volatile Runnable attachHook = () -> {};
     /** How often two attaches of one volume were inside this store at once (NodeService's lock forbids it). */
     public final AtomicInteger overlaps = new AtomicInteger();
+
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
     @Override
@@ -50,7 +52,8 @@ public final class FakeBlockStore implements BlockStore {
     }
 
     @Override
-    public PreparedImage prepare(ImageReference reference, FsType fsType, RegistryCredentials credentials, Progress progress) {
+    public PreparedImage prepare(
+            ImageReference reference, FsType fsType, RegistryCredentials credentials, Progress progress) {
         prepares.incrementAndGet();
         if (reference.repository().contains("missing")) {
             throw StoreException.notFound("image " + reference + " not found");
@@ -74,8 +77,14 @@ public final class FakeBlockStore implements BlockStore {
             return existing;
         }
         PreparedImage image = prepare(spec.image(), spec.fsType(), credentials, progress);
-        Volume v = new Volume(spec.id(), image.pinned(), spec.fsType(), Math.max(spec.sizeBytes(), image.imageBytes()),
-                spec.readOnly(), image.topChainId(), Optional.empty());
+        Volume v = new Volume(
+                spec.id(),
+                image.pinned(),
+                spec.fsType(),
+                Math.max(spec.sizeBytes(), image.imageBytes()),
+                spec.readOnly(),
+                image.topChainId(),
+                Optional.empty());
         volumes.put(spec.id(), v);
         return v;
     }
@@ -113,7 +122,10 @@ public final class FakeBlockStore implements BlockStore {
             attaches.incrementAndGet();
             return "/dev/fake-loop" + loops.incrementAndGet();
         });
-        volumes.put(volumeId, new Volume(v.id(), v.image(), v.fsType(), v.sizeBytes(), v.readOnly(), v.chainId(), Optional.of(device)));
+        volumes.put(
+                volumeId,
+                new Volume(
+                        v.id(), v.image(), v.fsType(), v.sizeBytes(), v.readOnly(), v.chainId(), Optional.of(device)));
         return new Attachment(volumeId, device, v.readOnly());
     }
 
@@ -121,7 +133,10 @@ public final class FakeBlockStore implements BlockStore {
     public synchronized void detach(String volumeId) {
         Volume v = volumes.get(volumeId);
         if (v != null) {
-            volumes.put(volumeId, new Volume(v.id(), v.image(), v.fsType(), v.sizeBytes(), v.readOnly(), v.chainId(), Optional.empty()));
+            volumes.put(
+                    volumeId,
+                    new Volume(
+                            v.id(), v.image(), v.fsType(), v.sizeBytes(), v.readOnly(), v.chainId(), Optional.empty()));
         }
     }
 
@@ -133,7 +148,8 @@ public final class FakeBlockStore implements BlockStore {
         }
         Volume v = volumes.get(volumeId);
         if (v != null && v.device().isPresent()) {
-            throw StoreException.precondition("volume " + volumeId + " is attached at " + v.device().get());
+            throw StoreException.precondition(
+                    "volume " + volumeId + " is attached at " + v.device().get());
         }
         volumes.remove(volumeId);
     }

@@ -26,7 +26,8 @@ class MainOptionsTest {
     void settingsCarryTheSwitchAndTheSharedAcceleratorDirectory() {
         NodeComponents.Settings defaults = NodeComponents.Settings.defaults("n1", Path.of("/var/lib/unibloc"), null);
         assertThat(defaults.allowSoftwareEmulation()).isFalse();
-        assertThat(defaults.withAllowSoftwareEmulation(true).allowSoftwareEmulation()).isTrue();
+        assertThat(defaults.withAllowSoftwareEmulation(true).allowSoftwareEmulation())
+                .isTrue();
         assertThat(defaults.accelDir()).hasToString("/var/lib/unibloc/accel");
     }
 }

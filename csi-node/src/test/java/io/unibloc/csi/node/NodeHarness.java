@@ -46,9 +46,20 @@ public final class NodeHarness implements AutoCloseable {
         this.dir = dir;
         Files.createDirectories(dir.resolve("kubelet"));
         NodeComponents.Settings defaults = NodeComponents.Settings.defaults(NODE, dir.resolve("store"), null);
-        NodeComponents.Settings settings = new NodeComponents.Settings(NODE, dir.resolve("store"), List.of(dir.resolve("kubelet")), 0,
-                "false", "qemu-system-x86_64", defaults.kvmDevice(), defaults.kvmDeviceNodes(), 4, null, Duration.ofMillis(300),
-                Duration.ofSeconds(1), fastReconcile());
+        NodeComponents.Settings settings = new NodeComponents.Settings(
+                NODE,
+                dir.resolve("store"),
+                List.of(dir.resolve("kubelet")),
+                0,
+                "false",
+                "qemu-system-x86_64",
+                defaults.kvmDevice(),
+                defaults.kvmDeviceNodes(),
+                4,
+                null,
+                Duration.ofMillis(300),
+                Duration.ofSeconds(1),
+                fastReconcile());
         components = new NodeComponents(client, store, settings, new SimpleMeterRegistry(), Clock.systemUTC());
         server = components.start(dir.resolve("csi.sock"));
         channel = UnixSocketChannels.open(server.socket());
@@ -57,8 +68,15 @@ public final class NodeHarness implements AutoCloseable {
     }
 
     public static BlockVolumeReconciler.Settings fastReconcile() {
-        return new BlockVolumeReconciler.Settings(2, Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofMillis(100),
-                Duration.ofMillis(400), Duration.ofMillis(200), 1, Long.MAX_VALUE);
+        return new BlockVolumeReconciler.Settings(
+                2,
+                Duration.ofMinutes(5),
+                Duration.ofHours(1),
+                Duration.ofMillis(100),
+                Duration.ofMillis(400),
+                Duration.ofMillis(200),
+                1,
+                Long.MAX_VALUE);
     }
 
     public Path kubelet() {
@@ -66,7 +84,8 @@ public final class NodeHarness implements AutoCloseable {
     }
 
     /** Records a BlockVolume as the controller would. */
-    public static BlockVolume record(KubernetesClient client, String id, String node, String image, long sizeBytes, boolean readOnly) {
+    public static BlockVolume record(
+            KubernetesClient client, String id, String node, String image, long sizeBytes, boolean readOnly) {
         BlockVolumeSpec spec = new BlockVolumeSpec();
         spec.setRequestName(id);
         spec.setNode(node);
@@ -76,47 +95,66 @@ public final class NodeHarness implements AutoCloseable {
         spec.setSizeBytes(sizeBytes);
         spec.setReadOnly(readOnly);
         BlockVolume bv = new BlockVolume();
-        bv.setMetadata(new ObjectMetaBuilder().withName(id).withLabels(Map.of(BlockVolume.NODE_LABEL, node))
-                .withFinalizers(BlockVolume.STORAGE_FINALIZER).build());
+        bv.setMetadata(new ObjectMetaBuilder()
+                .withName(id)
+                .withLabels(Map.of(BlockVolume.NODE_LABEL, node))
+                .withFinalizers(BlockVolume.STORAGE_FINALIZER)
+                .build());
         bv.setSpec(spec);
         return client.resources(BlockVolume.class).resource(bv).create();
     }
 
     public static Csi.VolumeCapability block(Csi.VolumeCapability.AccessMode.Mode mode) {
-        return Csi.VolumeCapability.newBuilder().setBlock(Csi.VolumeCapability.BlockVolume.getDefaultInstance())
-                .setAccessMode(Csi.VolumeCapability.AccessMode.newBuilder().setMode(mode)).build();
+        return Csi.VolumeCapability.newBuilder()
+                .setBlock(Csi.VolumeCapability.BlockVolume.getDefaultInstance())
+                .setAccessMode(Csi.VolumeCapability.AccessMode.newBuilder().setMode(mode))
+                .build();
     }
 
     public static final Csi.VolumeCapability RWO = block(Csi.VolumeCapability.AccessMode.Mode.SINGLE_NODE_WRITER);
 
     public Csi.NodeStageVolumeRequest stage(String id) {
-        return Csi.NodeStageVolumeRequest.newBuilder().setVolumeId(id).setVolumeCapability(RWO)
-                .setStagingTargetPath(kubelet().resolve("staging").resolve(id).toString()).build();
+        return Csi.NodeStageVolumeRequest.newBuilder()
+                .setVolumeId(id)
+                .setVolumeCapability(RWO)
+                .setStagingTargetPath(kubelet().resolve("staging").resolve(id).toString())
+                .build();
     }
 
     public Csi.NodeUnstageVolumeRequest unstage(String id) {
-        return Csi.NodeUnstageVolumeRequest.newBuilder().setVolumeId(id)
-                .setStagingTargetPath(kubelet().resolve("staging").resolve(id).toString()).build();
+        return Csi.NodeUnstageVolumeRequest.newBuilder()
+                .setVolumeId(id)
+                .setStagingTargetPath(kubelet().resolve("staging").resolve(id).toString())
+                .build();
     }
 
     public Csi.NodePublishVolumeRequest publish(String id, String pod) {
-        return Csi.NodePublishVolumeRequest.newBuilder().setVolumeId(id).setVolumeCapability(RWO)
+        return Csi.NodePublishVolumeRequest.newBuilder()
+                .setVolumeId(id)
+                .setVolumeCapability(RWO)
                 .setStagingTargetPath(kubelet().resolve("staging").resolve(id).toString())
-                .setTargetPath(kubelet().resolve("publish").resolve(id).resolve(pod).toString()).build();
+                .setTargetPath(
+                        kubelet().resolve("publish").resolve(id).resolve(pod).toString())
+                .build();
     }
 
     public Csi.NodeUnpublishVolumeRequest unpublish(String id, String pod) {
-        return Csi.NodeUnpublishVolumeRequest.newBuilder().setVolumeId(id)
-                .setTargetPath(kubelet().resolve("publish").resolve(id).resolve(pod).toString()).build();
+        return Csi.NodeUnpublishVolumeRequest.newBuilder()
+                .setVolumeId(id)
+                .setTargetPath(
+                        kubelet().resolve("publish").resolve(id).resolve(pod).toString())
+                .build();
     }
 
     /** Removes every record (dropping finalizers) and NodeStore, for a clean mock server between tests. */
     public static void wipe(KubernetesClient client) {
         for (BlockVolume v : client.resources(BlockVolume.class).list().getItems()) {
-            client.resources(BlockVolume.class).withName(v.getMetadata().getName()).edit(x -> {
-                x.getMetadata().setFinalizers(List.of());
-                return x;
-            });
+            client.resources(BlockVolume.class)
+                    .withName(v.getMetadata().getName())
+                    .edit(x -> {
+                        x.getMetadata().setFinalizers(List.of());
+                        return x;
+                    });
         }
         client.resources(BlockVolume.class).delete();
         client.resources(NodeStore.class).delete();
@@ -129,7 +167,8 @@ public final class NodeHarness implements AutoCloseable {
         // Never delete through a mount: unmount whatever a failed test left under the temp directory first.
         for (var m : io.unibloc.csi.node.publish.MountTable.read()) {
             if (m.mountPoint().startsWith(dir)) {
-                io.unibloc.blockstore.fs.Exec.run(List.of("umount", "-l", m.mountPoint().toString()));
+                io.unibloc.blockstore.fs.Exec.run(
+                        List.of("umount", "-l", m.mountPoint().toString()));
             }
         }
         try (Stream<Path> walk = Files.walk(dir)) {

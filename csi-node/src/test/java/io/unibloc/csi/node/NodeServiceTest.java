@@ -24,8 +24,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -78,60 +78,214 @@ class NodeServiceTest {
         assertThat(info.getNodeId()).isEqualTo(NODE);
         assertThat(info.getAccessibleTopology().getSegmentsMap()).containsEntry(CsiNames.TOPOLOGY_KEY, NODE);
         assertThat(info.getMaxVolumesPerNode()).isNotNegative();
-        assertThat(h.node.nodeGetCapabilities(Csi.NodeGetCapabilitiesRequest.getDefaultInstance()).getCapabilitiesList())
+        assertThat(h.node.nodeGetCapabilities(Csi.NodeGetCapabilitiesRequest.getDefaultInstance())
+                        .getCapabilitiesList())
                 .extracting(c -> c.getRpc().getType())
-                .containsExactlyInAnyOrder(Csi.NodeServiceCapability.RPC.Type.STAGE_UNSTAGE_VOLUME,
+                .containsExactlyInAnyOrder(
+                        Csi.NodeServiceCapability.RPC.Type.STAGE_UNSTAGE_VOLUME,
                         Csi.NodeServiceCapability.RPC.Type.GET_VOLUME_STATS);
-        assertThat(h.identity.getPluginInfo(Csi.GetPluginInfoRequest.getDefaultInstance()).getName()).isEqualTo(CsiNames.DRIVER_NAME);
-        assertThat(h.identity.probe(Csi.ProbeRequest.getDefaultInstance()).getReady().getValue()).isTrue();
-        assertCode(Status.Code.UNIMPLEMENTED, () -> h.node.nodeExpandVolume(Csi.NodeExpandVolumeRequest.newBuilder().setVolumeId("pvc-x").build()));
+        assertThat(h.identity
+                        .getPluginInfo(Csi.GetPluginInfoRequest.getDefaultInstance())
+                        .getName())
+                .isEqualTo(CsiNames.DRIVER_NAME);
+        assertThat(h.identity
+                        .probe(Csi.ProbeRequest.getDefaultInstance())
+                        .getReady()
+                        .getValue())
+                .isTrue();
+        assertCode(
+                Status.Code.UNIMPLEMENTED,
+                () -> h.node.nodeExpandVolume(Csi.NodeExpandVolumeRequest.newBuilder()
+                        .setVolumeId("pvc-x")
+                        .build()));
     }
 
     static Stream<Arguments> hostileRequests() {
         return Stream.of(
-                arg("stage: no volume_id", h -> h.node.nodeStageVolume(h.stage("pvc-a").toBuilder().clearVolumeId().build()), "volume_id"),
-                arg("stage: path in volume_id", h -> h.node.nodeStageVolume(h.stage("pvc-a").toBuilder().setVolumeId("../../etc/passwd").build()), "volume_id"),
-                arg("stage: upper-case volume_id", h -> h.node.nodeStageVolume(h.stage("pvc-a").toBuilder().setVolumeId("PVC-A").build()), "volume_id"),
-                arg("stage: overlong volume_id", h -> h.node.nodeStageVolume(h.stage("pvc-a").toBuilder().setVolumeId("a".repeat(64)).build()), "volume_id"),
-                arg("stage: newline in volume_id", h -> h.node.nodeStageVolume(h.stage("pvc-a").toBuilder().setVolumeId("pvc\n-a").build()), "volume_id"),
-                arg("stage: no staging path", h -> h.node.nodeStageVolume(h.stage("pvc-a").toBuilder().clearStagingTargetPath().build()), "staging_target_path"),
-                arg("stage: relative staging path", h -> h.node.nodeStageVolume(h.stage("pvc-a").toBuilder().setStagingTargetPath("staging/x").build()), "staging_target_path"),
-                arg("stage: dot-dot in staging path", h -> h.node.nodeStageVolume(h.stage("pvc-a").toBuilder()
-                        .setStagingTargetPath(h.kubelet() + "/../store/x").build()), "staging_target_path"),
-                arg("stage: no capability", h -> h.node.nodeStageVolume(h.stage("pvc-a").toBuilder().clearVolumeCapability().build()), "volume_capability"),
-                arg("stage: mount capability", h -> h.node.nodeStageVolume(h.stage("pvc-a").toBuilder().setVolumeCapability(Csi.VolumeCapability.newBuilder()
-                        .setMount(Csi.VolumeCapability.MountVolume.getDefaultInstance()).setAccessMode(RWO.getAccessMode())).build()), "mount"),
-                arg("stage: multi-node mode", h -> h.node.nodeStageVolume(h.stage("pvc-a").toBuilder()
-                        .setVolumeCapability(NodeHarness.block(Csi.VolumeCapability.AccessMode.Mode.MULTI_NODE_READER_ONLY)).build()), "MULTI_NODE_READER_ONLY"),
-                arg("unstage: no volume_id", h -> h.node.nodeUnstageVolume(h.unstage("pvc-a").toBuilder().clearVolumeId().build()), "volume_id"),
-                arg("unstage: no staging path", h -> h.node.nodeUnstageVolume(h.unstage("pvc-a").toBuilder().clearStagingTargetPath().build()), "staging_target_path"),
-                arg("publish: no volume_id", h -> h.node.nodePublishVolume(h.publish("pvc-a", "pod").toBuilder().clearVolumeId().build()), "volume_id"),
-                arg("publish: no target", h -> h.node.nodePublishVolume(h.publish("pvc-a", "pod").toBuilder().clearTargetPath().build()), "target_path"),
-                arg("publish: target into the store", h -> h.node.nodePublishVolume(h.publish("pvc-a", "pod").toBuilder()
-                        .setTargetPath(h.dir.resolve("store").resolve("volumes").resolve("x").toString()).build()), "target_path"),
-                arg("publish: target in /etc", h -> h.node.nodePublishVolume(h.publish("pvc-a", "pod").toBuilder().setTargetPath("/etc/shadow").build()), "target_path"),
-                arg("publish: target in /dev", h -> h.node.nodePublishVolume(h.publish("pvc-a", "pod").toBuilder().setTargetPath("/dev/sda").build()), "target_path"),
-                arg("publish: target through a symlink into the store", h -> {
-                    try {
-                        Files.createDirectories(h.dir.resolve("store"));
-                        Files.deleteIfExists(h.kubelet().resolve("sneaky"));
-                        Files.createSymbolicLink(h.kubelet().resolve("sneaky"), h.dir.resolve("store"));
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                    return h.node.nodePublishVolume(h.publish("pvc-a", "pod").toBuilder()
-                            .setTargetPath(h.kubelet().resolve("sneaky").resolve("pod").toString()).build());
-                }, "target_path"),
-                arg("publish: doubled slash", h -> h.node.nodePublishVolume(h.publish("pvc-a", "pod").toBuilder()
-                        .setTargetPath(h.kubelet() + "//publish/pod").build()), "target_path"),
-                arg("publish: no staging path", h -> h.node.nodePublishVolume(h.publish("pvc-a", "pod").toBuilder().clearStagingTargetPath().build()), "staging_target_path"),
-                arg("publish: no capability", h -> h.node.nodePublishVolume(h.publish("pvc-a", "pod").toBuilder().clearVolumeCapability().build()), "volume_capability"),
-                arg("unpublish: no volume_id", h -> h.node.nodeUnpublishVolume(h.unpublish("pvc-a", "pod").toBuilder().clearVolumeId().build()), "volume_id"),
-                arg("unpublish: no target", h -> h.node.nodeUnpublishVolume(h.unpublish("pvc-a", "pod").toBuilder().clearTargetPath().build()), "target_path"),
-                arg("unpublish: target is /proc", h -> h.node.nodeUnpublishVolume(h.unpublish("pvc-a", "pod").toBuilder().setTargetPath("/proc/1/root").build()), "target_path"),
-                arg("unpublish: outside kubelet dir", h -> h.node.nodeUnpublishVolume(h.unpublish("pvc-a", "pod").toBuilder().setTargetPath("/tmp/elsewhere").build()), "target_path"),
-                arg("stats: no volume_id", h -> h.node.nodeGetVolumeStats(Csi.NodeGetVolumeStatsRequest.newBuilder().setVolumePath("/x").build()), "volume_id"),
-                arg("stats: no path", h -> h.node.nodeGetVolumeStats(Csi.NodeGetVolumeStatsRequest.newBuilder().setVolumeId("pvc-a").build()), "volume_path"));
+                arg(
+                        "stage: no volume_id",
+                        h -> h.node.nodeStageVolume(
+                                h.stage("pvc-a").toBuilder().clearVolumeId().build()),
+                        "volume_id"),
+                arg(
+                        "stage: path in volume_id",
+                        h -> h.node.nodeStageVolume(h.stage("pvc-a").toBuilder()
+                                .setVolumeId("../../etc/passwd")
+                                .build()),
+                        "volume_id"),
+                arg(
+                        "stage: upper-case volume_id",
+                        h -> h.node.nodeStageVolume(h.stage("pvc-a").toBuilder()
+                                .setVolumeId("PVC-A")
+                                .build()),
+                        "volume_id"),
+                arg(
+                        "stage: overlong volume_id",
+                        h -> h.node.nodeStageVolume(h.stage("pvc-a").toBuilder()
+                                .setVolumeId("a".repeat(64))
+                                .build()),
+                        "volume_id"),
+                arg(
+                        "stage: newline in volume_id",
+                        h -> h.node.nodeStageVolume(h.stage("pvc-a").toBuilder()
+                                .setVolumeId("pvc\n-a")
+                                .build()),
+                        "volume_id"),
+                arg(
+                        "stage: no staging path",
+                        h -> h.node.nodeStageVolume(h.stage("pvc-a").toBuilder()
+                                .clearStagingTargetPath()
+                                .build()),
+                        "staging_target_path"),
+                arg(
+                        "stage: relative staging path",
+                        h -> h.node.nodeStageVolume(h.stage("pvc-a").toBuilder()
+                                .setStagingTargetPath("staging/x")
+                                .build()),
+                        "staging_target_path"),
+                arg(
+                        "stage: dot-dot in staging path",
+                        h -> h.node.nodeStageVolume(h.stage("pvc-a").toBuilder()
+                                .setStagingTargetPath(h.kubelet() + "/../store/x")
+                                .build()),
+                        "staging_target_path"),
+                arg(
+                        "stage: no capability",
+                        h -> h.node.nodeStageVolume(h.stage("pvc-a").toBuilder()
+                                .clearVolumeCapability()
+                                .build()),
+                        "volume_capability"),
+                arg(
+                        "stage: mount capability",
+                        h -> h.node.nodeStageVolume(h.stage("pvc-a").toBuilder()
+                                .setVolumeCapability(Csi.VolumeCapability.newBuilder()
+                                        .setMount(Csi.VolumeCapability.MountVolume.getDefaultInstance())
+                                        .setAccessMode(RWO.getAccessMode()))
+                                .build()),
+                        "mount"),
+                arg(
+                        "stage: multi-node mode",
+                        h -> h.node.nodeStageVolume(h.stage("pvc-a").toBuilder()
+                                .setVolumeCapability(
+                                        NodeHarness.block(Csi.VolumeCapability.AccessMode.Mode.MULTI_NODE_READER_ONLY))
+                                .build()),
+                        "MULTI_NODE_READER_ONLY"),
+                arg(
+                        "unstage: no volume_id",
+                        h -> h.node.nodeUnstageVolume(
+                                h.unstage("pvc-a").toBuilder().clearVolumeId().build()),
+                        "volume_id"),
+                arg(
+                        "unstage: no staging path",
+                        h -> h.node.nodeUnstageVolume(h.unstage("pvc-a").toBuilder()
+                                .clearStagingTargetPath()
+                                .build()),
+                        "staging_target_path"),
+                arg(
+                        "publish: no volume_id",
+                        h -> h.node.nodePublishVolume(h.publish("pvc-a", "pod").toBuilder()
+                                .clearVolumeId()
+                                .build()),
+                        "volume_id"),
+                arg(
+                        "publish: no target",
+                        h -> h.node.nodePublishVolume(h.publish("pvc-a", "pod").toBuilder()
+                                .clearTargetPath()
+                                .build()),
+                        "target_path"),
+                arg(
+                        "publish: target into the store",
+                        h -> h.node.nodePublishVolume(h.publish("pvc-a", "pod").toBuilder()
+                                .setTargetPath(h.dir.resolve("store")
+                                        .resolve("volumes")
+                                        .resolve("x")
+                                        .toString())
+                                .build()),
+                        "target_path"),
+                arg(
+                        "publish: target in /etc",
+                        h -> h.node.nodePublishVolume(h.publish("pvc-a", "pod").toBuilder()
+                                .setTargetPath("/etc/shadow")
+                                .build()),
+                        "target_path"),
+                arg(
+                        "publish: target in /dev",
+                        h -> h.node.nodePublishVolume(h.publish("pvc-a", "pod").toBuilder()
+                                .setTargetPath("/dev/sda")
+                                .build()),
+                        "target_path"),
+                arg(
+                        "publish: target through a symlink into the store",
+                        h -> {
+                            try {
+                                Files.createDirectories(h.dir.resolve("store"));
+                                Files.deleteIfExists(h.kubelet().resolve("sneaky"));
+                                Files.createSymbolicLink(h.kubelet().resolve("sneaky"), h.dir.resolve("store"));
+                            } catch (java.io.IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                            return h.node.nodePublishVolume(h.publish("pvc-a", "pod").toBuilder()
+                                    .setTargetPath(h.kubelet()
+                                            .resolve("sneaky")
+                                            .resolve("pod")
+                                            .toString())
+                                    .build());
+                        },
+                        "target_path"),
+                arg(
+                        "publish: doubled slash",
+                        h -> h.node.nodePublishVolume(h.publish("pvc-a", "pod").toBuilder()
+                                .setTargetPath(h.kubelet() + "//publish/pod")
+                                .build()),
+                        "target_path"),
+                arg(
+                        "publish: no staging path",
+                        h -> h.node.nodePublishVolume(h.publish("pvc-a", "pod").toBuilder()
+                                .clearStagingTargetPath()
+                                .build()),
+                        "staging_target_path"),
+                arg(
+                        "publish: no capability",
+                        h -> h.node.nodePublishVolume(h.publish("pvc-a", "pod").toBuilder()
+                                .clearVolumeCapability()
+                                .build()),
+                        "volume_capability"),
+                arg(
+                        "unpublish: no volume_id",
+                        h -> h.node.nodeUnpublishVolume(h.unpublish("pvc-a", "pod").toBuilder()
+                                .clearVolumeId()
+                                .build()),
+                        "volume_id"),
+                arg(
+                        "unpublish: no target",
+                        h -> h.node.nodeUnpublishVolume(h.unpublish("pvc-a", "pod").toBuilder()
+                                .clearTargetPath()
+                                .build()),
+                        "target_path"),
+                arg(
+                        "unpublish: target is /proc",
+                        h -> h.node.nodeUnpublishVolume(h.unpublish("pvc-a", "pod").toBuilder()
+                                .setTargetPath("/proc/1/root")
+                                .build()),
+                        "target_path"),
+                arg(
+                        "unpublish: outside kubelet dir",
+                        h -> h.node.nodeUnpublishVolume(h.unpublish("pvc-a", "pod").toBuilder()
+                                .setTargetPath("/tmp/elsewhere")
+                                .build()),
+                        "target_path"),
+                arg(
+                        "stats: no volume_id",
+                        h -> h.node.nodeGetVolumeStats(Csi.NodeGetVolumeStatsRequest.newBuilder()
+                                .setVolumePath("/x")
+                                .build()),
+                        "volume_id"),
+                arg(
+                        "stats: no path",
+                        h -> h.node.nodeGetVolumeStats(Csi.NodeGetVolumeStatsRequest.newBuilder()
+                                .setVolumeId("pvc-a")
+                                .build()),
+                        "volume_path"));
     }
 
     private static Arguments arg(String name, Function<NodeHarness, Object> call, String named) {
@@ -140,7 +294,8 @@ class NodeServiceTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("hostileRequests")
-    void invalidAndHostileRequestsAreRefusedNamingTheField(String name, Function<NodeHarness, Object> call, String named) {
+    void invalidAndHostileRequestsAreRefusedNamingTheField(
+            String name, Function<NodeHarness, Object> call, String named) {
         assertThatThrownBy(() -> call.apply(h)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
             assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(Status.Code.INVALID_ARGUMENT);
             assertThat(e.getStatus().getDescription()).contains(named);
@@ -215,7 +370,9 @@ class NodeServiceTest {
         }
         assertThat(store.volumes.get("pvc-race").device()).isPresent();
         assertThat(store.attaches.get() - before).isEqualTo(1);
-        assertThat(store.overlaps.get() - overlapsBefore).as("attaches of one volume running at once").isZero();
+        assertThat(store.overlaps.get() - overlapsBefore)
+                .as("attaches of one volume running at once")
+                .isZero();
     }
 
     @Test
@@ -232,7 +389,9 @@ class NodeServiceTest {
             Future<?> holder = pool.submit(() -> h.node.nodeStageVolume(h.stage("pvc-busy")));
             assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
             // kubelet's retry while the first call still holds the volume: an answer before its deadline, not a queue.
-            assertCode(Status.Code.ABORTED, () -> h.node.withDeadlineAfter(2, TimeUnit.SECONDS).nodeStageVolume(h.stage("pvc-busy")));
+            assertCode(
+                    Status.Code.ABORTED,
+                    () -> h.node.withDeadlineAfter(2, TimeUnit.SECONDS).nodeStageVolume(h.stage("pvc-busy")));
             release.countDown();
             holder.get(30, TimeUnit.SECONDS);
         } finally {
@@ -269,16 +428,30 @@ class NodeServiceTest {
 
     @Test
     void volumeStatsNeedTheVolumeWhereItIs() {
-        assertCode(Status.Code.NOT_FOUND, () -> h.node.nodeGetVolumeStats(Csi.NodeGetVolumeStatsRequest.newBuilder()
-                .setVolumeId("pvc-none").setVolumePath("some/path").build()));
-        assertCode(Status.Code.NOT_FOUND, () -> h.node.nodeGetVolumeStats(Csi.NodeGetVolumeStatsRequest.newBuilder()
-                .setVolumeId("../bad").setVolumePath("/x").build()));
+        assertCode(
+                Status.Code.NOT_FOUND,
+                () -> h.node.nodeGetVolumeStats(Csi.NodeGetVolumeStatsRequest.newBuilder()
+                        .setVolumeId("pvc-none")
+                        .setVolumePath("some/path")
+                        .build()));
+        assertCode(
+                Status.Code.NOT_FOUND,
+                () -> h.node.nodeGetVolumeStats(Csi.NodeGetVolumeStatsRequest.newBuilder()
+                        .setVolumeId("../bad")
+                        .setVolumePath("/x")
+                        .build()));
         readyVolume("pvc-stats");
         h.node.nodeStageVolume(h.stage("pvc-stats"));
-        assertCode(Status.Code.NOT_FOUND, () -> h.node.nodeGetVolumeStats(Csi.NodeGetVolumeStatsRequest.newBuilder()
-                .setVolumeId("pvc-stats").setVolumePath("some/path").build()));
+        assertCode(
+                Status.Code.NOT_FOUND,
+                () -> h.node.nodeGetVolumeStats(Csi.NodeGetVolumeStatsRequest.newBuilder()
+                        .setVolumeId("pvc-stats")
+                        .setVolumePath("some/path")
+                        .build()));
         Csi.NodeGetVolumeStatsResponse stats = h.node.nodeGetVolumeStats(Csi.NodeGetVolumeStatsRequest.newBuilder()
-                .setVolumeId("pvc-stats").setVolumePath(store.volumes.get("pvc-stats").device().orElseThrow()).build());
+                .setVolumeId("pvc-stats")
+                .setVolumePath(store.volumes.get("pvc-stats").device().orElseThrow())
+                .build());
         assertThat(stats.getUsage(0).getUnit()).isEqualTo(Csi.VolumeUsage.Unit.BYTES);
         assertThat(stats.getUsage(0).getTotal()).isEqualTo(16L << 20);
     }
@@ -291,7 +464,11 @@ class NodeServiceTest {
     }
 
     static void assertCode(Status.Code code, Runnable call) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(code));
+        assertThatThrownBy(call::run)
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode())
+                                .as(e.getStatus().toString())
+                                .isEqualTo(code));
     }
 }

@@ -26,6 +26,7 @@ class BuildImagesScriptTest {
 
     @TempDir
     Path bin;
+
     private final List<Process> started = new ArrayList<>();
     private Path bash;
 
@@ -40,7 +41,8 @@ class BuildImagesScriptTest {
 
     private static Path tool(String name) {
         return List.of(Path.of("/usr/bin", name), Path.of("/bin", name)).stream()
-                .filter(Files::isExecutable).findFirst()
+                .filter(Files::isExecutable)
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no " + name + " on this machine"));
     }
 
@@ -84,15 +86,28 @@ class BuildImagesScriptTest {
 
     @Test
     void dryRunShowsOneBuildPerImageFromTheRepositoryRoot() throws Exception {
-        Result result = run("--dry-run", "--engine", "podman", "--tag", "9.9.9", "--target", "target-x",
-                "operator", "csi-controller", "csi-node");
+        Result result = run(
+                "--dry-run",
+                "--engine",
+                "podman",
+                "--tag",
+                "9.9.9",
+                "--target",
+                "target-x",
+                "operator",
+                "csi-controller",
+                "csi-node");
 
         assertThat(result.code()).as(result.stderr()).isZero();
-        assertThat(result.stdout()).contains("./mvnw -B -q -Dunibloc.target=target-x -pl operator,csi-controller,csi-node -am package");
+        assertThat(result.stdout())
+                .contains("./mvnw -B -q -Dunibloc.target=target-x -pl operator,csi-controller,csi-node -am package");
         for (String image : List.of("operator", "csi-controller", "csi-node")) {
-            assertThat(result.stdout()).containsPattern("podman build -f src/main/docker/" + image + "/Dockerfile --ignorefile src/main/docker/"
-                    + image + "/Dockerfile.dockerignore( --ulimit \\S+)* --build-arg TARGET=target-x"
-                    + " -t docker.io/unibloc/" + image + ":9.9.9 -t localhost/unibloc/" + image + ":9.9.9 \\.\n");
+            assertThat(result.stdout())
+                    .containsPattern(
+                            "podman build -f src/main/docker/" + image + "/Dockerfile --ignorefile src/main/docker/"
+                                    + image + "/Dockerfile.dockerignore( --ulimit \\S+)* --build-arg TARGET=target-x"
+                                    + " -t docker.io/unibloc/" + image + ":9.9.9 -t localhost/unibloc/" + image
+                                    + ":9.9.9 \\.\n");
         }
     }
 
@@ -106,29 +121,50 @@ class BuildImagesScriptTest {
         Matcher nproc = Pattern.compile("--ulimit nproc=(\\d+):(\\d+)").matcher(result.stdout());
         assertThat(nproc.find()).as(result.stdout()).isTrue();
         assertThat(nproc.group(1)).isEqualTo(nproc.group(2));
-        assertThat(Long.parseLong(nproc.group(1))).as("an nproc podman accepts here").isBetween(1L, 4096L);
+        assertThat(Long.parseLong(nproc.group(1)))
+                .as("an nproc podman accepts here")
+                .isBetween(1L, 4096L);
     }
 
     @Test
     void baseImagesAndEngineFlagsReachEveryBuild() throws Exception {
-        Result result = run("--dry-run", "--engine", "docker", "--skip-maven", "--jdk-image", "debian-jdk:17",
-                "--base-image", "mirror.local/debian:bookworm-slim", "--engine-flag=--network=host", "operator", "sandbox");
+        Result result = run(
+                "--dry-run",
+                "--engine",
+                "docker",
+                "--skip-maven",
+                "--jdk-image",
+                "debian-jdk:17",
+                "--base-image",
+                "mirror.local/debian:bookworm-slim",
+                "--engine-flag=--network=host",
+                "operator",
+                "sandbox");
 
         assertThat(result.code()).as(result.stderr()).isZero();
         for (String image : List.of("operator", "sandbox")) {
-            assertThat(result.stdout()).contains("docker build -f src/main/docker/" + image + "/Dockerfile --network=host"
-                    + " --build-arg TARGET=target --build-arg JDK_IMAGE=debian-jdk:17"
-                    + " --build-arg BASE_IMAGE=mirror.local/debian:bookworm-slim -t docker.io/unibloc/" + image + ":0.1.0 .");
+            assertThat(result.stdout())
+                    .contains("docker build -f src/main/docker/" + image + "/Dockerfile --network=host"
+                            + " --build-arg TARGET=target --build-arg JDK_IMAGE=debian-jdk:17"
+                            + " --build-arg BASE_IMAGE=mirror.local/debian:bookworm-slim -t docker.io/unibloc/" + image
+                            + ":0.1.0 .");
         }
     }
 
     @Test
     void aPrefixWithARegistryHostIsTheOnlyName() throws Exception {
-        Result result = run("--dry-run", "--engine", "podman", "--skip-maven", "--prefix", "registry.example.com/unibloc/",
+        Result result = run(
+                "--dry-run",
+                "--engine",
+                "podman",
+                "--skip-maven",
+                "--prefix",
+                "registry.example.com/unibloc/",
                 "csi-node");
 
         assertThat(result.code()).as(result.stderr()).isZero();
-        assertThat(result.stdout()).contains("-t registry.example.com/unibloc/csi-node:0.1.0 .")
+        assertThat(result.stdout())
+                .contains("-t registry.example.com/unibloc/csi-node:0.1.0 .")
                 .doesNotContain("docker.io/", "localhost/");
     }
 
@@ -138,21 +174,49 @@ class BuildImagesScriptTest {
         Files.writeString(sources, "deb http://deb.debian.org/debian bookworm main\n");
         Path cache = bin.resolveSibling(bin.getFileName() + "-cache");
         try {
-            Result first = run("--dry-run", "--engine", "podman", "--skip-maven", "--base-from-debian",
-                    "--debian-sources", sources.toString(), "--base-cache", cache.toString(), "csi-node", "operator");
+            Result first = run(
+                    "--dry-run",
+                    "--engine",
+                    "podman",
+                    "--skip-maven",
+                    "--base-from-debian",
+                    "--debian-sources",
+                    sources.toString(),
+                    "--base-cache",
+                    cache.toString(),
+                    "csi-node",
+                    "operator");
             Files.writeString(sources, "deb http://mirror.example/debian bookworm main\n");
-            Result second = run("--dry-run", "--engine", "podman", "--skip-maven", "--base-from-debian",
-                    "--debian-sources", sources.toString(), "--base-cache", cache.toString(), "csi-node");
+            Result second = run(
+                    "--dry-run",
+                    "--engine",
+                    "podman",
+                    "--skip-maven",
+                    "--base-from-debian",
+                    "--debian-sources",
+                    sources.toString(),
+                    "--base-cache",
+                    cache.toString(),
+                    "csi-node");
 
             assertThat(first.code()).as(first.stderr()).isZero();
-            assertThat(first.stdout()).contains("mmdebstrap ", "--include=openjdk-17-jdk-headless,binutils",
-                    "--include=e2fsprogs,xfsprogs,btrfs-progs,util-linux,mount,dosfstools,mtools,qemu-system-x86",
-                    " bookworm " + cache + "/jdk-", ".tar.partial " + sources);
+            assertThat(first.stdout())
+                    .contains(
+                            "mmdebstrap ",
+                            "--include=openjdk-17-jdk-headless,binutils",
+                            "--include=e2fsprogs,xfsprogs,btrfs-progs,util-linux,mount,dosfstools,mtools,qemu-system-x86",
+                            " bookworm " + cache + "/jdk-",
+                            ".tar.partial " + sources);
             String tools = baseImage(first.stdout(), "csi-node");
             assertThat(tools).startsWith("localhost/unibloc-base/node:");
             assertThat(baseImage(first.stdout(), "operator")).startsWith("localhost/unibloc-base/minimal:");
-            assertThat(first.stdout()).contains("podman import -q --change 'ENV PATH=", cache + "/node-" + tools.substring(tools.indexOf(':') + 1) + ".tar " + tools);
-            assertThat(baseImage(second.stdout(), "csi-node")).as("other sources, another cached base").isNotEqualTo(tools);
+            assertThat(first.stdout())
+                    .contains(
+                            "podman import -q --change 'ENV PATH=",
+                            cache + "/node-" + tools.substring(tools.indexOf(':') + 1) + ".tar " + tools);
+            assertThat(baseImage(second.stdout(), "csi-node"))
+                    .as("other sources, another cached base")
+                    .isNotEqualTo(tools);
         } finally {
             Files.deleteIfExists(sources);
         }
@@ -163,8 +227,16 @@ class BuildImagesScriptTest {
         Path sources = bin.resolveSibling(bin.getFileName() + "-debian.sources");
         Files.writeString(sources, "deb http://deb.debian.org/debian bookworm main\n");
         try {
-            Result result = run("--dry-run", "--engine", "podman", "--base-from-debian", "--bases-only",
-                    "--debian-sources", sources.toString(), "--base-cache", bin.resolveSibling("cache").toString());
+            Result result = run(
+                    "--dry-run",
+                    "--engine",
+                    "podman",
+                    "--base-from-debian",
+                    "--bases-only",
+                    "--debian-sources",
+                    sources.toString(),
+                    "--base-cache",
+                    bin.resolveSibling("cache").toString());
 
             assertThat(result.code()).as(result.stderr()).isZero();
             assertThat(result.stdout()).contains("mmdebstrap ").doesNotContain(" build ", "mvnw");
@@ -191,13 +263,24 @@ class BuildImagesScriptTest {
 
     @Test
     void loadingIntoContainerdImportsEachImageIntoTheKubeletsNamespace() throws Exception {
-        Result result = run("--dry-run", "--engine", "podman", "--skip-maven", "--load", "containerd",
-                "--containerd-address", "/run/k3s/containerd/containerd.sock", "csi-node", "sandbox");
+        Result result = run(
+                "--dry-run",
+                "--engine",
+                "podman",
+                "--skip-maven",
+                "--load",
+                "containerd",
+                "--containerd-address",
+                "/run/k3s/containerd/containerd.sock",
+                "csi-node",
+                "sandbox");
 
         assertThat(result.code()).as(result.stderr()).isZero();
         for (String image : List.of("csi-node", "sandbox")) {
-            assertThat(result.stdout()).containsPattern("podman save -q --format docker-archive -o (\\S+) docker.io/unibloc/" + image
-                    + ":0.1.0\nctr --address /run/k3s/containerd/containerd.sock -n k8s.io images import \\1\n");
+            assertThat(result.stdout())
+                    .containsPattern(
+                            "podman save -q --format docker-archive -o (\\S+) docker.io/unibloc/" + image
+                                    + ":0.1.0\nctr --address /run/k3s/containerd/containerd.sock -n k8s.io images import \\1\n");
         }
     }
 
@@ -211,7 +294,9 @@ class BuildImagesScriptTest {
 
     /** The BASE_IMAGE build argument of one image's build command. */
     private static String baseImage(String dryRun, String image) {
-        return dryRun.lines().filter(l -> l.contains("build -f src/main/docker/" + image + "/Dockerfile")).findFirst()
+        return dryRun.lines()
+                .filter(l -> l.contains("build -f src/main/docker/" + image + "/Dockerfile"))
+                .findFirst()
                 .map(l -> l.replaceAll(".*--build-arg BASE_IMAGE=(\\S+).*", "$1"))
                 .orElseThrow(() -> new AssertionError("no build of " + image + " in:\n" + dryRun));
     }
@@ -240,11 +325,11 @@ class BuildImagesScriptTest {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new AssertionError("build-images.sh " + String.join(" ", args) + " did not finish in 30 s");
         }
-        return new Result(process.exitValue(),
+        return new Result(
+                process.exitValue(),
                 new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
                 new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
-    private record Result(int code, String stdout, String stderr) {
-    }
+    private record Result(int code, String stdout, String stderr) {}
 }

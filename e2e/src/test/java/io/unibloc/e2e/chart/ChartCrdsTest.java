@@ -32,8 +32,12 @@ class ChartCrdsTest {
     void chartCrdsDirectoryIsALinkToTheGeneratedCrds() throws IOException {
         Path link = REPO.chart().resolve("crds");
 
-        assertThat(Files.isSymbolicLink(link)).as("%s must stay a symbolic link to crds/ (a copy would drift)", link).isTrue();
-        assertThat(Files.readSymbolicLink(link)).as("relative, so it works in any checkout").isEqualTo(Path.of("../../crds"));
+        assertThat(Files.isSymbolicLink(link))
+                .as("%s must stay a symbolic link to crds/ (a copy would drift)", link)
+                .isTrue();
+        assertThat(Files.readSymbolicLink(link))
+                .as("relative, so it works in any checkout")
+                .isEqualTo(Path.of("../../crds"));
         assertThat(link.toRealPath()).isEqualTo(REPO.crds().toRealPath());
     }
 
@@ -53,7 +57,9 @@ class ChartCrdsTest {
             assertThat(loaded).as("Helm loads %s unchanged", file.getFileName()).contains(content);
             rest = rest.replace(content, "");
         }
-        assertThat(rest.replace("---", "")).as("what Helm loads besides the generated files").isBlank();
+        assertThat(rest.replace("---", ""))
+                .as("what Helm loads besides the generated files")
+                .isBlank();
     }
 
     @Test
@@ -73,7 +79,8 @@ class ChartCrdsTest {
                 .collect(Collectors.toMap(c -> c.getSpec().getNames().getPlural(), Function.identity()));
         RenderedChart chart = CHART.render(Values.of("namespaced", "operator.watchNamespaces", List.of("a")));
         Set<String> named = new HashSet<>();
-        Stream.concat(chart.all(ClusterRole.class).stream().flatMap(r -> r.getRules().stream()),
+        Stream.concat(
+                        chart.all(ClusterRole.class).stream().flatMap(r -> r.getRules().stream()),
                         chart.all(Role.class).stream().flatMap(r -> r.getRules().stream()))
                 .filter(rule -> rule.getApiGroups().contains("unibloc.io"))
                 .forEach(rule -> named.addAll(rule.getResources()));
@@ -83,35 +90,43 @@ class ChartCrdsTest {
             String plural = resource.contains("/") ? resource.substring(0, resource.indexOf('/')) : resource;
             assertThat(byPlural).as("RBAC names unibloc.io/%s", resource).containsKey(plural);
             if (resource.endsWith("/status")) {
-                CustomResourceDefinitionVersion version = byPlural.get(plural).getSpec().getVersions().get(0);
-                assertThat(version.getSubresources()).as("%s has a status subresource", plural).isNotNull();
-                assertThat(version.getSubresources().getStatus()).as("%s has a status subresource", plural).isNotNull();
+                CustomResourceDefinitionVersion version =
+                        byPlural.get(plural).getSpec().getVersions().get(0);
+                assertThat(version.getSubresources())
+                        .as("%s has a status subresource", plural)
+                        .isNotNull();
+                assertThat(version.getSubresources().getStatus())
+                        .as("%s has a status subresource", plural)
+                        .isNotNull();
             }
         }
     }
 
-    private static void assertKind(Map<String, CustomResourceDefinition> crds, String name, String kind, String scope,
-            String shortName) {
+    private static void assertKind(
+            Map<String, CustomResourceDefinition> crds, String name, String kind, String scope, String shortName) {
         assertThat(crds).as("generated CRDs").containsKey(name);
         CustomResourceDefinition crd = crds.get(name);
         assertThat(crd.getSpec().getGroup()).isEqualTo("unibloc.io");
         assertThat(crd.getSpec().getNames().getKind()).isEqualTo(kind);
         assertThat(crd.getSpec().getScope()).as("scope of %s", kind).isEqualTo(scope);
-        assertThat(crd.getSpec().getVersions()).as("versions of %s", kind)
-                .anySatisfy(v -> {
-                    assertThat(v.getName()).isEqualTo("v1alpha1");
-                    assertThat(v.getServed()).isTrue();
-                    assertThat(v.getStorage()).isTrue();
-                });
+        assertThat(crd.getSpec().getVersions()).as("versions of %s", kind).anySatisfy(v -> {
+            assertThat(v.getName()).isEqualTo("v1alpha1");
+            assertThat(v.getServed()).isTrue();
+            assertThat(v.getStorage()).isTrue();
+        });
         if (shortName != null) {
-            assertThat(crd.getSpec().getNames().getShortNames()).as("short names of %s", kind).contains(shortName);
+            assertThat(crd.getSpec().getNames().getShortNames())
+                    .as("short names of %s", kind)
+                    .contains(shortName);
         }
     }
 
     /** The files Helm takes from crds/: those ending in .yaml, .yml or .json. */
     private static List<Path> crdFiles() throws IOException {
         try (Stream<Path> files = Files.list(REPO.crds())) {
-            return files.filter(f -> f.getFileName().toString().matches(".+\\.(ya?ml|json)$")).sorted().toList();
+            return files.filter(f -> f.getFileName().toString().matches(".+\\.(ya?ml|json)$"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -119,8 +134,12 @@ class ChartCrdsTest {
         List<HasMetadata> objects = crdFiles().stream()
                 .flatMap(f -> RenderedChart.parse(f.getFileName().toString(), read(f)).objects().stream())
                 .toList();
-        assertThat(objects).as("objects in %s", REPO.crds()).isNotEmpty().allMatch(CustomResourceDefinition.class::isInstance);
-        return objects.stream().map(CustomResourceDefinition.class::cast)
+        assertThat(objects)
+                .as("objects in %s", REPO.crds())
+                .isNotEmpty()
+                .allMatch(CustomResourceDefinition.class::isInstance);
+        return objects.stream()
+                .map(CustomResourceDefinition.class::cast)
                 .collect(Collectors.toMap(c -> c.getMetadata().getName(), Function.identity()));
     }
 

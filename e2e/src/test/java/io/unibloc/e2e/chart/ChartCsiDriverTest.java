@@ -31,18 +31,24 @@ class ChartCsiDriverTest {
         assertThat(storageClass.getAllowedTopologies()).as("allowedTopologies").isNullOrEmpty();
         assertThat(storageClass.getReclaimPolicy()).isEqualTo("Delete");
         assertThat(storageClass.getAllowVolumeExpansion()).isFalse();
-        assertThat(storageClass.getParameters()).containsExactlyInAnyOrderEntriesOf(
-                java.util.Map.of("fsType", "ext4", "readOnly", "false"));
-        assertThat(storageClass.getMetadata().getAnnotations()).as("never the default class")
+        assertThat(storageClass.getParameters())
+                .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("fsType", "ext4", "readOnly", "false"));
+        assertThat(storageClass.getMetadata().getAnnotations())
+                .as("never the default class")
                 .doesNotContainKey("storageclass.kubernetes.io/is-default-class");
     }
 
     @Test
     void storageClassParametersFollowTheValues() {
-        StorageClass storageClass = CHART.render(Values.of("vfat-readonly-retain",
-                "storageClass.fsType", "vfat",
-                "storageClass.readOnly", true,
-                "storageClass.reclaimPolicy", "Retain")).one(StorageClass.class, "unibloc");
+        StorageClass storageClass = CHART.render(Values.of(
+                        "vfat-readonly-retain",
+                        "storageClass.fsType",
+                        "vfat",
+                        "storageClass.readOnly",
+                        true,
+                        "storageClass.reclaimPolicy",
+                        "Retain"))
+                .one(StorageClass.class, "unibloc");
 
         assertThat(storageClass.getParameters()).containsEntry("fsType", "vfat").containsEntry("readOnly", "true");
         assertThat(storageClass.getReclaimPolicy()).isEqualTo("Retain");

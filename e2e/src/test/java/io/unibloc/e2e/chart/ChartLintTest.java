@@ -17,8 +17,11 @@ class ChartLintTest {
     void lintIsClean() {
         LintResult result = CHART.lint();
 
-        assertThat(result.isFailed()).as("lint failed: %s", result.getMessages()).isFalse();
-        assertThat(result.getMessages()).as("lint messages")
+        assertThat(result.isFailed())
+                .as("lint failed: %s", result.getMessages())
+                .isFalse();
+        assertThat(result.getMessages())
+                .as("lint messages")
                 .allSatisfy(m -> assertThat(m).startsWith("[INFO]"))
                 .noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
     }

@@ -17,14 +17,17 @@ import org.junit.jupiter.api.Test;
  */
 class ChartNotesTest {
     private static final HelmChart CHART = HelmChart.inRepository();
-    private static final Pattern SAMPLE = Pattern.compile("<<'YAML' \\| kubectl apply -f -\\n(.*?)\\n\\s*YAML\\n", Pattern.DOTALL);
+    private static final Pattern SAMPLE =
+            Pattern.compile("<<'YAML' \\| kubectl apply -f -\\n(.*?)\\n\\s*YAML\\n", Pattern.DOTALL);
 
     @Test
     void notesShowAValidFirstUnikernelPod() throws Exception {
         String notes = CHART.notes(Values.defaults());
         Matcher sample = SAMPLE.matcher(notes);
 
-        assertThat(sample.find()).as("a UnikernelPod sample in NOTES:\n%s", notes).isTrue();
+        assertThat(sample.find())
+                .as("a UnikernelPod sample in NOTES:\n%s", notes)
+                .isTrue();
         String yaml = sample.group(1).stripIndent();
         UnikernelPod pod = new ObjectMapper(new YAMLFactory())
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
@@ -42,7 +45,8 @@ class ChartNotesTest {
         String withoutKvm = CHART.notes(Values.of("tcg", "kvm.requireKvmNode", false, "fullnameOverride", "ub"));
 
         assertThat(withKvm).contains("-n " + HelmChart.NAMESPACE, "daemonset/unibloc-csi-node", "unibloc.io/kvm=true");
-        assertThat(withoutKvm).contains("daemonset/ub-csi-node", "TCG", "-L unibloc.io/accel")
+        assertThat(withoutKvm)
+                .contains("daemonset/ub-csi-node", "TCG", "-L unibloc.io/accel")
                 .doesNotContain("unibloc.io/kvm=true");
         assertThat(withKvm).contains("kubectl describe ukp", ".status.podName");
     }

@@ -49,13 +49,17 @@ class ChartRbacTest {
         }
         Map<String, String> accounts = accountsByComponent(chart);
 
-        assertThat(effective.get(accounts.get("operator"))).as("operator grants")
+        assertThat(effective.get(accounts.get("operator")))
+                .as("operator grants")
                 .containsExactlyInAnyOrderElementsOf(operator);
-        assertThat(effective.get(accounts.get("csi-controller"))).as("csi-controller (+ provisioner) grants")
+        assertThat(effective.get(accounts.get("csi-controller")))
+                .as("csi-controller (+ provisioner) grants")
                 .containsExactlyInAnyOrderElementsOf(ExpectedRbac.csiController(HelmChart.NAMESPACE));
-        assertThat(effective.get(accounts.get("csi-node"))).as("csi-node grants")
+        assertThat(effective.get(accounts.get("csi-node")))
+                .as("csi-node grants")
                 .containsExactlyInAnyOrderElementsOf(ExpectedRbac.csiNode());
-        assertThat(effective.keySet()).as("subjects that get any permission")
+        assertThat(effective.keySet())
+                .as("subjects that get any permission")
                 .containsExactlyInAnyOrderElementsOf(accounts.values());
     }
 
@@ -67,50 +71,79 @@ class ChartRbacTest {
         Set<String> boundRoles = new HashSet<>();
         for (ClusterRoleBinding binding : chart.all(ClusterRoleBinding.class)) {
             RoleRef ref = binding.getRoleRef();
-            assertThat(ref.getKind()).as("roleRef kind of %s", binding.getMetadata().getName()).isEqualTo("ClusterRole");
-            assertThat(chart.has(ClusterRole.class, ref.getName())).as("ClusterRole %s bound by %s is shipped by the chart",
-                    ref.getName(), binding.getMetadata().getName()).isTrue();
+            assertThat(ref.getKind())
+                    .as("roleRef kind of %s", binding.getMetadata().getName())
+                    .isEqualTo("ClusterRole");
+            assertThat(chart.has(ClusterRole.class, ref.getName()))
+                    .as(
+                            "ClusterRole %s bound by %s is shipped by the chart",
+                            ref.getName(), binding.getMetadata().getName())
+                    .isTrue();
             boundRoles.add("ClusterRole/" + ref.getName());
             checkSubjects(chart, binding, binding.getSubjects());
         }
         for (RoleBinding binding : chart.all(RoleBinding.class)) {
             RoleRef ref = binding.getRoleRef();
-            assertThat(ref.getKind()).as("roleRef kind of %s", binding.getMetadata().getName()).isEqualTo("Role");
-            assertThat(chart.all(Role.class)).as("Role %s bound by %s in its namespace", ref.getName(), binding.getMetadata().getName())
+            assertThat(ref.getKind())
+                    .as("roleRef kind of %s", binding.getMetadata().getName())
+                    .isEqualTo("Role");
+            assertThat(chart.all(Role.class))
+                    .as(
+                            "Role %s bound by %s in its namespace",
+                            ref.getName(), binding.getMetadata().getName())
                     .anyMatch(r -> r.getMetadata().getName().equals(ref.getName())
-                            && r.getMetadata().getNamespace().equals(binding.getMetadata().getNamespace()));
+                            && r.getMetadata()
+                                    .getNamespace()
+                                    .equals(binding.getMetadata().getNamespace()));
             boundRoles.add("Role/" + binding.getMetadata().getNamespace() + "/" + ref.getName());
             checkSubjects(chart, binding, binding.getSubjects());
         }
         for (ClusterRole role : chart.all(ClusterRole.class)) {
-            assertThat(boundRoles).as("ClusterRole %s is bound", role.getMetadata().getName())
+            assertThat(boundRoles)
+                    .as("ClusterRole %s is bound", role.getMetadata().getName())
                     .contains("ClusterRole/" + role.getMetadata().getName());
-            assertThat(role.getAggregationRule()).as("aggregation on %s", role.getMetadata().getName()).isNull();
+            assertThat(role.getAggregationRule())
+                    .as("aggregation on %s", role.getMetadata().getName())
+                    .isNull();
             role.getRules().forEach(rule -> checkNoWildcards(role, rule));
         }
         for (Role role : chart.all(Role.class)) {
-            assertThat(boundRoles).as("Role %s is bound", role.getMetadata().getName())
-                    .contains("Role/" + role.getMetadata().getNamespace() + "/" + role.getMetadata().getName());
+            assertThat(boundRoles)
+                    .as("Role %s is bound", role.getMetadata().getName())
+                    .contains("Role/" + role.getMetadata().getNamespace() + "/"
+                            + role.getMetadata().getName());
             role.getRules().forEach(rule -> checkNoWildcards(role, rule));
         }
     }
 
     private static void checkSubjects(RenderedChart chart, HasMetadata binding, List<Subject> subjects) {
-        assertThat(subjects).as("subjects of %s", RenderedChart.describe(binding)).isNotEmpty();
+        assertThat(subjects)
+                .as("subjects of %s", RenderedChart.describe(binding))
+                .isNotEmpty();
         for (Subject subject : subjects) {
-            assertThat(subject.getKind()).as("subject kind in %s", RenderedChart.describe(binding)).isEqualTo("ServiceAccount");
-            assertThat(subject.getNamespace()).as("subject namespace in %s", RenderedChart.describe(binding))
+            assertThat(subject.getKind())
+                    .as("subject kind in %s", RenderedChart.describe(binding))
+                    .isEqualTo("ServiceAccount");
+            assertThat(subject.getNamespace())
+                    .as("subject namespace in %s", RenderedChart.describe(binding))
                     .isEqualTo(HelmChart.NAMESPACE);
             assertThat(chart.has(ServiceAccount.class, subject.getName()))
-                    .as("ServiceAccount %s named in %s is shipped", subject.getName(), RenderedChart.describe(binding)).isTrue();
+                    .as("ServiceAccount %s named in %s is shipped", subject.getName(), RenderedChart.describe(binding))
+                    .isTrue();
         }
     }
 
     private static void checkNoWildcards(HasMetadata role, PolicyRule rule) {
         String where = RenderedChart.describe(role);
         assertThat(rule.getVerbs()).as("verbs in %s", where).isNotEmpty().doesNotContain("*");
-        assertThat(rule.getResources()).as("resources in %s", where).isNotEmpty().doesNotContain("*");
-        assertThat(rule.getApiGroups()).as("apiGroups in %s", where).isNotEmpty().doesNotContain("*");
+        assertThat(rule.getResources())
+                .as("resources in %s", where)
+                .isNotEmpty()
+                .doesNotContain("*");
+        assertThat(rule.getApiGroups())
+                .as("apiGroups in %s", where)
+                .isNotEmpty()
+                .doesNotContain("*");
         assertThat(rule.getNonResourceURLs()).as("nonResourceURLs in %s", where).isNullOrEmpty();
     }
 
@@ -127,11 +160,13 @@ class ChartRbacTest {
         for (RoleBinding binding : chart.all(RoleBinding.class)) {
             String namespace = binding.getMetadata().getNamespace();
             Role role = chart.all(Role.class).stream()
-                    .filter(r -> r.getMetadata().getName().equals(binding.getRoleRef().getName())
+                    .filter(r -> r.getMetadata()
+                                    .getName()
+                                    .equals(binding.getRoleRef().getName())
                             && r.getMetadata().getNamespace().equals(namespace))
                     .findFirst()
-                    .orElseThrow(() -> new AssertionError("RoleBinding " + binding.getMetadata().getName()
-                            + " names a Role missing in " + namespace));
+                    .orElseThrow(() -> new AssertionError("RoleBinding "
+                            + binding.getMetadata().getName() + " names a Role missing in " + namespace));
             for (Subject subject : binding.getSubjects()) {
                 grants.computeIfAbsent(subject.getName(), k -> new LinkedHashSet<>())
                         .addAll(flatten(namespace, role.getRules()));
@@ -143,8 +178,10 @@ class ChartRbacTest {
     private static Set<Grant> flatten(String scope, List<PolicyRule> rules) {
         Set<Grant> grants = new LinkedHashSet<>();
         for (PolicyRule rule : rules) {
-            List<String> names = rule.getResourceNames() == null || rule.getResourceNames().isEmpty()
-                    ? List.of("") : rule.getResourceNames();
+            List<String> names =
+                    rule.getResourceNames() == null || rule.getResourceNames().isEmpty()
+                            ? List.of("")
+                            : rule.getResourceNames();
             for (String group : rule.getApiGroups()) {
                 for (String resource : rule.getResources()) {
                     for (String name : names) {
@@ -158,8 +195,9 @@ class ChartRbacTest {
 
     private static Map<String, String> accountsByComponent(RenderedChart chart) {
         Map<String, String> accounts = new LinkedHashMap<>();
-        chart.podTemplates().forEach((workload, template) ->
-                accounts.put(ChartObjectsTest.component(workload), template.getSpec().getServiceAccountName()));
+        chart.podTemplates()
+                .forEach((workload, template) -> accounts.put(
+                        ChartObjectsTest.component(workload), template.getSpec().getServiceAccountName()));
         return accounts;
     }
 }

@@ -25,30 +25,39 @@ class ChartRuntimeClassesTest {
 
         assertThat(kvm.getHandler()).isEqualTo("runc");
         assertThat(kvm.getScheduling().getNodeSelector()).containsExactlyEntriesOf(Map.of("unibloc.io/kvm", "true"));
-        assertThat(kvm.getOverhead().getPodFixed()).containsExactlyInAnyOrderEntriesOf(
-                Map.of("cpu", new Quantity("100m"), "memory", new Quantity("32Mi")));
-        assertThat(chart.has(RuntimeClass.class, "unibloc-urunc")).as("urunc only on request").isFalse();
+        assertThat(kvm.getOverhead().getPodFixed())
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("cpu", new Quantity("100m"), "memory", new Quantity("32Mi")));
+        assertThat(chart.has(RuntimeClass.class, "unibloc-urunc"))
+                .as("urunc only on request")
+                .isFalse();
     }
 
     @Test
     void tcgClustersSelectAnyNodePluginNodeAndUruncCanBeAdded() {
-        RenderedChart chart = CHART.render(Values.of("tcg-and-urunc",
-                "kvm.requireKvmNode", false,
-                "runtimeClasses.kvm.overhead", Map.of("memory", "64Mi", "cpu", "50m"),
-                "runtimeClasses.urunc.create", true,
-                "runtimeClasses.urunc.overhead", Map.of("memory", "64Mi")));
+        RenderedChart chart = CHART.render(Values.of(
+                "tcg-and-urunc",
+                "kvm.requireKvmNode",
+                false,
+                "runtimeClasses.kvm.overhead",
+                Map.of("memory", "64Mi", "cpu", "50m"),
+                "runtimeClasses.urunc.create",
+                true,
+                "runtimeClasses.urunc.overhead",
+                Map.of("memory", "64Mi")));
         RuntimeClass kvm = chart.one(RuntimeClass.class, "unibloc-kvm");
         RuntimeClass urunc = chart.one(RuntimeClass.class, "unibloc-urunc");
 
-        assertThat(kvm.getScheduling().getNodeSelector()).as("the older switch means allowSoftwareEmulation")
+        assertThat(kvm.getScheduling().getNodeSelector())
+                .as("the older switch means allowSoftwareEmulation")
                 .containsExactlyEntriesOf(Map.of("unibloc.io/node", "true"));
-        assertThat(kvm.getOverhead().getPodFixed()).containsExactlyInAnyOrderEntriesOf(
-                Map.of("memory", new Quantity("64Mi"), "cpu", new Quantity("50m")));
+        assertThat(kvm.getOverhead().getPodFixed())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("memory", new Quantity("64Mi"), "cpu", new Quantity("50m")));
         assertThat(urunc.getHandler()).isEqualTo("urunc");
         assertThat(urunc.getScheduling()).as("no KVM node required").isNull();
         // Helm merges maps: an override of one resource keeps the chart's default for the other.
-        assertThat(urunc.getOverhead().getPodFixed()).containsExactlyInAnyOrderEntriesOf(
-                Map.of("memory", new Quantity("64Mi"), "cpu", new Quantity("50m")));
+        assertThat(urunc.getOverhead().getPodFixed())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("memory", new Quantity("64Mi"), "cpu", new Quantity("50m")));
     }
 
     /**
@@ -61,7 +70,8 @@ class ChartRuntimeClassesTest {
         assumeTrue(Files.isDirectory(dir), "skipped: " + dir + " does not exist (yet), nothing to compare with");
         List<RuntimeClass> shipped;
         try (Stream<Path> files = Files.list(dir)) {
-            shipped = files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+            shipped = files.filter(
+                            f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
                     .sorted()
                     .flatMap(ChartRuntimeClassesTest::parseAll)
                     .filter(RuntimeClass.class::isInstance)
@@ -72,12 +82,19 @@ class ChartRuntimeClassesTest {
         RenderedChart chart = CHART.render(Values.of("all-classes", "runtimeClasses.urunc.create", true));
 
         for (RuntimeClass file : shipped) {
-            RuntimeClass rendered = chart.one(RuntimeClass.class, file.getMetadata().getName());
-            assertThat(rendered.getHandler()).as("handler of %s", file.getMetadata().getName()).isEqualTo(file.getHandler());
-            assertThat(rendered.getScheduling()).as("scheduling of %s", file.getMetadata().getName())
+            RuntimeClass rendered =
+                    chart.one(RuntimeClass.class, file.getMetadata().getName());
+            assertThat(rendered.getHandler())
+                    .as("handler of %s", file.getMetadata().getName())
+                    .isEqualTo(file.getHandler());
+            assertThat(rendered.getScheduling())
+                    .as("scheduling of %s", file.getMetadata().getName())
                     .isEqualTo(file.getScheduling());
-            assertThat(rendered.getOverhead()).as("overhead of %s (set runtimeClasses.*.overhead to match)",
-                    file.getMetadata().getName()).isEqualTo(file.getOverhead());
+            assertThat(rendered.getOverhead())
+                    .as(
+                            "overhead of %s (set runtimeClasses.*.overhead to match)",
+                            file.getMetadata().getName())
+                    .isEqualTo(file.getOverhead());
         }
     }
 

@@ -37,49 +37,76 @@ class ChartSocketsTest {
         String socket = unixPath(flag(controller, "--endpoint"));
         Volume socketVolume = volumeMountedAt(pod, controller, parent(socket));
 
-        assertThat(socketVolume.getEmptyDir()).as("controller socket volume is private to the pod").isNotNull();
+        assertThat(socketVolume.getEmptyDir())
+                .as("controller socket volume is private to the pod")
+                .isNotNull();
         assertThat(flag(controller, "--metrics-port")).isEqualTo("9811");
         for (String sidecar : List.of("csi-provisioner", "liveness-probe")) {
             Container c = container(pod, sidecar);
-            assertThat(flag(c, "--csi-address")).as("--csi-address of %s", sidecar).isEqualTo(socket);
-            assertThat(volumeMountedAt(pod, c, parent(socket)).getName()).as("socket volume of %s", sidecar)
+            assertThat(flag(c, "--csi-address"))
+                    .as("--csi-address of %s", sidecar)
+                    .isEqualTo(socket);
+            assertThat(volumeMountedAt(pod, c, parent(socket)).getName())
+                    .as("socket volume of %s", sidecar)
                     .isEqualTo(socketVolume.getName());
         }
         assertLivenessProbeServedBySidecar(controller, container(pod, "liveness-probe"));
         Container provisioner = container(pod, "csi-provisioner");
-        assertThat(args(provisioner)).as("provisioner flags").contains("--strict-topology", "--extra-create-metadata",
-                "--enable-capacity", "--capacity-ownerref-level=2", "--leader-election");
-        assertThat(env(provisioner)).as("provisioner env for capacity ownership")
-                .containsEntry("NAMESPACE", "metadata.namespace").containsEntry("POD_NAME", "metadata.name");
+        assertThat(args(provisioner))
+                .as("provisioner flags")
+                .contains(
+                        "--strict-topology",
+                        "--extra-create-metadata",
+                        "--enable-capacity",
+                        "--capacity-ownerref-level=2",
+                        "--leader-election");
+        assertThat(env(provisioner))
+                .as("provisioner env for capacity ownership")
+                .containsEntry("NAMESPACE", "metadata.namespace")
+                .containsEntry("POD_NAME", "metadata.name");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("variations")
     void nodeSidecarsShareTheNodeSocketAndKubeletGetsItsHostPath(Values values) {
-        String kubeletDir = String.valueOf(valueAt(values, "csiNode", "kubeletDir").orElse("/var/lib/kubelet"));
+        String kubeletDir =
+                String.valueOf(valueAt(values, "csiNode", "kubeletDir").orElse("/var/lib/kubelet"));
         kubeletDir = kubeletDir.endsWith("/") ? kubeletDir.substring(0, kubeletDir.length() - 1) : kubeletDir;
         PodSpec pod = workload(CHART.render(values), "csi-node");
         Container node = container(pod, "csi-node");
         String socket = unixPath(flag(node, "--endpoint"));
         Volume socketVolume = volumeMountedAt(pod, node, parent(socket));
 
-        assertThat(socketVolume.getHostPath()).as("node socket volume is on the host for kubelet").isNotNull();
-        assertThat(socketVolume.getHostPath().getPath()).as("node socket dir on the host")
+        assertThat(socketVolume.getHostPath())
+                .as("node socket volume is on the host for kubelet")
+                .isNotNull();
+        assertThat(socketVolume.getHostPath().getPath())
+                .as("node socket dir on the host")
                 .isEqualTo(kubeletDir + "/plugins/block.unibloc.io");
         for (String sidecar : List.of("node-driver-registrar", "liveness-probe")) {
             Container c = container(pod, sidecar);
-            assertThat(flag(c, "--csi-address")).as("--csi-address of %s", sidecar).isEqualTo(socket);
-            assertThat(volumeMountedAt(pod, c, parent(socket)).getName()).as("socket volume of %s", sidecar)
+            assertThat(flag(c, "--csi-address"))
+                    .as("--csi-address of %s", sidecar)
+                    .isEqualTo(socket);
+            assertThat(volumeMountedAt(pod, c, parent(socket)).getName())
+                    .as("socket volume of %s", sidecar)
                     .isEqualTo(socketVolume.getName());
         }
         Container registrar = container(pod, "node-driver-registrar");
-        assertThat(flag(registrar, "--kubelet-registration-path")).as("socket path kubelet dials")
+        assertThat(flag(registrar, "--kubelet-registration-path"))
+                .as("socket path kubelet dials")
                 .isEqualTo(socketVolume.getHostPath().getPath() + "/" + fileName(socket));
-        assertThat(volumeMountedAt(pod, registrar, "/registration").getHostPath().getPath())
-                .as("kubelet's plugin registration dir").isEqualTo(kubeletDir + "/plugins_registry");
+        assertThat(volumeMountedAt(pod, registrar, "/registration")
+                        .getHostPath()
+                        .getPath())
+                .as("kubelet's plugin registration dir")
+                .isEqualTo(kubeletDir + "/plugins_registry");
         String registrationPath = flag(registrar, "--kubelet-registration-path");
-        assertThat(registrar.getLivenessProbe().getExec().getCommand()).as("registrar's kubelet-registration-probe")
-                .containsExactly("/csi-node-driver-registrar", "--kubelet-registration-path=" + registrationPath,
+        assertThat(registrar.getLivenessProbe().getExec().getCommand())
+                .as("registrar's kubelet-registration-probe")
+                .containsExactly(
+                        "/csi-node-driver-registrar",
+                        "--kubelet-registration-path=" + registrationPath,
                         "--mode=kubelet-registration-probe");
         assertThat(volumeMountedAt(pod, registrar, parent(registrationPath)).getName())
                 .as("the registrar sees the socket dir at its node-side path too (registration probe file)")
@@ -99,13 +126,16 @@ class ChartSocketsTest {
 
     private static void assertLivenessProbeServedBySidecar(Container component, Container livenessSidecar) {
         String probePort = component.getLivenessProbe().getHttpGet().getPort().getStrVal();
-        assertThat(flag(livenessSidecar, "--health-port")).as("livenessprobe port behind %s's probe", component.getName())
+        assertThat(flag(livenessSidecar, "--health-port"))
+                .as("livenessprobe port behind %s's probe", component.getName())
                 .isEqualTo(String.valueOf(port(component, probePort)));
         assertThat(component.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     }
 
     private static void assertHostPathAtSamePath(PodSpec pod, Container container, String path, String propagation) {
-        VolumeMount mount = container.getVolumeMounts().stream().filter(m -> m.getMountPath().equals(path)).findFirst()
+        VolumeMount mount = container.getVolumeMounts().stream()
+                .filter(m -> m.getMountPath().equals(path))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError(container.getName() + " mounts nothing at " + path));
         Volume volume = volume(pod, mount.getName());
         assertThat(volume.getHostPath()).as("volume at %s is a hostPath", path).isNotNull();
@@ -120,10 +150,14 @@ class ChartSocketsTest {
                 .max(Comparator.comparingInt(m -> m.getMountPath().length()))
                 .orElseThrow(() -> new AssertionError(container.getName() + " mounts nothing at or above " + path));
         Volume volume = volume(pod, mount.getName());
-        assertThat(volume.getHostPath()).as("volume holding %s is a hostPath", path).isNotNull();
-        assertThat(volume.getHostPath().getPath()).as("host side of %s", mount.getMountPath())
+        assertThat(volume.getHostPath())
+                .as("volume holding %s is a hostPath", path)
+                .isNotNull();
+        assertThat(volume.getHostPath().getPath())
+                .as("host side of %s", mount.getMountPath())
                 .isEqualTo(mount.getMountPath());
-        assertThat(mount.getMountPropagation()).as("propagation of %s (holding %s)", mount.getMountPath(), path)
+        assertThat(mount.getMountPropagation())
+                .as("propagation of %s (holding %s)", mount.getMountPath(), path)
                 .isEqualTo(propagation);
     }
 
@@ -134,12 +168,15 @@ class ChartSocketsTest {
         Stream<PodSpec> daemonSets = chart.all(DaemonSet.class).stream()
                 .filter(d -> d.getMetadata().getName().endsWith("-" + component))
                 .map(d -> d.getSpec().getTemplate().getSpec());
-        return Stream.concat(deployments, daemonSets).findFirst()
+        return Stream.concat(deployments, daemonSets)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no workload for " + component + " in " + chart.names()));
     }
 
     static Container container(PodSpec pod, String name) {
-        return pod.getContainers().stream().filter(c -> c.getName().equals(name)).findFirst()
+        return pod.getContainers().stream()
+                .filter(c -> c.getName().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no container " + name));
     }
 
@@ -164,23 +201,31 @@ class ChartSocketsTest {
     private static Map<String, String> env(Container container) {
         return container.getEnv().stream()
                 .filter(e -> e.getValueFrom() != null && e.getValueFrom().getFieldRef() != null)
-                .collect(java.util.stream.Collectors.toMap(EnvVar::getName, e -> e.getValueFrom().getFieldRef().getFieldPath()));
+                .collect(java.util.stream.Collectors.toMap(
+                        EnvVar::getName, e -> e.getValueFrom().getFieldRef().getFieldPath()));
     }
 
     private static int port(Container container, String name) {
-        return container.getPorts().stream().filter(p -> name.equals(p.getName())).map(ContainerPort::getContainerPort)
-                .findFirst().orElseThrow(() -> new AssertionError(container.getName() + " declares no port " + name));
+        return container.getPorts().stream()
+                .filter(p -> name.equals(p.getName()))
+                .map(ContainerPort::getContainerPort)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(container.getName() + " declares no port " + name));
     }
 
     private static Volume volumeMountedAt(PodSpec pod, Container container, String mountPath) {
-        String name = container.getVolumeMounts().stream().filter(m -> m.getMountPath().equals(mountPath))
-                .map(VolumeMount::getName).findFirst()
+        String name = container.getVolumeMounts().stream()
+                .filter(m -> m.getMountPath().equals(mountPath))
+                .map(VolumeMount::getName)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError(container.getName() + " mounts nothing at " + mountPath));
         return volume(pod, name);
     }
 
     private static Volume volume(PodSpec pod, String name) {
-        return pod.getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst()
+        return pod.getVolumes().stream()
+                .filter(v -> v.getName().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no volume " + name));
     }
 

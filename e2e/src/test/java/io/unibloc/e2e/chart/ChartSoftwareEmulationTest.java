@@ -42,8 +42,9 @@ class ChartSoftwareEmulationTest {
                 .containsEntry("UNIBLOC_OPERATOR_ALLOW_SOFTWARE_EMULATION", Boolean.toString(allowed))
                 .doesNotContainKey("UNIBLOC_OPERATOR_SANDBOX_BOOT_TIMEOUT_SECONDS");
         RuntimeClass kvm = chart.one(RuntimeClass.class, "unibloc-kvm");
-        assertThat(kvm.getScheduling().getNodeSelector()).containsExactlyEntriesOf(
-                allowed ? Map.of("unibloc.io/node", "true") : Map.of("unibloc.io/kvm", "true"));
+        assertThat(kvm.getScheduling().getNodeSelector())
+                .containsExactlyEntriesOf(
+                        allowed ? Map.of("unibloc.io/node", "true") : Map.of("unibloc.io/kvm", "true"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -62,11 +63,15 @@ class ChartSoftwareEmulationTest {
     }
 
     private static Container container(PodSpec pod, String name) {
-        return pod.getContainers().stream().filter(c -> name.equals(c.getName())).findFirst().orElseThrow();
+        return pod.getContainers().stream()
+                .filter(c -> name.equals(c.getName()))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static Map<String, String> env(Container container) {
-        return container.getEnv().stream().filter(e -> e.getValue() != null)
+        return container.getEnv().stream()
+                .filter(e -> e.getValue() != null)
                 .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
     }
 }

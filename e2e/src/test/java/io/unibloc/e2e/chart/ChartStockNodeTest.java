@@ -51,8 +51,10 @@ class ChartStockNodeTest {
         if (!flag.equals("auto")) {
             // true/false decide without probing; what the plugin makes of the flag is what the value meant.
             assertThat(KvmAvailability.decide(flag, Path.of("/dev/kvm"), null, () -> {
-                throw new AssertionError("a forced mode boots no probe guest");
-            }).usable()).isEqualTo(Boolean.parseBoolean(flag));
+                                throw new AssertionError("a forced mode boots no probe guest");
+                            })
+                            .usable())
+                    .isEqualTo(Boolean.parseBoolean(flag));
         }
     }
 
@@ -63,15 +65,19 @@ class ChartStockNodeTest {
 
         assertThat(flag(node, "--store-dir")).isEqualTo("/var/lib/kubelet/plugins/unibloc.io/store");
         assertUnderHostPathAtSamePath(pod, node, flag(node, "--store-dir"), "Bidirectional");
-        assertThat(pod.getVolumes()).extracting(Volume::getHostPath).filteredOn(Objects::nonNull)
-                .extracting(h -> h.getPath()).as("no hostPath of its own for the store")
+        assertThat(pod.getVolumes())
+                .extracting(Volume::getHostPath)
+                .filteredOn(Objects::nonNull)
+                .extracting(h -> h.getPath())
+                .as("no hostPath of its own for the store")
                 .doesNotContain("/var/lib/kubelet/plugins/unibloc.io/store", "/var/lib/unibloc");
         assertNoMountNestedInABidirectionalOne(node);
     }
 
     @Test
     void defaultStoreFollowsAMovedKubeletDir() {
-        PodSpec pod = workload(CHART.render(Values.of("k0s", "csiNode.kubeletDir", "/var/lib/k0s/kubelet/")), "csi-node");
+        PodSpec pod =
+                workload(CHART.render(Values.of("k0s", "csiNode.kubeletDir", "/var/lib/k0s/kubelet/")), "csi-node");
         Container node = container(pod, "csi-node");
 
         assertThat(flag(node, "--store-dir")).isEqualTo("/var/lib/k0s/kubelet/plugins/unibloc.io/store");
@@ -84,16 +90,19 @@ class ChartStockNodeTest {
         Container node = container(pod, "csi-node");
 
         assertThat(flag(node, "--store-dir")).isEqualTo("/var/lib/unibloc");
-        assertThat(node.getVolumeMounts()).filteredOn(m -> m.getMountPath().equals("/var/lib/unibloc"))
-                .extracting(VolumeMount::getMountPropagation).containsExactly("Bidirectional");
+        assertThat(node.getVolumeMounts())
+                .filteredOn(m -> m.getMountPath().equals("/var/lib/unibloc"))
+                .extracting(VolumeMount::getMountPropagation)
+                .containsExactly("Bidirectional");
         assertNoMountNestedInABidirectionalOne(node);
     }
 
     @Test
     void registrarWaitsLongerThanAWarmingPluginsFirstCall() {
         Container registrar = container(workload(CHART.render(Values.defaults()), "csi-node"), "node-driver-registrar");
-        Container custom = container(workload(CHART.render(Values.of("slow",
-                "sidecars.nodeDriverRegistrar.timeout", "30s")), "csi-node"), "node-driver-registrar");
+        Container custom = container(
+                workload(CHART.render(Values.of("slow", "sidecars.nodeDriverRegistrar.timeout", "30s")), "csi-node"),
+                "node-driver-registrar");
 
         assertThat(goDuration(flag(registrar, "--timeout"))).isGreaterThanOrEqualTo(Duration.ofSeconds(10));
         assertThat(flag(custom, "--timeout")).isEqualTo("30s");
@@ -107,7 +116,8 @@ class ChartStockNodeTest {
         Duration csiProbe = goDuration(flag(container(pod, "liveness-probe"), "--probe-timeout"));
 
         assertThat(csiProbe).isGreaterThan(Duration.ofSeconds(1));
-        assertThat(Duration.ofSeconds(main.getLivenessProbe().getTimeoutSeconds())).isGreaterThan(csiProbe);
+        assertThat(Duration.ofSeconds(main.getLivenessProbe().getTimeoutSeconds()))
+                .isGreaterThan(csiProbe);
     }
 
     /** A mount below a Bidirectional one propagates back to the node and piles up there at every restart. */
@@ -117,7 +127,8 @@ class ChartStockNodeTest {
             if (!"Bidirectional".equals(outer.getMountPropagation())) {
                 continue;
             }
-            assertThat(mounts).extracting(VolumeMount::getMountPath)
+            assertThat(mounts)
+                    .extracting(VolumeMount::getMountPath)
                     .as("mounts nested in Bidirectional %s", outer.getMountPath())
                     .noneMatch(p -> p.startsWith(outer.getMountPath() + "/"));
         }

@@ -29,7 +29,8 @@ class ComponentFlagsTest {
         List<String> args = args(container(workload(CHART.render(values), "csi-node"), "csi-node"));
 
         assertThatCode(() -> new CommandLine(new io.unibloc.csi.node.Main()).parseArgs(args.toArray(String[]::new)))
-                .as("csi-node %s", args).doesNotThrowAnyException();
+                .as("csi-node %s", args)
+                .doesNotThrowAnyException();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -37,14 +38,16 @@ class ComponentFlagsTest {
     void controllerAcceptsItsArgs(Values values) {
         List<String> args = args(container(workload(CHART.render(values), "csi-controller"), "csi-controller"));
 
-        assertThatCode(() -> new CommandLine(new io.unibloc.csi.controller.Main()).parseArgs(args.toArray(String[]::new)))
-                .as("csi-controller %s", args).doesNotThrowAnyException();
+        assertThatCode(() ->
+                        new CommandLine(new io.unibloc.csi.controller.Main()).parseArgs(args.toArray(String[]::new)))
+                .as("csi-controller %s", args)
+                .doesNotThrowAnyException();
     }
 
     @org.junit.jupiter.api.Test
     void aFlagTheNodePluginDoesNotHaveIsCaught() {
         assertThatThrownBy(() -> new CommandLine(new io.unibloc.csi.node.Main())
-                .parseArgs("--node-id=n1", "--store-backends=reflink"))
+                        .parseArgs("--node-id=n1", "--store-backends=reflink"))
                 .isInstanceOf(CommandLine.UnmatchedArgumentException.class);
     }
 }

@@ -38,15 +38,20 @@ class DockerfilesTest {
         for (String source : sources) {
             String path = source.replace("${TARGET}", "target");
             assertThat(path).as("%s copies from its own module", image).startsWith(image + "/target/");
-            assertThat(REPO.root().resolve(image).resolve("pom.xml")).as("module %s", image).isRegularFile();
+            assertThat(REPO.root().resolve(image).resolve("pom.xml"))
+                    .as("module %s", image)
+                    .isRegularFile();
             assertThat(Files.readString(REPO.root().resolve(image).resolve("pom.xml")))
-                    .as("artifactId of module %s", image).contains("<artifactId>" + image + "</artifactId>");
+                    .as("artifactId of module %s", image)
+                    .contains("<artifactId>" + image + "</artifactId>");
             String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-            assertThat(allowed).as("%s's .dockerignore lets %s through", image, path)
+            assertThat(allowed)
+                    .as("%s's .dockerignore lets %s through", image, path)
                     .anyMatch(m -> m.matches(Path.of(trimmed)));
         }
         if (!image.equals("operator")) {
-            assertThat(sources).as("plain-Java layout of %s", image)
+            assertThat(sources)
+                    .as("plain-Java layout of %s", image)
                     .contains(image + "/${TARGET}/" + image + ".jar", image + "/${TARGET}/lib/");
         } else {
             assertThat(sources).containsExactly("operator/${TARGET}/quarkus-app/");
@@ -60,8 +65,10 @@ class DockerfilesTest {
         PodSpec pod = ChartSocketsTest.workload(HelmChart.inRepository().render(Values.defaults()), image);
 
         assertThat(user.find()).as("USER line in %s", image).isTrue();
-        assertThat(Long.parseLong(user.group(1))).isEqualTo(pod.getSecurityContext().getRunAsUser());
-        assertThat(Long.parseLong(user.group(2))).isEqualTo(pod.getSecurityContext().getRunAsGroup());
+        assertThat(Long.parseLong(user.group(1)))
+                .isEqualTo(pod.getSecurityContext().getRunAsUser());
+        assertThat(Long.parseLong(user.group(2)))
+                .isEqualTo(pod.getSecurityContext().getRunAsGroup());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -72,7 +79,8 @@ class DockerfilesTest {
                 ChartSocketsTest.workload(HelmChart.inRepository().render(Values.defaults()), image), image);
 
         assertThat(expose.find()).as("EXPOSE in %s", image).isTrue();
-        assertThat(container.getPorts()).extracting(ContainerPort::getContainerPort)
+        assertThat(container.getPorts())
+                .extracting(ContainerPort::getContainerPort)
                 .contains(Integer.parseInt(expose.group(1)));
     }
 
@@ -80,9 +88,18 @@ class DockerfilesTest {
     void nodeImageHasTheStoreToolsAndRunsAsRootForThePrivilegedPlugin() throws IOException {
         String dockerfile = dockerfile("csi-node");
 
-        assertThat(dockerfile).contains("e2fsprogs", "xfsprogs", "btrfs-progs", "util-linux", "dosfstools", "mtools",
-                "qemu-system-x86");
-        assertThat(USER.matcher(dockerfile).find()).as("csi-node has no USER line (it must be root)").isFalse();
+        assertThat(dockerfile)
+                .contains(
+                        "e2fsprogs",
+                        "xfsprogs",
+                        "btrfs-progs",
+                        "util-linux",
+                        "dosfstools",
+                        "mtools",
+                        "qemu-system-x86");
+        assertThat(USER.matcher(dockerfile).find())
+                .as("csi-node has no USER line (it must be root)")
+                .isFalse();
         assertThat(dockerfile).as("the reason is written down").contains("privileged");
     }
 
@@ -103,7 +120,8 @@ class DockerfilesTest {
     private static List<PathMatcher> allowList(String image) throws IOException {
         List<String> lines = Files.readAllLines(REPO.dockerDir().resolve(image).resolve("Dockerfile.dockerignore"));
         assertThat(lines).as("%s's .dockerignore starts from nothing", image).contains("*");
-        return lines.stream().filter(l -> l.startsWith("!"))
+        return lines.stream()
+                .filter(l -> l.startsWith("!"))
                 .map(l -> l.substring(1))
                 .map(l -> l.endsWith("/") ? l.substring(0, l.length() - 1) : l)
                 .map(glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob))

@@ -13,16 +13,17 @@ import java.util.Set;
  * one scope ({@link Grant#CLUSTER} or a namespace).
  */
 final class ExpectedRbac {
-    private ExpectedRbac() {
-    }
+    private ExpectedRbac() {}
 
     /** The operator: UnikernelPod/UnikernelImage reconcilers (Quarkus Operator SDK), namespaced part. */
     static Set<Grant> operator(String scope) {
         Set<Grant> grants = new LinkedHashSet<>();
         // Informers on the primary resources; get on conflicts.
-        grants.addAll(Grant.of(scope, "unibloc.io", List.of("unikernelpods", "unikernelimages"), "get", "list", "watch"));
+        grants.addAll(
+                Grant.of(scope, "unibloc.io", List.of("unikernelpods", "unikernelimages"), "get", "list", "watch"));
         // UpdateControl.patchStatus (SSA off): a JSON patch of the status subresource.
-        grants.addAll(Grant.of(scope, "unibloc.io", List.of("unikernelpods/status", "unikernelimages/status"), "patch"));
+        grants.addAll(
+                Grant.of(scope, "unibloc.io", List.of("unikernelpods/status", "unikernelimages/status"), "patch"));
         // PodFactory sets blockOwnerDeletion on the Pod's owner reference (OwnerReferencesPermissionEnforcement).
         grants.addAll(Grant.of(scope, "unibloc.io", List.of("unikernelpods/finalizers"), "update"));
         // Pod informer, resourceOperations().create, delete of a stale Pod; never updated in place.
@@ -39,11 +40,18 @@ final class ExpectedRbac {
     /** Cluster-wide in every mode: the SDK's CRD check by name, and the UnikernelImage reconciler's informers. */
     static Set<Grant> operatorCluster() {
         Set<Grant> grants = new LinkedHashSet<>();
-        grants.add(new Grant(Grant.CLUSTER, "apiextensions.k8s.io", "customresourcedefinitions", "unikernelpods.unibloc.io", "get"));
-        grants.add(new Grant(Grant.CLUSTER, "apiextensions.k8s.io", "customresourcedefinitions", "unikernelimages.unibloc.io", "get"));
+        grants.add(new Grant(
+                Grant.CLUSTER, "apiextensions.k8s.io", "customresourcedefinitions", "unikernelpods.unibloc.io", "get"));
+        grants.add(new Grant(
+                Grant.CLUSTER,
+                "apiextensions.k8s.io",
+                "customresourcedefinitions",
+                "unikernelimages.unibloc.io",
+                "get"));
         grants.addAll(Grant.of(Grant.CLUSTER, "unibloc.io", List.of("nodestores"), "list", "watch"));
         grants.addAll(Grant.of(Grant.CLUSTER, "", List.of("nodes"), "list", "watch"));
-        // UnikernelPodReconciler: the booted guest's Node (unibloc.io/accel label); the StorageClass a waiting claim names.
+        // UnikernelPodReconciler: the booted guest's Node (unibloc.io/accel label); the StorageClass a waiting claim
+        // names.
         grants.addAll(Grant.of(Grant.CLUSTER, "", List.of("nodes"), "get"));
         grants.addAll(Grant.of(Grant.CLUSTER, "storage.k8s.io", List.of("storageclasses"), "get"));
         return grants;
@@ -57,7 +65,8 @@ final class ExpectedRbac {
         grants.addAll(Grant.of(cluster, "unibloc.io", List.of("blockvolumes"), "get", "list", "create", "delete"));
         grants.addAll(Grant.of(cluster, "unibloc.io", List.of("nodestores"), "get", "list"));
         grants.addAll(Grant.of(cluster, "", List.of("persistentvolumeclaims"), "get"));
-        // PullCredentials: the pull Secrets a claim names (DockerConfigSecrets.read), to pin with the node's credentials.
+        // PullCredentials: the pull Secrets a claim names (DockerConfigSecrets.read), to pin with the node's
+        // credentials.
         grants.addAll(Grant.of(cluster, "", List.of("secrets"), "get"));
         // NodeCleanup: Node informer and finalizer (edit = PATCH); a gone node's BlockVolumes (finalizer by PATCH,
         // delete) and its NodeStore (get, delete).
@@ -65,7 +74,8 @@ final class ExpectedRbac {
         grants.addAll(Grant.of(cluster, "unibloc.io", List.of("blockvolumes"), "patch", "delete"));
         grants.addAll(Grant.of(cluster, "unibloc.io", List.of("nodestores"), "get", "delete"));
         // external-provisioner v5 (upstream rules without snapshots).
-        grants.addAll(Grant.of(cluster, "", List.of("persistentvolumes"), "get", "list", "watch", "create", "patch", "delete"));
+        grants.addAll(Grant.of(
+                cluster, "", List.of("persistentvolumes"), "get", "list", "watch", "create", "patch", "delete"));
         grants.addAll(Grant.of(cluster, "", List.of("persistentvolumeclaims"), "get", "list", "watch", "update"));
         grants.addAll(Grant.of(cluster, "storage.k8s.io", List.of("storageclasses"), "get", "list", "watch"));
         grants.addAll(Grant.of(cluster, "", List.of("events"), "list", "watch", "create", "update", "patch"));
@@ -73,10 +83,27 @@ final class ExpectedRbac {
         grants.addAll(Grant.of(cluster, "", List.of("nodes"), "get", "list", "watch"));
         grants.addAll(Grant.of(cluster, "storage.k8s.io", List.of("volumeattachments"), "get", "list", "watch"));
         // external-provisioner, namespaced: leader election, capacity objects and their owner chain.
-        grants.addAll(Grant.of(releaseNamespace, "coordination.k8s.io", List.of("leases"),
-                "get", "list", "watch", "create", "update", "delete"));
-        grants.addAll(Grant.of(releaseNamespace, "storage.k8s.io", List.of("csistoragecapacities"),
-                "get", "list", "watch", "create", "update", "patch", "delete"));
+        grants.addAll(Grant.of(
+                releaseNamespace,
+                "coordination.k8s.io",
+                List.of("leases"),
+                "get",
+                "list",
+                "watch",
+                "create",
+                "update",
+                "delete"));
+        grants.addAll(Grant.of(
+                releaseNamespace,
+                "storage.k8s.io",
+                List.of("csistoragecapacities"),
+                "get",
+                "list",
+                "watch",
+                "create",
+                "update",
+                "patch",
+                "delete"));
         grants.addAll(Grant.of(releaseNamespace, "", List.of("pods"), "get"));
         grants.addAll(Grant.of(releaseNamespace, "apps", List.of("replicasets"), "get"));
         return grants;

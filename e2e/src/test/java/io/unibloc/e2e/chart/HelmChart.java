@@ -41,7 +41,8 @@ public final class HelmChart {
      */
     public RenderedChart render(Values values) {
         return withValuesFile(values, file -> {
-            String yaml = new Helm(chartDir).template()
+            String yaml = new Helm(chartDir)
+                    .template()
                     .withName(RELEASE)
                     .withNamespace(NAMESPACE)
                     .withValuesFile(file)
@@ -58,7 +59,8 @@ public final class HelmChart {
     /** The rendered NOTES.txt, from a client-only dry-run install (no cluster needed). */
     public String notes(Values values) {
         return withValuesFile(values, file -> {
-            Release release = new Helm(chartDir).install()
+            Release release = new Helm(chartDir)
+                    .install()
                     .withName(RELEASE)
                     .withNamespace(NAMESPACE)
                     .withValuesFile(file)

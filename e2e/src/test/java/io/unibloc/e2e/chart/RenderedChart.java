@@ -32,8 +32,10 @@ public record RenderedChart(String variation, String yaml, List<HasMetadata> obj
             try {
                 objects.add(Serialization.unmarshal(document, HasMetadata.class));
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("variation " + variation + ": cannot parse "
-                        + source(document) + ": " + e.getMessage() + "\n" + document, e);
+                throw new IllegalArgumentException(
+                        "variation " + variation + ": cannot parse " + source(document) + ": " + e.getMessage() + "\n"
+                                + document,
+                        e);
             }
         }
         return new RenderedChart(variation, yaml, List.copyOf(objects));
@@ -61,8 +63,12 @@ public record RenderedChart(String variation, String yaml, List<HasMetadata> obj
     /** Pod templates of the Deployments and DaemonSets, keyed by workload name. */
     public Map<String, PodTemplateSpec> podTemplates() {
         Map<String, PodTemplateSpec> templates = new LinkedHashMap<>();
-        all(Deployment.class).forEach(d -> templates.put(d.getMetadata().getName(), d.getSpec().getTemplate()));
-        all(DaemonSet.class).forEach(d -> templates.put(d.getMetadata().getName(), d.getSpec().getTemplate()));
+        all(Deployment.class)
+                .forEach(d ->
+                        templates.put(d.getMetadata().getName(), d.getSpec().getTemplate()));
+        all(DaemonSet.class)
+                .forEach(d ->
+                        templates.put(d.getMetadata().getName(), d.getSpec().getTemplate()));
         return templates;
     }
 
@@ -73,7 +79,8 @@ public record RenderedChart(String variation, String yaml, List<HasMetadata> obj
 
     public static String describe(HasMetadata object) {
         String namespace = object.getMetadata().getNamespace();
-        return object.getKind() + "/" + (namespace == null ? "" : namespace + "/") + object.getMetadata().getName();
+        return object.getKind() + "/" + (namespace == null ? "" : namespace + "/")
+                + object.getMetadata().getName();
     }
 
     private static boolean isBlank(String document) {
@@ -81,7 +88,10 @@ public record RenderedChart(String variation, String yaml, List<HasMetadata> obj
     }
 
     private static String source(String document) {
-        return document.lines().filter(l -> l.startsWith("# Source:")).findFirst().orElse("a document");
+        return document.lines()
+                .filter(l -> l.startsWith("# Source:"))
+                .findFirst()
+                .orElse("a document");
     }
 
     @Override

@@ -19,7 +19,8 @@ public record RepositoryLayout(Path root) {
                 return new RepositoryLayout(dir);
             }
         }
-        throw new IllegalStateException("no helm/unibloc/Chart.yaml above " + start + ": run the tests inside the repository");
+        throw new IllegalStateException(
+                "no helm/unibloc/Chart.yaml above " + start + ": run the tests inside the repository");
     }
 
     public Path chart() {

@@ -21,8 +21,7 @@ final class UnknownFields {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String MODEL_PACKAGE = "io.fabric8.kubernetes.api.model";
 
-    private UnknownFields() {
-    }
+    private UnknownFields() {}
 
     /** Paths such as {@code spec.template.spec.containers[0]: [securityContex]}; empty when every field is known. */
     static List<String> in(Object root) {
@@ -53,7 +52,8 @@ final class UnknownFields {
         if (!additional.isEmpty()) {
             found.add((path.isEmpty() ? "<root>" : path.substring(1)) + ": " + additional.keySet());
         }
-        BeanDescription description = MAPPER.getSerializationConfig().introspect(MAPPER.constructType(value.getClass()));
+        BeanDescription description =
+                MAPPER.getSerializationConfig().introspect(MAPPER.constructType(value.getClass()));
         for (BeanPropertyDefinition property : description.findProperties()) {
             AnnotatedMember accessor = property.getAccessor();
             if (accessor != null) {
@@ -70,7 +70,8 @@ final class UnknownFields {
         } catch (NoSuchMethodException e) {
             return Map.of();
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot read additionalProperties of " + value.getClass().getName(), e);
+            throw new IllegalStateException(
+                    "cannot read additionalProperties of " + value.getClass().getName(), e);
         }
     }
 }

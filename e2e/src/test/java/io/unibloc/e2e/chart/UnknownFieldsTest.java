@@ -37,17 +37,21 @@ class UnknownFieldsTest {
         RenderedChart parsed = RenderedChart.parse("typos", DEPLOYMENT);
 
         assertThat(parsed.objects()).singleElement().isInstanceOf(Deployment.class);
-        assertThat(UnknownFields.in(parsed.objects().get(0))).containsExactlyInAnyOrder(
-                "spec.template.spec.containers[0]: [securityContex]",
-                "spec.template.spec.containers[0].volumeMounts[0]: [propagation]");
+        assertThat(UnknownFields.in(parsed.objects().get(0)))
+                .containsExactlyInAnyOrder(
+                        "spec.template.spec.containers[0]: [securityContex]",
+                        "spec.template.spec.containers[0].volumeMounts[0]: [propagation]");
     }
 
     @Test
     void cleanObjectHasNoUnknownFields() {
-        String clean = DEPLOYMENT.replace("securityContex:", "securityContext:")
+        String clean = DEPLOYMENT
+                .replace("securityContex:", "securityContext:")
                 .replace("propagation: Bidirectional", "mountPropagation: Bidirectional");
 
-        assertThat(UnknownFields.in(RenderedChart.parse("clean", clean).objects().get(0))).isEmpty();
+        assertThat(UnknownFields.in(
+                        RenderedChart.parse("clean", clean).objects().get(0)))
+                .isEmpty();
     }
 
     @Test

@@ -47,7 +47,9 @@ record ContainerEngine(String endpoint) {
     }
 
     private static List<Path> sockets(Map<String, String> env, Path home) {
-        List<Path> sockets = new ArrayList<>(List.of(Path.of("/var/run/docker.sock"), Path.of("/run/podman/podman.sock"),
+        List<Path> sockets = new ArrayList<>(List.of(
+                Path.of("/var/run/docker.sock"),
+                Path.of("/run/podman/podman.sock"),
                 home.resolve(".docker/run/docker.sock")));
         String runtimeDir = env.get("XDG_RUNTIME_DIR");
         if (runtimeDir != null && !runtimeDir.isBlank()) {

@@ -38,13 +38,17 @@ class ContainerEngineTest {
 
     @Test
     void nothingConfiguredAndNoSocketMeansNoEngineAndSaysWhereItLooked() {
-        Map<String, String> env = Map.of("XDG_RUNTIME_DIR", home.resolve("nothing-here").toString());
+        Map<String, String> env =
+                Map.of("XDG_RUNTIME_DIR", home.resolve("nothing-here").toString());
 
         // The machine-wide sockets are outside the test's control; only assert when they are absent.
         if (!Files.exists(Path.of("/var/run/docker.sock")) && !Files.exists(Path.of("/run/podman/podman.sock"))) {
             assertThat(ContainerEngine.detect(env, home)).isEmpty();
         }
-        assertThat(ContainerEngine.lookedAt(env, home)).contains("DOCKER_HOST", "/var/run/docker.sock",
-                home.resolve("nothing-here/podman/podman.sock").toString());
+        assertThat(ContainerEngine.lookedAt(env, home))
+                .contains(
+                        "DOCKER_HOST",
+                        "/var/run/docker.sock",
+                        home.resolve("nothing-here/podman/podman.sock").toString());
     }
 }

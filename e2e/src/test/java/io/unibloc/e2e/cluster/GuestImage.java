@@ -20,8 +20,7 @@ final class GuestImage {
     static final String KERNEL_PATH = "/boot/vmlinuz";
     static final String INITRD_PATH = "/boot/initrd.img";
 
-    private GuestImage() {
-    }
+    private GuestImage() {}
 
     /** The newest /boot/vmlinuz-* that can be read, or empty (the suite then says which package to install). */
     static Optional<Path> hostKernel() {

@@ -13,8 +13,7 @@ import org.apache.commons.compress.archivers.cpio.CpioConstants;
  * the console and then keeps the guest alive: enough for a guest that proves it booted, without any kernel modules.
  */
 final class Initramfs {
-    private Initramfs() {
-    }
+    private Initramfs() {}
 
     /**
      * @param busybox a statically linked busybox (the host's busybox-static)

@@ -33,6 +33,7 @@ final class K3sCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(K3sCluster.class);
     /** k3s imports every archive in this folder into containerd before the kubelet starts. */
     private static final String AIRGAP_IMAGES = "/var/lib/rancher/k3s/agent/images/";
+
     private static final int REGISTRY_PORT = 5000;
 
     private final Network network;
@@ -41,7 +42,8 @@ final class K3sCluster implements AutoCloseable {
     private final Path archives;
     private final String storeDir;
 
-    private K3sCluster(Network network, GenericContainer<?> registry, K3sContainer k3s, Path archives, String storeDir) {
+    private K3sCluster(
+            Network network, GenericContainer<?> registry, K3sContainer k3s, Path archives, String storeDir) {
         this.network = network;
         this.registry = registry;
         this.k3s = k3s;
@@ -72,9 +74,12 @@ final class K3sCluster implements AutoCloseable {
                     .withStartupTimeout(Duration.ofMinutes(5))
                     // The node plugin mounts kubelet's directories with Bidirectional propagation, which needs them on
                     // a shared mount; inside a container / is private unless made shared before k3s starts.
-                    .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint("/bin/sh", "-c",
+                    .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint(
+                            "/bin/sh",
+                            "-c",
                             "mount --make-rshared / || echo 'unibloc-e2e: cannot make / rshared' >&2; "
-                                    + "exec /bin/k3s \"$@\"", "k3s"));
+                                    + "exec /bin/k3s \"$@\"",
+                            "k3s"));
             DockerClient docker = DockerClientFactory.instance().client();
             for (String image : images) {
                 Path archive = save(docker, image, archives);
@@ -170,11 +175,18 @@ final class K3sCluster implements AutoCloseable {
     public void close() {
         try {
             // Deepest mounts first, then every loop device backed by a file of this store.
-            exec("sh", "-c", "grep ' " + storeDir + "' /proc/mounts | cut -d' ' -f2 | sort -r | "
-                    + "while read m; do umount -l \"$m\"; done; "
-                    + "losetup -a | grep '" + storeDir + "' | cut -d: -f1 | while read d; do losetup -d \"$d\"; done; true");
+            exec(
+                    "sh",
+                    "-c",
+                    "grep ' " + storeDir + "' /proc/mounts | cut -d' ' -f2 | sort -r | "
+                            + "while read m; do umount -l \"$m\"; done; "
+                            + "losetup -a | grep '" + storeDir
+                            + "' | cut -d: -f1 | while read d; do losetup -d \"$d\"; done; true");
         } catch (RuntimeException e) {
-            LOG.warn("cleanup of the node plugin's mounts and loop devices failed store={} cause={}", storeDir, e.toString());
+            LOG.warn(
+                    "cleanup of the node plugin's mounts and loop devices failed store={} cause={}",
+                    storeDir,
+                    e.toString());
         }
         stopQuietly(k3s, registry, network, archives);
     }
@@ -191,7 +203,8 @@ final class K3sCluster implements AutoCloseable {
         }
         if (archives != null) {
             try (var files = Files.walk(archives)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             } catch (IOException e) {
                 LOG.warn("cannot delete image archives dir={} cause={}", archives, e.toString());
             }

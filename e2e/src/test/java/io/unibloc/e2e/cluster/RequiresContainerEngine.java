@@ -16,7 +16,8 @@ public final class RequiresContainerEngine implements ExecutionCondition {
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         Optional<ContainerEngine> engine = ContainerEngine.detect();
         if (engine.isPresent()) {
-            return ConditionEvaluationResult.enabled("container engine at " + engine.get().endpoint());
+            return ConditionEvaluationResult.enabled(
+                    "container engine at " + engine.get().endpoint());
         }
         String why = "cluster e2e skipped: no container engine to run k3s in (looked at "
                 + ContainerEngine.lookedAt(System.getenv(), Path.of(System.getProperty("user.home"))) + ")";

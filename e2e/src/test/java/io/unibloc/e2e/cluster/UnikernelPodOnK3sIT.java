@@ -52,11 +52,13 @@ class UnikernelPodOnK3sIT {
     private static final Logger LOG = LoggerFactory.getLogger(UnikernelPodOnK3sIT.class);
     private static final String VERSION = "0.1.0";
     private static final List<String> IMAGES = List.of("operator", "csi-controller", "csi-node", "sandbox").stream()
-            .map(name -> "unibloc/" + name + ":" + VERSION).toList();
+            .map(name -> "unibloc/" + name + ":" + VERSION)
+            .toList();
     private static final String RELEASE = "unibloc";
     private static final String SYSTEM_NAMESPACE = "unibloc-system";
     private static final String NAMESPACE = "default";
-    private static final String STORE_DIR = "/var/lib/unibloc-e2e-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final String STORE_DIR =
+            "/var/lib/unibloc-e2e-" + UUID.randomUUID().toString().substring(0, 8);
 
     private static K3sCluster cluster;
     private static KubernetesClient client;
@@ -65,14 +67,23 @@ class UnikernelPodOnK3sIT {
     static void startCluster() throws Exception {
         ContainerEngine engine = ContainerEngine.detect().orElseThrow();
         Optional<Path> kernel = GuestImage.hostKernel();
-        assumeTrue(kernel.isPresent(), "cluster e2e skipped: no readable /boot/vmlinuz-* for the guest (apt-get install linux-image-amd64)");
-        assumeTrue(Files.isExecutable(GuestImage.BUSYBOX), "cluster e2e skipped: no " + GuestImage.BUSYBOX + " for the guest (apt-get install busybox-static)");
+        assumeTrue(
+                kernel.isPresent(),
+                "cluster e2e skipped: no readable /boot/vmlinuz-* for the guest (apt-get install linux-image-amd64)");
+        assumeTrue(
+                Files.isExecutable(GuestImage.BUSYBOX),
+                "cluster e2e skipped: no " + GuestImage.BUSYBOX + " for the guest (apt-get install busybox-static)");
         LOG.info("cluster e2e engine={} store={}", engine.endpoint(), STORE_DIR);
 
         buildMissingImages();
-        cluster = K3sCluster.start(System.getProperty("unibloc.e2e.k3s.image", "rancher/k3s:v1.32.3-k3s1"),
-                System.getProperty("unibloc.e2e.registry.image", "registry:2"), IMAGES, STORE_DIR);
-        client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(cluster.kubeconfig())).build();
+        cluster = K3sCluster.start(
+                System.getProperty("unibloc.e2e.k3s.image", "rancher/k3s:v1.32.3-k3s1"),
+                System.getProperty("unibloc.e2e.registry.image", "registry:2"),
+                IMAGES,
+                STORE_DIR);
+        client = new KubernetesClientBuilder()
+                .withConfig(Config.fromKubeconfig(cluster.kubeconfig()))
+                .build();
         installChart();
     }
 
@@ -102,13 +113,22 @@ class UnikernelPodOnK3sIT {
         spec.setMemory("256Mi");
         spec.setVcpus(1);
         ukp.setSpec(spec);
-        client.resources(UnikernelPod.class).inNamespace(NAMESPACE).resource(ukp).create();
+        client.resources(UnikernelPod.class)
+                .inNamespace(NAMESPACE)
+                .resource(ukp)
+                .create();
 
-        UnikernelPod running = await("UnikernelPod hello Running").atMost(Duration.ofMinutes(8))
+        UnikernelPod running = await("UnikernelPod hello Running")
+                .atMost(Duration.ofMinutes(8))
                 .pollInterval(Duration.ofSeconds(3))
-                .until(() -> current("hello"), u -> u != null && u.getStatus() != null
-                        && (u.getStatus().getPhase() == Phase.Running || u.getStatus().getPhase() == Phase.Failed));
-        assertThat(running.getStatus().getPhase()).as("phase; conditions: %s", running.getStatus().getConditions())
+                .until(
+                        () -> current("hello"),
+                        u -> u != null
+                                && u.getStatus() != null
+                                && (u.getStatus().getPhase() == Phase.Running
+                                        || u.getStatus().getPhase() == Phase.Failed));
+        assertThat(running.getStatus().getPhase())
+                .as("phase; conditions: %s", running.getStatus().getConditions())
                 .isEqualTo(Phase.Running);
         assertThat(running.getStatus().getImageDigest()).as("pinned digest").isEqualTo(image.digest());
         // Running only on the sandbox's evidence (its ready file): the guest wrote to its console.
@@ -117,7 +137,8 @@ class UnikernelPodOnK3sIT {
             assertThat(c.getStatus()).isEqualTo("True");
         });
         String podName = running.getStatus().getPodName();
-        await("guest console marker in the log of Pod " + podName).atMost(Duration.ofMinutes(3))
+        await("guest console marker in the log of Pod " + podName)
+                .atMost(Duration.ofMinutes(3))
                 .pollInterval(Duration.ofSeconds(2))
                 .until(() -> podLogs(podName), log -> log.contains(marker));
 
@@ -126,30 +147,52 @@ class UnikernelPodOnK3sIT {
         BlockVolume volume = volumes.get(0);
         String volumeName = volume.getMetadata().getName();
         String volumeUid = volume.getMetadata().getUid();
-        assertThat(cluster.storeEntriesNamed(volumeUid).size() + cluster.storeEntriesNamed(volumeName).size())
+        assertThat(cluster.storeEntriesNamed(volumeUid).size()
+                        + cluster.storeEntriesNamed(volumeName).size())
                 .as("the volume's clone is on the node while it runs (named after %s or %s)", volumeName, volumeUid)
                 .isPositive();
 
-        client.resources(UnikernelPod.class).inNamespace(NAMESPACE).withName("hello").delete();
-        await("UnikernelPod, Pod, claim and BlockVolume gone").atMost(Duration.ofMinutes(4))
+        client.resources(UnikernelPod.class)
+                .inNamespace(NAMESPACE)
+                .withName("hello")
+                .delete();
+        await("UnikernelPod, Pod, claim and BlockVolume gone")
+                .atMost(Duration.ofMinutes(4))
                 .pollInterval(Duration.ofSeconds(3))
                 .until(() -> current("hello") == null
-                        && client.pods().inNamespace(NAMESPACE).withName(podName).get() == null
-                        && client.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems().isEmpty()
+                        && client.pods()
+                                        .inNamespace(NAMESPACE)
+                                        .withName(podName)
+                                        .get()
+                                == null
+                        && client.persistentVolumeClaims()
+                                .inNamespace(NAMESPACE)
+                                .list()
+                                .getItems()
+                                .isEmpty()
                         && client.persistentVolumes().list().getItems().isEmpty()
                         && client.resources(BlockVolume.class).list().getItems().isEmpty());
-        await("loop devices and clone released on the node").atMost(Duration.ofMinutes(1))
+        await("loop devices and clone released on the node")
+                .atMost(Duration.ofMinutes(1))
                 .pollInterval(Duration.ofSeconds(2))
                 .untilAsserted(() -> {
-                    assertThat(cluster.loopDevicesOfStore()).as("loop devices of the store")
+                    assertThat(cluster.loopDevicesOfStore())
+                            .as("loop devices of the store")
                             .containsExactlyInAnyOrderElementsOf(loopsBefore);
-                    assertThat(cluster.storeEntriesNamed(volumeUid)).as("files named after the volume uid").isEmpty();
-                    assertThat(cluster.storeEntriesNamed(volumeName)).as("files named after the volume").isEmpty();
+                    assertThat(cluster.storeEntriesNamed(volumeUid))
+                            .as("files named after the volume uid")
+                            .isEmpty();
+                    assertThat(cluster.storeEntriesNamed(volumeName))
+                            .as("files named after the volume")
+                            .isEmpty();
                 });
     }
 
     private static UnikernelPod current(String name) {
-        return client.resources(UnikernelPod.class).inNamespace(NAMESPACE).withName(name).get();
+        return client.resources(UnikernelPod.class)
+                .inNamespace(NAMESPACE)
+                .withName(name)
+                .get();
     }
 
     /** Logs of every container of the Pod (the sandbox container's name is the operator's business). */
@@ -161,7 +204,11 @@ class UnikernelPodOnK3sIT {
         StringBuilder logs = new StringBuilder();
         pod.getSpec().getContainers().forEach(c -> {
             try {
-                logs.append(client.pods().inNamespace(NAMESPACE).withName(podName).inContainer(c.getName()).getLog());
+                logs.append(client.pods()
+                        .inNamespace(NAMESPACE)
+                        .withName(podName)
+                        .inContainer(c.getName())
+                        .getLog());
             } catch (RuntimeException e) {
                 // Not started yet; the next poll reads it.
             }
@@ -179,7 +226,8 @@ class UnikernelPodOnK3sIT {
                     "sandbox", Map.of("allowSoftwareEmulation", true),
                     "csiNode", Map.of("store", Map.of("dir", STORE_DIR, "size", "4Gi")));
             new ObjectMapper(new YAMLFactory()).writeValue(values.toFile(), settings);
-            new Helm(RepositoryLayout.locate().chart()).install()
+            new Helm(RepositoryLayout.locate().chart())
+                    .install()
                     .withName(RELEASE)
                     .withNamespace(SYSTEM_NAMESPACE)
                     .createNamespace()
@@ -191,24 +239,40 @@ class UnikernelPodOnK3sIT {
         } finally {
             Files.deleteIfExists(values);
         }
-        await("NodeStore of the k3s node").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(3))
+        await("NodeStore of the k3s node")
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(3))
                 .until(() -> client.resources(NodeStore.class).list().getItems(), stores -> stores.size() == 1);
-        DaemonSet nodePlugin = client.apps().daemonSets().inNamespace(SYSTEM_NAMESPACE).withName(RELEASE + "-csi-node").get();
-        assertThat(nodePlugin.getStatus().getNumberReady()).as("node plugins ready").isEqualTo(1);
+        DaemonSet nodePlugin = client.apps()
+                .daemonSets()
+                .inNamespace(SYSTEM_NAMESPACE)
+                .withName(RELEASE + "-csi-node")
+                .get();
+        assertThat(nodePlugin.getStatus().getNumberReady())
+                .as("node plugins ready")
+                .isEqualTo(1);
     }
 
     /** Builds the unibloc images from the packaged modules when the engine lacks any of them. */
     private static void buildMissingImages() throws IOException, InterruptedException {
-        List<String> missing = new ArrayList<>(IMAGES.stream().filter(i -> !K3sCluster.hasImage(i)).toList());
+        List<String> missing = new ArrayList<>(
+                IMAGES.stream().filter(i -> !K3sCluster.hasImage(i)).toList());
         if (missing.isEmpty()) {
             return;
         }
         Path root = RepositoryLayout.locate().root();
-        List<String> command = new ArrayList<>(List.of("bash", root.resolve("scripts/build-images.sh").toString(),
-                "--skip-maven", "--target", System.getProperty("unibloc.target", "target")));
+        List<String> command = new ArrayList<>(List.of(
+                "bash",
+                root.resolve("scripts/build-images.sh").toString(),
+                "--skip-maven",
+                "--target",
+                System.getProperty("unibloc.target", "target")));
         missing.forEach(i -> command.add(i.substring("unibloc/".length(), i.indexOf(':'))));
         LOG.info("building missing images {}", missing);
-        Process build = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true).start();
+        Process build = new ProcessBuilder(command)
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!build.waitFor(30, TimeUnit.MINUTES) || build.exitValue() != 0) {
             build.destroyForcibly();

@@ -39,23 +39,36 @@ record BuiltImages(Podman podman, String tag, Map<String, Long> sizes, Duration 
             throw new IllegalStateException("no appVersion in helm/unibloc/Chart.yaml");
         }
         String tag = version.group(1);
-        List<String> command = new ArrayList<>(List.of("bash", root.resolve("scripts/build-images.sh").toString(),
-                "--engine", "podman", "--skip-maven", "--base-from-debian",
-                "--target", System.getProperty("unibloc.target", "target"), "--tag", tag));
+        List<String> command = new ArrayList<>(List.of(
+                "bash",
+                root.resolve("scripts/build-images.sh").toString(),
+                "--engine",
+                "podman",
+                "--skip-maven",
+                "--base-from-debian",
+                "--target",
+                System.getProperty("unibloc.target", "target"),
+                "--tag",
+                tag));
         command.addAll(NAMES);
         System.out.println("IMAGES building " + NAMES + " with scripts/build-images.sh (podman, Debian bases)");
         Podman.Result result = Podman.run(command, Duration.ofMinutes(40));
         if (result.code() != 0) {
             throw new IllegalStateException("scripts/build-images.sh failed: " + result.describe());
         }
-        result.stderr().lines().filter(l -> l.contains(" in ") || l.contains("base ")).forEach(l -> System.out.println("IMAGES " + l));
+        result.stderr()
+                .lines()
+                .filter(l -> l.contains(" in ") || l.contains("base "))
+                .forEach(l -> System.out.println("IMAGES " + l));
         BuiltImages images = new BuiltImages(podman, tag, Map.of(), result.took());
         Map<String, Long> sizes = new LinkedHashMap<>();
         for (String name : NAMES) {
-            Podman.Result size = podman.exec(List.of("image", "inspect", "--format", "{{.Size}}", images.reference(name)),
+            Podman.Result size = podman.exec(
+                    List.of("image", "inspect", "--format", "{{.Size}}", images.reference(name)),
                     Duration.ofSeconds(60));
             if (size.code() != 0) {
-                throw new IllegalStateException("built image " + images.reference(name) + " is missing: " + size.describe());
+                throw new IllegalStateException(
+                        "built image " + images.reference(name) + " is missing: " + size.describe());
             }
             sizes.put(name, Long.parseLong(size.stdout().trim()));
         }

@@ -42,8 +42,11 @@ final class HostMounts implements AutoCloseable {
     /** Mount points strictly below the shared directory, deepest first. */
     List<String> mountsBelow() throws IOException {
         Podman.Result result = check(List.of("findmnt", "-rn", "-o", "TARGET"));
-        List<String> below = new ArrayList<>(result.stdout().lines()
-                .filter(m -> m.startsWith(dir + "/")).distinct().toList());
+        List<String> below = new ArrayList<>(result.stdout()
+                .lines()
+                .filter(m -> m.startsWith(dir + "/"))
+                .distinct()
+                .toList());
         below.sort(Comparator.comparingInt(String::length).reversed());
         return below;
     }

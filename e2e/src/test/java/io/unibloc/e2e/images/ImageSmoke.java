@@ -33,7 +33,9 @@ public final class ImageSmoke implements ExecutionCondition, ParameterResolver {
 
     @SuppressWarnings("unchecked")
     private static Optional<Podman> podman(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(Podman.class, key -> Podman.find(), Optional.class);
+        return context.getRoot()
+                .getStore(NAMESPACE)
+                .getOrComputeIfAbsent(Podman.class, key -> Podman.find(), Optional.class);
     }
 
     @Override

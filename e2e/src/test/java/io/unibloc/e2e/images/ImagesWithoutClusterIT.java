@@ -23,20 +23,33 @@ class ImagesWithoutClusterIT {
     @CsvSource({"operator", "csi-controller"})
     void startsAndFailsClearlyWithoutACluster(String image, BuiltImages images) throws Exception {
         // As the chart runs them: read-only root, /tmp and the controller's socket directory on emptyDirs.
-        Podman.Result run = images.podman().runContainer(List.of("--network", "none", "--read-only", "--tmpfs", "/tmp",
-                "--tmpfs", "/csi", images.reference(image)), Duration.ofMinutes(3));
+        Podman.Result run = images.podman()
+                .runContainer(
+                        List.of(
+                                "--network",
+                                "none",
+                                "--read-only",
+                                "--tmpfs",
+                                "/tmp",
+                                "--tmpfs",
+                                "/csi",
+                                images.reference(image)),
+                        Duration.ofMinutes(3));
 
-        System.out.printf("IMAGES %s: %.1f MB, without a cluster: exit %d after %d ms: %s%n", image,
-                images.sizes().get(image) / 1e6, run.code(), run.took().toMillis(), clearLine(run));
+        System.out.printf(
+                "IMAGES %s: %.1f MB, without a cluster: exit %d after %d ms: %s%n",
+                image, images.sizes().get(image) / 1e6, run.code(), run.took().toMillis(), clearLine(run));
         assertThat(run.code()).as(run.describe()).isNotZero();
         assertThat(clearLine(run)).as(run.describe()).isNotEmpty();
     }
 
     /** The last line of the output, stack frames aside, that names the missing cluster. */
     private static String clearLine(Podman.Result run) {
-        List<String> lines = (run.stdout() + "\n" + run.stderr()).lines()
+        List<String> lines = (run.stdout() + "\n" + run.stderr())
+                .lines()
                 .filter(l -> !l.startsWith(" ") && !l.startsWith("\t"))
-                .filter(l -> l.matches("(?i).*(kubernetes cluster|kubernetes\\.default\\.svc|kubeconfig).*")).toList();
+                .filter(l -> l.matches("(?i).*(kubernetes cluster|kubernetes\\.default\\.svc|kubeconfig).*"))
+                .toList();
         return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
     }
 }

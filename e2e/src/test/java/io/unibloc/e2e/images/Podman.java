@@ -27,7 +27,9 @@ record Podman(Path binary, List<String> limits) {
             if (Files.isExecutable(candidate)) {
                 Podman podman = new Podman(candidate, hardLimits());
                 try {
-                    if (podman.exec(List.of("info", "--format", "{{.Host.OCIRuntime.Name}}"), Duration.ofSeconds(60)).code() == 0) {
+                    if (podman.exec(List.of("info", "--format", "{{.Host.OCIRuntime.Name}}"), Duration.ofSeconds(60))
+                                    .code()
+                            == 0) {
                         return Optional.of(podman);
                     }
                 } catch (IOException e) {
@@ -49,9 +51,14 @@ record Podman(Path binary, List<String> limits) {
             Result nproc = run(List.of("sh", "-c", "ulimit -Hu"), Duration.ofSeconds(10));
             List<String> flags = new ArrayList<>();
             if (nofile.stdout().trim().matches("\\d+")) {
-                flags.addAll(List.of("--ulimit", "nofile=" + nofile.stdout().trim() + ":" + nofile.stdout().trim()));
+                flags.addAll(List.of(
+                        "--ulimit",
+                        "nofile=" + nofile.stdout().trim() + ":"
+                                + nofile.stdout().trim()));
             }
-            long processes = nproc.stdout().trim().matches("\\d+") ? Math.min(Long.parseLong(nproc.stdout().trim()), 4096) : 4096;
+            long processes = nproc.stdout().trim().matches("\\d+")
+                    ? Math.min(Long.parseLong(nproc.stdout().trim()), 4096)
+                    : 4096;
             flags.addAll(List.of("--ulimit", "nproc=" + processes + ":" + processes));
             return List.copyOf(flags);
         } catch (IOException e) {
@@ -79,7 +86,10 @@ record Podman(Path binary, List<String> limits) {
         Path out = Files.createTempFile("unibloc-smoke-", ".out");
         Path err = Files.createTempFile("unibloc-smoke-", ".err");
         try {
-            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
             process.getOutputStream().close();
             long start = System.nanoTime();
             boolean ended;
@@ -95,8 +105,11 @@ record Podman(Path binary, List<String> limits) {
                 throw new IOException(command + " did not end within " + timeout + "; stdout:\n" + Files.readString(out)
                         + "\nstderr:\n" + Files.readString(err));
             }
-            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8), Duration.ofNanos(System.nanoTime() - start));
+            return new Result(
+                    process.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8),
+                    Duration.ofNanos(System.nanoTime() - start));
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);

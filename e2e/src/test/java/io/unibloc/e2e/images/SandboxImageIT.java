@@ -43,7 +43,10 @@ class SandboxImageIT {
     void bootsTheTestGuestFromALoopDevicePassedWithDevice(BuiltImages images) throws Exception {
         TestGuest guest = TestGuest.prepare();
         String marker = "sandbox-image-marker-" + UUID.randomUUID();
-        Path tree = GuestRootfs.builder().busybox(false).file("/marker", marker + "\n", 0644).writeTo(dir.resolve("tree"));
+        Path tree = GuestRootfs.builder()
+                .busybox(false)
+                .file("/marker", marker + "\n", 0644)
+                .writeTo(dir.resolve("tree"));
         guest.installInto(tree);
         Path disk = GuestDisks.vfat(tree, dir.resolve("root.vfat"), 64);
         Path smoke = Files.createDirectories(dir.resolve("smoke"));
@@ -51,29 +54,43 @@ class SandboxImageIT {
         Files.setPosixFilePermissions(smoke.resolve("qemu"), PosixFilePermissions.fromString("rwxr-xr-x"));
         // The launcher drops to uid 65532; the stamps must be writable for it.
         Files.setPosixFilePermissions(smoke, PosixFilePermissions.fromString("rwxrwxrwx"));
-        String spec = new BootSpecReader().write(BootSpec.builder()
-                .kernel(TestGuest.KERNEL_IN_ROOT)
-                .initrd(TestGuest.INITRD_IN_ROOT)
-                .build());
+        String spec = new BootSpecReader()
+                .write(BootSpec.builder()
+                        .kernel(TestGuest.KERNEL_IN_ROOT)
+                        .initrd(TestGuest.INITRD_IN_ROOT)
+                        .build());
 
-        String loop = HostMounts.check(List.of("losetup", "--find", "--show", disk.toString())).stdout().trim();
+        String loop = HostMounts.check(List.of("losetup", "--find", "--show", disk.toString()))
+                .stdout()
+                .trim();
         // As udev leaves block devices on a node: group disk, 0660 (a host without udev has them root-only, and
         // the entrypoint then rightly stays root). Put back afterwards.
-        String mode = HostMounts.check(List.of("stat", "-c", "%a %u:%g", loop)).stdout().trim();
+        String mode = HostMounts.check(List.of("stat", "-c", "%a %u:%g", loop))
+                .stdout()
+                .trim();
         HostMounts.check(List.of("chown", "0:" + DISK_GID, loop));
         HostMounts.check(List.of("chmod", "0660", loop));
         Podman.Result run;
         try {
-            run = images.podman().runContainer(List.of(
-                    "--network", "none",
-                    "--device", loop + ":/dev/unibloc-root",
-                    "-v", smoke + ":/smoke",
-                    "-e", BootSpecReader.ENV_VAR + "=" + spec,
-                    "-e", "UNIBLOC_QEMU=/smoke/qemu",
-                    "--entrypoint", "/bin/sh",
-                    images.reference("sandbox"),
-                    "-c", "date +%s%N > /smoke/start; exec /opt/unibloc/entrypoint.sh --accel tcg"),
-                    Duration.ofMinutes(5));
+            run = images.podman()
+                    .runContainer(
+                            List.of(
+                                    "--network",
+                                    "none",
+                                    "--device",
+                                    loop + ":/dev/unibloc-root",
+                                    "-v",
+                                    smoke + ":/smoke",
+                                    "-e",
+                                    BootSpecReader.ENV_VAR + "=" + spec,
+                                    "-e",
+                                    "UNIBLOC_QEMU=/smoke/qemu",
+                                    "--entrypoint",
+                                    "/bin/sh",
+                                    images.reference("sandbox"),
+                                    "-c",
+                                    "date +%s%N > /smoke/start; exec /opt/unibloc/entrypoint.sh --accel tcg"),
+                            Duration.ofMinutes(5));
         } finally {
             HostMounts.check(List.of("chown", mode.substring(mode.indexOf(' ') + 1), loop));
             HostMounts.check(List.of("chmod", mode.substring(0, mode.indexOf(' ')), loop));
@@ -81,18 +98,24 @@ class SandboxImageIT {
         }
 
         assertThat(run.code()).as(run.describe()).isZero();
-        assertThat(run.stdout().lines()).as(run.describe()).containsSubsequence(
-                TestGuest.LINE_PREFIX + "mounted /dev/vda vfat rw",
-                TestGuest.LINE_PREFIX + "marker /marker:",
-                marker,
-                TestGuest.LINE_PREFIX + "exit 0");
-        assertThat(run.stderr()).as("the launcher dropped to its own user, with the device's group")
+        assertThat(run.stdout().lines())
+                .as(run.describe())
+                .containsSubsequence(
+                        TestGuest.LINE_PREFIX + "mounted /dev/vda vfat rw",
+                        TestGuest.LINE_PREFIX + "marker /marker:",
+                        marker,
+                        TestGuest.LINE_PREFIX + "exit 0");
+        assertThat(run.stderr())
+                .as("the launcher dropped to its own user, with the device's group")
                 .doesNotContain("staying root");
         long start = Long.parseLong(Files.readString(smoke.resolve("start")).trim());
         List<String> execs = Files.readAllLines(smoke.resolve("exec"));
         long exec = Long.parseLong(execs.get(execs.size() - 1).trim());
-        System.out.printf("IMAGES sandbox: %.1f MB (target <= 300 MB), container start -> QEMU exec %d ms (target <= 700 ms),"
-                        + " podman run to guest exit %d ms%n", images.sizes().get("sandbox") / 1e6,
-                (exec - start) / 1_000_000, run.took().toMillis());
+        System.out.printf(
+                "IMAGES sandbox: %.1f MB (target <= 300 MB), container start -> QEMU exec %d ms (target <= 700 ms),"
+                        + " podman run to guest exit %d ms%n",
+                images.sizes().get("sandbox") / 1e6,
+                (exec - start) / 1_000_000,
+                run.took().toMillis());
     }
 }

@@ -64,8 +64,10 @@ record GuestBoot(RunResult result, List<String> console) {
 
     /** {@code first console line=..ms guest=..ms exit=N (how)} */
     String timings() {
-        return "firstConsoleLine=" + result.firstConsoleLine().map(d -> d.toMillis() + "ms").orElse("-")
-                + " guest=" + result.runtime().toMillis() + "ms exit=" + result.exitCode() + " (" + result.exit().describe()
+        return "firstConsoleLine="
+                + result.firstConsoleLine().map(d -> d.toMillis() + "ms").orElse("-")
+                + " guest=" + result.runtime().toMillis() + "ms exit=" + result.exitCode() + " ("
+                + result.exit().describe()
                 + ", " + result.accel().name().toLowerCase(java.util.Locale.ROOT) + ")";
     }
 }

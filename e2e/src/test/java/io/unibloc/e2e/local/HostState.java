@@ -75,7 +75,8 @@ final class HostState {
 
     /** Runs a command with a two-minute bound; standard error is merged into the output. */
     static Output run(List<String> command, Map<String, String> env) {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().putAll(env);
         try {
@@ -102,7 +103,9 @@ final class HostState {
             if (c == '\\' && i + 3 < text.length() && text.charAt(i + 1) == 'x') {
                 out.append((char) Integer.parseInt(text.substring(i + 2, i + 4), 16));
                 i += 3;
-            } else if (c == '\\' && i + 3 < text.length() && text.substring(i + 1, i + 4).matches("[0-7]{3}")) {
+            } else if (c == '\\'
+                    && i + 3 < text.length()
+                    && text.substring(i + 1, i + 4).matches("[0-7]{3}")) {
                 out.append((char) Integer.parseInt(text.substring(i + 1, i + 4), 8));
                 i += 3;
             } else {

@@ -62,7 +62,8 @@ final class Kubelet {
     }
 
     /** NodePublishVolume onto {@code publish/PV/POD_UID} (kubelet creates the parent, the driver the file). */
-    Duration publish(String volumeId, String podUid, Csi.VolumeCapability capability, boolean readOnly) throws IOException {
+    Duration publish(String volumeId, String podUid, Csi.VolumeCapability capability, boolean readOnly)
+            throws IOException {
         Files.createDirectories(targetPath(volumeId, podUid).getParent());
         long start = System.nanoTime();
         node().nodePublishVolume(Csi.NodePublishVolumeRequest.newBuilder()

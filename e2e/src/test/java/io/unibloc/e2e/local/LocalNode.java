@@ -85,19 +85,37 @@ final class LocalNode implements AutoCloseable {
         registry = TestRegistry.start();
         image = LayeredGuestImage.push(registry, guest, dir);
 
-        apiServer = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+        apiServer = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         apiServer.init();
         client = apiServer.createClient();
 
         store = DefaultBlockStore.open(StoreConfig.defaults(storeDir).withXfsLoopBytes(2L << 30));
         NodeComponents.Settings defaults = NodeComponents.Settings.defaults(NODE_ID, storeDir, null);
         // Production tunables except: KVM off (no probe guest, no device plugin), quick retries and reports.
-        BlockVolumeReconciler.Settings reconcile = new BlockVolumeReconciler.Settings(2, Duration.ofMinutes(5),
-                Duration.ofHours(1), Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(200), 1, Long.MAX_VALUE);
-        NodeComponents.Settings settings = new NodeComponents.Settings(NODE_ID, storeDir, List.of(kubeletDir), 0, "false",
-                "qemu-system-x86_64", defaults.kvmDevice(), defaults.kvmDeviceNodes(), 1, null, Duration.ofSeconds(5),
-                Duration.ofMinutes(5), reconcile);
+        BlockVolumeReconciler.Settings reconcile = new BlockVolumeReconciler.Settings(
+                2,
+                Duration.ofMinutes(5),
+                Duration.ofHours(1),
+                Duration.ofMillis(200),
+                Duration.ofSeconds(2),
+                Duration.ofMillis(200),
+                1,
+                Long.MAX_VALUE);
+        NodeComponents.Settings settings = new NodeComponents.Settings(
+                NODE_ID,
+                storeDir,
+                List.of(kubeletDir),
+                0,
+                "false",
+                "qemu-system-x86_64",
+                defaults.kvmDevice(),
+                defaults.kvmDeviceNodes(),
+                1,
+                null,
+                Duration.ofSeconds(5),
+                Duration.ofMinutes(5),
+                reconcile);
         components = new NodeComponents(client, store, settings, new SimpleMeterRegistry(), Clock.systemUTC());
         Path socket = components.start(dir.resolve("csi.sock")).socket();
         channel = UnixSocketChannels.open(socket);
@@ -107,7 +125,9 @@ final class LocalNode implements AutoCloseable {
     /** The directory a volume's clone lives in, wherever the store's backend keeps its data. */
     Path volumeDir(String volumeId) {
         Path onXfsLoop = storeDir.resolve("mnt/volumes").resolve(volumeId);
-        return Files.isDirectory(storeDir.resolve("mnt/volumes")) ? onXfsLoop : storeDir.resolve("volumes").resolve(volumeId);
+        return Files.isDirectory(storeDir.resolve("mnt/volumes"))
+                ? onXfsLoop
+                : storeDir.resolve("volumes").resolve(volumeId);
     }
 
     @Override
@@ -170,7 +190,8 @@ final class LocalNode implements AutoCloseable {
         List<HostState.Loop> loops = HostState.loops();
         List<String> ours = new ArrayList<>();
         for (HostState.Loop loop : loops) {
-            if (Path.of(loop.backingFile()).startsWith(storeDir) && !loop.backingFile().endsWith("/xfs.img")) {
+            if (Path.of(loop.backingFile()).startsWith(storeDir)
+                    && !loop.backingFile().endsWith("/xfs.img")) {
                 ours.add(loop.device());
             }
         }

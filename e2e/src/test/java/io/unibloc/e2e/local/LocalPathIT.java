@@ -74,15 +74,27 @@ class LocalPathIT {
     @Test
     @Order(0)
     void pluginRegistersAsKubeletExpects() {
-        assertThat(node.kubelet.identity().getPluginInfo(Csi.GetPluginInfoRequest.getDefaultInstance()).getName())
+        assertThat(node.kubelet
+                        .identity()
+                        .getPluginInfo(Csi.GetPluginInfoRequest.getDefaultInstance())
+                        .getName())
                 .isEqualTo(CsiNames.DRIVER_NAME);
-        await("Probe ready").atMost(Duration.ofSeconds(30)).until(() ->
-                node.kubelet.identity().probe(Csi.ProbeRequest.getDefaultInstance()).getReady().getValue());
+        await("Probe ready")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> node.kubelet
+                        .identity()
+                        .probe(Csi.ProbeRequest.getDefaultInstance())
+                        .getReady()
+                        .getValue());
         Csi.NodeGetInfoResponse info = node.kubelet.node().nodeGetInfo(Csi.NodeGetInfoRequest.getDefaultInstance());
         assertThat(info.getNodeId()).isEqualTo(LocalNode.NODE_ID);
-        assertThat(info.getAccessibleTopology().getSegmentsMap()).containsEntry(CsiNames.TOPOLOGY_KEY, LocalNode.NODE_ID);
-        assertThat(node.kubelet.node().nodeGetCapabilities(Csi.NodeGetCapabilitiesRequest.getDefaultInstance())
-                .getCapabilitiesList()).extracting(c -> c.getRpc().getType())
+        assertThat(info.getAccessibleTopology().getSegmentsMap())
+                .containsEntry(CsiNames.TOPOLOGY_KEY, LocalNode.NODE_ID);
+        assertThat(node.kubelet
+                        .node()
+                        .nodeGetCapabilities(Csi.NodeGetCapabilitiesRequest.getDefaultInstance())
+                        .getCapabilitiesList())
+                .extracting(c -> c.getRpc().getType())
                 .contains(Csi.NodeServiceCapability.RPC.Type.STAGE_UNSTAGE_VOLUME);
     }
 
@@ -96,26 +108,33 @@ class LocalPathIT {
         try (PodVolume volume = PodVolume.provision(node, "ext4", EXT4_BYTES)) {
             volume.stageAndPublish(false);
             Csi.NodeGetVolumeStatsResponse stats = node.kubelet.volumeStats(volume.id(), volume.podUid());
-            assertThat(stats.getUsage(0).getTotal()).as("NodeGetVolumeStats total").isEqualTo(EXT4_BYTES);
+            assertThat(stats.getUsage(0).getTotal())
+                    .as("NodeGetVolumeStats total")
+                    .isEqualTo(EXT4_BYTES);
 
             String written = "written-by-the-guest-" + UUID.randomUUID();
-            BootSpec spec = bootSpec(volume).toBuilder().putEnv("WRITE_TEXT", written).args(List.of("write")).build();
+            BootSpec spec = bootSpec(volume).toBuilder()
+                    .putEnv("WRITE_TEXT", written)
+                    .args(List.of("write"))
+                    .build();
             GuestBoot boot = GuestBoot.run(sandbox, spec, "ext4");
             figures.add(volume.timings() + " " + boot.timings());
 
-            assertThat(boot.console()).containsSubsequence(
-                    LINE_PREFIX + "mounted /dev/vda ext4 rw",
-                    "app: marker=" + node.image.marker(),
-                    "app: base=" + LayeredGuestImage.BASE_TEXT,
-                    "app: " + LayeredGuestImage.WHITED_OUT_FILE + " gone",
-                    "app: " + LayeredGuestImage.WHITED_OUT_DIR + " gone",
-                    "app: write ok",
-                    "app: done",
-                    LINE_PREFIX + "exit 0");
+            assertThat(boot.console())
+                    .containsSubsequence(
+                            LINE_PREFIX + "mounted /dev/vda ext4 rw",
+                            "app: marker=" + node.image.marker(),
+                            "app: base=" + LayeredGuestImage.BASE_TEXT,
+                            "app: " + LayeredGuestImage.WHITED_OUT_FILE + " gone",
+                            "app: " + LayeredGuestImage.WHITED_OUT_DIR + " gone",
+                            "app: write ok",
+                            "app: done",
+                            LINE_PREFIX + "exit 0");
             assertThat(boot.result().exit()).isEqualTo(new GuestExit.PoweredOff());
             assertThat(boot.result().exitCode()).isZero();
             assertThat(boot.result().firstConsoleLine()).isPresent();
-            HostState.Output file = HostState.run(List.of("debugfs", "-R", "cat /app/written", volume.target().toString()), Map.of());
+            HostState.Output file = HostState.run(
+                    List.of("debugfs", "-R", "cat /app/written", volume.target().toString()), Map.of());
             assertThat(file.text()).as("/app/written read back from the volume").contains(written);
 
             volume.tearDown();
@@ -129,23 +148,30 @@ class LocalPathIT {
         try (PodVolume volume = PodVolume.provision(node, "vfat", 0)) {
             volume.stageAndPublish(false);
             String written = "vfat-write-" + UUID.randomUUID();
-            BootSpec spec = bootSpec(volume).toBuilder().putEnv("WRITE_TEXT", written).args(List.of("write")).build();
+            BootSpec spec = bootSpec(volume).toBuilder()
+                    .putEnv("WRITE_TEXT", written)
+                    .args(List.of("write"))
+                    .build();
             GuestBoot boot = GuestBoot.run(sandbox, spec, "vfat");
             figures.add(volume.timings() + " " + boot.timings());
 
-            assertThat(boot.console()).containsSubsequence(
-                    LINE_PREFIX + "mounted /dev/vda vfat rw",
-                    "app: marker=" + node.image.marker(),
-                    "app: base=" + LayeredGuestImage.BASE_TEXT,
-                    "app: " + LayeredGuestImage.WHITED_OUT_FILE + " gone",
-                    "app: " + LayeredGuestImage.WHITED_OUT_DIR + " gone",
-                    "app: write ok",
-                    "app: done",
-                    LINE_PREFIX + "exit 0");
+            assertThat(boot.console())
+                    .containsSubsequence(
+                            LINE_PREFIX + "mounted /dev/vda vfat rw",
+                            "app: marker=" + node.image.marker(),
+                            "app: base=" + LayeredGuestImage.BASE_TEXT,
+                            "app: " + LayeredGuestImage.WHITED_OUT_FILE + " gone",
+                            "app: " + LayeredGuestImage.WHITED_OUT_DIR + " gone",
+                            "app: write ok",
+                            "app: done",
+                            LINE_PREFIX + "exit 0");
             assertThat(boot.result().exitCode()).isZero();
-            HostState.Output file = HostState.run(List.of("mtype", "-i", volume.target().toString(), "::/app/written"),
+            HostState.Output file = HostState.run(
+                    List.of("mtype", "-i", volume.target().toString(), "::/app/written"),
                     Map.of("MTOOLS_SKIP_CHECK", "1"));
-            assertThat(file.text()).as("/app/written read back from the FAT volume").contains(written);
+            assertThat(file.text())
+                    .as("/app/written read back from the FAT volume")
+                    .contains(written);
 
             volume.tearDown();
         }
@@ -178,17 +204,18 @@ class LocalPathIT {
             json.put("rootDevice", volume.target().toString());
             json.put("readOnly", false);
             json.put("files", List.of(Map.of("source", source.toString(), "target", "/etc/app.conf", "mode", 0640)));
-            BootSpec spec = new BootSpecReader().readEnvironment(
-                    Map.of(BootSpecReader.ENV_VAR, new ObjectMapper().writeValueAsString(json)));
+            BootSpec spec = new BootSpecReader()
+                    .readEnvironment(Map.of(BootSpecReader.ENV_VAR, new ObjectMapper().writeValueAsString(json)));
             GuestBoot boot = GuestBoot.run(sandbox, spec, "configmap");
             figures.add(volume.timings() + " " + boot.timings());
 
-            assertThat(boot.console()).containsSubsequence(
-                    LINE_PREFIX + "mounted /dev/vda ext4 rw",
-                    "app: marker=" + node.image.marker(),
-                    "app: projected=" + content + " mode=640",
-                    "app: done",
-                    LINE_PREFIX + "exit 0");
+            assertThat(boot.console())
+                    .containsSubsequence(
+                            LINE_PREFIX + "mounted /dev/vda ext4 rw",
+                            "app: marker=" + node.image.marker(),
+                            "app: projected=" + content + " mode=640",
+                            "app: done",
+                            LINE_PREFIX + "exit 0");
             assertThat(boot.result().exitCode()).isZero();
 
             volume.tearDown();
@@ -205,34 +232,45 @@ class LocalPathIT {
     void readOnlyPublishedVolumeCannotBeWrittenByTheGuest() throws Exception {
         try (PodVolume volume = PodVolume.provision(node, "ext4", EXT4_BYTES)) {
             volume.stageAndPublish(true);
-            String overlay = volume.overlayDevice().orElseThrow(() ->
-                    new AssertionError("no read-only loop device stacked on " + volume.stagedDevice()));
-            assertThat(Files.readString(Path.of("/sys/block", Path.of(overlay).getFileName().toString(), "ro")).strip())
-                    .as("kernel read-only flag of %s", overlay).isEqualTo("1");
+            String overlay = volume.overlayDevice()
+                    .orElseThrow(
+                            () -> new AssertionError("no read-only loop device stacked on " + volume.stagedDevice()));
+            assertThat(Files.readString(Path.of(
+                                    "/sys/block", Path.of(overlay).getFileName().toString(), "ro"))
+                            .strip())
+                    .as("kernel read-only flag of %s", overlay)
+                    .isEqualTo("1");
             String before = sha256(Path.of(volume.stagedDevice()));
 
-            assertThatThrownBy(() -> sandbox.start(bootSpec(volume), line -> { }))
+            assertThatThrownBy(() -> sandbox.start(bootSpec(volume), line -> {}))
                     .as("a writable boot of a read-only published volume")
                     .isInstanceOf(SandboxException.class)
                     .hasMessageContaining("read-only");
 
-            BootSpec spec = bootSpec(volume).toBuilder().readOnly(true).putEnv("WRITE_TEXT", "must-not-land")
-                    .args(List.of("write", "remount", "rawwrite")).build();
+            BootSpec spec = bootSpec(volume).toBuilder()
+                    .readOnly(true)
+                    .putEnv("WRITE_TEXT", "must-not-land")
+                    .args(List.of("write", "remount", "rawwrite"))
+                    .build();
             GuestBoot boot = GuestBoot.run(sandbox, spec, "read-only");
             figures.add(volume.timings() + " " + boot.timings());
 
-            assertThat(boot.console()).containsSubsequence(
-                    LINE_PREFIX + "mounted /dev/vda ext4 ro",
-                    "app: marker=" + node.image.marker(),
-                    "app: write refused",
-                    "app: remount refused",
-                    "app: raw write refused",
-                    "app: done",
-                    LINE_PREFIX + "exit 0");
+            assertThat(boot.console())
+                    .containsSubsequence(
+                            LINE_PREFIX + "mounted /dev/vda ext4 ro",
+                            "app: marker=" + node.image.marker(),
+                            "app: write refused",
+                            "app: remount refused",
+                            "app: raw write refused",
+                            "app: done",
+                            LINE_PREFIX + "exit 0");
             assertThat(boot.result().exitCode()).isZero();
-            assertThat(sha256(Path.of(volume.stagedDevice()))).as("sha256 of %s after the guest", volume.stagedDevice())
+            assertThat(sha256(Path.of(volume.stagedDevice())))
+                    .as("sha256 of %s after the guest", volume.stagedDevice())
                     .isEqualTo(before);
-            assertThat(sha256(volume.target())).as("sha256 of the published target").isEqualTo(before);
+            assertThat(sha256(volume.target()))
+                    .as("sha256 of the published target")
+                    .isEqualTo(before);
 
             volume.tearDown();
         }
@@ -240,7 +278,9 @@ class LocalPathIT {
 
     /** The boot spec the operator derives from the image's labels, with the published target as root device. */
     private BootSpec bootSpec(PodVolume volume) {
-        return ImageMetadata.applyTo(node.image.labels(), BootSpec.builder().rootDevice(volume.target().toString()).build());
+        return ImageMetadata.applyTo(
+                node.image.labels(),
+                BootSpec.builder().rootDevice(volume.target().toString()).build());
     }
 
     private static String sha256(Path device) throws Exception {

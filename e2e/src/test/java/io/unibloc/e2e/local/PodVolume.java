@@ -76,7 +76,8 @@ final class PodVolume implements AutoCloseable {
         spec.setPvcNamespace("default");
         spec.setPvcName("guest-" + id.substring(4, 12));
         BlockVolume record = new BlockVolume();
-        record.setMetadata(new ObjectMetaBuilder().withName(id)
+        record.setMetadata(new ObjectMetaBuilder()
+                .withName(id)
                 .withLabels(Map.of(BlockVolume.NODE_LABEL, LocalNode.NODE_ID))
                 .withFinalizers(BlockVolume.STORAGE_FINALIZER)
                 .build());
@@ -90,11 +91,16 @@ final class PodVolume implements AutoCloseable {
 
     private void awaitReady() {
         long start = System.nanoTime();
-        await("BlockVolume " + id + " leaves Pending/Preparing").atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(100))
-                .until(() -> phase().filter(p -> p == BlockVolumePhase.Ready || p == BlockVolumePhase.Failed).isPresent());
+        await("BlockVolume " + id + " leaves Pending/Preparing")
+                .atMost(READY_TIMEOUT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> phase().filter(p -> p == BlockVolumePhase.Ready || p == BlockVolumePhase.Failed)
+                        .isPresent());
         ready = Duration.ofNanos(System.nanoTime() - start);
         BlockVolumeStatus status = fetch().orElseThrow().getStatus();
-        assertThat(status.getPhase()).as("volume %s: %s", id, status.getMessage()).isEqualTo(BlockVolumePhase.Ready);
+        assertThat(status.getPhase())
+                .as("volume %s: %s", id, status.getMessage())
+                .isEqualTo(BlockVolumePhase.Ready);
         preparation = status.getTimings();
         assertThat(disk()).as("the clone of volume %s", id).isRegularFile();
     }
@@ -104,12 +110,18 @@ final class PodVolume implements AutoCloseable {
         Csi.VolumeCapability rwo = Kubelet.block(Csi.VolumeCapability.AccessMode.Mode.SINGLE_NODE_WRITER);
         stage = node.kubelet.stage(id, rwo);
         staged = true;
-        stagedDevice = node.store.findVolume(id).flatMap(BlockStore.Volume::device).orElseThrow(() ->
-                new AssertionError("volume " + id + " has no device after NodeStageVolume"));
-        assertThat(HostState.loopsBackedBy(disk())).as("losetup -j on the clone after staging").contains(stagedDevice);
+        stagedDevice = node.store
+                .findVolume(id)
+                .flatMap(BlockStore.Volume::device)
+                .orElseThrow(() -> new AssertionError("volume " + id + " has no device after NodeStageVolume"));
+        assertThat(HostState.loopsBackedBy(disk()))
+                .as("losetup -j on the clone after staging")
+                .contains(stagedDevice);
         publish = node.kubelet.publish(id, podUid, rwo, readOnly);
         published = true;
-        assertThat(HostState.mountsUnder(target())).as("the bind mount at the target").containsExactly(target());
+        assertThat(HostState.mountsUnder(target()))
+                .as("the bind mount at the target")
+                .containsExactly(target());
     }
 
     /** NodeUnpublish, NodeUnstage and deletion of the record, checking that each leaves nothing behind. */
@@ -117,31 +129,50 @@ final class PodVolume implements AutoCloseable {
         String overlay = overlayDevice().orElse(null);
         node.kubelet.unpublish(id, podUid);
         published = false;
-        assertThat(HostState.mountsUnder(node.kubeletDir)).as("mounts under kubelet's directory after unpublish").isEmpty();
+        assertThat(HostState.mountsUnder(node.kubeletDir))
+                .as("mounts under kubelet's directory after unpublish")
+                .isEmpty();
         assertThat(target()).as("the target file after unpublish").doesNotExist();
-        assertThat(HostState.loops()).as("read-only overlays (was: %s) on %s after unpublish", overlay, stagedDevice)
+        assertThat(HostState.loops())
+                .as("read-only overlays (was: %s) on %s after unpublish", overlay, stagedDevice)
                 .noneMatch(loop -> loop.backingFile().equals(stagedDevice));
 
         node.kubelet.unstage(id);
         staged = false;
-        assertThat(HostState.loopsBackedBy(disk())).as("losetup -j on the clone after unstaging").isEmpty();
-        assertThat(node.store.findVolume(id).flatMap(BlockStore.Volume::device)).as("device of %s after unstage", id).isEmpty();
+        assertThat(HostState.loopsBackedBy(disk()))
+                .as("losetup -j on the clone after unstaging")
+                .isEmpty();
+        assertThat(node.store.findVolume(id).flatMap(BlockStore.Volume::device))
+                .as("device of %s after unstage", id)
+                .isEmpty();
 
         node.client.resources(BlockVolume.class).withName(id).delete();
-        await("BlockVolume " + id + " deleted").atMost(DELETE_TIMEOUT).pollInterval(Duration.ofMillis(100))
+        await("BlockVolume " + id + " deleted")
+                .atMost(DELETE_TIMEOUT)
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> fetch().isEmpty());
         recorded = false;
-        assertThat(node.store.findVolume(id)).as("volume %s in the store after deletion", id).isEmpty();
-        assertThat(node.volumeDir(id)).as("the clone's directory after deletion").doesNotExist();
+        assertThat(node.store.findVolume(id))
+                .as("volume %s in the store after deletion", id)
+                .isEmpty();
+        assertThat(node.volumeDir(id))
+                .as("the clone's directory after deletion")
+                .doesNotExist();
         List<HostState.Loop> loops = HostState.loops();
-        assertThat(loops).as("loop devices on the store's files (other than the store's own XFS file)")
+        assertThat(loops)
+                .as("loop devices on the store's files (other than the store's own XFS file)")
                 .noneMatch(loop -> Path.of(loop.backingFile()).startsWith(node.storeDir)
                         && !loop.backingFile().endsWith("/xfs.img"));
-        assertThat(loops).as("loop devices stacked on the former staged device %s", stagedDevice)
+        assertThat(loops)
+                .as("loop devices stacked on the former staged device %s", stagedDevice)
                 .noneMatch(loop -> loop.backingFile().equals(stagedDevice));
-        assertThat(HostState.mountsUnder(node.kubeletDir)).as("mounts under kubelet's directory").isEmpty();
+        assertThat(HostState.mountsUnder(node.kubeletDir))
+                .as("mounts under kubelet's directory")
+                .isEmpty();
         try (var left = Files.list(node.sandboxWorkDir)) {
-            assertThat(left.toList()).as("sandbox work directories (extracted kernels, sockets)").isEmpty();
+            assertThat(left.toList())
+                    .as("sandbox work directories (extracted kernels, sockets)")
+                    .isEmpty();
         }
     }
 
@@ -181,8 +212,10 @@ final class PodVolume implements AutoCloseable {
 
     /** One line with the figures of this volume's steps (the boot's are added by the caller). */
     String timings() {
-        String prep = preparation == null ? "" : " (status: total=" + preparation.getTotalMillis() + "ms pull="
-                + preparation.getPullMillis() + "ms build=" + preparation.getBuildMillis() + "ms cached=" + preparation.getCached() + ")";
+        String prep = preparation == null
+                ? ""
+                : " (status: total=" + preparation.getTotalMillis() + "ms pull=" + preparation.getPullMillis()
+                        + "ms build=" + preparation.getBuildMillis() + "ms cached=" + preparation.getCached() + ")";
         return "volume=" + id + " fs=" + fsType + " ready=" + millis(ready) + prep + " stage=" + millis(stage)
                 + " publish=" + millis(publish);
     }
@@ -192,7 +225,8 @@ final class PodVolume implements AutoCloseable {
     }
 
     private Optional<BlockVolume> fetch() {
-        return Optional.ofNullable(node.client.resources(BlockVolume.class).withName(id).get());
+        return Optional.ofNullable(
+                node.client.resources(BlockVolume.class).withName(id).get());
     }
 
     private Optional<BlockVolumePhase> phase() {

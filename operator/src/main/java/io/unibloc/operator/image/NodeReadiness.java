@@ -22,9 +22,11 @@ import java.util.TreeMap;
  */
 record NodeReadiness(List<String> selected, List<String> ready, List<String> pending, Optional<String> failure) {
 
-    static NodeReadiness of(UnikernelImage uki, String pinnedImage, Collection<NodeStore> stores,
-                            Map<String, Node> nodes) {
-        Map<String, String> selector = uki.getSpec().getNodeSelector() == null ? Map.of() : uki.getSpec().getNodeSelector();
+    static NodeReadiness of(
+            UnikernelImage uki, String pinnedImage, Collection<NodeStore> stores, Map<String, Node> nodes) {
+        Map<String, String> selector = uki.getSpec().getNodeSelector() == null
+                ? Map.of()
+                : uki.getSpec().getNodeSelector();
         TreeMap<String, NodeStore> byNode = new TreeMap<>();
         for (NodeStore store : stores) {
             Node node = nodes.get(store.getMetadata().getName());
@@ -37,13 +39,15 @@ record NodeReadiness(List<String> selected, List<String> ready, List<String> pen
         Optional<String> failure = Optional.empty();
         for (Map.Entry<String, NodeStore> e : byNode.entrySet()) {
             Optional<NodeStoreImage> entry = entryFor(e.getValue(), uki);
-            if (entry.isPresent() && entry.get().getPhase() == NodeStoreImagePhase.Ready
+            if (entry.isPresent()
+                    && entry.get().getPhase() == NodeStoreImagePhase.Ready
                     && sameDigest(entry.get().getPinnedImage(), pinnedImage)) {
                 ready.add(e.getKey());
             } else {
                 pending.add(e.getKey());
                 if (failure.isEmpty() && entry.isPresent() && entry.get().getPhase() == NodeStoreImagePhase.Failed) {
-                    failure = Optional.of("node " + e.getKey() + ": " + entry.get().getMessage());
+                    failure = Optional.of(
+                            "node " + e.getKey() + ": " + entry.get().getMessage());
                 }
             }
         }
@@ -51,7 +55,9 @@ record NodeReadiness(List<String> selected, List<String> ready, List<String> pen
     }
 
     private static boolean matches(Node node, Map<String, String> selector) {
-        Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
+        Map<String, String> labels = node.getMetadata().getLabels() == null
+                ? Map.of()
+                : node.getMetadata().getLabels();
         return selector.entrySet().stream().allMatch(s -> Objects.equals(labels.get(s.getKey()), s.getValue()));
     }
 
@@ -70,7 +76,9 @@ record NodeReadiness(List<String> selected, List<String> ready, List<String> pen
             return false;
         }
         try {
-            return Objects.equals(ImageReference.parse(reported).digest(), ImageReference.parse(pinned).digest());
+            return Objects.equals(
+                    ImageReference.parse(reported).digest(),
+                    ImageReference.parse(pinned).digest());
         } catch (StoreException e) {
             return false;
         }

@@ -64,8 +64,13 @@ public class UnikernelImageReconciler implements Reconciler<UnikernelImage> {
     private final Duration repin;
     private final SimpleInboundEventSource<UnikernelImage> pinEvents = new SimpleInboundEventSource<>(NAME + "-pins");
 
-    public UnikernelImageReconciler(PinCache pins, PullSecrets pullSecrets, EventRecorder events,
-                                    ReconcileMetrics metrics, Clock clock, OperatorConfig config) {
+    public UnikernelImageReconciler(
+            PinCache pins,
+            PullSecrets pullSecrets,
+            EventRecorder events,
+            ReconcileMetrics metrics,
+            Clock clock,
+            OperatorConfig config) {
         this.pins = pins;
         this.pullSecrets = pullSecrets;
         this.events = events;
@@ -78,24 +83,33 @@ public class UnikernelImageReconciler implements Reconciler<UnikernelImage> {
     public List<EventSource<?, UnikernelImage>> prepareEventSources(EventSourceContext<UnikernelImage> context) {
         SecondaryToPrimaryMapper<NodeStore> storesToAll = store -> all(context);
         SecondaryToPrimaryMapper<Node> nodesToAll = node -> all(context);
-        var stores = new InformerEventSource<>(InformerEventSourceConfiguration.from(NodeStore.class, UnikernelImage.class)
-                .withName(NAME + "-nodestores").withSecondaryToPrimaryMapper(storesToAll)
-                .withPrimaryToSecondaryMapper(uki -> Set.of())
-                // Node plugins refresh their figures periodically; only the prepared images matter here.
-                .withOnUpdateFilter((next, previous) -> !Objects.equals(images(next), images(previous)))
-                .build(), context);
-        var nodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, UnikernelImage.class)
-                .withName(NAME + "-nodes").withSecondaryToPrimaryMapper(nodesToAll)
-                .withPrimaryToSecondaryMapper(uki -> Set.of())
-                // Node status changes every few minutes on every node; only labels matter here.
-                .withOnUpdateFilter((next, previous) -> !Objects.equals(next.getMetadata().getLabels(),
-                        previous.getMetadata().getLabels()))
-                .build(), context);
+        var stores = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(NodeStore.class, UnikernelImage.class)
+                        .withName(NAME + "-nodestores")
+                        .withSecondaryToPrimaryMapper(storesToAll)
+                        .withPrimaryToSecondaryMapper(uki -> Set.of())
+                        // Node plugins refresh their figures periodically; only the prepared images matter here.
+                        .withOnUpdateFilter((next, previous) -> !Objects.equals(images(next), images(previous)))
+                        .build(),
+                context);
+        var nodes = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Node.class, UnikernelImage.class)
+                        .withName(NAME + "-nodes")
+                        .withSecondaryToPrimaryMapper(nodesToAll)
+                        .withPrimaryToSecondaryMapper(uki -> Set.of())
+                        // Node status changes every few minutes on every node; only labels matter here.
+                        .withOnUpdateFilter((next, previous) -> !Objects.equals(
+                                next.getMetadata().getLabels(),
+                                previous.getMetadata().getLabels()))
+                        .build(),
+                context);
         return List.of(stores, nodes, pinEvents);
     }
 
     private static String images(NodeStore store) {
-        return store.getStatus() == null ? "" : Serialization.asJson(store.getStatus().getImages());
+        return store.getStatus() == null
+                ? ""
+                : Serialization.asJson(store.getStatus().getImages());
     }
 
     private static Set<ResourceID> all(EventSourceContext<UnikernelImage> context) {
@@ -103,7 +117,8 @@ public class UnikernelImageReconciler implements Reconciler<UnikernelImage> {
     }
 
     @Override
-    public UpdateControl<UnikernelImage> reconcile(UnikernelImage uki, Context<UnikernelImage> context) throws Exception {
+    public UpdateControl<UnikernelImage> reconcile(UnikernelImage uki, Context<UnikernelImage> context)
+            throws Exception {
         return metrics.time("UnikernelImage", () -> reconcileNow(uki, context));
     }
 
@@ -117,27 +132,42 @@ public class UnikernelImageReconciler implements Reconciler<UnikernelImage> {
 
         Optional<ImageReference> wanted = parse(uki, conditions);
         if (wanted.isPresent()) {
-            PullSecrets.Result secrets = pullSecrets.read(uki.getMetadata().getNamespace(), uki.getSpec().getImagePullSecrets());
+            PullSecrets.Result secrets = pullSecrets.read(
+                    uki.getMetadata().getNamespace(), uki.getSpec().getImagePullSecrets());
             if (secrets instanceof PullSecrets.Problem problem) {
                 conditions.set(IMAGE_PINNED, FALSE, problem.reason(), problem.message());
-                retryAt = clock.instant().plus(repin.compareTo(Duration.ofSeconds(30)) < 0 ? repin : Duration.ofSeconds(30));
+                retryAt = clock.instant()
+                        .plus(repin.compareTo(Duration.ofSeconds(30)) < 0 ? repin : Duration.ofSeconds(30));
             } else {
                 retryAt = pin(uki, wanted.get(), ((PullSecrets.Found) secrets).credentials(), old, next, conditions);
             }
         }
         if (next.getPinnedImage() != null) {
-            readiness(uki, next, cached(context, Node.class, NAME + "-nodes"),
-                    cached(context, NodeStore.class, NAME + "-nodestores"), conditions);
+            readiness(
+                    uki,
+                    next,
+                    cached(context, Node.class, NAME + "-nodes"),
+                    cached(context, NodeStore.class, NAME + "-nodestores"),
+                    conditions);
         } else {
             conditions.set(READY, FALSE, "WaitingForImage", "nodes prepare the image once it is pinned");
         }
         next.setConditions(conditions.list(CONDITION_ORDER));
         for (Conditions.Transition t : conditions.transitions()) {
             if (TRUE.equals(t.condition().getStatus())) {
-                events.record(uki, EventRecorder.Type.Normal, t.condition().getReason(), t.condition().getMessage());
-            } else if (!"Pinning".equals(t.condition().getReason()) && !"Preparing".equals(t.condition().getReason())
+                events.record(
+                        uki,
+                        EventRecorder.Type.Normal,
+                        t.condition().getReason(),
+                        t.condition().getMessage());
+            } else if (!"Pinning".equals(t.condition().getReason())
+                    && !"Preparing".equals(t.condition().getReason())
                     && !"WaitingForImage".equals(t.condition().getReason())) {
-                events.record(uki, EventRecorder.Type.Warning, t.condition().getReason(), t.condition().getMessage());
+                events.record(
+                        uki,
+                        EventRecorder.Type.Warning,
+                        t.condition().getReason(),
+                        t.condition().getMessage());
             }
         }
         UpdateControl<UnikernelImage> control = UpdateControl.noUpdate();
@@ -160,8 +190,11 @@ public class UnikernelImageReconciler implements Reconciler<UnikernelImage> {
             if (!ref.isLayout()) {
                 return Optional.of(ref);
             }
-            conditions.set(IMAGE_PINNED, FALSE, "InvalidSpec", "spec.image '" + image
-                    + "' is an oci: layout on one machine; use a registry reference");
+            conditions.set(
+                    IMAGE_PINNED,
+                    FALSE,
+                    "InvalidSpec",
+                    "spec.image '" + image + "' is an oci: layout on one machine; use a registry reference");
         } catch (StoreException e) {
             conditions.set(IMAGE_PINNED, FALSE, "InvalidSpec", "spec.image: " + e.getMessage());
         }
@@ -169,18 +202,24 @@ public class UnikernelImageReconciler implements Reconciler<UnikernelImage> {
     }
 
     /** Pins through the cache; keeps the last digest while a re-pin is running or failing. */
-    private Instant pin(UnikernelImage uki, ImageReference wanted, RegistryCredentials credentials,
-                        UnikernelImageStatus old, UnikernelImageStatus next, Conditions conditions) {
+    private Instant pin(
+            UnikernelImage uki,
+            ImageReference wanted,
+            RegistryCredentials credentials,
+            UnikernelImageStatus old,
+            UnikernelImageStatus next,
+            Conditions conditions) {
         ResourceID id = ResourceID.fromResource(uki);
-        PinResult result = pins.lookup(wanted, credentials,
-                new PinCache.Waiter(NAME + "/" + id, () -> pinEvents.propagateEvent(id)));
+        PinResult result = pins.lookup(
+                wanted, credentials, new PinCache.Waiter(NAME + "/" + id, () -> pinEvents.propagateEvent(id)));
         boolean sameImage = old.getPinnedImage() != null && samePin(wanted, old.getPinnedImage());
         if (result instanceof PinResult.Pinned pinned) {
             ImageReference ref = pinned.image().reference();
             next.setPinnedImage(ref.toString());
             next.setImageDigest(ref.digest().toString());
             next.setShortDigest(ref.digest().shortHex());
-            conditions.set(IMAGE_PINNED, TRUE, "Pinned", "pinned " + uki.getSpec().getImage() + " to " + ref.digest());
+            conditions.set(
+                    IMAGE_PINNED, TRUE, "Pinned", "pinned " + uki.getSpec().getImage() + " to " + ref.digest());
             return null;
         }
         if (sameImage) {
@@ -193,42 +232,62 @@ public class UnikernelImageReconciler implements Reconciler<UnikernelImage> {
             return failed.permanent() ? null : failed.retryAt();
         }
         if (!sameImage) {
-            conditions.set(IMAGE_PINNED, FALSE, "Pinning", "resolving " + uki.getSpec().getImage() + " at its registry");
+            conditions.set(
+                    IMAGE_PINNED, FALSE, "Pinning", "resolving " + uki.getSpec().getImage() + " at its registry");
         }
         return null;
     }
 
     private static boolean samePin(ImageReference wanted, String pinned) {
         ImageReference p = ImageReference.parse(pinned);
-        return wanted.registry().equals(p.registry()) && wanted.repository().equals(p.repository())
-                && (wanted.digest() != null ? wanted.digest().equals(p.digest()) : Objects.equals(wanted.tag(), p.tag()));
+        return wanted.registry().equals(p.registry())
+                && wanted.repository().equals(p.repository())
+                && (wanted.digest() != null
+                        ? wanted.digest().equals(p.digest())
+                        : Objects.equals(wanted.tag(), p.tag()));
     }
 
     /** Everything an informer of this controller holds (these are not per-primary secondaries). */
     @SuppressWarnings("unchecked")
     private static <R extends HasMetadata> List<R> cached(Context<UnikernelImage> context, Class<R> type, String name) {
-        var source = (InformerEventSource<R, UnikernelImage>) context.eventSourceRetriever().getEventSourceFor(type, name);
+        var source = (InformerEventSource<R, UnikernelImage>)
+                context.eventSourceRetriever().getEventSourceFor(type, name);
         return source.list(r -> true).toList();
     }
 
-    private static void readiness(UnikernelImage uki, UnikernelImageStatus next, List<Node> nodeList,
-                                  List<NodeStore> stores, Conditions conditions) {
+    private static void readiness(
+            UnikernelImage uki,
+            UnikernelImageStatus next,
+            List<Node> nodeList,
+            List<NodeStore> stores,
+            Conditions conditions) {
         Map<String, Node> nodes = nodeList.stream()
                 .collect(Collectors.toMap(n -> n.getMetadata().getName(), Function.identity(), (a, b) -> a));
         NodeReadiness r = NodeReadiness.of(uki, next.getPinnedImage(), stores, nodes);
         next.setNodesSelected(r.selected().size());
         next.setNodesReady(r.ready().size());
-        next.setPendingNodes(r.pending().isEmpty() ? null
-                : r.pending().subList(0, Math.min(r.pending().size(), UnikernelImageStatus.MAX_LISTED_NODES)));
+        next.setPendingNodes(
+                r.pending().isEmpty()
+                        ? null
+                        : r.pending().subList(0, Math.min(r.pending().size(), UnikernelImageStatus.MAX_LISTED_NODES)));
         if (r.selected().isEmpty()) {
             conditions.set(READY, FALSE, "NoNodes", "no node with the unibloc node plugin matches spec.nodeSelector");
         } else if (r.pending().isEmpty()) {
-            conditions.set(READY, TRUE, "Prepared", "prepared on all " + r.selected().size() + " selected nodes");
+            conditions.set(
+                    READY, TRUE, "Prepared", "prepared on all " + r.selected().size() + " selected nodes");
         } else if (r.failure().isPresent()) {
-            conditions.set(READY, FALSE, "PreparationFailed", r.ready().size() + " of " + r.selected().size()
-                    + " nodes ready; " + r.failure().get());
+            conditions.set(
+                    READY,
+                    FALSE,
+                    "PreparationFailed",
+                    r.ready().size() + " of " + r.selected().size() + " nodes ready; "
+                            + r.failure().get());
         } else {
-            conditions.set(READY, FALSE, "Preparing", r.ready().size() + " of " + r.selected().size() + " nodes ready");
+            conditions.set(
+                    READY,
+                    FALSE,
+                    "Preparing",
+                    r.ready().size() + " of " + r.selected().size() + " nodes ready");
         }
     }
 }

@@ -18,9 +18,11 @@ public final class ReconcileMetrics {
     public ReconcileMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.created = Counter.builder("unibloc.operator.pods.created")
-                .description("Pods created for UnikernelPods").register(registry);
+                .description("Pods created for UnikernelPods")
+                .register(registry);
         this.replaced = Counter.builder("unibloc.operator.pods.replaced")
-                .description("Pods deleted because their UnikernelPod's spec or digest changed").register(registry);
+                .description("Pods deleted because their UnikernelPod's spec or digest changed")
+                .register(registry);
     }
 
     public <T> T time(String kind, Callable<T> reconcile) throws Exception {
@@ -31,9 +33,12 @@ public final class ReconcileMetrics {
             outcome = "ok";
             return result;
         } finally {
-            Timer.builder("unibloc.operator.reconcile").description("Reconciles of unibloc resources")
-                    .tag("kind", kind).tag("outcome", outcome)
-                    .register(registry).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            Timer.builder("unibloc.operator.reconcile")
+                    .description("Reconciles of unibloc resources")
+                    .tag("kind", kind)
+                    .tag("outcome", outcome)
+                    .register(registry)
+                    .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
     }
 

@@ -41,8 +41,14 @@ public final class PinCache implements AutoCloseable {
     private final MeterRegistry meters;
     private final ConcurrentHashMap<Key, Entry> entries = new ConcurrentHashMap<>();
 
-    public PinCache(ImagePinner pinner, ExecutorService executor, Clock clock, Duration ttl, Duration backoffInitial,
-                    Duration backoffMax, MeterRegistry meters) {
+    public PinCache(
+            ImagePinner pinner,
+            ExecutorService executor,
+            Clock clock,
+            Duration ttl,
+            Duration backoffInitial,
+            Duration backoffMax,
+            MeterRegistry meters) {
         this.pinner = pinner;
         this.executor = executor;
         this.clock = clock;
@@ -121,30 +127,39 @@ public final class PinCache implements AutoCloseable {
         int failuresBefore = entries.get(key) instanceof Running r ? r.failures() : 0;
         try {
             PinnedImage pinned = pinner.pin(key.reference(), key.credentials());
-            long millis = key.reference().pinnedDigest().isPresent() ? 0
+            long millis = key.reference().pinnedDigest().isPresent()
+                    ? 0
                     : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             result = new PinResult.Pinned(pinned, millis);
             LOG.info("image pinned image={} digest={} millis={}", key.reference(), pinned.digest(), millis);
         } catch (StoreException e) {
             result = failure(key, e.kind(), e.getMessage(), failuresBefore);
-            LOG.warn("pin failed image={} kind={} failures={} message={}", key.reference(), e.kind(),
-                    failuresBefore + 1, e.getMessage());
+            LOG.warn(
+                    "pin failed image={} kind={} failures={} message={}",
+                    key.reference(),
+                    e.kind(),
+                    failuresBefore + 1,
+                    e.getMessage());
         } catch (RuntimeException e) {
             result = failure(key, ErrorKind.INTERNAL, "pinning " + key.reference() + " failed: " + e, failuresBefore);
             LOG.error("pin failed unexpectedly image={}", key.reference(), e);
         }
-        Timer.builder("unibloc.operator.pin").description("Registry calls that resolve a tag to a digest")
+        Timer.builder("unibloc.operator.pin")
+                .description("Registry calls that resolve a tag to a digest")
                 .tag("outcome", result instanceof PinResult.Pinned ? "pinned" : ((PinResult.Failed) result).reason())
-                .register(meters).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                .register(meters)
+                .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         finish(key, result);
     }
 
     private PinResult.Failed failure(Key key, ErrorKind kind, String message, int failuresBefore) {
         boolean permanent = kind == ErrorKind.INVALID_ARGUMENT;
         Duration wait = permanent ? backoffMax : backoff(failuresBefore + 1);
-        String text = message != null && message.contains(key.reference().repository()) ? message
+        String text = message != null && message.contains(key.reference().repository())
+                ? message
                 : "image " + key.reference() + ": " + message;
-        return new PinResult.Failed(kind, PinResult.Failed.reasonFor(kind), text, clock.instant().plus(wait), permanent);
+        return new PinResult.Failed(
+                kind, PinResult.Failed.reasonFor(kind), text, clock.instant().plus(wait), permanent);
     }
 
     /** initial, 2×initial, 4×initial ... capped at the maximum. */
@@ -169,7 +184,8 @@ public final class PinCache implements AutoCloseable {
             }
             return new Done(result, now.plus(ttl), 0);
         });
-        if (result instanceof PinResult.Pinned pinned && key.reference().pinnedDigest().isEmpty()) {
+        if (result instanceof PinResult.Pinned pinned
+                && key.reference().pinnedDigest().isEmpty()) {
             // The resource that asked by tag will next ask by digest (for its Pod); answer that from memory.
             Key byDigest = new Key(pinned.image().reference(), key.credentials());
             entries.putIfAbsent(byDigest, new Done(new PinResult.Pinned(pinned.image(), 0), now.plus(ttl), 0));

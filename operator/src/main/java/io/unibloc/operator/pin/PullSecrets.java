@@ -48,7 +48,8 @@ public final class PullSecrets {
         try {
             return new Found(DockerConfig.merge(DockerConfigSecrets.read(client, named)));
         } catch (PullSecretException e) {
-            return new Problem(e.reason() == PullSecretException.Reason.NOT_FOUND ? "PullSecretNotFound" : "PullSecretInvalid",
+            return new Problem(
+                    e.reason() == PullSecretException.Reason.NOT_FOUND ? "PullSecretNotFound" : "PullSecretInvalid",
                     e.getMessage());
         } catch (StoreException e) {
             return new Problem("PullSecretInvalid", e.getMessage());
@@ -57,7 +58,8 @@ public final class PullSecrets {
 
     /** One Secret's credentials, through the shared reader; INVALID_ARGUMENT naming it when it is not usable. */
     static RegistryCredentials parse(Secret secret) {
-        String where = secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName();
+        String where =
+                secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName();
         try {
             return DockerConfig.merge(Map.of("secret " + where, DockerConfigSecrets.dockerConfig(where, secret)));
         } catch (PullSecretException e) {

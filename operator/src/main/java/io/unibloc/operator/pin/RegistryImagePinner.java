@@ -73,7 +73,8 @@ public final class RegistryImagePinner implements ImagePinner {
                         }
                     }
                 }
-                return parser.parseConfig(store.read(configDigest), "config " + configDigest + " of " + pinned).labels();
+                return parser.parseConfig(store.read(configDigest), "config " + configDigest + " of " + pinned)
+                        .labels();
             }
             Descriptor chosen = select(((ManifestParser.IndexDoc) doc).index(), what);
             digest = chosen.parsedDigest();
@@ -84,7 +85,9 @@ public final class RegistryImagePinner implements ImagePinner {
 
     private Descriptor select(ImageIndex index, String what) {
         for (Descriptor d : index.manifests()) {
-            if (d.platform() != null && d.platform().os() != null && d.platform().architecture() != null
+            if (d.platform() != null
+                    && d.platform().os() != null
+                    && d.platform().architecture() != null
                     && platform.accepts(d.platform().toPlatform())) {
                 return d;
             }

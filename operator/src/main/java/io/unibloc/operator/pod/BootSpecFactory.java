@@ -40,15 +40,20 @@ public final class BootSpecFactory {
         List<FileProjection> projections = spec.getFiles() == null ? List.of() : spec.getFiles();
         for (int i = 0; i < projections.size(); i++) {
             FileProjection f = projections.get(i);
-            String key = f.getConfigMap() != null ? f.getConfigMap().getKey() : f.getSecret().getKey();
-            files.add(new io.unibloc.sandbox.spec.FileProjection(PodNames.fileSource(i, key), f.getPath(),
-                    f.getMode() != null ? f.getMode() : DEFAULT_FILE_MODE));
+            String key = f.getConfigMap() != null
+                    ? f.getConfigMap().getKey()
+                    : f.getSecret().getKey();
+            files.add(new io.unibloc.sandbox.spec.FileProjection(
+                    PodNames.fileSource(i, key), f.getPath(), f.getMode() != null ? f.getMode() : DEFAULT_FILE_MODE));
         }
         return BootSpec.builder()
                 .vmm(wireName(spec.getVmm() != null ? spec.getVmm().id() : null, l, LABEL_VMM, Vmm::fromWireName))
-                .machine(spec.getMachine() != null ? Machine.fromWireName(spec.getMachine().id()) : null)
-                .guest(wireName(spec.getGuest() != null ? spec.getGuest().id() : null, l, LABEL_GUEST,
-                        GuestKind::fromWireName))
+                .machine(
+                        spec.getMachine() != null
+                                ? Machine.fromWireName(spec.getMachine().id())
+                                : null)
+                .guest(wireName(
+                        spec.getGuest() != null ? spec.getGuest().id() : null, l, LABEL_GUEST, GuestKind::fromWireName))
                 .kernel(firstNonBlank(spec.getKernel(), l.get(LABEL_KERNEL)))
                 .initrd(firstNonBlank(spec.getInitrd(), l.get(LABEL_INITRD)))
                 .cmdline(spec.getCmdline() != null ? spec.getCmdline() : l.get(LABEL_CMDLINE))
@@ -57,14 +62,16 @@ public final class BootSpecFactory {
                 .vcpus(spec.getVcpus() != null ? spec.getVcpus() : DEFAULT_VCPUS)
                 .memoryMiB(Math.toIntExact(SpecValidator.memoryMiB(memory)))
                 .rootDevice(PodNames.ROOT_DEVICE)
-                .readOnly(spec.getRootfs() != null && Boolean.TRUE.equals(spec.getRootfs().getReadOnly()))
+                .readOnly(spec.getRootfs() != null
+                        && Boolean.TRUE.equals(spec.getRootfs().getReadOnly()))
                 .files(files)
                 .bootTimeoutSeconds(spec.getBootTimeoutSeconds())
                 .build();
     }
 
     /** The spec's value, else the image label's, parsed by the sandbox's own enum; a bad label names itself. */
-    private static <E> E wireName(String fromSpec, Map<String, String> labels, String label, Function<String, E> parse) {
+    private static <E> E wireName(
+            String fromSpec, Map<String, String> labels, String label, Function<String, E> parse) {
         if (fromSpec != null) {
             return parse.apply(fromSpec);
         }

@@ -10,8 +10,7 @@ import io.unibloc.api.v1alpha1.pod.RestartPolicy;
  * ReplicaSet would do.
  */
 final class FailedPods {
-    private FailedPods() {
-    }
+    private FailedPods() {}
 
     static boolean mustReplace(Pod pod, RestartPolicy policy) {
         String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();

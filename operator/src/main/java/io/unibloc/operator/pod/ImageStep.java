@@ -52,14 +52,26 @@ final class ImageStep {
         if (result instanceof PinResult.Pinned pinned) {
             fresh = pinned;
             draft.pinned(pinned.image().reference(), pinned.millis());
-            conditions.set(IMAGE_PINNED, TRUE, "Pinned", "pinned " + image + " to " + pinned.image().digest());
+            conditions.set(
+                    IMAGE_PINNED,
+                    TRUE,
+                    "Pinned",
+                    "pinned " + image + " to " + pinned.image().digest());
         } else if (result instanceof PinResult.Waiting) {
             Optional<Condition> previous = conditions.get(IMAGE_PINNED);
-            boolean retryingSameSpec = previous.map(c -> FALSE.equals(c.getStatus()) && !"Pinning".equals(c.getReason())
-                    && Objects.equals(c.getObservedGeneration(), ukp.getMetadata().getGeneration())).orElse(false);
+            boolean retryingSameSpec = previous.map(c -> FALSE.equals(c.getStatus())
+                            && !"Pinning".equals(c.getReason())
+                            && Objects.equals(
+                                    c.getObservedGeneration(), ukp.getMetadata().getGeneration()))
+                    .orElse(false);
             if (retryingSameSpec) {
-                // A retry after a failure: the failure stands until the retry says otherwise (no flapping, no event per attempt).
-                conditions.set(IMAGE_PINNED, FALSE, previous.get().getReason(), previous.get().getMessage());
+                // A retry after a failure: the failure stands until the retry says otherwise (no flapping, no event per
+                // attempt).
+                conditions.set(
+                        IMAGE_PINNED,
+                        FALSE,
+                        previous.get().getReason(),
+                        previous.get().getMessage());
             } else {
                 conditions.set(IMAGE_PINNED, FALSE, "Pinning", "resolving " + image + " at its registry");
             }
@@ -82,7 +94,8 @@ final class ImageStep {
 
     private PinResult lookup(ImageReference reference, Conditions conditions, Duration secretRetry, Clock clock) {
         if (credentials == null) {
-            PullSecrets.Result read = pullSecrets.read(ukp.getMetadata().getNamespace(), ukp.getSpec().getImagePullSecrets());
+            PullSecrets.Result read = pullSecrets.read(
+                    ukp.getMetadata().getNamespace(), ukp.getSpec().getImagePullSecrets());
             if (read instanceof PullSecrets.Problem problem) {
                 retryAt = clock.instant().plus(secretRetry);
                 conditions.set(IMAGE_PINNED, FALSE, problem.reason(), problem.message());
@@ -92,8 +105,13 @@ final class ImageStep {
         }
         PinResult result = pins.lookup(reference, credentials, waiter);
         if (result instanceof PinResult.Failed failed) {
-            conditions.set(IMAGE_PINNED, FALSE, failed.reason(), failed.permanent() ? failed.message()
-                    : failed.message() + " (next attempt at " + failed.retryAt() + ")");
+            conditions.set(
+                    IMAGE_PINNED,
+                    FALSE,
+                    failed.reason(),
+                    failed.permanent()
+                            ? failed.message()
+                            : failed.message() + " (next attempt at " + failed.retryAt() + ")");
             if (!failed.permanent()) {
                 retryAt = failed.retryAt();
             }
@@ -106,6 +124,8 @@ final class ImageStep {
         if (!wanted.registry().equals(pinned.registry()) || !wanted.repository().equals(pinned.repository())) {
             return false;
         }
-        return wanted.digest() != null ? wanted.digest().equals(pinned.digest()) : Objects.equals(wanted.tag(), pinned.tag());
+        return wanted.digest() != null
+                ? wanted.digest().equals(pinned.digest())
+                : Objects.equals(wanted.tag(), pinned.tag());
     }
 }

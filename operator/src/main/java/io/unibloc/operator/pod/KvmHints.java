@@ -27,7 +27,9 @@ final class KvmHints {
     static Optional<String> nodeAccelerator(KubernetesClient client, String nodeName) {
         try {
             Node node = client.nodes().withName(nodeName).get();
-            return Optional.ofNullable(node).map(n -> n.getMetadata().getLabels()).map(l -> l.get(NodeLabels.ACCEL));
+            return Optional.ofNullable(node)
+                    .map(n -> n.getMetadata().getLabels())
+                    .map(l -> l.get(NodeLabels.ACCEL));
         } catch (KubernetesClientException e) {
             LOG.debug("cannot read node={} code={}", nodeName, e.getCode());
             return Optional.empty();
@@ -43,7 +45,8 @@ final class KvmHints {
                     continue;
                 }
                 for (Condition c : store.getStatus().getConditions()) {
-                    if (NodeStoreStatus.CONDITION_KVM_USABLE.equals(c.getType()) && "False".equals(c.getStatus())
+                    if (NodeStoreStatus.CONDITION_KVM_USABLE.equals(c.getType())
+                            && "False".equals(c.getStatus())
                             && reasons.size() < MAX_NODES_NAMED) {
                         reasons.add(store.getMetadata().getName() + ": " + c.getReason() + ", " + c.getMessage());
                     }

@@ -44,14 +44,17 @@ public final class PodFactory {
     private static final BootSpecReader BOOT_SPEC_JSON = new BootSpecReader();
     /** An ephemeral root's scratch emptyDir, where the sandbox puts the guest's copy-on-write overlay. */
     static final String SCRATCH_VOLUME = "scratch";
+
     static final String SCRATCH_DIR = "/scratch";
     static final String ROOT_OVERLAY_ENV = "UNIBLOC_ROOT_OVERLAY";
     static final String ROOT_OVERLAY = SCRATCH_DIR + "/root.qcow2";
     /** The sandbox's run directory (an emptyDir): its ready file lives here. */
     static final String RUN_VOLUME = "run";
+
     static final String RUN_DIR = "/run/unibloc";
     /** Created by the sandbox at the guest's first console output: the readiness evidence. */
     static final String READY_FILE = RUN_DIR + "/ready";
+
     static final String READY_FILE_ENV = "UNIBLOC_READY_FILE";
     static final String BOOT_TIMEOUT_ENV = "UNIBLOC_BOOT_TIMEOUT_SECONDS";
 
@@ -91,37 +94,64 @@ public final class PodFactory {
         }
         if (ephemeral(spec)) {
             // The guest's writes live in this overlay; the emptyDir's size limit (the rootfs size) bounds them.
-            volumes.add(new VolumeBuilder().withName(SCRATCH_VOLUME)
-                    .withNewEmptyDir().withSizeLimit(new Quantity(rootfsSize(spec, settings))).endEmptyDir().build());
-            mounts.add(new VolumeMountBuilder().withName(SCRATCH_VOLUME).withMountPath(SCRATCH_DIR).build());
+            volumes.add(new VolumeBuilder()
+                    .withName(SCRATCH_VOLUME)
+                    .withNewEmptyDir()
+                    .withSizeLimit(new Quantity(rootfsSize(spec, settings)))
+                    .endEmptyDir()
+                    .build());
+            mounts.add(new VolumeMountBuilder()
+                    .withName(SCRATCH_VOLUME)
+                    .withMountPath(SCRATCH_DIR)
+                    .build());
             env.add(new EnvVar(ROOT_OVERLAY_ENV, ROOT_OVERLAY, null));
         }
         List<FileProjection> files = spec.getFiles() == null ? List.of() : spec.getFiles();
         for (int i = 0; i < files.size(); i++) {
             volumes.add(fileVolume(i, files.get(i)));
-            mounts.add(new VolumeMountBuilder().withName(fileVolumeName(i))
-                    .withMountPath(PodNames.FILES_DIR + "/" + i).withReadOnly(true).build());
+            mounts.add(new VolumeMountBuilder()
+                    .withName(fileVolumeName(i))
+                    .withMountPath(PodNames.FILES_DIR + "/" + i)
+                    .withReadOnly(true)
+                    .build());
         }
         // Running means running: the Pod turns Ready only once the guest wrote to its console (the ready file).
-        volumes.add(new VolumeBuilder().withName(RUN_VOLUME).withNewEmptyDir().withSizeLimit(new Quantity("1Mi"))
-                .endEmptyDir().build());
-        mounts.add(new VolumeMountBuilder().withName(RUN_VOLUME).withMountPath(RUN_DIR).build());
+        volumes.add(new VolumeBuilder()
+                .withName(RUN_VOLUME)
+                .withNewEmptyDir()
+                .withSizeLimit(new Quantity("1Mi"))
+                .endEmptyDir()
+                .build());
+        mounts.add(new VolumeMountBuilder()
+                .withName(RUN_VOLUME)
+                .withMountPath(RUN_DIR)
+                .build());
 
         List<LocalObjectReference> sandboxPullSecrets = settings.sandboxImagePullSecrets().stream()
-                .map(LocalObjectReference::new).toList();
+                .map(LocalObjectReference::new)
+                .toList();
         return new PodBuilder()
                 .withNewMetadata()
-                .withName(podName).withNamespace(ukp.getMetadata().getNamespace())
-                .withLabels(labels).withAnnotations(podAnnotations)
+                .withName(podName)
+                .withNamespace(ukp.getMetadata().getNamespace())
+                .withLabels(labels)
+                .withAnnotations(podAnnotations)
                 .withOwnerReferences(new OwnerReferenceBuilder()
-                        .withApiVersion(ukp.getApiVersion()).withKind(ukp.getKind())
-                        .withName(owner).withUid(ukp.getMetadata().getUid())
-                        .withController(true).withBlockOwnerDeletion(true).build())
+                        .withApiVersion(ukp.getApiVersion())
+                        .withKind(ukp.getKind())
+                        .withName(owner)
+                        .withUid(ukp.getMetadata().getUid())
+                        .withController(true)
+                        .withBlockOwnerDeletion(true)
+                        .build())
                 .endMetadata()
                 .withNewSpec()
-                .withRuntimeClassName(spec.getRuntimeClassName() != null ? spec.getRuntimeClassName()
-                        : settings.runtimeClassName())
-                .withRestartPolicy(spec.getRestartPolicy() != null ? spec.getRestartPolicy().name() : "Always")
+                .withRuntimeClassName(
+                        spec.getRuntimeClassName() != null ? spec.getRuntimeClassName() : settings.runtimeClassName())
+                .withRestartPolicy(
+                        spec.getRestartPolicy() != null
+                                ? spec.getRestartPolicy().name()
+                                : "Always")
                 .withNodeSelector(spec.getNodeSelector())
                 .withTolerations(spec.getTolerations())
                 .withAffinity(spec.getAffinity())
@@ -133,20 +163,35 @@ public final class PodFactory {
                         .withName(PodNames.SANDBOX_CONTAINER)
                         .withImage(settings.sandboxImage())
                         .withImagePullPolicy(settings.sandboxImagePullPolicy())
-                        .addNewEnv().withName(PodNames.BOOT_SPEC_ENV).withValue(json(boot)).endEnv()
+                        .addNewEnv()
+                        .withName(PodNames.BOOT_SPEC_ENV)
+                        .withValue(json(boot))
+                        .endEnv()
                         .addAllToEnv(env)
                         .withNewReadinessProbe()
-                        .withNewExec().withCommand("test", "-f", READY_FILE).endExec()
-                        .withPeriodSeconds(1).withTimeoutSeconds(1).withSuccessThreshold(1).withFailureThreshold(1)
+                        .withNewExec()
+                        .withCommand("test", "-f", READY_FILE)
+                        .endExec()
+                        .withPeriodSeconds(1)
+                        .withTimeoutSeconds(1)
+                        .withSuccessThreshold(1)
+                        .withFailureThreshold(1)
                         .endReadinessProbe()
                         // The sandbox writes its outcome (JSON reason, exitCode, accel, message) here.
                         .withTerminationMessagePath("/dev/termination-log")
                         .withTerminationMessagePolicy("File")
-                        .addNewVolumeDevice().withName(PodNames.ROOT_VOLUME).withDevicePath(PodNames.ROOT_DEVICE)
+                        .addNewVolumeDevice()
+                        .withName(PodNames.ROOT_VOLUME)
+                        .withDevicePath(PodNames.ROOT_DEVICE)
                         .endVolumeDevice()
                         .withVolumeMounts(mounts)
-                        .withResources(new ResourceRequirementsBuilder().withRequests(requests).withLimits(limits).build())
-                        .withNewSecurityContext().withPrivileged(false).withAllowPrivilegeEscalation(false)
+                        .withResources(new ResourceRequirementsBuilder()
+                                .withRequests(requests)
+                                .withLimits(limits)
+                                .build())
+                        .withNewSecurityContext()
+                        .withPrivileged(false)
+                        .withAllowPrivilegeEscalation(false)
                         .endSecurityContext()
                         .build())
                 .withVolumes(volumes)
@@ -154,34 +199,45 @@ public final class PodFactory {
                 .build();
     }
 
-    private static Volume rootVolume(UnikernelPod ukp, PinnedImage image, Map<String, String> labels,
-                                     PodSettings settings) {
+    private static Volume rootVolume(
+            UnikernelPod ukp, PinnedImage image, Map<String, String> labels, PodSettings settings) {
         UnikernelPodSpec spec = ukp.getSpec();
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(ClaimAnnotations.IMAGE, image.byDigest());
         annotations.put(PodNames.ANNOTATION_OWNER, ukp.getMetadata().getName());
         FsType fsType = spec.getRootfs() != null && spec.getRootfs().getFsType() != null
-                ? spec.getRootfs().getFsType() : FsType.EXT4;
+                ? spec.getRootfs().getFsType()
+                : FsType.EXT4;
         annotations.put(ClaimAnnotations.FS_TYPE, fsType.id());
-        boolean readOnly = spec.getRootfs() != null && Boolean.TRUE.equals(spec.getRootfs().getReadOnly());
+        boolean readOnly =
+                spec.getRootfs() != null && Boolean.TRUE.equals(spec.getRootfs().getReadOnly());
         annotations.put(ClaimAnnotations.READ_ONLY, Boolean.toString(readOnly));
         if (ephemeral(spec)) {
             annotations.put(ClaimAnnotations.WRITE_MODE, WriteMode.EPHEMERAL.id());
         }
         if (spec.getImagePullSecrets() != null && !spec.getImagePullSecrets().isEmpty()) {
-            annotations.put(ClaimAnnotations.PULL_SECRETS, spec.getImagePullSecrets().stream()
-                    .map(LocalObjectReference::getName).collect(Collectors.joining(",")));
+            annotations.put(
+                    ClaimAnnotations.PULL_SECRETS,
+                    spec.getImagePullSecrets().stream()
+                            .map(LocalObjectReference::getName)
+                            .collect(Collectors.joining(",")));
         }
         String size = rootfsSize(spec, settings);
-        return new VolumeBuilder().withName(PodNames.ROOT_VOLUME)
+        return new VolumeBuilder()
+                .withName(PodNames.ROOT_VOLUME)
                 .withNewEphemeral()
                 .withVolumeClaimTemplate(new PersistentVolumeClaimTemplateBuilder()
-                        .withNewMetadata().withLabels(labels).withAnnotations(annotations).endMetadata()
+                        .withNewMetadata()
+                        .withLabels(labels)
+                        .withAnnotations(annotations)
+                        .endMetadata()
                         .withNewSpec()
                         .withAccessModes("ReadWriteOnce")
                         .withVolumeMode("Block")
                         .withStorageClassName(settings.storageClassName())
-                        .withNewResources().addToRequests("storage", new Quantity(size)).endResources()
+                        .withNewResources()
+                        .addToRequests("storage", new Quantity(size))
+                        .endResources()
                         .endSpec()
                         .build())
                 .endEphemeral()
@@ -194,22 +250,34 @@ public final class PodFactory {
 
     private static String rootfsSize(UnikernelPodSpec spec, PodSettings settings) {
         return spec.getRootfs() != null && spec.getRootfs().getSize() != null
-                ? spec.getRootfs().getSize() : settings.defaultRootfsSize();
+                ? spec.getRootfs().getSize()
+                : settings.defaultRootfsSize();
     }
 
     private static Volume fileVolume(int index, FileProjection file) {
         VolumeProjectionBuilder source = new VolumeProjectionBuilder();
         if (file.getConfigMap() != null) {
-            source.withNewConfigMap().withName(file.getConfigMap().getName())
-                    .addNewItem().withKey(file.getConfigMap().getKey()).withPath(file.getConfigMap().getKey()).endItem()
+            source.withNewConfigMap()
+                    .withName(file.getConfigMap().getName())
+                    .addNewItem()
+                    .withKey(file.getConfigMap().getKey())
+                    .withPath(file.getConfigMap().getKey())
+                    .endItem()
                     .endConfigMap();
         } else {
-            source.withNewSecret().withName(file.getSecret().getName())
-                    .addNewItem().withKey(file.getSecret().getKey()).withPath(file.getSecret().getKey()).endItem()
+            source.withNewSecret()
+                    .withName(file.getSecret().getName())
+                    .addNewItem()
+                    .withKey(file.getSecret().getKey())
+                    .withPath(file.getSecret().getKey())
+                    .endItem()
                     .endSecret();
         }
-        return new VolumeBuilder().withName(fileVolumeName(index))
-                .withNewProjected().withSources(source.build()).endProjected()
+        return new VolumeBuilder()
+                .withName(fileVolumeName(index))
+                .withNewProjected()
+                .withSources(source.build())
+                .endProjected()
                 .build();
     }
 

@@ -22,6 +22,7 @@ public final class PodNames {
     public static final String ANNOTATION_REVISION = "unibloc.io/revision";
     /** Label on Pods and claims, so the operator's informers cache only its own objects. */
     public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
+
     public static final String MANAGED_BY = "unibloc-operator";
     /** Label with the UnikernelPod's name, set when the name fits a label value (63 characters). */
     public static final String LABEL_OWNER = "unibloc.io/unikernel-pod";
@@ -35,7 +36,8 @@ public final class PodNames {
     public static String podName(String owner, String revision) {
         String suffix = "-" + revision;
         String base = owner.length() + suffix.length() > MAX_POD_NAME
-                ? owner.substring(0, MAX_POD_NAME - suffix.length()) : owner;
+                ? owner.substring(0, MAX_POD_NAME - suffix.length())
+                : owner;
         // A name must not end in '-' or '.' before the suffix joins it; shortening may have left one.
         while (base.endsWith("-") || base.endsWith(".")) {
             base = base.substring(0, base.length() - 1);

@@ -7,21 +7,46 @@ import java.util.List;
  * The operator configuration that shapes a Pod, resolved to plain values once, so that building a
  * Pod needs no Quarkus and bad settings fail at start-up with the key that is wrong.
  */
-public record PodSettings(String runtimeClassName, String storageClassName, String sandboxImage,
-                          String sandboxImagePullPolicy, List<String> sandboxImagePullSecrets, long vmmOverheadMiB,
-                          String defaultMemory, String defaultRootfsSize, long cpuRequestPerVcpuMillis,
-                          Integer bootTimeoutSeconds, boolean allowSoftwareEmulation) {
+public record PodSettings(
+        String runtimeClassName,
+        String storageClassName,
+        String sandboxImage,
+        String sandboxImagePullPolicy,
+        List<String> sandboxImagePullSecrets,
+        long vmmOverheadMiB,
+        String defaultMemory,
+        String defaultRootfsSize,
+        long cpuRequestPerVcpuMillis,
+        Integer bootTimeoutSeconds,
+        boolean allowSoftwareEmulation) {
 
     public PodSettings {
         sandboxImagePullSecrets = List.copyOf(sandboxImagePullSecrets);
     }
 
     /** No node-wide boot timeout (the sandbox's defaults), software emulation not allowed. */
-    public PodSettings(String runtimeClassName, String storageClassName, String sandboxImage, String sandboxImagePullPolicy,
-                       List<String> sandboxImagePullSecrets, long vmmOverheadMiB, String defaultMemory,
-                       String defaultRootfsSize, long cpuRequestPerVcpuMillis) {
-        this(runtimeClassName, storageClassName, sandboxImage, sandboxImagePullPolicy, sandboxImagePullSecrets,
-                vmmOverheadMiB, defaultMemory, defaultRootfsSize, cpuRequestPerVcpuMillis, null, false);
+    public PodSettings(
+            String runtimeClassName,
+            String storageClassName,
+            String sandboxImage,
+            String sandboxImagePullPolicy,
+            List<String> sandboxImagePullSecrets,
+            long vmmOverheadMiB,
+            String defaultMemory,
+            String defaultRootfsSize,
+            long cpuRequestPerVcpuMillis) {
+        this(
+                runtimeClassName,
+                storageClassName,
+                sandboxImage,
+                sandboxImagePullPolicy,
+                sandboxImagePullSecrets,
+                vmmOverheadMiB,
+                defaultMemory,
+                defaultRootfsSize,
+                cpuRequestPerVcpuMillis,
+                null,
+                false);
     }
 
     /** Reads and checks the configuration; an unusable value is an {@link IllegalArgumentException} naming its key. */
@@ -30,18 +55,27 @@ public record PodSettings(String runtimeClassName, String storageClassName, Stri
         long overhead = Sizes.mebibytes(config.vmmOverhead(), prefix + "vmm-overhead");
         long memory = Sizes.mebibytes(config.defaultMemory(), prefix + "default-memory");
         if (memory < io.unibloc.api.v1alpha1.UnikernelPodSpec.MIN_MEMORY_MIB) {
-            throw new IllegalArgumentException(prefix + "default-memory must be at least 32Mi, got "
-                    + config.defaultMemory());
+            throw new IllegalArgumentException(
+                    prefix + "default-memory must be at least 32Mi, got " + config.defaultMemory());
         }
         Sizes.mebibytes(config.defaultRootfsSize(), prefix + "default-rootfs-size");
         long cpu = Sizes.millicores(config.cpuRequestPerVcpu(), prefix + "cpu-request-per-vcpu");
         Integer bootTimeout = config.sandboxBootTimeoutSeconds().orElse(null);
         if (bootTimeout != null && (bootTimeout < 0 || bootTimeout > 3600)) {
-            throw new IllegalArgumentException(prefix + "sandbox-boot-timeout-seconds must be 0 (no watchdog) to 3600, got "
-                    + bootTimeout);
+            throw new IllegalArgumentException(
+                    prefix + "sandbox-boot-timeout-seconds must be 0 (no watchdog) to 3600, got " + bootTimeout);
         }
-        return new PodSettings(config.runtimeClassName(), config.storageClassName(), config.sandboxImage(),
-                config.sandboxImagePullPolicy(), config.sandboxImagePullSecrets().orElse(List.of()), overhead,
-                memory + "Mi", config.defaultRootfsSize(), cpu, bootTimeout, config.allowSoftwareEmulation());
+        return new PodSettings(
+                config.runtimeClassName(),
+                config.storageClassName(),
+                config.sandboxImage(),
+                config.sandboxImagePullPolicy(),
+                config.sandboxImagePullSecrets().orElse(List.of()),
+                overhead,
+                memory + "Mi",
+                config.defaultRootfsSize(),
+                cpu,
+                bootTimeout,
+                config.allowSoftwareEmulation());
     }
 }

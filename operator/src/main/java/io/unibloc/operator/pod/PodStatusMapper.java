@@ -40,15 +40,20 @@ public final class PodStatusMapper {
     public static final String NO_USABLE_KVM = "NoUsableKvm";
 
     public static Phase apply(Pod pod, PersistentVolumeClaim claim, Conditions conditions) {
-        return apply(pod, claim, conditions, message -> "no node offers a usable KVM (" + message
-                + "); set sandbox.allowSoftwareEmulation=true to run guests under TCG");
+        return apply(
+                pod,
+                claim,
+                conditions,
+                message -> "no node offers a usable KVM (" + message
+                        + "); set sandbox.allowSoftwareEmulation=true to run guests under TCG");
     }
 
     /**
      * @param noUsableKvm turns the scheduler's message into the {@code NoUsableKvm} message (naming each node's
      *     reason and what to do)
      */
-    public static Phase apply(Pod pod, PersistentVolumeClaim claim, Conditions conditions, UnaryOperator<String> noUsableKvm) {
+    public static Phase apply(
+            Pod pod, PersistentVolumeClaim claim, Conditions conditions, UnaryOperator<String> noUsableKvm) {
         String podName = pod.getMetadata().getName();
         String podPhase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
         String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
@@ -69,9 +74,12 @@ public final class PodStatusMapper {
             conditions.set(SCHEDULED, FALSE, "Pending", "waiting for the scheduler to place Pod " + podName);
         }
         sandbox(pod, conditions);
-        boolean ready = podCondition(pod, "Ready").map(c -> TRUE.equals(c.getStatus())).orElse(false);
+        boolean ready =
+                podCondition(pod, "Ready").map(c -> TRUE.equals(c.getStatus())).orElse(false);
         booted(pod, "Running".equals(podPhase) && ready, conditions);
-        boolean bootTimedOut = conditions.get(BOOTED).map(c -> SandboxOutcome.BOOT_TIMEOUT.equals(c.getReason()))
+        boolean bootTimedOut = conditions
+                .get(BOOTED)
+                .map(c -> SandboxOutcome.BOOT_TIMEOUT.equals(c.getReason()))
                 .orElse(false);
 
         if ("Succeeded".equals(podPhase)) {
@@ -79,9 +87,13 @@ public final class PodStatusMapper {
             return Phase.Succeeded;
         }
         if ("Failed".equals(podPhase)) {
-            String why = pod.getStatus().getMessage() != null ? pod.getStatus().getMessage()
+            String why = pod.getStatus().getMessage() != null
+                    ? pod.getStatus().getMessage()
                     : conditions.get(SANDBOX_STARTED).map(c -> c.getMessage()).orElse("the Pod failed");
-            conditions.set(READY, FALSE, bootTimedOut ? SandboxOutcome.BOOT_TIMEOUT : "Failed",
+            conditions.set(
+                    READY,
+                    FALSE,
+                    bootTimedOut ? SandboxOutcome.BOOT_TIMEOUT : "Failed",
                     bootTimedOut ? conditions.get(BOOTED).get().getMessage() : why);
             return Phase.Failed;
         }
@@ -90,7 +102,11 @@ public final class PodStatusMapper {
             return Phase.Running;
         }
         if (bootTimedOut) {
-            conditions.set(READY, FALSE, SandboxOutcome.BOOT_TIMEOUT, conditions.get(BOOTED).get().getMessage());
+            conditions.set(
+                    READY,
+                    FALSE,
+                    SandboxOutcome.BOOT_TIMEOUT,
+                    conditions.get(BOOTED).get().getMessage());
             return Phase.Booting;
         }
         if (conditions.isTrue(VOLUME_READY) && conditions.isTrue(SCHEDULED)) {
@@ -103,42 +119,68 @@ public final class PodStatusMapper {
 
     private static void volume(PersistentVolumeClaim claim, String claimName, Conditions conditions) {
         if (claim == null) {
-            conditions.set(VOLUME_READY, FALSE, "ClaimNotCreated",
+            conditions.set(
+                    VOLUME_READY,
+                    FALSE,
+                    "ClaimNotCreated",
                     "waiting for the ephemeral volume controller to create claim " + claimName);
             return;
         }
         String phase = claim.getStatus() == null ? null : claim.getStatus().getPhase();
         if ("Bound".equals(phase)) {
-            conditions.set(VOLUME_READY, TRUE, "ClaimBound", "claim " + claimName + " is bound to volume "
-                    + claim.getSpec().getVolumeName());
+            conditions.set(
+                    VOLUME_READY,
+                    TRUE,
+                    "ClaimBound",
+                    "claim " + claimName + " is bound to volume "
+                            + claim.getSpec().getVolumeName());
         } else if ("Lost".equals(phase)) {
-            conditions.set(VOLUME_READY, FALSE, "ClaimLost", "the volume of claim " + claimName
-                    + " is gone; delete the Pod and the operator creates a new one");
+            conditions.set(
+                    VOLUME_READY,
+                    FALSE,
+                    "ClaimLost",
+                    "the volume of claim " + claimName + " is gone; delete the Pod and the operator creates a new one");
         } else {
-            conditions.set(VOLUME_READY, FALSE, "ClaimPending", "claim " + claimName
-                    + " is waiting for its volume, which is provisioned on the node the Pod is scheduled to");
+            conditions.set(
+                    VOLUME_READY,
+                    FALSE,
+                    "ClaimPending",
+                    "claim " + claimName
+                            + " is waiting for its volume, which is provisioned on the node the Pod is scheduled to");
         }
     }
 
     private static void sandbox(Pod pod, Conditions conditions) {
-        List<ContainerStatus> statuses = pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null
-                ? List.of() : pod.getStatus().getContainerStatuses();
+        List<ContainerStatus> statuses =
+                pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null
+                        ? List.of()
+                        : pod.getStatus().getContainerStatuses();
         Optional<ContainerStatus> sandbox = statuses.stream()
-                .filter(s -> PodNames.SANDBOX_CONTAINER.equals(s.getName())).findFirst();
+                .filter(s -> PodNames.SANDBOX_CONTAINER.equals(s.getName()))
+                .findFirst();
         ContainerState state = sandbox.map(ContainerStatus::getState).orElse(null);
         if (state != null && state.getRunning() != null) {
-            conditions.set(SANDBOX_STARTED, TRUE, "Started", "the sandbox container is running since "
-                    + state.getRunning().getStartedAt());
+            conditions.set(
+                    SANDBOX_STARTED,
+                    TRUE,
+                    "Started",
+                    "the sandbox container is running since "
+                            + state.getRunning().getStartedAt());
         } else if (state != null && state.getTerminated() != null) {
             var t = state.getTerminated();
-            conditions.set(SANDBOX_STARTED, t.getStartedAt() != null ? TRUE : FALSE,
+            conditions.set(
+                    SANDBOX_STARTED,
+                    t.getStartedAt() != null ? TRUE : FALSE,
                     t.getExitCode() != null && t.getExitCode() == 0 ? "Exited" : "ExitedWithError",
                     "the guest exited with code " + t.getExitCode()
                             + (t.getReason() != null ? " (" + t.getReason() + ")" : "")
                             + (t.getMessage() != null ? ": " + t.getMessage() : ""));
         } else if (state != null && state.getWaiting() != null) {
             var w = state.getWaiting();
-            conditions.set(SANDBOX_STARTED, FALSE, w.getReason() != null ? w.getReason() : "Waiting",
+            conditions.set(
+                    SANDBOX_STARTED,
+                    FALSE,
+                    w.getReason() != null ? w.getReason() : "Waiting",
                     w.getMessage() != null ? w.getMessage() : "the sandbox container is waiting to start");
         } else {
             conditions.set(SANDBOX_STARTED, FALSE, "NotStarted", "the kubelet has not started the sandbox yet");
@@ -155,30 +197,46 @@ public final class PodStatusMapper {
             return;
         }
         Optional<ContainerStatus> sandbox = sandboxStatus(pod);
-        ContainerStateTerminated ended = sandbox.map(ContainerStatus::getState).map(ContainerState::getTerminated)
-                .or(() -> sandbox.map(ContainerStatus::getLastState).map(ContainerState::getTerminated)).orElse(null);
+        ContainerStateTerminated ended = sandbox.map(ContainerStatus::getState)
+                .map(ContainerState::getTerminated)
+                .or(() -> sandbox.map(ContainerStatus::getLastState).map(ContainerState::getTerminated))
+                .orElse(null);
         if (ended == null) {
             conditions.set(BOOTED, UNKNOWN, "Booting", "waiting for the guest's first console output");
             return;
         }
         Optional<SandboxOutcome> outcome = SandboxOutcome.parse(ended.getMessage());
         if (SandboxOutcome.bootTimedOut(ended.getExitCode(), outcome)) {
-            conditions.set(BOOTED, FALSE, SandboxOutcome.BOOT_TIMEOUT, outcome.map(SandboxOutcome::message)
-                    .filter(m -> !m.isBlank()).orElse("the sandbox's boot watchdog ended a guest that wrote nothing to"
-                            + " its console within the boot deadline (exit code 124)"));
+            conditions.set(
+                    BOOTED,
+                    FALSE,
+                    SandboxOutcome.BOOT_TIMEOUT,
+                    outcome.map(SandboxOutcome::message)
+                            .filter(m -> !m.isBlank())
+                            .orElse("the sandbox's boot watchdog ended a guest that wrote nothing to"
+                                    + " its console within the boot deadline (exit code 124)"));
         } else if (outcome.isPresent()) {
             SandboxOutcome o = outcome.get();
-            conditions.set(BOOTED, FALSE, o.reason(), o.message() != null ? o.message()
-                    : "the guest ended with exit code " + o.exitCode());
+            conditions.set(
+                    BOOTED,
+                    FALSE,
+                    o.reason(),
+                    o.message() != null ? o.message() : "the guest ended with exit code " + o.exitCode());
         } else {
-            conditions.set(BOOTED, FALSE, "Exited", "the sandbox ended with exit code " + ended.getExitCode()
-                    + (ended.getReason() != null ? " (" + ended.getReason() + ")" : ""));
+            conditions.set(
+                    BOOTED,
+                    FALSE,
+                    "Exited",
+                    "the sandbox ended with exit code " + ended.getExitCode()
+                            + (ended.getReason() != null ? " (" + ended.getReason() + ")" : ""));
         }
     }
 
     /** The termination report of the sandbox container's current or last run, if it wrote one. */
     public static Optional<SandboxOutcome> outcome(Pod pod) {
-        return sandboxStatus(pod).map(ContainerStatus::getState).map(ContainerState::getTerminated)
+        return sandboxStatus(pod)
+                .map(ContainerStatus::getState)
+                .map(ContainerState::getTerminated)
                 .flatMap(t -> SandboxOutcome.parse(t.getMessage()));
     }
 
@@ -192,21 +250,30 @@ public final class PodStatusMapper {
         if (!"Unschedulable".equals(scheduled.getReason())) {
             return false;
         }
-        Map<String, String> selector = pod.getSpec() == null ? null : pod.getSpec().getNodeSelector();
-        return message.contains(ExtendedResources.KVM) || (message.contains("node affinity/selector") && selector != null
-                && selector.containsKey(NodeLabels.KVM));
+        Map<String, String> selector =
+                pod.getSpec() == null ? null : pod.getSpec().getNodeSelector();
+        return message.contains(ExtendedResources.KVM)
+                || (message.contains("node affinity/selector")
+                        && selector != null
+                        && selector.containsKey(NodeLabels.KVM));
     }
 
     private static Optional<ContainerStatus> sandboxStatus(Pod pod) {
-        List<ContainerStatus> statuses = pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null
-                ? List.of() : pod.getStatus().getContainerStatuses();
-        return statuses.stream().filter(s -> PodNames.SANDBOX_CONTAINER.equals(s.getName())).findFirst();
+        List<ContainerStatus> statuses =
+                pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null
+                        ? List.of()
+                        : pod.getStatus().getContainerStatuses();
+        return statuses.stream()
+                .filter(s -> PodNames.SANDBOX_CONTAINER.equals(s.getName()))
+                .findFirst();
     }
 
     private static Optional<PodCondition> podCondition(Pod pod, String type) {
         if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
             return Optional.empty();
         }
-        return pod.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+        return pod.getStatus().getConditions().stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst();
     }
 }

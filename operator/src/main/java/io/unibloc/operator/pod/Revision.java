@@ -20,6 +20,7 @@ import java.util.Map;
 public final class Revision {
     /** Hex digits kept; 40 bits make a collision between two specs of one UnikernelPod irrelevant. */
     static final int LENGTH = 10;
+
     private static final ObjectMapper CANONICAL = JsonMapper.builder()
             .configure(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY, true)
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)

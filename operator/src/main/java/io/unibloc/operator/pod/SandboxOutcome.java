@@ -14,6 +14,7 @@ import java.util.Optional;
 public record SandboxOutcome(String reason, Integer exitCode, String accel, String message) {
     /** The sandbox's exit status when its boot watchdog ended a silent guest. */
     public static final int BOOT_TIMEOUT_EXIT = 124;
+
     public static final String BOOT_TIMEOUT = "BootTimeout";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -27,7 +28,8 @@ public record SandboxOutcome(String reason, Integer exitCode, String accel, Stri
             if (node == null || !node.isObject() || !node.hasNonNull("reason")) {
                 return Optional.empty();
             }
-            return Optional.of(new SandboxOutcome(node.get("reason").asText(),
+            return Optional.of(new SandboxOutcome(
+                    node.get("reason").asText(),
                     node.hasNonNull("exitCode") ? node.get("exitCode").asInt() : null,
                     node.hasNonNull("accel") ? node.get("accel").asText() : null,
                     node.hasNonNull("message") ? node.get("message").asText() : null));

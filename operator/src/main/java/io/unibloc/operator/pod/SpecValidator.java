@@ -60,8 +60,11 @@ public final class SpecValidator {
             }
         }
         Rootfs rootfs = spec.getRootfs();
-        if (rootfs != null && rootfs.getSize() != null && !ROOTFS_SIZE.matcher(rootfs.getSize()).matches()) {
-            problems.add("spec.rootfs.size '" + rootfs.getSize() + "' must be a whole number of Mi, Gi or Ti, e.g. 1Gi");
+        if (rootfs != null
+                && rootfs.getSize() != null
+                && !ROOTFS_SIZE.matcher(rootfs.getSize()).matches()) {
+            problems.add(
+                    "spec.rootfs.size '" + rootfs.getSize() + "' must be a whole number of Mi, Gi or Ti, e.g. 1Gi");
         }
         if (spec.getEnv() != null) {
             for (Map.Entry<String, String> e : spec.getEnv().entrySet()) {
@@ -78,12 +81,17 @@ public final class SpecValidator {
     /** Pairs of fields the sandbox refuses at boot; refused here so they never become a crash-looping Pod. */
     private static void validateCombinations(UnikernelPodSpec spec, List<String> problems) {
         Rootfs rootfs = spec.getRootfs();
-        if (rootfs != null && Boolean.TRUE.equals(rootfs.getReadOnly()) && spec.getFiles() != null
+        if (rootfs != null
+                && Boolean.TRUE.equals(rootfs.getReadOnly())
+                && spec.getFiles() != null
                 && !spec.getFiles().isEmpty()) {
             problems.add("spec.rootfs.readOnly: true cannot be combined with spec.files: the files are written into "
                     + "the root volume before boot; drop readOnly or the files");
         }
-        if (rootfs != null && rootfs.ephemeral() && spec.getFiles() != null && !spec.getFiles().isEmpty()) {
+        if (rootfs != null
+                && rootfs.ephemeral()
+                && spec.getFiles() != null
+                && !spec.getFiles().isEmpty()) {
             problems.add("spec.rootfs.writeMode: ephemeral cannot be combined with spec.files: the root device is the "
                     + "node's shared read-only image; use writeMode persistent, or env and args");
         }
@@ -91,7 +99,9 @@ public final class SpecValidator {
             problems.add("spec.rootfs.writeMode: ephemeral needs vmm qemu (the guest writes to a qcow2 overlay), got "
                     + spec.getVmm().id());
         }
-        if (spec.getGuest() == Guest.LINUX && spec.getMemory() != null && MEMORY.matcher(spec.getMemory()).matches()
+        if (spec.getGuest() == Guest.LINUX
+                && spec.getMemory() != null
+                && MEMORY.matcher(spec.getMemory()).matches()
                 && memoryMiB(spec.getMemory()) < LINUX_MIN_MEMORY_MIB) {
             problems.add("spec.memory must be at least " + LINUX_MIN_MEMORY_MIB + "Mi for a linux guest, got "
                     + spec.getMemory());
@@ -104,8 +114,9 @@ public final class SpecValidator {
         Guest guest = spec.getGuest();
         if (vmm == Vmm.FIRECRACKER && guest != null && guest != Guest.LINUX && guest != Guest.UNIKRAFT
                 || vmm == Vmm.CLOUD_HYPERVISOR && guest != null && guest != Guest.LINUX) {
-            problems.add("spec.guest " + guest.id() + " cannot run on " + vmm.id()
-                    + ": firecracker runs linux and unikraft guests, cloud-hypervisor runs linux guests, qemu runs all");
+            problems.add(
+                    "spec.guest " + guest.id() + " cannot run on " + vmm.id()
+                            + ": firecracker runs linux and unikraft guests, cloud-hypervisor runs linux guests, qemu runs all");
         }
         if (guest == Guest.SOLO5 && spec.getMachine() == Machine.MICROVM) {
             problems.add("a solo5 guest needs spec.machine pc or q35: Solo5's virtio target drives virtio over PCI, "
@@ -124,16 +135,22 @@ public final class SpecValidator {
             return;
         }
         if (files.size() > UnikernelPodSpec.MAX_FILES) {
-            problems.add("spec.files has " + files.size() + " entries; at most " + UnikernelPodSpec.MAX_FILES + " are allowed");
+            problems.add("spec.files has " + files.size() + " entries; at most " + UnikernelPodSpec.MAX_FILES
+                    + " are allowed");
         }
         Set<String> paths = new HashSet<>();
         for (int i = 0; i < files.size(); i++) {
             FileProjection f = files.get(i);
             String where = "spec.files[" + i + "]";
             String path = f.getPath();
-            if (path == null || !path.startsWith("/") || path.endsWith("/") || path.contains("/../")
-                    || path.endsWith("/..") || path.indexOf('\0') >= 0) {
-                problems.add(where + ".path '" + path + "' must be an absolute file path without '..', e.g. /etc/app.conf");
+            if (path == null
+                    || !path.startsWith("/")
+                    || path.endsWith("/")
+                    || path.contains("/../")
+                    || path.endsWith("/..")
+                    || path.indexOf('\0') >= 0) {
+                problems.add(
+                        where + ".path '" + path + "' must be an absolute file path without '..', e.g. /etc/app.conf");
             } else if (!paths.add(path)) {
                 problems.add(where + ".path " + path + " is written by an earlier entry too");
             }
@@ -141,7 +158,10 @@ public final class SpecValidator {
                 problems.add(where + ": set exactly one of configMap or secret as the file's source");
             } else {
                 var ref = f.getConfigMap() != null ? f.getConfigMap() : f.getSecret();
-                if (ref.getName() == null || ref.getName().isBlank() || ref.getKey() == null || ref.getKey().isBlank()
+                if (ref.getName() == null
+                        || ref.getName().isBlank()
+                        || ref.getKey() == null
+                        || ref.getKey().isBlank()
                         || ref.getKey().contains("/")) {
                     problems.add(where + ": the source needs a name and a key (a key contains no '/')");
                 }

@@ -80,19 +80,26 @@ final class StatusDraft {
     void recordTimings(Pod pod, Conditions conditions, Instant now) {
         String created = pod.getMetadata().getCreationTimestamp();
         if (volumeMillis == null && created != null && conditions.isTrue(VOLUME_READY)) {
-            Instant bound = justBecameTrue(conditions, VOLUME_READY) ? now : conditions.since(VOLUME_READY).orElse(now);
-            volumeMillis = Math.max(0, Duration.between(Instant.parse(created), bound).toMillis());
+            Instant bound = justBecameTrue(conditions, VOLUME_READY)
+                    ? now
+                    : conditions.since(VOLUME_READY).orElse(now);
+            volumeMillis =
+                    Math.max(0, Duration.between(Instant.parse(created), bound).toMillis());
         }
         if (bootMillis == null && conditions.isTrue(READY) && conditions.isTrue(VOLUME_READY)) {
-            Instant ready = justBecameTrue(conditions, READY) ? now : conditions.since(READY).orElse(now);
+            Instant ready = justBecameTrue(conditions, READY)
+                    ? now
+                    : conditions.since(READY).orElse(now);
             Instant bound = conditions.since(VOLUME_READY).orElse(ready);
             bootMillis = Math.max(0, Duration.between(bound, ready).toMillis());
         }
     }
 
     private static boolean justBecameTrue(Conditions conditions, String type) {
-        return conditions.transitions().stream().anyMatch(t -> type.equals(t.condition().getType())
-                && Conditions.TRUE.equals(t.condition().getStatus()) && !Conditions.TRUE.equals(t.previousStatus()));
+        return conditions.transitions().stream()
+                .anyMatch(t -> type.equals(t.condition().getType())
+                        && Conditions.TRUE.equals(t.condition().getStatus())
+                        && !Conditions.TRUE.equals(t.previousStatus()));
     }
 
     UnikernelPodStatus toStatus(List<Condition> conditions, long generation) {
@@ -101,8 +108,10 @@ final class StatusDraft {
         s.setConditions(conditions);
         s.setPinnedImage(pinnedImage);
         s.setImageDigest(imageDigest);
-        s.setShortDigest(imageDigest == null ? null : imageDigest.substring(imageDigest.indexOf(':') + 1,
-                imageDigest.indexOf(':') + 13));
+        s.setShortDigest(
+                imageDigest == null
+                        ? null
+                        : imageDigest.substring(imageDigest.indexOf(':') + 1, imageDigest.indexOf(':') + 13));
         s.setNodeName(nodeName);
         s.setPodName(podName);
         s.setAccelerator(accelerator);

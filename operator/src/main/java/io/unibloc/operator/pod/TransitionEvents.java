@@ -14,29 +14,62 @@ import java.util.Set;
  * Failed). Unchanged conditions emit nothing, so a quiet resource stays quiet.
  */
 final class TransitionEvents {
-    static final Set<String> WARNING_REASONS = Set.of("InvalidSpec", "InvalidImage", "ImageNotFound",
-            "RegistryAuthFailed", "RegistryUnavailable", "PinFailed", "PullSecretNotFound", "PullSecretInvalid",
-            "ClaimLost", "Unschedulable", "ErrImagePull", "ImagePullBackOff", "CrashLoopBackOff",
-            "CreateContainerConfigError", "CreateContainerError", "RunContainerError", "ExitedWithError",
-            "RuntimeClassMissing", "PodCreateForbidden", "PodInvalid", "StorageClassMissing",
-            SandboxOutcome.BOOT_TIMEOUT, "GuestReset", "Killed", "VmmFailed", "SandboxFailed", PodStatusMapper.NO_USABLE_KVM);
+    static final Set<String> WARNING_REASONS = Set.of(
+            "InvalidSpec",
+            "InvalidImage",
+            "ImageNotFound",
+            "RegistryAuthFailed",
+            "RegistryUnavailable",
+            "PinFailed",
+            "PullSecretNotFound",
+            "PullSecretInvalid",
+            "ClaimLost",
+            "Unschedulable",
+            "ErrImagePull",
+            "ImagePullBackOff",
+            "CrashLoopBackOff",
+            "CreateContainerConfigError",
+            "CreateContainerError",
+            "RunContainerError",
+            "ExitedWithError",
+            "RuntimeClassMissing",
+            "PodCreateForbidden",
+            "PodInvalid",
+            "StorageClassMissing",
+            SandboxOutcome.BOOT_TIMEOUT,
+            "GuestReset",
+            "Killed",
+            "VmmFailed",
+            "SandboxFailed",
+            PodStatusMapper.NO_USABLE_KVM);
 
     private TransitionEvents() {}
 
-    static void emit(EventRecorder events, UnikernelPod ukp, Phase before, Phase after,
-                     List<Conditions.Transition> transitions) {
+    static void emit(
+            EventRecorder events,
+            UnikernelPod ukp,
+            Phase before,
+            Phase after,
+            List<Conditions.Transition> transitions) {
         for (Conditions.Transition t : transitions) {
             String reason = t.condition().getReason();
             if (WARNING_REASONS.contains(reason)) {
-                events.record(ukp, EventRecorder.Type.Warning, reason, t.condition().getType() + ": "
-                        + t.condition().getMessage());
+                events.record(
+                        ukp,
+                        EventRecorder.Type.Warning,
+                        reason,
+                        t.condition().getType() + ": " + t.condition().getMessage());
             } else if (Conditions.TRUE.equals(t.condition().getStatus())) {
-                events.record(ukp, EventRecorder.Type.Normal, reason, t.condition().getMessage());
+                events.record(
+                        ukp, EventRecorder.Type.Normal, reason, t.condition().getMessage());
             }
         }
         if (after != before && (after == Phase.Succeeded || after == Phase.Failed)) {
-            events.record(ukp, after == Phase.Failed ? EventRecorder.Type.Warning : EventRecorder.Type.Normal,
-                    after.name(), "the UnikernelPod is " + after + (before == null ? "" : " (was " + before + ")"));
+            events.record(
+                    ukp,
+                    after == Phase.Failed ? EventRecorder.Type.Warning : EventRecorder.Type.Normal,
+                    after.name(),
+                    "the UnikernelPod is " + after + (before == null ? "" : " (was " + before + ")"));
         }
     }
 }

@@ -62,8 +62,8 @@ import org.slf4j.LoggerFactory;
 @GradualRetry(maxAttempts = -1, initialInterval = 2_000, intervalMultiplier = 2, maxInterval = 300_000)
 public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
     public static final String NAME = "unikernelpod";
-    static final List<String> CONDITION_ORDER = List.of(IMAGE_PINNED, VOLUME_READY, SCHEDULED, SANDBOX_STARTED, BOOTED,
-            READY);
+    static final List<String> CONDITION_ORDER =
+            List.of(IMAGE_PINNED, VOLUME_READY, SCHEDULED, SANDBOX_STARTED, BOOTED, READY);
     private static final Logger LOG = LoggerFactory.getLogger(UnikernelPodReconciler.class);
     /** Wakes the resource if a pin notification were ever lost; pins normally wake it much sooner. */
     private static final Duration PIN_SAFETY_NET = Duration.ofMinutes(2);
@@ -78,8 +78,14 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
     private final OperatorConfig.Retry retry;
     private final SimpleInboundEventSource<UnikernelPod> pinEvents = new SimpleInboundEventSource<>(NAME + "-pins");
 
-    public UnikernelPodReconciler(PinCache pins, PullSecrets pullSecrets, PodSettings settings, EventRecorder events,
-                                  ReconcileMetrics metrics, Clock clock, OperatorConfig config) {
+    public UnikernelPodReconciler(
+            PinCache pins,
+            PullSecrets pullSecrets,
+            PodSettings settings,
+            EventRecorder events,
+            ReconcileMetrics metrics,
+            Clock clock,
+            OperatorConfig config) {
         this.pins = pins;
         this.pullSecrets = pullSecrets;
         this.settings = settings;
@@ -94,18 +100,29 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
     @Override
     public List<EventSource<?, UnikernelPod>> prepareEventSources(EventSourceContext<UnikernelPod> context) {
         String managed = PodNames.LABEL_MANAGED_BY + "=" + PodNames.MANAGED_BY;
-        var pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, UnikernelPod.class)
-                .withName(NAME + "-pods").withLabelSelector(managed)
-                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(UnikernelPod.class)).build(), context);
+        var pods = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Pod.class, UnikernelPod.class)
+                        .withName(NAME + "-pods")
+                        .withLabelSelector(managed)
+                        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(UnikernelPod.class))
+                        .build(),
+                context);
         // Claims are owned by their Pod, not by us; the template's annotation names the UnikernelPod.
-        var claims = new InformerEventSource<>(InformerEventSourceConfiguration
-                .from(PersistentVolumeClaim.class, UnikernelPod.class)
-                .withName(NAME + "-claims").withLabelSelector(managed)
-                .withSecondaryToPrimaryMapper(claim -> {
-                    String owner = claim.getMetadata().getAnnotations() == null ? null
-                            : claim.getMetadata().getAnnotations().get(PodNames.ANNOTATION_OWNER);
-                    return owner == null ? Set.of() : Set.of(new ResourceID(owner, claim.getMetadata().getNamespace()));
-                }).build(), context);
+        var claims = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(PersistentVolumeClaim.class, UnikernelPod.class)
+                        .withName(NAME + "-claims")
+                        .withLabelSelector(managed)
+                        .withSecondaryToPrimaryMapper(claim -> {
+                            String owner = claim.getMetadata().getAnnotations() == null
+                                    ? null
+                                    : claim.getMetadata().getAnnotations().get(PodNames.ANNOTATION_OWNER);
+                            return owner == null
+                                    ? Set.of()
+                                    : Set.of(new ResourceID(
+                                            owner, claim.getMetadata().getNamespace()));
+                        })
+                        .build(),
+                context);
         return List.of(pods, claims, pinEvents);
     }
 
@@ -137,8 +154,11 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         PodRefused refused = null;
         if (draft.pinnedImage != null) {
             String revision = Revision.of(ukp.getSpec(), draft.pinnedByDigest());
-            RestartPolicy policy = ukp.getSpec().getRestartPolicy() == null ? RestartPolicy.Always : ukp.getSpec().getRestartPolicy();
-            current = owned.stream().filter(p -> revision.equals(revisionOf(p)) && !FailedPods.mustReplace(p, policy))
+            RestartPolicy policy = ukp.getSpec().getRestartPolicy() == null
+                    ? RestartPolicy.Always
+                    : ukp.getSpec().getRestartPolicy();
+            current = owned.stream()
+                    .filter(p -> revision.equals(revisionOf(p)) && !FailedPods.mustReplace(p, policy))
                     .findFirst();
             boolean staleLeft = false;
             for (Pod stale : owned) {
@@ -167,7 +187,9 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
 
         if (current.isEmpty() && draft.pinnedImage == null) {
             // The spec names an image that is not pinned (yet): an earlier guest keeps running and is reported.
-            current = owned.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).findFirst();
+            current = owned.stream()
+                    .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                    .findFirst();
         }
         if (current.isPresent()) {
             Pod pod = current.get();
@@ -176,13 +198,22 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
             }
             String claimName = PodNames.claimName(pod.getMetadata().getName());
             PersistentVolumeClaim claim = context.getSecondaryResources(PersistentVolumeClaim.class).stream()
-                    .filter(c -> claimName.equals(c.getMetadata().getName())).findFirst().orElse(null);
-            draft.phase = PodStatusMapper.apply(pod, claim, conditions, message -> KvmHints.noUsableKvm(
-                    context.getClient(), settings.allowSoftwareEmulation(), message));
+                    .filter(c -> claimName.equals(c.getMetadata().getName()))
+                    .findFirst()
+                    .orElse(null);
+            draft.phase = PodStatusMapper.apply(
+                    pod,
+                    claim,
+                    conditions,
+                    message -> KvmHints.noUsableKvm(context.getClient(), settings.allowSoftwareEmulation(), message));
             if (waitsForProvisioning(claim) && storageClassMissing(context)) {
-                conditions.set(VOLUME_READY, FALSE, "StorageClassMissing", "StorageClass " + settings.storageClassName()
-                        + " does not exist, so the root volume cannot be provisioned; install the chart's StorageClass"
-                        + " or set unibloc.operator.storage-class-name");
+                conditions.set(
+                        VOLUME_READY,
+                        FALSE,
+                        "StorageClassMissing",
+                        "StorageClass " + settings.storageClassName()
+                                + " does not exist, so the root volume cannot be provisioned; install the chart's StorageClass"
+                                + " or set unibloc.operator.storage-class-name");
                 retryAt = earliest(retryAt, Optional.of(now.plus(backoff(conditions, VOLUME_READY, now))));
             }
             draft.nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
@@ -200,14 +231,21 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
     /** No Pod to look at: the phase follows the image step, the other conditions say what they wait for. */
     private static void noPod(StatusDraft draft, Conditions conditions, boolean replacing) {
         boolean pinned = conditions.isTrue(IMAGE_PINNED);
-        boolean permanent = conditions.get(IMAGE_PINNED).map(c -> "InvalidImage".equals(c.getReason())).orElse(false);
+        boolean permanent = conditions
+                .get(IMAGE_PINNED)
+                .map(c -> "InvalidImage".equals(c.getReason()))
+                .orElse(false);
         String reason = replacing ? "ReplacingPod" : pinned ? "CreatingPod" : "WaitingForImage";
-        String message = replacing ? "waiting for the Pod of the earlier spec to terminate"
+        String message = replacing
+                ? "waiting for the Pod of the earlier spec to terminate"
                 : pinned ? "creating the Pod" : "the Pod is created once the image is pinned";
         for (String type : List.of(VOLUME_READY, SCHEDULED, SANDBOX_STARTED, BOOTED)) {
             conditions.set(type, FALSE, reason, message);
         }
-        conditions.set(READY, FALSE, permanent ? "InvalidImage" : reason,
+        conditions.set(
+                READY,
+                FALSE,
+                permanent ? "InvalidImage" : reason,
                 permanent ? conditions.get(IMAGE_PINNED).get().getMessage() : message);
         draft.phase = permanent ? Phase.Failed : pinned || replacing ? Phase.Preparing : Phase.Pending;
         draft.nodeName = null;
@@ -216,14 +254,20 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
     }
 
     private static boolean waitsForProvisioning(PersistentVolumeClaim claim) {
-        return claim == null || claim.getStatus() == null || claim.getStatus().getPhase() == null
+        return claim == null
+                || claim.getStatus() == null
+                || claim.getStatus().getPhase() == null
                 || "Pending".equals(claim.getStatus().getPhase());
     }
 
     /** A GET while the claim waits (StorageClasses are not watched); unknown (no permission, API error) is not missing. */
     private boolean storageClassMissing(Context<UnikernelPod> context) {
         try {
-            return context.getClient().resources(StorageClass.class).withName(settings.storageClassName()).get() == null;
+            return context.getClient()
+                            .resources(StorageClass.class)
+                            .withName(settings.storageClassName())
+                            .get()
+                    == null;
         } catch (KubernetesClientException e) {
             LOG.debug("cannot read StorageClass name={} code={}", settings.storageClassName(), e.getCode());
             return false;
@@ -249,19 +293,24 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
      * flips the label, before it retries under TCG).
      */
     private static void accelerator(StatusDraft draft, Pod pod, Conditions conditions, Context<UnikernelPod> context) {
-        Optional<String> reported = PodStatusMapper.outcome(pod).map(SandboxOutcome::accel).filter(a -> !a.isBlank());
+        Optional<String> reported =
+                PodStatusMapper.outcome(pod).map(SandboxOutcome::accel).filter(a -> !a.isBlank());
         if (reported.isPresent()) {
             draft.accelerator = reported.get();
             return;
         }
         if (draft.accelerator == null && conditions.isTrue(BOOTED) && draft.nodeName != null) {
-            draft.accelerator = KvmHints.nodeAccelerator(context.getClient(), draft.nodeName).orElse(null);
+            draft.accelerator = KvmHints.nodeAccelerator(context.getClient(), draft.nodeName)
+                    .orElse(null);
         }
     }
 
     /** Waits grow with how long the condition has been False (about doubling per try), between the configured bounds. */
     private Duration backoff(Conditions conditions, String type, Instant now) {
-        Duration lasted = conditions.since(type).map(since -> Duration.between(since, now)).orElse(Duration.ZERO);
+        Duration lasted = conditions
+                .since(type)
+                .map(since -> Duration.between(since, now))
+                .orElse(Duration.ZERO);
         Duration wait = lasted.compareTo(retry.initial()) < 0 ? retry.initial() : lasted;
         return wait.compareTo(retry.max()) > 0 ? retry.max() : wait;
     }
@@ -271,12 +320,12 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
      * recorded once per transition; JOSDK retries with capped exponential back-off and never gives up.
      */
     @Override
-    public ErrorStatusUpdateControl<UnikernelPod> updateErrorStatus(UnikernelPod ukp, Context<UnikernelPod> context,
-                                                                    Exception e) {
+    public ErrorStatusUpdateControl<UnikernelPod> updateErrorStatus(
+            UnikernelPod ukp, Context<UnikernelPod> context, Exception e) {
         UnikernelPodStatus current = ukp.getStatus();
         long generation = Optional.ofNullable(ukp.getMetadata().getGeneration()).orElse(0L);
-        Conditions conditions = new Conditions(current == null ? List.of() : current.getConditions(), generation,
-                clock.instant());
+        Conditions conditions =
+                new Conditions(current == null ? List.of() : current.getConditions(), generation, clock.instant());
         String message = "reconcile failed, retrying with back-off: " + e.getMessage();
         conditions.set(READY, FALSE, "ReconcileFailed", message);
         if (!conditions.transitions().isEmpty()) {
@@ -287,15 +336,24 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         try {
             StatusPatch.apply(context.getClient(), ukp, current, next);
         } catch (KubernetesClientException writeFailed) {
-            LOG.warn("cannot record reconcile failure unikernelpod={}/{} message={}", ukp.getMetadata().getNamespace(),
-                    ukp.getMetadata().getName(), writeFailed.getMessage());
+            LOG.warn(
+                    "cannot record reconcile failure unikernelpod={}/{} message={}",
+                    ukp.getMetadata().getNamespace(),
+                    ukp.getMetadata().getName(),
+                    writeFailed.getMessage());
         }
         return ErrorStatusUpdateControl.noStatusUpdate();
     }
 
-    private UpdateControl<UnikernelPod> finish(UnikernelPod ukp, Context<UnikernelPod> context, UnikernelPodStatus old,
-                                               StatusDraft draft, Conditions conditions, Instant retryAt) {
-        UnikernelPodStatus next = draft.toStatus(conditions.list(CONDITION_ORDER),
+    private UpdateControl<UnikernelPod> finish(
+            UnikernelPod ukp,
+            Context<UnikernelPod> context,
+            UnikernelPodStatus old,
+            StatusDraft draft,
+            Conditions conditions,
+            Instant retryAt) {
+        UnikernelPodStatus next = draft.toStatus(
+                conditions.list(CONDITION_ORDER),
                 Optional.ofNullable(ukp.getMetadata().getGeneration()).orElse(0L));
         TransitionEvents.emit(events, ukp, old.getPhase(), next.getPhase(), conditions.transitions());
         UpdateControl<UnikernelPod> control = UpdateControl.noUpdate();
@@ -317,24 +375,39 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         try {
             Pod created = context.resourceOperations().create(pod);
             metrics.podCreated();
-            LOG.info("pod created unikernelpod={}/{} pod={} image={}", ukp.getMetadata().getNamespace(),
-                    ukp.getMetadata().getName(), name, pod.getMetadata().getAnnotations().get(ClaimAnnotations.IMAGE));
+            LOG.info(
+                    "pod created unikernelpod={}/{} pod={} image={}",
+                    ukp.getMetadata().getNamespace(),
+                    ukp.getMetadata().getName(),
+                    name,
+                    pod.getMetadata().getAnnotations().get(ClaimAnnotations.IMAGE));
             events.record(ukp, EventRecorder.Type.Normal, "PodCreated", "created Pod " + name);
             return created;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 // Our informer has not seen our own earlier create yet; the Pod is there.
-                LOG.debug("pod exists already unikernelpod={}/{} pod={}", ukp.getMetadata().getNamespace(),
-                        ukp.getMetadata().getName(), name);
+                LOG.debug(
+                        "pod exists already unikernelpod={}/{} pod={}",
+                        ukp.getMetadata().getNamespace(),
+                        ukp.getMetadata().getName(),
+                        name);
                 return pod;
             }
             if (e.getCode() == 403 || e.getCode() == 422) {
-                String said = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
+                String said = e.getStatus() != null && e.getStatus().getMessage() != null
+                        ? e.getStatus().getMessage()
                         : e.getMessage();
-                String reason = e.getCode() == 422 ? "PodInvalid"
+                String reason = e.getCode() == 422
+                        ? "PodInvalid"
                         : said.contains("RuntimeClass") ? "RuntimeClassMissing" : "PodCreateForbidden";
-                LOG.warn("pod refused unikernelpod={}/{} pod={} code={} reason={} message={}",
-                        ukp.getMetadata().getNamespace(), ukp.getMetadata().getName(), name, e.getCode(), reason, said);
+                LOG.warn(
+                        "pod refused unikernelpod={}/{} pod={} code={} reason={} message={}",
+                        ukp.getMetadata().getNamespace(),
+                        ukp.getMetadata().getName(),
+                        name,
+                        e.getCode(),
+                        reason,
+                        said);
                 throw new PodRefused(reason, "the API server refused Pod " + name + ": " + said);
             }
             throw e;
@@ -357,13 +430,25 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
             return;
         }
         String name = ended.getMetadata().getName();
-        context.getClient().pods().inNamespace(ended.getMetadata().getNamespace()).withName(name).delete();
+        context.getClient()
+                .pods()
+                .inNamespace(ended.getMetadata().getNamespace())
+                .withName(name)
+                .delete();
         metrics.podReplaced();
         String why = FailedPods.describe(ended);
-        LOG.info("ended pod replaced unikernelpod={}/{} pod={} why={}", ukp.getMetadata().getNamespace(),
-                ukp.getMetadata().getName(), name, why);
-        events.record(ukp, EventRecorder.Type.Warning, "PodEnded", "Pod " + name + " " + why + "; restartPolicy "
-                + policy + ": deleting it, a new Pod follows once it is gone");
+        LOG.info(
+                "ended pod replaced unikernelpod={}/{} pod={} why={}",
+                ukp.getMetadata().getNamespace(),
+                ukp.getMetadata().getName(),
+                name,
+                why);
+        events.record(
+                ukp,
+                EventRecorder.Type.Warning,
+                "PodEnded",
+                "Pod " + name + " " + why + "; restartPolicy " + policy
+                        + ": deleting it, a new Pod follows once it is gone");
     }
 
     private void deleteStale(UnikernelPod ukp, Pod stale, Context<UnikernelPod> context) {
@@ -371,12 +456,22 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
             return;
         }
         String name = stale.getMetadata().getName();
-        context.getClient().pods().inNamespace(stale.getMetadata().getNamespace()).withName(name).delete();
+        context.getClient()
+                .pods()
+                .inNamespace(stale.getMetadata().getNamespace())
+                .withName(name)
+                .delete();
         metrics.podReplaced();
-        LOG.info("pod replaced unikernelpod={}/{} pod={}", ukp.getMetadata().getNamespace(), ukp.getMetadata().getName(),
+        LOG.info(
+                "pod replaced unikernelpod={}/{} pod={}",
+                ukp.getMetadata().getNamespace(),
+                ukp.getMetadata().getName(),
                 name);
-        events.record(ukp, EventRecorder.Type.Normal, "PodReplaced", "deleting Pod " + name
-                + ": the spec or the pinned image changed, a new Pod follows once it is gone");
+        events.record(
+                ukp,
+                EventRecorder.Type.Normal,
+                "PodReplaced",
+                "deleting Pod " + name + ": the spec or the pinned image changed, a new Pod follows once it is gone");
     }
 
     private PinCache.Waiter waiter(UnikernelPod ukp) {
@@ -385,7 +480,8 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
     }
 
     static String revisionOf(Pod pod) {
-        return pod.getMetadata().getAnnotations() == null ? null
+        return pod.getMetadata().getAnnotations() == null
+                ? null
                 : pod.getMetadata().getAnnotations().get(PodNames.ANNOTATION_REVISION);
     }
 

@@ -41,12 +41,20 @@ public final class Conditions {
         Optional<Condition> old = find(previous, type);
         boolean statusChanged = old.map(c -> !status.equals(c.getStatus())).orElse(true);
         String since = statusChanged ? now.toString() : old.get().getLastTransitionTime();
-        Condition next = new ConditionBuilder().withType(type).withStatus(status).withReason(reason)
-                .withMessage(msg).withObservedGeneration(generation).withLastTransitionTime(since).build();
+        Condition next = new ConditionBuilder()
+                .withType(type)
+                .withStatus(status)
+                .withReason(reason)
+                .withMessage(msg)
+                .withObservedGeneration(generation)
+                .withLastTransitionTime(since)
+                .build();
         current.removeIf(c -> type.equals(c.getType()));
         current.add(next);
         if (statusChanged || !Objects.equals(reason, old.get().getReason())) {
-            transitions.add(new Transition(next, old.map(Condition::getStatus).orElse(null),
+            transitions.add(new Transition(
+                    next,
+                    old.map(Condition::getStatus).orElse(null),
                     old.map(Condition::getReason).orElse(null)));
         }
         return this;
@@ -76,7 +84,10 @@ public final class Conditions {
 
     /** When {@code type} last became what it is now. */
     public Optional<Instant> since(String type) {
-        return get(type).map(Condition::getLastTransitionTime).filter(Objects::nonNull).map(Instant::parse);
+        return get(type)
+                .map(Condition::getLastTransitionTime)
+                .filter(Objects::nonNull)
+                .map(Instant::parse);
     }
 
     private static Optional<Condition> find(List<Condition> list, String type) {

@@ -21,7 +21,8 @@ public final class EventRecorder {
 
     /** Normal or Warning, as the API spells them. */
     public enum Type {
-        Normal, Warning
+        Normal,
+        Warning
     }
 
     private final KubernetesClient client;
@@ -35,26 +36,50 @@ public final class EventRecorder {
     }
 
     public void record(HasMetadata about, Type type, String reason, String message) {
-        String namespace = about.getMetadata().getNamespace() == null ? "default" : about.getMetadata().getNamespace();
+        String namespace = about.getMetadata().getNamespace() == null
+                ? "default"
+                : about.getMetadata().getNamespace();
         String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
-        String name = about.getMetadata().getName() + "."
-                + Long.toHexString(clock.millis()) + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 16));
+        String name = about.getMetadata().getName() + "." + Long.toHexString(clock.millis())
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 16));
         try {
-            client.v1().events().inNamespace(namespace).resource(new EventBuilder()
-                    .withNewMetadata().withName(name.toLowerCase(Locale.ROOT)).withNamespace(namespace).endMetadata()
-                    .withNewInvolvedObject()
-                    .withApiVersion(about.getApiVersion()).withKind(about.getKind())
-                    .withName(about.getMetadata().getName()).withNamespace(about.getMetadata().getNamespace())
-                    .withUid(about.getMetadata().getUid()).withResourceVersion(about.getMetadata().getResourceVersion())
-                    .endInvolvedObject()
-                    .withType(type.name()).withReason(reason).withMessage(message)
-                    .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-                    .withReportingComponent(COMPONENT).withReportingInstance(instance)
-                    .withNewSource().withComponent(COMPONENT).endSource()
-                    .build()).create();
+            client.v1()
+                    .events()
+                    .inNamespace(namespace)
+                    .resource(new EventBuilder()
+                            .withNewMetadata()
+                            .withName(name.toLowerCase(Locale.ROOT))
+                            .withNamespace(namespace)
+                            .endMetadata()
+                            .withNewInvolvedObject()
+                            .withApiVersion(about.getApiVersion())
+                            .withKind(about.getKind())
+                            .withName(about.getMetadata().getName())
+                            .withNamespace(about.getMetadata().getNamespace())
+                            .withUid(about.getMetadata().getUid())
+                            .withResourceVersion(about.getMetadata().getResourceVersion())
+                            .endInvolvedObject()
+                            .withType(type.name())
+                            .withReason(reason)
+                            .withMessage(message)
+                            .withFirstTimestamp(now)
+                            .withLastTimestamp(now)
+                            .withCount(1)
+                            .withReportingComponent(COMPONENT)
+                            .withReportingInstance(instance)
+                            .withNewSource()
+                            .withComponent(COMPONENT)
+                            .endSource()
+                            .build())
+                    .create();
         } catch (KubernetesClientException e) {
-            LOG.warn("event not recorded resource={}/{} reason={} code={} error={}", namespace,
-                    about.getMetadata().getName(), reason, e.getCode(), e.getMessage());
+            LOG.warn(
+                    "event not recorded resource={}/{} reason={} code={} error={}",
+                    namespace,
+                    about.getMetadata().getName(),
+                    reason,
+                    e.getCode(),
+                    e.getMessage());
         }
     }
 }

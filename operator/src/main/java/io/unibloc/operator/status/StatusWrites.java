@@ -12,17 +12,18 @@ import java.util.Objects;
  * server-side apply off) is refused by a real API server when the stored object has no status yet.
  */
 public final class StatusWrites {
-    private StatusWrites() {
-    }
+    private StatusWrites() {}
 
     /**
      * Patches {@code resource}'s status from {@code current} (as read, may be null) to {@code next}; returns the
      * object as stored afterwards. Errors: the client's.
      */
     public static <P extends HasMetadata> P patch(Context<P> context, P resource, Object current, Object next) {
-        return context.resourceOperations().resourcePatch(resource,
-                r -> StatusPatch.apply(context.getClient(), r, current, next),
-                context.eventSourceRetriever().getControllerEventSource());
+        return context.resourceOperations()
+                .resourcePatch(
+                        resource,
+                        r -> StatusPatch.apply(context.getClient(), r, current, next),
+                        context.eventSourceRetriever().getControllerEventSource());
     }
 
     /**
@@ -31,6 +32,9 @@ public final class StatusWrites {
      * the operator's own write: the caller must reconcile again at once.
      */
     public static boolean specChangedMeanwhile(HasMetadata reconciled, HasMetadata written) {
-        return written != null && !Objects.equals(reconciled.getMetadata().getGeneration(), written.getMetadata().getGeneration());
+        return written != null
+                && !Objects.equals(
+                        reconciled.getMetadata().getGeneration(),
+                        written.getMetadata().getGeneration());
     }
 }

@@ -8,10 +8,10 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimTemplate;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaimTemplate;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.unibloc.api.v1alpha1.UnikernelPod;
 import io.unibloc.api.v1alpha1.UnikernelPodSpec;
@@ -58,13 +58,19 @@ final class Cluster {
     }
 
     UnikernelPod get(String namespace, String name) {
-        return client.resources(UnikernelPod.class).inNamespace(namespace).withName(name).get();
+        return client.resources(UnikernelPod.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
     }
 
     /** Waits until the UnikernelPod's status satisfies {@code condition}; the failure shows the last status. */
-    UnikernelPodStatus awaitStatus(String namespace, String name, String what, Predicate<UnikernelPodStatus> condition) {
+    UnikernelPodStatus awaitStatus(
+            String namespace, String name, String what, Predicate<UnikernelPodStatus> condition) {
         AtomicReference<UnikernelPodStatus> last = new AtomicReference<>();
-        await(namespace + "/" + name + ": " + what).atMost(TIMEOUT).pollInterval(Duration.ofMillis(50))
+        await(namespace + "/" + name + ": " + what)
+                .atMost(TIMEOUT)
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> {
                     UnikernelPod ukp = get(namespace, name);
                     last.set(ukp == null ? null : ukp.getStatus());
@@ -84,7 +90,9 @@ final class Cluster {
 
     Pod awaitPod(String namespace, String name) {
         AtomicReference<List<Pod>> pods = new AtomicReference<>(List.of());
-        await(namespace + "/" + name + ": one Pod").atMost(TIMEOUT).pollInterval(Duration.ofMillis(50))
+        await(namespace + "/" + name + ": one Pod")
+                .atMost(TIMEOUT)
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> {
                     pods.set(podsOf(namespace, name));
                     return pods.get().size() == 1;
@@ -95,24 +103,40 @@ final class Cluster {
     /** The ephemeral volume controller creates the claim from the template; the provisioner sets its phase. */
     PersistentVolumeClaim provisionClaim(Pod pod, String phase) {
         PersistentVolumeClaimTemplate template = pod.getSpec().getVolumes().stream()
-                .filter(v -> v.getEphemeral() != null).findFirst().orElseThrow().getEphemeral().getVolumeClaimTemplate();
+                .filter(v -> v.getEphemeral() != null)
+                .findFirst()
+                .orElseThrow()
+                .getEphemeral()
+                .getVolumeClaimTemplate();
         String name = pod.getMetadata().getName() + "-root";
-        PersistentVolumeClaim existing = client.persistentVolumeClaims().inNamespace(pod.getMetadata().getNamespace())
-                .withName(name).get();
+        PersistentVolumeClaim existing = client.persistentVolumeClaims()
+                .inNamespace(pod.getMetadata().getNamespace())
+                .withName(name)
+                .get();
         if (existing == null) {
-            client.persistentVolumeClaims().inNamespace(pod.getMetadata().getNamespace()).resource(
-                    new PersistentVolumeClaimBuilder().withNewMetadata().withName(name)
+            client.persistentVolumeClaims()
+                    .inNamespace(pod.getMetadata().getNamespace())
+                    .resource(new PersistentVolumeClaimBuilder()
+                            .withNewMetadata()
+                            .withName(name)
                             .withNamespace(pod.getMetadata().getNamespace())
                             .withLabels(template.getMetadata().getLabels())
                             .withAnnotations(template.getMetadata().getAnnotations())
-                            .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("v1").withKind("Pod")
-                                    .withName(pod.getMetadata().getName()).withUid(pod.getMetadata().getUid())
-                                    .withController(true).build())
+                            .withOwnerReferences(new OwnerReferenceBuilder()
+                                    .withApiVersion("v1")
+                                    .withKind("Pod")
+                                    .withName(pod.getMetadata().getName())
+                                    .withUid(pod.getMetadata().getUid())
+                                    .withController(true)
+                                    .build())
                             .endMetadata()
                             .withSpec(template.getSpec())
-                            .build()).create();
+                            .build())
+                    .create();
         }
-        return client.persistentVolumeClaims().inNamespace(pod.getMetadata().getNamespace()).withName(name)
+        return client.persistentVolumeClaims()
+                .inNamespace(pod.getMetadata().getNamespace())
+                .withName(name)
                 .editStatus(c -> {
                     c.setStatus(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatus());
                     c.getStatus().setPhase(phase);
@@ -125,7 +149,9 @@ final class Cluster {
 
     /** The scheduler binds the Pod to a node. */
     Pod schedule(Pod pod, String node) {
-        Pod bound = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+        Pod bound = client.pods()
+                .inNamespace(pod.getMetadata().getNamespace())
+                .withName(pod.getMetadata().getName())
                 .edit(p -> {
                     p.getSpec().setNodeName(node);
                     return p;
@@ -135,7 +161,9 @@ final class Cluster {
 
     /** The kubelet reports the Pod's phase, its conditions and the sandbox container's state. */
     Pod status(Pod pod, String phase, List<PodCondition> conditions, ContainerStatus sandbox) {
-        return client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+        return client.pods()
+                .inNamespace(pod.getMetadata().getNamespace())
+                .withName(pod.getMetadata().getName())
                 .editStatus(p -> {
                     p.setStatus(new io.fabric8.kubernetes.api.model.PodStatus());
                     p.getStatus().setPhase(phase);
@@ -150,18 +178,39 @@ final class Cluster {
     }
 
     static ContainerStatus waiting(String reason) {
-        return new ContainerStatusBuilder().withName("sandbox").withNewState().withNewWaiting().withReason(reason)
-                .withMessage(reason + " (test)").endWaiting().endState().build();
+        return new ContainerStatusBuilder()
+                .withName("sandbox")
+                .withNewState()
+                .withNewWaiting()
+                .withReason(reason)
+                .withMessage(reason + " (test)")
+                .endWaiting()
+                .endState()
+                .build();
     }
 
     static ContainerStatus running(boolean ready) {
-        return new ContainerStatusBuilder().withName("sandbox").withReady(ready).withNewState().withNewRunning()
-                .withStartedAt(STARTED_AT).endRunning().endState().build();
+        return new ContainerStatusBuilder()
+                .withName("sandbox")
+                .withReady(ready)
+                .withNewState()
+                .withNewRunning()
+                .withStartedAt(STARTED_AT)
+                .endRunning()
+                .endState()
+                .build();
     }
 
     static ContainerStatus exited(int code) {
-        return new ContainerStatusBuilder().withName("sandbox").withNewState().withNewTerminated().withExitCode(code)
-                .withReason(code == 0 ? "Completed" : "Error").withStartedAt(STARTED_AT).endTerminated().endState()
+        return new ContainerStatusBuilder()
+                .withName("sandbox")
+                .withNewState()
+                .withNewTerminated()
+                .withExitCode(code)
+                .withReason(code == 0 ? "Completed" : "Error")
+                .withStartedAt(STARTED_AT)
+                .endTerminated()
+                .endState()
                 .build();
     }
 
@@ -170,7 +219,9 @@ final class Cluster {
         for (Pod pod : client.pods().inAnyNamespace().list().getItems()) {
             if (pod.getMetadata().getOwnerReferences().stream().anyMatch(o -> ownerUid.equals(o.getUid()))) {
                 for (PersistentVolumeClaim c : client.persistentVolumeClaims()
-                        .inNamespace(pod.getMetadata().getNamespace()).list().getItems()) {
+                        .inNamespace(pod.getMetadata().getNamespace())
+                        .list()
+                        .getItems()) {
                     if (c.getMetadata().getOwnerReferences().stream()
                             .anyMatch(o -> Objects.equals(pod.getMetadata().getUid(), o.getUid()))) {
                         client.resource(c).delete();
@@ -191,6 +242,8 @@ final class Cluster {
     }
 
     List<String> eventReasons(String namespace, String name) {
-        return events(namespace, name).stream().map(e -> e.getType() + ":" + e.getReason()).toList();
+        return events(namespace, name).stream()
+                .map(e -> e.getType() + ":" + e.getReason())
+                .toList();
     }
 }

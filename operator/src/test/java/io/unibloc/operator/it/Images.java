@@ -14,7 +14,10 @@ final class Images {
                 .label("io.unibloc.kernel", kernel)
                 .label("io.unibloc.cmdline", cmdline)
                 .label("io.unibloc.guest", "unikraft")
-                .layer(TestLayer.builder().dir("boot").file(kernel.substring(1), "not really a kernel: " + cmdline).build())
+                .layer(TestLayer.builder()
+                        .dir("boot")
+                        .file(kernel.substring(1), "not really a kernel: " + cmdline)
+                        .build())
                 .build();
     }
 

@@ -84,16 +84,25 @@ class RealApiServerRulesTest {
         UnikernelPod ukp = ukp(ns, "plain", image.reference());
         // What kubectl apply may send; the server drops it, as it does for every kind with a status subresource.
         UnikernelPodStatus sent = new UnikernelPodStatus();
-        sent.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus("True").withReason("Bogus").build()));
+        sent.setConditions(List.of(new ConditionBuilder()
+                .withType("Ready")
+                .withStatus("True")
+                .withReason("Bogus")
+                .build()));
         ukp.setStatus(sent);
         UnikernelPod created = new Cluster(client).create(ukp);
         assertThat(created.getStatus()).isNull();
 
-        UnikernelPodStatus status = new Cluster(client).awaitStatus(ns, "plain", "pinned and a Pod created",
-                s -> image.digest().equals(s.getImageDigest()) && s.getPodName() != null);
+        UnikernelPodStatus status = new Cluster(client)
+                .awaitStatus(
+                        ns,
+                        "plain",
+                        "pinned and a Pod created",
+                        s -> image.digest().equals(s.getImageDigest()) && s.getPodName() != null);
         assertThat(status.getConditions()).extracting(Condition::getReason).doesNotContain("Bogus");
         assertThat(statusWrites("/namespaces/" + ns + "/unikernelpods/plain/status"))
-                .isNotEmpty().allSatisfy(w -> assertThat(w.contentType()).isEqualTo("application/merge-patch+json"));
+                .isNotEmpty()
+                .allSatisfy(w -> assertThat(w.contentType()).isEqualTo("application/merge-patch+json"));
     }
 
     @Test
@@ -106,31 +115,43 @@ class RealApiServerRulesTest {
         UnikernelImageSpec spec = new UnikernelImageSpec();
         spec.setImage(image.reference());
         uki.setSpec(spec);
-        assertThat(client.resources(UnikernelImage.class).resource(uki).create().getStatus()).isNull();
+        assertThat(client.resources(UnikernelImage.class).resource(uki).create().getStatus())
+                .isNull();
 
         await("UnikernelImage status written").atMost(Cluster.TIMEOUT).until(() -> {
-            UnikernelImageStatus s = client.resources(UnikernelImage.class).inNamespace(ns).withName("plain").get().getStatus();
+            UnikernelImageStatus s = client.resources(UnikernelImage.class)
+                    .inNamespace(ns)
+                    .withName("plain")
+                    .get()
+                    .getStatus();
             return s != null && image.digest().equals(s.getImageDigest());
         });
         assertThat(statusWrites("/namespaces/" + ns + "/unikernelimages/plain/status"))
-                .isNotEmpty().allSatisfy(w -> assertThat(w.contentType()).isEqualTo("application/merge-patch+json"));
+                .isNotEmpty()
+                .allSatisfy(w -> assertThat(w.contentType()).isEqualTo("application/merge-patch+json"));
     }
 
     @Test
     void aMissingRuntimeClassIsReportedRetriedAndTheGuestStartsOnceItExists() {
         String ns = "noruntime";
         PushedImage image = Images.push(registry, "demo/noruntime", "1.0", "console=ttyS0");
-        RuntimeClass runtimeClass = client.resources(RuntimeClass.class).withName(StrictApi.RUNTIME_CLASS).get();
+        RuntimeClass runtimeClass = client.resources(RuntimeClass.class)
+                .withName(StrictApi.RUNTIME_CLASS)
+                .get();
         client.resource(runtimeClass).delete();
         Cluster cluster = new Cluster(client);
         try {
             cluster.create(ukp(ns, "waiting", image.reference()));
-            UnikernelPodStatus refused = cluster.awaitStatus(ns, "waiting", "RuntimeClassMissing",
+            UnikernelPodStatus refused = cluster.awaitStatus(
+                    ns,
+                    "waiting",
+                    "RuntimeClassMissing",
                     s -> "RuntimeClassMissing".equals(UnikernelPodLifecycleTest.reason(s, "Scheduled")));
             assertThat(refused.getPhase()).isEqualTo(Phase.Pending);
-            assertThat(UnikernelPodLifecycleTest.message(refused, "Ready")).contains("RuntimeClass \"unibloc-kvm\" not found");
-            await().atMost(Cluster.TIMEOUT).until(() -> cluster.eventReasons(ns, "waiting")
-                    .contains("Warning:RuntimeClassMissing"));
+            assertThat(UnikernelPodLifecycleTest.message(refused, "Ready"))
+                    .contains("RuntimeClass \"unibloc-kvm\" not found");
+            await().atMost(Cluster.TIMEOUT)
+                    .until(() -> cluster.eventReasons(ns, "waiting").contains("Warning:RuntimeClassMissing"));
             // Still retrying, not given up: more refused creates arrive while the RuntimeClass is missing.
             long attempts = podCreates(ns);
             await().atMost(Cluster.TIMEOUT).until(() -> podCreates(ns) > attempts + 1);
@@ -140,7 +161,10 @@ class RealApiServerRulesTest {
         }
         Pod pod = cluster.awaitPod(ns, "waiting");
         assertThat(pod.getSpec().getRuntimeClassName()).isEqualTo(StrictApi.RUNTIME_CLASS);
-        cluster.awaitStatus(ns, "waiting", "the refusal is gone",
+        cluster.awaitStatus(
+                ns,
+                "waiting",
+                "the refusal is gone",
                 s -> !"RuntimeClassMissing".equals(UnikernelPodLifecycleTest.reason(s, "Scheduled")));
     }
 
@@ -148,23 +172,32 @@ class RealApiServerRulesTest {
     void aMissingStorageClassIsReportedUntilItExists() {
         String ns = "nostorage";
         PushedImage image = Images.push(registry, "demo/nostorage", "1.0", "console=ttyS0");
-        StorageClass storageClass = client.resources(StorageClass.class).withName(StrictApi.STORAGE_CLASS).get();
+        StorageClass storageClass = client.resources(StorageClass.class)
+                .withName(StrictApi.STORAGE_CLASS)
+                .get();
         client.resource(storageClass).delete();
         Cluster cluster = new Cluster(client);
         try {
             cluster.create(ukp(ns, "volume", image.reference()));
             Pod pod = cluster.awaitPod(ns, "volume");
             cluster.provisionClaim(pod, "Pending");
-            UnikernelPodStatus missing = cluster.awaitStatus(ns, "volume", "StorageClassMissing",
+            UnikernelPodStatus missing = cluster.awaitStatus(
+                    ns,
+                    "volume",
+                    "StorageClassMissing",
                     s -> "StorageClassMissing".equals(UnikernelPodLifecycleTest.reason(s, "VolumeReady")));
-            assertThat(UnikernelPodLifecycleTest.message(missing, "VolumeReady")).contains("StorageClass unibloc does not exist");
-            await().atMost(Cluster.TIMEOUT).until(() -> cluster.eventReasons(ns, "volume")
-                    .contains("Warning:StorageClassMissing"));
+            assertThat(UnikernelPodLifecycleTest.message(missing, "VolumeReady"))
+                    .contains("StorageClass unibloc does not exist");
+            await().atMost(Cluster.TIMEOUT)
+                    .until(() -> cluster.eventReasons(ns, "volume").contains("Warning:StorageClassMissing"));
         } finally {
             storageClass.getMetadata().setResourceVersion(null);
             client.resource(storageClass).create();
         }
-        cluster.awaitStatus(ns, "volume", "the claim waits for provisioning, no longer for a StorageClass",
+        cluster.awaitStatus(
+                ns,
+                "volume",
+                "the claim waits for provisioning, no longer for a StorageClass",
                 s -> "ClaimPending".equals(UnikernelPodLifecycleTest.reason(s, "VolumeReady")));
     }
 
@@ -180,33 +213,48 @@ class RealApiServerRulesTest {
         // What the kubelet writes when it evicts a Pod under node pressure: the Pod object stays, phase Failed.
         String uid = pod.getMetadata().getUid();
         client.pods().inNamespace(ns).withName(pod.getMetadata().getName()).editStatus(p -> {
-            p.setStatus(new PodStatusBuilder().withPhase("Failed").withReason("Evicted")
+            p.setStatus(new PodStatusBuilder()
+                    .withPhase("Failed")
+                    .withReason("Evicted")
                     .withMessage("The node was low on resource: memory.")
-                    .withConditions(condition("PodScheduled", "True")).build());
+                    .withConditions(condition("PodScheduled", "True"))
+                    .build());
             return p;
         });
         await("a new Pod replaces the evicted one").atMost(Cluster.TIMEOUT).until(() -> {
             List<Pod> pods = cluster.podsOf(ns, "kept");
-            return pods.size() == 1 && !pods.get(0).getMetadata().getUid().equals(uid)
+            return pods.size() == 1
+                    && !pods.get(0).getMetadata().getUid().equals(uid)
                     && pods.get(0).getStatus() == null;
         });
-        await().atMost(Cluster.TIMEOUT).until(() -> cluster.eventReasons(ns, "kept").contains("Warning:PodEnded"));
-        assertThat(cluster.events(ns, "kept")).anySatisfy(e -> assertThat(e.getMessage()).contains("Evicted"));
+        await().atMost(Cluster.TIMEOUT)
+                .until(() -> cluster.eventReasons(ns, "kept").contains("Warning:PodEnded"));
+        assertThat(cluster.events(ns, "kept"))
+                .anySatisfy(e -> assertThat(e.getMessage()).contains("Evicted"));
     }
 
     @Test
     void failedReconcilesAreRetriedWithoutLimitAndCappedBackOff() {
         for (String name : List.of(UnikernelPodReconciler.NAME, UnikernelImageReconciler.NAME)) {
-            RegisteredController<?> controller = operator.getRegisteredController(name).orElseThrow();
-            assertThat(controller.getConfiguration().getRetry()).as(name).isInstanceOfSatisfying(GenericRetry.class, retry -> {
-                assertThat(retry.getMaxAttempts()).as("%s: attempts never run out", name).isEqualTo(-1);
-                assertThat(retry.getMaxInterval()).as("%s: back-off cap", name).isEqualTo(300_000L);
-            });
+            RegisteredController<?> controller =
+                    operator.getRegisteredController(name).orElseThrow();
+            assertThat(controller.getConfiguration().getRetry())
+                    .as(name)
+                    .isInstanceOfSatisfying(GenericRetry.class, retry -> {
+                        assertThat(retry.getMaxAttempts())
+                                .as("%s: attempts never run out", name)
+                                .isEqualTo(-1);
+                        assertThat(retry.getMaxInterval())
+                                .as("%s: back-off cap", name)
+                                .isEqualTo(300_000L);
+                    });
         }
     }
 
     private List<StrictApiDispatcher.Write> statusWrites(String pathPart) {
-        return api.dispatcher().requests().stream().filter(w -> w.path().contains(pathPart)).toList();
+        return api.dispatcher().requests().stream()
+                .filter(w -> w.path().contains(pathPart))
+                .toList();
     }
 
     private long podCreates(String ns) {

@@ -7,9 +7,9 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.common.WithTestResource;
 import io.unibloc.api.v1alpha1.UnikernelPod;
 import io.unibloc.api.v1alpha1.UnikernelPodSpec;
 import io.unibloc.api.v1alpha1.pod.Phase;
@@ -59,7 +59,9 @@ class ScaleTest {
     }
 
     private long pins() {
-        return meters.find("unibloc.operator.pin").tag("outcome", "pinned").timers().stream().mapToLong(Timer::count).sum();
+        return meters.find("unibloc.operator.pin").tag("outcome", "pinned").timers().stream()
+                .mapToLong(Timer::count)
+                .sum();
     }
 
     @Test
@@ -69,16 +71,20 @@ class ScaleTest {
         long start = System.nanoTime();
         ExecutorService users = Executors.newFixedThreadPool(4);
         try {
-            List<Future<UnikernelPod>> created = IntStream.range(0, COUNT).mapToObj(i -> users.submit(() -> {
-                UnikernelPod ukp = new UnikernelPod();
-                ukp.getMetadata().setName(String.format("guest-%03d", i));
-                ukp.getMetadata().setNamespace(NS);
-                UnikernelPodSpec spec = new UnikernelPodSpec();
-                spec.setImage(image.reference());
-                spec.setArgs(List.of("--id", Integer.toString(i)));
-                ukp.setSpec(spec);
-                return client.resources(UnikernelPod.class).resource(ukp).create();
-            })).toList();
+            List<Future<UnikernelPod>> created = IntStream.range(0, COUNT)
+                    .mapToObj(i -> users.submit(() -> {
+                        UnikernelPod ukp = new UnikernelPod();
+                        ukp.getMetadata().setName(String.format("guest-%03d", i));
+                        ukp.getMetadata().setNamespace(NS);
+                        UnikernelPodSpec spec = new UnikernelPodSpec();
+                        spec.setImage(image.reference());
+                        spec.setArgs(List.of("--id", Integer.toString(i)));
+                        ukp.setSpec(spec);
+                        return client.resources(UnikernelPod.class)
+                                .resource(ukp)
+                                .create();
+                    }))
+                    .toList();
             for (Future<UnikernelPod> f : created) {
                 f.get();
             }
@@ -87,21 +93,35 @@ class ScaleTest {
         }
         long createdMillis = (System.nanoTime() - start) / 1_000_000;
 
-        await("all " + COUNT + " reconciled").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            List<UnikernelPod> ukps = client.resources(UnikernelPod.class).inNamespace(NS).list().getItems();
-            long preparing = ukps.stream().filter(u -> u.getStatus() != null && u.getStatus().getPhase() == Phase.Preparing
-                    && u.getStatus().getPodName() != null).count();
-            return preparing == COUNT;
-        });
+        await("all " + COUNT + " reconciled")
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    List<UnikernelPod> ukps = client.resources(UnikernelPod.class)
+                            .inNamespace(NS)
+                            .list()
+                            .getItems();
+                    long preparing = ukps.stream()
+                            .filter(u -> u.getStatus() != null
+                                    && u.getStatus().getPhase() == Phase.Preparing
+                                    && u.getStatus().getPodName() != null)
+                            .count();
+                    return preparing == COUNT;
+                });
         long reconciledMillis = (System.nanoTime() - start) / 1_000_000;
 
         List<Pod> pods = client.pods().inNamespace(NS).list().getItems();
-        Set<String> owners = pods.stream().map(p -> p.getMetadata().getAnnotations().get("unibloc.io/unikernel-pod"))
+        Set<String> owners = pods.stream()
+                .map(p -> p.getMetadata().getAnnotations().get("unibloc.io/unikernel-pod"))
                 .collect(Collectors.toSet());
         assertThat(pods).as("exactly one Pod per UnikernelPod").hasSize(COUNT);
         assertThat(owners).hasSize(COUNT);
-        assertThat(pins() - pinsBefore).as("one registry pin for 200 UnikernelPods of one tag").isEqualTo(1);
-        System.out.printf("SCALE: %d UnikernelPods created in %d ms, all with a Pod and status Preparing after %d ms"
-                + " (%.1f per second)%n", COUNT, createdMillis, reconciledMillis, COUNT * 1000.0 / reconciledMillis);
+        assertThat(pins() - pinsBefore)
+                .as("one registry pin for 200 UnikernelPods of one tag")
+                .isEqualTo(1);
+        System.out.printf(
+                "SCALE: %d UnikernelPods created in %d ms, all with a Pod and status Preparing after %d ms"
+                        + " (%.1f per second)%n",
+                COUNT, createdMillis, reconciledMillis, COUNT * 1000.0 / reconciledMillis);
     }
 }

@@ -20,8 +20,15 @@ public class StrictApi implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         server = StrictApiServer.start();
         server.createRuntimeClass(RUNTIME_CLASS, "unibloc");
-        server.client().resource(new StorageClassBuilder().withNewMetadata().withName(STORAGE_CLASS).endMetadata()
-                .withProvisioner("block.unibloc.io").withVolumeBindingMode("WaitForFirstConsumer").build()).create();
+        server.client()
+                .resource(new StorageClassBuilder()
+                        .withNewMetadata()
+                        .withName(STORAGE_CLASS)
+                        .endMetadata()
+                        .withProvisioner("block.unibloc.io")
+                        .withVolumeBindingMode("WaitForFirstConsumer")
+                        .build())
+                .create();
         return Map.of(
                 "quarkus.kubernetes-client.api-server-url", server.url(),
                 "quarkus.kubernetes-client.trust-certs", "true",

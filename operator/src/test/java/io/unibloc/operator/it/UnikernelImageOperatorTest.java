@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.common.WithTestResource;
 import io.unibloc.api.v1alpha1.NodeStore;
 import io.unibloc.api.v1alpha1.NodeStoreImage;
 import io.unibloc.api.v1alpha1.NodeStoreImagePhase;
@@ -53,8 +53,14 @@ class UnikernelImageOperatorTest {
     }
 
     private void node(String name, String kvm) {
-        client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
-                .withLabels(Map.of("unibloc.io/kvm", kvm)).endMetadata().build()).create();
+        client.nodes()
+                .resource(new NodeBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withLabels(Map.of("unibloc.io/kvm", kvm))
+                        .endMetadata()
+                        .build())
+                .create();
         NodeStore store = new NodeStore();
         store.getMetadata().setName(name);
         NodeStoreSpec spec = new NodeStoreSpec();
@@ -81,7 +87,10 @@ class UnikernelImageOperatorTest {
     private UnikernelImageStatus awaitStatus(String what, Predicate<UnikernelImageStatus> condition) {
         AtomicReference<UnikernelImageStatus> last = new AtomicReference<>();
         await(what).atMost(Cluster.TIMEOUT).until(() -> {
-            UnikernelImage uki = client.resources(UnikernelImage.class).inNamespace(NS).withName("app").get();
+            UnikernelImage uki = client.resources(UnikernelImage.class)
+                    .inNamespace(NS)
+                    .withName("app")
+                    .get();
             last.set(uki.getStatus());
             return last.get() != null && condition.test(last.get());
         });
@@ -89,8 +98,11 @@ class UnikernelImageOperatorTest {
     }
 
     private static String ready(UnikernelImageStatus s) {
-        return s.getConditions().stream().filter(c -> "Ready".equals(c.getType()))
-                .map(c -> c.getStatus() + "/" + c.getReason() + ": " + c.getMessage()).findFirst().orElse("");
+        return s.getConditions().stream()
+                .filter(c -> "Ready".equals(c.getType()))
+                .map(c -> c.getStatus() + "/" + c.getReason() + ": " + c.getMessage())
+                .findFirst()
+                .orElse("");
     }
 
     @Test
@@ -108,7 +120,8 @@ class UnikernelImageOperatorTest {
         uki.setSpec(spec);
         client.resources(UnikernelImage.class).resource(uki).create();
 
-        UnikernelImageStatus pending = awaitStatus("pinned, two nodes selected",
+        UnikernelImageStatus pending = awaitStatus(
+                "pinned, two nodes selected",
                 s -> s.getImageDigest() != null && Integer.valueOf(2).equals(s.getNodesSelected()));
         assertThat(pending.getImageDigest()).isEqualTo(image.digest());
         assertThat(pending.getShortDigest()).isEqualTo(image.digest().substring(7, 19));
@@ -133,12 +146,21 @@ class UnikernelImageOperatorTest {
             n.getMetadata().getLabels().put("unibloc.io/kvm", "true");
             return n;
         });
-        UnikernelImageStatus relabelled = awaitStatus("node-c joins", s -> Integer.valueOf(3).equals(s.getNodesSelected()));
+        UnikernelImageStatus relabelled =
+                awaitStatus("node-c joins", s -> Integer.valueOf(3).equals(s.getNodesSelected()));
         assertThat(relabelled.getPendingNodes()).containsExactly("node-c");
 
         report("node-c", pinned.replace(image.digest(), "sha256:" + "0".repeat(64)), NodeStoreImagePhase.Ready, null);
-        await().pollDelay(java.time.Duration.ofMillis(500)).atMost(Cluster.TIMEOUT).until(() -> true);
-        assertThat(client.resources(UnikernelImage.class).inNamespace(NS).withName("app").get().getStatus().getNodesReady())
-                .as("a node that prepared another digest is not ready").isEqualTo(2);
+        await().pollDelay(java.time.Duration.ofMillis(500))
+                .atMost(Cluster.TIMEOUT)
+                .until(() -> true);
+        assertThat(client.resources(UnikernelImage.class)
+                        .inNamespace(NS)
+                        .withName("app")
+                        .get()
+                        .getStatus()
+                        .getNodesReady())
+                .as("a node that prepared another digest is not ready")
+                .isEqualTo(2);
     }
 }

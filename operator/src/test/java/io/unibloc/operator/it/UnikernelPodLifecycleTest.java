@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -21,10 +21,10 @@ import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.common.WithTestResource;
 import io.unibloc.api.v1alpha1.NodeStore;
 import io.unibloc.api.v1alpha1.NodeStoreStatus;
 import io.unibloc.api.v1alpha1.UnikernelPod;
@@ -94,8 +94,15 @@ class UnikernelPodLifecycleTest {
     void createdPodHasEveryFieldTheSpecAsksFor() throws Exception {
         String ns = "shape";
         PushedImage image = Images.push(registry, "demo/shape", "1.0", "console=ttyS0 app=shape");
-        client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("app-config")
-                .endMetadata().addToData("app.conf", "port=8080").build()).create();
+        client.configMaps()
+                .inNamespace(ns)
+                .resource(new ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName("app-config")
+                        .endMetadata()
+                        .addToData("app.conf", "port=8080")
+                        .build())
+                .create();
         UnikernelPod ukp = ukp(ns, "web", image.reference());
         UnikernelPodSpec spec = ukp.getSpec();
         spec.setArgs(List.of("--port", "8080"));
@@ -121,7 +128,8 @@ class UnikernelPodLifecycleTest {
         assertThat(pod.getSpec().getTolerations()).hasSize(1);
         var claim = pod.getSpec().getVolumes().get(0).getEphemeral().getVolumeClaimTemplate();
         String pinned = registry.hostPort() + "/demo/shape@" + image.digest();
-        assertThat(claim.getMetadata().getAnnotations()).containsEntry("unibloc.io/image", pinned)
+        assertThat(claim.getMetadata().getAnnotations())
+                .containsEntry("unibloc.io/image", pinned)
                 .containsEntry("unibloc.io/fs-type", "ext2");
         assertThat(claim.getSpec().getVolumeMode()).isEqualTo("Block");
         assertThat(claim.getSpec().getStorageClassName()).isEqualTo("unibloc");
@@ -131,11 +139,14 @@ class UnikernelPodLifecycleTest {
         assertThat(sandbox.getImage()).isEqualTo("unibloc/sandbox:0.1.0");
         assertThat(sandbox.getVolumeDevices().get(0).getDevicePath()).isEqualTo("/dev/unibloc-root");
         assertThat(sandbox.getVolumeMounts().get(0).getMountPath()).isEqualTo("/run/unibloc/files/0");
-        assertThat(sandbox.getResources().getLimits()).containsEntry("memory", new Quantity("640Mi"))
+        assertThat(sandbox.getResources().getLimits())
+                .containsEntry("memory", new Quantity("640Mi"))
                 .containsEntry("unibloc.io/kvm", new Quantity("1"));
         assertThat(sandbox.getSecurityContext().getPrivileged()).isFalse();
         JsonNode boot = JSON.readTree(sandbox.getEnv().get(0).getValue());
-        assertThat(boot.get("kernel").asText()).as("from the image's label, read from the registry").isEqualTo("/boot/kernel");
+        assertThat(boot.get("kernel").asText())
+                .as("from the image's label, read from the registry")
+                .isEqualTo("/boot/kernel");
         assertThat(boot.get("cmdline").asText()).isEqualTo("console=ttyS0 app=shape");
         assertThat(boot.get("guest").asText()).isEqualTo("unikraft");
         assertThat(boot.get("vcpus").asInt()).isEqualTo(2);
@@ -144,18 +155,21 @@ class UnikernelPodLifecycleTest {
         assertThat(boot.get("files").get(0).get("source").asText()).isEqualTo("/run/unibloc/files/0/app.conf");
         assertThat(boot.get("files").get(0).get("mode").asInt()).isEqualTo(0600);
 
-        UnikernelPodStatus status = cluster.awaitStatus(ns, "web", "pinned and Preparing",
-                s -> s.getPhase() == Phase.Preparing && s.getPodName() != null);
+        UnikernelPodStatus status = cluster.awaitStatus(
+                ns, "web", "pinned and Preparing", s -> s.getPhase() == Phase.Preparing && s.getPodName() != null);
         assertThat(status.getImageDigest()).isEqualTo(image.digest());
         assertThat(status.getShortDigest()).isEqualTo(image.digest().substring(7, 19));
         assertThat(status.getPinnedImage()).isEqualTo(registry.hostPort() + "/demo/shape:1.0@" + image.digest());
         assertThat(status.getPodName()).isEqualTo(pod.getMetadata().getName());
-        assertThat(status.getObservedGeneration()).isEqualTo(created.getMetadata().getGeneration());
+        assertThat(status.getObservedGeneration())
+                .isEqualTo(created.getMetadata().getGeneration());
         assertThat(status.getTimings().getPinMillis()).isNotNull().isGreaterThanOrEqualTo(0);
-        assertThat(status.getConditions()).extracting(Condition::getType)
+        assertThat(status.getConditions())
+                .extracting(Condition::getType)
                 .containsExactly("ImagePinned", "VolumeReady", "Scheduled", "SandboxStarted", "Booted", "Ready");
-        await().atMost(Cluster.TIMEOUT).until(() -> cluster.eventReasons(ns, "web").containsAll(
-                List.of("Normal:Pinned", "Normal:PodCreated")));
+        await().atMost(Cluster.TIMEOUT)
+                .until(() ->
+                        cluster.eventReasons(ns, "web").containsAll(List.of("Normal:Pinned", "Normal:PodCreated")));
     }
 
     @Test
@@ -168,11 +182,15 @@ class UnikernelPodLifecycleTest {
         guest.getSpec().setRestartPolicy(RestartPolicy.Never);
         cluster.create(guest);
         Pod pod = cluster.awaitPod(ns, "guest");
-        cluster.awaitStatus(ns, "guest", "Preparing without a claim", s -> s.getPhase() == Phase.Preparing
-                && reason(s, "VolumeReady").equals("ClaimNotCreated"));
+        cluster.awaitStatus(
+                ns,
+                "guest",
+                "Preparing without a claim",
+                s -> s.getPhase() == Phase.Preparing && reason(s, "VolumeReady").equals("ClaimNotCreated"));
 
         cluster.provisionClaim(pod, "Pending");
-        cluster.awaitStatus(ns, "guest", "claim pending", s -> reason(s, "VolumeReady").equals("ClaimPending"));
+        cluster.awaitStatus(
+                ns, "guest", "claim pending", s -> reason(s, "VolumeReady").equals("ClaimPending"));
 
         cluster.status(pod, "Pending", List.of(condition("PodScheduled", "False")), null);
         cluster.provisionClaim(pod, "Bound");
@@ -183,22 +201,39 @@ class UnikernelPodLifecycleTest {
         assertThat(reason(booting, "SandboxStarted")).isEqualTo("ContainerCreating");
         assertThat(booting.getTimings().getVolumeMillis()).isNotNull();
 
-        cluster.status(pod, "Running", List.of(condition("PodScheduled", "True"), condition("Ready", "False")),
+        cluster.status(
+                pod,
+                "Running",
+                List.of(condition("PodScheduled", "True"), condition("Ready", "False")),
                 waiting("CrashLoopBackOff"));
-        cluster.awaitStatus(ns, "guest", "crash loop shown", s -> reason(s, "SandboxStarted").equals("CrashLoopBackOff"));
-        await().atMost(Cluster.TIMEOUT).until(() -> cluster.eventReasons(ns, "guest").contains("Warning:CrashLoopBackOff"));
+        cluster.awaitStatus(
+                ns,
+                "guest",
+                "crash loop shown",
+                s -> reason(s, "SandboxStarted").equals("CrashLoopBackOff"));
+        await().atMost(Cluster.TIMEOUT)
+                .until(() -> cluster.eventReasons(ns, "guest").contains("Warning:CrashLoopBackOff"));
 
-        cluster.status(pod, "Running", List.of(condition("PodScheduled", "True"), condition("Ready", "True")),
-                running(true));
-        UnikernelPodStatus runningStatus = cluster.awaitStatus(ns, "guest", "Running", s -> s.getPhase() == Phase.Running);
-        assertThat(runningStatus.getConditions()).allSatisfy(c -> assertThat(c.getStatus()).as(c.getType()).isEqualTo("True"));
+        cluster.status(
+                pod, "Running", List.of(condition("PodScheduled", "True"), condition("Ready", "True")), running(true));
+        UnikernelPodStatus runningStatus =
+                cluster.awaitStatus(ns, "guest", "Running", s -> s.getPhase() == Phase.Running);
+        assertThat(runningStatus.getConditions())
+                .allSatisfy(c -> assertThat(c.getStatus()).as(c.getType()).isEqualTo("True"));
         assertThat(runningStatus.getTimings().getBootMillis()).isNotNull().isGreaterThanOrEqualTo(0);
 
-        cluster.status(pod, "Succeeded", List.of(condition("PodScheduled", "True"), condition("Ready", "False")), exited(0));
+        cluster.status(
+                pod, "Succeeded", List.of(condition("PodScheduled", "True"), condition("Ready", "False")), exited(0));
         UnikernelPodStatus done = cluster.awaitStatus(ns, "guest", "Succeeded", s -> s.getPhase() == Phase.Succeeded);
         assertThat(reason(done, "Ready")).isEqualTo("Succeeded");
-        await().atMost(Cluster.TIMEOUT).until(() -> cluster.eventReasons(ns, "guest").containsAll(List.of(
-                "Normal:ClaimBound", "Normal:Scheduled", "Normal:Started", "Normal:Running", "Normal:Succeeded")));
+        await().atMost(Cluster.TIMEOUT)
+                .until(() -> cluster.eventReasons(ns, "guest")
+                        .containsAll(List.of(
+                                "Normal:ClaimBound",
+                                "Normal:Scheduled",
+                                "Normal:Started",
+                                "Normal:Running",
+                                "Normal:Succeeded")));
     }
 
     @Test
@@ -215,8 +250,9 @@ class UnikernelPodLifecycleTest {
         cluster.status(pod, "Failed", List.of(condition("PodScheduled", "True")), exited(3));
         UnikernelPodStatus failed = cluster.awaitStatus(ns, "crash", "Failed", s -> s.getPhase() == Phase.Failed);
         assertThat(message(failed, "Ready")).contains("exited with code 3");
-        await().atMost(Cluster.TIMEOUT).until(() -> cluster.eventReasons(ns, "crash").containsAll(
-                List.of("Warning:ExitedWithError", "Warning:Failed")));
+        await().atMost(Cluster.TIMEOUT)
+                .until(() -> cluster.eventReasons(ns, "crash")
+                        .containsAll(List.of("Warning:ExitedWithError", "Warning:Failed")));
     }
 
     @Test
@@ -224,44 +260,65 @@ class UnikernelPodLifecycleTest {
         String ns = "evidence";
         PushedImage image = Images.push(registry, "demo/evidence", "1.0", "console=ttyS0");
         Cluster cluster = new Cluster(client);
-        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-tcg")
-                .addToLabels("unibloc.io/accel", "tcg").endMetadata().build()).createOr(n -> n.update());
+        client.nodes()
+                .resource(new NodeBuilder()
+                        .withNewMetadata()
+                        .withName("node-tcg")
+                        .addToLabels("unibloc.io/accel", "tcg")
+                        .endMetadata()
+                        .build())
+                .createOr(n -> n.update());
         UnikernelPod guest = ukp(ns, "slow", image.reference());
         guest.getSpec().setRestartPolicy(RestartPolicy.Never);
         guest.getSpec().setBootTimeoutSeconds(30);
         cluster.create(guest);
         Pod pod = cluster.awaitPod(ns, "slow");
-        assertThat(pod.getSpec().getContainers().get(0).getEnv().get(0).getValue()).contains("\"bootTimeoutSeconds\":30");
+        assertThat(pod.getSpec().getContainers().get(0).getEnv().get(0).getValue())
+                .contains("\"bootTimeoutSeconds\":30");
         cluster.provisionClaim(pod, "Bound");
         pod = cluster.schedule(pod, "node-tcg");
 
         // The container runs, but the guest has not written to its console yet: not Running.
-        cluster.status(pod, "Running", List.of(condition("PodScheduled", "True"), condition("Ready", "False")),
+        cluster.status(
+                pod,
+                "Running",
+                List.of(condition("PodScheduled", "True"), condition("Ready", "False")),
                 running(false));
-        UnikernelPodStatus booting = cluster.awaitStatus(ns, "slow", "container running, guest booting",
-                s -> "Started".equals(reason(s, "SandboxStarted")));
+        UnikernelPodStatus booting = cluster.awaitStatus(
+                ns, "slow", "container running, guest booting", s -> "Started".equals(reason(s, "SandboxStarted")));
         assertThat(booting.getPhase()).isEqualTo(Phase.Booting);
         assertThat(reason(booting, "Booted")).isEqualTo("Booting");
         assertThat(booting.getAccelerator()).isNull();
 
-        cluster.status(pod, "Running", List.of(condition("PodScheduled", "True"), condition("Ready", "True")),
-                running(true));
+        cluster.status(
+                pod, "Running", List.of(condition("PodScheduled", "True"), condition("Ready", "True")), running(true));
         UnikernelPodStatus running = cluster.awaitStatus(ns, "slow", "Running", s -> s.getPhase() == Phase.Running);
         assertThat(reason(running, "Booted")).isEqualTo("FirstConsoleOutput");
-        assertThat(running.getAccelerator()).as("from the node's unibloc.io/accel label").isEqualTo("tcg");
+        assertThat(running.getAccelerator())
+                .as("from the node's unibloc.io/accel label")
+                .isEqualTo("tcg");
 
         String report = "{\"reason\":\"BootTimeout\",\"exitCode\":124,\"accel\":\"kvm\",\"message\":\"boot watchdog:"
                 + " no console output within 30000 ms under kvm on machine pc; last console bytes: none\"}";
-        cluster.status(pod, "Failed", List.of(condition("PodScheduled", "True"), condition("Ready", "False")),
-                new ContainerStatusBuilder(exited(124)).editState().editTerminated().withMessage(report).endTerminated()
-                        .endState().build());
+        cluster.status(
+                pod,
+                "Failed",
+                List.of(condition("PodScheduled", "True"), condition("Ready", "False")),
+                new ContainerStatusBuilder(exited(124))
+                        .editState()
+                        .editTerminated()
+                        .withMessage(report)
+                        .endTerminated()
+                        .endState()
+                        .build());
         UnikernelPodStatus failed = cluster.awaitStatus(ns, "slow", "boot timeout", s -> s.getPhase() == Phase.Failed);
         assertThat(reason(failed, "Booted")).isEqualTo("BootTimeout");
         assertThat(message(failed, "Booted")).contains("no console output within 30000 ms under kvm");
         assertThat(reason(failed, "Ready")).isEqualTo("BootTimeout");
         assertThat(failed.getAccelerator()).as("the sandbox's own report wins").isEqualTo("kvm");
-        await().atMost(Cluster.TIMEOUT).until(() -> cluster.eventReasons(ns, "slow").containsAll(
-                List.of("Normal:FirstConsoleOutput", "Warning:BootTimeout")));
+        await().atMost(Cluster.TIMEOUT)
+                .until(() -> cluster.eventReasons(ns, "slow")
+                        .containsAll(List.of("Normal:FirstConsoleOutput", "Warning:BootTimeout")));
     }
 
     @Test
@@ -273,23 +330,36 @@ class UnikernelPodLifecycleTest {
         store.setMetadata(new ObjectMetaBuilder().withName("node-nokvm").build());
         store = client.resources(NodeStore.class).resource(store).createOr(n -> n.update());
         NodeStoreStatus storeStatus = new NodeStoreStatus();
-        storeStatus.setConditions(List.of(new ConditionBuilder().withType("KvmUsable").withStatus("False")
-                .withReason("ProbeFailed").withMessage("the 64-bit probe guest did not finish within 3000 ms under KVM")
-                .withLastTransitionTime("2026-01-01T00:00:00Z").build()));
+        storeStatus.setConditions(List.of(new ConditionBuilder()
+                .withType("KvmUsable")
+                .withStatus("False")
+                .withReason("ProbeFailed")
+                .withMessage("the 64-bit probe guest did not finish within 3000 ms under KVM")
+                .withLastTransitionTime("2026-01-01T00:00:00Z")
+                .build()));
         store.setStatus(storeStatus);
         client.resources(NodeStore.class).resource(store).updateStatus();
 
         cluster.create(ukp(ns, "stuck", image.reference()));
         Pod pod = cluster.awaitPod(ns, "stuck");
-        cluster.status(pod, "Pending", List.of(new PodConditionBuilder().withType("PodScheduled").withStatus("False")
-                .withReason("Unschedulable").withMessage("0/1 nodes are available: 1 Insufficient unibloc.io/kvm.")
-                .build()), null);
-        UnikernelPodStatus stuck = cluster.awaitStatus(ns, "stuck", "NoUsableKvm",
-                s -> "NoUsableKvm".equals(reason(s, "Scheduled")));
-        assertThat(message(stuck, "Scheduled")).contains("Insufficient unibloc.io/kvm")
+        cluster.status(
+                pod,
+                "Pending",
+                List.of(new PodConditionBuilder()
+                        .withType("PodScheduled")
+                        .withStatus("False")
+                        .withReason("Unschedulable")
+                        .withMessage("0/1 nodes are available: 1 Insufficient unibloc.io/kvm.")
+                        .build()),
+                null);
+        UnikernelPodStatus stuck =
+                cluster.awaitStatus(ns, "stuck", "NoUsableKvm", s -> "NoUsableKvm".equals(reason(s, "Scheduled")));
+        assertThat(message(stuck, "Scheduled"))
+                .contains("Insufficient unibloc.io/kvm")
                 .contains("node-nokvm: ProbeFailed, the 64-bit probe guest did not finish")
                 .contains("sandbox.allowSoftwareEmulation=true");
-        await().atMost(Cluster.TIMEOUT).until(() -> cluster.eventReasons(ns, "stuck").contains("Warning:NoUsableKvm"));
+        await().atMost(Cluster.TIMEOUT)
+                .until(() -> cluster.eventReasons(ns, "stuck").contains("Warning:NoUsableKvm"));
     }
 
     @Test
@@ -303,24 +373,38 @@ class UnikernelPodLifecycleTest {
         cluster.editSpec(ns, "app", spec -> spec.setArgs(List.of("--verbose")));
         await("the Pod of the first spec is replaced").atMost(Cluster.TIMEOUT).until(() -> {
             List<Pod> pods = cluster.podsOf(ns, "app");
-            return pods.size() == 1 && !pods.get(0).getMetadata().getName().equals(first.getMetadata().getName());
+            return pods.size() == 1
+                    && !pods.get(0)
+                            .getMetadata()
+                            .getName()
+                            .equals(first.getMetadata().getName());
         });
         Pod second = cluster.awaitPod(ns, "app");
-        assertThat(second.getSpec().getContainers().get(0).getEnv().get(0).getValue()).contains("--verbose");
-        cluster.awaitStatus(ns, "app", "points at the new Pod", s -> second.getMetadata().getName().equals(s.getPodName())
-                && s.getObservedGeneration() == 2L);
-        await().atMost(Cluster.TIMEOUT).until(() -> cluster.eventReasons(ns, "app").contains("Normal:PodReplaced"));
+        assertThat(second.getSpec().getContainers().get(0).getEnv().get(0).getValue())
+                .contains("--verbose");
+        cluster.awaitStatus(
+                ns,
+                "app",
+                "points at the new Pod",
+                s -> second.getMetadata().getName().equals(s.getPodName()) && s.getObservedGeneration() == 2L);
+        await().atMost(Cluster.TIMEOUT)
+                .until(() -> cluster.eventReasons(ns, "app").contains("Normal:PodReplaced"));
 
         PushedImage v2 = Images.push(registry, "demo/updates", "2.0", "console=ttyS0 v=2");
         cluster.editSpec(ns, "app", spec -> spec.setImage(v2.reference()));
-        UnikernelPodStatus repinned = cluster.awaitStatus(ns, "app", "pinned to 2.0",
-                s -> v2.digest().equals(s.getImageDigest()) && s.getPodName() != null
+        UnikernelPodStatus repinned = cluster.awaitStatus(
+                ns,
+                "app",
+                "pinned to 2.0",
+                s -> v2.digest().equals(s.getImageDigest())
+                        && s.getPodName() != null
                         && !s.getPodName().equals(second.getMetadata().getName()));
         Pod third = cluster.awaitPod(ns, "app");
         assertThat(third.getMetadata().getName()).isEqualTo(repinned.getPodName());
-        assertThat(third.getMetadata().getAnnotations()).containsEntry("unibloc.io/image",
-                registry.hostPort() + "/demo/updates@" + v2.digest());
-        assertThat(third.getSpec().getContainers().get(0).getEnv().get(0).getValue()).contains("v=2");
+        assertThat(third.getMetadata().getAnnotations())
+                .containsEntry("unibloc.io/image", registry.hostPort() + "/demo/updates@" + v2.digest());
+        assertThat(third.getSpec().getContainers().get(0).getEnv().get(0).getValue())
+                .contains("v=2");
     }
 
     @Test
@@ -336,7 +420,8 @@ class UnikernelPodLifecycleTest {
         cluster.provisionClaim(pod, "Bound");
         cluster.awaitStatus(ns, "stable", "claim seen", s -> "ClaimBound".equals(reason(s, "VolumeReady")));
         assertThat(cluster.get(ns, "stable").getStatus().getImageDigest()).isEqualTo(before.getImageDigest());
-        assertThat(cluster.podsOf(ns, "stable")).extracting(p -> p.getMetadata().getName())
+        assertThat(cluster.podsOf(ns, "stable"))
+                .extracting(p -> p.getMetadata().getName())
                 .containsExactly(pod.getMetadata().getName());
     }
 
@@ -356,9 +441,11 @@ class UnikernelPodLifecycleTest {
         client.resources(UnikernelPod.class).inNamespace(ns).withName("gone").delete();
         await().atMost(Cluster.TIMEOUT).until(() -> cluster.get(ns, "gone") == null);
         cluster.collectGarbage(created.getMetadata().getUid());
-        assertThat(client.persistentVolumeClaims().inNamespace(ns).list().getItems()).isEmpty();
+        assertThat(client.persistentVolumeClaims().inNamespace(ns).list().getItems())
+                .isEmpty();
         // Nothing may bring the Pod back once its owner is gone.
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(3))
                 .until(() -> client.pods().inNamespace(ns).list().getItems().isEmpty());
     }
 
@@ -372,7 +459,11 @@ class UnikernelPodLifecycleTest {
         client.resource(pod).delete();
         await().atMost(Cluster.TIMEOUT).until(() -> {
             List<Pod> pods = cluster.podsOf(ns, "again");
-            return pods.size() == 1 && !pods.get(0).getMetadata().getUid().equals(pod.getMetadata().getUid());
+            return pods.size() == 1
+                    && !pods.get(0)
+                            .getMetadata()
+                            .getUid()
+                            .equals(pod.getMetadata().getUid());
         });
     }
 
@@ -384,23 +475,32 @@ class UnikernelPodLifecycleTest {
         cluster.create(ukp(ns, "counted", image.reference()));
         cluster.awaitPod(ns, "counted");
         HttpClient http = HttpClient.newHttpClient();
-        String body = http.send(HttpRequest.newBuilder(URI.create(metrics.toString())).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(body).contains("unibloc_operator_reconcile_seconds_count{kind=\"UnikernelPod\",outcome=\"ok\"")
+        String body = http.send(
+                        HttpRequest.newBuilder(URI.create(metrics.toString())).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(body)
+                .contains("unibloc_operator_reconcile_seconds_count{kind=\"UnikernelPod\",outcome=\"ok\"")
                 .contains("unibloc_operator_pods_created_total")
                 .contains("unibloc_operator_pin_seconds_count");
-        HttpResponse<String> healthy = http.send(HttpRequest.newBuilder(URI.create(health.toString())).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> healthy = http.send(
+                HttpRequest.newBuilder(URI.create(health.toString())).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(healthy.statusCode()).as(healthy.body()).isEqualTo(200);
     }
 
     static String reason(UnikernelPodStatus s, String type) {
-        return s.getConditions().stream().filter(c -> type.equals(c.getType())).map(Condition::getReason)
-                .findFirst().orElse("");
+        return s.getConditions().stream()
+                .filter(c -> type.equals(c.getType()))
+                .map(Condition::getReason)
+                .findFirst()
+                .orElse("");
     }
 
     static String message(UnikernelPodStatus s, String type) {
-        return s.getConditions().stream().filter(c -> type.equals(c.getType())).map(Condition::getMessage)
-                .findFirst().orElse("");
+        return s.getConditions().stream()
+                .filter(c -> type.equals(c.getType()))
+                .map(Condition::getMessage)
+                .findFirst()
+                .orElse("");
     }
 }

@@ -34,12 +34,19 @@ class PinCacheTest {
     private final MutableClock clock = new MutableClock();
     private final ExecutorService threads = Executors.newFixedThreadPool(2);
     private final AtomicInteger calls = new AtomicInteger();
-    private volatile Function<ImageReference, PinnedImage> behaviour = ref -> new PinnedImage(ref.withDigest(DIGEST),
-            Map.of("io.unibloc.kernel", "/k"));
-    private final PinCache cache = new PinCache((ref, creds) -> {
-        calls.incrementAndGet();
-        return behaviour.apply(ref);
-    }, threads, clock, TTL, INITIAL, MAX, new SimpleMeterRegistry());
+    private volatile Function<ImageReference, PinnedImage> behaviour =
+            ref -> new PinnedImage(ref.withDigest(DIGEST), Map.of("io.unibloc.kernel", "/k"));
+    private final PinCache cache = new PinCache(
+            (ref, creds) -> {
+                calls.incrementAndGet();
+                return behaviour.apply(ref);
+            },
+            threads,
+            clock,
+            TTL,
+            INITIAL,
+            MAX,
+            new SimpleMeterRegistry());
 
     @AfterEach
     void stop() {
@@ -49,7 +56,8 @@ class PinCacheTest {
     private final Map<Object, AtomicInteger> wakes = new ConcurrentHashMap<>();
 
     private PinCache.Waiter waiter(String id) {
-        return new PinCache.Waiter(id, () -> wakes.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet());
+        return new PinCache.Waiter(
+                id, () -> wakes.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet());
     }
 
     private PinResult settle(ImageReference ref, RegistryCredentials creds) {
@@ -79,7 +87,8 @@ class PinCacheTest {
         release.countDown();
         await().atMost(5, TimeUnit.SECONDS).until(() -> wakes.size() == 10);
         assertThat(calls.get()).isEqualTo(1);
-        assertThat(wakes.values()).allSatisfy(n -> assertThat(n.get()).as("woken once").isEqualTo(1));
+        assertThat(wakes.values())
+                .allSatisfy(n -> assertThat(n.get()).as("woken once").isEqualTo(1));
         PinResult result = cache.lookup(TAG, RegistryCredentials.NONE, waiter("late"));
         assertThat(result).isInstanceOfSatisfying(PinResult.Pinned.class, p -> {
             assertThat(p.image().reference().digest()).isEqualTo(DIGEST);
@@ -103,8 +112,10 @@ class PinCacheTest {
     void theDigestFormIsAnsweredFromTheTagsPin() {
         PinResult.Pinned byTag = (PinResult.Pinned) settle(TAG, RegistryCredentials.NONE);
         PinResult byDigest = cache.lookup(byTag.image().reference(), RegistryCredentials.NONE, waiter("a"));
-        assertThat(byDigest).isInstanceOfSatisfying(PinResult.Pinned.class,
-                p -> assertThat(p.image().labels()).containsEntry("io.unibloc.kernel", "/k"));
+        assertThat(byDigest)
+                .isInstanceOfSatisfying(
+                        PinResult.Pinned.class,
+                        p -> assertThat(p.image().labels()).containsEntry("io.unibloc.kernel", "/k"));
         assertThat(calls.get()).isEqualTo(1);
     }
 
@@ -139,8 +150,9 @@ class PinCacheTest {
         behaviour = ref -> {
             throw StoreException.unavailable("registry r.example.com unreachable", null);
         };
-        assertThat(settle(TAG, RegistryCredentials.NONE)).isInstanceOfSatisfying(PinResult.Failed.class,
-                f -> assertThat(f.reason()).isEqualTo("RegistryUnavailable"));
+        assertThat(settle(TAG, RegistryCredentials.NONE))
+                .isInstanceOfSatisfying(
+                        PinResult.Failed.class, f -> assertThat(f.reason()).isEqualTo("RegistryUnavailable"));
         behaviour = ref -> new PinnedImage(ref.withDigest(DIGEST), Map.of());
         clock.advance(INITIAL);
         assertThat(settle(TAG, RegistryCredentials.NONE)).isInstanceOf(PinResult.Pinned.class);
@@ -151,19 +163,21 @@ class PinCacheTest {
         behaviour = ref -> {
             throw new StoreException(ErrorKind.UNAUTHENTICATED, "r.example.com refused the credentials for app");
         };
-        assertThat(settle(TAG, RegistryCredentials.NONE)).isInstanceOfSatisfying(PinResult.Failed.class,
-                f -> assertThat(f.reason()).isEqualTo("RegistryAuthFailed"));
+        assertThat(settle(TAG, RegistryCredentials.NONE))
+                .isInstanceOfSatisfying(
+                        PinResult.Failed.class, f -> assertThat(f.reason()).isEqualTo("RegistryAuthFailed"));
         behaviour = ref -> new PinnedImage(ref.withDigest(DIGEST), Map.of());
-        RegistryCredentials fixed = new RegistryCredentials(Map.of("r.example.com",
-                new RegistryCredentials.Login("alice", "s3cret")));
-        assertThat(settle(TAG, fixed)).as("a fixed pull secret does not wait out the back-off")
+        RegistryCredentials fixed =
+                new RegistryCredentials(Map.of("r.example.com", new RegistryCredentials.Login("alice", "s3cret")));
+        assertThat(settle(TAG, fixed))
+                .as("a fixed pull secret does not wait out the back-off")
                 .isInstanceOf(PinResult.Pinned.class);
 
         behaviour = ref -> {
             throw StoreException.invalid("manifest of r.example.com/bad:1 is not JSON");
         };
-        PinResult.Failed invalid = (PinResult.Failed) settle(ImageReference.parse("r.example.com/bad:1"),
-                RegistryCredentials.NONE);
+        PinResult.Failed invalid =
+                (PinResult.Failed) settle(ImageReference.parse("r.example.com/bad:1"), RegistryCredentials.NONE);
         assertThat(invalid.permanent()).isTrue();
         assertThat(invalid.reason()).isEqualTo("InvalidImage");
     }

@@ -20,8 +20,13 @@ class PullSecretsTest {
     @Test
     void readsDockerConfigJson() {
         String config = "{\"auths\":{\"127.0.0.1:5000\":{\"auth\":\"" + b64("alice:s3cret") + "\"}}}";
-        Secret secret = new SecretBuilder().withNewMetadata().withName("regcred").endMetadata()
-                .withType("kubernetes.io/dockerconfigjson").addToData(".dockerconfigjson", b64(config)).build();
+        Secret secret = new SecretBuilder()
+                .withNewMetadata()
+                .withName("regcred")
+                .endMetadata()
+                .withType("kubernetes.io/dockerconfigjson")
+                .addToData(".dockerconfigjson", b64(config))
+                .build();
         RegistryCredentials creds = PullSecrets.parse(secret);
         assertThat(creds.forRegistry("127.0.0.1:5000")).contains(new RegistryCredentials.Login("alice", "s3cret"));
     }
@@ -29,17 +34,30 @@ class PullSecretsTest {
     @Test
     void readsTheLegacyDockercfgAndStringData() {
         String legacy = "{\"https://index.docker.io/v1/\":{\"username\":\"bob\",\"password\":\"pw\"}}";
-        Secret secret = new SecretBuilder().withNewMetadata().withName("old").endMetadata()
-                .withType("kubernetes.io/dockercfg").addToStringData(".dockercfg", legacy).build();
-        assertThat(PullSecrets.parse(secret).forRegistry("docker.io")).contains(new RegistryCredentials.Login("bob", "pw"));
+        Secret secret = new SecretBuilder()
+                .withNewMetadata()
+                .withName("old")
+                .endMetadata()
+                .withType("kubernetes.io/dockercfg")
+                .addToStringData(".dockercfg", legacy)
+                .build();
+        assertThat(PullSecrets.parse(secret).forRegistry("docker.io"))
+                .contains(new RegistryCredentials.Login("bob", "pw"));
     }
 
     @Test
     void aSecretOfAnotherTypeIsNamedAndExplained() {
-        Secret opaque = new SecretBuilder().withNewMetadata().withName("tls").endMetadata().withType("Opaque")
-                .addToData("password", b64("hunter2")).build();
-        assertThatThrownBy(() -> PullSecrets.parse(opaque)).isInstanceOf(StoreException.class)
-                .hasMessageContaining(".dockerconfigjson").hasMessageContaining("Opaque")
+        Secret opaque = new SecretBuilder()
+                .withNewMetadata()
+                .withName("tls")
+                .endMetadata()
+                .withType("Opaque")
+                .addToData("password", b64("hunter2"))
+                .build();
+        assertThatThrownBy(() -> PullSecrets.parse(opaque))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining(".dockerconfigjson")
+                .hasMessageContaining("Opaque")
                 .hasMessageNotContaining("hunter2");
     }
 }

@@ -41,14 +41,18 @@ class BootSpecContractTest {
         BootSpec written = BootSpecFactory.build(spec, Map.of(), Fixtures.SETTINGS);
         BootSpec read = reader.read(PodFactory.json(written));
 
-        assertThat(read).as("the JSON round-trips to the spec the operator built").isEqualTo(written);
+        assertThat(read)
+                .as("the JSON round-trips to the spec the operator built")
+                .isEqualTo(written);
 
         assertThat(read.bootTimeoutSeconds()).isEqualTo(45);
         assertThat(read.memoryMiB()).isEqualTo(512);
         assertThat(read.vcpus()).isEqualTo(2);
         assertThat(read.kernel()).isEqualTo("/boot/vmlinuz");
         assertThat(read.readOnly()).isTrue();
-        assertThat(read.files()).singleElement().satisfies(f -> assertThat(f.toString()).contains("/etc/app.conf"));
+        assertThat(read.files())
+                .singleElement()
+                .satisfies(f -> assertThat(f.toString()).contains("/etc/app.conf"));
         assertThat(read.machine().toString().toLowerCase()).contains("pc");
     }
 
@@ -58,6 +62,8 @@ class BootSpecContractTest {
         BootSpec read = reader.read(PodFactory.json(written));
         assertThat(read).isEqualTo(written);
         assertThat(read.bootTimeoutSeconds()).isNull();
-        assertThat(read.machine()).as("the image label and the guest kind decide").isNull();
+        assertThat(read.machine())
+                .as("the image label and the guest kind decide")
+                .isNull();
     }
 }

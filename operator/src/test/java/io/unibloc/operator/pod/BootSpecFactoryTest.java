@@ -23,13 +23,21 @@ import org.junit.jupiter.api.Test;
 class BootSpecFactoryTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> LABELS = Map.of(
-            "io.unibloc.kernel", "/boot/vmlinuz-label", "io.unibloc.initrd", "/boot/initrd-label",
-            "io.unibloc.cmdline", "console=ttyS0 quiet", "io.unibloc.guest", "unikraft", "io.unibloc.vmm", "firecracker");
+            "io.unibloc.kernel",
+            "/boot/vmlinuz-label",
+            "io.unibloc.initrd",
+            "/boot/initrd-label",
+            "io.unibloc.cmdline",
+            "console=ttyS0 quiet",
+            "io.unibloc.guest",
+            "unikraft",
+            "io.unibloc.vmm",
+            "firecracker");
 
     @Test
     void jsonCarriesOnlyWhatIsSetAndLeavesTheRestToTheSandboxsDefaults() throws Exception {
-        JsonNode json = JSON.readTree(PodFactory.json(BootSpecFactory.build(Fixtures.spec("app:1"), Map.of(),
-                Fixtures.SETTINGS)));
+        JsonNode json = JSON.readTree(
+                PodFactory.json(BootSpecFactory.build(Fixtures.spec("app:1"), Map.of(), Fixtures.SETTINGS)));
         List<String> names = new ArrayList<>();
         json.fieldNames().forEachRemaining(names::add);
         // The sandbox's defaults depend on the guest (solo5 → pc machine, non-Linux → empty cmdline): unset
@@ -54,10 +62,11 @@ class BootSpecFactoryTest {
 
     @Test
     void anImageLabelNamingNoKnownVmmIsRefusedNamingTheLabel() {
-        assertThatThrownBy(() -> BootSpecFactory.build(Fixtures.spec("app:1"), Map.of("io.unibloc.vmm", "bhyve"),
-                Fixtures.SETTINGS))
+        assertThatThrownBy(() -> BootSpecFactory.build(
+                        Fixtures.spec("app:1"), Map.of("io.unibloc.vmm", "bhyve"), Fixtures.SETTINGS))
                 .isInstanceOf(InvalidBootSpecException.class)
-                .hasMessageContaining("io.unibloc.vmm").hasMessageContaining("bhyve");
+                .hasMessageContaining("io.unibloc.vmm")
+                .hasMessageContaining("bhyve");
     }
 
     @Test
@@ -86,10 +95,25 @@ class BootSpecFactoryTest {
         spec.setRootfs(new Rootfs("4Gi", null, true));
         spec.setBootTimeoutSeconds(45);
         BootSpec boot = BootSpecFactory.build(spec, LABELS, Fixtures.SETTINGS);
-        assertThat(boot).isEqualTo(new BootSpec(io.unibloc.sandbox.spec.Vmm.CLOUD_HYPERVISOR,
-                io.unibloc.sandbox.spec.Machine.Q35, GuestKind.SOLO5, "/kernel", null, "/initrd.img", null,
-                "console=hvc0", List.of("--port", "8080"), Map.of("A", "1", "B", "2"), 3, 2048,
-                "/dev/unibloc-root", true, List.of(), List.of(), 45));
+        assertThat(boot)
+                .isEqualTo(new BootSpec(
+                        io.unibloc.sandbox.spec.Vmm.CLOUD_HYPERVISOR,
+                        io.unibloc.sandbox.spec.Machine.Q35,
+                        GuestKind.SOLO5,
+                        "/kernel",
+                        null,
+                        "/initrd.img",
+                        null,
+                        "console=hvc0",
+                        List.of("--port", "8080"),
+                        Map.of("A", "1", "B", "2"),
+                        3,
+                        2048,
+                        "/dev/unibloc-root",
+                        true,
+                        List.of(),
+                        List.of(),
+                        45));
         assertThat(boot.env().keySet()).as("env in a stable order").containsExactly("A", "B");
     }
 
@@ -100,8 +124,11 @@ class BootSpecFactoryTest {
                 new FileProjection("/etc/app.conf", new KeyRef("app-config", "app.conf"), null, null),
                 new FileProjection("/etc/tls/key.pem", null, new KeyRef("tls", "tls.key"), 0400)));
         BootSpec boot = BootSpecFactory.build(spec, Map.of(), Fixtures.SETTINGS);
-        assertThat(boot.files()).containsExactly(
-                new io.unibloc.sandbox.spec.FileProjection("/run/unibloc/files/0/app.conf", "/etc/app.conf", 420),
-                new io.unibloc.sandbox.spec.FileProjection("/run/unibloc/files/1/tls.key", "/etc/tls/key.pem", 256));
+        assertThat(boot.files())
+                .containsExactly(
+                        new io.unibloc.sandbox.spec.FileProjection(
+                                "/run/unibloc/files/0/app.conf", "/etc/app.conf", 420),
+                        new io.unibloc.sandbox.spec.FileProjection(
+                                "/run/unibloc/files/1/tls.key", "/etc/tls/key.pem", 256));
     }
 }

@@ -10,8 +10,8 @@ import java.util.Map;
 /** Values shared by the Pod builder tests. */
 final class Fixtures {
     static final String DIGEST = "sha256:" + "ab".repeat(32);
-    static final PodSettings SETTINGS = new PodSettings("unibloc-kvm", "unibloc", "unibloc/sandbox:0.1.0",
-            "IfNotPresent", List.of(), 128, "256Mi", "1Gi", 250);
+    static final PodSettings SETTINGS = new PodSettings(
+            "unibloc-kvm", "unibloc", "unibloc/sandbox:0.1.0", "IfNotPresent", List.of(), 128, "256Mi", "1Gi", 250);
 
     private Fixtures() {}
 
@@ -32,7 +32,7 @@ final class Fixtures {
     }
 
     static PinnedImage pinned(String image, Map<String, String> labels) {
-        return new PinnedImage(ImageReference.parse(image).withDigest(io.unibloc.blockstore.registry.Digest.parse(DIGEST)),
-                labels);
+        return new PinnedImage(
+                ImageReference.parse(image).withDigest(io.unibloc.blockstore.registry.Digest.parse(DIGEST)), labels);
     }
 }

@@ -36,18 +36,31 @@ class PodFactoryTest {
         spec.setRestartPolicy(RestartPolicy.OnFailure);
         spec.setNodeSelector(Map.of("zone", "a"));
         spec.setTolerations(List.of(new Toleration("NoSchedule", "dedicated", "Equal", null, "unikernels")));
-        spec.setAffinity(new AffinityBuilder().withNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()
-                .addNewNodeSelectorTerm().addNewMatchExpression().withKey("kvm").withOperator("Exists").endMatchExpression()
-                .endNodeSelectorTerm().endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().build());
+        spec.setAffinity(new AffinityBuilder()
+                .withNewNodeAffinity()
+                .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                .addNewNodeSelectorTerm()
+                .addNewMatchExpression()
+                .withKey("kvm")
+                .withOperator("Exists")
+                .endMatchExpression()
+                .endNodeSelectorTerm()
+                .endRequiredDuringSchedulingIgnoredDuringExecution()
+                .endNodeAffinity()
+                .build());
         spec.setImagePullSecrets(List.of(new LocalObjectReference("regcred"), new LocalObjectReference("other")));
-        spec.setFiles(List.of(new FileProjection("/etc/app.conf", new KeyRef("app-config", "app.conf"), null, null),
+        spec.setFiles(List.of(
+                new FileProjection("/etc/app.conf", new KeyRef("app-config", "app.conf"), null, null),
                 new FileProjection("/etc/token", null, new KeyRef("token", "value"), 0400)));
         return Fixtures.ukp("web", spec);
     }
 
     private static Pod build(UnikernelPod ukp) {
-        return PodFactory.build(ukp, Fixtures.pinned(ukp.getSpec().getImage(), Map.of("io.unibloc.kernel", "/boot/k")),
-                "0123456789", Fixtures.SETTINGS);
+        return PodFactory.build(
+                ukp,
+                Fixtures.pinned(ukp.getSpec().getImage(), Map.of("io.unibloc.kernel", "/boot/k")),
+                "0123456789",
+                Fixtures.SETTINGS);
     }
 
     @Test
@@ -56,7 +69,8 @@ class PodFactoryTest {
         Pod pod = build(ukp);
         assertThat(pod.getMetadata().getName()).isEqualTo("web-0123456789");
         assertThat(pod.getMetadata().getNamespace()).isEqualTo("apps");
-        assertThat(pod.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "unibloc-operator")
+        assertThat(pod.getMetadata().getLabels())
+                .containsEntry("app.kubernetes.io/managed-by", "unibloc-operator")
                 .containsEntry("unibloc.io/unikernel-pod", "web");
         assertThat(pod.getMetadata().getAnnotations())
                 .containsEntry("unibloc.io/revision", "0123456789")
@@ -80,7 +94,9 @@ class PodFactoryTest {
         assertThat(pod.getSpec().getNodeSelector()).isEqualTo(Map.of("zone", "a"));
         assertThat(pod.getSpec().getTolerations()).isEqualTo(ukp.getSpec().getTolerations());
         assertThat(pod.getSpec().getAffinity()).isEqualTo(ukp.getSpec().getAffinity());
-        assertThat(pod.getSpec().getImagePullSecrets()).as("the guest image's secrets are not the sandbox's").isNullOrEmpty();
+        assertThat(pod.getSpec().getImagePullSecrets())
+                .as("the guest image's secrets are not the sandbox's")
+                .isNullOrEmpty();
         assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
 
         ukp.getSpec().setRuntimeClassName("unibloc-urunc");
@@ -101,10 +117,14 @@ class PodFactoryTest {
             assertThat(d.getName()).isEqualTo("root");
             assertThat(d.getDevicePath()).isEqualTo("/dev/unibloc-root");
         });
-        assertThat(c.getResources().getLimits()).containsEntry("memory", new Quantity("640Mi"))
-                .containsEntry("unibloc.io/kvm", new Quantity("1")).doesNotContainKey("cpu");
-        assertThat(c.getResources().getRequests()).containsEntry("memory", new Quantity("640Mi"))
-                .containsEntry("unibloc.io/kvm", new Quantity("1")).containsEntry("cpu", new Quantity("500m"));
+        assertThat(c.getResources().getLimits())
+                .containsEntry("memory", new Quantity("640Mi"))
+                .containsEntry("unibloc.io/kvm", new Quantity("1"))
+                .doesNotContainKey("cpu");
+        assertThat(c.getResources().getRequests())
+                .containsEntry("memory", new Quantity("640Mi"))
+                .containsEntry("unibloc.io/kvm", new Quantity("1"))
+                .containsEntry("cpu", new Quantity("500m"));
         assertThat(c.getSecurityContext().getPrivileged()).isFalse();
         assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
         assertThat(c.getEnv()).extracting(e -> e.getName()).containsExactly("UNIBLOC_BOOT_SPEC", "UNIBLOC_READY_FILE");
@@ -114,8 +134,11 @@ class PodFactoryTest {
         assertThat(boot.get("memoryMiB").asInt()).isEqualTo(512);
         assertThat(boot.get("readOnly").asBoolean()).isTrue();
         assertThat(boot.get("args").get(0).asText()).isEqualTo("serve");
-        assertThat(c.getVolumeMounts()).extracting(m -> m.getName() + ":" + m.getMountPath() + ":" + m.getReadOnly())
-                .containsExactly("files-0:/run/unibloc/files/0:true", "files-1:/run/unibloc/files/1:true",
+        assertThat(c.getVolumeMounts())
+                .extracting(m -> m.getName() + ":" + m.getMountPath() + ":" + m.getReadOnly())
+                .containsExactly(
+                        "files-0:/run/unibloc/files/0:true",
+                        "files-1:/run/unibloc/files/1:true",
                         "run:/run/unibloc:null");
     }
 
@@ -133,21 +156,36 @@ class PodFactoryTest {
         assertThat(c.getReadinessProbe().getInitialDelaySeconds()).isNull();
         assertThat(c.getTerminationMessagePath()).isEqualTo("/dev/termination-log");
         assertThat(c.getTerminationMessagePolicy()).isEqualTo("File");
-        assertThat(pod.getSpec().getVolumes()).filteredOn(v -> "run".equals(v.getName())).singleElement()
+        assertThat(pod.getSpec().getVolumes())
+                .filteredOn(v -> "run".equals(v.getName()))
+                .singleElement()
                 .satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
 
         PodSettings s = Fixtures.SETTINGS;
-        PodSettings withTimeout = new PodSettings(s.runtimeClassName(), s.storageClassName(), s.sandboxImage(),
-                s.sandboxImagePullPolicy(), s.sandboxImagePullSecrets(), s.vmmOverheadMiB(), s.defaultMemory(),
-                s.defaultRootfsSize(), s.cpuRequestPerVcpuMillis(), 90, true);
+        PodSettings withTimeout = new PodSettings(
+                s.runtimeClassName(),
+                s.storageClassName(),
+                s.sandboxImage(),
+                s.sandboxImagePullPolicy(),
+                s.sandboxImagePullSecrets(),
+                s.vmmOverheadMiB(),
+                s.defaultMemory(),
+                s.defaultRootfsSize(),
+                s.cpuRequestPerVcpuMillis(),
+                90,
+                true);
         UnikernelPod ukp = fullSpec();
-        Container timed = PodFactory.build(ukp, Fixtures.pinned(ukp.getSpec().getImage(), Map.of()), "0123456789",
-                withTimeout).getSpec().getContainers().get(0);
+        Container timed = PodFactory.build(
+                        ukp, Fixtures.pinned(ukp.getSpec().getImage(), Map.of()), "0123456789", withTimeout)
+                .getSpec()
+                .getContainers()
+                .get(0);
         assertThat(timed.getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("UNIBLOC_BOOT_TIMEOUT_SECONDS");
             assertThat(e.getValue()).isEqualTo("90");
         });
-        assertThat(timed.getResources().getLimits()).as("TCG nodes offer unibloc.io/kvm when emulation is allowed")
+        assertThat(timed.getResources().getLimits())
+                .as("TCG nodes offer unibloc.io/kvm when emulation is allowed")
                 .containsEntry("unibloc.io/kvm", new Quantity("1"));
     }
 
@@ -159,9 +197,18 @@ class PodFactoryTest {
         spec.setRootfs(rootfs);
         Pod pod = build(Fixtures.ukp("scratchy", spec));
 
-        assertThat(pod.getSpec().getVolumes().get(0).getEphemeral().getVolumeClaimTemplate().getMetadata().getAnnotations())
+        assertThat(pod.getSpec()
+                        .getVolumes()
+                        .get(0)
+                        .getEphemeral()
+                        .getVolumeClaimTemplate()
+                        .getMetadata()
+                        .getAnnotations())
                 .containsEntry("unibloc.io/write-mode", "ephemeral");
-        Volume scratch = pod.getSpec().getVolumes().stream().filter(v -> v.getName().equals("scratch")).findFirst().orElseThrow();
+        Volume scratch = pod.getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals("scratch"))
+                .findFirst()
+                .orElseThrow();
         assertThat(scratch.getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("3Gi"));
         Container sandbox = pod.getSpec().getContainers().get(0);
         assertThat(sandbox.getVolumeMounts()).anySatisfy(m -> {
@@ -174,11 +221,19 @@ class PodFactoryTest {
         });
 
         Pod persistent = build(fullSpec());
-        assertThat(persistent.getSpec().getVolumes()).noneSatisfy(v -> assertThat(v.getName()).isEqualTo("scratch"));
-        assertThat(persistent.getSpec().getContainers().get(0).getEnv()).noneSatisfy(e -> assertThat(e.getName())
-                .isEqualTo("UNIBLOC_ROOT_OVERLAY"));
-        assertThat(persistent.getSpec().getVolumes().get(0).getEphemeral().getVolumeClaimTemplate().getMetadata()
-                .getAnnotations()).doesNotContainKey("unibloc.io/write-mode");
+        assertThat(persistent.getSpec().getVolumes())
+                .noneSatisfy(v -> assertThat(v.getName()).isEqualTo("scratch"));
+        assertThat(persistent.getSpec().getContainers().get(0).getEnv())
+                .noneSatisfy(e -> assertThat(e.getName()).isEqualTo("UNIBLOC_ROOT_OVERLAY"));
+        assertThat(persistent
+                        .getSpec()
+                        .getVolumes()
+                        .get(0)
+                        .getEphemeral()
+                        .getVolumeClaimTemplate()
+                        .getMetadata()
+                        .getAnnotations())
+                .doesNotContainKey("unibloc.io/write-mode");
     }
 
     @Test
@@ -193,7 +248,8 @@ class PodFactoryTest {
                 .containsEntry("unibloc.io/fs-type", "vfat")
                 .containsEntry("unibloc.io/read-only", "true")
                 .containsEntry("unibloc.io/pull-secrets", "regcred,other");
-        assertThat(template.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "unibloc-operator");
+        assertThat(template.getMetadata().getLabels())
+                .containsEntry("app.kubernetes.io/managed-by", "unibloc-operator");
         PersistentVolumeClaimSpec claim = template.getSpec();
         assertThat(claim.getVolumeMode()).isEqualTo("Block");
         assertThat(claim.getStorageClassName()).isEqualTo("unibloc");
@@ -209,7 +265,8 @@ class PodFactoryTest {
         assertThat(first.getName()).isEqualTo("files-0");
         assertThat(first.getProjected().getSources()).singleElement().satisfies(s -> {
             assertThat(s.getConfigMap().getName()).isEqualTo("app-config");
-            assertThat(s.getConfigMap().getItems()).singleElement()
+            assertThat(s.getConfigMap().getItems())
+                    .singleElement()
                     .satisfies(i -> assertThat(i.getKey() + "->" + i.getPath()).isEqualTo("app.conf->app.conf"));
         });
         assertThat(second.getProjected().getSources()).singleElement().satisfies(s -> {
@@ -227,8 +284,10 @@ class PodFactoryTest {
         assertThat(c.getResources().getRequests()).containsEntry("cpu", new Quantity("250m"));
         var template = pod.getSpec().getVolumes().get(0).getEphemeral().getVolumeClaimTemplate();
         assertThat(template.getSpec().getResources().getRequests()).containsEntry("storage", new Quantity("1Gi"));
-        assertThat(template.getMetadata().getAnnotations()).containsEntry("unibloc.io/fs-type", "ext4")
-                .containsEntry("unibloc.io/read-only", "false").doesNotContainKey("unibloc.io/pull-secrets")
+        assertThat(template.getMetadata().getAnnotations())
+                .containsEntry("unibloc.io/fs-type", "ext4")
+                .containsEntry("unibloc.io/read-only", "false")
+                .doesNotContainKey("unibloc.io/pull-secrets")
                 .containsEntry("unibloc.io/image", "docker.io/library/app@" + Fixtures.DIGEST);
         assertThat(pod.getSpec().getVolumes()).extracting(Volume::getName).containsExactly("root", "run");
     }
@@ -236,12 +295,16 @@ class PodFactoryTest {
     @Test
     void longNamesAreShortenedSoThatTheClaimNameFits() {
         String longName = "a".repeat(240) + "-b";
-        Pod pod = PodFactory.build(Fixtures.ukp(longName, Fixtures.spec("app:1")), Fixtures.pinned("app:1", Map.of()),
-                "0123456789", Fixtures.SETTINGS);
+        Pod pod = PodFactory.build(
+                Fixtures.ukp(longName, Fixtures.spec("app:1")),
+                Fixtures.pinned("app:1", Map.of()),
+                "0123456789",
+                Fixtures.SETTINGS);
         String podName = pod.getMetadata().getName();
         assertThat(PodNames.claimName(podName)).hasSizeLessThanOrEqualTo(253);
         assertThat(podName).endsWith("-0123456789").doesNotContain("--");
-        assertThat(pod.getMetadata().getLabels()).as("a label value holds at most 63 characters")
+        assertThat(pod.getMetadata().getLabels())
+                .as("a label value holds at most 63 characters")
                 .doesNotContainKey("unibloc.io/unikernel-pod");
         assertThat(pod.getMetadata().getAnnotations()).containsEntry("unibloc.io/unikernel-pod", longName);
     }

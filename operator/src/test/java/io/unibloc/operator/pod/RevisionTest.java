@@ -23,14 +23,19 @@ class RevisionTest {
         env2.put("A", "1");
         a.setEnv(env1);
         b.setEnv(env2);
-        assertThat(Revision.of(a, IMAGE)).isEqualTo(Revision.of(b, IMAGE)).hasSize(10).matches("[0-9a-f]{10}");
+        assertThat(Revision.of(a, IMAGE))
+                .isEqualTo(Revision.of(b, IMAGE))
+                .hasSize(10)
+                .matches("[0-9a-f]{10}");
     }
 
     @Test
     void anythingThatNeedsANewGuestChangesIt() {
         UnikernelPodSpec base = Fixtures.spec("app:1");
         String r = Revision.of(base, IMAGE);
-        assertThat(Revision.of(base, "r.example.com/app@sha256:" + "cd".repeat(32))).as("digest").isNotEqualTo(r);
+        assertThat(Revision.of(base, "r.example.com/app@sha256:" + "cd".repeat(32)))
+                .as("digest")
+                .isNotEqualTo(r);
         UnikernelPodSpec args = Fixtures.spec("app:1");
         args.setArgs(List.of("x"));
         assertThat(Revision.of(args, IMAGE)).as("args").isNotEqualTo(r);

@@ -27,21 +27,30 @@ class ConditionsTest {
 
     @Test
     void statusOrReasonChangesAreTransitions() {
-        List<Condition> before = new Conditions(List.of(), 1, T0).set("Ready", "False", "Booting", "x").list(List.of());
+        List<Condition> before = new Conditions(List.of(), 1, T0)
+                .set("Ready", "False", "Booting", "x")
+                .list(List.of());
         Conditions reason = new Conditions(before, 1, T1).set("Ready", "False", "CrashLoopBackOff", "y");
-        assertThat(reason.transitions()).singleElement().satisfies(t -> assertThat(t.previousReason()).isEqualTo("Booting"));
-        assertThat(reason.get("Ready").get().getLastTransitionTime()).as("same status: time kept")
+        assertThat(reason.transitions())
+                .singleElement()
+                .satisfies(t -> assertThat(t.previousReason()).isEqualTo("Booting"));
+        assertThat(reason.get("Ready").get().getLastTransitionTime())
+                .as("same status: time kept")
                 .isEqualTo("2026-01-01T00:00:00Z");
 
         Conditions status = new Conditions(before, 1, T1).set("Ready", "True", "Running", "z");
-        assertThat(status.transitions()).singleElement().satisfies(t -> assertThat(t.previousStatus()).isEqualTo("False"));
+        assertThat(status.transitions())
+                .singleElement()
+                .satisfies(t -> assertThat(t.previousStatus()).isEqualTo("False"));
         assertThat(status.get("Ready").get().getLastTransitionTime()).isEqualTo("2026-01-01T00:05:00Z");
         assertThat(status.since("Ready")).contains(Instant.parse("2026-01-01T00:05:00Z"));
     }
 
     @Test
     void listsInTheGivenOrderThenTheRest() {
-        Conditions c = new Conditions(List.of(), 1, T0).set("B", "True", "b", "").set("Other", "True", "o", "")
+        Conditions c = new Conditions(List.of(), 1, T0)
+                .set("B", "True", "b", "")
+                .set("Other", "True", "o", "")
                 .set("A", "False", "a", "");
         assertThat(c.list(List.of("A", "B"))).extracting(Condition::getType).containsExactly("A", "B", "Other");
     }

@@ -12,50 +12,50 @@ import java.util.OptionalLong;
  */
 public final class HostTsc {
 
-  private HostTsc() {}
+    private HostTsc() {}
 
-  /** Reads {@code /proc/cpuinfo}; empty when it is unreadable or says nothing usable. */
-  public static OptionalLong khz() {
-    try {
-      return fromCpuinfo(Files.readString(Path.of("/proc/cpuinfo")));
-    } catch (IOException | RuntimeException e) {
-      return OptionalLong.empty();
+    /** Reads {@code /proc/cpuinfo}; empty when it is unreadable or says nothing usable. */
+    public static OptionalLong khz() {
+        try {
+            return fromCpuinfo(Files.readString(Path.of("/proc/cpuinfo")));
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
     }
-  }
 
-  /**
-   * Derives the TSC frequency from the first processor's {@code bogomips} (Linux computes it as
-   * tsc_khz / 500 on TSC hosts), falling back to {@code cpu MHz}.
-   */
-  public static OptionalLong fromCpuinfo(String cpuinfo) {
-    Double bogomips = null;
-    Double mhz = null;
-    for (String line : cpuinfo.split("\n")) {
-      int colon = line.indexOf(':');
-      if (colon < 0) {
-        if (line.isBlank() && (bogomips != null || mhz != null)) {
-          break; // end of the first processor's block
+    /**
+     * Derives the TSC frequency from the first processor's {@code bogomips} (Linux computes it as
+     * tsc_khz / 500 on TSC hosts), falling back to {@code cpu MHz}.
+     */
+    public static OptionalLong fromCpuinfo(String cpuinfo) {
+        Double bogomips = null;
+        Double mhz = null;
+        for (String line : cpuinfo.split("\n")) {
+            int colon = line.indexOf(':');
+            if (colon < 0) {
+                if (line.isBlank() && (bogomips != null || mhz != null)) {
+                    break; // end of the first processor's block
+                }
+                continue;
+            }
+            String key = line.substring(0, colon).strip();
+            String value = line.substring(colon + 1).strip();
+            try {
+                if (key.equals("bogomips") && bogomips == null) {
+                    bogomips = Double.parseDouble(value);
+                } else if (key.equals("cpu MHz") && mhz == null) {
+                    mhz = Double.parseDouble(value);
+                }
+            } catch (NumberFormatException e) {
+                // an odd line; keep looking
+            }
         }
-        continue;
-      }
-      String key = line.substring(0, colon).strip();
-      String value = line.substring(colon + 1).strip();
-      try {
-        if (key.equals("bogomips") && bogomips == null) {
-          bogomips = Double.parseDouble(value);
-        } else if (key.equals("cpu MHz") && mhz == null) {
-          mhz = Double.parseDouble(value);
+        if (bogomips != null && bogomips > 0) {
+            return OptionalLong.of(Math.round(bogomips * 500));
         }
-      } catch (NumberFormatException e) {
-        // an odd line; keep looking
-      }
+        if (mhz != null && mhz > 0) {
+            return OptionalLong.of(Math.round(mhz * 1000));
+        }
+        return OptionalLong.empty();
     }
-    if (bogomips != null && bogomips > 0) {
-      return OptionalLong.of(Math.round(bogomips * 500));
-    }
-    if (mhz != null && mhz > 0) {
-      return OptionalLong.of(Math.round(mhz * 1000));
-    }
-    return OptionalLong.empty();
-  }
 }

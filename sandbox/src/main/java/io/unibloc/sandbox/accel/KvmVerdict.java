@@ -65,8 +65,11 @@ public final class KvmVerdict {
         }
         String recordedFor = properties.getProperty("kernel", "");
         if (!recordedFor.equals(kernelRelease)) {
-            LOG.info("KVM verdict file={} was recorded under kernel {}, this is {}; probing again", file,
-                recordedFor, kernelRelease);
+            LOG.info(
+                    "KVM verdict file={} was recorded under kernel {}, this is {}; probing again",
+                    file,
+                    recordedFor,
+                    kernelRelease);
             return Optional.empty();
         }
         return Optional.of(properties.getProperty("reason", "recorded without a reason"));
@@ -79,7 +82,8 @@ public final class KvmVerdict {
         properties.setProperty("reason", reason);
         properties.setProperty("kernel", kernelRelease);
         properties.setProperty("recordedAt", Instant.now().toString());
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        Path temp = file.resolveSibling(
+                file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             try (Writer writer = Files.newBufferedWriter(temp)) {

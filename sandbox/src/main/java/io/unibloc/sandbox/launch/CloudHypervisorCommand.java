@@ -16,34 +16,35 @@ import java.util.Map;
  */
 public final class CloudHypervisorCommand implements VmmCommandBuilder {
 
-  @Override
-  public CommandLine build(LaunchPlan plan, String binary) {
-    List<String> argv = new ArrayList<>();
-    argv.add(binary);
-    argv.addAll(List.of("--api-socket", "path=" + noComma(plan.controlSocket().toString())));
-    argv.addAll(List.of("--kernel", plan.kernel().toString()));
-    if (plan.initrd() != null) {
-      argv.addAll(List.of("--initramfs", plan.initrd().toString()));
+    @Override
+    public CommandLine build(LaunchPlan plan, String binary) {
+        List<String> argv = new ArrayList<>();
+        argv.add(binary);
+        argv.addAll(
+                List.of("--api-socket", "path=" + noComma(plan.controlSocket().toString())));
+        argv.addAll(List.of("--kernel", plan.kernel().toString()));
+        if (plan.initrd() != null) {
+            argv.addAll(List.of("--initramfs", plan.initrd().toString()));
+        }
+        if (!plan.kernelCmdline().isEmpty()) {
+            argv.addAll(List.of("--cmdline", plan.kernelCmdline()));
+        }
+        argv.addAll(List.of("--cpus", "boot=" + plan.vcpus()));
+        argv.addAll(List.of("--memory", "size=" + plan.memoryMiB() + "M"));
+        if (!plan.disks().isEmpty()) {
+            argv.add("--disk");
+            for (Disk disk : plan.disks()) {
+                argv.add("path=" + noComma(disk.path().toString()) + (disk.readOnly() ? ",readonly=on" : ""));
+            }
+        }
+        argv.addAll(List.of("--serial", "tty", "--console", "off"));
+        return new CommandLine(argv, Map.of());
     }
-    if (!plan.kernelCmdline().isEmpty()) {
-      argv.addAll(List.of("--cmdline", plan.kernelCmdline()));
-    }
-    argv.addAll(List.of("--cpus", "boot=" + plan.vcpus()));
-    argv.addAll(List.of("--memory", "size=" + plan.memoryMiB() + "M"));
-    if (!plan.disks().isEmpty()) {
-      argv.add("--disk");
-      for (Disk disk : plan.disks()) {
-        argv.add("path=" + noComma(disk.path().toString()) + (disk.readOnly() ? ",readonly=on" : ""));
-      }
-    }
-    argv.addAll(List.of("--serial", "tty", "--console", "off"));
-    return new CommandLine(argv, Map.of());
-  }
 
-  private static String noComma(String path) {
-    if (path.indexOf(',') >= 0) {
-      throw new IllegalArgumentException("cloud-hypervisor cannot take a path containing a comma: " + path);
+    private static String noComma(String path) {
+        if (path.indexOf(',') >= 0) {
+            throw new IllegalArgumentException("cloud-hypervisor cannot take a path containing a comma: " + path);
+        }
+        return path;
     }
-    return path;
-  }
 }

@@ -12,20 +12,20 @@ import java.util.Map;
  */
 public record CommandLine(List<String> argv, Map<Path, String> files) {
 
-  public CommandLine {
-    argv = List.copyOf(argv);
-    files = Map.copyOf(files);
-  }
-
-  /** The argv as one line a person can read (arguments with spaces quoted). */
-  public String render() {
-    StringBuilder out = new StringBuilder();
-    for (String arg : argv) {
-      if (out.length() > 0) {
-        out.append(' ');
-      }
-      out.append(arg.isEmpty() || arg.matches(".*[\\s\"'$].*") ? "'" + arg.replace("'", "'\\''") + "'" : arg);
+    public CommandLine {
+        argv = List.copyOf(argv);
+        files = Map.copyOf(files);
     }
-    return out.toString();
-  }
+
+    /** The argv as one line a person can read (arguments with spaces quoted). */
+    public String render() {
+        StringBuilder out = new StringBuilder();
+        for (String arg : argv) {
+            if (out.length() > 0) {
+                out.append(' ');
+            }
+            out.append(arg.isEmpty() || arg.matches(".*[\\s\"'$].*") ? "'" + arg.replace("'", "'\\''") + "'" : arg);
+        }
+        return out.toString();
+    }
 }

@@ -12,19 +12,19 @@ import java.nio.file.Path;
  */
 public record Disk(Path path, boolean readOnly, boolean blockDevice, String format) {
 
-  public static final String RAW = "raw";
-  public static final String QCOW2 = "qcow2";
+    public static final String RAW = "raw";
+    public static final String QCOW2 = "qcow2";
 
-  /** A raw disk. */
-  public Disk(Path path, boolean readOnly, boolean blockDevice) {
-    this(path, readOnly, blockDevice, RAW);
-  }
+    /** A raw disk. */
+    public Disk(Path path, boolean readOnly, boolean blockDevice) {
+        this(path, readOnly, blockDevice, RAW);
+    }
 
-  /**
-   * The qcow2 overlay of an ephemeral root: opened with O_DIRECT like a device, so QEMU reads its backing device
-   * O_DIRECT too and only the chain image's page cache (shared by every guest of the image) fills.
-   */
-  public static Disk overlay(Path overlay) {
-    return new Disk(overlay, false, true, QCOW2);
-  }
+    /**
+     * The qcow2 overlay of an ephemeral root: opened with O_DIRECT like a device, so QEMU reads its backing device
+     * O_DIRECT too and only the chain image's page cache (shared by every guest of the image) fills.
+     */
+    public static Disk overlay(Path overlay) {
+        return new Disk(overlay, false, true, QCOW2);
+    }
 }

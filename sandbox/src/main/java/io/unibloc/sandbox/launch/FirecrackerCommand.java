@@ -21,46 +21,45 @@ import java.util.Map;
  */
 public final class FirecrackerCommand implements VmmCommandBuilder {
 
-  /** Name of the config file written into the plan's work directory. */
-  public static final String CONFIG_FILE = "firecracker.json";
+    /** Name of the config file written into the plan's work directory. */
+    public static final String CONFIG_FILE = "firecracker.json";
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  @Override
-  public CommandLine build(LaunchPlan plan, String binary) {
-    Path config = plan.workDir().resolve(CONFIG_FILE);
-    List<String> argv = List.of(binary,
-        "--api-sock", plan.controlSocket().toString(),
-        "--config-file", config.toString());
-    return new CommandLine(argv, Map.of(config, config(plan)));
-  }
+    @Override
+    public CommandLine build(LaunchPlan plan, String binary) {
+        Path config = plan.workDir().resolve(CONFIG_FILE);
+        List<String> argv =
+                List.of(binary, "--api-sock", plan.controlSocket().toString(), "--config-file", config.toString());
+        return new CommandLine(argv, Map.of(config, config(plan)));
+    }
 
-  /** The config file's JSON. */
-  static String config(LaunchPlan plan) {
-    ObjectNode root = JSON.createObjectNode();
-    ObjectNode boot = root.putObject("boot-source");
-    boot.put("kernel_image_path", plan.kernel().toString());
-    boot.put("boot_args", plan.kernelCmdline());
-    if (plan.initrd() != null) {
-      boot.put("initrd_path", plan.initrd().toString());
+    /** The config file's JSON. */
+    static String config(LaunchPlan plan) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode boot = root.putObject("boot-source");
+        boot.put("kernel_image_path", plan.kernel().toString());
+        boot.put("boot_args", plan.kernelCmdline());
+        if (plan.initrd() != null) {
+            boot.put("initrd_path", plan.initrd().toString());
+        }
+        ArrayNode drives = root.putArray("drives");
+        for (int i = 0; i < plan.disks().size(); i++) {
+            Disk disk = plan.disks().get(i);
+            ObjectNode drive = drives.addObject();
+            drive.put("drive_id", i == 0 ? "root" : "disk" + i);
+            drive.put("path_on_host", disk.path().toString());
+            drive.put("is_root_device", false);
+            drive.put("is_read_only", disk.readOnly());
+        }
+        ObjectNode machine = root.putObject("machine-config");
+        machine.put("vcpu_count", plan.vcpus());
+        machine.put("mem_size_mib", plan.memoryMiB());
+        machine.put("smt", false);
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serialises", e);
+        }
     }
-    ArrayNode drives = root.putArray("drives");
-    for (int i = 0; i < plan.disks().size(); i++) {
-      Disk disk = plan.disks().get(i);
-      ObjectNode drive = drives.addObject();
-      drive.put("drive_id", i == 0 ? "root" : "disk" + i);
-      drive.put("path_on_host", disk.path().toString());
-      drive.put("is_root_device", false);
-      drive.put("is_read_only", disk.readOnly());
-    }
-    ObjectNode machine = root.putObject("machine-config");
-    machine.put("vcpu_count", plan.vcpus());
-    machine.put("mem_size_mib", plan.memoryMiB());
-    machine.put("smt", false);
-    try {
-      return JSON.writeValueAsString(root);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a JSON tree always serialises", e);
-    }
-  }
 }

@@ -30,131 +30,136 @@ import java.util.OptionalLong;
  */
 public final class GuestCmdline {
 
-  /** x86 Linux truncates its command line at 2048 bytes including the terminating NUL. */
-  static final int LINUX_MAX = 2047;
+    /** x86 Linux truncates its command line at 2048 bytes including the terminating NUL. */
+    static final int LINUX_MAX = 2047;
 
-  private GuestCmdline() {}
+    private GuestCmdline() {}
 
-  /**
-   * @param spec a resolved spec
-   * @param accel the accelerator the guest will run under
-   * @param hostTscKhz the host's TSC frequency, if known
-   * @throws InvalidBootSpecException when a Linux command line would exceed the kernel's limit
-   */
-  public static String compose(BootSpec spec, Accel accel, OptionalLong hostTscKhz) {
-    List<String> head = new ArrayList<>();
-    List<String> tail = new ArrayList<>();
-    boolean afterDashes = false;
-    for (String word : words(spec.cmdline())) {
-      if (!afterDashes && word.equals("--")) {
-        afterDashes = true;
-      } else if (afterDashes) {
-        tail.add(word);
-      } else {
-        head.add(word);
-      }
+    /**
+     * @param spec a resolved spec
+     * @param accel the accelerator the guest will run under
+     * @param hostTscKhz the host's TSC frequency, if known
+     * @throws InvalidBootSpecException when a Linux command line would exceed the kernel's limit
+     */
+    public static String compose(BootSpec spec, Accel accel, OptionalLong hostTscKhz) {
+        List<String> head = new ArrayList<>();
+        List<String> tail = new ArrayList<>();
+        boolean afterDashes = false;
+        for (String word : words(spec.cmdline())) {
+            if (!afterDashes && word.equals("--")) {
+                afterDashes = true;
+            } else if (afterDashes) {
+                tail.add(word);
+            } else {
+                head.add(word);
+            }
+        }
+        for (String arg : spec.args()) {
+            tail.add(quote(arg));
+        }
+        List<String> out = new ArrayList<>(head);
+        String composed;
+        switch (spec.guest()) {
+            case LINUX -> {
+                addMissing(out, "root", "root=/dev/vda");
+                if (!head.contains("ro") && !head.contains("rw")) {
+                    out.add(spec.isReadOnly() ? "ro" : "rw");
+                }
+                // A panicked Linux waits forever by default; panic=1 resets it, which ends the VMM (-no-reboot).
+                addMissing(out, "panic", "panic=1");
+                if (spec.vmm() == Vmm.FIRECRACKER) {
+                    addMissing(out, "reboot", "reboot=k");
+                    addMissing(out, "pci", "pci=off");
+                }
+                if (spec.vmm() == Vmm.QEMU) {
+                    // The 16-bit setup code's "Probing EDD ... ok" is the only line a kernel that then hangs in 64-bit
+                    // code would print; it would satisfy the boot watchdog. EDD means nothing for virtio disks anyway.
+                    addMissing(out, "edd", "edd=off");
+                }
+                if (spec.vmm() == Vmm.QEMU && spec.machine() == Machine.MICROVM) {
+                    // The sandbox never gives microvm a PCI bus; without this Linux logs "PCI: Fatal" on every boot.
+                    addMissing(out, "pci", "pci=off");
+                    if (accel == Accel.TCG && hostTscKhz.isPresent()) {
+                        addMissing(out, "tsc_early_khz", "tsc_early_khz=" + hostTscKhz.getAsLong());
+                    }
+                }
+                for (Map.Entry<String, String> entry : spec.env().entrySet()) {
+                    out.add(entry.getKey() + "=" + quote(entry.getValue()));
+                }
+                composed = withTail(out, tail);
+                if (composed.length() > LINUX_MAX) {
+                    throw new InvalidBootSpecException("the Linux kernel command line would be " + composed.length()
+                            + " bytes; the kernel keeps only " + LINUX_MAX + " (shorten cmdline, env or args)");
+                }
+            }
+            case UNIKRAFT -> {
+                if (!spec.env().isEmpty()) {
+                    StringBuilder vars = new StringBuilder("env.vars=[");
+                    spec.env()
+                            .forEach((key, value) -> vars.append(" \"")
+                                    .append(key)
+                                    .append('=')
+                                    .append(value)
+                                    .append('"'));
+                    out.add(vars.append(" ]").toString());
+                }
+                composed = withTail(out, tail);
+            }
+            case SOLO5, MULTIBOOT -> {
+                out.addAll(tail);
+                composed = String.join(" ", out);
+            }
+            default -> throw new IllegalStateException("unhandled guest kind " + spec.guest());
+        }
+        return composed;
     }
-    for (String arg : spec.args()) {
-      tail.add(quote(arg));
-    }
-    List<String> out = new ArrayList<>(head);
-    String composed;
-    switch (spec.guest()) {
-      case LINUX -> {
-        addMissing(out, "root", "root=/dev/vda");
-        if (!head.contains("ro") && !head.contains("rw")) {
-          out.add(spec.isReadOnly() ? "ro" : "rw");
-        }
-        // A panicked Linux waits forever by default; panic=1 resets it, which ends the VMM (-no-reboot).
-        addMissing(out, "panic", "panic=1");
-        if (spec.vmm() == Vmm.FIRECRACKER) {
-          addMissing(out, "reboot", "reboot=k");
-          addMissing(out, "pci", "pci=off");
-        }
-        if (spec.vmm() == Vmm.QEMU) {
-          // The 16-bit setup code's "Probing EDD ... ok" is the only line a kernel that then hangs in 64-bit
-          // code would print; it would satisfy the boot watchdog. EDD means nothing for virtio disks anyway.
-          addMissing(out, "edd", "edd=off");
-        }
-        if (spec.vmm() == Vmm.QEMU && spec.machine() == Machine.MICROVM) {
-          // The sandbox never gives microvm a PCI bus; without this Linux logs "PCI: Fatal" on every boot.
-          addMissing(out, "pci", "pci=off");
-          if (accel == Accel.TCG && hostTscKhz.isPresent()) {
-            addMissing(out, "tsc_early_khz", "tsc_early_khz=" + hostTscKhz.getAsLong());
-          }
-        }
-        for (Map.Entry<String, String> entry : spec.env().entrySet()) {
-          out.add(entry.getKey() + "=" + quote(entry.getValue()));
-        }
-        composed = withTail(out, tail);
-        if (composed.length() > LINUX_MAX) {
-          throw new InvalidBootSpecException("the Linux kernel command line would be " + composed.length()
-              + " bytes; the kernel keeps only " + LINUX_MAX + " (shorten cmdline, env or args)");
-        }
-      }
-      case UNIKRAFT -> {
-        if (!spec.env().isEmpty()) {
-          StringBuilder vars = new StringBuilder("env.vars=[");
-          spec.env().forEach((key, value) -> vars.append(" \"").append(key).append('=').append(value).append('"'));
-          out.add(vars.append(" ]").toString());
-        }
-        composed = withTail(out, tail);
-      }
-      case SOLO5, MULTIBOOT -> {
-        out.addAll(tail);
-        composed = String.join(" ", out);
-      }
-      default -> throw new IllegalStateException("unhandled guest kind " + spec.guest());
-    }
-    return composed;
-  }
 
-  private static String withTail(List<String> out, List<String> tail) {
-    if (tail.isEmpty()) {
-      return String.join(" ", out);
+    private static String withTail(List<String> out, List<String> tail) {
+        if (tail.isEmpty()) {
+            return String.join(" ", out);
+        }
+        List<String> all = new ArrayList<>(out);
+        all.add("--");
+        all.addAll(tail);
+        return String.join(" ", all);
     }
-    List<String> all = new ArrayList<>(out);
-    all.add("--");
-    all.addAll(tail);
-    return String.join(" ", all);
-  }
 
-  /** Adds {@code word} unless a parameter named {@code name} is already there. */
-  private static void addMissing(List<String> words, String name, String word) {
-    for (String existing : words) {
-      if (existing.equals(name) || existing.startsWith(name + "=")) {
-        return;
-      }
+    /** Adds {@code word} unless a parameter named {@code name} is already there. */
+    private static void addMissing(List<String> words, String name, String word) {
+        for (String existing : words) {
+            if (existing.equals(name) || existing.startsWith(name + "=")) {
+                return;
+            }
+        }
+        words.add(word);
     }
-    words.add(word);
-  }
 
-  /** Kernel command lines group a value with spaces in double quotes ({@code K="a b"}). */
-  static String quote(String value) {
-    return value.isEmpty() || value.chars().anyMatch(Character::isWhitespace) ? "\"" + value + "\"" : value;
-  }
+    /** Kernel command lines group a value with spaces in double quotes ({@code K="a b"}). */
+    static String quote(String value) {
+        return value.isEmpty() || value.chars().anyMatch(Character::isWhitespace) ? "\"" + value + "\"" : value;
+    }
 
-  private static List<String> words(String cmdline) {
-    // Keep double-quoted groups together so a quoted value containing " -- " is not split.
-    List<String> words = new ArrayList<>();
-    StringBuilder current = new StringBuilder();
-    boolean quoted = false;
-    for (char c : cmdline.toCharArray()) {
-      if (c == '"') {
-        quoted = !quoted;
-        current.append(c);
-      } else if (Character.isWhitespace(c) && !quoted) {
+    private static List<String> words(String cmdline) {
+        // Keep double-quoted groups together so a quoted value containing " -- " is not split.
+        List<String> words = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        boolean quoted = false;
+        for (char c : cmdline.toCharArray()) {
+            if (c == '"') {
+                quoted = !quoted;
+                current.append(c);
+            } else if (Character.isWhitespace(c) && !quoted) {
+                if (current.length() > 0) {
+                    words.add(current.toString());
+                    current.setLength(0);
+                }
+            } else {
+                current.append(c);
+            }
+        }
         if (current.length() > 0) {
-          words.add(current.toString());
-          current.setLength(0);
+            words.add(current.toString());
         }
-      } else {
-        current.append(c);
-      }
+        return words;
     }
-    if (current.length() > 0) {
-      words.add(current.toString());
-    }
-    return words;
-  }
 }

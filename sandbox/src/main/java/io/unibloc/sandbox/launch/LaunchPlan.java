@@ -24,20 +24,20 @@ import java.util.List;
  * @param controlSocket UNIX socket for QMP or the VMM's HTTP API
  */
 public record LaunchPlan(
-    Vmm vmm,
-    Machine machine,
-    GuestKind guest,
-    Accel accel,
-    Path kernel,
-    Path initrd,
-    String kernelCmdline,
-    List<Disk> disks,
-    int vcpus,
-    int memoryMiB,
-    Path workDir,
-    Path controlSocket) {
+        Vmm vmm,
+        Machine machine,
+        GuestKind guest,
+        Accel accel,
+        Path kernel,
+        Path initrd,
+        String kernelCmdline,
+        List<Disk> disks,
+        int vcpus,
+        int memoryMiB,
+        Path workDir,
+        Path controlSocket) {
 
-  public LaunchPlan {
-    disks = List.copyOf(disks);
-  }
+    public LaunchPlan {
+        disks = List.copyOf(disks);
+    }
 }

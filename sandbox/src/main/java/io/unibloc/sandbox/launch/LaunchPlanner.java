@@ -28,176 +28,201 @@ import org.slf4j.LoggerFactory;
  */
 public final class LaunchPlanner {
 
-  private static final Logger LOG = LoggerFactory.getLogger(LaunchPlanner.class);
-  /** sun_path in struct sockaddr_un holds 108 bytes including the NUL. */
-  private static final int MAX_SOCKET_PATH = 107;
+    private static final Logger LOG = LoggerFactory.getLogger(LaunchPlanner.class);
+    /** sun_path in struct sockaddr_un holds 108 bytes including the NUL. */
+    private static final int MAX_SOCKET_PATH = 107;
 
-  private final ProcessRunner runner;
-  private final FsProbe fsProbe;
-  private final Supplier<Accel> qemuAccel;
-  private final OptionalLong hostTscKhz;
+    private final ProcessRunner runner;
+    private final FsProbe fsProbe;
+    private final Supplier<Accel> qemuAccel;
+    private final OptionalLong hostTscKhz;
 
-  /**
-   * @param qemuAccel decides KVM or TCG for QEMU boots; called only for QEMU, at most once per plan
-   * @param hostTscKhz the host TSC frequency for Linux on microvm under TCG (see GuestCmdline)
-   */
-  public LaunchPlanner(ProcessRunner runner, Supplier<Accel> qemuAccel, OptionalLong hostTscKhz) {
-    this.runner = runner;
-    this.fsProbe = new FsProbe(runner);
-    this.qemuAccel = qemuAccel;
-    this.hostTscKhz = hostTscKhz;
-  }
-
-  /**
-   * Prepares the boot of a resolved spec, writing extracted files into {@code workDir}.
-   *
-   * @throws LaunchException when a device or host file is missing or in the wrong state
-   * @throws VolumeException when reading from or projecting into the root filesystem fails
-   */
-  public LaunchPlan plan(BootSpec spec, Path workDir) throws IOException {
-    return plan(spec, workDir, qemuAccel);
-  }
-
-  /**
-   * As {@link #plan(BootSpec, Path)}, with the accelerator decided by {@code accel} instead of the planner's
-   * own supplier (a retry under TCG after KVM failed).
-   */
-  public LaunchPlan plan(BootSpec spec, Path workDir, Supplier<Accel> accel) throws IOException {
-    return plan(spec, workDir, accel, null);
-  }
-
-  /**
-   * As {@link #plan(BootSpec, Path, Supplier)}; with {@code rootOverlay} (an ephemeral root) the root device is
-   * read-only and shared, and the guest boots from a fresh qcow2 overlay at that path backed by the device (not
-   * with a read-only spec, which needs none). Only QEMU reads qcow2 backing files here, and files cannot be
-   * projected into a device nobody may write: both are refused naming the reason.
-   */
-  public LaunchPlan plan(BootSpec spec, Path workDir, Supplier<Accel> accel, Path rootOverlay) throws IOException {
-    Path root = Path.of(spec.rootDevice());
-    if (!Files.exists(root)) {
-      throw new LaunchException("root device " + root + " does not exist (is the volume attached as a raw "
-          + "block device there?)");
+    /**
+     * @param qemuAccel decides KVM or TCG for QEMU boots; called only for QEMU, at most once per plan
+     * @param hostTscKhz the host TSC frequency for Linux on microvm under TCG (see GuestCmdline)
+     */
+    public LaunchPlanner(ProcessRunner runner, Supplier<Accel> qemuAccel, OptionalLong hostTscKhz) {
+        this.runner = runner;
+        this.fsProbe = new FsProbe(runner);
+        this.qemuAccel = qemuAccel;
+        this.hostTscKhz = hostTscKhz;
     }
-    boolean overlay = rootOverlay != null && !spec.isReadOnly();
-    if (overlay) {
-      checkEphemeral(spec, rootOverlay);
-    } else if (!spec.isReadOnly() && DeviceInfo.isReadOnly(root)) {
-      throw new LaunchException("root device " + root + " is read-only, but the spec asks for a writable root;"
-          + " set readOnly=true or attach the volume writable");
-    }
-    VolumeFiles volume = needsFilesystem(spec) ? volumeFiles(root, spec) : null;
-    if (!spec.files().isEmpty()) {
-      volume.project(root, spec.files());
-      LOG.info("projected files={} into device={}", spec.files().size(), root);
-    }
-    Path kernel = hostOrExtracted(volume, root, spec.kernelHostPath(), spec.kernel(), workDir.resolve("kernel"));
-    Path initrd = spec.initrd() == null && spec.initrdHostPath() == null ? null
-        : hostOrExtracted(volume, root, spec.initrdHostPath(), spec.initrd(), workDir.resolve("initrd"));
-    List<Disk> disks = disks(spec, root);
-    if (overlay) {
-      disks.set(0, Disk.overlay(new RootOverlay(runner).create(root, rootOverlay)));
-      LOG.info("ephemeral root: overlay={} backing={}", rootOverlay, root);
-    }
-    return assemble(spec, workDir, kernel, initrd, disks, accel);
-  }
 
-  /** An ephemeral root boots through a qcow2 overlay, which only QEMU takes, and has no writable device for files. */
-  private static void checkEphemeral(BootSpec spec, Path rootOverlay) throws LaunchException {
-    if (spec.vmm() != Vmm.QEMU) {
-      throw new LaunchException("an ephemeral root (overlay " + rootOverlay + ") needs vmm qemu: "
-          + spec.vmm().wireName() + " cannot boot from a qcow2 overlay; use writeMode persistent with it");
+    /**
+     * Prepares the boot of a resolved spec, writing extracted files into {@code workDir}.
+     *
+     * @throws LaunchException when a device or host file is missing or in the wrong state
+     * @throws VolumeException when reading from or projecting into the root filesystem fails
+     */
+    public LaunchPlan plan(BootSpec spec, Path workDir) throws IOException {
+        return plan(spec, workDir, qemuAccel);
     }
-    if (!spec.files().isEmpty()) {
-      throw new LaunchException("files cannot be projected into an ephemeral root: its device is the node's shared,"
-          + " read-only image (overlay " + rootOverlay + "); use writeMode persistent, or env and args instead of "
-          + spec.files().size() + " file(s)");
+
+    /**
+     * As {@link #plan(BootSpec, Path)}, with the accelerator decided by {@code accel} instead of the planner's
+     * own supplier (a retry under TCG after KVM failed).
+     */
+    public LaunchPlan plan(BootSpec spec, Path workDir, Supplier<Accel> accel) throws IOException {
+        return plan(spec, workDir, accel, null);
     }
-  }
 
-  /**
-   * The plan {@link #plan} would make, without touching any device or running the KVM probe: kernel and
-   * initrd paths inside the volume are shown where they would be extracted. For {@code --print-command}.
-   */
-  public LaunchPlan preview(BootSpec spec, Path workDir, Accel accel) {
-    return preview(spec, workDir, accel, null);
-  }
-
-  /** As {@link #preview(BootSpec, Path, Accel)}, booting through {@code rootOverlay} when given. */
-  public LaunchPlan preview(BootSpec spec, Path workDir, Accel accel, Path rootOverlay) {
-    Path kernel = spec.kernelHostPath() != null ? Path.of(spec.kernelHostPath()) : workDir.resolve("kernel");
-    Path initrd = spec.initrdHostPath() != null ? Path.of(spec.initrdHostPath())
-        : spec.initrd() != null ? workDir.resolve("initrd") : null;
-    List<Disk> disks = new ArrayList<>();
-    disks.add(rootOverlay != null && !spec.isReadOnly() ? Disk.overlay(rootOverlay)
-        : new Disk(Path.of(spec.rootDevice()), spec.isReadOnly(), true));
-    spec.extraDevices().forEach(device -> disks.add(new Disk(Path.of(device), false, true)));
-    return build(spec, workDir, kernel, initrd, disks, spec.vmm() == Vmm.QEMU ? accel : Accel.KVM);
-  }
-
-  private LaunchPlan assemble(BootSpec spec, Path workDir, Path kernel, Path initrd, List<Disk> disks,
-      Supplier<Accel> qemuAccel) throws LaunchException {
-    Accel accel = spec.vmm() == Vmm.QEMU ? qemuAccel.get() : Accel.KVM;
-    LaunchPlan plan = build(spec, workDir, kernel, initrd, disks, accel);
-    if (plan.controlSocket().toString().length() > MAX_SOCKET_PATH) {
-      throw new LaunchException("work directory " + workDir + " is too deep for a UNIX socket path; use a "
-          + "shorter temp directory");
+    /**
+     * As {@link #plan(BootSpec, Path, Supplier)}; with {@code rootOverlay} (an ephemeral root) the root device is
+     * read-only and shared, and the guest boots from a fresh qcow2 overlay at that path backed by the device (not
+     * with a read-only spec, which needs none). Only QEMU reads qcow2 backing files here, and files cannot be
+     * projected into a device nobody may write: both are refused naming the reason.
+     */
+    public LaunchPlan plan(BootSpec spec, Path workDir, Supplier<Accel> accel, Path rootOverlay) throws IOException {
+        Path root = Path.of(spec.rootDevice());
+        if (!Files.exists(root)) {
+            throw new LaunchException("root device " + root + " does not exist (is the volume attached as a raw "
+                    + "block device there?)");
+        }
+        boolean overlay = rootOverlay != null && !spec.isReadOnly();
+        if (overlay) {
+            checkEphemeral(spec, rootOverlay);
+        } else if (!spec.isReadOnly() && DeviceInfo.isReadOnly(root)) {
+            throw new LaunchException("root device " + root + " is read-only, but the spec asks for a writable root;"
+                    + " set readOnly=true or attach the volume writable");
+        }
+        VolumeFiles volume = needsFilesystem(spec) ? volumeFiles(root, spec) : null;
+        if (!spec.files().isEmpty()) {
+            volume.project(root, spec.files());
+            LOG.info("projected files={} into device={}", spec.files().size(), root);
+        }
+        Path kernel = hostOrExtracted(volume, root, spec.kernelHostPath(), spec.kernel(), workDir.resolve("kernel"));
+        Path initrd = spec.initrd() == null && spec.initrdHostPath() == null
+                ? null
+                : hostOrExtracted(volume, root, spec.initrdHostPath(), spec.initrd(), workDir.resolve("initrd"));
+        List<Disk> disks = disks(spec, root);
+        if (overlay) {
+            disks.set(0, Disk.overlay(new RootOverlay(runner).create(root, rootOverlay)));
+            LOG.info("ephemeral root: overlay={} backing={}", rootOverlay, root);
+        }
+        return assemble(spec, workDir, kernel, initrd, disks, accel);
     }
-    return plan;
-  }
 
-  private LaunchPlan build(BootSpec spec, Path workDir, Path kernel, Path initrd, List<Disk> disks, Accel accel) {
-    if (!spec.env().isEmpty() && (spec.guest() == GuestKind.SOLO5 || spec.guest() == GuestKind.MULTIBOOT)) {
-      LOG.warn("guest={} has no environment; env entries={} are not passed", spec.guest().wireName(),
-          spec.env().keySet());
+    /** An ephemeral root boots through a qcow2 overlay, which only QEMU takes, and has no writable device for files. */
+    private static void checkEphemeral(BootSpec spec, Path rootOverlay) throws LaunchException {
+        if (spec.vmm() != Vmm.QEMU) {
+            throw new LaunchException("an ephemeral root (overlay " + rootOverlay + ") needs vmm qemu: "
+                    + spec.vmm().wireName() + " cannot boot from a qcow2 overlay; use writeMode persistent with it");
+        }
+        if (!spec.files().isEmpty()) {
+            throw new LaunchException(
+                    "files cannot be projected into an ephemeral root: its device is the node's shared,"
+                            + " read-only image (overlay " + rootOverlay
+                            + "); use writeMode persistent, or env and args instead of "
+                            + spec.files().size() + " file(s)");
+        }
     }
-    String cmdline = GuestCmdline.compose(spec, accel, hostTscKhz);
-    return new LaunchPlan(spec.vmm(), spec.machine(), spec.guest(), accel, kernel, initrd, cmdline, disks,
-        spec.vcpus(), spec.memoryMiB(), workDir, workDir.resolve("control.sock"));
-  }
 
-  private static boolean needsFilesystem(BootSpec spec) {
-    return spec.kernel() != null || spec.initrd() != null || !spec.files().isEmpty();
-  }
-
-  private VolumeFiles volumeFiles(Path root, BootSpec spec) throws VolumeException {
-    FsType type = fsProbe.detect(root);
-    return switch (type) {
-      case EXT -> new ExtFiles(runner);
-      case VFAT -> new VfatFiles(runner);
-      case UNKNOWN -> throw new VolumeException("cannot read files from " + root + ": it holds "
-          + fsProbe.describe(root) + ", not an ext2/3/4 or vfat filesystem; for a raw disk give "
-          + "kernelHostPath (and initrdHostPath) and do not project files"
-          + (spec.kernel() != null ? " (kernel " + spec.kernel() + " was asked for)" : ""));
-    };
-  }
-
-  private static Path hostOrExtracted(VolumeFiles volume, Path root, String hostPath, String volumePath, Path out)
-      throws IOException {
-    if (hostPath != null) {
-      Path path = Path.of(hostPath);
-      if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-        throw new LaunchException("host file " + path + " is not a readable file");
-      }
-      return path;
+    /**
+     * The plan {@link #plan} would make, without touching any device or running the KVM probe: kernel and
+     * initrd paths inside the volume are shown where they would be extracted. For {@code --print-command}.
+     */
+    public LaunchPlan preview(BootSpec spec, Path workDir, Accel accel) {
+        return preview(spec, workDir, accel, null);
     }
-    long start = System.nanoTime();
-    volume.extract(root, volumePath, out);
-    LOG.info("read path={} out of device={} bytes={} in {} ms", volumePath, root, Files.size(out),
-        (System.nanoTime() - start) / 1_000_000);
-    return out;
-  }
 
-  private static List<Disk> disks(BootSpec spec, Path root) throws LaunchException {
-    List<Disk> disks = new ArrayList<>();
-    disks.add(new Disk(root, spec.isReadOnly(), DeviceInfo.isBlockDevice(root)));
-    for (String extra : spec.extraDevices()) {
-      Path device = Path.of(extra);
-      if (!Files.exists(device)) {
-        throw new LaunchException("extra device " + device + " does not exist");
-      }
-      // Extra devices have no flag of their own: they go in read-only exactly when the host gives them so.
-      disks.add(new Disk(device, DeviceInfo.isReadOnly(device), DeviceInfo.isBlockDevice(device)));
+    /** As {@link #preview(BootSpec, Path, Accel)}, booting through {@code rootOverlay} when given. */
+    public LaunchPlan preview(BootSpec spec, Path workDir, Accel accel, Path rootOverlay) {
+        Path kernel = spec.kernelHostPath() != null ? Path.of(spec.kernelHostPath()) : workDir.resolve("kernel");
+        Path initrd = spec.initrdHostPath() != null
+                ? Path.of(spec.initrdHostPath())
+                : spec.initrd() != null ? workDir.resolve("initrd") : null;
+        List<Disk> disks = new ArrayList<>();
+        disks.add(
+                rootOverlay != null && !spec.isReadOnly()
+                        ? Disk.overlay(rootOverlay)
+                        : new Disk(Path.of(spec.rootDevice()), spec.isReadOnly(), true));
+        spec.extraDevices().forEach(device -> disks.add(new Disk(Path.of(device), false, true)));
+        return build(spec, workDir, kernel, initrd, disks, spec.vmm() == Vmm.QEMU ? accel : Accel.KVM);
     }
-    return disks;
-  }
+
+    private LaunchPlan assemble(
+            BootSpec spec, Path workDir, Path kernel, Path initrd, List<Disk> disks, Supplier<Accel> qemuAccel)
+            throws LaunchException {
+        Accel accel = spec.vmm() == Vmm.QEMU ? qemuAccel.get() : Accel.KVM;
+        LaunchPlan plan = build(spec, workDir, kernel, initrd, disks, accel);
+        if (plan.controlSocket().toString().length() > MAX_SOCKET_PATH) {
+            throw new LaunchException("work directory " + workDir + " is too deep for a UNIX socket path; use a "
+                    + "shorter temp directory");
+        }
+        return plan;
+    }
+
+    private LaunchPlan build(BootSpec spec, Path workDir, Path kernel, Path initrd, List<Disk> disks, Accel accel) {
+        if (!spec.env().isEmpty() && (spec.guest() == GuestKind.SOLO5 || spec.guest() == GuestKind.MULTIBOOT)) {
+            LOG.warn(
+                    "guest={} has no environment; env entries={} are not passed",
+                    spec.guest().wireName(),
+                    spec.env().keySet());
+        }
+        String cmdline = GuestCmdline.compose(spec, accel, hostTscKhz);
+        return new LaunchPlan(
+                spec.vmm(),
+                spec.machine(),
+                spec.guest(),
+                accel,
+                kernel,
+                initrd,
+                cmdline,
+                disks,
+                spec.vcpus(),
+                spec.memoryMiB(),
+                workDir,
+                workDir.resolve("control.sock"));
+    }
+
+    private static boolean needsFilesystem(BootSpec spec) {
+        return spec.kernel() != null || spec.initrd() != null || !spec.files().isEmpty();
+    }
+
+    private VolumeFiles volumeFiles(Path root, BootSpec spec) throws VolumeException {
+        FsType type = fsProbe.detect(root);
+        return switch (type) {
+            case EXT -> new ExtFiles(runner);
+            case VFAT -> new VfatFiles(runner);
+            case UNKNOWN ->
+                throw new VolumeException("cannot read files from " + root + ": it holds "
+                        + fsProbe.describe(root) + ", not an ext2/3/4 or vfat filesystem; for a raw disk give "
+                        + "kernelHostPath (and initrdHostPath) and do not project files"
+                        + (spec.kernel() != null ? " (kernel " + spec.kernel() + " was asked for)" : ""));
+        };
+    }
+
+    private static Path hostOrExtracted(VolumeFiles volume, Path root, String hostPath, String volumePath, Path out)
+            throws IOException {
+        if (hostPath != null) {
+            Path path = Path.of(hostPath);
+            if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+                throw new LaunchException("host file " + path + " is not a readable file");
+            }
+            return path;
+        }
+        long start = System.nanoTime();
+        volume.extract(root, volumePath, out);
+        LOG.info(
+                "read path={} out of device={} bytes={} in {} ms",
+                volumePath,
+                root,
+                Files.size(out),
+                (System.nanoTime() - start) / 1_000_000);
+        return out;
+    }
+
+    private static List<Disk> disks(BootSpec spec, Path root) throws LaunchException {
+        List<Disk> disks = new ArrayList<>();
+        disks.add(new Disk(root, spec.isReadOnly(), DeviceInfo.isBlockDevice(root)));
+        for (String extra : spec.extraDevices()) {
+            Path device = Path.of(extra);
+            if (!Files.exists(device)) {
+                throw new LaunchException("extra device " + device + " does not exist");
+            }
+            // Extra devices have no flag of their own: they go in read-only exactly when the host gives them so.
+            disks.add(new Disk(device, DeviceInfo.isReadOnly(device), DeviceInfo.isBlockDevice(device)));
+        }
+        return disks;
+    }
 }

@@ -30,60 +30,65 @@ import java.util.Map;
  */
 public final class QemuCommand implements VmmCommandBuilder {
 
-  @Override
-  public CommandLine build(LaunchPlan plan, String binary) {
-    List<String> argv = new ArrayList<>();
-    argv.add(binary);
-    argv.addAll(List.of("-name", "unibloc"));
-    argv.addAll(List.of("-M", machine(plan.machine())));
-    argv.addAll(List.of("-accel", plan.accel() == Accel.KVM ? "kvm" : "tcg"));
-    if (plan.accel() == Accel.KVM) {
-      argv.addAll(List.of("-cpu", "host"));
+    @Override
+    public CommandLine build(LaunchPlan plan, String binary) {
+        List<String> argv = new ArrayList<>();
+        argv.add(binary);
+        argv.addAll(List.of("-name", "unibloc"));
+        argv.addAll(List.of("-M", machine(plan.machine())));
+        argv.addAll(List.of("-accel", plan.accel() == Accel.KVM ? "kvm" : "tcg"));
+        if (plan.accel() == Accel.KVM) {
+            argv.addAll(List.of("-cpu", "host"));
+        }
+        argv.addAll(List.of("-smp", Integer.toString(plan.vcpus())));
+        argv.addAll(List.of("-m", plan.memoryMiB() + "M"));
+        argv.addAll(List.of("-nodefaults", "-no-user-config", "-nographic", "-serial", "stdio", "-no-reboot"));
+        argv.addAll(List.of("-kernel", plan.kernel().toString()));
+        if (plan.initrd() != null) {
+            argv.addAll(List.of("-initrd", plan.initrd().toString()));
+        }
+        if (!plan.kernelCmdline().isEmpty()) {
+            argv.addAll(List.of("-append", plan.kernelCmdline()));
+        }
+        if (plan.machine() != Machine.MICROVM) {
+            // SeaBIOS would print its banner on the serial console, i.e. in the guest's output; this turns it off.
+            argv.addAll(List.of("-fw_cfg", "name=etc/sercon-port,string=0"));
+        }
+        String blockDevice = plan.machine() == Machine.MICROVM ? "virtio-blk-device" : "virtio-blk-pci";
+        for (int i = 0; i < plan.disks().size(); i++) {
+            Disk disk = plan.disks().get(i);
+            StringBuilder drive = new StringBuilder("file=")
+                    .append(escape(disk.path().toString()))
+                    .append(",format=")
+                    .append(disk.format())
+                    .append(",if=none,id=disk")
+                    .append(i);
+            if (disk.readOnly()) {
+                drive.append(",readonly=on");
+            }
+            if (disk.blockDevice()) {
+                drive.append(",cache=none,aio=threads");
+            }
+            argv.addAll(List.of("-drive", drive.toString()));
+            argv.addAll(List.of("-device", blockDevice + ",drive=disk" + i));
+        }
+        argv.addAll(List.of(
+                "-device",
+                "isa-debug-exit,iobase=0x" + Integer.toHexString(MultibootPayload.DEBUG_EXIT_PORT) + ",iosize=0x04"));
+        argv.addAll(List.of("-qmp", "unix:" + escape(plan.controlSocket().toString()) + ",server=on,wait=off"));
+        return new CommandLine(argv, Map.of());
     }
-    argv.addAll(List.of("-smp", Integer.toString(plan.vcpus())));
-    argv.addAll(List.of("-m", plan.memoryMiB() + "M"));
-    argv.addAll(List.of("-nodefaults", "-no-user-config", "-nographic", "-serial", "stdio", "-no-reboot"));
-    argv.addAll(List.of("-kernel", plan.kernel().toString()));
-    if (plan.initrd() != null) {
-      argv.addAll(List.of("-initrd", plan.initrd().toString()));
-    }
-    if (!plan.kernelCmdline().isEmpty()) {
-      argv.addAll(List.of("-append", plan.kernelCmdline()));
-    }
-    if (plan.machine() != Machine.MICROVM) {
-      // SeaBIOS would print its banner on the serial console, i.e. in the guest's output; this turns it off.
-      argv.addAll(List.of("-fw_cfg", "name=etc/sercon-port,string=0"));
-    }
-    String blockDevice = plan.machine() == Machine.MICROVM ? "virtio-blk-device" : "virtio-blk-pci";
-    for (int i = 0; i < plan.disks().size(); i++) {
-      Disk disk = plan.disks().get(i);
-      StringBuilder drive = new StringBuilder("file=").append(escape(disk.path().toString()))
-          .append(",format=").append(disk.format()).append(",if=none,id=disk").append(i);
-      if (disk.readOnly()) {
-        drive.append(",readonly=on");
-      }
-      if (disk.blockDevice()) {
-        drive.append(",cache=none,aio=threads");
-      }
-      argv.addAll(List.of("-drive", drive.toString()));
-      argv.addAll(List.of("-device", blockDevice + ",drive=disk" + i));
-    }
-    argv.addAll(List.of("-device", "isa-debug-exit,iobase=0x"
-        + Integer.toHexString(MultibootPayload.DEBUG_EXIT_PORT) + ",iosize=0x04"));
-    argv.addAll(List.of("-qmp", "unix:" + escape(plan.controlSocket().toString()) + ",server=on,wait=off"));
-    return new CommandLine(argv, Map.of());
-  }
 
-  private static String machine(Machine machine) {
-    return switch (machine) {
-      case MICROVM -> "microvm,pit=on,pic=on,rtc=on";
-      case PC -> "pc";
-      case Q35 -> "q35";
-    };
-  }
+    private static String machine(Machine machine) {
+        return switch (machine) {
+            case MICROVM -> "microvm,pit=on,pic=on,rtc=on";
+            case PC -> "pc";
+            case Q35 -> "q35";
+        };
+    }
 
-  /** QEMU option values separate keys with commas; a literal comma is written twice. */
-  static String escape(String value) {
-    return value.replace(",", ",,");
-  }
+    /** QEMU option values separate keys with commas; a literal comma is written twice. */
+    static String escape(String value) {
+        return value.replace(",", ",,");
+    }
 }

@@ -16,54 +16,63 @@ import java.util.List;
  */
 public final class RootOverlay {
 
-  private final ProcessRunner runner;
-  private final String qemuImg;
+    private final ProcessRunner runner;
+    private final String qemuImg;
 
-  public RootOverlay(ProcessRunner runner, String qemuImg) {
-    this.runner = runner;
-    this.qemuImg = qemuImg;
-  }
+    public RootOverlay(ProcessRunner runner, String qemuImg) {
+        this.runner = runner;
+        this.qemuImg = qemuImg;
+    }
 
-  public RootOverlay(ProcessRunner runner) {
-    this(runner, "qemu-img");
-  }
+    public RootOverlay(ProcessRunner runner) {
+        this(runner, "qemu-img");
+    }
 
-  /**
-   * Creates {@code overlay} backed by {@code device} (raw), replacing an overlay a previous boot left.
-   *
-   * @throws LaunchException naming the overlay when qemu-img is missing or fails
-   */
-  public Path create(Path device, Path overlay) throws LaunchException {
-    try {
-      Path parent = overlay.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      Files.deleteIfExists(overlay);
-    } catch (IOException e) {
-      throw new LaunchException("cannot prepare the root overlay " + overlay + ": " + e.getMessage());
+    /**
+     * Creates {@code overlay} backed by {@code device} (raw), replacing an overlay a previous boot left.
+     *
+     * @throws LaunchException naming the overlay when qemu-img is missing or fails
+     */
+    public Path create(Path device, Path overlay) throws LaunchException {
+        try {
+            Path parent = overlay.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.deleteIfExists(overlay);
+        } catch (IOException e) {
+            throw new LaunchException("cannot prepare the root overlay " + overlay + ": " + e.getMessage());
+        }
+        ToolResult result;
+        try {
+            result = runner.run(List.of(
+                    qemuImg,
+                    "create",
+                    "-q",
+                    "-f",
+                    "qcow2",
+                    "-F",
+                    "raw",
+                    "-b",
+                    device.toAbsolutePath().toString(),
+                    overlay.toAbsolutePath().toString()));
+        } catch (ToolException e) {
+            throw new LaunchException("cannot create the root overlay " + overlay + " for an ephemeral root: "
+                    + e.getMessage() + " (the sandbox image needs qemu-img, Debian package qemu-utils)");
+        }
+        if (!result.ok()) {
+            throw new LaunchException(
+                    "cannot create the root overlay " + overlay + " on " + device + ": " + result.describe());
+        }
+        return overlay;
     }
-    ToolResult result;
-    try {
-      result = runner.run(List.of(qemuImg, "create", "-q", "-f", "qcow2", "-F", "raw", "-b",
-          device.toAbsolutePath().toString(), overlay.toAbsolutePath().toString()));
-    } catch (ToolException e) {
-      throw new LaunchException("cannot create the root overlay " + overlay + " for an ephemeral root: "
-          + e.getMessage() + " (the sandbox image needs qemu-img, Debian package qemu-utils)");
-    }
-    if (!result.ok()) {
-      throw new LaunchException("cannot create the root overlay " + overlay + " on " + device + ": "
-          + result.describe());
-    }
-    return overlay;
-  }
 
-  /** Removes the overlay (the guest's writes) once the guest has ended; nothing to do when it is gone. */
-  public static void delete(Path overlay) {
-    try {
-      Files.deleteIfExists(overlay);
-    } catch (IOException e) {
-      // the Pod's emptyDir goes with the Pod; a leftover is replaced at the next boot
+    /** Removes the overlay (the guest's writes) once the guest has ended; nothing to do when it is gone. */
+    public static void delete(Path overlay) {
+        try {
+            Files.deleteIfExists(overlay);
+        } catch (IOException e) {
+            // the Pod's emptyDir goes with the Pod; a leftover is replaced at the next boot
+        }
     }
-  }
 }

@@ -14,109 +14,109 @@ import java.time.Duration;
  */
 public sealed interface GuestExit {
 
-  int SANDBOX_FAILURE = 125;
-  int GUEST_RESET = 126;
-  int KILLED = 137;
-  int BOOT_TIMEOUT = 124;
+    int SANDBOX_FAILURE = 125;
+    int GUEST_RESET = 126;
+    int KILLED = 137;
+    int BOOT_TIMEOUT = 124;
 
-  /** The exit status for the sandbox process. */
-  int exitCode();
+    /** The exit status for the sandbox process. */
+    int exitCode();
 
-  /** One line for logs and the CLI. */
-  String describe();
+    /** One line for logs and the CLI. */
+    String describe();
 
-  /** The guest powered off (ACPI, {@code poweroff}, Firecracker's reboot-to-exit). */
-  record PoweredOff() implements GuestExit {
-    @Override
-    public int exitCode() {
-      return 0;
+    /** The guest powered off (ACPI, {@code poweroff}, Firecracker's reboot-to-exit). */
+    record PoweredOff() implements GuestExit {
+        @Override
+        public int exitCode() {
+            return 0;
+        }
+
+        @Override
+        public String describe() {
+            return "guest powered off";
+        }
     }
 
-    @Override
-    public String describe() {
-      return "guest powered off";
-    }
-  }
+    /**
+     * The guest reset itself: a reboot, a Linux panic (the sandbox adds {@code panic=1}), or a crash such as a
+     * triple fault; {@code -no-reboot} ends the VMM instead of restarting the guest.
+     */
+    record Reset() implements GuestExit {
+        @Override
+        public int exitCode() {
+            return GUEST_RESET;
+        }
 
-  /**
-   * The guest reset itself: a reboot, a Linux panic (the sandbox adds {@code panic=1}), or a crash such as a
-   * triple fault; {@code -no-reboot} ends the VMM instead of restarting the guest.
-   */
-  record Reset() implements GuestExit {
-    @Override
-    public int exitCode() {
-      return GUEST_RESET;
-    }
-
-    @Override
-    public String describe() {
-      return "guest reset itself (a reboot, a kernel panic, or a crash; too little memory for its kernel and "
-          + "initrd resets Linux early)";
-    }
-  }
-
-  /** The guest wrote {@code code} to the {@code isa-debug-exit} port. */
-  record DebugExit(int code) implements GuestExit {
-    @Override
-    public int exitCode() {
-      return code;
+        @Override
+        public String describe() {
+            return "guest reset itself (a reboot, a kernel panic, or a crash; too little memory for its kernel and "
+                    + "initrd resets Linux early)";
+        }
     }
 
-    @Override
-    public String describe() {
-      return "guest exited with code " + code;
-    }
-  }
+    /** The guest wrote {@code code} to the {@code isa-debug-exit} port. */
+    record DebugExit(int code) implements GuestExit {
+        @Override
+        public int exitCode() {
+            return code;
+        }
 
-  /** The VMM was killed: the guest ignored the power button for the whole grace period, or a signal. */
-  record Killed(String why) implements GuestExit {
-    @Override
-    public int exitCode() {
-      return KILLED;
-    }
-
-    @Override
-    public String describe() {
-      return "killed: " + why;
-    }
-  }
-
-  /**
-   * The boot watchdog ended a guest that wrote nothing to its console within the deadline: a hung or
-   * crashed-before-printing kernel, a machine type it cannot boot on, or an accelerator that cannot run it.
-   *
-   * @param accel {@code kvm} or {@code tcg}
-   * @param machine the QEMU machine type (or the VMM's name for the others)
-   * @param deadline the boot deadline that passed
-   * @param lastConsole the last console bytes, escaped (empty when there were none)
-   * @param vmmSaid the VMM's last error line on stderr, or empty
-   */
-  record BootTimeout(String accel, String machine, Duration deadline, String lastConsole,
-      String vmmSaid) implements GuestExit {
-    @Override
-    public int exitCode() {
-      return BOOT_TIMEOUT;
+        @Override
+        public String describe() {
+            return "guest exited with code " + code;
+        }
     }
 
-    @Override
-    public String describe() {
-      return "boot watchdog: no console output within " + deadline.toMillis() + " ms under " + accel
-          + " on machine " + machine + "; last console bytes: "
-          + (lastConsole.isEmpty() ? "none" : "\"" + lastConsole + "\"")
-          + (vmmSaid.isEmpty() ? "" : "; the VMM said: " + vmmSaid);
-    }
-  }
+    /** The VMM was killed: the guest ignored the power button for the whole grace period, or a signal. */
+    record Killed(String why) implements GuestExit {
+        @Override
+        public int exitCode() {
+            return KILLED;
+        }
 
-  /** The VMM itself failed (bad arguments, unusable device, crash). */
-  record VmmFailed(int status, String detail) implements GuestExit {
-    @Override
-    public int exitCode() {
-      return SANDBOX_FAILURE;
+        @Override
+        public String describe() {
+            return "killed: " + why;
+        }
     }
 
-    @Override
-    public String describe() {
-      return "VMM failed with status " + status + (detail.isEmpty() ? "" : ": " + detail);
+    /**
+     * The boot watchdog ended a guest that wrote nothing to its console within the deadline: a hung or
+     * crashed-before-printing kernel, a machine type it cannot boot on, or an accelerator that cannot run it.
+     *
+     * @param accel {@code kvm} or {@code tcg}
+     * @param machine the QEMU machine type (or the VMM's name for the others)
+     * @param deadline the boot deadline that passed
+     * @param lastConsole the last console bytes, escaped (empty when there were none)
+     * @param vmmSaid the VMM's last error line on stderr, or empty
+     */
+    record BootTimeout(String accel, String machine, Duration deadline, String lastConsole, String vmmSaid)
+            implements GuestExit {
+        @Override
+        public int exitCode() {
+            return BOOT_TIMEOUT;
+        }
+
+        @Override
+        public String describe() {
+            return "boot watchdog: no console output within " + deadline.toMillis() + " ms under " + accel
+                    + " on machine " + machine + "; last console bytes: "
+                    + (lastConsole.isEmpty() ? "none" : "\"" + lastConsole + "\"")
+                    + (vmmSaid.isEmpty() ? "" : "; the VMM said: " + vmmSaid);
+        }
     }
-  }
+
+    /** The VMM itself failed (bad arguments, unusable device, crash). */
+    record VmmFailed(int status, String detail) implements GuestExit {
+        @Override
+        public int exitCode() {
+            return SANDBOX_FAILURE;
+        }
+
+        @Override
+        public String describe() {
+            return "VMM failed with status " + status + (detail.isEmpty() ? "" : ": " + detail);
+        }
+    }
 }

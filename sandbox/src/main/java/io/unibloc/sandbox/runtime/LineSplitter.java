@@ -17,62 +17,62 @@ import java.util.function.Consumer;
  */
 final class LineSplitter {
 
-  /** Long enough for any real console line, small enough to keep a few in memory per guest. */
-  static final int DEFAULT_MAX_BYTES = 64 * 1024;
+    /** Long enough for any real console line, small enough to keep a few in memory per guest. */
+    static final int DEFAULT_MAX_BYTES = 64 * 1024;
 
-  private final Consumer<String> sink;
-  private final int maxBytes;
-  private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-  /** The last line ended with \r: a \n right after it belongs to the same terminator. */
-  private boolean afterCr;
+    private final Consumer<String> sink;
+    private final int maxBytes;
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    /** The last line ended with \r: a \n right after it belongs to the same terminator. */
+    private boolean afterCr;
 
-  LineSplitter(Consumer<String> sink, int maxBytes) {
-    if (maxBytes < 1) {
-      throw new IllegalArgumentException("maxBytes must be positive, got " + maxBytes);
-    }
-    this.sink = sink;
-    this.maxBytes = maxBytes;
-  }
-
-  LineSplitter(Consumer<String> sink) {
-    this(sink, DEFAULT_MAX_BYTES);
-  }
-
-  /** Consumes {@code length} bytes of {@code buffer} from {@code offset}, handing on each finished line. */
-  void feed(byte[] buffer, int offset, int length) {
-    for (int i = offset; i < offset + length; i++) {
-      byte b = buffer[i];
-      if (b == '\n') {
-        if (!afterCr) {
-          emit();
+    LineSplitter(Consumer<String> sink, int maxBytes) {
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be positive, got " + maxBytes);
         }
-        afterCr = false;
-      } else if (b == '\r') {
-        if (!afterCr || line.size() > 0) {
-          emit();
-        }
-        afterCr = true;
-      } else {
-        afterCr = false;
-        // split before appending, so a line of exactly maxBytes followed by its terminator stays one line
-        if (line.size() >= maxBytes) {
-          emit();
-        }
-        line.write(b);
-      }
+        this.sink = sink;
+        this.maxBytes = maxBytes;
     }
-  }
 
-  /** The stream ended: hands on an unterminated last line, if any. */
-  void finish() {
-    if (line.size() > 0) {
-      emit();
+    LineSplitter(Consumer<String> sink) {
+        this(sink, DEFAULT_MAX_BYTES);
     }
-  }
 
-  private void emit() {
-    String text = line.toString(StandardCharsets.UTF_8);
-    line.reset();
-    sink.accept(text);
-  }
+    /** Consumes {@code length} bytes of {@code buffer} from {@code offset}, handing on each finished line. */
+    void feed(byte[] buffer, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            byte b = buffer[i];
+            if (b == '\n') {
+                if (!afterCr) {
+                    emit();
+                }
+                afterCr = false;
+            } else if (b == '\r') {
+                if (!afterCr || line.size() > 0) {
+                    emit();
+                }
+                afterCr = true;
+            } else {
+                afterCr = false;
+                // split before appending, so a line of exactly maxBytes followed by its terminator stays one line
+                if (line.size() >= maxBytes) {
+                    emit();
+                }
+                line.write(b);
+            }
+        }
+    }
+
+    /** The stream ended: hands on an unterminated last line, if any. */
+    void finish() {
+        if (line.size() > 0) {
+            emit();
+        }
+    }
+
+    private void emit() {
+        String text = line.toString(StandardCharsets.UTF_8);
+        line.reset();
+        sink.accept(text);
+    }
 }

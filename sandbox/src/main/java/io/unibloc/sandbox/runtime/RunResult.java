@@ -15,11 +15,11 @@ import java.util.Optional;
  */
 public record RunResult(GuestExit exit, Accel accel, Duration runtime, Duration timeToFirstConsoleLine) {
 
-  public int exitCode() {
-    return exit.exitCode();
-  }
+    public int exitCode() {
+        return exit.exitCode();
+    }
 
-  public Optional<Duration> firstConsoleLine() {
-    return Optional.ofNullable(timeToFirstConsoleLine);
-  }
+    public Optional<Duration> firstConsoleLine() {
+        return Optional.ofNullable(timeToFirstConsoleLine);
+    }
 }

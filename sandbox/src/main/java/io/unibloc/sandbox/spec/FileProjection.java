@@ -14,11 +14,11 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  */
 public record FileProjection(String source, String target, Integer mode) {
 
-  /** Permission bits used when {@link #mode()} is unset. */
-  public static final int DEFAULT_MODE = 0644;
+    /** Permission bits used when {@link #mode()} is unset. */
+    public static final int DEFAULT_MODE = 0644;
 
-  @JsonIgnore
-  public int effectiveMode() {
-    return mode == null ? DEFAULT_MODE : mode;
-  }
+    @JsonIgnore
+    public int effectiveMode() {
+        return mode == null ? DEFAULT_MODE : mode;
+    }
 }

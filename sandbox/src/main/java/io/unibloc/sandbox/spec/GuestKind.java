@@ -16,31 +16,31 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * </ul>
  */
 public enum GuestKind implements WireName {
-  LINUX("linux"),
-  UNIKRAFT("unikraft"),
-  SOLO5("solo5"),
-  MULTIBOOT("multiboot");
+    LINUX("linux"),
+    UNIKRAFT("unikraft"),
+    SOLO5("solo5"),
+    MULTIBOOT("multiboot");
 
-  private final String wireName;
+    private final String wireName;
 
-  GuestKind(String wireName) {
-    this.wireName = wireName;
-  }
+    GuestKind(String wireName) {
+        this.wireName = wireName;
+    }
 
-  @JsonValue
-  @Override
-  public String wireName() {
-    return wireName;
-  }
+    @JsonValue
+    @Override
+    public String wireName() {
+        return wireName;
+    }
 
-  /** @throws InvalidBootSpecException for a name that is not a guest kind, listing the accepted names */
-  @JsonCreator
-  public static GuestKind fromWireName(String name) {
-    return WireName.parse(values(), "guest", name);
-  }
+    /** @throws InvalidBootSpecException for a name that is not a guest kind, listing the accepted names */
+    @JsonCreator
+    public static GuestKind fromWireName(String name) {
+        return WireName.parse(values(), "guest", name);
+    }
 
-  /** The smallest memory the sandbox accepts for this kind, in MiB: Linux needs room to unpack its initrd. */
-  public int memoryFloorMiB() {
-    return this == LINUX ? 64 : 16;
-  }
+    /** The smallest memory the sandbox accepts for this kind, in MiB: Linux needs room to unpack its initrd. */
+    public int memoryFloorMiB() {
+        return this == LINUX ? 64 : 16;
+    }
 }

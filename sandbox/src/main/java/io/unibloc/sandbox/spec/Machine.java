@@ -9,25 +9,25 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * single machine model each and accept only the default, {@code microvm}.
  */
 public enum Machine implements WireName {
-  MICROVM("microvm"),
-  PC("pc"),
-  Q35("q35");
+    MICROVM("microvm"),
+    PC("pc"),
+    Q35("q35");
 
-  private final String wireName;
+    private final String wireName;
 
-  Machine(String wireName) {
-    this.wireName = wireName;
-  }
+    Machine(String wireName) {
+        this.wireName = wireName;
+    }
 
-  @JsonValue
-  @Override
-  public String wireName() {
-    return wireName;
-  }
+    @JsonValue
+    @Override
+    public String wireName() {
+        return wireName;
+    }
 
-  /** @throws InvalidBootSpecException for a name that is not a machine type, listing the accepted names */
-  @JsonCreator
-  public static Machine fromWireName(String name) {
-    return WireName.parse(values(), "machine", name);
-  }
+    /** @throws InvalidBootSpecException for a name that is not a machine type, listing the accepted names */
+    @JsonCreator
+    public static Machine fromWireName(String name) {
+        return WireName.parse(values(), "machine", name);
+    }
 }

@@ -5,25 +5,25 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /** The virtual machine monitor that runs the guest. QEMU is the default and the one tested by booting. */
 public enum Vmm implements WireName {
-  QEMU("qemu"),
-  FIRECRACKER("firecracker"),
-  CLOUD_HYPERVISOR("cloud-hypervisor");
+    QEMU("qemu"),
+    FIRECRACKER("firecracker"),
+    CLOUD_HYPERVISOR("cloud-hypervisor");
 
-  private final String wireName;
+    private final String wireName;
 
-  Vmm(String wireName) {
-    this.wireName = wireName;
-  }
+    Vmm(String wireName) {
+        this.wireName = wireName;
+    }
 
-  @JsonValue
-  @Override
-  public String wireName() {
-    return wireName;
-  }
+    @JsonValue
+    @Override
+    public String wireName() {
+        return wireName;
+    }
 
-  /** @throws InvalidBootSpecException for a name that is not a VMM, listing the accepted names */
-  @JsonCreator
-  public static Vmm fromWireName(String name) {
-    return WireName.parse(values(), "vmm", name);
-  }
+    /** @throws InvalidBootSpecException for a name that is not a VMM, listing the accepted names */
+    @JsonCreator
+    public static Vmm fromWireName(String name) {
+        return WireName.parse(values(), "vmm", name);
+    }
 }

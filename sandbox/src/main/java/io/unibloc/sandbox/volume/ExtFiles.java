@@ -24,236 +24,250 @@ import java.util.regex.Pattern;
  */
 public final class ExtFiles implements VolumeFiles {
 
-  private static final int MAX_SYMLINKS = 16;
-  private static final Pattern TYPE = Pattern.compile("Type: (\\S+)");
-  private static final Pattern SIZE = Pattern.compile("Size: (\\d+)");
-  private static final Pattern MODE = Pattern.compile("Mode: +(\\d+)");
-  /** debugfs pipes some output through a pager when it thinks a person is watching. */
-  private static final Map<String, String> ENV = Map.of("DEBUGFS_PAGER", "__none__", "PAGER", "cat");
-  private static final Pattern FAST_LINK = Pattern.compile("Fast link dest: \"(.*)\"");
+    private static final int MAX_SYMLINKS = 16;
+    private static final Pattern TYPE = Pattern.compile("Type: (\\S+)");
+    private static final Pattern SIZE = Pattern.compile("Size: (\\d+)");
+    private static final Pattern MODE = Pattern.compile("Mode: +(\\d+)");
+    /** debugfs pipes some output through a pager when it thinks a person is watching. */
+    private static final Map<String, String> ENV = Map.of("DEBUGFS_PAGER", "__none__", "PAGER", "cat");
 
-  private final ProcessRunner runner;
+    private static final Pattern FAST_LINK = Pattern.compile("Fast link dest: \"(.*)\"");
 
-  public ExtFiles(ProcessRunner runner) {
-    this.runner = runner;
-  }
+    private final ProcessRunner runner;
 
-  @Override
-  public void extract(Path device, String pathInFs, Path out) throws VolumeException {
-    String path = pathInFs;
-    for (int hop = 0; hop <= MAX_SYMLINKS; hop++) {
-      Inode inode = stat(device, path);
-      if (inode == null) {
-        throw new VolumeException(describe(pathInFs, path) + " does not exist in the ext filesystem on "
-            + device);
-      }
-      switch (inode.type()) {
-        case "regular" -> {
-          dump(device, path, out, inode.size());
-          return;
-        }
-        case "symlink" -> path = resolve(path, linkTarget(device, path, inode, out));
-        default -> throw new VolumeException(describe(pathInFs, path) + " on " + device + " is a "
-            + inode.type() + ", not a regular file");
-      }
+    public ExtFiles(ProcessRunner runner) {
+        this.runner = runner;
     }
-    throw new VolumeException(pathInFs + " on " + device + ": more than " + MAX_SYMLINKS
-        + " symbolic links to follow");
-  }
 
-  @Override
-  public void project(Path device, List<FileProjection> files) throws VolumeException {
-    if (files.isEmpty()) {
-      return;
-    }
-    for (FileProjection file : files) {
-      ProjectionSources.check(file);
-    }
-    // debugfs's mkdir corrupts the filesystem when the directory already exists (it allocates an inode
-    // before finding the name taken), so every path is looked at first and only what is missing is made.
-    Set<String> missingDirectories = new LinkedHashSet<>();
-    Set<String> existingDirectories = new HashSet<>();
-    Set<String> replaced = new HashSet<>();
-    for (FileProjection file : files) {
-      for (String parent : ProjectionSources.parents(file.target())) {
-        if (missingDirectories.contains(parent) || existingDirectories.contains(parent)) {
-          continue;
-        }
-        Inode inode = stat(device, parent);
-        if (inode == null) {
-          missingDirectories.add(parent);
-        } else if (inode.type().equals("directory")) {
-          existingDirectories.add(parent);
-        } else {
-          throw new VolumeException("cannot project " + file.source() + " to " + file.target() + " on " + device
-              + ": " + parent + " is a " + inode.type() + ", not a directory");
-        }
-      }
-      boolean parentMissing = ProjectionSources.parents(file.target()).stream()
-          .anyMatch(missingDirectories::contains);
-      Inode existing = parentMissing ? null : stat(device, file.target());
-      if (existing != null) {
-        if (!existing.type().equals("regular") && !existing.type().equals("symlink")) {
-          throw new VolumeException("cannot project " + file.source() + " to " + file.target() + " on " + device
-              + ": a " + existing.type() + " is there");
-        }
-        replaced.add(file.target());
-      }
-    }
-    StringBuilder script = new StringBuilder();
-    missingDirectories.forEach(dir -> script.append("mkdir ").append(quote(dir)).append('\n'));
-    for (FileProjection file : files) {
-      String target = quote(file.target());
-      if (replaced.contains(file.target())) {
-        script.append("rm ").append(target).append('\n');
-      }
-      script.append("write ").append(quote(file.source())).append(' ').append(target).append('\n');
-      script.append("set_inode_field ").append(target).append(" mode 0")
-          .append(Integer.toOctalString(0100000 | file.effectiveMode())).append('\n');
-      script.append("set_inode_field ").append(target).append(" uid 0\n");
-      script.append("set_inode_field ").append(target).append(" gid 0\n");
-    }
-    ToolResult written = runScript(device, script.toString());
-    for (FileProjection file : files) {
-      Inode inode = stat(device, file.target());
-      long expectedSize = ProjectionSources.size(file);
-      if (inode == null || !inode.type().equals("regular") || inode.size() != expectedSize
-          || inode.mode() != file.effectiveMode()) {
-        throw new VolumeException("projecting " + file.source() + " to " + file.target() + " on " + device
-            + " failed (found " + (inode == null ? "nothing" : inode) + "); debugfs said: "
-            + written.stderr().strip().replace('\n', ' '));
-      }
-    }
-  }
-
-  private ToolResult runScript(Path device, String script) throws VolumeException {
-    Path file = null;
-    try {
-      file = Files.createTempFile("unibloc-debugfs-", ".cmd");
-      Files.writeString(file, script, StandardCharsets.UTF_8);
-      ToolResult result = runner.run(List.of("debugfs", "-w", "-f", file.toString(), device.toString()), ENV);
-      if (!result.ok() || result.stderr().contains("Read-only file system")
-          || result.stderr().contains("Permission denied")) {
-        throw new VolumeException("cannot write into the ext filesystem on " + device + ": "
-            + result.describe());
-      }
-      return result;
-    } catch (ToolException e) {
-      throw new VolumeException("cannot write into the ext filesystem on " + device + ": " + e.getMessage(), e);
-    } catch (IOException e) {
-      throw new VolumeException("cannot prepare debugfs commands for " + device + ": " + e.getMessage(), e);
-    } finally {
-      deleteQuietly(file);
-    }
-  }
-
-  /** The inode at {@code path}, or {@code null} when nothing is there. */
-  private Inode stat(Path device, String path) throws VolumeException {
-    ToolResult result = debugfs(device, "stat " + quote(path));
-    Matcher type = TYPE.matcher(result.stdout());
-    if (!type.find()) {
-      if (result.stderr().contains("not found") || result.stderr().contains("File not found")) {
-        return null;
-      }
-      throw new VolumeException("cannot read the ext filesystem on " + device + ": " + result.describe());
-    }
-    Matcher size = SIZE.matcher(result.stdout());
-    Matcher mode = MODE.matcher(result.stdout());
-    Matcher link = FAST_LINK.matcher(result.stdout());
-    return new Inode(type.group(1),
-        size.find() ? Long.parseLong(size.group(1)) : -1,
-        mode.find() ? Integer.parseInt(mode.group(1), 8) : -1,
-        link.find() ? link.group(1) : null);
-  }
-
-  private String linkTarget(Path device, String path, Inode inode, Path scratchNextTo) throws VolumeException {
-    if (inode.fastLink() != null) {
-      return inode.fastLink();
-    }
-    // A long ("slow") symlink keeps its target in a data block, which dump writes out like file content.
-    Path scratch = scratchNextTo.resolveSibling(scratchNextTo.getFileName() + ".link");
-    try {
-      dump(device, path, scratch, inode.size());
-      return Files.readString(scratch, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new VolumeException("cannot read symbolic link " + path + " on " + device + ": " + e.getMessage(), e);
-    } finally {
-      deleteQuietly(scratch);
-    }
-  }
-
-  private void dump(Path device, String path, Path out, long expectedSize) throws VolumeException {
-    try {
-      Files.deleteIfExists(out);
-    } catch (IOException e) {
-      throw new VolumeException("cannot replace " + out + ": " + e.getMessage(), e);
-    }
-    ToolResult result = debugfs(device, "dump " + quote(path) + " " + quote(out.toString()));
-    long size;
-    try {
-      size = Files.exists(out) ? Files.size(out) : -1;
-    } catch (IOException e) {
-      size = -1;
-    }
-    if (size != expectedSize) {
-      throw new VolumeException("reading " + path + " out of " + device + " gave " + size + " of "
-          + expectedSize + " bytes: " + result.describe());
-    }
-  }
-
-  private ToolResult debugfs(Path device, String request) throws VolumeException {
-    try {
-      return runner.run(List.of("debugfs", "-R", request, device.toString()), ENV);
-    } catch (ToolException e) {
-      throw new VolumeException("cannot read the ext filesystem on " + device + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** debugfs splits its command line on blanks unless an argument is in double quotes. */
-  static String quote(String argument) {
-    if (argument.indexOf('"') >= 0) {
-      throw new IllegalArgumentException("path contains a double quote, which debugfs cannot take: " + argument);
-    }
-    return "\"" + argument + "\"";
-  }
-
-  /** Resolves a link {@code target} found at {@code linkPath} to an absolute, normalised path. */
-  static String resolve(String linkPath, String target) {
-    String base = target.startsWith("/") ? target : linkPath.substring(0, linkPath.lastIndexOf('/') + 1) + target;
-    List<String> parts = new ArrayList<>();
-    for (String part : base.split("/")) {
-      if (part.isEmpty() || part.equals(".")) {
-        continue;
-      }
-      if (part.equals("..")) {
-        if (!parts.isEmpty()) {
-          parts.remove(parts.size() - 1);
-        }
-      } else {
-        parts.add(part);
-      }
-    }
-    return "/" + String.join("/", parts);
-  }
-
-  private static String describe(String requested, String current) {
-    return requested.equals(current) ? requested : requested + " (via symbolic links: " + current + ")";
-  }
-
-  private static void deleteQuietly(Path file) {
-    if (file != null) {
-      try {
-        Files.deleteIfExists(file);
-      } catch (IOException ignored) {
-        // a temp file left behind is harmless
-      }
-    }
-  }
-
-  private record Inode(String type, long size, int mode, String fastLink) {
     @Override
-    public String toString() {
-      return type + " of " + size + " bytes, mode 0" + Integer.toOctalString(mode);
+    public void extract(Path device, String pathInFs, Path out) throws VolumeException {
+        String path = pathInFs;
+        for (int hop = 0; hop <= MAX_SYMLINKS; hop++) {
+            Inode inode = stat(device, path);
+            if (inode == null) {
+                throw new VolumeException(
+                        describe(pathInFs, path) + " does not exist in the ext filesystem on " + device);
+            }
+            switch (inode.type()) {
+                case "regular" -> {
+                    dump(device, path, out, inode.size());
+                    return;
+                }
+                case "symlink" -> path = resolve(path, linkTarget(device, path, inode, out));
+                default ->
+                    throw new VolumeException(describe(pathInFs, path) + " on " + device + " is a " + inode.type()
+                            + ", not a regular file");
+            }
+        }
+        throw new VolumeException(
+                pathInFs + " on " + device + ": more than " + MAX_SYMLINKS + " symbolic links to follow");
     }
-  }
+
+    @Override
+    public void project(Path device, List<FileProjection> files) throws VolumeException {
+        if (files.isEmpty()) {
+            return;
+        }
+        for (FileProjection file : files) {
+            ProjectionSources.check(file);
+        }
+        // debugfs's mkdir corrupts the filesystem when the directory already exists (it allocates an inode
+        // before finding the name taken), so every path is looked at first and only what is missing is made.
+        Set<String> missingDirectories = new LinkedHashSet<>();
+        Set<String> existingDirectories = new HashSet<>();
+        Set<String> replaced = new HashSet<>();
+        for (FileProjection file : files) {
+            for (String parent : ProjectionSources.parents(file.target())) {
+                if (missingDirectories.contains(parent) || existingDirectories.contains(parent)) {
+                    continue;
+                }
+                Inode inode = stat(device, parent);
+                if (inode == null) {
+                    missingDirectories.add(parent);
+                } else if (inode.type().equals("directory")) {
+                    existingDirectories.add(parent);
+                } else {
+                    throw new VolumeException("cannot project " + file.source() + " to " + file.target() + " on "
+                            + device + ": " + parent + " is a " + inode.type() + ", not a directory");
+                }
+            }
+            boolean parentMissing =
+                    ProjectionSources.parents(file.target()).stream().anyMatch(missingDirectories::contains);
+            Inode existing = parentMissing ? null : stat(device, file.target());
+            if (existing != null) {
+                if (!existing.type().equals("regular") && !existing.type().equals("symlink")) {
+                    throw new VolumeException("cannot project " + file.source() + " to " + file.target() + " on "
+                            + device + ": a " + existing.type() + " is there");
+                }
+                replaced.add(file.target());
+            }
+        }
+        StringBuilder script = new StringBuilder();
+        missingDirectories.forEach(
+                dir -> script.append("mkdir ").append(quote(dir)).append('\n'));
+        for (FileProjection file : files) {
+            String target = quote(file.target());
+            if (replaced.contains(file.target())) {
+                script.append("rm ").append(target).append('\n');
+            }
+            script.append("write ")
+                    .append(quote(file.source()))
+                    .append(' ')
+                    .append(target)
+                    .append('\n');
+            script.append("set_inode_field ")
+                    .append(target)
+                    .append(" mode 0")
+                    .append(Integer.toOctalString(0100000 | file.effectiveMode()))
+                    .append('\n');
+            script.append("set_inode_field ").append(target).append(" uid 0\n");
+            script.append("set_inode_field ").append(target).append(" gid 0\n");
+        }
+        ToolResult written = runScript(device, script.toString());
+        for (FileProjection file : files) {
+            Inode inode = stat(device, file.target());
+            long expectedSize = ProjectionSources.size(file);
+            if (inode == null
+                    || !inode.type().equals("regular")
+                    || inode.size() != expectedSize
+                    || inode.mode() != file.effectiveMode()) {
+                throw new VolumeException("projecting " + file.source() + " to " + file.target() + " on " + device
+                        + " failed (found " + (inode == null ? "nothing" : inode) + "); debugfs said: "
+                        + written.stderr().strip().replace('\n', ' '));
+            }
+        }
+    }
+
+    private ToolResult runScript(Path device, String script) throws VolumeException {
+        Path file = null;
+        try {
+            file = Files.createTempFile("unibloc-debugfs-", ".cmd");
+            Files.writeString(file, script, StandardCharsets.UTF_8);
+            ToolResult result = runner.run(List.of("debugfs", "-w", "-f", file.toString(), device.toString()), ENV);
+            if (!result.ok()
+                    || result.stderr().contains("Read-only file system")
+                    || result.stderr().contains("Permission denied")) {
+                throw new VolumeException(
+                        "cannot write into the ext filesystem on " + device + ": " + result.describe());
+            }
+            return result;
+        } catch (ToolException e) {
+            throw new VolumeException("cannot write into the ext filesystem on " + device + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new VolumeException("cannot prepare debugfs commands for " + device + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(file);
+        }
+    }
+
+    /** The inode at {@code path}, or {@code null} when nothing is there. */
+    private Inode stat(Path device, String path) throws VolumeException {
+        ToolResult result = debugfs(device, "stat " + quote(path));
+        Matcher type = TYPE.matcher(result.stdout());
+        if (!type.find()) {
+            if (result.stderr().contains("not found") || result.stderr().contains("File not found")) {
+                return null;
+            }
+            throw new VolumeException("cannot read the ext filesystem on " + device + ": " + result.describe());
+        }
+        Matcher size = SIZE.matcher(result.stdout());
+        Matcher mode = MODE.matcher(result.stdout());
+        Matcher link = FAST_LINK.matcher(result.stdout());
+        return new Inode(
+                type.group(1),
+                size.find() ? Long.parseLong(size.group(1)) : -1,
+                mode.find() ? Integer.parseInt(mode.group(1), 8) : -1,
+                link.find() ? link.group(1) : null);
+    }
+
+    private String linkTarget(Path device, String path, Inode inode, Path scratchNextTo) throws VolumeException {
+        if (inode.fastLink() != null) {
+            return inode.fastLink();
+        }
+        // A long ("slow") symlink keeps its target in a data block, which dump writes out like file content.
+        Path scratch = scratchNextTo.resolveSibling(scratchNextTo.getFileName() + ".link");
+        try {
+            dump(device, path, scratch, inode.size());
+            return Files.readString(scratch, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new VolumeException("cannot read symbolic link " + path + " on " + device + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(scratch);
+        }
+    }
+
+    private void dump(Path device, String path, Path out, long expectedSize) throws VolumeException {
+        try {
+            Files.deleteIfExists(out);
+        } catch (IOException e) {
+            throw new VolumeException("cannot replace " + out + ": " + e.getMessage(), e);
+        }
+        ToolResult result = debugfs(device, "dump " + quote(path) + " " + quote(out.toString()));
+        long size;
+        try {
+            size = Files.exists(out) ? Files.size(out) : -1;
+        } catch (IOException e) {
+            size = -1;
+        }
+        if (size != expectedSize) {
+            throw new VolumeException("reading " + path + " out of " + device + " gave " + size + " of " + expectedSize
+                    + " bytes: " + result.describe());
+        }
+    }
+
+    private ToolResult debugfs(Path device, String request) throws VolumeException {
+        try {
+            return runner.run(List.of("debugfs", "-R", request, device.toString()), ENV);
+        } catch (ToolException e) {
+            throw new VolumeException("cannot read the ext filesystem on " + device + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** debugfs splits its command line on blanks unless an argument is in double quotes. */
+    static String quote(String argument) {
+        if (argument.indexOf('"') >= 0) {
+            throw new IllegalArgumentException("path contains a double quote, which debugfs cannot take: " + argument);
+        }
+        return "\"" + argument + "\"";
+    }
+
+    /** Resolves a link {@code target} found at {@code linkPath} to an absolute, normalised path. */
+    static String resolve(String linkPath, String target) {
+        String base = target.startsWith("/") ? target : linkPath.substring(0, linkPath.lastIndexOf('/') + 1) + target;
+        List<String> parts = new ArrayList<>();
+        for (String part : base.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                if (!parts.isEmpty()) {
+                    parts.remove(parts.size() - 1);
+                }
+            } else {
+                parts.add(part);
+            }
+        }
+        return "/" + String.join("/", parts);
+    }
+
+    private static String describe(String requested, String current) {
+        return requested.equals(current) ? requested : requested + " (via symbolic links: " + current + ")";
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a temp file left behind is harmless
+            }
+        }
+    }
+
+    private record Inode(String type, long size, int mode, String fastLink) {
+        @Override
+        public String toString() {
+            return type + " of " + size + " bytes, mode 0" + Integer.toOctalString(mode);
+        }
+    }
 }

@@ -17,59 +17,60 @@ import java.util.List;
  */
 public final class FsProbe {
 
-  private static final int EXT_MAGIC_OFFSET = 1024 + 56;
-  private static final int PROBE_BYTES = 4096;
+    private static final int EXT_MAGIC_OFFSET = 1024 + 56;
+    private static final int PROBE_BYTES = 4096;
 
-  private final ProcessRunner runner;
+    private final ProcessRunner runner;
 
-  public FsProbe(ProcessRunner runner) {
-    this.runner = runner;
-  }
-
-  /** @throws VolumeException when the device cannot be read */
-  public FsType detect(Path device) throws VolumeException {
-    ByteBuffer head = ByteBuffer.allocate(PROBE_BYTES);
-    try (FileChannel channel = FileChannel.open(device, StandardOpenOption.READ)) {
-      while (head.hasRemaining() && channel.read(head) >= 0) {
-        // keep reading: block devices may return short reads
-      }
-    } catch (IOException e) {
-      throw new VolumeException("cannot read " + device + " to find its filesystem: " + e.getMessage(), e);
+    public FsProbe(ProcessRunner runner) {
+        this.runner = runner;
     }
-    return detect(head.array(), head.position());
-  }
 
-  /** Pure form of {@link #detect(Path)}: classifies the first {@code length} bytes of a device. */
-  public static FsType detect(byte[] head, int length) {
-    if (length > EXT_MAGIC_OFFSET + 1
-        && (head[EXT_MAGIC_OFFSET] & 0xff) == 0x53 && (head[EXT_MAGIC_OFFSET + 1] & 0xff) == 0xEF) {
-      return FsType.EXT;
+    /** @throws VolumeException when the device cannot be read */
+    public FsType detect(Path device) throws VolumeException {
+        ByteBuffer head = ByteBuffer.allocate(PROBE_BYTES);
+        try (FileChannel channel = FileChannel.open(device, StandardOpenOption.READ)) {
+            while (head.hasRemaining() && channel.read(head) >= 0) {
+                // keep reading: block devices may return short reads
+            }
+        } catch (IOException e) {
+            throw new VolumeException("cannot read " + device + " to find its filesystem: " + e.getMessage(), e);
+        }
+        return detect(head.array(), head.position());
     }
-    if (length >= 512 && (head[510] & 0xff) == 0x55 && (head[511] & 0xff) == 0xAA) {
-      int jump = head[0] & 0xff;
-      boolean bootJump = jump == 0xEB || jump == 0xE9;
-      String fat16 = new String(head, 54, 5, StandardCharsets.US_ASCII);
-      String fat32 = new String(head, 82, 5, StandardCharsets.US_ASCII);
-      if (bootJump && (fat16.startsWith("FAT1") || fat32.equals("FAT32"))) {
-        return FsType.VFAT;
-      }
-    }
-    return FsType.UNKNOWN;
-  }
 
-  /** What {@code blkid -p} calls the content of the device, for error messages ("xfs", "raw data"). */
-  public String describe(Path device) {
-    try {
-      ToolResult result = runner.run(List.of("blkid", "-p", "-o", "value", "-s", "TYPE", device.toString()));
-      String type = result.stdout().strip();
-      if (result.ok() && !type.isEmpty()) {
-        return type;
-      }
-      result = runner.run(List.of("blkid", "-p", "-o", "value", "-s", "PTTYPE", device.toString()));
-      String table = result.stdout().strip();
-      return result.ok() && !table.isEmpty() ? "a disk with a " + table + " partition table" : "raw data";
-    } catch (ToolException e) {
-      return "unknown content";
+    /** Pure form of {@link #detect(Path)}: classifies the first {@code length} bytes of a device. */
+    public static FsType detect(byte[] head, int length) {
+        if (length > EXT_MAGIC_OFFSET + 1
+                && (head[EXT_MAGIC_OFFSET] & 0xff) == 0x53
+                && (head[EXT_MAGIC_OFFSET + 1] & 0xff) == 0xEF) {
+            return FsType.EXT;
+        }
+        if (length >= 512 && (head[510] & 0xff) == 0x55 && (head[511] & 0xff) == 0xAA) {
+            int jump = head[0] & 0xff;
+            boolean bootJump = jump == 0xEB || jump == 0xE9;
+            String fat16 = new String(head, 54, 5, StandardCharsets.US_ASCII);
+            String fat32 = new String(head, 82, 5, StandardCharsets.US_ASCII);
+            if (bootJump && (fat16.startsWith("FAT1") || fat32.equals("FAT32"))) {
+                return FsType.VFAT;
+            }
+        }
+        return FsType.UNKNOWN;
     }
-  }
+
+    /** What {@code blkid -p} calls the content of the device, for error messages ("xfs", "raw data"). */
+    public String describe(Path device) {
+        try {
+            ToolResult result = runner.run(List.of("blkid", "-p", "-o", "value", "-s", "TYPE", device.toString()));
+            String type = result.stdout().strip();
+            if (result.ok() && !type.isEmpty()) {
+                return type;
+            }
+            result = runner.run(List.of("blkid", "-p", "-o", "value", "-s", "PTTYPE", device.toString()));
+            String table = result.stdout().strip();
+            return result.ok() && !table.isEmpty() ? "a disk with a " + table + " partition table" : "raw data";
+        } catch (ToolException e) {
+            return "unknown content";
+        }
+    }
 }

@@ -27,11 +27,14 @@ class LongModePayloadTest {
     void switchesToLongModeThroughPaeEferAndPaging() {
         // or eax, PAE ... mov cr3 ... mov ecx, IA32_EFER; rdmsr; or eax, LME; wrmsr ... or eax, PG|PE
         assertThat(indexOf(0x0D, 0x20, 0, 0, 0)).as("CR4.PAE").isPositive();
-        assertThat(indexOf(0xB9, 0x80, 0, 0, 0xC0, 0x0F, 0x32, 0x0D, 0, 1, 0, 0, 0x0F, 0x30)).as("EFER.LME")
+        assertThat(indexOf(0xB9, 0x80, 0, 0, 0xC0, 0x0F, 0x32, 0x0D, 0, 1, 0, 0, 0x0F, 0x30))
+                .as("EFER.LME")
                 .isPositive();
         assertThat(indexOf(0x0D, 0x01, 0, 0, 0x80)).as("CR0.PG|PE").isPositive();
         assertThat(image.getLong(0x1000) & ~0xFFFL).as("PML4[0] -> PDPT").isEqualTo(0x102000);
-        assertThat(image.getLong(0x3000 + 8) & 0x83).as("PD[1] maps a present, writable 2 MiB page").isEqualTo(0x83);
+        assertThat(image.getLong(0x3000 + 8) & 0x83)
+                .as("PD[1] maps a present, writable 2 MiB page")
+                .isEqualTo(0x83);
     }
 
     @Test
@@ -64,7 +67,8 @@ class LongModePayloadTest {
 
     private long gate(int vector) {
         int at = 0x5000 + vector * 16;
-        return (image.getShort(at) & 0xFFFFL) | (image.getShort(at + 6) & 0xFFFFL) << 16
+        return (image.getShort(at) & 0xFFFFL)
+                | (image.getShort(at + 6) & 0xFFFFL) << 16
                 | (image.getInt(at + 8) & 0xFFFFFFFFL) << 32;
     }
 

@@ -34,7 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  * figures of docs/benchmarks.md. A benchmark, not a test of speed: it prints medians and asserts only that
  * every boot produced output. Run with {@code -Dunibloc.bench=true -Dit.test=BootTimeBenchIT}.
  */
-@EnabledIfSystemProperty(named = "unibloc.bench", matches = "true", disabledReason = "a benchmark; -Dunibloc.bench=true")
+@EnabledIfSystemProperty(
+        named = "unibloc.bench",
+        matches = "true",
+        disabledReason = "a benchmark; -Dunibloc.bench=true")
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 class BootTimeBenchIT {
 
@@ -56,28 +59,50 @@ class BootTimeBenchIT {
 
         List<String> rows = new ArrayList<>();
         for (Machine machine : Machine.values()) {
-            rows.add(row("linux (Debian kernel + test initramfs)", machine, BootSpec.builder()
-                    .kernelHostPath(linux.kernel().toString()).initrdHostPath(linux.initramfs().toString())
-                    .rootDevice(ext4.toString()).machine(machine).build()));
-            rows.add(row("unikraft-style 64-bit kernel (probe payload)", machine, BootSpec.builder()
-                    .guest(GuestKind.UNIKRAFT).kernelHostPath(longMode.toString()).rootDevice(disk.toString())
-                    .machine(machine).build()));
-            rows.add(row("multiboot 32-bit payload", machine, BootSpec.builder().guest(GuestKind.MULTIBOOT)
-                    .kernelHostPath(multiboot.toString()).rootDevice(disk.toString()).memoryMiB(16).machine(machine)
-                    .build()));
+            rows.add(row(
+                    "linux (Debian kernel + test initramfs)",
+                    machine,
+                    BootSpec.builder()
+                            .kernelHostPath(linux.kernel().toString())
+                            .initrdHostPath(linux.initramfs().toString())
+                            .rootDevice(ext4.toString())
+                            .machine(machine)
+                            .build()));
+            rows.add(row(
+                    "unikraft-style 64-bit kernel (probe payload)",
+                    machine,
+                    BootSpec.builder()
+                            .guest(GuestKind.UNIKRAFT)
+                            .kernelHostPath(longMode.toString())
+                            .rootDevice(disk.toString())
+                            .machine(machine)
+                            .build()));
+            rows.add(row(
+                    "multiboot 32-bit payload",
+                    machine,
+                    BootSpec.builder()
+                            .guest(GuestKind.MULTIBOOT)
+                            .kernelHostPath(multiboot.toString())
+                            .rootDevice(disk.toString())
+                            .memoryMiB(16)
+                            .machine(machine)
+                            .build()));
         }
-        KvmProbe.Decision probe = new KvmProbe("qemu-system-x86_64", Path.of("/dev/kvm"), Duration.ofSeconds(3)).decide();
+        KvmProbe.Decision probe =
+                new KvmProbe("qemu-system-x86_64", Path.of("/dev/kvm"), Duration.ofSeconds(3)).decide();
 
         System.out.println("BENCH | guest | machine | first console output, median of " + SAMPLES + " (min-max) |");
         rows.forEach(row -> System.out.println("BENCH " + row));
-        System.out.printf("BENCH KVM probe: %s in %d ms (%s)%n", probe.accel(), probe.took().toMillis(), probe.reason());
+        System.out.printf(
+                "BENCH KVM probe: %s in %d ms (%s)%n",
+                probe.accel(), probe.took().toMillis(), probe.reason());
     }
 
     /** Boots {@code spec} SAMPLES times, each until its first console output, then kills it. */
     private String row(String guest, Machine machine, BootSpec spec) throws Exception {
         List<Long> millis = new ArrayList<>();
         for (int i = 0; i < SAMPLES; i++) {
-            RunningGuest running = sandbox.start(spec, line -> { });
+            RunningGuest running = sandbox.start(spec, line -> {});
             BootEvidence evidence = running.firstOutput().get(120, TimeUnit.SECONDS);
             running.kill();
             running.awaitExit();
@@ -85,7 +110,13 @@ class BootTimeBenchIT {
             millis.add(evidence.after().toMillis());
         }
         Collections.sort(millis);
-        return String.format(Locale.ROOT, "| %s | %s | %d ms (%d-%d) |", guest, machine.wireName(),
-                millis.get(millis.size() / 2), millis.get(0), millis.get(millis.size() - 1));
+        return String.format(
+                Locale.ROOT,
+                "| %s | %s | %d ms (%d-%d) |",
+                guest,
+                machine.wireName(),
+                millis.get(millis.size() / 2),
+                millis.get(0),
+                millis.get(millis.size() - 1));
     }
 }

@@ -35,33 +35,39 @@ import org.junit.jupiter.api.io.TempDir;
  * guest booted under TCG through a qcow2 overlay in scratch space. The guest writes, the device's bytes do not
  * change, the overlay goes when the guest ends and the next guest starts from the image again.
  */
-@EnabledIfSystemProperty(named = "unibloc.it", matches = "true",
-    disabledReason = "boots real guests; runs under failsafe (mvn verify)")
+@EnabledIfSystemProperty(
+        named = "unibloc.it",
+        matches = "true",
+        disabledReason = "boots real guests; runs under failsafe (mvn verify)")
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class EphemeralRootIT {
 
-  private static TestGuest guest;
+    private static TestGuest guest;
 
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  private final List<String> console = new CopyOnWriteArrayList<>();
+    private final List<String> console = new CopyOnWriteArrayList<>();
 
-  @BeforeAll
-  static void guest() throws IOException {
-    guest = TestGuest.prepare();
-  }
+    @BeforeAll
+    static void guest() throws IOException {
+        guest = TestGuest.prepare();
+    }
 
-  private Sandbox sandbox(Path overlay) {
-    return new Sandbox(SandboxOptions.defaults().withAccel(Accel.TCG)
-        .withWorkRoot(Path.of(System.getProperty("java.io.tmpdir"))), overlay);
-  }
+    private Sandbox sandbox(Path overlay) {
+        return new Sandbox(
+                SandboxOptions.defaults()
+                        .withAccel(Accel.TCG)
+                        .withWorkRoot(Path.of(System.getProperty("java.io.tmpdir"))),
+                overlay);
+    }
 
-  @Test
-  void theGuestWritesToItsOverlayNeverToTheSharedImageAndTheNextGuestStartsClean() throws Exception {
-    String marker = "eph-marker-" + UUID.randomUUID();
-    Path tree = GuestRootfs.builder()
-        .file("/etc/marker", marker + "\n", 0644)
-        .app("""
+    @Test
+    void theGuestWritesToItsOverlayNeverToTheSharedImageAndTheNextGuestStartsClean() throws Exception {
+        String marker = "eph-marker-" + UUID.randomUUID();
+        Path tree = GuestRootfs.builder()
+                .file("/etc/marker", marker + "\n", 0644)
+                .app("""
             #!/bin/sh
             echo "app: marker=$(cat /etc/marker)"
             if [ -e /written ]; then echo "app: saw $(cat /written)"; else echo "app: clean root"; fi
@@ -70,71 +76,79 @@ class EphemeralRootIT {
             echo "app: wrote=$(cat /written)"
             exit 0
             """)
-        .writeTo(dir.resolve("tree"));
-    guest.installInto(tree);
-    Path image = GuestDisks.ext4(tree, dir.resolve("chain.img"), 64);
-    String before = sha256(image);
-    Path overlay = dir.resolve("scratch/root.qcow2");
+                .writeTo(dir.resolve("tree"));
+        guest.installInto(tree);
+        Path image = GuestDisks.ext4(tree, dir.resolve("chain.img"), 64);
+        String before = sha256(image);
+        Path overlay = dir.resolve("scratch/root.qcow2");
 
-    try (LoopDevice shared = LoopDevice.attach(image, true)) {
-      for (String name : List.of("first", "second")) {
-        console.clear();
-        BootSpec spec = BootSpec.builder()
-            .kernel(TestGuest.KERNEL_IN_ROOT) // read out of the shared device, as for any root
-            .initrd(TestGuest.INITRD_IN_ROOT)
-            .rootDevice(shared.path().toString())
-            .args(List.of(name))
-            .build();
-        RunResult result = sandbox(overlay).run(spec, console::add);
-        System.out.printf("BOOT ephemeral %s: first console line after %d ms, ended after %d ms%n", name,
-            result.firstConsoleLine().map(d -> d.toMillis()).orElse(-1L), result.runtime().toMillis());
-        assertThat(console).contains(
-            TestGuest.LINE_PREFIX + "mounted /dev/vda ext4 rw",
-            "app: marker=" + marker,
-            "app: clean root",
-            "app: wrote=written by " + name);
-        assertThat(result.exit()).isEqualTo(new GuestExit.PoweredOff());
-        assertThat(overlay).as("the guest's writes end with it").doesNotExist();
-      }
+        try (LoopDevice shared = LoopDevice.attach(image, true)) {
+            for (String name : List.of("first", "second")) {
+                console.clear();
+                BootSpec spec = BootSpec.builder()
+                        .kernel(TestGuest.KERNEL_IN_ROOT) // read out of the shared device, as for any root
+                        .initrd(TestGuest.INITRD_IN_ROOT)
+                        .rootDevice(shared.path().toString())
+                        .args(List.of(name))
+                        .build();
+                RunResult result = sandbox(overlay).run(spec, console::add);
+                System.out.printf(
+                        "BOOT ephemeral %s: first console line after %d ms, ended after %d ms%n",
+                        name,
+                        result.firstConsoleLine().map(d -> d.toMillis()).orElse(-1L),
+                        result.runtime().toMillis());
+                assertThat(console)
+                        .contains(
+                                TestGuest.LINE_PREFIX + "mounted /dev/vda ext4 rw",
+                                "app: marker=" + marker,
+                                "app: clean root",
+                                "app: wrote=written by " + name);
+                assertThat(result.exit()).isEqualTo(new GuestExit.PoweredOff());
+                assertThat(overlay).as("the guest's writes end with it").doesNotExist();
+            }
+        }
+        assertThat(sha256(image)).as("the shared image is byte-identical").isEqualTo(before);
     }
-    assertThat(sha256(image)).as("the shared image is byte-identical").isEqualTo(before);
-  }
 
-  @Test
-  void filesAndVmmsWithoutQcow2AreRefusedNamingWhy() throws Exception {
-    Path tree = GuestRootfs.builder().app("#!/bin/sh\nexit 0\n").writeTo(dir.resolve("tree"));
-    Path image = GuestDisks.ext4(tree, dir.resolve("chain.img"), 32);
-    Path config = Files.writeString(dir.resolve("app.conf"), "x");
-    Path overlay = dir.resolve("scratch/root.qcow2");
-    try (LoopDevice shared = LoopDevice.attach(image, true)) {
-      BootSpec.Builder spec = BootSpec.builder()
-          .kernelHostPath(guest.kernel().toString())
-          .initrdHostPath(guest.initramfs().toString())
-          .rootDevice(shared.path().toString());
-      assertThatThrownBy(() -> sandbox(overlay).start(spec.addFile(new FileProjection(config.toString(), "/etc/app.conf",
-          0644)).build(), console::add))
-          .isInstanceOf(SandboxException.class)
-          .hasMessageContaining("files cannot be projected into an ephemeral root");
-      BootSpec.Builder firecracker = BootSpec.builder()
-          .kernelHostPath(guest.kernel().toString())
-          .rootDevice(shared.path().toString())
-          .vmm(Vmm.FIRECRACKER);
-      assertThatThrownBy(() -> sandbox(overlay).start(firecracker.build(), console::add))
-          .isInstanceOf(SandboxException.class)
-          .hasMessageContaining("needs vmm qemu").hasMessageContaining("firecracker");
+    @Test
+    void filesAndVmmsWithoutQcow2AreRefusedNamingWhy() throws Exception {
+        Path tree = GuestRootfs.builder().app("#!/bin/sh\nexit 0\n").writeTo(dir.resolve("tree"));
+        Path image = GuestDisks.ext4(tree, dir.resolve("chain.img"), 32);
+        Path config = Files.writeString(dir.resolve("app.conf"), "x");
+        Path overlay = dir.resolve("scratch/root.qcow2");
+        try (LoopDevice shared = LoopDevice.attach(image, true)) {
+            BootSpec.Builder spec = BootSpec.builder()
+                    .kernelHostPath(guest.kernel().toString())
+                    .initrdHostPath(guest.initramfs().toString())
+                    .rootDevice(shared.path().toString());
+            assertThatThrownBy(() -> sandbox(overlay)
+                            .start(
+                                    spec.addFile(new FileProjection(config.toString(), "/etc/app.conf", 0644))
+                                            .build(),
+                                    console::add))
+                    .isInstanceOf(SandboxException.class)
+                    .hasMessageContaining("files cannot be projected into an ephemeral root");
+            BootSpec.Builder firecracker = BootSpec.builder()
+                    .kernelHostPath(guest.kernel().toString())
+                    .rootDevice(shared.path().toString())
+                    .vmm(Vmm.FIRECRACKER);
+            assertThatThrownBy(() -> sandbox(overlay).start(firecracker.build(), console::add))
+                    .isInstanceOf(SandboxException.class)
+                    .hasMessageContaining("needs vmm qemu")
+                    .hasMessageContaining("firecracker");
+        }
+        assertThat(overlay).doesNotExist();
     }
-    assertThat(overlay).doesNotExist();
-  }
 
-  private static String sha256(Path file) throws Exception {
-    MessageDigest digest = MessageDigest.getInstance("SHA-256");
-    try (var in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[1 << 16];
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        digest.update(buffer, 0, n);
-      }
+    private static String sha256(Path file) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        try (var in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
-    return HexFormat.of().formatHex(digest.digest());
-  }
 }

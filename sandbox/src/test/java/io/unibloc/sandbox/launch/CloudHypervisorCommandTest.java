@@ -13,47 +13,72 @@ import org.junit.jupiter.api.Test;
 
 class CloudHypervisorCommandTest {
 
-  private static final Path WORK = Path.of("/run/sbx");
+    private static final Path WORK = Path.of("/run/sbx");
 
-  private static LaunchPlan plan(Path initrd, List<Disk> disks, Path socket) {
-    return new LaunchPlan(Vmm.CLOUD_HYPERVISOR, Machine.MICROVM, GuestKind.LINUX, Accel.KVM,
-        Path.of("/run/sbx/kernel"), initrd, "console=ttyS0 root=/dev/vda rw", disks, 4, 1024, WORK, socket);
-  }
+    private static LaunchPlan plan(Path initrd, List<Disk> disks, Path socket) {
+        return new LaunchPlan(
+                Vmm.CLOUD_HYPERVISOR,
+                Machine.MICROVM,
+                GuestKind.LINUX,
+                Accel.KVM,
+                Path.of("/run/sbx/kernel"),
+                initrd,
+                "console=ttyS0 root=/dev/vda rw",
+                disks,
+                4,
+                1024,
+                WORK,
+                socket);
+    }
 
-  @Test
-  void usesTheDocumentedOptions() {
-    List<Disk> disks = List.of(new Disk(Path.of("/dev/unibloc-root"), true, true),
-        new Disk(Path.of("/dev/data"), false, true));
+    @Test
+    void usesTheDocumentedOptions() {
+        List<Disk> disks = List.of(
+                new Disk(Path.of("/dev/unibloc-root"), true, true), new Disk(Path.of("/dev/data"), false, true));
 
-    CommandLine command = new CloudHypervisorCommand().build(
-        plan(Path.of("/run/sbx/initrd"), disks, WORK.resolve("control.sock")), "cloud-hypervisor");
+        CommandLine command = new CloudHypervisorCommand()
+                .build(plan(Path.of("/run/sbx/initrd"), disks, WORK.resolve("control.sock")), "cloud-hypervisor");
 
-    assertThat(command.argv()).containsExactly("cloud-hypervisor",
-        "--api-socket", "path=/run/sbx/control.sock",
-        "--kernel", "/run/sbx/kernel",
-        "--initramfs", "/run/sbx/initrd",
-        "--cmdline", "console=ttyS0 root=/dev/vda rw",
-        "--cpus", "boot=4",
-        "--memory", "size=1024M",
-        "--disk", "path=/dev/unibloc-root,readonly=on", "path=/dev/data",
-        "--serial", "tty", "--console", "off");
-    assertThat(command.files()).isEmpty();
-  }
+        assertThat(command.argv())
+                .containsExactly(
+                        "cloud-hypervisor",
+                        "--api-socket",
+                        "path=/run/sbx/control.sock",
+                        "--kernel",
+                        "/run/sbx/kernel",
+                        "--initramfs",
+                        "/run/sbx/initrd",
+                        "--cmdline",
+                        "console=ttyS0 root=/dev/vda rw",
+                        "--cpus",
+                        "boot=4",
+                        "--memory",
+                        "size=1024M",
+                        "--disk",
+                        "path=/dev/unibloc-root,readonly=on",
+                        "path=/dev/data",
+                        "--serial",
+                        "tty",
+                        "--console",
+                        "off");
+        assertThat(command.files()).isEmpty();
+    }
 
-  @Test
-  void noInitrdAndNoDisksLeaveTheirOptionsOut() {
-    List<String> argv = new CloudHypervisorCommand().build(plan(null, List.of(), WORK.resolve("c.sock")), "ch")
-        .argv();
+    @Test
+    void noInitrdAndNoDisksLeaveTheirOptionsOut() {
+        List<String> argv = new CloudHypervisorCommand()
+                .build(plan(null, List.of(), WORK.resolve("c.sock")), "ch")
+                .argv();
 
-    assertThat(argv).doesNotContain("--initramfs", "--disk");
-  }
+        assertThat(argv).doesNotContain("--initramfs", "--disk");
+    }
 
-  @Test
-  void pathsWithCommasCannotBeExpressed() {
-    List<Disk> disks = List.of(new Disk(Path.of("/images/a,b.img"), false, false));
+    @Test
+    void pathsWithCommasCannotBeExpressed() {
+        List<Disk> disks = List.of(new Disk(Path.of("/images/a,b.img"), false, false));
 
-    assertThatThrownBy(() -> new CloudHypervisorCommand().build(plan(null, disks, WORK.resolve("c.sock")), "ch"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("/images/a,b.img");
-  }
+        assertThatThrownBy(() -> new CloudHypervisorCommand().build(plan(null, disks, WORK.resolve("c.sock")), "ch"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("/images/a,b.img");
+    }
 }

@@ -19,10 +19,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class BootSpecReaderTest {
 
-  private final BootSpecReader reader = new BootSpecReader();
+    private final BootSpecReader reader = new BootSpecReader();
 
-  /** The example from the project-wide contract, field for field. */
-  static final String CONTRACT_EXAMPLE = """
+    /** The example from the project-wide contract, field for field. */
+    static final String CONTRACT_EXAMPLE = """
       {"vmm":"qemu","machine":"microvm","guest":"linux",
        "kernel":"/boot/vmlinuz","kernelHostPath":null,"initrd":null,"initrdHostPath":null,
        "cmdline":"console=ttyS0","args":["--port","8080"],"env":{"K":"V"},"vcpus":1,"memoryMiB":256,
@@ -30,129 +30,141 @@ class BootSpecReaderTest {
        "files":[{"source":"/run/unibloc/files/0/app.conf","target":"/etc/app.conf","mode":420}]}
       """;
 
-  @Test
-  void readsEveryFieldOfTheContract() {
-    BootSpec spec = reader.read(CONTRACT_EXAMPLE);
+    @Test
+    void readsEveryFieldOfTheContract() {
+        BootSpec spec = reader.read(CONTRACT_EXAMPLE);
 
-    assertThat(spec.vmm()).isEqualTo(Vmm.QEMU);
-    assertThat(spec.machine()).isEqualTo(Machine.MICROVM);
-    assertThat(spec.guest()).isEqualTo(GuestKind.LINUX);
-    assertThat(spec.kernel()).isEqualTo("/boot/vmlinuz");
-    assertThat(spec.kernelHostPath()).isNull();
-    assertThat(spec.initrd()).isNull();
-    assertThat(spec.cmdline()).isEqualTo("console=ttyS0");
-    assertThat(spec.args()).containsExactly("--port", "8080");
-    assertThat(spec.env()).containsExactly(Map.entry("K", "V"));
-    assertThat(spec.vcpus()).isEqualTo(1);
-    assertThat(spec.memoryMiB()).isEqualTo(256);
-    assertThat(spec.rootDevice()).isEqualTo("/dev/unibloc-root");
-    assertThat(spec.readOnly()).isFalse();
-    assertThat(spec.extraDevices()).containsExactly("/dev/unibloc-data");
-    assertThat(spec.files()).containsExactly(
-        new FileProjection("/run/unibloc/files/0/app.conf", "/etc/app.conf", 420));
-    assertThat(spec.files().get(0).effectiveMode()).isEqualTo(0644);
-    assertThat(spec.resolve()).isEqualTo(spec);
-  }
+        assertThat(spec.vmm()).isEqualTo(Vmm.QEMU);
+        assertThat(spec.machine()).isEqualTo(Machine.MICROVM);
+        assertThat(spec.guest()).isEqualTo(GuestKind.LINUX);
+        assertThat(spec.kernel()).isEqualTo("/boot/vmlinuz");
+        assertThat(spec.kernelHostPath()).isNull();
+        assertThat(spec.initrd()).isNull();
+        assertThat(spec.cmdline()).isEqualTo("console=ttyS0");
+        assertThat(spec.args()).containsExactly("--port", "8080");
+        assertThat(spec.env()).containsExactly(Map.entry("K", "V"));
+        assertThat(spec.vcpus()).isEqualTo(1);
+        assertThat(spec.memoryMiB()).isEqualTo(256);
+        assertThat(spec.rootDevice()).isEqualTo("/dev/unibloc-root");
+        assertThat(spec.readOnly()).isFalse();
+        assertThat(spec.extraDevices()).containsExactly("/dev/unibloc-data");
+        assertThat(spec.files())
+                .containsExactly(new FileProjection("/run/unibloc/files/0/app.conf", "/etc/app.conf", 420));
+        assertThat(spec.files().get(0).effectiveMode()).isEqualTo(0644);
+        assertThat(spec.resolve()).isEqualTo(spec);
+    }
 
-  @Test
-  void missingFieldsStayUnsetUntilResolvedToTheDefaults() {
-    BootSpec spec = reader.read("{\"kernel\":\"/boot/vmlinuz\"}");
+    @Test
+    void missingFieldsStayUnsetUntilResolvedToTheDefaults() {
+        BootSpec spec = reader.read("{\"kernel\":\"/boot/vmlinuz\"}");
 
-    assertThat(spec.vmm()).isNull();
-    assertThat(spec.args()).isEmpty();
-    BootSpec resolved = spec.resolve();
-    assertThat(resolved.vmm()).isEqualTo(Vmm.QEMU);
-    assertThat(resolved.machine()).isEqualTo(Machine.MICROVM);
-    assertThat(resolved.guest()).isEqualTo(GuestKind.LINUX);
-    assertThat(resolved.vcpus()).isEqualTo(1);
-    assertThat(resolved.memoryMiB()).isEqualTo(256);
-    assertThat(resolved.cmdline()).isEqualTo("console=ttyS0");
-    assertThat(resolved.rootDevice()).isEqualTo("/dev/unibloc-root");
-    assertThat(resolved.readOnly()).isFalse();
-  }
+        assertThat(spec.vmm()).isNull();
+        assertThat(spec.args()).isEmpty();
+        BootSpec resolved = spec.resolve();
+        assertThat(resolved.vmm()).isEqualTo(Vmm.QEMU);
+        assertThat(resolved.machine()).isEqualTo(Machine.MICROVM);
+        assertThat(resolved.guest()).isEqualTo(GuestKind.LINUX);
+        assertThat(resolved.vcpus()).isEqualTo(1);
+        assertThat(resolved.memoryMiB()).isEqualTo(256);
+        assertThat(resolved.cmdline()).isEqualTo("console=ttyS0");
+        assertThat(resolved.rootDevice()).isEqualTo("/dev/unibloc-root");
+        assertThat(resolved.readOnly()).isFalse();
+    }
 
-  @Test
-  void envKeepsItsOrder() {
-    BootSpec spec = reader.read("{\"env\":{\"Z\":\"1\",\"A\":\"2\",\"M\":\"3\"}}");
+    @Test
+    void envKeepsItsOrder() {
+        BootSpec spec = reader.read("{\"env\":{\"Z\":\"1\",\"A\":\"2\",\"M\":\"3\"}}");
 
-    assertThat(spec.env().keySet()).containsExactly("Z", "A", "M");
-  }
+        assertThat(spec.env().keySet()).containsExactly("Z", "A", "M");
+    }
 
-  @Test
-  void writtenSpecsReadBackEqual() {
-    BootSpec spec = reader.read(CONTRACT_EXAMPLE);
+    @Test
+    void writtenSpecsReadBackEqual() {
+        BootSpec spec = reader.read(CONTRACT_EXAMPLE);
 
-    String json = reader.write(spec);
+        String json = reader.write(spec);
 
-    assertThat(reader.read(json)).isEqualTo(spec);
-    assertThat(json).contains("\"vmm\":\"qemu\"").contains("\"memoryMiB\":256").doesNotContain("null");
-  }
+        assertThat(reader.read(json)).isEqualTo(spec);
+        assertThat(json)
+                .contains("\"vmm\":\"qemu\"")
+                .contains("\"memoryMiB\":256")
+                .doesNotContain("null");
+    }
 
-  @Test
-  void unsetFieldsAreLeftOutWhenWritten() {
-    assertThat(reader.write(BootSpec.empty())).isEqualTo("{}");
-    assertThat(reader.write(BootSpec.builder().readOnly(true).build())).isEqualTo("{\"readOnly\":true}");
-    assertThat(reader.read(reader.write(BootSpec.empty()))).isEqualTo(BootSpec.empty());
-  }
+    @Test
+    void unsetFieldsAreLeftOutWhenWritten() {
+        assertThat(reader.write(BootSpec.empty())).isEqualTo("{}");
+        assertThat(reader.write(BootSpec.builder().readOnly(true).build())).isEqualTo("{\"readOnly\":true}");
+        assertThat(reader.read(reader.write(BootSpec.empty()))).isEqualTo(BootSpec.empty());
+    }
 
-  static Stream<Arguments> badInput() {
-    return Stream.of(
-        bad("misspelt field", "{\"memoryMib\":512}", "unknown field \"memoryMib\"", "memoryMiB"),
-        bad("unknown vmm", "{\"vmm\":\"xen\"}", "field vmm", "unknown vmm \"xen\"",
-            "qemu, firecracker, cloud-hypervisor"),
-        bad("unknown machine", "{\"machine\":\"virt\"}", "unknown machine \"virt\"", "microvm, pc, q35"),
-        bad("unknown guest", "{\"guest\":\"osv\"}", "unknown guest \"osv\"", "linux, unikraft, solo5, multiboot"),
-        bad("text for a number", "{\"vcpus\":\"two\"}", "field vcpus", "\"two\"", "whole number"),
-        bad("fraction for a number", "{\"memoryMiB\":256.5}", "field memoryMiB"),
-        bad("string for a list", "{\"args\":\"-v\"}", "field args"),
-        bad("object for a string", "{\"kernel\":{}}", "field kernel"),
-        bad("unknown field inside files", "{\"files\":[{\"src\":\"/a\",\"target\":\"/b\"}]}",
-            "unknown field \"src\"", "files[0]"),
-        bad("not JSON", "{vmm: qemu", "not valid JSON"),
-        bad("JSON null", "null", "JSON null"),
-        bad("blank", "  ", "empty"),
-        bad("null in a list", "{\"args\":[\"a\",null]}", "args must not contain null"));
-  }
+    static Stream<Arguments> badInput() {
+        return Stream.of(
+                bad("misspelt field", "{\"memoryMib\":512}", "unknown field \"memoryMib\"", "memoryMiB"),
+                bad(
+                        "unknown vmm",
+                        "{\"vmm\":\"xen\"}",
+                        "field vmm",
+                        "unknown vmm \"xen\"",
+                        "qemu, firecracker, cloud-hypervisor"),
+                bad("unknown machine", "{\"machine\":\"virt\"}", "unknown machine \"virt\"", "microvm, pc, q35"),
+                bad(
+                        "unknown guest",
+                        "{\"guest\":\"osv\"}",
+                        "unknown guest \"osv\"",
+                        "linux, unikraft, solo5, multiboot"),
+                bad("text for a number", "{\"vcpus\":\"two\"}", "field vcpus", "\"two\"", "whole number"),
+                bad("fraction for a number", "{\"memoryMiB\":256.5}", "field memoryMiB"),
+                bad("string for a list", "{\"args\":\"-v\"}", "field args"),
+                bad("object for a string", "{\"kernel\":{}}", "field kernel"),
+                bad(
+                        "unknown field inside files", "{\"files\":[{\"src\":\"/a\",\"target\":\"/b\"}]}",
+                        "unknown field \"src\"", "files[0]"),
+                bad("not JSON", "{vmm: qemu", "not valid JSON"),
+                bad("JSON null", "null", "JSON null"),
+                bad("blank", "  ", "empty"),
+                bad("null in a list", "{\"args\":[\"a\",null]}", "args must not contain null"));
+    }
 
-  private static Arguments bad(String name, String json, String... expected) {
-    return Arguments.of(Named.of(name, json), List.of(expected));
-  }
+    private static Arguments bad(String name, String json, String... expected) {
+        return Arguments.of(Named.of(name, json), List.of(expected));
+    }
 
-  @ParameterizedTest
-  @MethodSource("badInput")
-  void badInputIsRejectedNamingTheField(String json, List<String> expected) {
-    assertThatThrownBy(() -> reader.read(json))
-        .isInstanceOf(InvalidBootSpecException.class)
-        .satisfies(e -> assertThat(e.getMessage()).contains(expected));
-  }
+    @ParameterizedTest
+    @MethodSource("badInput")
+    void badInputIsRejectedNamingTheField(String json, List<String> expected) {
+        assertThatThrownBy(() -> reader.read(json))
+                .isInstanceOf(InvalidBootSpecException.class)
+                .satisfies(e -> assertThat(e.getMessage()).contains(expected));
+    }
 
-  @Test
-  void readsTheEnvironmentVariable() {
-    BootSpec spec = reader.readEnvironment(Map.of(BootSpecReader.ENV_VAR, "{\"vcpus\":2}"));
+    @Test
+    void readsTheEnvironmentVariable() {
+        BootSpec spec = reader.readEnvironment(Map.of(BootSpecReader.ENV_VAR, "{\"vcpus\":2}"));
 
-    assertThat(spec.vcpus()).isEqualTo(2);
-  }
+        assertThat(spec.vcpus()).isEqualTo(2);
+    }
 
-  @Test
-  void aMissingEnvironmentVariableSaysWhereTheSpecShouldBe() {
-    assertThatThrownBy(() -> reader.readEnvironment(Map.of()))
-        .isInstanceOf(InvalidBootSpecException.class)
-        .hasMessageContaining("UNIBLOC_BOOT_SPEC is not set")
-        .hasMessageContaining("--spec");
-  }
+    @Test
+    void aMissingEnvironmentVariableSaysWhereTheSpecShouldBe() {
+        assertThatThrownBy(() -> reader.readEnvironment(Map.of()))
+                .isInstanceOf(InvalidBootSpecException.class)
+                .hasMessageContaining("UNIBLOC_BOOT_SPEC is not set")
+                .hasMessageContaining("--spec");
+    }
 
-  @Test
-  void readsAFileAndNamesItInErrors(@TempDir Path dir) throws IOException {
-    Path good = Files.writeString(dir.resolve("good.json"), "{\"memoryMiB\":128}");
-    Path bad = Files.writeString(dir.resolve("bad.json"), "{\"memoryMiB\":true}");
+    @Test
+    void readsAFileAndNamesItInErrors(@TempDir Path dir) throws IOException {
+        Path good = Files.writeString(dir.resolve("good.json"), "{\"memoryMiB\":128}");
+        Path bad = Files.writeString(dir.resolve("bad.json"), "{\"memoryMiB\":true}");
 
-    assertThat(reader.read(good).memoryMiB()).isEqualTo(128);
-    assertThatThrownBy(() -> reader.read(bad))
-        .isInstanceOf(InvalidBootSpecException.class)
-        .hasMessageContaining("memoryMiB")
-        .hasMessageContaining(bad.toString());
-    assertThatThrownBy(() -> reader.read(dir.resolve("missing.json")))
-        .isInstanceOf(NoSuchFileException.class)
-        .hasMessageContaining("missing.json");
-  }
+        assertThat(reader.read(good).memoryMiB()).isEqualTo(128);
+        assertThatThrownBy(() -> reader.read(bad))
+                .isInstanceOf(InvalidBootSpecException.class)
+                .hasMessageContaining("memoryMiB")
+                .hasMessageContaining(bad.toString());
+        assertThatThrownBy(() -> reader.read(dir.resolve("missing.json")))
+                .isInstanceOf(NoSuchFileException.class)
+                .hasMessageContaining("missing.json");
+    }
 }

@@ -13,42 +13,43 @@ import org.junit.jupiter.api.io.TempDir;
 
 class FsProbeTest {
 
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  private final FsProbe probe = new FsProbe(new ProcessRunner());
+    private final FsProbe probe = new FsProbe(new ProcessRunner());
 
-  @Test
-  void recognisesExtAndVfatImages() throws IOException {
-    Path tree = Files.createDirectories(dir.resolve("tree"));
-    Path ext4 = GuestDisks.ext4(tree, dir.resolve("a.ext4"), 8);
-    Path vfat = GuestDisks.vfat(tree, dir.resolve("a.vfat"), 8);
+    @Test
+    void recognisesExtAndVfatImages() throws IOException {
+        Path tree = Files.createDirectories(dir.resolve("tree"));
+        Path ext4 = GuestDisks.ext4(tree, dir.resolve("a.ext4"), 8);
+        Path vfat = GuestDisks.vfat(tree, dir.resolve("a.vfat"), 8);
 
-    assertThat(probe.detect(ext4)).isEqualTo(FsType.EXT);
-    assertThat(probe.detect(vfat)).isEqualTo(FsType.VFAT);
-  }
+        assertThat(probe.detect(ext4)).isEqualTo(FsType.EXT);
+        assertThat(probe.detect(vfat)).isEqualTo(FsType.VFAT);
+    }
 
-  @Test
-  void anythingElseIsUnknownAndDescribedByBlkid() throws IOException {
-    Path zeros = Files.write(dir.resolve("zeros"), new byte[1 << 20]);
+    @Test
+    void anythingElseIsUnknownAndDescribedByBlkid() throws IOException {
+        Path zeros = Files.write(dir.resolve("zeros"), new byte[1 << 20]);
 
-    assertThat(probe.detect(zeros)).isEqualTo(FsType.UNKNOWN);
-    assertThat(probe.describe(zeros)).isEqualTo("raw data");
-  }
+        assertThat(probe.detect(zeros)).isEqualTo(FsType.UNKNOWN);
+        assertThat(probe.describe(zeros)).isEqualTo("raw data");
+    }
 
-  @Test
-  void aBootSectorSignatureAloneIsNotFat() {
-    byte[] mbr = new byte[4096];
-    mbr[510] = 0x55;
-    mbr[511] = (byte) 0xAA;
+    @Test
+    void aBootSectorSignatureAloneIsNotFat() {
+        byte[] mbr = new byte[4096];
+        mbr[510] = 0x55;
+        mbr[511] = (byte) 0xAA;
 
-    assertThat(FsProbe.detect(mbr, mbr.length)).isEqualTo(FsType.UNKNOWN);
-    assertThat(FsProbe.detect(new byte[100], 100)).isEqualTo(FsType.UNKNOWN);
-  }
+        assertThat(FsProbe.detect(mbr, mbr.length)).isEqualTo(FsType.UNKNOWN);
+        assertThat(FsProbe.detect(new byte[100], 100)).isEqualTo(FsType.UNKNOWN);
+    }
 
-  @Test
-  void anUnreadableDeviceIsAnError() {
-    assertThatThrownBy(() -> probe.detect(dir.resolve("missing")))
-        .isInstanceOf(VolumeException.class)
-        .hasMessageContaining("missing");
-  }
+    @Test
+    void anUnreadableDeviceIsAnError() {
+        assertThatThrownBy(() -> probe.detect(dir.resolve("missing")))
+                .isInstanceOf(VolumeException.class)
+                .hasMessageContaining("missing");
+    }
 }

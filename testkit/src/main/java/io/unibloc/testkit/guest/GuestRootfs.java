@@ -17,90 +17,121 @@ import java.util.Map;
  */
 public final class GuestRootfs {
 
-  /** Applets linked in {@code /bin} (enough for shell scripts that test a guest). */
-  static final List<String> APPLETS = List.of("sh", "cat", "echo", "ls", "mount", "umount", "touch", "rm",
-      "mkdir", "sleep", "sync", "test", "[", "printf", "dd", "grep", "sed", "head", "tail", "wc", "env",
-      "true", "false", "id", "uname", "cp", "mv", "ln", "chmod", "date", "tee", "stat", "sha256sum");
+    /** Applets linked in {@code /bin} (enough for shell scripts that test a guest). */
+    static final List<String> APPLETS = List.of(
+            "sh",
+            "cat",
+            "echo",
+            "ls",
+            "mount",
+            "umount",
+            "touch",
+            "rm",
+            "mkdir",
+            "sleep",
+            "sync",
+            "test",
+            "[",
+            "printf",
+            "dd",
+            "grep",
+            "sed",
+            "head",
+            "tail",
+            "wc",
+            "env",
+            "true",
+            "false",
+            "id",
+            "uname",
+            "cp",
+            "mv",
+            "ln",
+            "chmod",
+            "date",
+            "tee",
+            "stat",
+            "sha256sum");
 
-  private final Map<String, byte[]> files = new LinkedHashMap<>();
-  private final Map<String, Integer> modes = new LinkedHashMap<>();
-  private boolean symlinks = true;
-  private boolean busybox = true;
+    private final Map<String, byte[]> files = new LinkedHashMap<>();
+    private final Map<String, Integer> modes = new LinkedHashMap<>();
+    private boolean symlinks = true;
+    private boolean busybox = true;
 
-  private GuestRootfs() {}
+    private GuestRootfs() {}
 
-  public static GuestRootfs builder() {
-    return new GuestRootfs();
-  }
-
-  /** Adds {@code /app/run} with {@code script} (a {@code #!/bin/sh} script) as the guest's application. */
-  public GuestRootfs app(String script) {
-    return file("/app/run", script, 0755);
-  }
-
-  /** Adds a text file. @param path absolute path in the tree */
-  public GuestRootfs file(String path, String content, int mode) {
-    return file(path, content.getBytes(StandardCharsets.UTF_8), mode);
-  }
-
-  /** Adds a file. @param path absolute path in the tree */
-  public GuestRootfs file(String path, byte[] content, int mode) {
-    if (!path.startsWith("/") || path.contains("..")) {
-      throw new IllegalArgumentException("path must be absolute without ..: " + path);
+    public static GuestRootfs builder() {
+        return new GuestRootfs();
     }
-    files.put(path, content.clone());
-    modes.put(path, mode);
-    return this;
-  }
 
-  /** {@code false} for trees that will become vfat: busybox is copied to {@code /bin/sh} instead of linked. */
-  public GuestRootfs symlinks(boolean value) {
-    symlinks = value;
-    return this;
-  }
-
-  /** {@code false} for a tree without busybox (a marker-only root). */
-  public GuestRootfs busybox(boolean value) {
-    busybox = value;
-    return this;
-  }
-
-  /** Writes the tree into {@code dir} (created if needed) and returns it. */
-  public Path writeTo(Path dir) throws IOException {
-    for (String sub : List.of("bin", "proc", "dev", "tmp", "etc", "app")) {
-      Files.createDirectories(dir.resolve(sub));
+    /** Adds {@code /app/run} with {@code script} (a {@code #!/bin/sh} script) as the guest's application. */
+    public GuestRootfs app(String script) {
+        return file("/app/run", script, 0755);
     }
-    if (busybox) {
-      byte[] binary = Busybox.read();
-      Path bin = dir.resolve("bin");
-      write(bin.resolve("busybox"), binary, 0755);
-      if (symlinks) {
-        for (String applet : APPLETS) {
-          Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
+
+    /** Adds a text file. @param path absolute path in the tree */
+    public GuestRootfs file(String path, String content, int mode) {
+        return file(path, content.getBytes(StandardCharsets.UTF_8), mode);
+    }
+
+    /** Adds a file. @param path absolute path in the tree */
+    public GuestRootfs file(String path, byte[] content, int mode) {
+        if (!path.startsWith("/") || path.contains("..")) {
+            throw new IllegalArgumentException("path must be absolute without ..: " + path);
         }
-      } else {
-        write(bin.resolve("sh"), binary, 0755);
-      }
+        files.put(path, content.clone());
+        modes.put(path, mode);
+        return this;
     }
-    for (Map.Entry<String, byte[]> file : files.entrySet()) {
-      Path target = dir.resolve(file.getKey().substring(1));
-      Files.createDirectories(target.getParent());
-      write(target, file.getValue(), modes.get(file.getKey()));
-    }
-    return dir;
-  }
 
-  private static void write(Path path, byte[] content, int mode) throws IOException {
-    Files.write(path, content);
-    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions(mode)));
-  }
-
-  static String permissions(int mode) {
-    String chars = "rwxrwxrwx";
-    StringBuilder out = new StringBuilder();
-    for (int bit = 8; bit >= 0; bit--) {
-      out.append((mode & (1 << bit)) != 0 ? chars.charAt(8 - bit) : '-');
+    /** {@code false} for trees that will become vfat: busybox is copied to {@code /bin/sh} instead of linked. */
+    public GuestRootfs symlinks(boolean value) {
+        symlinks = value;
+        return this;
     }
-    return out.toString();
-  }
+
+    /** {@code false} for a tree without busybox (a marker-only root). */
+    public GuestRootfs busybox(boolean value) {
+        busybox = value;
+        return this;
+    }
+
+    /** Writes the tree into {@code dir} (created if needed) and returns it. */
+    public Path writeTo(Path dir) throws IOException {
+        for (String sub : List.of("bin", "proc", "dev", "tmp", "etc", "app")) {
+            Files.createDirectories(dir.resolve(sub));
+        }
+        if (busybox) {
+            byte[] binary = Busybox.read();
+            Path bin = dir.resolve("bin");
+            write(bin.resolve("busybox"), binary, 0755);
+            if (symlinks) {
+                for (String applet : APPLETS) {
+                    Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
+                }
+            } else {
+                write(bin.resolve("sh"), binary, 0755);
+            }
+        }
+        for (Map.Entry<String, byte[]> file : files.entrySet()) {
+            Path target = dir.resolve(file.getKey().substring(1));
+            Files.createDirectories(target.getParent());
+            write(target, file.getValue(), modes.get(file.getKey()));
+        }
+        return dir;
+    }
+
+    private static void write(Path path, byte[] content, int mode) throws IOException {
+        Files.write(path, content);
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions(mode)));
+    }
+
+    static String permissions(int mode) {
+        String chars = "rwxrwxrwx";
+        StringBuilder out = new StringBuilder();
+        for (int bit = 8; bit >= 0; bit--) {
+            out.append((mode & (1 << bit)) != 0 ? chars.charAt(8 - bit) : '-');
+        }
+        return out.toString();
+    }
 }

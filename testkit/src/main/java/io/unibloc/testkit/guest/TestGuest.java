@@ -32,60 +32,61 @@ import java.nio.file.StandardCopyOption;
  */
 public final class TestGuest {
 
-  public static final String LINE_PREFIX = "unibloc-guest: ";
-  public static final String PARAM_MARKER = "unibloc_marker";
-  public static final String PARAM_EXIT = "unibloc_exit";
-  public static final String PARAM_WAIT = "unibloc_wait";
-  /** Where {@link #installInto} puts the kernel and initramfs in a root tree. */
-  public static final String KERNEL_IN_ROOT = "/boot/vmlinuz";
-  public static final String INITRD_IN_ROOT = "/boot/initrd.img";
+    public static final String LINE_PREFIX = "unibloc-guest: ";
+    public static final String PARAM_MARKER = "unibloc_marker";
+    public static final String PARAM_EXIT = "unibloc_exit";
+    public static final String PARAM_WAIT = "unibloc_wait";
+    /** Where {@link #installInto} puts the kernel and initramfs in a root tree. */
+    public static final String KERNEL_IN_ROOT = "/boot/vmlinuz";
 
-  private final TestKernel kernel;
-  private final Path initramfs;
+    public static final String INITRD_IN_ROOT = "/boot/initrd.img";
 
-  private TestGuest(TestKernel kernel, Path initramfs) {
-    this.kernel = kernel;
-    this.initramfs = initramfs;
-  }
+    private final TestKernel kernel;
+    private final Path initramfs;
 
-  /**
-   * Finds the host kernel and builds (or reuses) the initramfs under the temp directory's
-   * {@code unibloc-test-guest}.
-   *
-   * @throws IllegalStateException when the host lacks a kernel with modules or a static busybox, saying
-   *     which package to install
-   */
-  public static TestGuest prepare() throws IOException {
-    return prepare(Path.of(System.getProperty("java.io.tmpdir"), "unibloc-test-guest"));
-  }
+    private TestGuest(TestKernel kernel, Path initramfs) {
+        this.kernel = kernel;
+        this.initramfs = initramfs;
+    }
 
-  public static TestGuest prepare(Path cacheDir) throws IOException {
-    TestKernel kernel = TestKernel.require();
-    return new TestGuest(kernel, GuestInitramfs.build(kernel, cacheDir));
-  }
+    /**
+     * Finds the host kernel and builds (or reuses) the initramfs under the temp directory's
+     * {@code unibloc-test-guest}.
+     *
+     * @throws IllegalStateException when the host lacks a kernel with modules or a static busybox, saying
+     *     which package to install
+     */
+    public static TestGuest prepare() throws IOException {
+        return prepare(Path.of(System.getProperty("java.io.tmpdir"), "unibloc-test-guest"));
+    }
 
-  /** The kernel image on the host (a bzImage). */
-  public Path kernel() {
-    return kernel.image();
-  }
+    public static TestGuest prepare(Path cacheDir) throws IOException {
+        TestKernel kernel = TestKernel.require();
+        return new TestGuest(kernel, GuestInitramfs.build(kernel, cacheDir));
+    }
 
-  /** The initramfs on the host. */
-  public Path initramfs() {
-    return initramfs;
-  }
+    /** The kernel image on the host (a bzImage). */
+    public Path kernel() {
+        return kernel.image();
+    }
 
-  public String kernelVersion() {
-    return kernel.version();
-  }
+    /** The initramfs on the host. */
+    public Path initramfs() {
+        return initramfs;
+    }
 
-  /**
-   * Copies the kernel and initramfs into a root tree at {@value #KERNEL_IN_ROOT} and
-   * {@value #INITRD_IN_ROOT}, for boots that read them out of the volume.
-   */
-  public void installInto(Path tree) throws IOException {
-    Path boot = tree.resolve("boot");
-    Files.createDirectories(boot);
-    Files.copy(kernel(), boot.resolve("vmlinuz"), StandardCopyOption.REPLACE_EXISTING);
-    Files.copy(initramfs, boot.resolve("initrd.img"), StandardCopyOption.REPLACE_EXISTING);
-  }
+    public String kernelVersion() {
+        return kernel.version();
+    }
+
+    /**
+     * Copies the kernel and initramfs into a root tree at {@value #KERNEL_IN_ROOT} and
+     * {@value #INITRD_IN_ROOT}, for boots that read them out of the volume.
+     */
+    public void installInto(Path tree) throws IOException {
+        Path boot = tree.resolve("boot");
+        Files.createDirectories(boot);
+        Files.copy(kernel(), boot.resolve("vmlinuz"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(initramfs, boot.resolve("initrd.img"), StandardCopyOption.REPLACE_EXISTING);
+    }
 }

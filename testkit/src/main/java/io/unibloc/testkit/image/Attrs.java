@@ -18,8 +18,8 @@ import java.util.Objects;
  * @param groupName written as the tar {@code gname}; empty for none
  * @param xattrs extended attributes, written as PAX {@code SCHILY.xattr.<name>} records (values are UTF-8 text)
  */
-public record Attrs(int mode, long uid, long gid, String userName, String groupName, Instant mtime,
-        Map<String, String> xattrs) {
+public record Attrs(
+        int mode, long uid, long gid, String userName, String groupName, Instant mtime, Map<String, String> xattrs) {
 
     /** {@link #mode} value meaning "the default for this entry type". */
     public static final int TYPE_DEFAULT = -1;
@@ -67,8 +67,7 @@ public record Attrs(int mode, long uid, long gid, String userName, String groupN
     /** Adds (or replaces) one extended attribute, e.g. {@code xattr("user.comment", "x")}. */
     public Attrs xattr(String name, String value) {
         if (name == null || name.isEmpty() || name.contains("=") || value == null) {
-            throw new IllegalArgumentException("xattr name must be non-empty without '=' and value non-null: "
-                    + name);
+            throw new IllegalArgumentException("xattr name must be non-empty without '=' and value non-null: " + name);
         }
         Map<String, String> copy = new LinkedHashMap<>(xattrs);
         copy.put(name, value);

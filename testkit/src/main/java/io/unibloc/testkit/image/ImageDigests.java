@@ -16,7 +16,8 @@ public record ImageDigests(String digest, String mediaType, List<ManifestDigests
 
     /** Whether the top level is an index (or Docker manifest list). */
     public boolean isIndex() {
-        return mediaType.equals(ImageFormat.OCI.indexMediaType()) || mediaType.equals(ImageFormat.DOCKER.indexMediaType());
+        return mediaType.equals(ImageFormat.OCI.indexMediaType())
+                || mediaType.equals(ImageFormat.DOCKER.indexMediaType());
     }
 
     /** The digests of the manifest for {@code platform}; {@link IllegalArgumentException} if there is none. */
@@ -24,8 +25,9 @@ public record ImageDigests(String digest, String mediaType, List<ManifestDigests
         return manifests.stream()
                 .filter(m -> m.platform().equals(platform))
                 .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no manifest for platform " + platform + " in "
-                        + digest + "; platforms: " + manifests.stream().map(ManifestDigests::platform).toList()));
+                .orElseThrow(() -> new IllegalArgumentException("no manifest for platform " + platform + " in " + digest
+                        + "; platforms: "
+                        + manifests.stream().map(ManifestDigests::platform).toList()));
     }
 
     /** The only manifest of a single-platform image; {@link IllegalStateException} for a multi-platform one. */

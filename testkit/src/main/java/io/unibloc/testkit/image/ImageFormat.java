@@ -3,11 +3,13 @@ package io.unibloc.testkit.image;
 /** Which family of media types an image's manifest, config, layers and index use. */
 public enum ImageFormat {
     /** OCI image spec v1 media types. */
-    OCI("application/vnd.oci.image.manifest.v1+json",
+    OCI(
+            "application/vnd.oci.image.manifest.v1+json",
             "application/vnd.oci.image.config.v1+json",
             "application/vnd.oci.image.index.v1+json"),
     /** Docker image manifest v2 schema 2 and manifest list. */
-    DOCKER("application/vnd.docker.distribution.manifest.v2+json",
+    DOCKER(
+            "application/vnd.docker.distribution.manifest.v2+json",
             "application/vnd.docker.container.image.v1+json",
             "application/vnd.docker.distribution.manifest.list.v2+json");
 

@@ -18,8 +18,14 @@ final class ImageJson {
 
     private ImageJson() {}
 
-    static byte[] config(Platform platform, Instant created, Map<String, String> labels, List<String> env,
-            List<String> entrypoint, List<String> cmd, List<String> diffIds) {
+    static byte[] config(
+            Platform platform,
+            Instant created,
+            Map<String, String> labels,
+            List<String> env,
+            List<String> entrypoint,
+            List<String> cmd,
+            List<String> diffIds) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("created", created.toString());
         root.put("architecture", platform.architecture());

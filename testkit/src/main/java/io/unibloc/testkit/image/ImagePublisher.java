@@ -13,8 +13,8 @@ final class ImagePublisher {
 
     private ImagePublisher() {}
 
-    static PushedImage push(OciArtifact artifact, URI registry, Optional<Credentials> credentials,
-            String repository, String tag) {
+    static PushedImage push(
+            OciArtifact artifact, URI registry, Optional<Credentials> credentials, String repository, String tag) {
         RegistryClient client = new RegistryClient(registry, credentials);
         if (artifact instanceof TestIndex index) {
             for (TestImage image : index.images()) {

@@ -15,11 +15,26 @@ import java.util.Objects;
  * @param declaredSize the size written in the header; larger than {@code content.length} only for a deliberately
  *     truncated last entry
  */
-public record LayerEntry(Type type, String name, String linkTarget, byte[] content, long declaredSize, Attrs attrs,
-        int devMajor, int devMinor) {
+public record LayerEntry(
+        Type type,
+        String name,
+        String linkTarget,
+        byte[] content,
+        long declaredSize,
+        Attrs attrs,
+        int devMajor,
+        int devMinor) {
 
     /** The tar entry types a test layer can hold. */
-    public enum Type { FILE, DIRECTORY, SYMLINK, HARDLINK, CHAR_DEVICE, BLOCK_DEVICE, FIFO }
+    public enum Type {
+        FILE,
+        DIRECTORY,
+        SYMLINK,
+        HARDLINK,
+        CHAR_DEVICE,
+        BLOCK_DEVICE,
+        FIFO
+    }
 
     public LayerEntry {
         Objects.requireNonNull(type, "type");

@@ -26,7 +26,8 @@ final class OciLayout {
         }
         try {
             Files.createDirectories(directory.resolve("blobs/sha256"));
-            writeAtomically(directory.resolve("oci-layout"),
+            writeAtomically(
+                    directory.resolve("oci-layout"),
                     "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
             for (Blob blob : artifact.blobs()) {
                 Path target = directory.resolve("blobs/sha256").resolve(Digests.hex(blob.digest()));
@@ -46,8 +47,8 @@ final class OciLayout {
         if (Files.exists(existing)) {
             JsonNode parsed = ImageJson.MAPPER.readTree(existing.toFile());
             if (!(parsed instanceof ObjectNode node) || !node.path("manifests").isArray()) {
-                throw new IllegalArgumentException("existing " + existing + " is not an OCI index; refusing to"
-                        + " overwrite it");
+                throw new IllegalArgumentException(
+                        "existing " + existing + " is not an OCI index; refusing to" + " overwrite it");
             }
             root = node;
         } else {

@@ -36,10 +36,20 @@ public final class TestImage implements OciArtifact {
         this.format = builder.format;
         this.layers = List.copyOf(builder.layers);
         List<String> diffIds = layers.stream().map(TestLayer::diffId).toList();
-        this.config = Blob.of(format.configMediaType(), ImageJson.config(platform, builder.created, builder.labels,
-                builder.env, builder.entrypoint, builder.cmd, diffIds));
-        this.manifest = Blob.of(format.manifestMediaType(),
-                ImageJson.manifest(format, config, layers.stream().map(this::layerBlob).toList()));
+        this.config = Blob.of(
+                format.configMediaType(),
+                ImageJson.config(
+                        platform,
+                        builder.created,
+                        builder.labels,
+                        builder.env,
+                        builder.entrypoint,
+                        builder.cmd,
+                        diffIds));
+        this.manifest = Blob.of(
+                format.manifestMediaType(),
+                ImageJson.manifest(
+                        format, config, layers.stream().map(this::layerBlob).toList()));
     }
 
     public static Builder builder() {
@@ -89,8 +99,13 @@ public final class TestImage implements OciArtifact {
     }
 
     ManifestDigests manifestDigests() {
-        return new ManifestDigests(platform, manifest.digest(), manifest.mediaType(), config.digest(),
-                layers.stream().map(TestLayer::digest).toList(), layers.stream().map(TestLayer::diffId).toList());
+        return new ManifestDigests(
+                platform,
+                manifest.digest(),
+                manifest.mediaType(),
+                config.digest(),
+                layers.stream().map(TestLayer::digest).toList(),
+                layers.stream().map(TestLayer::diffId).toList());
     }
 
     @Override

@@ -56,9 +56,10 @@ public final class TestIndex implements OciArtifact {
 
     /** The image for {@code platform}; {@link IllegalArgumentException} if there is none. */
     public TestImage image(Platform platform) {
-        return images.stream().filter(i -> i.platform().equals(platform)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("index " + digest() + " has no image for "
-                        + platform));
+        return images.stream()
+                .filter(i -> i.platform().equals(platform))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("index " + digest() + " has no image for " + platform));
     }
 
     @Override
@@ -79,7 +80,9 @@ public final class TestIndex implements OciArtifact {
 
     @Override
     public ImageDigests digests() {
-        return new ImageDigests(index.digest(), index.mediaType(),
+        return new ImageDigests(
+                index.digest(),
+                index.mediaType(),
                 images.stream().map(TestImage::manifestDigests).toList());
     }
 
@@ -100,7 +103,7 @@ public final class TestIndex implements OciArtifact {
 
     @Override
     public String toString() {
-        return "TestIndex[" + digest() + ", " + format + ", " + images.stream().map(TestImage::platform).toList()
-                + "]";
+        return "TestIndex[" + digest() + ", " + format + ", "
+                + images.stream().map(TestImage::platform).toList() + "]";
     }
 }

@@ -202,7 +202,9 @@ public final class TestLayer {
         public Builder whiteout(String path) {
             String checked = checked(path);
             int slash = checked.lastIndexOf('/');
-            String name = slash < 0 ? ".wh." + checked : checked.substring(0, slash + 1) + ".wh." + checked.substring(slash + 1);
+            String name = slash < 0
+                    ? ".wh." + checked
+                    : checked.substring(0, slash + 1) + ".wh." + checked.substring(slash + 1);
             return entry(LayerEntry.file(name, new byte[0], Attrs.defaults()));
         }
 
@@ -218,26 +220,26 @@ public final class TestLayer {
 
         /** Hostile: a symlink whose name is written verbatim. */
         public Builder rawSymlink(String exactName, String target) {
-            return entry(LayerEntry.of(LayerEntry.Type.SYMLINK, exactName, requireTarget(exactName, target),
-                    Attrs.defaults()));
+            return entry(LayerEntry.of(
+                    LayerEntry.Type.SYMLINK, exactName, requireTarget(exactName, target), Attrs.defaults()));
         }
 
         /** Hostile: a hard link whose name and target are written verbatim (e.g. target {@code /etc/shadow}). */
         public Builder rawHardlink(String exactName, String target) {
-            return entry(LayerEntry.of(LayerEntry.Type.HARDLINK, exactName, requireTarget(exactName, target),
-                    Attrs.defaults()));
+            return entry(LayerEntry.of(
+                    LayerEntry.Type.HARDLINK, exactName, requireTarget(exactName, target), Attrs.defaults()));
         }
 
         /** Hostile: a character device node, e.g. {@code charDevice("dev/mem", 1, 1)}. */
         public Builder charDevice(String exactName, int major, int minor) {
-            return entry(new LayerEntry(LayerEntry.Type.CHAR_DEVICE, exactName, null, new byte[0], 0,
-                    Attrs.defaults(), major, minor));
+            return entry(new LayerEntry(
+                    LayerEntry.Type.CHAR_DEVICE, exactName, null, new byte[0], 0, Attrs.defaults(), major, minor));
         }
 
         /** Hostile: a block device node, e.g. {@code blockDevice("dev/sda", 8, 0)}. */
         public Builder blockDevice(String exactName, int major, int minor) {
-            return entry(new LayerEntry(LayerEntry.Type.BLOCK_DEVICE, exactName, null, new byte[0], 0,
-                    Attrs.defaults(), major, minor));
+            return entry(new LayerEntry(
+                    LayerEntry.Type.BLOCK_DEVICE, exactName, null, new byte[0], 0, Attrs.defaults(), major, minor));
         }
 
         /** A named pipe. */
@@ -256,8 +258,8 @@ public final class TestLayer {
                 throw new IllegalArgumentException("truncated file '" + exactName + "' must declare more than its "
                         + content.length + " bytes, not " + declaredSize);
             }
-            return entry(new LayerEntry(LayerEntry.Type.FILE, exactName, null, content.clone(), declaredSize,
-                    Attrs.defaults(), 0, 0));
+            return entry(new LayerEntry(
+                    LayerEntry.Type.FILE, exactName, null, content.clone(), declaredSize, Attrs.defaults(), 0, 0));
         }
 
         /** Any entry, written verbatim: the general escape hatch. */

@@ -7,14 +7,14 @@ import java.util.List;
 
 /** RFC 7386 JSON merge patch as the API server applies it: objects merge, {@code null} removes, anything else replaces. */
 final class MergePatch {
-    private MergePatch() {
-    }
+    private MergePatch() {}
 
     static JsonNode apply(JsonNode target, JsonNode patch) {
         if (!patch.isObject()) {
             return patch.deepCopy();
         }
-        ObjectNode out = target != null && target.isObject() ? ((ObjectNode) target).deepCopy()
+        ObjectNode out = target != null && target.isObject()
+                ? ((ObjectNode) target).deepCopy()
                 : ((ObjectNode) patch).objectNode();
         List<String> names = new ArrayList<>();
         patch.fieldNames().forEachRemaining(names::add);

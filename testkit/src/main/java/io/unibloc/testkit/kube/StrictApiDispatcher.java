@@ -37,14 +37,14 @@ import java.util.regex.Pattern;
  */
 public class StrictApiDispatcher extends KubernetesCrudDispatcher {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern PODS = Pattern.compile("^/api/v1/namespaces/([^/]+)/pods(/([^/?]+))?(/status)?(\\?.*)?$");
+    private static final Pattern PODS =
+            Pattern.compile("^/api/v1/namespaces/([^/]+)/pods(/([^/?]+))?(/status)?(\\?.*)?$");
     private static final String JSON_PATCH = "application/json-patch+json";
     private static final String MERGE_PATCH = "application/merge-patch+json";
     private static final String APPLY_PATCH = "application/apply-patch+yaml";
 
     /** One write as it reached the server. */
-    public record Write(String method, String path, String contentType, String body) {
-    }
+    public record Write(String method, String path, String contentType, String body) {}
 
     private final List<Write> writes = new CopyOnWriteArrayList<>();
 
@@ -64,11 +64,17 @@ public class StrictApiDispatcher extends KubernetesCrudDispatcher {
         Matcher pod = PODS.matcher(request.getPath());
         if (pod.matches() && pod.group(3) == null) {
             JsonNode node = read(body);
-            String runtimeClass = node == null ? null : node.path("spec").path("runtimeClassName").asText(null);
-            if (runtimeClass != null && findResource(getKey("/apis/node.k8s.io/v1/runtimeclasses/" + runtimeClass)) == null) {
+            String runtimeClass = node == null
+                    ? null
+                    : node.path("spec").path("runtimeClassName").asText(null);
+            if (runtimeClass != null
+                    && findResource(getKey("/apis/node.k8s.io/v1/runtimeclasses/" + runtimeClass)) == null) {
                 String name = node.path("metadata").path("name").asText("");
-                return status(403, "Forbidden", "pods \"" + name + "\" is forbidden: pod rejected: RuntimeClass \""
-                        + runtimeClass + "\" not found");
+                return status(
+                        403,
+                        "Forbidden",
+                        "pods \"" + name + "\" is forbidden: pod rejected: RuntimeClass \"" + runtimeClass
+                                + "\" not found");
             }
         }
         return super.handleCreate(request);
@@ -103,7 +109,10 @@ public class StrictApiDispatcher extends KubernetesCrudDispatcher {
             try {
                 JsonPatch.apply(patch, existing);
             } catch (JsonPatchException | IllegalArgumentException e) {
-                return status(422, "Invalid", "the server rejected our request due to an error in our request: " + e.getMessage());
+                return status(
+                        422,
+                        "Invalid",
+                        "the server rejected our request due to an error in our request: " + e.getMessage());
             }
             return super.handlePatch(request);
         }
@@ -114,7 +123,8 @@ public class StrictApiDispatcher extends KubernetesCrudDispatcher {
     }
 
     private String record(RecordedRequest request) {
-        String body = request.getBody() == null ? "" : new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
+        String body =
+                request.getBody() == null ? "" : new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
         writes.add(new Write(request.getMethod(), request.getPath(), contentType(request), body));
         return body;
     }
@@ -129,8 +139,16 @@ public class StrictApiDispatcher extends KubernetesCrudDispatcher {
     }
 
     private static RecordedRequest rewritten(RecordedRequest request, String contentType, String body) {
-        Headers headers = request.getHeaders().newBuilder().removeAll("Content-Type").add("Content-Type", contentType).build();
-        return new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(), headers,
+        Headers headers = request.getHeaders()
+                .newBuilder()
+                .removeAll("Content-Type")
+                .add("Content-Type", contentType)
+                .build();
+        return new RecordedRequest(
+                request.getHttpVersion(),
+                request.method(),
+                request.getPath(),
+                headers,
                 new Buffer(body.getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -145,8 +163,12 @@ public class StrictApiDispatcher extends KubernetesCrudDispatcher {
     /** A {@code Status} body as the API server sends it with an error code. */
     private static MockResponse status(int code, String reason, String message) {
         ObjectNode status = JSON.createObjectNode();
-        status.put("kind", "Status").put("apiVersion", "v1").put("status", "Failure").put("message", message)
-                .put("reason", reason).put("code", code);
+        status.put("kind", "Status")
+                .put("apiVersion", "v1")
+                .put("status", "Failure")
+                .put("message", message)
+                .put("reason", reason)
+                .put("code", code);
         status.putObject("metadata");
         return new MockResponse().setResponseCode(code).setBody(status.toString());
     }

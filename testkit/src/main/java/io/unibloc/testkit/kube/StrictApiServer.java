@@ -63,15 +63,24 @@ public final class StrictApiServer implements AutoCloseable {
 
     /** Creates a RuntimeClass (cluster-scoped), as the Helm chart does. */
     public void createRuntimeClass(String name, String handler) {
-        client.resource(new RuntimeClassBuilder().withNewMetadata().withName(name)
-                .endMetadata().withHandler(handler).build()).create();
+        client.resource(new RuntimeClassBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .endMetadata()
+                        .withHandler(handler)
+                        .build())
+                .create();
     }
 
     private void installCrds() {
         for (Path file : crdFiles()) {
             try (InputStream in = Files.newInputStream(file)) {
                 CustomResourceDefinition crd = Serialization.unmarshal(in, CustomResourceDefinition.class);
-                client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+                client.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .resource(crd)
+                        .create();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read CRD " + file, e);
             }
@@ -82,7 +91,9 @@ public final class StrictApiServer implements AutoCloseable {
     public static List<Path> crdFiles() {
         Path dir = crdsDir();
         try (Stream<Path> list = Files.list(dir)) {
-            List<Path> files = list.filter(p -> p.getFileName().toString().endsWith(".unibloc.io-v1.yml")).sorted().toList();
+            List<Path> files = list.filter(p -> p.getFileName().toString().endsWith(".unibloc.io-v1.yml"))
+                    .sorted()
+                    .toList();
             if (files.isEmpty()) {
                 throw new IllegalStateException("no unibloc CRDs (*.unibloc.io-v1.yml) in " + dir);
             }
@@ -103,8 +114,8 @@ public final class StrictApiServer implements AutoCloseable {
                 return candidate;
             }
         }
-        throw new IllegalStateException("cannot find the crds/ directory above " + Path.of("").toAbsolutePath()
-                + "; set -D" + CRDS_DIR);
+        throw new IllegalStateException(
+                "cannot find the crds/ directory above " + Path.of("").toAbsolutePath() + "; set -D" + CRDS_DIR);
     }
 
     @Override

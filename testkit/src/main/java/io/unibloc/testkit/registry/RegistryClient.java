@@ -79,9 +79,10 @@ public final class RegistryClient {
         if (started.statusCode() != 202) {
             throw unexpected("POST", start, started);
         }
-        String location = started.headers().firstValue("Location")
-                .orElseThrow(() -> new RegistryException("POST " + start + " answered 202 without a Location header"
-                        + " for blob " + digest, 202));
+        String location = started.headers()
+                .firstValue("Location")
+                .orElseThrow(() -> new RegistryException(
+                        "POST " + start + " answered 202 without a Location header" + " for blob " + digest, 202));
         URI upload = start.resolve(location);
         URI put = URI.create(upload + (upload.getRawQuery() == null ? "?" : "&") + "digest=" + digest);
         HttpResponse<String> done = send(request(put)
@@ -119,15 +120,15 @@ public final class RegistryClient {
                     + "' is neither a tag ([A-Za-z0-9_][A-Za-z0-9._-]{0,127}) nor a sha256 digest");
         }
         URI uri = base.resolve("/v2/" + repository + "/manifests/" + reference);
-        HttpResponse<String> response = send(request(uri)
-                .header("Content-Type", mediaType)
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)));
+        HttpResponse<String> response = send(
+                request(uri).header("Content-Type", mediaType).PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)));
         if (response.statusCode() != 201) {
             throw unexpected("PUT", uri, response);
         }
-        String digest = response.headers().firstValue("Docker-Content-Digest")
-                .orElseThrow(() -> new RegistryException("PUT " + uri + " answered 201 without a"
-                        + " Docker-Content-Digest header", 201));
+        String digest = response.headers()
+                .firstValue("Docker-Content-Digest")
+                .orElseThrow(() -> new RegistryException(
+                        "PUT " + uri + " answered 201 without a" + " Docker-Content-Digest header", 201));
         LOG.debug("manifest pushed repository={} reference={} digest={}", repository, reference, digest);
         return digest;
     }
@@ -160,14 +161,16 @@ public final class RegistryClient {
         if (body.length() > 500) {
             body = body.substring(0, 500) + "...";
         }
-        return new RegistryException(method + " " + uri + " answered " + response.statusCode()
-                + (body.isEmpty() ? "" : ": " + body), response.statusCode());
+        return new RegistryException(
+                method + " " + uri + " answered " + response.statusCode() + (body.isEmpty() ? "" : ": " + body),
+                response.statusCode());
     }
 
     private static void checkRepository(String repository) {
         if (repository == null || !REPOSITORY.matcher(repository).matches()) {
-            throw new IllegalArgumentException("repository name '" + repository
-                    + "' is not valid for a registry (lowercase [a-z0-9] components separated by '/', '.', '_' or '-')");
+            throw new IllegalArgumentException(
+                    "repository name '" + repository
+                            + "' is not valid for a registry (lowercase [a-z0-9] components separated by '/', '.', '_' or '-')");
         }
     }
 

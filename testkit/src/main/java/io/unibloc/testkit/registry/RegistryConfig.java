@@ -34,7 +34,9 @@ final class RegistryConfig {
                     .append("    disabled: true\n")
                     .append("storage:\n")
                     .append("  filesystem:\n")
-                    .append("    rootdirectory: ").append(quote(storage.toString())).append('\n')
+                    .append("    rootdirectory: ")
+                    .append(quote(storage.toString()))
+                    .append('\n')
                     .append("  delete:\n")
                     .append("    enabled: true\n")
                     // The purger would otherwise wake up and walk the storage dir in the background.
@@ -42,16 +44,22 @@ final class RegistryConfig {
                     .append("    uploadpurging:\n")
                     .append("      enabled: false\n")
                     .append("http:\n")
-                    .append("  addr: 127.0.0.1:").append(port).append('\n')
+                    .append("  addr: 127.0.0.1:")
+                    .append(port)
+                    .append('\n')
                     // A fixed secret avoids the registry's warning and keeps upload state valid across requests.
-                    .append("  secret: ").append(randomHex()).append('\n');
+                    .append("  secret: ")
+                    .append(randomHex())
+                    .append('\n');
             if (credentials.isPresent()) {
                 Path htpasswd = dir.resolve("htpasswd");
                 Files.writeString(htpasswd, htpasswdLine(credentials.get()) + "\n", StandardCharsets.UTF_8);
                 yaml.append("auth:\n")
                         .append("  htpasswd:\n")
                         .append("    realm: unibloc-test\n")
-                        .append("    path: ").append(quote(htpasswd.toString())).append('\n');
+                        .append("    path: ")
+                        .append(quote(htpasswd.toString()))
+                        .append('\n');
             }
             Path config = dir.resolve("config.yml");
             Files.writeString(config, yaml.toString(), StandardCharsets.UTF_8);
@@ -84,7 +92,10 @@ final class RegistryConfig {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while hashing the password of user " + credentials.user(), e);
         }
-        String line = output.lines().filter(l -> l.startsWith(credentials.user() + ":$2")).findFirst().orElse(null);
+        String line = output.lines()
+                .filter(l -> l.startsWith(credentials.user() + ":$2"))
+                .findFirst()
+                .orElse(null);
         if (process.exitValue() != 0 || line == null) {
             throw new IllegalStateException("htpasswd failed for user " + credentials.user() + " (exit "
                     + process.exitValue() + "): " + output.replace(credentials.password(), "***"));

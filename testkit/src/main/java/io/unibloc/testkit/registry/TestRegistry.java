@@ -118,8 +118,12 @@ public final class TestRegistry implements AutoCloseable {
                     .start();
             awaitReady(process, port, log);
             TestRegistry registry = new TestRegistry(process, workDir, port, credentials);
-            LOG.info("test registry started url={} pid={} auth={} storage={}",
-                    registry.url(), process.pid(), credentials.isPresent(), storage);
+            LOG.info(
+                    "test registry started url={} pid={} auth={} storage={}",
+                    registry.url(),
+                    process.pid(),
+                    credentials.isPresent(),
+                    storage);
             return registry;
         } catch (IOException e) {
             cleanUp(process, workDir);
@@ -131,7 +135,8 @@ public final class TestRegistry implements AutoCloseable {
     }
 
     private static void awaitReady(Process process, int port, Path log) {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         URI probe = URI.create("http://127.0.0.1:" + port + "/v2/");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STARTUP_TIMEOUT_SECONDS);
         while (System.nanoTime() < deadline) {
@@ -145,7 +150,10 @@ public final class TestRegistry implements AutoCloseable {
             }
             try {
                 HttpResponse<Void> response = client.send(
-                        HttpRequest.newBuilder(probe).timeout(Duration.ofSeconds(2)).GET().build(),
+                        HttpRequest.newBuilder(probe)
+                                .timeout(Duration.ofSeconds(2))
+                                .GET()
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200 || response.statusCode() == 401) {
                     return;
@@ -198,7 +206,10 @@ public final class TestRegistry implements AutoCloseable {
             throw new IllegalArgumentException("digest '" + digest + "' is not sha256:<64 lowercase hex>");
         }
         String hex = digest.substring("sha256:".length());
-        return storageDir().resolve("docker/registry/v2/blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex)
+        return storageDir()
+                .resolve("docker/registry/v2/blobs/sha256")
+                .resolve(hex.substring(0, 2))
+                .resolve(hex)
                 .resolve("data");
     }
 

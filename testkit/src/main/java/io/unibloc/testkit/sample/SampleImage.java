@@ -37,7 +37,9 @@ public final class SampleImage {
             TestLayer appLayer = TestLayer.builder()
                     .dir("app")
                     .file("app/message", message + "\n")
-                    .file("app/run", "#!/bin/sh\necho \"app says: $(cat /app/message)\"\n",
+                    .file(
+                            "app/run",
+                            "#!/bin/sh\necho \"app says: $(cat /app/message)\"\n",
                             Attrs.defaults().mode(0755))
                     .build(Compression.GZIP);
             TestImage image = TestImage.builder()
@@ -63,6 +65,7 @@ public final class SampleImage {
         Path out = Path.of(args[0]);
         String tag = args.length > 1 ? args[1] : DEFAULT_TAG;
         ImageDigests digests = write(out, tag, args.length > 2 ? args[2] : DEFAULT_MESSAGE);
-        System.out.println("sample image written: oci:" + out.toAbsolutePath() + ":" + tag + " (" + digests.digest() + ")");
+        System.out.println(
+                "sample image written: oci:" + out.toAbsolutePath() + ":" + tag + " (" + digests.digest() + ")");
     }
 }

@@ -20,42 +20,53 @@ class OciLayoutTest {
     @TempDir
     Path dir;
 
-    private final TestLayer base = TestLayer.builder().dir("etc").file("etc/os-release", "ID=test\n").build();
-    private final TestLayer top = TestLayer.builder().file("app", "v1", Attrs.defaults().mode(0755))
-            .build(Compression.ZSTD);
+    private final TestLayer base =
+            TestLayer.builder().dir("etc").file("etc/os-release", "ID=test\n").build();
+    private final TestLayer top =
+            TestLayer.builder().file("app", "v1", Attrs.defaults().mode(0755)).build(Compression.ZSTD);
 
     @Test
     void multiPlatformIndexIsWrittenAndReadsBackWithMatchingDigests() throws IOException {
         TestIndex index = TestIndex.of(
-                TestImage.builder().platform(Platform.LINUX_AMD64).layers(base, top).build(),
+                TestImage.builder()
+                        .platform(Platform.LINUX_AMD64)
+                        .layers(base, top)
+                        .build(),
                 TestImage.builder().platform(Platform.LINUX_ARM64).layers(base).build());
 
         ImageDigests written = index.writeLayout(dir, "1.0");
 
-        assertThat(JSON.readTree(dir.resolve("oci-layout").toFile()).path("imageLayoutVersion").asText())
+        assertThat(JSON.readTree(dir.resolve("oci-layout").toFile())
+                        .path("imageLayoutVersion")
+                        .asText())
                 .isEqualTo("1.0.0");
         JsonNode entry = onlyEntry(dir, "1.0");
         assertThat(entry.path("mediaType").asText()).isEqualTo(ImageFormat.OCI.indexMediaType());
         assertThat(entry.path("digest").asText()).isEqualTo(written.digest());
 
         // Follow the layout like a reader would, verifying every blob by its content.
-        JsonNode indexJson = JSON.readTree(verifiedBlob(dir, entry.path("digest").asText(), entry.path("size").asLong()));
+        JsonNode indexJson = JSON.readTree(verifiedBlob(
+                dir, entry.path("digest").asText(), entry.path("size").asLong()));
         assertThat(indexJson.path("manifests")).hasSize(2);
         JsonNode amd64 = indexJson.path("manifests").get(0);
         assertThat(amd64.path("platform").path("architecture").asText()).isEqualTo("amd64");
         ManifestDigests expected = written.manifest(Platform.LINUX_AMD64);
         assertThat(amd64.path("digest").asText()).isEqualTo(expected.digest());
-        JsonNode manifest = JSON.readTree(verifiedBlob(dir, amd64.path("digest").asText(), amd64.path("size").asLong()));
-        JsonNode config = JSON.readTree(verifiedBlob(dir, manifest.path("config").path("digest").asText(),
+        JsonNode manifest = JSON.readTree(verifiedBlob(
+                dir, amd64.path("digest").asText(), amd64.path("size").asLong()));
+        JsonNode config = JSON.readTree(verifiedBlob(
+                dir,
+                manifest.path("config").path("digest").asText(),
                 manifest.path("config").path("size").asLong()));
         assertThat(manifest.path("config").path("digest").asText()).isEqualTo(expected.configDigest());
         List<String> layerDigests = new ArrayList<>();
         List<String> diffIds = new ArrayList<>();
         for (JsonNode layer : manifest.path("layers")) {
-            byte[] blob = verifiedBlob(dir, layer.path("digest").asText(), layer.path("size").asLong());
+            byte[] blob = verifiedBlob(
+                    dir, layer.path("digest").asText(), layer.path("size").asLong());
             layerDigests.add(layer.path("digest").asText());
-            Compression compression = layer.path("mediaType").asText().endsWith("zstd") ? Compression.ZSTD
-                    : Compression.GZIP;
+            Compression compression =
+                    layer.path("mediaType").asText().endsWith("zstd") ? Compression.ZSTD : Compression.GZIP;
             diffIds.add(Digests.sha256(LayerBlobs.decompress(blob, compression)));
         }
         assertThat(layerDigests).isEqualTo(expected.layerDigests());
@@ -82,7 +93,8 @@ class OciLayoutTest {
         assertThat(manifests).hasSize(2);
         assertThat(onlyEntry(dir, "v1").path("digest").asText()).isEqualTo(v1.digest());
         assertThat(onlyEntry(dir, "latest").path("digest").asText()).isEqualTo(v2.digest());
-        assertThat(onlyEntry(dir, "latest").path("platform").path("os").asText()).isEqualTo("linux");
+        assertThat(onlyEntry(dir, "latest").path("platform").path("os").asText())
+                .isEqualTo("linux");
     }
 
     @Test
@@ -98,7 +110,9 @@ class OciLayoutTest {
     private static JsonNode onlyEntry(Path dir, String tag) throws IOException {
         List<JsonNode> matches = new ArrayList<>();
         JSON.readTree(dir.resolve("index.json").toFile()).path("manifests").forEach(m -> {
-            if (tag.equals(m.path("annotations").path("org.opencontainers.image.ref.name").asText())) {
+            if (tag.equals(m.path("annotations")
+                    .path("org.opencontainers.image.ref.name")
+                    .asText())) {
                 matches.add(m);
             }
         });

@@ -31,11 +31,18 @@ class SkopeoInteropIT {
     Path tmp;
 
     private final TestIndex index = TestIndex.of(
-            TestImage.builder().platform(Platform.LINUX_AMD64)
-                    .layer(TestLayer.builder().dir("etc").file("etc/os-release", "ID=amd64\n").build(Compression.GZIP))
-                    .layer(TestLayer.builder().file("app", "x", Attrs.defaults().mode(0755)).build(Compression.ZSTD))
+            TestImage.builder()
+                    .platform(Platform.LINUX_AMD64)
+                    .layer(TestLayer.builder()
+                            .dir("etc")
+                            .file("etc/os-release", "ID=amd64\n")
+                            .build(Compression.GZIP))
+                    .layer(TestLayer.builder()
+                            .file("app", "x", Attrs.defaults().mode(0755))
+                            .build(Compression.ZSTD))
                     .build(),
-            TestImage.builder().platform(Platform.LINUX_ARM64)
+            TestImage.builder()
+                    .platform(Platform.LINUX_ARM64)
                     .layer(TestLayer.builder().file("arch", "arm64").build(Compression.NONE))
                     .build());
 
@@ -50,12 +57,19 @@ class SkopeoInteropIT {
         PushedImage pushed = index.push(registry, "interop/app", "1");
         Path out = tmp.resolve("copy");
 
-        skopeo("copy", "--all", "--preserve-digests", "--src-tls-verify=false",
-                "docker://" + pushed.reference(), "oci:" + out + ":copied");
+        skopeo(
+                "copy",
+                "--all",
+                "--preserve-digests",
+                "--src-tls-verify=false",
+                "docker://" + pushed.reference(),
+                "oci:" + out + ":copied");
 
         for (Blob blob : index.blobs()) {
             Path file = out.resolve("blobs/sha256").resolve(Digests.hex(blob.digest()));
-            assertThat(file).as("blob %s (%s) copied by skopeo", blob.digest(), blob.mediaType()).exists();
+            assertThat(file)
+                    .as("blob %s (%s) copied by skopeo", blob.digest(), blob.mediaType())
+                    .exists();
             assertThat(Digests.sha256(Files.readAllBytes(file))).isEqualTo(blob.digest());
         }
         String raw = skopeo("inspect", "--raw", "--tls-verify=false", "docker://" + pushed.pinnedReference());

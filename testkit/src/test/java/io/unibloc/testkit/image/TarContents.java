@@ -37,7 +37,9 @@ record TarContents(List<TarArchiveEntry> entries, List<byte[]> data) {
     }
 
     TarArchiveEntry entry(String name) {
-        return entries.stream().filter(e -> e.getName().equals(name)).findFirst()
+        return entries.stream()
+                .filter(e -> e.getName().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no entry " + name + " in " + names()));
     }
 

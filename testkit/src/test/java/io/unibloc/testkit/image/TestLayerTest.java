@@ -20,9 +20,16 @@ class TestLayerTest {
         return TestLayer.builder()
                 .dir("etc", Attrs.defaults().mode(0750).owner(0, 42))
                 .file("etc/hostname", "unibloc\n")
-                .file("bin/app", new byte[] {1, 2, 3}, Attrs.defaults().mode(04755).owner(1000, 1001)
-                        .names("app", "apps").mtime(MTIME).xattr("user.origin", "testkit")
-                        .xattr("security.note", "ünïcode"))
+                .file(
+                        "bin/app",
+                        new byte[] {1, 2, 3},
+                        Attrs.defaults()
+                                .mode(04755)
+                                .owner(1000, 1001)
+                                .names("app", "apps")
+                                .mtime(MTIME)
+                                .xattr("user.origin", "testkit")
+                                .xattr("security.note", "ünïcode"))
                 .symlink("bin/sh", "/bin/busybox")
                 .hardlink("bin/app2", "bin/app")
                 .whiteout("var/cache")
@@ -38,8 +45,17 @@ class TestLayerTest {
 
         TarContents tar = TarContents.read(layer.blob(), compression);
 
-        assertThat(tar.names()).containsExactly("etc/", "etc/hostname", "bin/app", "bin/sh", "bin/app2",
-                "var/.wh.cache", ".wh.gone", "etc/conf.d/.wh..wh..opq", LONG_NAME);
+        assertThat(tar.names())
+                .containsExactly(
+                        "etc/",
+                        "etc/hostname",
+                        "bin/app",
+                        "bin/sh",
+                        "bin/app2",
+                        "var/.wh.cache",
+                        ".wh.gone",
+                        "etc/conf.d/.wh..wh..opq",
+                        LONG_NAME);
         TarArchiveEntry etc = tar.entry("etc/");
         assertThat(etc.isDirectory()).isTrue();
         assertThat(etc.getMode() & 07777).isEqualTo(0750);
@@ -93,12 +109,18 @@ class TestLayerTest {
     @Test
     void sameEntriesGiveSameDigestsAndAnyChangeGivesNewOnes() {
         assertThat(everyKind().build().digest()).isEqualTo(everyKind().build().digest());
-        assertThat(everyKind().build(Compression.ZSTD).digest()).isEqualTo(everyKind().build(Compression.ZSTD).digest());
-        assertThat(everyKind().file("extra", "").build().diffId()).isNotEqualTo(everyKind().build().diffId());
-        assertThat(TestLayer.builder().file("a", "x", Attrs.defaults().mode(0600)).build().diffId())
+        assertThat(everyKind().build(Compression.ZSTD).digest())
+                .isEqualTo(everyKind().build(Compression.ZSTD).digest());
+        assertThat(everyKind().file("extra", "").build().diffId())
+                .isNotEqualTo(everyKind().build().diffId());
+        assertThat(TestLayer.builder()
+                        .file("a", "x", Attrs.defaults().mode(0600))
+                        .build()
+                        .diffId())
                 .isNotEqualTo(TestLayer.builder().file("a", "x").build().diffId());
         // Same tar, different compression: same diff id, different blob digest.
-        assertThat(everyKind().build(Compression.GZIP).diffId()).isEqualTo(everyKind().build(Compression.ZSTD).diffId());
+        assertThat(everyKind().build(Compression.GZIP).diffId())
+                .isEqualTo(everyKind().build(Compression.ZSTD).diffId());
     }
 
     @Test
@@ -130,8 +152,9 @@ class TestLayerTest {
 
         TarContents tar = TarContents.read(layer.blob(), Compression.NONE);
 
-        assertThat(tar.names()).containsExactly("../escape", "/etc/passwd", "evil", "evil/shadow", "h", "dev/mem",
-                "dev/sda", "run/pipe");
+        assertThat(tar.names())
+                .containsExactly(
+                        "../escape", "/etc/passwd", "evil", "evil/shadow", "h", "dev/mem", "dev/sda", "run/pipe");
         assertThat(tar.entry("evil").getLinkName()).isEqualTo("/etc");
         assertThat(tar.entry("h").getLinkName()).isEqualTo("/etc/shadow");
         assertThat(tar.entry("dev/mem").isCharacterDevice()).isTrue();
@@ -157,7 +180,9 @@ class TestLayerTest {
 
     @Test
     void absurdDeclaredSizeIsReadBackAsDeclared() throws IOException {
-        TestLayer layer = TestLayer.builder().truncatedFile("huge", 1L << 40, new byte[] {7}).build(Compression.NONE);
+        TestLayer layer = TestLayer.builder()
+                .truncatedFile("huge", 1L << 40, new byte[] {7})
+                .build(Compression.NONE);
 
         try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
                 new java.io.ByteArrayInputStream(layer.tar()))) {
@@ -174,7 +199,8 @@ class TestLayerTest {
 
         TestLayer layer = TestLayer.builder().file("boot/vmlinuz", kernel).build(Compression.NONE);
 
-        assertThat(TarContents.read(layer.blob(), Compression.NONE).data("boot/vmlinuz")).containsExactly(9, 8, 7);
+        assertThat(TarContents.read(layer.blob(), Compression.NONE).data("boot/vmlinuz"))
+                .containsExactly(9, 8, 7);
         assertThatThrownBy(() -> TestLayer.builder().file("x", dir.resolve("missing")))
                 .isInstanceOf(java.io.UncheckedIOException.class)
                 .hasMessageContaining("missing");
@@ -197,8 +223,7 @@ class TestLayerTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'" + path + "'")
                 .hasMessageContaining("raw");
-        assertThatThrownBy(() -> TestLayer.builder().hardlink("ok", path))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TestLayer.builder().hardlink("ok", path)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

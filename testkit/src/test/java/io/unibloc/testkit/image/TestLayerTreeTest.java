@@ -19,7 +19,8 @@ class TestLayerTreeTest {
         Files.writeString(root.resolve("a.txt"), "a");
         Files.setPosixFilePermissions(root.resolve("a.txt"), PosixFilePermissions.fromString("rw-r-----"));
 
-        TarContents tar = TarContents.read(TestLayer.builder().tree(root).build(Compression.NONE).blob(), Compression.NONE);
+        TarContents tar = TarContents.read(
+                TestLayer.builder().tree(root).build(Compression.NONE).blob(), Compression.NONE);
 
         assertThat(tar.names()).containsExactly("a.txt", "bin/", "bin/alias", "bin/tool");
         assertThat(tar.entry("bin/tool").getMode() & 07777).isEqualTo(0750);

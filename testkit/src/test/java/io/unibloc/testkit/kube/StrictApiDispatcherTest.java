@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -32,12 +32,15 @@ class StrictApiDispatcherTest {
         api.close();
     }
 
-    private static NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> stores() {
+    private static NonNamespaceOperation<
+                    GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
+            stores() {
         return api.client().genericKubernetesResources("unibloc.io/v1alpha1", "NodeStore");
     }
 
     private static GenericKubernetesResource createStore(String name) {
-        GenericKubernetesResource store = Serialization.unmarshal("""
+        GenericKubernetesResource store =
+                Serialization.unmarshal("""
                 {"apiVersion":"unibloc.io/v1alpha1","kind":"NodeStore","metadata":{"name":"%s"},
                  "spec":{"node":"%s","storeDir":"/var/lib/unibloc"},
                  "status":{"backend":"reflink","conditions":[]}}""".formatted(name, name), GenericKubernetesResource.class);
@@ -56,64 +59,100 @@ class StrictApiDispatcherTest {
     void jsonPatchIntoAMissingStatusIs422() {
         createStore("strict");
         String patch = "[{\"op\":\"add\",\"path\":\"/status/backend\",\"value\":\"reflink\"}]";
-        assertThatThrownBy(() -> stores().withName("strict").subresource("status").patch(PatchContext.of(PatchType.JSON), patch))
-                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422));
-        stores().withName("strict").subresource("status").patch(PatchContext.of(PatchType.JSON),
-                "[{\"op\":\"add\",\"path\":\"/status\",\"value\":{\"backend\":\"reflink\"}}]");
+        assertThatThrownBy(() ->
+                        stores().withName("strict").subresource("status").patch(PatchContext.of(PatchType.JSON), patch))
+                .isInstanceOfSatisfying(
+                        KubernetesClientException.class,
+                        e -> assertThat(e.getCode()).isEqualTo(422));
+        stores().withName("strict")
+                .subresource("status")
+                .patch(
+                        PatchContext.of(PatchType.JSON),
+                        "[{\"op\":\"add\",\"path\":\"/status\",\"value\":{\"backend\":\"reflink\"}}]");
         assertThat(status("strict")).containsEntry("backend", "reflink");
     }
 
     @Test
     void mergePatchFollowsRfc7386AndStatusChangesOnlyThroughTheSubresource() {
         createStore("merge");
-        stores().withName("merge").subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
-                "{\"status\":{\"backend\":\"reflink\",\"kvm\":true}}");
-        stores().withName("merge").subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
-                "{\"status\":{\"kvm\":null}}");
+        stores().withName("merge")
+                .subresource("status")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"backend\":\"reflink\",\"kvm\":true}}");
+        stores().withName("merge")
+                .subresource("status")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"kvm\":null}}");
         assertThat(status("merge")).containsEntry("backend", "reflink").doesNotContainKey("kvm");
 
         // Status sent to the main resource is ignored; a spec change bumps the generation, a status change does not.
-        GenericKubernetesResource after = stores().withName("merge").patch(PatchContext.of(PatchType.JSON_MERGE),
-                "{\"spec\":{\"storeDir\":\"/srv\"},\"status\":{\"backend\":\"copy\"}}");
+        GenericKubernetesResource after = stores().withName("merge")
+                .patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"spec\":{\"storeDir\":\"/srv\"},\"status\":{\"backend\":\"copy\"}}");
         assertThat(status("merge")).containsEntry("backend", "reflink");
         assertThat(after.getMetadata().getGeneration()).isEqualTo(2L);
-        GenericKubernetesResource statusOnly = stores().withName("merge").subresource("status")
+        GenericKubernetesResource statusOnly = stores().withName("merge")
+                .subresource("status")
                 .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"backend\":\"copy\"}}");
         assertThat(statusOnly.getMetadata().getGeneration()).isEqualTo(2L);
-        assertThat(api.dispatcher().requests()).anySatisfy(w -> assertThat(w.contentType()).isEqualTo("application/merge-patch+json"));
+        assertThat(api.dispatcher().requests())
+                .anySatisfy(w -> assertThat(w.contentType()).isEqualTo("application/merge-patch+json"));
     }
 
     @Test
     void staleResourceVersionIs409() {
         GenericKubernetesResource created = createStore("stale");
         stores().withName("stale").patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"storeDir\":\"/a\"}}");
-        String stale = "{\"metadata\":{\"resourceVersion\":\"" + created.getMetadata().getResourceVersion()
-                + "\"},\"spec\":{\"storeDir\":\"/b\"}}";
+        String stale = "{\"metadata\":{\"resourceVersion\":\""
+                + created.getMetadata().getResourceVersion() + "\"},\"spec\":{\"storeDir\":\"/b\"}}";
         assertThatThrownBy(() -> stores().withName("stale").patch(PatchContext.of(PatchType.JSON_MERGE), stale))
-                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
+                .isInstanceOfSatisfying(
+                        KubernetesClientException.class,
+                        e -> assertThat(e.getCode()).isEqualTo(409));
     }
 
     @Test
     void podNamingAMissingRuntimeClassIsForbiddenAndPodStatusIsDropped() {
-        Pod pod = new PodBuilder().withNewMetadata().withName("guest").withNamespace("apps").endMetadata()
-                .withNewSpec().withRuntimeClassName("strict-kvm").addNewContainer().withName("c").withImage("i").endContainer()
-                .endSpec().withNewStatus().withPhase("Running").endStatus().build();
-        assertThatThrownBy(() -> api.client().pods().inNamespace("apps").resource(pod).create())
+        Pod pod = new PodBuilder()
+                .withNewMetadata()
+                .withName("guest")
+                .withNamespace("apps")
+                .endMetadata()
+                .withNewSpec()
+                .withRuntimeClassName("strict-kvm")
+                .addNewContainer()
+                .withName("c")
+                .withImage("i")
+                .endContainer()
+                .endSpec()
+                .withNewStatus()
+                .withPhase("Running")
+                .endStatus()
+                .build();
+        assertThatThrownBy(() ->
+                        api.client().pods().inNamespace("apps").resource(pod).create())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
                     assertThat(e.getCode()).isEqualTo(403);
                     assertThat(e.getMessage()).contains("RuntimeClass \"strict-kvm\" not found");
                 });
         api.createRuntimeClass("strict-kvm", "unibloc");
         Pod created = api.client().pods().inNamespace("apps").resource(pod).create();
-        assertThat(created.getStatus()).satisfiesAnyOf(s -> assertThat(s).isNull(), s -> assertThat(s.getPhase()).isNull());
-        api.client().pods().inNamespace("apps").withName("guest").patch(PatchContext.of(PatchType.JSON_MERGE),
-                "{\"status\":{\"phase\":\"Failed\"}}");
+        assertThat(created.getStatus())
+                .satisfiesAnyOf(
+                        s -> assertThat(s).isNull(),
+                        s -> assertThat(s.getPhase()).isNull());
+        api.client()
+                .pods()
+                .inNamespace("apps")
+                .withName("guest")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"phase\":\"Failed\"}}");
         Pod read = api.client().pods().inNamespace("apps").withName("guest").get();
-        assertThat(read.getStatus() == null ? null : read.getStatus().getPhase()).isNull();
+        assertThat(read.getStatus() == null ? null : read.getStatus().getPhase())
+                .isNull();
     }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> status(String name) {
-        return (Map<String, Object>) stores().withName(name).get().getAdditionalProperties().get("status");
+        return (Map<String, Object>)
+                stores().withName(name).get().getAdditionalProperties().get("status");
     }
 }

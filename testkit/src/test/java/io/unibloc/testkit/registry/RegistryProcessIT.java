@@ -31,7 +31,8 @@ class RegistryProcessIT {
             HttpResponse<String> response = get(registry.url().resolve("/v2/"), Optional.empty());
 
             assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(response.headers().firstValue("Docker-Distribution-Api-Version")).hasValue("registry/2.0");
+            assertThat(response.headers().firstValue("Docker-Distribution-Api-Version"))
+                    .hasValue("registry/2.0");
             assertThat(registry.hostPort()).isEqualTo("127.0.0.1:" + registry.port());
             assertThat(registry.url().toString()).isEqualTo("http://" + registry.hostPort());
             assertThat(registry.credentials()).isEmpty();
@@ -56,14 +57,17 @@ class RegistryProcessIT {
 
             assertThat(client.blobExists("demo/blob", BLOB_DIGEST)).isTrue();
             HttpResponse<byte[]> blob = http.send(
-                    HttpRequest.newBuilder(registry.url().resolve("/v2/demo/blob/blobs/" + BLOB_DIGEST)).build(),
+                    HttpRequest.newBuilder(registry.url().resolve("/v2/demo/blob/blobs/" + BLOB_DIGEST))
+                            .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertThat(blob.statusCode()).isEqualTo(200);
             assertThat(blob.body()).isEqualTo(BLOB);
             assertThat(blob.headers().firstValue("Docker-Content-Digest")).hasValue(BLOB_DIGEST);
             // The filesystem driver really keeps it in the temporary storage dir.
-            assertThat(registry.storageDir().resolve("docker/registry/v2/blobs/sha256/"
-                    + BLOB_DIGEST.substring(7, 9) + "/" + BLOB_DIGEST.substring(7) + "/data")).hasBinaryContent(BLOB);
+            assertThat(registry.storageDir()
+                            .resolve("docker/registry/v2/blobs/sha256/" + BLOB_DIGEST.substring(7, 9) + "/"
+                                    + BLOB_DIGEST.substring(7) + "/data"))
+                    .hasBinaryContent(BLOB);
         }
     }
 
@@ -75,8 +79,8 @@ class RegistryProcessIT {
             byte[] corrupt = "HELLO REGISTRY".getBytes(StandardCharsets.UTF_8);
 
             Files.write(registry.blobFile(BLOB_DIGEST), corrupt);
-            HttpResponse<byte[]> served = http.send(HttpRequest.newBuilder(uri).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> served =
+                    http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());
 
             assertThat(served.body()).isEqualTo(corrupt);
             assertThat(served.headers().firstValue("Docker-Content-Digest")).hasValue(BLOB_DIGEST);
@@ -84,7 +88,8 @@ class RegistryProcessIT {
             registry.client().deleteBlob("demo/hostile", BLOB_DIGEST);
             registry.client().deleteBlob("demo/hostile", BLOB_DIGEST);
             assertThat(http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding())
-                    .statusCode()).isEqualTo(404);
+                            .statusCode())
+                    .isEqualTo(404);
         }
     }
 
@@ -108,23 +113,26 @@ class RegistryProcessIT {
             HttpResponse<String> right = get(v2, Optional.of(new Credentials("alice", "s3cret pass")));
 
             assertThat(anonymous.statusCode()).isEqualTo(401);
-            assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
-                    h -> assertThat(h).startsWith("Basic realm="));
+            assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+                    .hasValueSatisfying(h -> assertThat(h).startsWith("Basic realm="));
             assertThat(wrong.statusCode()).isEqualTo(401);
             assertThat(right.statusCode()).isEqualTo(200);
             assertThat(registry.credentials()).hasValue(new Credentials("alice", "s3cret pass"));
             assertThat(registry.credentials().orElseThrow().toString()).doesNotContain("s3cret");
 
             assertThatThrownBy(() -> new RegistryClient(registry.url(), Optional.empty())
-                    .pushBlob("demo/auth", BLOB_DIGEST, BLOB))
+                            .pushBlob("demo/auth", BLOB_DIGEST, BLOB))
                     .isInstanceOf(RegistryException.class)
                     .satisfies(e -> assertThat(((RegistryException) e).status()).isEqualTo(401));
             registry.client().pushBlob("demo/auth", BLOB_DIGEST, BLOB);
             assertThat(registry.client().blobExists("demo/auth", BLOB_DIGEST)).isTrue();
 
-            assertThat(registry.dockerConfigJson()).isEqualTo("{\"auths\":{\"" + registry.hostPort()
-                    + "\":{\"auth\":\"" + java.util.Base64.getEncoder().encodeToString(
-                            "alice:s3cret pass".getBytes(StandardCharsets.UTF_8)) + "\"}}}");
+            assertThat(registry.dockerConfigJson())
+                    .isEqualTo("{\"auths\":{\"" + registry.hostPort()
+                            + "\":{\"auth\":\""
+                            + java.util.Base64.getEncoder()
+                                    .encodeToString("alice:s3cret pass".getBytes(StandardCharsets.UTF_8))
+                            + "\"}}}");
 
             String htpasswd = Files.readString(registry.storageDir().resolveSibling("htpasswd"));
             assertThat(htpasswd).startsWith("alice:$2").doesNotContain("s3cret");
@@ -133,7 +141,8 @@ class RegistryProcessIT {
 
     @Test
     void twoRegistriesRunSideBySideOnDifferentPorts() {
-        try (TestRegistry a = TestRegistry.start(); TestRegistry b = TestRegistry.start()) {
+        try (TestRegistry a = TestRegistry.start();
+                TestRegistry b = TestRegistry.start()) {
             assertThat(a.port()).isNotEqualTo(b.port());
             assertThat(a.storageDir()).isNotEqualTo(b.storageDir());
             a.client().pushBlob("demo/a", BLOB_DIGEST, BLOB);
@@ -146,11 +155,14 @@ class RegistryProcessIT {
         RegistryClient client = new RegistryClient(URI.create("http://127.0.0.1:1"), Optional.empty());
 
         assertThatThrownBy(() -> client.blobExists("Demo/Upper", BLOB_DIGEST))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Demo/Upper");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Demo/Upper");
         assertThatThrownBy(() -> client.putManifest("demo", "bad tag", "x", new byte[0]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad tag");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bad tag");
         assertThatThrownBy(() -> client.blobExists("demo", "sha256:xyz"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sha256:xyz");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sha256:xyz");
     }
 
     private HttpResponse<String> get(URI uri, Optional<Credentials> credentials) throws Exception {

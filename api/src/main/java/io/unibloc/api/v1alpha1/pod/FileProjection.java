@@ -15,9 +15,11 @@ import java.util.Objects;
  * The operator mounts the key into the sandbox container; the sandbox writes it into the block device.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "has(self.configMap) != has(self.secret)",
+@ValidationRule(
+        value = "has(self.configMap) != has(self.secret)",
         message = "set exactly one of configMap or secret as the file's source")
-@ValidationRule(value = "!self.path.contains('/../') && !self.path.endsWith('/..') && !self.path.endsWith('/')",
+@ValidationRule(
+        value = "!self.path.contains('/../') && !self.path.endsWith('/..') && !self.path.endsWith('/')",
         message = "path must be an absolute file path without '..' components, e.g. /etc/app.conf")
 public class FileProjection {
     @JsonPropertyDescription("Absolute path of the file inside the guest's root filesystem, e.g. /etc/app.conf.")
@@ -80,8 +82,11 @@ public class FileProjection {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof FileProjection f && Objects.equals(path, f.path) && Objects.equals(configMap, f.configMap)
-                && Objects.equals(secret, f.secret) && Objects.equals(mode, f.mode);
+        return o instanceof FileProjection f
+                && Objects.equals(path, f.path)
+                && Objects.equals(configMap, f.configMap)
+                && Objects.equals(secret, f.secret)
+                && Objects.equals(mode, f.mode);
     }
 
     @Override

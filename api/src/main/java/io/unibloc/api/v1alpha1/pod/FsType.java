@@ -4,10 +4,14 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** The filesystem the root volume is built with; {@code raw} uses a disk image shipped in the image as is. */
 public enum FsType {
-    @JsonProperty("ext4") EXT4("ext4"),
-    @JsonProperty("ext2") EXT2("ext2"),
-    @JsonProperty("vfat") VFAT("vfat"),
-    @JsonProperty("raw") RAW("raw");
+    @JsonProperty("ext4")
+    EXT4("ext4"),
+    @JsonProperty("ext2")
+    EXT2("ext2"),
+    @JsonProperty("vfat")
+    VFAT("vfat"),
+    @JsonProperty("raw")
+    RAW("raw");
 
     private final String id;
 

@@ -4,10 +4,14 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** How the guest kernel expects to be booted. */
 public enum Guest {
-    @JsonProperty("linux") LINUX("linux"),
-    @JsonProperty("unikraft") UNIKRAFT("unikraft"),
-    @JsonProperty("solo5") SOLO5("solo5"),
-    @JsonProperty("multiboot") MULTIBOOT("multiboot");
+    @JsonProperty("linux")
+    LINUX("linux"),
+    @JsonProperty("unikraft")
+    UNIKRAFT("unikraft"),
+    @JsonProperty("solo5")
+    SOLO5("solo5"),
+    @JsonProperty("multiboot")
+    MULTIBOOT("multiboot");
 
     private final String id;
 

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** The QEMU machine type; ignored by VMMs that have only one. */
 public enum Machine {
-    @JsonProperty("microvm") MICROVM("microvm"),
-    @JsonProperty("pc") PC("pc"),
-    @JsonProperty("q35") Q35("q35");
+    @JsonProperty("microvm")
+    MICROVM("microvm"),
+    @JsonProperty("pc")
+    PC("pc"),
+    @JsonProperty("q35")
+    Q35("q35");
 
     private final String id;
 

@@ -7,5 +7,10 @@ package io.unibloc.api.v1alpha1.pod;
  * sandbox is running and ready; {@code Succeeded}/{@code Failed}: the guest exited (or the spec cannot be run).
  */
 public enum Phase {
-    Pending, Preparing, Booting, Running, Succeeded, Failed
+    Pending,
+    Preparing,
+    Booting,
+    Running,
+    Succeeded,
+    Failed
 }

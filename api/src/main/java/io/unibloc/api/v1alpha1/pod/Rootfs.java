@@ -76,8 +76,11 @@ public class Rootfs {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Rootfs r && Objects.equals(size, r.size) && fsType == r.fsType
-                && Objects.equals(readOnly, r.readOnly) && writeMode == r.writeMode;
+        return o instanceof Rootfs r
+                && Objects.equals(size, r.size)
+                && fsType == r.fsType
+                && Objects.equals(readOnly, r.readOnly)
+                && writeMode == r.writeMode;
     }
 
     @Override

@@ -41,7 +41,8 @@ public class Timings {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Timings t && java.util.Objects.equals(pinMillis, t.pinMillis)
+        return o instanceof Timings t
+                && java.util.Objects.equals(pinMillis, t.pinMillis)
                 && java.util.Objects.equals(volumeMillis, t.volumeMillis)
                 && java.util.Objects.equals(bootMillis, t.bootMillis);
     }

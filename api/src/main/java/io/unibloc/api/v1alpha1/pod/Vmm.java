@@ -4,9 +4,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** The virtual machine monitor the sandbox starts; the JSON value is what the boot spec carries. */
 public enum Vmm {
-    @JsonProperty("qemu") QEMU("qemu"),
-    @JsonProperty("firecracker") FIRECRACKER("firecracker"),
-    @JsonProperty("cloud-hypervisor") CLOUD_HYPERVISOR("cloud-hypervisor");
+    @JsonProperty("qemu")
+    QEMU("qemu"),
+    @JsonProperty("firecracker")
+    FIRECRACKER("firecracker"),
+    @JsonProperty("cloud-hypervisor")
+    CLOUD_HYPERVISOR("cloud-hypervisor");
 
     private final String id;
 

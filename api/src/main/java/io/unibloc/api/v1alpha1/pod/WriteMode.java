@@ -8,8 +8,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * space that is discarded when the guest stops; guests of one image then share the node's page cache).
  */
 public enum WriteMode {
-    @JsonProperty("persistent") PERSISTENT("persistent"),
-    @JsonProperty("ephemeral") EPHEMERAL("ephemeral");
+    @JsonProperty("persistent")
+    PERSISTENT("persistent"),
+    @JsonProperty("ephemeral")
+    EPHEMERAL("ephemeral");
 
     private final String id;
 

@@ -28,7 +28,8 @@ public final class CallLoggingInterceptor implements ServerInterceptor {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         String method = call.getMethodDescriptor().getFullMethodName();
         long start = System.nanoTime();
         ObservedCall<Q, R> observed = new ObservedCall<>(call, method, start);
@@ -113,10 +114,19 @@ public final class CallLoggingInterceptor implements ServerInterceptor {
             if (status.isOk()) {
                 LOG.info("grpc method={} code=OK durationMs={}", method, millis);
             } else if (isServerFault(status.getCode())) {
-                LOG.warn("grpc method={} code={} durationMs={} message={}", method, status.getCode(), millis,
-                        status.getDescription(), status.getCause());
+                LOG.warn(
+                        "grpc method={} code={} durationMs={} message={}",
+                        method,
+                        status.getCode(),
+                        millis,
+                        status.getDescription(),
+                        status.getCause());
             } else {
-                LOG.info("grpc method={} code={} durationMs={} message={}", method, status.getCode(), millis,
+                LOG.info(
+                        "grpc method={} code={} durationMs={} message={}",
+                        method,
+                        status.getCode(),
+                        millis,
                         status.getDescription());
             }
         }

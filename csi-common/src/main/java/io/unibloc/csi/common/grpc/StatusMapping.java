@@ -36,7 +36,9 @@ public final class StatusMapping {
             return fromKubernetes(e);
         }
         if (t instanceof CancellationException || t instanceof InterruptedException) {
-            return Status.CANCELLED.withDescription("operation cancelled: " + t.getMessage()).withCause(t);
+            return Status.CANCELLED
+                    .withDescription("operation cancelled: " + t.getMessage())
+                    .withCause(t);
         }
         return Status.INTERNAL.withDescription(describe(t)).withCause(t);
     }
@@ -49,7 +51,8 @@ public final class StatusMapping {
         if (status.getCause() != null && !(status.getCause() instanceof StatusRuntimeException)) {
             return toStatus(status.getCause());
         }
-        return Status.INTERNAL.withDescription(status.getDescription() == null ? "unexpected failure" : status.getDescription())
+        return Status.INTERNAL
+                .withDescription(status.getDescription() == null ? "unexpected failure" : status.getDescription())
                 .withCause(status.getCause());
     }
 
@@ -89,12 +92,15 @@ public final class StatusMapping {
     }
 
     private static Status known(Status status, Throwable t) {
-        return status.getCode() == Status.Code.UNKNOWN ? Status.INTERNAL.withDescription(status.getDescription()).withCause(t) : status;
+        return status.getCode() == Status.Code.UNKNOWN
+                ? Status.INTERNAL.withDescription(status.getDescription()).withCause(t)
+                : status;
     }
 
     private static Throwable unwrap(Throwable t) {
         Throwable current = t;
-        while ((current instanceof CompletionException || current instanceof ExecutionException) && current.getCause() != null) {
+        while ((current instanceof CompletionException || current instanceof ExecutionException)
+                && current.getCause() != null) {
             current = current.getCause();
         }
         return current;

@@ -32,7 +32,8 @@ public final class UnixSocketServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final ExecutorService executor;
 
-    private UnixSocketServer(Path socket, Server server, EventLoopGroup boss, EventLoopGroup workers, ExecutorService executor) {
+    private UnixSocketServer(
+            Path socket, Server server, EventLoopGroup boss, EventLoopGroup workers, ExecutorService executor) {
         this.socket = socket;
         this.server = server;
         this.boss = boss;
@@ -44,7 +45,8 @@ public final class UnixSocketServer implements AutoCloseable {
      * Starts serving {@code services} at {@code socket}. Handlers run on a cached thread pool, so a slow call
      * never blocks others. Fails with an {@link UncheckedIOException} naming the path.
      */
-    public static UnixSocketServer start(Path socket, List<BindableService> services, CallLoggingInterceptor interceptor) {
+    public static UnixSocketServer start(
+            Path socket, List<BindableService> services, CallLoggingInterceptor interceptor) {
         try {
             Files.createDirectories(socket.getParent());
             Files.deleteIfExists(socket);
@@ -65,7 +67,12 @@ public final class UnixSocketServer implements AutoCloseable {
         try {
             Server server = builder.build().start();
             restrictPermissions(socket);
-            LOG.info("serving gRPC socket={} services={}", socket, services.stream().map(s -> s.bindService().getServiceDescriptor().getName()).toList());
+            LOG.info(
+                    "serving gRPC socket={} services={}",
+                    socket,
+                    services.stream()
+                            .map(s -> s.bindService().getServiceDescriptor().getName())
+                            .toList());
             return new UnixSocketServer(socket, server, boss, workers, executor);
         } catch (IOException e) {
             boss.shutdownGracefully();

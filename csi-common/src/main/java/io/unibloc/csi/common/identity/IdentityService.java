@@ -43,8 +43,8 @@ public final class IdentityService extends IdentityGrpc.IdentityImplBase {
     }
 
     @Override
-    public void getPluginCapabilities(Csi.GetPluginCapabilitiesRequest request,
-                                      StreamObserver<Csi.GetPluginCapabilitiesResponse> response) {
+    public void getPluginCapabilities(
+            Csi.GetPluginCapabilitiesRequest request, StreamObserver<Csi.GetPluginCapabilitiesResponse> response) {
         Csi.GetPluginCapabilitiesResponse.Builder out = Csi.GetPluginCapabilitiesResponse.newBuilder();
         for (Csi.PluginCapability.Service.Type type : services) {
             out.addCapabilities(Csi.PluginCapability.newBuilder()
@@ -58,7 +58,9 @@ public final class IdentityService extends IdentityGrpc.IdentityImplBase {
     public void probe(Csi.ProbeRequest request, StreamObserver<Csi.ProbeResponse> response) {
         Readiness state = readiness.get();
         if (state instanceof Readiness.Unhealthy unhealthy) {
-            throw io.grpc.Status.FAILED_PRECONDITION.withDescription(unhealthy.reason()).asRuntimeException();
+            throw io.grpc.Status.FAILED_PRECONDITION
+                    .withDescription(unhealthy.reason())
+                    .asRuntimeException();
         }
         response.onNext(Csi.ProbeResponse.newBuilder()
                 .setReady(BoolValue.of(state instanceof Readiness.Ready))

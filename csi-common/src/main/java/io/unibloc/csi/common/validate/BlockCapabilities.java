@@ -13,8 +13,11 @@ import java.util.Set;
  * volume on a single node. Everything else is INVALID_ARGUMENT naming the field and what was asked.
  */
 public final class BlockCapabilities {
-    private static final Set<Mode> SUPPORTED = EnumSet.of(Mode.SINGLE_NODE_WRITER, Mode.SINGLE_NODE_READER_ONLY,
-            Mode.SINGLE_NODE_SINGLE_WRITER, Mode.SINGLE_NODE_MULTI_WRITER);
+    private static final Set<Mode> SUPPORTED = EnumSet.of(
+            Mode.SINGLE_NODE_WRITER,
+            Mode.SINGLE_NODE_READER_ONLY,
+            Mode.SINGLE_NODE_SINGLE_WRITER,
+            Mode.SINGLE_NODE_MULTI_WRITER);
 
     private BlockCapabilities() {}
 
@@ -41,9 +44,10 @@ public final class BlockCapabilities {
             return Optional.of("is required");
         }
         switch (capability.getAccessTypeCase()) {
-            case BLOCK -> { }
+            case BLOCK -> {}
             case MOUNT -> {
-                return Optional.of("access type mount is not supported: unibloc volumes are raw block devices (volumeMode: Block)");
+                return Optional.of(
+                        "access type mount is not supported: unibloc volumes are raw block devices (volumeMode: Block)");
             }
             default -> {
                 return Optional.of("access type is missing: set block");

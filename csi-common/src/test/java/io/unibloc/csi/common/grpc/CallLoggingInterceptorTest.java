@@ -32,8 +32,10 @@ class CallLoggingInterceptorTest {
     @BeforeEach
     void start() throws Exception {
         dir = Files.createTempDirectory("csi-common-test");
-        server = UnixSocketServer.start(dir.resolve("sub/csi.sock"),
-                List.of(new IdentityService(List.of(), () -> readiness.get().get())), new CallLoggingInterceptor(meters));
+        server = UnixSocketServer.start(
+                dir.resolve("sub/csi.sock"),
+                List.of(new IdentityService(List.of(), () -> readiness.get().get())),
+                new CallLoggingInterceptor(meters));
         channel = UnixSocketChannels.open(server.socket());
         identity = IdentityGrpc.newBlockingStub(channel.channel());
     }
@@ -49,9 +51,19 @@ class CallLoggingInterceptorTest {
 
     @Test
     void okCallsAreTimedWithTheirCode() {
-        assertThat(identity.probe(Csi.ProbeRequest.getDefaultInstance()).getReady().getValue()).isTrue();
-        assertThat(identity.getPluginInfo(Csi.GetPluginInfoRequest.getDefaultInstance()).getName()).isEqualTo("block.unibloc.io");
-        assertThat(meters.get("unibloc.csi.call").tag("method", "Probe").tag("code", "OK").timer().count()).isEqualTo(1);
+        assertThat(identity.probe(Csi.ProbeRequest.getDefaultInstance())
+                        .getReady()
+                        .getValue())
+                .isTrue();
+        assertThat(identity.getPluginInfo(Csi.GetPluginInfoRequest.getDefaultInstance())
+                        .getName())
+                .isEqualTo("block.unibloc.io");
+        assertThat(meters.get("unibloc.csi.call")
+                        .tag("method", "Probe")
+                        .tag("code", "OK")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
@@ -64,7 +76,11 @@ class CallLoggingInterceptorTest {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
                     assertThat(e.getStatus().getDescription()).isEqualTo("store full at /var/lib/unibloc");
                 });
-        assertThat(meters.get("unibloc.csi.call").tag("code", "RESOURCE_EXHAUSTED").timer().count()).isEqualTo(1);
+        assertThat(meters.get("unibloc.csi.call")
+                        .tag("code", "RESOURCE_EXHAUSTED")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
@@ -82,10 +98,14 @@ class CallLoggingInterceptorTest {
     @Test
     void probeReportsStartingAndUnhealthy() {
         readiness.set(() -> new IdentityService.Readiness.Starting("informer"));
-        assertThat(identity.probe(Csi.ProbeRequest.getDefaultInstance()).getReady().getValue()).isFalse();
+        assertThat(identity.probe(Csi.ProbeRequest.getDefaultInstance())
+                        .getReady()
+                        .getValue())
+                .isFalse();
         readiness.set(() -> new IdentityService.Readiness.Unhealthy("store unmounted"));
         assertThatThrownBy(() -> identity.probe(Csi.ProbeRequest.getDefaultInstance()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
     }
 }

@@ -11,13 +11,15 @@ class SocketEndpointTest {
     void acceptsTheFormsSidecarsUse() {
         assertThat(SocketEndpoint.parse("unix:///csi/csi.sock").path()).isEqualTo(Path.of("/csi/csi.sock"));
         assertThat(SocketEndpoint.parse("unix:/csi/csi.sock").path()).isEqualTo(Path.of("/csi/csi.sock"));
-        assertThat(SocketEndpoint.parse("/var/lib/kubelet/plugins/block.unibloc.io/csi.sock").path())
+        assertThat(SocketEndpoint.parse("/var/lib/kubelet/plugins/block.unibloc.io/csi.sock")
+                        .path())
                 .isEqualTo(Path.of("/var/lib/kubelet/plugins/block.unibloc.io/csi.sock"));
     }
 
     @Test
     void refusesEverythingElseNamingIt() {
-        assertThatThrownBy(() -> SocketEndpoint.parse("tcp://127.0.0.1:10000")).hasMessageContaining("tcp://127.0.0.1:10000");
+        assertThatThrownBy(() -> SocketEndpoint.parse("tcp://127.0.0.1:10000"))
+                .hasMessageContaining("tcp://127.0.0.1:10000");
         assertThatThrownBy(() -> SocketEndpoint.parse("unix://relative.sock")).hasMessageContaining("absolute");
         assertThatThrownBy(() -> SocketEndpoint.parse("")).hasMessageContaining("empty");
     }

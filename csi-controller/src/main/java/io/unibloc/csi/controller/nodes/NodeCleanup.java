@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class NodeCleanup implements AutoCloseable {
     /** Held by the controller on Nodes that have unibloc storage. */
     public static final String FINALIZER = "block.unibloc.io/node-cleanup";
+
     private static final Logger LOG = LoggerFactory.getLogger(NodeCleanup.class);
 
     private final KubernetesClient client;
@@ -52,23 +53,26 @@ public final class NodeCleanup implements AutoCloseable {
 
     /** Watches Nodes (resync every {@code resync}) and handles each on the worker thread. */
     public NodeCleanup start(Duration resync) {
-        informer = client.nodes().inform(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Node node) {
-                submit(node.getMetadata().getName());
-            }
+        informer = client.nodes()
+                .inform(
+                        new ResourceEventHandler<>() {
+                            @Override
+                            public void onAdd(Node node) {
+                                submit(node.getMetadata().getName());
+                            }
 
-            @Override
-            public void onUpdate(Node before, Node after) {
-                submit(after.getMetadata().getName());
-            }
+                            @Override
+                            public void onUpdate(Node before, Node after) {
+                                submit(after.getMetadata().getName());
+                            }
 
-            @Override
-            public void onDelete(Node node, boolean unknownFinalState) {
-                // Gone already (no finalizer of ours was on it): clean up what it left.
-                submit(node.getMetadata().getName());
-            }
-        }, resync.toMillis());
+                            @Override
+                            public void onDelete(Node node, boolean unknownFinalState) {
+                                // Gone already (no finalizer of ours was on it): clean up what it left.
+                                submit(node.getMetadata().getName());
+                            }
+                        },
+                        resync.toMillis());
         return this;
     }
 
@@ -87,7 +91,12 @@ public final class NodeCleanup implements AutoCloseable {
         } catch (KubernetesClientException e) {
             int attempt = failures.merge(node, 1, Integer::sum);
             long millis = Math.min(retryBase.toMillis() << Math.min(attempt - 1, 20), retryMax.toMillis());
-            LOG.warn("node clean-up will retry node={} attempt={} delayMs={} message={}", node, attempt, millis, e.getMessage());
+            LOG.warn(
+                    "node clean-up will retry node={} attempt={} delayMs={} message={}",
+                    node,
+                    attempt,
+                    millis,
+                    e.getMessage());
             try {
                 worker.schedule(() -> handleAndRetry(node), millis, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException closed) {
@@ -144,7 +153,8 @@ public final class NodeCleanup implements AutoCloseable {
             if (volume.getMetadata().getFinalizers() != null
                     && volume.getMetadata().getFinalizers().contains(BlockVolume.STORAGE_FINALIZER)) {
                 client.resources(BlockVolume.class).withName(name).edit(v -> {
-                    List<String> next = new ArrayList<>(finalizers(v.getMetadata().getFinalizers()));
+                    List<String> next =
+                            new ArrayList<>(finalizers(v.getMetadata().getFinalizers()));
                     next.remove(BlockVolume.STORAGE_FINALIZER);
                     v.getMetadata().setFinalizers(next);
                     return v;
@@ -160,7 +170,9 @@ public final class NodeCleanup implements AutoCloseable {
 
     private List<BlockVolume> volumesOf(String node) {
         return client.resources(BlockVolume.class).withLabel(BlockVolume.NODE_LABEL, node).list().getItems().stream()
-                .filter(v -> v.getSpec() == null || v.getSpec().getNode() == null || node.equals(v.getSpec().getNode()))
+                .filter(v -> v.getSpec() == null
+                        || v.getSpec().getNode() == null
+                        || node.equals(v.getSpec().getNode()))
                 .toList();
     }
 

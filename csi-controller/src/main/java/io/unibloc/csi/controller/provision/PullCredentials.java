@@ -36,8 +36,11 @@ public final class PullCredentials {
         try {
             claim = DockerConfig.merge(DockerConfigSecrets.read(client, claimSecrets));
         } catch (PullSecretException e) {
-            throw new StoreException(e.reason() == PullSecretException.Reason.NOT_FOUND ? ErrorKind.NOT_FOUND
-                    : ErrorKind.INVALID_ARGUMENT, e.getMessage());
+            throw new StoreException(
+                    e.reason() == PullSecretException.Reason.NOT_FOUND
+                            ? ErrorKind.NOT_FOUND
+                            : ErrorKind.INVALID_ARGUMENT,
+                    e.getMessage());
         }
         Map<String, RegistryCredentials.Login> merged = new LinkedHashMap<>(claim.byRegistry());
         provisioner.byRegistry().forEach(merged::putIfAbsent);

@@ -47,8 +47,12 @@ public final class VolumeProvisioner {
     private final NodeChooser chooser;
     private final PullCredentials credentials;
 
-    public VolumeProvisioner(BlockVolumeRecords records, ClaimLookup claims, ImagePinner pinner, NodeChooser chooser,
-                             PullCredentials credentials) {
+    public VolumeProvisioner(
+            BlockVolumeRecords records,
+            ClaimLookup claims,
+            ImagePinner pinner,
+            NodeChooser chooser,
+            PullCredentials credentials) {
         this.records = records;
         this.claims = claims;
         this.credentials = credentials;
@@ -58,9 +62,12 @@ public final class VolumeProvisioner {
 
     /** Idempotent by request name; never waits longer than {@code maxWait}. */
     public Csi.Volume provision(VolumeRequest classRequest, Duration maxWait) {
-        ClaimOverrides annotations = classRequest.claim()
-                .map(c -> claims.read(c, classRequest.requestName())).orElse(ClaimOverrides.NONE);
-        VolumeRequest request = classRequest.withClaimOverrides(annotations.fsType(), annotations.readOnly(), annotations.writeMode());
+        ClaimOverrides annotations = classRequest
+                .claim()
+                .map(c -> claims.read(c, classRequest.requestName()))
+                .orElse(ClaimOverrides.NONE);
+        VolumeRequest request =
+                classRequest.withClaimOverrides(annotations.fsType(), annotations.readOnly(), annotations.writeMode());
         ImageReference image = effectiveImage(request, annotations);
         Optional<BlockVolume> existing = records.get(request.volumeId());
         BlockVolume record;
@@ -73,9 +80,11 @@ public final class VolumeProvisioner {
         if (BlockVolumeRecords.deleting(record)) {
             throw CsiErrors.pending("volume " + request.volumeId() + " is still being deleted; retry later");
         }
-        BlockVolume settled = BlockVolumeRecords.settled(record) ? record
-                : records.awaitSettled(request.volumeId(), maxWait).orElseThrow(() ->
-                        CsiErrors.pending("volume " + request.volumeId() + " was deleted while it was prepared; retry"));
+        BlockVolume settled = BlockVolumeRecords.settled(record)
+                ? record
+                : records.awaitSettled(request.volumeId(), maxWait)
+                        .orElseThrow(() -> CsiErrors.pending(
+                                "volume " + request.volumeId() + " was deleted while it was prepared; retry"));
         return answer(settled, request);
     }
 
@@ -113,8 +122,14 @@ public final class VolumeProvisioner {
         volume.setStatus(status);
         try {
             BlockVolume created = records.create(volume);
-            LOG.info("recorded volume={} request={} node={} image={} fsType={} sizeBytes={}", request.volumeId(),
-                    request.requestName(), node, pinned, spec.getFsType(), spec.getSizeBytes());
+            LOG.info(
+                    "recorded volume={} request={} node={} image={} fsType={} sizeBytes={}",
+                    request.volumeId(),
+                    request.requestName(),
+                    node,
+                    pinned,
+                    spec.getFsType(),
+                    spec.getSizeBytes());
             return created;
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
@@ -130,32 +145,42 @@ public final class VolumeProvisioner {
     private Csi.Volume answer(BlockVolume volume, VolumeRequest request) {
         String id = volume.getMetadata().getName();
         BlockVolumeStatus status = volume.getStatus();
-        BlockVolumePhase phase = status == null || status.getPhase() == null ? BlockVolumePhase.Pending : status.getPhase();
+        BlockVolumePhase phase =
+                status == null || status.getPhase() == null ? BlockVolumePhase.Pending : status.getPhase();
         switch (phase) {
             case Ready -> {
                 long size = status.getSizeBytes() == null ? volume.getSpec().getSizeBytes() : status.getSizeBytes();
                 if (size < request.requiredBytes()) {
                     // Answering with it would make external-provisioner delete and retry, forever.
                     records.delete(id);
-                    throw StoreException.internal("volume " + id + " on node " + volume.getSpec().getNode() + " has " + size
-                            + " bytes, less than capacity_range.required_bytes " + request.requiredBytes()
-                            + "; the node plugin does not honour the size contract", null);
+                    throw StoreException.internal(
+                            "volume " + id + " on node " + volume.getSpec().getNode() + " has " + size
+                                    + " bytes, less than capacity_range.required_bytes " + request.requiredBytes()
+                                    + "; the node plugin does not honour the size contract",
+                            null);
                 }
                 if (request.limitBytes() > 0 && size > request.limitBytes()) {
                     records.delete(id);
-                    throw io.grpc.Status.OUT_OF_RANGE.withDescription("volume " + id + " of image " + volume.getSpec().getImage()
-                            + " needs " + size + " bytes, more than capacity_range.limit_bytes " + request.limitBytes()).asRuntimeException();
+                    throw io.grpc.Status.OUT_OF_RANGE
+                            .withDescription("volume " + id + " of image "
+                                    + volume.getSpec().getImage() + " needs " + size
+                                    + " bytes, more than capacity_range.limit_bytes " + request.limitBytes())
+                            .asRuntimeException();
                 }
                 return VolumeView.toCsi(volume);
             }
             case Failed -> {
                 records.delete(id);
-                throw new StoreException(kindOf(status.getReason()), "volume " + id + " on node " + volume.getSpec().getNode()
-                        + ": " + status.getMessage());
+                throw new StoreException(
+                        kindOf(status.getReason()),
+                        "volume " + id + " on node " + volume.getSpec().getNode() + ": " + status.getMessage());
             }
-            default -> throw CsiErrors.pending("volume " + id + " is being prepared on node " + volume.getSpec().getNode()
-                    + " (phase " + phase + (status != null && status.getMessage() != null ? ": " + status.getMessage() : "")
-                    + "); retry");
+            default ->
+                throw CsiErrors.pending("volume " + id + " is being prepared on node "
+                        + volume.getSpec().getNode()
+                        + " (phase " + phase
+                        + (status != null && status.getMessage() != null ? ": " + status.getMessage() : "")
+                        + "); retry");
         }
     }
 
@@ -175,12 +200,13 @@ public final class VolumeProvisioner {
             try {
                 return ImageReference.parse(annotations.image().get());
             } catch (StoreException e) {
-                throw StoreException.invalid("annotation " + ClaimAnnotations.IMAGE + " of claim " + request.claim().orElseThrow()
-                        + ": " + e.getMessage());
+                throw StoreException.invalid("annotation " + ClaimAnnotations.IMAGE + " of claim "
+                        + request.claim().orElseThrow() + ": " + e.getMessage());
             }
         }
-        String text = request.imageParameter().orElseThrow(() -> StoreException.invalid("parameters." + CsiNames.PARAM_IMAGE
-                + ": is required (or annotate the claim with " + ClaimAnnotations.IMAGE + ")"));
+        String text = request.imageParameter()
+                .orElseThrow(() -> StoreException.invalid("parameters." + CsiNames.PARAM_IMAGE
+                        + ": is required (or annotate the claim with " + ClaimAnnotations.IMAGE + ")"));
         try {
             return ImageReference.parse(text);
         } catch (StoreException e) {
@@ -192,7 +218,8 @@ public final class VolumeProvisioner {
         List<SecretReference> out = new ArrayList<>();
         for (String name : annotations.pullSecrets()) {
             if (!SECRET_NAME.matcher(name).matches()) {
-                throw StoreException.invalid("annotation " + ClaimAnnotations.PULL_SECRETS + ": '" + name + "' is not a Secret name");
+                throw StoreException.invalid(
+                        "annotation " + ClaimAnnotations.PULL_SECRETS + ": '" + name + "' is not a Secret name");
             }
             out.add(new SecretReference(name, request.claim().orElseThrow().namespace()));
         }
@@ -205,7 +232,8 @@ public final class VolumeProvisioner {
         if (!Objects.equals(spec.getRequestName(), request.requestName())) {
             diffs.add("request name '" + spec.getRequestName() + "'");
         }
-        if (!Objects.equals(spec.getSourceImage(), image.toString()) && !Objects.equals(spec.getImage(), image.toString())) {
+        if (!Objects.equals(spec.getSourceImage(), image.toString())
+                && !Objects.equals(spec.getImage(), image.toString())) {
             diffs.add("image " + spec.getSourceImage());
         }
         if (!Objects.equals(spec.getFsType(), request.fsType().id())) {
@@ -221,8 +249,9 @@ public final class VolumeProvisioner {
             diffs.add("capacity range " + spec.getSizeBytes() + ".." + spec.getLimitBytes());
         }
         if (!diffs.isEmpty()) {
-            throw StoreException.alreadyExists("volume " + existing.getMetadata().getName() + " for request '" + request.requestName()
-                    + "' already exists with different parameters: " + String.join(", ", diffs));
+            throw StoreException.alreadyExists(
+                    "volume " + existing.getMetadata().getName() + " for request '" + request.requestName()
+                            + "' already exists with different parameters: " + String.join(", ", diffs));
         }
     }
 }

@@ -13,15 +13,34 @@ import java.util.Optional;
  * @param claim          the claim from {@code --extra-create-metadata}, if the provisioner passed it
  * @param credentials    from the provisioner secret's docker config; never logged in clear
  */
-public record VolumeRequest(String requestName, String volumeId, Optional<String> imageParameter, FsType fsType,
-                            boolean readOnly, WriteMode writeMode, long requiredBytes, long limitBytes, Optional<ClaimRef> claim,
-                            Csi.TopologyRequirement topology, RegistryCredentials credentials) {
+public record VolumeRequest(
+        String requestName,
+        String volumeId,
+        Optional<String> imageParameter,
+        FsType fsType,
+        boolean readOnly,
+        WriteMode writeMode,
+        long requiredBytes,
+        long limitBytes,
+        Optional<ClaimRef> claim,
+        Csi.TopologyRequirement topology,
+        RegistryCredentials credentials) {
 
     /** The same request with the claim's own filesystem, read-only choice and write mode, where it makes one. */
-    public VolumeRequest withClaimOverrides(Optional<FsType> claimFsType, Optional<Boolean> claimReadOnly,
-                                            Optional<WriteMode> claimWriteMode) {
-        return new VolumeRequest(requestName, volumeId, imageParameter, claimFsType.orElse(fsType),
-                claimReadOnly.orElse(readOnly), claimWriteMode.orElse(writeMode), requiredBytes, limitBytes, claim, topology, credentials);
+    public VolumeRequest withClaimOverrides(
+            Optional<FsType> claimFsType, Optional<Boolean> claimReadOnly, Optional<WriteMode> claimWriteMode) {
+        return new VolumeRequest(
+                requestName,
+                volumeId,
+                imageParameter,
+                claimFsType.orElse(fsType),
+                claimReadOnly.orElse(readOnly),
+                claimWriteMode.orElse(writeMode),
+                requiredBytes,
+                limitBytes,
+                claim,
+                topology,
+                credentials);
     }
 
     /** A claim by namespace and name. */

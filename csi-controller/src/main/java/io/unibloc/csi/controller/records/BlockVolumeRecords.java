@@ -21,7 +21,8 @@ public final class BlockVolumeRecords {
     }
 
     public Optional<BlockVolume> get(String name) {
-        return Optional.ofNullable(client.resources(BlockVolume.class).withName(name).get());
+        return Optional.ofNullable(
+                client.resources(BlockVolume.class).withName(name).get());
     }
 
     /** Creates the record; a record of that name that already exists is a 409 {@link KubernetesClientException}. */
@@ -64,7 +65,8 @@ public final class BlockVolumeRecords {
     }
 
     public static boolean settled(BlockVolume volume) {
-        BlockVolumePhase phase = volume.getStatus() == null ? null : volume.getStatus().getPhase();
+        BlockVolumePhase phase =
+                volume.getStatus() == null ? null : volume.getStatus().getPhase();
         return phase == BlockVolumePhase.Ready || phase == BlockVolumePhase.Failed;
     }
 

@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
 public final class ControllerService extends ControllerGrpc.ControllerImplBase {
     /** Keys the kubernetes-csi sidecars own, e.g. {@code csi.storage.k8s.io/provisioner-secret-name}. */
     private static final String SIDECAR_PARAMETER_PREFIX = "csi.storage.k8s.io/";
+
     private static final List<Csi.ControllerServiceCapability.RPC.Type> CAPABILITIES = List.of(
             Csi.ControllerServiceCapability.RPC.Type.CREATE_DELETE_VOLUME,
             Csi.ControllerServiceCapability.RPC.Type.LIST_VOLUMES,
@@ -39,7 +40,8 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
     private final Duration maxWait;
 
     /** {@code maxWait}: how long CreateVolume waits for the node before answering ABORTED (bounded further by the call deadline). */
-    public ControllerService(VolumeProvisioner provisioner, BlockVolumeRecords records, CapacityReport capacity, Duration maxWait) {
+    public ControllerService(
+            VolumeProvisioner provisioner, BlockVolumeRecords records, CapacityReport capacity, Duration maxWait) {
         this.provisioner = provisioner;
         this.records = records;
         this.capacity = capacity;
@@ -67,8 +69,9 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
     }
 
     @Override
-    public void validateVolumeCapabilities(Csi.ValidateVolumeCapabilitiesRequest request,
-                                           StreamObserver<Csi.ValidateVolumeCapabilitiesResponse> response) {
+    public void validateVolumeCapabilities(
+            Csi.ValidateVolumeCapabilitiesRequest request,
+            StreamObserver<Csi.ValidateVolumeCapabilitiesResponse> response) {
         String id = request.getVolumeId();
         if (id.isEmpty()) {
             throw CsiErrors.missing("volume_id");
@@ -77,30 +80,40 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
             throw CsiErrors.missing("volume_capabilities");
         }
         CreateVolumeParser.checkParameterKeys(request.getParametersMap());
-        BlockVolume volume = (io.unibloc.csi.common.VolumeIds.isValid(id) ? records.get(id) : java.util.Optional.<BlockVolume>empty())
+        BlockVolume volume = (io.unibloc.csi.common.VolumeIds.isValid(id)
+                        ? records.get(id)
+                        : java.util.Optional.<BlockVolume>empty())
                 .filter(v -> !BlockVolumeRecords.deleting(v))
                 .orElseThrow(() -> CsiErrors.notFound("volume " + id + " does not exist"));
         for (Csi.VolumeCapability capability : request.getVolumeCapabilitiesList()) {
             var problem = BlockCapabilities.problem(capability);
             if (problem.isPresent()) {
-                reply(response, Csi.ValidateVolumeCapabilitiesResponse.newBuilder()
-                        .setMessage("volume " + volume.getMetadata().getName() + ": " + problem.get()).build());
+                reply(
+                        response,
+                        Csi.ValidateVolumeCapabilitiesResponse.newBuilder()
+                                .setMessage("volume " + volume.getMetadata().getName() + ": " + problem.get())
+                                .build());
                 return;
             }
         }
-        reply(response, Csi.ValidateVolumeCapabilitiesResponse.newBuilder()
-                .setConfirmed(Csi.ValidateVolumeCapabilitiesResponse.Confirmed.newBuilder()
-                        .putAllVolumeContext(request.getVolumeContextMap())
-                        .addAllVolumeCapabilities(request.getVolumeCapabilitiesList())
-                        .putAllParameters(request.getParametersMap()))
-                .build());
+        reply(
+                response,
+                Csi.ValidateVolumeCapabilitiesResponse.newBuilder()
+                        .setConfirmed(Csi.ValidateVolumeCapabilitiesResponse.Confirmed.newBuilder()
+                                .putAllVolumeContext(request.getVolumeContextMap())
+                                .addAllVolumeCapabilities(request.getVolumeCapabilitiesList())
+                                .putAllParameters(request.getParametersMap()))
+                        .build());
     }
 
     @Override
     public void listVolumes(Csi.ListVolumesRequest request, StreamObserver<Csi.ListVolumesResponse> response) {
-        List<BlockVolume> live = records.list().stream().filter(v -> !BlockVolumeRecords.deleting(v)).toList();
+        List<BlockVolume> live = records.list().stream()
+                .filter(v -> !BlockVolumeRecords.deleting(v))
+                .toList();
         ListVolumesPager.Page page = ListVolumesPager.page(live, request.getStartingToken(), request.getMaxEntries());
-        Csi.ListVolumesResponse.Builder out = Csi.ListVolumesResponse.newBuilder().setNextToken(page.nextToken());
+        Csi.ListVolumesResponse.Builder out =
+                Csi.ListVolumesResponse.newBuilder().setNextToken(page.nextToken());
         for (BlockVolume volume : page.entries()) {
             out.addEntries(Csi.ListVolumesResponse.Entry.newBuilder().setVolume(VolumeView.toCsi(volume)));
         }
@@ -126,8 +139,9 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
     }
 
     @Override
-    public void controllerGetCapabilities(Csi.ControllerGetCapabilitiesRequest request,
-                                          StreamObserver<Csi.ControllerGetCapabilitiesResponse> response) {
+    public void controllerGetCapabilities(
+            Csi.ControllerGetCapabilitiesRequest request,
+            StreamObserver<Csi.ControllerGetCapabilitiesResponse> response) {
         Csi.ControllerGetCapabilitiesResponse.Builder out = Csi.ControllerGetCapabilitiesResponse.newBuilder();
         for (Csi.ControllerServiceCapability.RPC.Type type : CAPABILITIES) {
             out.addCapabilities(Csi.ControllerServiceCapability.newBuilder()
@@ -141,7 +155,8 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
         if (deadline == null) {
             return maxWait;
         }
-        Duration left = Duration.ofMillis(deadline.timeRemaining(TimeUnit.MILLISECONDS)).minus(DEADLINE_MARGIN);
+        Duration left =
+                Duration.ofMillis(deadline.timeRemaining(TimeUnit.MILLISECONDS)).minus(DEADLINE_MARGIN);
         return left.isNegative() ? Duration.ZERO : (left.compareTo(maxWait) < 0 ? left : maxWait);
     }
 

@@ -33,7 +33,8 @@ final class CreateVolumeParser {
         }
         BlockCapabilities.requireAll(request.getVolumeCapabilitiesList(), "volume_capabilities");
         if (request.hasVolumeContentSource()) {
-            throw CsiErrors.invalid("volume_content_source", "is not supported: volumes are always built from an image");
+            throw CsiErrors.invalid(
+                    "volume_content_source", "is not supported: volumes are always built from an image");
         }
         if (!request.getMutableParamsMap().isEmpty()) {
             throw CsiErrors.invalid("mutable_parameters", "are not supported");
@@ -49,10 +50,20 @@ final class CreateVolumeParser {
             throw CsiErrors.invalid("capacity_range", "required_bytes " + required + " exceeds limit_bytes " + limit);
         }
         Optional<VolumeRequest.ClaimRef> claim = claim(params);
-        return new VolumeRequest(name, VolumeIds.fromRequestName(name),
-                Optional.ofNullable(params.get(CsiNames.PARAM_IMAGE)).map(String::trim).filter(s -> !s.isEmpty()),
-                fsType(params), readOnly(params), writeMode(params), required, limit, claim,
-                request.getAccessibilityRequirements(), credentials(request.getSecretsMap()));
+        return new VolumeRequest(
+                name,
+                VolumeIds.fromRequestName(name),
+                Optional.ofNullable(params.get(CsiNames.PARAM_IMAGE))
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty()),
+                fsType(params),
+                readOnly(params),
+                writeMode(params),
+                required,
+                limit,
+                claim,
+                request.getAccessibilityRequirements(),
+                credentials(request.getSecretsMap()));
     }
 
     /** Unknown keys are INVALID_ARGUMENT naming them; used by GetCapacity and ValidateVolumeCapabilities too. */
@@ -60,8 +71,10 @@ final class CreateVolumeParser {
         TreeSet<String> unknown = new TreeSet<>(params.keySet());
         unknown.removeAll(CsiNames.ALLOWED_PARAMETERS);
         if (!unknown.isEmpty()) {
-            throw CsiErrors.invalid("parameters", "unknown " + (unknown.size() == 1 ? "key " : "keys ") + String.join(", ", unknown)
-                    + "; allowed: " + String.join(", ", new TreeSet<>(CsiNames.ALLOWED_PARAMETERS)));
+            throw CsiErrors.invalid(
+                    "parameters",
+                    "unknown " + (unknown.size() == 1 ? "key " : "keys ") + String.join(", ", unknown) + "; allowed: "
+                            + String.join(", ", new TreeSet<>(CsiNames.ALLOWED_PARAMETERS)));
         }
     }
 
@@ -74,7 +87,8 @@ final class CreateVolumeParser {
     }
 
     static WriteMode writeMode(Map<String, String> params) {
-        return VolumeOptions.writeMode("parameters." + CsiNames.PARAM_WRITE_MODE, params.get(CsiNames.PARAM_WRITE_MODE));
+        return VolumeOptions.writeMode(
+                "parameters." + CsiNames.PARAM_WRITE_MODE, params.get(CsiNames.PARAM_WRITE_MODE));
     }
 
     private static Optional<VolumeRequest.ClaimRef> claim(Map<String, String> params) {
@@ -84,7 +98,8 @@ final class CreateVolumeParser {
             return Optional.empty();
         }
         if (ns == null || ns.isBlank() || name == null || name.isBlank()) {
-            throw CsiErrors.invalid("parameters", CsiNames.PARAM_PVC_NAME + " and " + CsiNames.PARAM_PVC_NAMESPACE + " come together");
+            throw CsiErrors.invalid(
+                    "parameters", CsiNames.PARAM_PVC_NAME + " and " + CsiNames.PARAM_PVC_NAMESPACE + " come together");
         }
         return Optional.of(new VolumeRequest.ClaimRef(ns, name));
     }
@@ -99,7 +114,8 @@ final class CreateVolumeParser {
             return DockerConfig.merge(Map.of("provisioner secret", json));
         } catch (StoreException e) {
             // DockerConfig's messages never contain the secret itself.
-            String key = secrets.containsKey(DockerConfigSecrets.DOCKER_CONFIG_JSON) ? DockerConfigSecrets.DOCKER_CONFIG_JSON
+            String key = secrets.containsKey(DockerConfigSecrets.DOCKER_CONFIG_JSON)
+                    ? DockerConfigSecrets.DOCKER_CONFIG_JSON
                     : DockerConfigSecrets.DOCKER_CFG;
             throw CsiErrors.invalid("secrets." + key, e.getMessage());
         }

@@ -25,14 +25,19 @@ final class ListVolumesPager {
         if (!startingToken.isEmpty()) {
             String from = startingToken.startsWith(PREFIX) ? startingToken.substring(PREFIX.length()) : null;
             if (from == null || !VolumeIds.isValid(from)) {
-                throw io.grpc.Status.ABORTED.withDescription("starting_token '" + startingToken + "' was not issued by this plugin")
+                throw io.grpc.Status.ABORTED
+                        .withDescription("starting_token '" + startingToken + "' was not issued by this plugin")
                         .asRuntimeException();
             }
-            rest = sortedByName.stream().filter(v -> v.getMetadata().getName().compareTo(from) >= 0).toList();
+            rest = sortedByName.stream()
+                    .filter(v -> v.getMetadata().getName().compareTo(from) >= 0)
+                    .toList();
         }
         if (maxEntries == 0 || rest.size() <= maxEntries) {
             return new Page(rest, "");
         }
-        return new Page(rest.subList(0, maxEntries), PREFIX + rest.get(maxEntries).getMetadata().getName());
+        return new Page(
+                rest.subList(0, maxEntries),
+                PREFIX + rest.get(maxEntries).getMetadata().getName());
     }
 }

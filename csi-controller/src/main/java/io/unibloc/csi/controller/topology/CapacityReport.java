@@ -20,7 +20,8 @@ public final class CapacityReport {
     public Csi.GetCapacityResponse capacity(Csi.Topology topology) {
         if (topology != null && topology.getSegmentsCount() > 0) {
             String node = topology.getSegmentsMap().get(CsiNames.TOPOLOGY_KEY);
-            long free = node == null ? 0 : stores.fresh(node).map(NodeStores::free).orElse(0L);
+            long free =
+                    node == null ? 0 : stores.fresh(node).map(NodeStores::free).orElse(0L);
             return response(free, free);
         }
         List<NodeStore> all = stores.allFresh();

@@ -29,25 +29,32 @@ public final class NodeChooser {
      */
     public String choose(Csi.TopologyRequirement requirement) {
         if (requirement != null && (requirement.getPreferredCount() > 0 || requirement.getRequisiteCount() > 0)) {
-            Optional<String> preferred = nodes(requirement.getPreferredList()).stream().findFirst();
+            Optional<String> preferred =
+                    nodes(requirement.getPreferredList()).stream().findFirst();
             if (preferred.isPresent()) {
                 return preferred.get();
             }
             Set<String> requisite = nodes(requirement.getRequisiteList());
             if (requisite.isEmpty()) {
-                throw CsiErrors.invalid("accessibility_requirements", "no segment names a node by " + CsiNames.TOPOLOGY_KEY);
+                throw CsiErrors.invalid(
+                        "accessibility_requirements", "no segment names a node by " + CsiNames.TOPOLOGY_KEY);
             }
-            return best(stores.allFresh().stream().filter(s -> requisite.contains(s.getMetadata().getName())).toList())
+            return best(stores.allFresh().stream()
+                            .filter(s -> requisite.contains(s.getMetadata().getName()))
+                            .toList())
                     .orElse(requisite.iterator().next());
         }
-        return best(stores.allFresh()).orElseThrow(() -> Status.RESOURCE_EXHAUSTED
-                .withDescription("no node reports a unibloc block store (no fresh NodeStore); is the node plugin running?")
-                .asRuntimeException());
+        return best(stores.allFresh())
+                .orElseThrow(() -> Status.RESOURCE_EXHAUSTED
+                        .withDescription(
+                                "no node reports a unibloc block store (no fresh NodeStore); is the node plugin running?")
+                        .asRuntimeException());
     }
 
     private static Optional<String> best(List<NodeStore> candidates) {
         return candidates.stream()
-                .max(Comparator.comparingLong(NodeStores::free).thenComparing(s -> s.getMetadata().getName(), Comparator.reverseOrder()))
+                .max(Comparator.comparingLong(NodeStores::free)
+                        .thenComparing(s -> s.getMetadata().getName(), Comparator.reverseOrder()))
                 .map(s -> s.getMetadata().getName());
     }
 

@@ -26,12 +26,16 @@ public final class NodeStores {
 
     /** The fresh report of {@code node}, if any. */
     public Optional<NodeStore> fresh(String node) {
-        return Optional.ofNullable(client.resources(NodeStore.class).withName(node).get()).filter(this::isFresh);
+        return Optional.ofNullable(
+                        client.resources(NodeStore.class).withName(node).get())
+                .filter(this::isFresh);
     }
 
     /** Every fresh report. */
     public List<NodeStore> allFresh() {
-        return client.resources(NodeStore.class).list().getItems().stream().filter(this::isFresh).toList();
+        return client.resources(NodeStore.class).list().getItems().stream()
+                .filter(this::isFresh)
+                .toList();
     }
 
     public static long free(NodeStore store) {

@@ -35,7 +35,13 @@ class NodeCleanupTest {
     }
 
     private static void node(String name) {
-        client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+        client.nodes()
+                .resource(new NodeBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .endMetadata()
+                        .build())
+                .create();
     }
 
     private static void store(String node) {
@@ -70,20 +76,33 @@ class NodeCleanupTest {
         store("kept-1");
         volume("pvc-kept", "kept-1");
         node("bare-1");
-        try (NodeCleanup cleanup = new NodeCleanup(client, Duration.ofMillis(100), Duration.ofSeconds(1))
-                .start(Duration.ofSeconds(30))) {
-            await("finalizers on the nodes with storage").atMost(Duration.ofSeconds(20)).until(() ->
-                    finalizers("gone-1").contains(NodeCleanup.FINALIZER) && finalizers("kept-1").contains(NodeCleanup.FINALIZER));
+        try (NodeCleanup cleanup =
+                new NodeCleanup(client, Duration.ofMillis(100), Duration.ofSeconds(1)).start(Duration.ofSeconds(30))) {
+            await("finalizers on the nodes with storage")
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> finalizers("gone-1").contains(NodeCleanup.FINALIZER)
+                            && finalizers("kept-1").contains(NodeCleanup.FINALIZER));
             assertThat(finalizers("bare-1")).doesNotContain(NodeCleanup.FINALIZER);
 
             client.nodes().withName("gone-1").delete();
-            await("the deleted node and everything it held are gone").atMost(Duration.ofSeconds(20)).until(() ->
-                    client.nodes().withName("gone-1").get() == null
-                            && client.resources(NodeStore.class).withName("gone-1").get() == null
-                            && client.resources(BlockVolume.class).withName("pvc-gone-a").get() == null
-                            && client.resources(BlockVolume.class).withName("pvc-gone-b").get() == null);
+            await("the deleted node and everything it held are gone")
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> client.nodes().withName("gone-1").get() == null
+                            && client.resources(NodeStore.class)
+                                            .withName("gone-1")
+                                            .get()
+                                    == null
+                            && client.resources(BlockVolume.class)
+                                            .withName("pvc-gone-a")
+                                            .get()
+                                    == null
+                            && client.resources(BlockVolume.class)
+                                            .withName("pvc-gone-b")
+                                            .get()
+                                    == null);
         }
-        assertThat(client.resources(BlockVolume.class).withName("pvc-kept").get()).isNotNull();
+        assertThat(client.resources(BlockVolume.class).withName("pvc-kept").get())
+                .isNotNull();
         assertThat(client.resources(NodeStore.class).withName("kept-1").get()).isNotNull();
         assertThat(client.nodes().withName("kept-1").get()).isNotNull();
     }
@@ -93,12 +112,16 @@ class NodeCleanupTest {
         store("vanished-1");
         volume("pvc-vanished", "vanished-1");
         new NodeCleanup(client, Duration.ofMillis(100), Duration.ofSeconds(1)).handle("vanished-1");
-        assertThat(client.resources(BlockVolume.class).withName("pvc-vanished").get()).isNull();
-        assertThat(client.resources(NodeStore.class).withName("vanished-1").get()).isNull();
+        assertThat(client.resources(BlockVolume.class).withName("pvc-vanished").get())
+                .isNull();
+        assertThat(client.resources(NodeStore.class).withName("vanished-1").get())
+                .isNull();
     }
 
     private static List<String> finalizers(String node) {
         Node n = client.nodes().withName(node).get();
-        return n == null || n.getMetadata().getFinalizers() == null ? List.of() : n.getMetadata().getFinalizers();
+        return n == null || n.getMetadata().getFinalizers() == null
+                ? List.of()
+                : n.getMetadata().getFinalizers();
     }
 }

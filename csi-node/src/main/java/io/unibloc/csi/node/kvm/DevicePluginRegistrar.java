@@ -46,7 +46,8 @@ public final class DevicePluginRegistrar implements AutoCloseable {
     private Object registeredWith;
     private volatile int registrations;
 
-    public DevicePluginRegistrar(Path dir, Supplier<KvmDevicePlugin> plugins, CallLoggingInterceptor interceptor, Duration recheck) {
+    public DevicePluginRegistrar(
+            Path dir, Supplier<KvmDevicePlugin> plugins, CallLoggingInterceptor interceptor, Duration recheck) {
         this.dir = dir;
         this.plugins = plugins;
         this.interceptor = interceptor;
@@ -77,7 +78,8 @@ public final class DevicePluginRegistrar implements AutoCloseable {
             plugin = plugins.get();
             server = UnixSocketServer.start(dir.resolve(SOCKET_NAME), List.of(plugin), interceptor);
             try (UnixSocketChannels.Handle channel = UnixSocketChannels.open(kubelet)) {
-                RegistrationGrpc.newBlockingStub(channel.channel()).withDeadlineAfter(5, TimeUnit.SECONDS)
+                RegistrationGrpc.newBlockingStub(channel.channel())
+                        .withDeadlineAfter(5, TimeUnit.SECONDS)
                         .register(DevicePluginApi.RegisterRequest.newBuilder()
                                 .setVersion(API_VERSION)
                                 .setEndpoint(SOCKET_NAME)
@@ -90,13 +92,21 @@ public final class DevicePluginRegistrar implements AutoCloseable {
             LOG.info("device plugin registered resource={} socket={}", ExtendedResources.KVM, dir.resolve(SOCKET_NAME));
         } catch (StatusRuntimeException | java.io.UncheckedIOException e) {
             forgetRegistration();
-            LOG.warn("device plugin registration failed dir={} message={}; retrying in {} ms", dir, e.getMessage(), recheck.toMillis());
+            LOG.warn(
+                    "device plugin registration failed dir={} message={}; retrying in {} ms",
+                    dir,
+                    e.getMessage(),
+                    recheck.toMillis());
         } catch (RuntimeException e) {
             // Anything escaping here would cancel the fixed-delay schedule for good, and after the next kubelet
             // restart unibloc.io/kvm would never be registered again: log it and let the next run retry.
             forgetRegistration();
-            LOG.error("device plugin registration failed unexpectedly socket={} kubelet={}; retrying in {} ms",
-                    dir.resolve(SOCKET_NAME), dir.resolve(KUBELET_SOCKET), recheck.toMillis(), e);
+            LOG.error(
+                    "device plugin registration failed unexpectedly socket={} kubelet={}; retrying in {} ms",
+                    dir.resolve(SOCKET_NAME),
+                    dir.resolve(KUBELET_SOCKET),
+                    recheck.toMillis(),
+                    e);
         }
     }
 
@@ -106,7 +116,10 @@ public final class DevicePluginRegistrar implements AutoCloseable {
         try {
             stopServing();
         } catch (RuntimeException e) {
-            LOG.warn("stopping the device plugin server failed socket={} message={}", dir.resolve(SOCKET_NAME), e.toString());
+            LOG.warn(
+                    "stopping the device plugin server failed socket={} message={}",
+                    dir.resolve(SOCKET_NAME),
+                    e.toString());
         }
     }
 

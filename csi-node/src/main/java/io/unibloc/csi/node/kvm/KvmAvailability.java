@@ -20,7 +20,8 @@ public final class KvmAvailability {
     private KvmAvailability() {}
 
     /** Decides with the sandbox's real probe, which records a failed probe guest in {@code verdict}. */
-    public static KvmState decide(String mode, String qemuBinary, Path kvmDevice, Duration timeout, KvmVerdict verdict) {
+    public static KvmState decide(
+            String mode, String qemuBinary, Path kvmDevice, Duration timeout, KvmVerdict verdict) {
         return decide(mode, kvmDevice, verdict, () -> new KvmProbe(qemuBinary, kvmDevice, timeout, verdict).decide());
     }
 
@@ -41,13 +42,16 @@ public final class KvmAvailability {
                     return new KvmState(false, KvmState.Reason.NoDevice, kvmDevice + " does not exist", Duration.ZERO);
                 }
                 if (!Files.isReadable(kvmDevice) || !Files.isWritable(kvmDevice)) {
-                    return new KvmState(false, KvmState.Reason.NoDevice, "no read/write access to " + kvmDevice,
-                            Duration.ZERO);
+                    return new KvmState(
+                            false, KvmState.Reason.NoDevice, "no read/write access to " + kvmDevice, Duration.ZERO);
                 }
                 Optional<String> remembered = verdict == null ? Optional.empty() : verdict.kvmUnusable();
                 if (remembered.isPresent()) {
-                    return new KvmState(false, KvmState.Reason.VerdictRemembered, remembered.get()
-                            + " (remembered in " + verdict.file() + "; delete it and restart the node plugin to probe again)",
+                    return new KvmState(
+                            false,
+                            KvmState.Reason.VerdictRemembered,
+                            remembered.get() + " (remembered in " + verdict.file()
+                                    + "; delete it and restart the node plugin to probe again)",
                             Duration.ZERO);
                 }
                 KvmProbe.Decision decision = probe.get();

@@ -32,6 +32,7 @@ public final class KvmDevicePlugin extends DevicePluginGrpc.DevicePluginImplBase
     public static final String ACCEL_MOUNT = "/run/unibloc/accel";
     /** The sandbox's verdict file inside that directory. */
     public static final String VERDICT_FILE_NAME = "kvm-verdict.properties";
+
     public static final String ENV_VERDICT_FILE = "UNIBLOC_KVM_VERDICT_FILE";
     public static final String ENV_ACCEL = "UNIBLOC_ACCEL";
 
@@ -54,7 +55,11 @@ public final class KvmDevicePlugin extends DevicePluginGrpc.DevicePluginImplBase
 
     /** A KVM node's plugin with healthy devices and no shared accelerator directory. */
     public KvmDevicePlugin(int slots, List<Path> deviceNodes) {
-        this(slots, deviceNodes.isEmpty() ? Path.of("/dev/kvm") : deviceNodes.get(0), deviceNodes, null,
+        this(
+                slots,
+                deviceNodes.isEmpty() ? Path.of("/dev/kvm") : deviceNodes.get(0),
+                deviceNodes,
+                null,
                 new Offer(true, true));
     }
 
@@ -91,13 +96,15 @@ public final class KvmDevicePlugin extends DevicePluginGrpc.DevicePluginImplBase
     }
 
     @Override
-    public void getDevicePluginOptions(DevicePluginApi.Empty request, StreamObserver<DevicePluginApi.DevicePluginOptions> response) {
+    public void getDevicePluginOptions(
+            DevicePluginApi.Empty request, StreamObserver<DevicePluginApi.DevicePluginOptions> response) {
         response.onNext(DevicePluginApi.DevicePluginOptions.getDefaultInstance());
         response.onCompleted();
     }
 
     @Override
-    public synchronized void listAndWatch(DevicePluginApi.Empty request, StreamObserver<DevicePluginApi.ListAndWatchResponse> response) {
+    public synchronized void listAndWatch(
+            DevicePluginApi.Empty request, StreamObserver<DevicePluginApi.ListAndWatchResponse> response) {
         watchers.add(response);
         if (response instanceof ServerCallStreamObserver<DevicePluginApi.ListAndWatchResponse> call) {
             call.setOnCancelHandler(() -> watchers.remove(response));
@@ -109,12 +116,17 @@ public final class KvmDevicePlugin extends DevicePluginGrpc.DevicePluginImplBase
         String health = o.healthy() ? HEALTHY : UNHEALTHY;
         return DevicePluginApi.ListAndWatchResponse.newBuilder()
                 .addAllDevices(ids.stream()
-                        .map(id -> DevicePluginApi.Device.newBuilder().setID(id).setHealth(health).build()).toList())
+                        .map(id -> DevicePluginApi.Device.newBuilder()
+                                .setID(id)
+                                .setHealth(health)
+                                .build())
+                        .toList())
                 .build();
     }
 
     @Override
-    public void allocate(DevicePluginApi.AllocateRequest request, StreamObserver<DevicePluginApi.AllocateResponse> response) {
+    public void allocate(
+            DevicePluginApi.AllocateRequest request, StreamObserver<DevicePluginApi.AllocateResponse> response) {
         Offer o = offer;
         DevicePluginApi.AllocateResponse.Builder out = DevicePluginApi.AllocateResponse.newBuilder();
         for (int i = 0; i < request.getContainerRequestsCount(); i++) {
@@ -124,17 +136,22 @@ public final class KvmDevicePlugin extends DevicePluginGrpc.DevicePluginImplBase
                     throw CsiErrors.invalid("container_requests[" + i + "].devices_ids", "unknown device '" + id + "'");
                 }
             }
-            DevicePluginApi.ContainerAllocateResponse.Builder c = DevicePluginApi.ContainerAllocateResponse.newBuilder();
+            DevicePluginApi.ContainerAllocateResponse.Builder c =
+                    DevicePluginApi.ContainerAllocateResponse.newBuilder();
             for (Path node : deviceNodes) {
                 if (Files.exists(node) && (o.kvm() || !node.equals(kvmDevice))) {
                     c.addDevices(DevicePluginApi.DeviceSpec.newBuilder()
-                            .setHostPath(node.toString()).setContainerPath(node.toString()).setPermissions("rwm"));
+                            .setHostPath(node.toString())
+                            .setContainerPath(node.toString())
+                            .setPermissions("rwm"));
                 }
             }
             if (accelDir != null) {
                 // Read-write: a sandbox whose KVM boot hangs records the verdict here for the node and its neighbours.
                 c.addMounts(DevicePluginApi.Mount.newBuilder()
-                        .setHostPath(accelDir.toString()).setContainerPath(ACCEL_MOUNT).setReadOnly(false));
+                        .setHostPath(accelDir.toString())
+                        .setContainerPath(ACCEL_MOUNT)
+                        .setReadOnly(false));
                 c.putEnvs(ENV_VERDICT_FILE, ACCEL_MOUNT + "/" + VERDICT_FILE_NAME);
             }
             if (!o.kvm()) {

@@ -40,8 +40,14 @@ public final class KvmNode implements AutoCloseable {
      * @param devicePluginDir kubelet's device plugin directory; {@code null}: no device plugin (tests, standalone)
      * @param allowSoftwareEmulation whether sandbox Pods may run under TCG on this node
      */
-    public record Settings(Path accelDir, Path kvmDevice, List<Path> deviceNodes, int slots, Path devicePluginDir,
-                           boolean allowSoftwareEmulation, Duration verdictPoll) {}
+    public record Settings(
+            Path accelDir,
+            Path kvmDevice,
+            List<Path> deviceNodes,
+            int slots,
+            Path devicePluginDir,
+            boolean allowSoftwareEmulation,
+            Duration verdictPoll) {}
 
     private final Settings settings;
     private final Supplier<KvmState> decide;
@@ -63,21 +69,34 @@ public final class KvmNode implements AutoCloseable {
     /**
      * @param decide the start-up decision, e.g. {@link KvmAvailability#decide} with {@link #verdict()}'s file
      */
-    public KvmNode(Settings settings, Supplier<KvmState> decide, NodeLabeler labeler, CallLoggingInterceptor interceptor,
-                   MeterRegistry meters, Consumer<KvmState> onChange) {
+    public KvmNode(
+            Settings settings,
+            Supplier<KvmState> decide,
+            NodeLabeler labeler,
+            CallLoggingInterceptor interceptor,
+            MeterRegistry meters,
+            Consumer<KvmState> onChange) {
         this.settings = settings;
         this.decide = decide;
         this.labeler = labeler;
         this.interceptor = interceptor;
         this.onChange = onChange;
         this.verdict = new KvmVerdict(verdictFile(settings.accelDir()));
-        Gauge.builder("unibloc.node.kvm.usable", state, s -> s.get() == null ? Double.NaN : s.get().usable() ? 1 : 0)
-                .description("1 when guests on this node run under KVM, 0 under TCG").register(meters);
-        Gauge.builder("unibloc.kvm.probe.duration.seconds", state,
+        Gauge.builder(
+                        "unibloc.node.kvm.usable",
+                        state,
+                        s -> s.get() == null ? Double.NaN : s.get().usable() ? 1 : 0)
+                .description("1 when guests on this node run under KVM, 0 under TCG")
+                .register(meters);
+        Gauge.builder(
+                        "unibloc.kvm.probe.duration.seconds",
+                        state,
                         s -> s.get() == null ? Double.NaN : s.get().probeTook().toNanos() / 1e9)
-                .description("how long the KVM decision took at start (the probe guest's boot)").register(meters);
+                .description("how long the KVM decision took at start (the probe guest's boot)")
+                .register(meters);
         this.fallbacks = Counter.builder("unibloc.kvm.guest.fallbacks")
-                .description("KVM verdicts written by sandboxes whose guest hung under KVM").register(meters);
+                .description("KVM verdicts written by sandboxes whose guest hung under KVM")
+                .register(meters);
     }
 
     public static Path verdictFile(Path accelDir) {
@@ -96,10 +115,15 @@ public final class KvmNode implements AutoCloseable {
         try {
             decided = decide.get();
         } catch (RuntimeException e) {
-            decided = new KvmState(false, KvmState.Reason.ProbeFailed, "probe failed: " + e.getMessage(), Duration.ZERO);
+            decided =
+                    new KvmState(false, KvmState.Reason.ProbeFailed, "probe failed: " + e.getMessage(), Duration.ZERO);
         }
-        LOG.info("kvm usable={} reason={} message={} allowSoftwareEmulation={}", decided.usable(), decided.reason(),
-                decided.message(), settings.allowSoftwareEmulation());
+        LOG.info(
+                "kvm usable={} reason={} message={} allowSoftwareEmulation={}",
+                decided.usable(),
+                decided.reason(),
+                decided.message(),
+                settings.allowSoftwareEmulation());
         if (!decided.usable() && !settings.allowSoftwareEmulation()) {
             LOG.warn("no usable KVM and software emulation is not allowed: unikernel Pods will not be scheduled here"
                     + " (set sandbox.allowSoftwareEmulation=true to run them under TCG)");
@@ -114,11 +138,15 @@ public final class KvmNode implements AutoCloseable {
             return;
         }
         if (settings.devicePluginDir() != null) {
-            registrar = new DevicePluginRegistrar(settings.devicePluginDir(), this::newPlugin, interceptor, Duration.ofSeconds(5));
+            registrar = new DevicePluginRegistrar(
+                    settings.devicePluginDir(), this::newPlugin, interceptor, Duration.ofSeconds(5));
             registrar.start();
         }
-        timer.scheduleWithFixedDelay(this::checkVerdictQuietly, settings.verdictPoll().toMillis(),
-                settings.verdictPoll().toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(
+                this::checkVerdictQuietly,
+                settings.verdictPoll().toMillis(),
+                settings.verdictPoll().toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     public Optional<KvmState> state() {
@@ -133,8 +161,8 @@ public final class KvmNode implements AutoCloseable {
     /** A fresh plugin for each registration, offering what the current state says. */
     KvmDevicePlugin newPlugin() {
         KvmState s = state.get();
-        KvmDevicePlugin p = new KvmDevicePlugin(settings.slots(), settings.kvmDevice(), settings.deviceNodes(),
-                settings.accelDir(), offer(s));
+        KvmDevicePlugin p = new KvmDevicePlugin(
+                settings.slots(), settings.kvmDevice(), settings.deviceNodes(), settings.accelDir(), offer(s));
         plugin.set(p);
         return p;
     }
@@ -183,8 +211,10 @@ public final class KvmNode implements AutoCloseable {
             Files.createDirectories(settings.accelDir());
             Files.setPosixFilePermissions(settings.accelDir(), PosixFilePermissions.fromString("rwxrwxrwx"));
         } catch (IOException | UnsupportedOperationException e) {
-            LOG.warn("cannot prepare the shared accelerator directory {}: {}; sandboxes cannot share the KVM verdict",
-                    settings.accelDir(), e.toString());
+            LOG.warn(
+                    "cannot prepare the shared accelerator directory {}: {}; sandboxes cannot share the KVM verdict",
+                    settings.accelDir(),
+                    e.toString());
         }
     }
 

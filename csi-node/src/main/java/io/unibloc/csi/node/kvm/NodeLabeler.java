@@ -45,7 +45,9 @@ public final class NodeLabeler {
                 LOG.warn("cannot label node={}: no such Node", node);
                 return false;
             }
-            Map<String, String> have = current.getMetadata().getLabels() == null ? Map.of() : current.getMetadata().getLabels();
+            Map<String, String> have = current.getMetadata().getLabels() == null
+                    ? Map.of()
+                    : current.getMetadata().getLabels();
             if (wanted.entrySet().stream().allMatch(e -> Objects.equals(e.getValue(), have.get(e.getKey())))) {
                 return true;
             }

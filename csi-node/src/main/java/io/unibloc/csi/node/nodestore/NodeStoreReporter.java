@@ -59,9 +59,16 @@ public final class NodeStoreReporter implements AutoCloseable {
         return t;
     });
 
-    public NodeStoreReporter(KubernetesClient client, BlockStore store, String node, Path storeDir,
-                             Supplier<List<NodeStoreImage>> images, Supplier<Optional<KvmState>> kvm, Clock clock,
-                             Duration period, MeterRegistry meters) {
+    public NodeStoreReporter(
+            KubernetesClient client,
+            BlockStore store,
+            String node,
+            Path storeDir,
+            Supplier<List<NodeStoreImage>> images,
+            Supplier<Optional<KvmState>> kvm,
+            Clock clock,
+            Duration period,
+            MeterRegistry meters) {
         this.client = client;
         this.store = store;
         this.node = node;
@@ -142,12 +149,19 @@ public final class NodeStoreReporter implements AutoCloseable {
         s.setKvm(kvmState.map(KvmState::usable).orElse(null));
         s.setUpdatedAt(now);
         List<Condition> conditions = s.getConditions() == null ? List.of() : s.getConditions();
-        String since = conditions.stream().filter(c -> NodeStoreStatus.CONDITION_READY.equals(c.getType())
-                && "True".equals(c.getStatus())).findFirst().map(Condition::getLastTransitionTime).orElse(now);
+        String since = conditions.stream()
+                .filter(c -> NodeStoreStatus.CONDITION_READY.equals(c.getType()) && "True".equals(c.getStatus()))
+                .findFirst()
+                .map(Condition::getLastTransitionTime)
+                .orElse(now);
         List<Condition> next = new ArrayList<>();
-        next.add(new ConditionBuilder().withType(NodeStoreStatus.CONDITION_READY).withStatus("True")
-                .withReason("StoreUsable").withMessage("block store at " + storeDir + " (" + usage.backend() + ")")
-                .withLastTransitionTime(since).build());
+        next.add(new ConditionBuilder()
+                .withType(NodeStoreStatus.CONDITION_READY)
+                .withStatus("True")
+                .withReason("StoreUsable")
+                .withMessage("block store at " + storeDir + " (" + usage.backend() + ")")
+                .withLastTransitionTime(since)
+                .build());
         kvmState.ifPresent(k -> next.add(kvmCondition(k, conditions, now)));
         next.add(copyOnWriteCondition(store.backendInfo(), conditions, now));
         s.setConditions(next);
@@ -157,23 +171,39 @@ public final class NodeStoreReporter implements AutoCloseable {
     /** {@code KvmUsable}: the node's KVM answer; its transition time moves only when the status flips. */
     static Condition kvmCondition(KvmState k, List<Condition> before, String now) {
         String status = k.usable() ? "True" : "False";
-        String since = before.stream().filter(c -> NodeStoreStatus.CONDITION_KVM_USABLE.equals(c.getType())
-                && status.equals(c.getStatus())).findFirst().map(Condition::getLastTransitionTime).orElse(now);
-        return new ConditionBuilder().withType(NodeStoreStatus.CONDITION_KVM_USABLE).withStatus(status)
-                .withReason(k.reason().name()).withMessage(k.message()).withLastTransitionTime(since).build();
+        String since = before.stream()
+                .filter(c -> NodeStoreStatus.CONDITION_KVM_USABLE.equals(c.getType()) && status.equals(c.getStatus()))
+                .findFirst()
+                .map(Condition::getLastTransitionTime)
+                .orElse(now);
+        return new ConditionBuilder()
+                .withType(NodeStoreStatus.CONDITION_KVM_USABLE)
+                .withStatus(status)
+                .withReason(k.reason().name())
+                .withMessage(k.message())
+                .withLastTransitionTime(since)
+                .build();
     }
 
     /** {@code CopyOnWrite}: whether clones share blocks; its transition time moves only when the status flips. */
     static Condition copyOnWriteCondition(BlockStore.BackendInfo backend, List<Condition> before, String now) {
         String status = backend.sharesBlocks() ? "True" : "False";
-        String since = before.stream().filter(c -> NodeStoreStatus.CONDITION_COPY_ON_WRITE.equals(c.getType())
-                && status.equals(c.getStatus())).findFirst().map(Condition::getLastTransitionTime).orElse(now);
+        String since = before.stream()
+                .filter(c ->
+                        NodeStoreStatus.CONDITION_COPY_ON_WRITE.equals(c.getType()) && status.equals(c.getStatus()))
+                .findFirst()
+                .map(Condition::getLastTransitionTime)
+                .orElse(now);
         String message = backend.sharesBlocks()
                 ? "backend " + backend.name() + ": volumes are copy-on-write clones (" + backend.reason() + ")"
                 : "backend " + backend.name() + ": every volume is a full copy of its image (" + backend.reason() + ")";
-        return new ConditionBuilder().withType(NodeStoreStatus.CONDITION_COPY_ON_WRITE).withStatus(status)
-                .withReason(backend.sharesBlocks() ? "SharedBlocks" : "FullCopies").withMessage(message)
-                .withLastTransitionTime(since).build();
+        return new ConditionBuilder()
+                .withType(NodeStoreStatus.CONDITION_COPY_ON_WRITE)
+                .withStatus(status)
+                .withReason(backend.sharesBlocks() ? "SharedBlocks" : "FullCopies")
+                .withMessage(message)
+                .withLastTransitionTime(since)
+                .build();
     }
 
     private void reportQuietly() {
@@ -189,7 +219,8 @@ public final class NodeStoreReporter implements AutoCloseable {
 
     private void gauge(MeterRegistry meters, String name, ToDoubleFunction<BlockStore.StoreUsage> value) {
         Gauge.builder(name, last, ref -> ref.get() == null ? Double.NaN : value.applyAsDouble(ref.get()))
-                .description("block store figure from the last report").register(meters);
+                .description("block store figure from the last report")
+                .register(meters);
     }
 
     @Override

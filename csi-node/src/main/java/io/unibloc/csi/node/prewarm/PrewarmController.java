@@ -43,7 +43,12 @@ public final class PrewarmController implements AutoCloseable {
     public static final String KIND = "UnikernelImage";
     /** Given in full so that no API discovery is needed (and none is mocked in tests). */
     public static final ResourceDefinitionContext CONTEXT = new ResourceDefinitionContext.Builder()
-            .withGroup("unibloc.io").withVersion("v1alpha1").withKind(KIND).withPlural("unikernelimages").withNamespaced(true).build();
+            .withGroup("unibloc.io")
+            .withVersion("v1alpha1")
+            .withKind(KIND)
+            .withPlural("unikernelimages")
+            .withNamespaced(true)
+            .build();
 
     private final KubernetesClient client;
     private final BlockStore store;
@@ -52,7 +57,8 @@ public final class PrewarmController implements AutoCloseable {
     private final Clock clock;
     private final Duration resync;
     private final ExecutorService workers = Executors.newSingleThreadExecutor(r -> daemon(r, "prewarm"));
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "prewarm-timer"));
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "prewarm-timer"));
     private final Map<String, NodeStoreImage> states = new ConcurrentHashMap<>();
     private final Map<String, String> inFlight = new ConcurrentHashMap<>();
     private volatile SharedIndexInformer<GenericKubernetesResource> informer;
@@ -81,29 +87,37 @@ public final class PrewarmController implements AutoCloseable {
     private void resyncAll() {
         try {
             if (informer == null) {
-                informer = client.genericKubernetesResources(CONTEXT).inAnyNamespace().inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(GenericKubernetesResource r) {
-                        consider(r);
-                    }
+                informer = client.genericKubernetesResources(CONTEXT)
+                        .inAnyNamespace()
+                        .inform(
+                                new ResourceEventHandler<>() {
+                                    @Override
+                                    public void onAdd(GenericKubernetesResource r) {
+                                        consider(r);
+                                    }
 
-                    @Override
-                    public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource r) {
-                        consider(r);
-                    }
+                                    @Override
+                                    public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource r) {
+                                        consider(r);
+                                    }
 
-                    @Override
-                    public void onDelete(GenericKubernetesResource r, boolean unknown) {
-                        states.remove(key(r));
-                    }
-                }, 0);
+                                    @Override
+                                    public void onDelete(GenericKubernetesResource r, boolean unknown) {
+                                        states.remove(key(r));
+                                    }
+                                },
+                                0);
             }
             Map<String, String> labels = nodeLabels();
             for (GenericKubernetesResource r : informer.getStore().list()) {
                 consider(r, labels);
             }
         } catch (KubernetesClientException e) {
-            LOG.info("pre-warming idle: cannot watch {} ({}); retrying in {}s", KIND, e.getMessage(), resync.toSeconds());
+            LOG.info(
+                    "pre-warming idle: cannot watch {} ({}); retrying in {}s",
+                    KIND,
+                    e.getMessage(),
+                    resync.toSeconds());
             if (informer != null) {
                 informer.close();
                 informer = null;
@@ -128,7 +142,8 @@ public final class PrewarmController implements AutoCloseable {
         }
         String wanted = view.reference() + "|" + view.fsType();
         NodeStoreImage current = states.get(key);
-        if (current != null && current.getPhase() == NodeStoreImagePhase.Ready
+        if (current != null
+                && current.getPhase() == NodeStoreImagePhase.Ready
                 && Objects.equals(wanted, current.getImage() + "|" + current.getFsType())) {
             return;
         }
@@ -148,14 +163,23 @@ public final class PrewarmController implements AutoCloseable {
     private void prepare(String key, UnikernelImageView view, NodeStoreImage state) {
         try {
             List<SecretReference> refs = view.pullSecrets().stream()
-                    .map(n -> new SecretReference(n, state.getNamespace())).toList();
-            BlockStore.PreparedImage prepared = store.prepare(ImageReference.parse(view.reference()), FsType.parse(view.fsType()),
-                    secrets.read(refs), BlockStore.Progress.NONE);
+                    .map(n -> new SecretReference(n, state.getNamespace()))
+                    .toList();
+            BlockStore.PreparedImage prepared = store.prepare(
+                    ImageReference.parse(view.reference()),
+                    FsType.parse(view.fsType()),
+                    secrets.read(refs),
+                    BlockStore.Progress.NONE);
             state.setPinnedImage(prepared.pinned().toString());
             state.setPhase(NodeStoreImagePhase.Ready);
             state.setMessage(prepared.cached() ? "already cached" : "prepared");
             state.setReadyAt(clock.instant().toString());
-            LOG.info("pre-warmed image={} resource={} chains={} cached={}", prepared.pinned(), key, prepared.chainIds().size(), prepared.cached());
+            LOG.info(
+                    "pre-warmed image={} resource={} chains={} cached={}",
+                    prepared.pinned(),
+                    key,
+                    prepared.chainIds().size(),
+                    prepared.cached());
         } catch (StoreException | KubernetesClientException e) {
             state.setPhase(NodeStoreImagePhase.Failed);
             state.setMessage(e.getMessage());
@@ -167,7 +191,9 @@ public final class PrewarmController implements AutoCloseable {
 
     private Map<String, String> nodeLabels() {
         Node n = client.nodes().withName(node).get();
-        return n == null || n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels();
+        return n == null || n.getMetadata().getLabels() == null
+                ? Map.of()
+                : n.getMetadata().getLabels();
     }
 
     private static String key(GenericKubernetesResource r) {

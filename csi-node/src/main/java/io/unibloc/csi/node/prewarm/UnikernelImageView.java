@@ -36,6 +36,7 @@ record UnikernelImageView(String reference, String fsType, Map<String, String> n
 
     /** An empty selector selects every node; an image without a reference selects none. */
     boolean selects(Map<String, String> labels) {
-        return reference != null && nodeSelector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+        return reference != null
+                && nodeSelector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
     }
 }

@@ -53,7 +53,9 @@ public final class BlockDevices {
     /** True when the kernel marks the block device read-only ({@code /sys/dev/block/M:m/ro}). */
     public static boolean readOnly(long rdev) {
         try {
-            return Files.readString(Path.of("/sys/dev/block/" + major(rdev) + ":" + minor(rdev) + "/ro")).strip().equals("1");
+            return Files.readString(Path.of("/sys/dev/block/" + major(rdev) + ":" + minor(rdev) + "/ro"))
+                    .strip()
+                    .equals("1");
         } catch (IOException e) {
             return false;
         }

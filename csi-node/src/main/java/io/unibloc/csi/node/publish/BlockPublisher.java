@@ -31,8 +31,9 @@ public final class BlockPublisher {
      * file or directory at the target: FAILED_PRECONDITION. Nothing half-done remains on failure.
      */
     public void publish(String volumeId, Path device, Path target, boolean readOnly) {
-        long deviceRdev = BlockDevices.rdev(device).orElseThrow(() ->
-                StoreException.internal("volume " + volumeId + ": " + device + " is not a block device", null));
+        long deviceRdev = BlockDevices.rdev(device)
+                .orElseThrow(() ->
+                        StoreException.internal("volume " + volumeId + ": " + device + " is not a block device", null));
         Optional<MountTable.Mount> mounted = MountTable.at(target);
         if (mounted.isPresent()) {
             checkExisting(volumeId, device, deviceRdev, target, readOnly, mounted.get());
@@ -43,7 +44,9 @@ public final class BlockPublisher {
         Path overlay = null;
         try {
             if (readOnly && !BlockDevices.readOnly(deviceRdev)) {
-                overlay = Path.of(Exec.check(List.of("losetup", "--find", "--show", "--read-only", device.toString())).stdout().strip());
+                overlay = Path.of(Exec.check(List.of("losetup", "--find", "--show", "--read-only", device.toString()))
+                        .stdout()
+                        .strip());
                 source = overlay;
             }
             Exec.check(List.of("mount", "--bind", source.toString(), target.toString()));
@@ -69,8 +72,9 @@ public final class BlockPublisher {
                 break;
             }
             if (!mounted.get().isDeviceBind()) {
-                throw StoreException.precondition("target_path " + target + " is a mount of " + mounted.get().fsType() + " "
-                        + mounted.get().source() + ", not a published block device; not touching it");
+                throw StoreException.precondition("target_path " + target + " is a mount of "
+                        + mounted.get().fsType() + " " + mounted.get().source()
+                        + ", not a published block device; not touching it");
             }
             Optional<Long> rdev = BlockDevices.rdev(target);
             Exec.check(List.of("umount", target.toString()));
@@ -88,7 +92,10 @@ public final class BlockPublisher {
                 continue;
             }
             String mountedName = Path.of(m.root()).getFileName().toString();
-            if (mountedName.equals(name) || overlayBacking(mountedName).filter(device.toString()::equals).isPresent()) {
+            if (mountedName.equals(name)
+                    || overlayBacking(mountedName)
+                            .filter(device.toString()::equals)
+                            .isPresent()) {
                 out.add(m.mountPoint());
             }
         }
@@ -103,23 +110,32 @@ public final class BlockPublisher {
             return false;
         }
         return seen.get().equals(expected.get())
-                || BlockDevices.loopBackingFile(seen.get()).filter(device.toString()::equals).isPresent();
+                || BlockDevices.loopBackingFile(seen.get())
+                        .filter(device.toString()::equals)
+                        .isPresent();
     }
 
-    private void checkExisting(String volumeId, Path device, long deviceRdev, Path target, boolean readOnly, MountTable.Mount mount) {
+    private void checkExisting(
+            String volumeId, Path device, long deviceRdev, Path target, boolean readOnly, MountTable.Mount mount) {
         if (!mount.isDeviceBind()) {
-            throw StoreException.precondition("target_path " + target + " already has a mount of " + mount.fsType() + " " + mount.source());
+            throw StoreException.precondition(
+                    "target_path " + target + " already has a mount of " + mount.fsType() + " " + mount.source());
         }
         long current = BlockDevices.rdev(target).orElse(-1L);
         boolean direct = current == deviceRdev;
-        boolean overlay = !direct && BlockDevices.loopBackingFile(current).filter(device.toString()::equals).isPresent();
+        boolean overlay = !direct
+                && BlockDevices.loopBackingFile(current)
+                        .filter(device.toString()::equals)
+                        .isPresent();
         if (!direct && !overlay) {
-            throw StoreException.alreadyExists("target_path " + target + " already holds another device, not volume " + volumeId);
+            throw StoreException.alreadyExists(
+                    "target_path " + target + " already holds another device, not volume " + volumeId);
         }
         boolean publishedReadOnly = overlay || BlockDevices.readOnly(deviceRdev);
         if (publishedReadOnly != readOnly) {
             throw StoreException.alreadyExists("volume " + volumeId + " is already published at " + target
-                    + (publishedReadOnly ? " read-only" : " read-write") + "; asked " + (readOnly ? "read-only" : "read-write"));
+                    + (publishedReadOnly ? " read-only" : " read-write") + "; asked "
+                    + (readOnly ? "read-only" : "read-write"));
         }
     }
 
@@ -170,7 +186,8 @@ public final class BlockPublisher {
                 Files.deleteIfExists(target);
             } else if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                 if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) != 0) {
-                    throw StoreException.precondition("target_path " + target + " is a non-empty file; not deleting it");
+                    throw StoreException.precondition(
+                            "target_path " + target + " is a non-empty file; not deleting it");
                 }
                 Files.delete(target);
             }
@@ -182,7 +199,10 @@ public final class BlockPublisher {
     }
 
     private boolean isOurOverlay(Path loop) {
-        return BlockDevices.rdev(loop).flatMap(BlockDevices::loopBackingFile).filter(b -> b.startsWith("/dev/")).isPresent();
+        return BlockDevices.rdev(loop)
+                .flatMap(BlockDevices::loopBackingFile)
+                .filter(b -> b.startsWith("/dev/"))
+                .isPresent();
     }
 
     private void detachOverlay(Path loop) {
@@ -194,7 +214,8 @@ public final class BlockPublisher {
 
     private static Optional<String> overlayBacking(String loopName) {
         try {
-            return Optional.of(Files.readString(Path.of("/sys/block", loopName, "loop", "backing_file")).strip());
+            return Optional.of(Files.readString(Path.of("/sys/block", loopName, "loop", "backing_file"))
+                    .strip());
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -15,8 +15,17 @@ import java.util.List;
  * system directory. Violations are INVALID_ARGUMENT naming the field.
  */
 public final class PathPolicy {
-    private static final List<Path> SYSTEM = List.of(Path.of("/proc"), Path.of("/sys"), Path.of("/dev"), Path.of("/etc"),
-            Path.of("/boot"), Path.of("/usr"), Path.of("/bin"), Path.of("/sbin"), Path.of("/lib"), Path.of("/lib64"));
+    private static final List<Path> SYSTEM = List.of(
+            Path.of("/proc"),
+            Path.of("/sys"),
+            Path.of("/dev"),
+            Path.of("/etc"),
+            Path.of("/boot"),
+            Path.of("/usr"),
+            Path.of("/bin"),
+            Path.of("/sbin"),
+            Path.of("/lib"),
+            Path.of("/lib64"));
     private static final int MAX_LENGTH = 4096;
 
     private final List<Path> allowedRoots;
@@ -24,7 +33,8 @@ public final class PathPolicy {
 
     /** @param allowedRoots where targets may live; @param storeDir the block store, never reachable */
     public PathPolicy(List<Path> allowedRoots, Path storeDir) {
-        this.allowedRoots = allowedRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+        this.allowedRoots =
+                allowedRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
         this.forbidden = new java.util.ArrayList<>(SYSTEM);
         this.forbidden.add(storeDir.toAbsolutePath().normalize());
         for (Path p : List.copyOf(forbidden)) {

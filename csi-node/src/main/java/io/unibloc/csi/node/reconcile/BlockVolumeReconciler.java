@@ -43,11 +43,25 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(BlockVolumeReconciler.class);
 
     /** Tunables; {@link #defaults()} is what production uses. */
-    public record Settings(int workers, Duration resync, Duration sweepEvery, Duration retryBase, Duration retryMax,
-                           Duration deferredDeleteRecheck, int internalRetries, long cacheBudgetBytes) {
+    public record Settings(
+            int workers,
+            Duration resync,
+            Duration sweepEvery,
+            Duration retryBase,
+            Duration retryMax,
+            Duration deferredDeleteRecheck,
+            int internalRetries,
+            long cacheBudgetBytes) {
         public static Settings defaults() {
-            return new Settings(4, Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofMinutes(5),
-                    Duration.ofSeconds(10), 3, Long.MAX_VALUE);
+            return new Settings(
+                    4,
+                    Duration.ofMinutes(5),
+                    Duration.ofMinutes(10),
+                    Duration.ofSeconds(5),
+                    Duration.ofMinutes(5),
+                    Duration.ofSeconds(10),
+                    3,
+                    Long.MAX_VALUE);
         }
     }
 
@@ -65,10 +79,17 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
     private final ConcurrentHashMap<String, Integer> attempts = new ConcurrentHashMap<>();
     /** Consecutive failed reconciles per record (API server errors and the like), for their back-off. */
     private final ConcurrentHashMap<String, Integer> failures = new ConcurrentHashMap<>();
+
     private volatile SharedIndexInformer<BlockVolume> informer;
 
-    public BlockVolumeReconciler(KubernetesClient client, BlockStore store, String node, VolumeLocks locks, Clock clock,
-                                 MeterRegistry meters, Settings settings) {
+    public BlockVolumeReconciler(
+            KubernetesClient client,
+            BlockStore store,
+            String node,
+            VolumeLocks locks,
+            Clock clock,
+            MeterRegistry meters,
+            Settings settings) {
         this.client = client;
         this.store = store;
         this.node = node;
@@ -84,28 +105,34 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
 
     /** Starts the informer (blocking until the first list is in), sweeps once, then keeps sweeping periodically. */
     public void start() {
-        informer = client.resources(BlockVolume.class).withLabel(BlockVolume.NODE_LABEL, node)
-                .inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(BlockVolume v) {
-                        queue.enqueue(v.getMetadata().getName());
-                    }
+        informer = client.resources(BlockVolume.class)
+                .withLabel(BlockVolume.NODE_LABEL, node)
+                .inform(
+                        new ResourceEventHandler<>() {
+                            @Override
+                            public void onAdd(BlockVolume v) {
+                                queue.enqueue(v.getMetadata().getName());
+                            }
 
-                    @Override
-                    public void onUpdate(BlockVolume old, BlockVolume v) {
-                        if (!onlyStatusChanged(old, v)) {
-                            queue.enqueue(v.getMetadata().getName());
-                        }
-                    }
+                            @Override
+                            public void onUpdate(BlockVolume old, BlockVolume v) {
+                                if (!onlyStatusChanged(old, v)) {
+                                    queue.enqueue(v.getMetadata().getName());
+                                }
+                            }
 
-                    @Override
-                    public void onDelete(BlockVolume v, boolean unknownFinalState) {
-                        queue.enqueue(v.getMetadata().getName());
-                    }
-                }, settings.resync().toMillis());
+                            @Override
+                            public void onDelete(BlockVolume v, boolean unknownFinalState) {
+                                queue.enqueue(v.getMetadata().getName());
+                            }
+                        },
+                        settings.resync().toMillis());
         sweepNow();
         queue.every(settings.sweepEvery(), settings.sweepEvery(), this::sweepNow);
-        LOG.info("reconciling BlockVolumes node={} records={}", node, informer.getStore().list().size());
+        LOG.info(
+                "reconciling BlockVolumes node={} records={}",
+                node,
+                informer.getStore().list().size());
     }
 
     /**
@@ -148,12 +175,14 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
                 return Optional.of(cached);
             }
         }
-        return Optional.ofNullable(client.resources(BlockVolume.class).withName(name).get());
+        return Optional.ofNullable(
+                client.resources(BlockVolume.class).withName(name).get());
     }
 
     @Override
     public Optional<BlockVolume> fresh(String name) {
-        return Optional.ofNullable(client.resources(BlockVolume.class).withName(name).get());
+        return Optional.ofNullable(
+                client.resources(BlockVolume.class).withName(name).get());
     }
 
     void reconcile(String name) {
@@ -168,11 +197,13 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
             if (volume == null) {
                 sweeper.freeIfUnowned(name);
             } else if (!node.equals(volume.getSpec().getNode())) {
-                LOG.debug("ignoring volume={} of node={}", name, volume.getSpec().getNode());
+                LOG.debug(
+                        "ignoring volume={} of node={}", name, volume.getSpec().getNode());
             } else if (volume.getMetadata().getDeletionTimestamp() != null) {
                 finalizeDeletion(volume);
             } else {
-                BlockVolumePhase phase = volume.getStatus() == null ? null : volume.getStatus().getPhase();
+                BlockVolumePhase phase =
+                        volume.getStatus() == null ? null : volume.getStatus().getPhase();
                 if (phase == BlockVolumePhase.Failed || (phase == BlockVolumePhase.Ready && exists(name))) {
                     return;
                 }
@@ -201,18 +232,34 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
             });
         }
         if (phase != BlockVolumePhase.Preparing) {
-            status.phase(name, BlockVolumePhase.Preparing, null, "preparing image " + spec.getImage(),
+            status.phase(
+                    name,
+                    BlockVolumePhase.Preparing,
+                    null,
+                    "preparing image " + spec.getImage(),
                     s -> s.setPreparingSince(status.now()));
         }
         PreparationTimer timer = new PreparationTimer();
         Timer.Sample sample = Timer.start(meters);
         try {
             RegistryCredentials credentials = secrets.read(spec);
-            BlockStore.VolumeSpec volumeSpec = new BlockStore.VolumeSpec(name, ImageReference.parse(spec.getImage()),
-                    FsType.parse(spec.getFsType()), spec.getSizeBytes(), spec.getLimitBytes(), spec.isReadOnly());
-            LOG.info("preparing volume={} image={} fsType={} sizeBytes={}", name, spec.getImage(), spec.getFsType(), spec.getSizeBytes());
-            // No volume lock here: preparing may take minutes and must not block NodeStage of the same id (which answers
-            // UNAVAILABLE meanwhile); the store makes concurrent createVolume calls safe, the work queue serialises deletion.
+            BlockStore.VolumeSpec volumeSpec = new BlockStore.VolumeSpec(
+                    name,
+                    ImageReference.parse(spec.getImage()),
+                    FsType.parse(spec.getFsType()),
+                    spec.getSizeBytes(),
+                    spec.getLimitBytes(),
+                    spec.isReadOnly());
+            LOG.info(
+                    "preparing volume={} image={} fsType={} sizeBytes={}",
+                    name,
+                    spec.getImage(),
+                    spec.getFsType(),
+                    spec.getSizeBytes());
+            // No volume lock here: preparing may take minutes and must not block NodeStage of the same id (which
+            // answers
+            // UNAVAILABLE meanwhile); the store makes concurrent createVolume calls safe, the work queue serialises
+            // deletion.
             BlockStore.Volume created = WriteMode.parse(spec.getWriteMode()) == WriteMode.EPHEMERAL
                     ? asVolume(ephemeral.create(volumeSpec, credentials, timer), volumeSpec)
                     : store.createVolume(volumeSpec, credentials, timer);
@@ -225,9 +272,15 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
             });
             attempts.remove(name);
             sample.stop(meters.timer("unibloc.csi.node.preparation", "result", "ready"));
-            LOG.info("volume ready volume={} chain={} sizeBytes={} totalMs={} pullMs={} buildMs={} cached={}", name,
-                    created.chainId(), created.sizeBytes(), timings.getTotalMillis(), timings.getPullMillis(),
-                    timings.getBuildMillis(), timings.getCached());
+            LOG.info(
+                    "volume ready volume={} chain={} sizeBytes={} totalMs={} pullMs={} buildMs={} cached={}",
+                    name,
+                    created.chainId(),
+                    created.sizeBytes(),
+                    timings.getTotalMillis(),
+                    timings.getPullMillis(),
+                    timings.getBuildMillis(),
+                    timings.getCached());
         } catch (StoreException e) {
             int attempt = attempts.merge(name, 1, Integer::sum);
             if (permanent(e, attempt)) {
@@ -238,18 +291,30 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
             } else {
                 sample.stop(meters.timer("unibloc.csi.node.preparation", "result", "retry"));
                 Duration delay = backoff(attempt);
-                status.message(name, "attempt " + attempt + " failed, retrying in " + delay.toSeconds() + "s: " + e.getMessage());
+                status.message(
+                        name,
+                        "attempt " + attempt + " failed, retrying in " + delay.toSeconds() + "s: " + e.getMessage());
                 queue.enqueueAfter(name, delay);
-                LOG.info("volume preparation will retry volume={} attempt={} delayS={} message={}", name, attempt,
-                        delay.toSeconds(), e.getMessage());
+                LOG.info(
+                        "volume preparation will retry volume={} attempt={} delayS={} message={}",
+                        name,
+                        attempt,
+                        delay.toSeconds(),
+                        e.getMessage());
             }
         }
     }
 
     /** An ephemeral volume as the status reports it: its size is its overlay's, the guest's view. */
     private static BlockStore.Volume asVolume(EphemeralRecord r, BlockStore.VolumeSpec spec) {
-        return new BlockStore.Volume(r.id(), ImageReference.parse(r.image()), spec.fsType(), r.overlayBytes(), true,
-                r.chainId(), Optional.empty());
+        return new BlockStore.Volume(
+                r.id(),
+                ImageReference.parse(r.image()),
+                spec.fsType(),
+                r.overlayBytes(),
+                true,
+                r.chainId(),
+                Optional.empty());
     }
 
     private void finalizeDeletion(BlockVolume volume) {
@@ -259,7 +324,8 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
         }
         boolean freed = locks.with(name, () -> {
             Optional<BlockStore.Volume> stored = store.findVolume(name);
-            if (stored.isPresent() && stored.get().device().isPresent() || ephemeral.device(name).isPresent()) {
+            if (stored.isPresent() && stored.get().device().isPresent()
+                    || ephemeral.device(name).isPresent()) {
                 return false;
             }
             try {
@@ -274,10 +340,14 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
             }
         });
         if (!freed) {
-            String device = store.findVolume(name).flatMap(BlockStore.Volume::device).or(() -> ephemeral.device(name))
+            String device = store.findVolume(name)
+                    .flatMap(BlockStore.Volume::device)
+                    .or(() -> ephemeral.device(name))
                     .orElse("a device");
-            status.message(name, "deletion deferred: the volume is attached at " + device
-                    + "; its storage is freed after NodeUnstageVolume");
+            status.message(
+                    name,
+                    "deletion deferred: the volume is attached at " + device
+                            + "; its storage is freed after NodeUnstageVolume");
             queue.enqueueAfter(name, settings.deferredDeleteRecheck());
             LOG.info("deletion deferred volume={} device={}", name, device);
             return;
@@ -307,7 +377,8 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
     private void retryLater(String name, String why) {
         int attempt = failures.merge(name, 1, Integer::sum);
         Duration delay = backoff(attempt);
-        LOG.warn("reconcile will retry volume={} attempt={} delayMs={} reason={}", name, attempt, delay.toMillis(), why);
+        LOG.warn(
+                "reconcile will retry volume={} attempt={} delayMs={} reason={}", name, attempt, delay.toMillis(), why);
         queue.enqueueAfter(name, delay);
     }
 
@@ -318,5 +389,4 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
         }
         queue.close();
     }
-
 }

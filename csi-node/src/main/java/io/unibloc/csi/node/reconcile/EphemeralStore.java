@@ -38,7 +38,8 @@ public interface EphemeralStore {
             EphemeralVolumes volumes = engine.ephemeralVolumes();
             return new EphemeralStore() {
                 @Override
-                public EphemeralRecord create(BlockStore.VolumeSpec spec, RegistryCredentials credentials, BlockStore.Progress progress) {
+                public EphemeralRecord create(
+                        BlockStore.VolumeSpec spec, RegistryCredentials credentials, BlockStore.Progress progress) {
                     return engine.createEphemeralVolume(spec, credentials, progress);
                 }
 
@@ -75,8 +76,10 @@ public interface EphemeralStore {
         }
         return new EphemeralStore() {
             @Override
-            public EphemeralRecord create(BlockStore.VolumeSpec spec, RegistryCredentials credentials, BlockStore.Progress progress) {
-                throw StoreException.invalid("volume " + spec.id() + ": this node's block store has no ephemeral volumes");
+            public EphemeralRecord create(
+                    BlockStore.VolumeSpec spec, RegistryCredentials credentials, BlockStore.Progress progress) {
+                throw StoreException.invalid(
+                        "volume " + spec.id() + ": this node's block store has no ephemeral volumes");
             }
 
             @Override

@@ -60,13 +60,17 @@ final class KeyedWorkQueue implements AutoCloseable {
 
     /** Runs {@code task} every {@code period} on the timer thread (sweeps, resyncs). */
     void every(Duration initialDelay, Duration period, Runnable task) {
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                LOG.warn("periodic task failed", e);
-            }
-        }, initialDelay.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        task.run();
+                    } catch (RuntimeException e) {
+                        LOG.warn("periodic task failed", e);
+                    }
+                },
+                initialDelay.toMillis(),
+                period.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     private void run(String key) {

@@ -29,8 +29,13 @@ final class OrphanSweeper {
     private final VolumeLocks locks;
     private final long cacheBudgetBytes;
 
-    OrphanSweeper(KubernetesClient client, BlockStore store, EphemeralStore ephemeral, String node, VolumeLocks locks,
-                  long cacheBudgetBytes) {
+    OrphanSweeper(
+            KubernetesClient client,
+            BlockStore store,
+            EphemeralStore ephemeral,
+            String node,
+            VolumeLocks locks,
+            long cacheBudgetBytes) {
         this.client = client;
         this.store = store;
         this.ephemeral = ephemeral;
@@ -55,8 +60,14 @@ final class OrphanSweeper {
         }
         BlockStore.GcReport report = store.gc(new BlockStore.GcPolicy(cacheBudgetBytes, true));
         if (freed > 0 || report.orphansSwept() > 0 || report.chainsRemoved() > 0) {
-            LOG.info("swept node={} volumesFreed={} storeOrphans={} chainsRemoved={} blobsRemoved={} bytesFreed={}", node, freed,
-                    report.orphansSwept(), report.chainsRemoved(), report.blobsRemoved(), report.bytesFreed());
+            LOG.info(
+                    "swept node={} volumesFreed={} storeOrphans={} chainsRemoved={} blobsRemoved={} bytesFreed={}",
+                    node,
+                    freed,
+                    report.orphansSwept(),
+                    report.chainsRemoved(),
+                    report.blobsRemoved(),
+                    report.bytesFreed());
         }
         return freed;
     }
@@ -64,7 +75,8 @@ final class OrphanSweeper {
     /** Deletes {@code volumeId} from the store when the API server confirms no record of this node owns it and it is detached. */
     boolean freeIfUnowned(String volumeId) {
         return locks.with(volumeId, () -> {
-            BlockVolume record = client.resources(BlockVolume.class).withName(volumeId).get();
+            BlockVolume record =
+                    client.resources(BlockVolume.class).withName(volumeId).get();
             if (record != null && node.equals(record.getSpec().getNode())) {
                 return false;
             }
@@ -73,7 +85,8 @@ final class OrphanSweeper {
             if (stored.isEmpty() && !shared) {
                 return false;
             }
-            Optional<String> device = shared ? ephemeral.device(volumeId) : stored.get().device();
+            Optional<String> device =
+                    shared ? ephemeral.device(volumeId) : stored.get().device();
             if (device.isPresent()) {
                 LOG.warn("orphan volume is attached; leaving it volume={} device={}", volumeId, device.get());
                 return false;

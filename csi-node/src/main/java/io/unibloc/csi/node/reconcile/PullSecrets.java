@@ -43,8 +43,11 @@ public final class PullSecrets {
         try {
             return DockerConfig.merge(DockerConfigSecrets.read(client, refs));
         } catch (PullSecretException e) {
-            throw new StoreException(e.reason() == PullSecretException.Reason.NOT_FOUND ? ErrorKind.NOT_FOUND
-                    : ErrorKind.INVALID_ARGUMENT, e.getMessage());
+            throw new StoreException(
+                    e.reason() == PullSecretException.Reason.NOT_FOUND
+                            ? ErrorKind.NOT_FOUND
+                            : ErrorKind.INVALID_ARGUMENT,
+                    e.getMessage());
         }
     }
 }

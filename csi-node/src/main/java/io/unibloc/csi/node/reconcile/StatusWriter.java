@@ -42,7 +42,8 @@ final class StatusWriter {
         status.setMessage(message);
         status.setObservedGeneration(bv.getMetadata().getGeneration());
         more.accept(status);
-        status.setConditions(withReady(status.getConditions(), phase, reason, message, bv.getMetadata().getGeneration()));
+        status.setConditions(withReady(
+                status.getConditions(), phase, reason, message, bv.getMetadata().getGeneration()));
         StatusPatch.apply(client, bv, bv.getStatus(), status);
     }
 
@@ -68,7 +69,8 @@ final class StatusWriter {
         return bv.getStatus() == null ? new BlockVolumeStatus() : StatusPatch.copy(bv.getStatus());
     }
 
-    private List<Condition> withReady(List<Condition> current, BlockVolumePhase phase, String reason, String message, Long generation) {
+    private List<Condition> withReady(
+            List<Condition> current, BlockVolumePhase phase, String reason, String message, Long generation) {
         String status = phase == BlockVolumePhase.Ready ? "True" : "False";
         String why = phase == BlockVolumePhase.Ready ? "Prepared" : reason != null ? camel(reason) : phase.name();
         List<Condition> out = new ArrayList<>();
@@ -80,9 +82,17 @@ final class StatusWriter {
                 out.add(c);
             }
         }
-        String since = previous != null && Objects.equals(previous.getStatus(), status) ? previous.getLastTransitionTime() : now();
-        out.add(new ConditionBuilder().withType(BlockVolumeStatus.CONDITION_READY).withStatus(status).withReason(why)
-                .withMessage(message == null ? "" : message).withLastTransitionTime(since).withObservedGeneration(generation).build());
+        String since = previous != null && Objects.equals(previous.getStatus(), status)
+                ? previous.getLastTransitionTime()
+                : now();
+        out.add(new ConditionBuilder()
+                .withType(BlockVolumeStatus.CONDITION_READY)
+                .withStatus(status)
+                .withReason(why)
+                .withMessage(message == null ? "" : message)
+                .withLastTransitionTime(since)
+                .withObservedGeneration(generation)
+                .build());
         return out;
     }
 

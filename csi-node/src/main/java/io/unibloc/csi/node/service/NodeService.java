@@ -47,6 +47,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
     static final Duration DEFAULT_BUDGET = Duration.ofMinutes(2);
     /** Kept back from the caller's deadline so that our answer, not the caller's timeout, ends the call. */
     private static final Duration DEADLINE_MARGIN = Duration.ofMillis(500);
+
     private final String nodeId;
     private final long maxVolumes;
     private final BlockStore store;
@@ -58,8 +59,15 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
     private final EphemeralStore ephemeral;
 
     /** {@code afterUnstage} hears of every detached volume (the reconciler finishes a deferred deletion). */
-    public NodeService(String nodeId, long maxVolumes, BlockStore store, VolumeRecords records, VolumeLocks locks,
-                       PathPolicy paths, BlockPublisher publisher, Consumer<String> afterUnstage) {
+    public NodeService(
+            String nodeId,
+            long maxVolumes,
+            BlockStore store,
+            VolumeRecords records,
+            VolumeLocks locks,
+            PathPolicy paths,
+            BlockPublisher publisher,
+            Consumer<String> afterUnstage) {
         this.nodeId = nodeId;
         this.maxVolumes = maxVolumes;
         this.store = store;
@@ -73,28 +81,35 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
 
     @Override
     public void nodeGetInfo(Csi.NodeGetInfoRequest request, StreamObserver<Csi.NodeGetInfoResponse> response) {
-        reply(response, Csi.NodeGetInfoResponse.newBuilder()
-                .setNodeId(nodeId)
-                .setMaxVolumesPerNode(maxVolumes)
-                .setAccessibleTopology(Csi.Topology.newBuilder().putSegments(CsiNames.TOPOLOGY_KEY, nodeId))
-                .build());
+        reply(
+                response,
+                Csi.NodeGetInfoResponse.newBuilder()
+                        .setNodeId(nodeId)
+                        .setMaxVolumesPerNode(maxVolumes)
+                        .setAccessibleTopology(Csi.Topology.newBuilder().putSegments(CsiNames.TOPOLOGY_KEY, nodeId))
+                        .build());
     }
 
     @Override
-    public void nodeGetCapabilities(Csi.NodeGetCapabilitiesRequest request, StreamObserver<Csi.NodeGetCapabilitiesResponse> response) {
+    public void nodeGetCapabilities(
+            Csi.NodeGetCapabilitiesRequest request, StreamObserver<Csi.NodeGetCapabilitiesResponse> response) {
         Csi.NodeGetCapabilitiesResponse.Builder out = Csi.NodeGetCapabilitiesResponse.newBuilder();
-        for (Csi.NodeServiceCapability.RPC.Type type : List.of(Csi.NodeServiceCapability.RPC.Type.STAGE_UNSTAGE_VOLUME,
+        for (Csi.NodeServiceCapability.RPC.Type type : List.of(
+                Csi.NodeServiceCapability.RPC.Type.STAGE_UNSTAGE_VOLUME,
                 Csi.NodeServiceCapability.RPC.Type.GET_VOLUME_STATS)) {
-            out.addCapabilities(Csi.NodeServiceCapability.newBuilder().setRpc(Csi.NodeServiceCapability.RPC.newBuilder().setType(type)));
+            out.addCapabilities(Csi.NodeServiceCapability.newBuilder()
+                    .setRpc(Csi.NodeServiceCapability.RPC.newBuilder().setType(type)));
         }
         reply(response, out.build());
     }
 
     @Override
-    public void nodeStageVolume(Csi.NodeStageVolumeRequest request, StreamObserver<Csi.NodeStageVolumeResponse> response) {
+    public void nodeStageVolume(
+            Csi.NodeStageVolumeRequest request, StreamObserver<Csi.NodeStageVolumeResponse> response) {
         String id = volumeId(request.getVolumeId());
         paths.check("staging_target_path", request.getStagingTargetPath());
-        BlockCapabilities.require(request.hasVolumeCapability() ? request.getVolumeCapability() : null, "volume_capability");
+        BlockCapabilities.require(
+                request.hasVolumeCapability() ? request.getVolumeCapability() : null, "volume_capability");
         locked(id, () -> {
             BlockVolume record = liveRecord(id);
             if (phaseOf(record) != BlockVolumePhase.Ready) {
@@ -103,11 +118,14 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
             }
             BlockVolumePhase phase = phaseOf(record);
             if (phase == BlockVolumePhase.Failed) {
-                throw CsiErrors.precondition("volume " + id + " failed to prepare: " + record.getStatus().getMessage());
+                throw CsiErrors.precondition("volume " + id + " failed to prepare: "
+                        + record.getStatus().getMessage());
             }
             if (phase != BlockVolumePhase.Ready) {
-                throw Status.UNAVAILABLE.withDescription("volume " + id + " is still being prepared on node " + nodeId
-                        + " (phase " + phase + ")").asRuntimeException();
+                throw Status.UNAVAILABLE
+                        .withDescription("volume " + id + " is still being prepared on node " + nodeId + " (phase "
+                                + phase + ")")
+                        .asRuntimeException();
             }
             if (WriteMode.parse(record.getSpec().getWriteMode()) == WriteMode.EPHEMERAL) {
                 ephemeral.attach(id);
@@ -119,7 +137,8 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
     }
 
     @Override
-    public void nodeUnstageVolume(Csi.NodeUnstageVolumeRequest request, StreamObserver<Csi.NodeUnstageVolumeResponse> response) {
+    public void nodeUnstageVolume(
+            Csi.NodeUnstageVolumeRequest request, StreamObserver<Csi.NodeUnstageVolumeResponse> response) {
         String id = volumeId(request.getVolumeId());
         paths.check("staging_target_path", request.getStagingTargetPath());
         locked(id, () -> {
@@ -130,7 +149,8 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
             }
             List<Path> published = publisher.targetsOf(Path.of(device.get()));
             if (!published.isEmpty()) {
-                throw CsiErrors.precondition("volume " + id + " is still published at " + published + "; unpublish it first");
+                throw CsiErrors.precondition(
+                        "volume " + id + " is still published at " + published + "; unpublish it first");
             }
             if (persistent.isPresent()) {
                 store.detach(id);
@@ -143,7 +163,8 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
     }
 
     @Override
-    public void nodePublishVolume(Csi.NodePublishVolumeRequest request, StreamObserver<Csi.NodePublishVolumeResponse> response) {
+    public void nodePublishVolume(
+            Csi.NodePublishVolumeRequest request, StreamObserver<Csi.NodePublishVolumeResponse> response) {
         String id = volumeId(request.getVolumeId());
         Path target = paths.check("target_path", request.getTargetPath());
         paths.check("staging_target_path", request.getStagingTargetPath());
@@ -156,10 +177,13 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
             if (volume.isEmpty() && shared.isEmpty()) {
                 throw CsiErrors.notFound("volume " + id + " does not exist in the block store of node " + nodeId);
             }
-            String device = (volume.isPresent() ? volume.get().device() : ephemeral.device(id)).orElseThrow(() ->
-                    CsiErrors.precondition("volume " + id + " is not staged on node " + nodeId + "; call NodeStageVolume first"));
+            String device = (volume.isPresent() ? volume.get().device() : ephemeral.device(id))
+                    .orElseThrow(() -> CsiErrors.precondition(
+                            "volume " + id + " is not staged on node " + nodeId + "; call NodeStageVolume first"));
             // an ephemeral volume's device is read-only whatever the request says: its guest writes to an overlay
-            boolean readOnly = shared.isPresent() || request.getReadonly() || BlockCapabilities.readOnlyMode(capability)
+            boolean readOnly = shared.isPresent()
+                    || request.getReadonly()
+                    || BlockCapabilities.readOnlyMode(capability)
                     || volume.get().readOnly();
             publisher.publish(id, Path.of(device), target, readOnly);
         });
@@ -167,7 +191,8 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
     }
 
     @Override
-    public void nodeUnpublishVolume(Csi.NodeUnpublishVolumeRequest request, StreamObserver<Csi.NodeUnpublishVolumeResponse> response) {
+    public void nodeUnpublishVolume(
+            Csi.NodeUnpublishVolumeRequest request, StreamObserver<Csi.NodeUnpublishVolumeResponse> response) {
         String id = volumeId(request.getVolumeId());
         Path target = paths.check("target_path", request.getTargetPath());
         locked(id, () -> publisher.unpublish(target));
@@ -175,7 +200,8 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
     }
 
     @Override
-    public void nodeGetVolumeStats(Csi.NodeGetVolumeStatsRequest request, StreamObserver<Csi.NodeGetVolumeStatsResponse> response) {
+    public void nodeGetVolumeStats(
+            Csi.NodeGetVolumeStatsRequest request, StreamObserver<Csi.NodeGetVolumeStatsResponse> response) {
         String id = request.getVolumeId();
         if (id.isEmpty()) {
             throw CsiErrors.missing("volume_id");
@@ -184,26 +210,32 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
             throw CsiErrors.missing("volume_path");
         }
         Optional<BlockStore.Volume> volume = VolumeIds.isValid(id) ? store.findVolume(id) : Optional.empty();
-        Optional<EphemeralRecord> shared = volume.isPresent() || !VolumeIds.isValid(id) ? Optional.empty() : ephemeral.find(id);
+        Optional<EphemeralRecord> shared =
+                volume.isPresent() || !VolumeIds.isValid(id) ? Optional.empty() : ephemeral.find(id);
         if (volume.isEmpty() && shared.isEmpty()) {
             throw CsiErrors.notFound("volume " + id + " does not exist on node " + nodeId);
         }
         Path path = Path.of(request.getVolumePath());
         Optional<String> device = volume.isPresent() ? volume.get().device() : ephemeral.device(id);
-        boolean there = path.isAbsolute() && device.map(d -> Path.of(d).equals(path) || publisher.shows(Path.of(d), path)).orElse(false);
+        boolean there = path.isAbsolute()
+                && device.map(d -> Path.of(d).equals(path) || publisher.shows(Path.of(d), path))
+                        .orElse(false);
         if (!there) {
             throw CsiErrors.notFound("volume " + id + " is not published at " + request.getVolumePath());
         }
         // an ephemeral volume owns no blocks: its device is the shared chain image, read-only
-        BlockStore.VolumeStats stats = volume.isPresent() ? store.volumeStats(id)
+        BlockStore.VolumeStats stats = volume.isPresent()
+                ? store.volumeStats(id)
                 : new BlockStore.VolumeStats(id, shared.get().imageBytes(), 0);
-        reply(response, Csi.NodeGetVolumeStatsResponse.newBuilder()
-                .addUsage(Csi.VolumeUsage.newBuilder()
-                        .setUnit(Csi.VolumeUsage.Unit.BYTES)
-                        .setTotal(stats.logicalBytes())
-                        .setUsed(stats.exclusiveBytes())
-                        .setAvailable(Math.max(0, stats.logicalBytes() - stats.exclusiveBytes())))
-                .build());
+        reply(
+                response,
+                Csi.NodeGetVolumeStatsResponse.newBuilder()
+                        .addUsage(Csi.VolumeUsage.newBuilder()
+                                .setUnit(Csi.VolumeUsage.Unit.BYTES)
+                                .setTotal(stats.logicalBytes())
+                                .setUsed(stats.exclusiveBytes())
+                                .setAvailable(Math.max(0, stats.logicalBytes() - stats.exclusiveBytes())))
+                        .build());
     }
 
     /** Runs {@code work} under the volume's lock within the call's budget; ABORTED when the lock stays taken. */
@@ -212,8 +244,8 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         Instant deadline = Instant.now().plus(budget);
         boolean ran = locks.tryRun(id, budget, () -> Deadlines.within(deadline, work));
         if (!ran) {
-            throw CsiErrors.pending("volume " + id + ": another operation on it is still in progress on node " + nodeId
-                    + "; retry");
+            throw CsiErrors.pending(
+                    "volume " + id + ": another operation on it is still in progress on node " + nodeId + "; retry");
         }
     }
 
@@ -222,7 +254,8 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         if (deadline == null) {
             return DEFAULT_BUDGET;
         }
-        Duration left = Duration.ofMillis(deadline.timeRemaining(TimeUnit.MILLISECONDS)).minus(DEADLINE_MARGIN);
+        Duration left =
+                Duration.ofMillis(deadline.timeRemaining(TimeUnit.MILLISECONDS)).minus(DEADLINE_MARGIN);
         return left.isNegative() ? Duration.ZERO : left;
     }
 
@@ -232,7 +265,10 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
             throw CsiErrors.missing("volume_id");
         }
         if (!VolumeIds.isValid(id)) {
-            throw CsiErrors.invalid("volume_id", "'" + abbreviate(id) + "' is not a unibloc volume id (lowercase letters, digits and '-', at most 63)");
+            throw CsiErrors.invalid(
+                    "volume_id",
+                    "'" + abbreviate(id)
+                            + "' is not a unibloc volume id (lowercase letters, digits and '-', at most 63)");
         }
         return id;
     }
@@ -243,7 +279,8 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
             throw CsiErrors.notFound("volume " + id + " is being deleted");
         }
         if (!nodeId.equals(record.getSpec().getNode())) {
-            throw CsiErrors.notFound("volume " + id + " lives on node " + record.getSpec().getNode() + ", not on " + nodeId);
+            throw CsiErrors.notFound(
+                    "volume " + id + " lives on node " + record.getSpec().getNode() + ", not on " + nodeId);
         }
         return record;
     }
@@ -261,5 +298,4 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         response.onNext(value);
         response.onCompleted();
     }
-
 }

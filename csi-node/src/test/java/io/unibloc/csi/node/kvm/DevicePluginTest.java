@@ -52,14 +52,18 @@ class DevicePluginTest {
         dir = Files.createTempDirectory("device-plugins");
         fakeDevice = Files.createFile(dir.resolve("fake-kvm"));
         kubelet = startKubelet();
-        registrar = new DevicePluginRegistrar(dir,
+        registrar = new DevicePluginRegistrar(
+                dir,
                 () -> new KvmDevicePlugin(3, List.of(fakeDevice, dir.resolve("absent-vhost-net"))),
-                new CallLoggingInterceptor(new SimpleMeterRegistry()), Duration.ofMillis(200));
+                new CallLoggingInterceptor(new SimpleMeterRegistry()),
+                Duration.ofMillis(200));
         registrar.start();
     }
 
     private UnixSocketServer startKubelet() {
-        return UnixSocketServer.start(dir.resolve(DevicePluginRegistrar.KUBELET_SOCKET), List.of(new FakeKubelet()),
+        return UnixSocketServer.start(
+                dir.resolve(DevicePluginRegistrar.KUBELET_SOCKET),
+                List.of(new FakeKubelet()),
                 new CallLoggingInterceptor(new SimpleMeterRegistry()));
     }
 
@@ -85,26 +89,39 @@ class DevicePluginTest {
         assertThat(dir.resolve(request.getEndpoint())).exists();
 
         try (UnixSocketChannels.Handle channel = UnixSocketChannels.open(dir.resolve(request.getEndpoint()))) {
-            DevicePluginGrpc.DevicePluginBlockingStub plugin = DevicePluginGrpc.newBlockingStub(channel.channel())
-                    .withDeadlineAfter(10, TimeUnit.SECONDS);
-            Iterator<DevicePluginApi.ListAndWatchResponse> watch = plugin.listAndWatch(DevicePluginApi.Empty.getDefaultInstance());
+            DevicePluginGrpc.DevicePluginBlockingStub plugin =
+                    DevicePluginGrpc.newBlockingStub(channel.channel()).withDeadlineAfter(10, TimeUnit.SECONDS);
+            Iterator<DevicePluginApi.ListAndWatchResponse> watch =
+                    plugin.listAndWatch(DevicePluginApi.Empty.getDefaultInstance());
             DevicePluginApi.ListAndWatchResponse list = watch.next();
-            assertThat(list.getDevicesList()).extracting(DevicePluginApi.Device::getID).containsExactly("kvm-0", "kvm-1", "kvm-2");
-            assertThat(list.getDevicesList()).allSatisfy(d -> assertThat(d.getHealth()).isEqualTo("Healthy"));
+            assertThat(list.getDevicesList())
+                    .extracting(DevicePluginApi.Device::getID)
+                    .containsExactly("kvm-0", "kvm-1", "kvm-2");
+            assertThat(list.getDevicesList())
+                    .allSatisfy(d -> assertThat(d.getHealth()).isEqualTo("Healthy"));
 
             DevicePluginApi.AllocateResponse allocated = plugin.allocate(DevicePluginApi.AllocateRequest.newBuilder()
-                    .addContainerRequests(DevicePluginApi.ContainerAllocateRequest.newBuilder().addDevicesIds("kvm-1"))
-                    .addContainerRequests(DevicePluginApi.ContainerAllocateRequest.newBuilder().addDevicesIds("kvm-2"))
+                    .addContainerRequests(DevicePluginApi.ContainerAllocateRequest.newBuilder()
+                            .addDevicesIds("kvm-1"))
+                    .addContainerRequests(DevicePluginApi.ContainerAllocateRequest.newBuilder()
+                            .addDevicesIds("kvm-2"))
                     .build());
             assertThat(allocated.getContainerResponsesList()).hasSize(2).allSatisfy(c -> {
-                assertThat(c.getDevicesList()).extracting(DevicePluginApi.DeviceSpec::getHostPath).containsExactly(fakeDevice.toString());
+                assertThat(c.getDevicesList())
+                        .extracting(DevicePluginApi.DeviceSpec::getHostPath)
+                        .containsExactly(fakeDevice.toString());
                 assertThat(c.getDevices(0).getPermissions()).isEqualTo("rwm");
             });
             assertThatThrownBy(() -> plugin.allocate(DevicePluginApi.AllocateRequest.newBuilder()
-                    .addContainerRequests(DevicePluginApi.ContainerAllocateRequest.newBuilder().addDevicesIds("gpu-0")).build()))
-                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            .addContainerRequests(DevicePluginApi.ContainerAllocateRequest.newBuilder()
+                                    .addDevicesIds("gpu-0"))
+                            .build()))
+                    .isInstanceOfSatisfying(
+                            StatusRuntimeException.class,
                             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
-            assertThat(plugin.getDevicePluginOptions(DevicePluginApi.Empty.getDefaultInstance()).getPreStartRequired()).isFalse();
+            assertThat(plugin.getDevicePluginOptions(DevicePluginApi.Empty.getDefaultInstance())
+                            .getPreStartRequired())
+                    .isFalse();
         }
     }
 
@@ -127,12 +144,16 @@ class DevicePluginTest {
         registrar.close();
         registrations.clear();
         AtomicInteger attempts = new AtomicInteger();
-        registrar = new DevicePluginRegistrar(dir, () -> {
-            if (attempts.incrementAndGet() <= 2) {
-                throw new IllegalStateException("device list unreadable");
-            }
-            return new KvmDevicePlugin(1, List.of(fakeDevice));
-        }, new CallLoggingInterceptor(new SimpleMeterRegistry()), Duration.ofMillis(100));
+        registrar = new DevicePluginRegistrar(
+                dir,
+                () -> {
+                    if (attempts.incrementAndGet() <= 2) {
+                        throw new IllegalStateException("device list unreadable");
+                    }
+                    return new KvmDevicePlugin(1, List.of(fakeDevice));
+                },
+                new CallLoggingInterceptor(new SimpleMeterRegistry()),
+                Duration.ofMillis(100));
         registrar.start();
 
         assertThat(registrations.poll(10, TimeUnit.SECONDS)).isNotNull();
@@ -160,51 +181,70 @@ class DevicePluginTest {
         Path tun = Files.createFile(dir.resolve("fake-tun"));
         Path accel = dir.resolve("accel");
         AtomicReference<KvmDevicePlugin> served = new AtomicReference<>();
-        registrar = new DevicePluginRegistrar(dir, () -> {
-            KvmDevicePlugin p = new KvmDevicePlugin(2, fakeDevice, List.of(fakeDevice, tun), accel,
-                    new KvmDevicePlugin.Offer(true, true));
-            served.set(p);
-            return p;
-        }, new CallLoggingInterceptor(new SimpleMeterRegistry()), Duration.ofMillis(200));
+        registrar = new DevicePluginRegistrar(
+                dir,
+                () -> {
+                    KvmDevicePlugin p = new KvmDevicePlugin(
+                            2, fakeDevice, List.of(fakeDevice, tun), accel, new KvmDevicePlugin.Offer(true, true));
+                    served.set(p);
+                    return p;
+                },
+                new CallLoggingInterceptor(new SimpleMeterRegistry()),
+                Duration.ofMillis(200));
         registrar.start();
         DevicePluginApi.RegisterRequest request = registrations.poll(10, TimeUnit.SECONDS);
         assertThat(request).isNotNull();
 
         try (UnixSocketChannels.Handle channel = UnixSocketChannels.open(dir.resolve(request.getEndpoint()))) {
-            DevicePluginGrpc.DevicePluginBlockingStub plugin = DevicePluginGrpc.newBlockingStub(channel.channel())
-                    .withDeadlineAfter(10, TimeUnit.SECONDS);
-            Iterator<DevicePluginApi.ListAndWatchResponse> watch = plugin.listAndWatch(DevicePluginApi.Empty.getDefaultInstance());
-            assertThat(watch.next().getDevicesList()).extracting(DevicePluginApi.Device::getHealth).containsOnly("Healthy");
+            DevicePluginGrpc.DevicePluginBlockingStub plugin =
+                    DevicePluginGrpc.newBlockingStub(channel.channel()).withDeadlineAfter(10, TimeUnit.SECONDS);
+            Iterator<DevicePluginApi.ListAndWatchResponse> watch =
+                    plugin.listAndWatch(DevicePluginApi.Empty.getDefaultInstance());
+            assertThat(watch.next().getDevicesList())
+                    .extracting(DevicePluginApi.Device::getHealth)
+                    .containsOnly("Healthy");
             DevicePluginApi.ContainerAllocateResponse kvm = allocate(plugin);
-            assertThat(kvm.getDevicesList()).extracting(DevicePluginApi.DeviceSpec::getHostPath)
+            assertThat(kvm.getDevicesList())
+                    .extracting(DevicePluginApi.DeviceSpec::getHostPath)
                     .containsExactly(fakeDevice.toString(), tun.toString());
             assertThat(kvm.getMountsList()).singleElement().satisfies(m -> {
                 assertThat(m.getHostPath()).isEqualTo(accel.toString());
                 assertThat(m.getContainerPath()).isEqualTo("/run/unibloc/accel");
                 assertThat(m.getReadOnly()).isFalse();
             });
-            assertThat(kvm.getEnvsMap()).containsExactly(
-                    Map.entry("UNIBLOC_KVM_VERDICT_FILE", "/run/unibloc/accel/kvm-verdict.properties"));
+            assertThat(kvm.getEnvsMap())
+                    .containsExactly(
+                            Map.entry("UNIBLOC_KVM_VERDICT_FILE", "/run/unibloc/accel/kvm-verdict.properties"));
 
             // A guest fell back: no KVM any more, devices re-announced (healthy only if emulation is allowed).
             served.get().offer(new KvmDevicePlugin.Offer(false, true));
-            assertThat(watch.next().getDevicesList()).extracting(DevicePluginApi.Device::getHealth).containsOnly("Healthy");
+            assertThat(watch.next().getDevicesList())
+                    .extracting(DevicePluginApi.Device::getHealth)
+                    .containsOnly("Healthy");
             DevicePluginApi.ContainerAllocateResponse tcg = allocate(plugin);
-            assertThat(tcg.getDevicesList()).extracting(DevicePluginApi.DeviceSpec::getHostPath)
-                    .as("/dev/kvm is withheld, the other devices stay").containsExactly(tun.toString());
-            assertThat(tcg.getEnvsMap()).containsEntry("UNIBLOC_ACCEL", "tcg")
+            assertThat(tcg.getDevicesList())
+                    .extracting(DevicePluginApi.DeviceSpec::getHostPath)
+                    .as("/dev/kvm is withheld, the other devices stay")
+                    .containsExactly(tun.toString());
+            assertThat(tcg.getEnvsMap())
+                    .containsEntry("UNIBLOC_ACCEL", "tcg")
                     .containsEntry("UNIBLOC_KVM_VERDICT_FILE", "/run/unibloc/accel/kvm-verdict.properties");
             assertThat(tcg.getMountsCount()).isEqualTo(1);
 
             served.get().offer(new KvmDevicePlugin.Offer(false, false));
-            assertThat(watch.next().getDevicesList()).hasSize(2)
-                    .extracting(DevicePluginApi.Device::getHealth).containsOnly("Unhealthy");
+            assertThat(watch.next().getDevicesList())
+                    .hasSize(2)
+                    .extracting(DevicePluginApi.Device::getHealth)
+                    .containsOnly("Unhealthy");
         }
     }
 
-    private static DevicePluginApi.ContainerAllocateResponse allocate(DevicePluginGrpc.DevicePluginBlockingStub plugin) {
+    private static DevicePluginApi.ContainerAllocateResponse allocate(
+            DevicePluginGrpc.DevicePluginBlockingStub plugin) {
         return plugin.allocate(DevicePluginApi.AllocateRequest.newBuilder()
-                .addContainerRequests(DevicePluginApi.ContainerAllocateRequest.newBuilder().addDevicesIds("kvm-0"))
-                .build()).getContainerResponses(0);
+                        .addContainerRequests(DevicePluginApi.ContainerAllocateRequest.newBuilder()
+                                .addDevicesIds("kvm-0"))
+                        .build())
+                .getContainerResponses(0);
     }
 }

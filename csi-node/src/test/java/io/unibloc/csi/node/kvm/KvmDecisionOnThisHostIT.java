@@ -24,13 +24,14 @@ class KvmDecisionOnThisHostIT {
     void theRealProbeAndTheVerdictFileAgree() {
         assumeTrue(Files.isReadable(KVM) && Files.isWritable(KVM), "no usable /dev/kvm device node here");
         Path file = dir.resolve("accel").resolve(KvmDevicePlugin.VERDICT_FILE_NAME);
-        KvmState first = KvmAvailability.decide("auto", "qemu-system-x86_64", KVM, Duration.ofSeconds(10),
-                new KvmVerdict(file));
-        System.out.printf("FIGURES kvm decision usable=%s reason=%s took=%d ms message=%s%n", first.usable(),
-                first.reason(), first.probeTook().toMillis(), first.message());
+        KvmState first =
+                KvmAvailability.decide("auto", "qemu-system-x86_64", KVM, Duration.ofSeconds(10), new KvmVerdict(file));
+        System.out.printf(
+                "FIGURES kvm decision usable=%s reason=%s took=%d ms message=%s%n",
+                first.usable(), first.reason(), first.probeTook().toMillis(), first.message());
 
-        KvmState second = KvmAvailability.decide("auto", "qemu-system-x86_64", KVM, Duration.ofSeconds(10),
-                new KvmVerdict(file));
+        KvmState second =
+                KvmAvailability.decide("auto", "qemu-system-x86_64", KVM, Duration.ofSeconds(10), new KvmVerdict(file));
         if (first.usable()) {
             assertThat(first.reason()).isEqualTo(KvmState.Reason.ProbePassed);
             assertThat(file).as("a passing probe records nothing").doesNotExist();

@@ -40,8 +40,14 @@ class NodeStoreAndPrewarmTest {
     static void api() {
         api = new MockApi();
         client = api.client;
-        client.nodes().resource(new NodeBuilder().withNewMetadata().withName(NODE)
-                .addToLabels("pool", "fast").endMetadata().build()).create();
+        client.nodes()
+                .resource(new NodeBuilder()
+                        .withNewMetadata()
+                        .withName(NODE)
+                        .addToLabels("pool", "fast")
+                        .endMetadata()
+                        .build())
+                .create();
     }
 
     @AfterAll
@@ -49,9 +55,15 @@ class NodeStoreAndPrewarmTest {
         api.close();
     }
 
-    private static GenericKubernetesResource unikernelImage(String ns, String name, String image, Map<String, String> selector) {
-        return new GenericKubernetesResourceBuilder().withApiVersion(PrewarmController.API_VERSION).withKind(PrewarmController.KIND)
-                .withNewMetadata().withNamespace(ns).withName(name).endMetadata()
+    private static GenericKubernetesResource unikernelImage(
+            String ns, String name, String image, Map<String, String> selector) {
+        return new GenericKubernetesResourceBuilder()
+                .withApiVersion(PrewarmController.API_VERSION)
+                .withKind(PrewarmController.KIND)
+                .withNewMetadata()
+                .withNamespace(ns)
+                .withName(name)
+                .endMetadata()
                 .addToAdditionalProperties("spec", Map.of("image", image, "fsType", "ext4", "nodeSelector", selector))
                 .build();
     }
@@ -59,27 +71,48 @@ class NodeStoreAndPrewarmTest {
     @Test
     void aNodeStoreCreatedWithoutStatusGetsItsStatusByMergePatch() {
         String node = "fresh-node";
-        NodeStoreReporter reporter = new NodeStoreReporter(client, new FakeBlockStore(), node, Path.of("/var/lib/unibloc"),
-                List::of, Optional::empty, Clock.systemUTC(), Duration.ofMinutes(10), new SimpleMeterRegistry());
+        NodeStoreReporter reporter = new NodeStoreReporter(
+                client,
+                new FakeBlockStore(),
+                node,
+                Path.of("/var/lib/unibloc"),
+                List::of,
+                Optional::empty,
+                Clock.systemUTC(),
+                Duration.ofMinutes(10),
+                new SimpleMeterRegistry());
         try (reporter) {
             NodeStore written = reporter.report();
             assertThat(written.getStatus().getBackend()).isEqualTo("fake");
         }
         NodeStore stored = client.resources(NodeStore.class).withName(node).get();
-        assertThat(stored.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Ready")).singleElement()
+        assertThat(stored.getStatus().getConditions())
+                .filteredOn(c -> c.getType().equals("Ready"))
+                .singleElement()
                 .satisfies(c -> assertThat(c.getReason()).isEqualTo("StoreUsable"));
-        assertThat(api.server.dispatcher().requests()).filteredOn(w -> w.path().endsWith("/nodestores"))
+        assertThat(api.server.dispatcher().requests())
+                .filteredOn(w -> w.path().endsWith("/nodestores"))
                 .anySatisfy(w -> assertThat(w.body()).doesNotContain("\"status\":{"));
-        assertThat(api.server.dispatcher().requests()).filteredOn(w -> w.path().contains("/nodestores/" + node + "/status"))
-                .singleElement().satisfies(w -> assertThat(w.contentType()).isEqualTo("application/merge-patch+json"));
+        assertThat(api.server.dispatcher().requests())
+                .filteredOn(w -> w.path().contains("/nodestores/" + node + "/status"))
+                .singleElement()
+                .satisfies(w -> assertThat(w.contentType()).isEqualTo("application/merge-patch+json"));
     }
 
     @Test
     void aStoreOnTheCopyBackendSaysEveryVolumeIsAFullCopy() {
         FakeBlockStore copying = new FakeBlockStore();
         copying.backend = new BlockStore.BackendInfo("copy", "configured: --store-backend=copy", false);
-        try (NodeStoreReporter reporter = new NodeStoreReporter(client, copying, "copy-node", Path.of("/var/lib/unibloc"),
-                List::of, Optional::empty, Clock.systemUTC(), Duration.ofMinutes(10), new SimpleMeterRegistry())) {
+        try (NodeStoreReporter reporter = new NodeStoreReporter(
+                client,
+                copying,
+                "copy-node",
+                Path.of("/var/lib/unibloc"),
+                List::of,
+                Optional::empty,
+                Clock.systemUTC(),
+                Duration.ofMinutes(10),
+                new SimpleMeterRegistry())) {
             NodeStore first = reporter.report();
             Condition cow = condition(first, NodeStoreStatus.CONDITION_COPY_ON_WRITE);
             assertThat(cow.getStatus()).isEqualTo("False");
@@ -98,32 +131,44 @@ class NodeStoreAndPrewarmTest {
         BlockStore.BackendInfo reflink = new BlockStore.BackendInfo("reflink", "probed", true);
         Condition first = NodeStoreReporter.copyOnWriteCondition(reflink, List.of(), "2026-12-01T00:00:00Z");
         Condition again = NodeStoreReporter.copyOnWriteCondition(reflink, List.of(first), "2026-12-01T01:00:00Z");
-        Condition flipped = NodeStoreReporter.copyOnWriteCondition(new BlockStore.BackendInfo("copy", "configured", false),
-                List.of(again), "2026-12-01T02:00:00Z");
+        Condition flipped = NodeStoreReporter.copyOnWriteCondition(
+                new BlockStore.BackendInfo("copy", "configured", false), List.of(again), "2026-12-01T02:00:00Z");
 
         assertThat(again.getLastTransitionTime()).isEqualTo("2026-12-01T00:00:00Z");
         assertThat(flipped.getLastTransitionTime()).isEqualTo("2026-12-01T02:00:00Z");
     }
 
     private static Condition condition(NodeStore store, String type) {
-        return store.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst()
-                .orElseThrow(() -> new AssertionError("no " + type + " condition in " + store.getStatus().getConditions()));
+        return store.getStatus().getConditions().stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(
+                        "no " + type + " condition in " + store.getStatus().getConditions()));
     }
 
     @Test
     void reportsStoreFiguresPrewarmedImagesAndKvm() throws Exception {
-        client.genericKubernetesResources(PrewarmController.CONTEXT).inNamespace("apps")
-                .resource(unikernelImage("apps", "web", "127.0.0.1:5000/web:1", Map.of("pool", "fast"))).create();
-        client.genericKubernetesResources(PrewarmController.CONTEXT).inNamespace("apps")
-                .resource(unikernelImage("apps", "elsewhere", "127.0.0.1:5000/other:1", Map.of("pool", "slow"))).create();
-        client.genericKubernetesResources(PrewarmController.CONTEXT).inNamespace("apps")
-                .resource(unikernelImage("apps", "broken", "127.0.0.1:5000/missing:1", Map.of())).create();
+        client.genericKubernetesResources(PrewarmController.CONTEXT)
+                .inNamespace("apps")
+                .resource(unikernelImage("apps", "web", "127.0.0.1:5000/web:1", Map.of("pool", "fast")))
+                .create();
+        client.genericKubernetesResources(PrewarmController.CONTEXT)
+                .inNamespace("apps")
+                .resource(unikernelImage("apps", "elsewhere", "127.0.0.1:5000/other:1", Map.of("pool", "slow")))
+                .create();
+        client.genericKubernetesResources(PrewarmController.CONTEXT)
+                .inNamespace("apps")
+                .resource(unikernelImage("apps", "broken", "127.0.0.1:5000/missing:1", Map.of()))
+                .create();
         FakeBlockStore store = new FakeBlockStore();
         try (NodeHarness h = new NodeHarness(client, store)) {
             await().atMost(Duration.ofSeconds(15)).until(() -> {
                 NodeStore ns = client.resources(NodeStore.class).withName(NODE).get();
-                return ns != null && ns.getStatus() != null && ns.getStatus().getImages().size() == 2
-                        && ns.getStatus().getImages().stream().noneMatch(i -> i.getPhase() == NodeStoreImagePhase.Preparing)
+                return ns != null
+                        && ns.getStatus() != null
+                        && ns.getStatus().getImages().size() == 2
+                        && ns.getStatus().getImages().stream()
+                                .noneMatch(i -> i.getPhase() == NodeStoreImagePhase.Preparing)
                         && ns.getStatus().getKvm() != null;
             });
             NodeStore ns = client.resources(NodeStore.class).withName(NODE).get();
@@ -131,22 +176,29 @@ class NodeStoreAndPrewarmTest {
             assertThat(ns.getStatus().getBackend()).isEqualTo("fake");
             assertThat(ns.getStatus().getCapacityBytes()).isEqualTo(10L << 30);
             assertThat(ns.getStatus().getFreeBytes()).isEqualTo(8L << 30);
-            assertThat(Instant.parse(ns.getStatus().getUpdatedAt())).isAfter(Instant.now().minusSeconds(60));
+            assertThat(Instant.parse(ns.getStatus().getUpdatedAt()))
+                    .isAfter(Instant.now().minusSeconds(60));
             assertThat(ns.getStatus().getKvm()).isFalse();
-            Optional<NodeStoreImage> web = ns.getStatus().getImages().stream().filter(i -> i.getName().equals("web")).findFirst();
+            Optional<NodeStoreImage> web = ns.getStatus().getImages().stream()
+                    .filter(i -> i.getName().equals("web"))
+                    .findFirst();
             assertThat(web).hasValueSatisfying(i -> {
                 assertThat(i.getPhase()).isEqualTo(NodeStoreImagePhase.Ready);
                 assertThat(i.getPinnedImage()).startsWith("127.0.0.1:5000/web:1@sha256:");
             });
-            assertThat(ns.getStatus().getImages()).filteredOn(i -> i.getName().equals("broken"))
-                    .singleElement().satisfies(i -> {
+            assertThat(ns.getStatus().getImages())
+                    .filteredOn(i -> i.getName().equals("broken"))
+                    .singleElement()
+                    .satisfies(i -> {
                         assertThat(i.getPhase()).isEqualTo(NodeStoreImagePhase.Failed);
                         assertThat(i.getMessage()).contains("not found");
                     });
             assertThat(ns.getStatus().getImages()).noneMatch(i -> i.getName().equals("elsewhere"));
             assertThat(ns.getStatus().getCachedImages()).anyMatch(c -> c.startsWith("127.0.0.1:5000/web:1@sha256:"));
-            assertThat(ns.getStatus().getConditions()).anySatisfy(c -> assertThat(c.getStatus()).isEqualTo("True"));
-            assertThat(client.nodes().withName(NODE).get().getMetadata().getLabels()).containsEntry(NodeLabels.KVM, "false");
+            assertThat(ns.getStatus().getConditions())
+                    .anySatisfy(c -> assertThat(c.getStatus()).isEqualTo("True"));
+            assertThat(client.nodes().withName(NODE).get().getMetadata().getLabels())
+                    .containsEntry(NodeLabels.KVM, "false");
         }
     }
 }

@@ -31,7 +31,9 @@ class BlockPublisherIT {
         try (RandomAccessFile f = new RandomAccessFile(backing.toFile(), "rw")) {
             f.setLength(8L << 20);
         }
-        device = Path.of(Exec.check(List.of("losetup", "--find", "--show", backing.toString())).stdout().strip());
+        device = Path.of(Exec.check(List.of("losetup", "--find", "--show", backing.toString()))
+                .stdout()
+                .strip());
         Files.createDirectories(dir.resolve("kubelet/publish"));
     }
 
@@ -64,13 +66,14 @@ class BlockPublisherIT {
             publisher.publish("pvc-1", device, target, false);
         }
         assertThat(publisher.shows(device, target)).isTrue();
-        assertThat(MountTable.read().stream().filter(m -> m.mountPoint().equals(target))).hasSize(1);
+        assertThat(MountTable.read().stream().filter(m -> m.mountPoint().equals(target)))
+                .hasSize(1);
         writeAt(target, 4096, "through the bind mount");
         assertThat(readAt(device, 4096, 22)).isEqualTo("through the bind mount");
         assertThat(publisher.targetsOf(device)).containsExactly(target);
         assertThatThrownBy(() -> publisher.publish("pvc-1", device, target, true))
-                .isInstanceOfSatisfying(StoreException.class,
-                        e -> assertThat(e.kind()).isEqualTo(ErrorKind.ALREADY_EXISTS));
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.ALREADY_EXISTS));
         for (int i = 0; i < 3; i++) {
             publisher.unpublish(target);
         }
@@ -93,7 +96,9 @@ class BlockPublisherIT {
         assertThat(readAt(device, 0, 8)).isEqualTo("original");
         assertThat(publisher.targetsOf(device)).containsExactly(target);
         publisher.unpublish(target);
-        assertThat(loopsBackedBy(device.toString())).as("the read-only overlay is detached").isEmpty();
+        assertThat(loopsBackedBy(device.toString()))
+                .as("the read-only overlay is detached")
+                .isEmpty();
         assertThat(target).doesNotExist();
     }
 
@@ -103,24 +108,29 @@ class BlockPublisherIT {
         Files.createDirectories(foreign);
         Exec.check(List.of("mount", "-t", "tmpfs", "tmpfs", foreign.toString()));
         Files.writeString(foreign.resolve("precious"), "keep me");
-        assertThatThrownBy(() -> publisher.unpublish(foreign)).isInstanceOfSatisfying(StoreException.class,
-                e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
-        assertThatThrownBy(() -> publisher.publish("pvc-1", device, foreign, false)).isInstanceOfSatisfying(StoreException.class,
-                e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
+        assertThatThrownBy(() -> publisher.unpublish(foreign))
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
+        assertThatThrownBy(() -> publisher.publish("pvc-1", device, foreign, false))
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
         assertThat(Files.readString(foreign.resolve("precious"))).isEqualTo("keep me");
 
         Path file = target("pod-file");
         Files.writeString(file, "not empty");
-        assertThatThrownBy(() -> publisher.publish("pvc-1", device, file, false)).isInstanceOfSatisfying(StoreException.class,
-                e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
-        assertThatThrownBy(() -> publisher.unpublish(file)).isInstanceOfSatisfying(StoreException.class,
-                e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
+        assertThatThrownBy(() -> publisher.publish("pvc-1", device, file, false))
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
+        assertThatThrownBy(() -> publisher.unpublish(file))
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
         assertThat(Files.readString(file)).isEqualTo("not empty");
 
         Path link = target("pod-link");
         Files.createSymbolicLink(link, dir.resolve("disk.img"));
-        assertThatThrownBy(() -> publisher.publish("pvc-1", device, link, false)).isInstanceOfSatisfying(StoreException.class,
-                e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT));
+        assertThatThrownBy(() -> publisher.publish("pvc-1", device, link, false))
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT));
         assertThat(Files.size(dir.resolve("disk.img"))).isEqualTo(8L << 20);
     }
 

@@ -18,7 +18,9 @@ class MountTableTest {
         assertThat(mounts.get(1).mountPoint()).isEqualTo(Path.of("/var/lib/kubelet/plugins/publish/pvc-1/pod a"));
         assertThat(mounts.get(1).isDeviceBind()).isTrue();
         assertThat(mounts.get(1).root()).isEqualTo("/loop3");
-        assertThat(mounts.get(2).isDeviceBind()).as("/dev itself is not a device bind").isFalse();
+        assertThat(mounts.get(2).isDeviceBind())
+                .as("/dev itself is not a device bind")
+                .isFalse();
         assertThat(mounts.get(0).fsType()).isEqualTo("ext3");
         assertThat(mounts.get(0).isDeviceBind()).isFalse();
     }

@@ -30,7 +30,14 @@ class PathPolicyTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        for (String p : List.of("kubelet/link-to-store", "kubelet/link-to-etc", "kubelet/pods", "kubelet", "store/volumes", "store", "")) {
+        for (String p : List.of(
+                "kubelet/link-to-store",
+                "kubelet/link-to-etc",
+                "kubelet/pods",
+                "kubelet",
+                "store/volumes",
+                "store",
+                "")) {
             Files.deleteIfExists(dir.resolve(p));
         }
     }

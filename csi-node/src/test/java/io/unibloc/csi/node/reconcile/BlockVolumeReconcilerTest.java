@@ -53,7 +53,13 @@ class BlockVolumeReconcilerTest {
     }
 
     private BlockVolumeReconciler startReconciler() {
-        reconciler = new BlockVolumeReconciler(client, store, NODE, new VolumeLocks(), Clock.systemUTC(), new SimpleMeterRegistry(),
+        reconciler = new BlockVolumeReconciler(
+                client,
+                store,
+                NODE,
+                new VolumeLocks(),
+                Clock.systemUTC(),
+                new SimpleMeterRegistry(),
                 NodeHarness.fastReconcile());
         reconciler.start();
         return reconciler;
@@ -98,10 +104,14 @@ class BlockVolumeReconcilerTest {
     void aRecordStoredWithoutStatusGetsItsStatusByMergePatchToTheSubresource() {
         startReconciler();
         BlockVolume created = NodeHarness.record(client, "pvc-nostatus", NODE, IMAGE, 0, false);
-        assertThat(created.getStatus()).as("a real API server drops status on create").isNull();
+        assertThat(created.getStatus())
+                .as("a real API server drops status on create")
+                .isNull();
         await().atMost(Duration.ofSeconds(10)).until(() -> phase("pvc-nostatus") == BlockVolumePhase.Ready);
-        assertThat(api.server.dispatcher().requests()).filteredOn(w -> w.path().contains("/blockvolumes/pvc-nostatus/status"))
-                .isNotEmpty().allSatisfy(w -> assertThat(w.contentType()).isEqualTo("application/merge-patch+json"));
+        assertThat(api.server.dispatcher().requests())
+                .filteredOn(w -> w.path().contains("/blockvolumes/pvc-nostatus/status"))
+                .isNotEmpty()
+                .allSatisfy(w -> assertThat(w.contentType()).isEqualTo("application/merge-patch+json"));
     }
 
     @Test
@@ -109,18 +119,21 @@ class BlockVolumeReconcilerTest {
         startReconciler();
         NodeHarness.record(client, "pvc-missing", NODE, "127.0.0.1:5000/missing@sha256:" + "ab".repeat(32), 0, false);
         NodeHarness.record(client, "pvc-badref", NODE, "not a reference", 0, false);
-        await().atMost(Duration.ofSeconds(10)).until(() -> phase("pvc-missing") == BlockVolumePhase.Failed
-                && phase("pvc-badref") == BlockVolumePhase.Failed);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> phase("pvc-missing") == BlockVolumePhase.Failed
+                        && phase("pvc-badref") == BlockVolumePhase.Failed);
         assertThat(get("pvc-missing").getStatus().getReason()).isEqualTo("NOT_FOUND");
         assertThat(get("pvc-missing").getStatus().getMessage()).contains("missing");
         assertThat(get("pvc-badref").getStatus().getReason()).isEqualTo("INVALID_ARGUMENT");
-        assertThat(get("pvc-badref").getStatus().getConditions()).anySatisfy(c -> assertThat(c.getReason()).isEqualTo("InvalidArgument"));
+        assertThat(get("pvc-badref").getStatus().getConditions())
+                .anySatisfy(c -> assertThat(c.getReason()).isEqualTo("InvalidArgument"));
     }
 
     @Test
     void transientFailuresRetryAndThenSucceed() {
         AtomicInteger calls = new AtomicInteger();
-        store.createHook = spec -> calls.incrementAndGet() <= 2 ? StoreException.unavailable("registry unreachable", null) : null;
+        store.createHook =
+                spec -> calls.incrementAndGet() <= 2 ? StoreException.unavailable("registry unreachable", null) : null;
         startReconciler();
         NodeHarness.record(client, "pvc-flaky", NODE, IMAGE, 0, false);
         await().atMost(Duration.ofSeconds(10)).until(() -> phase("pvc-flaky") == BlockVolumePhase.Ready);
@@ -130,9 +143,22 @@ class BlockVolumeReconcilerTest {
     @Test
     void retriesWaitForTheBackOffInsteadOfFollowingTheirOwnStatusWrites() {
         AtomicInteger calls = new AtomicInteger();
-        reconciler = new BlockVolumeReconciler(client, store, NODE, new VolumeLocks(), Clock.systemUTC(), new SimpleMeterRegistry(),
-                new BlockVolumeReconciler.Settings(2, Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofSeconds(1),
-                        Duration.ofSeconds(1), Duration.ofMillis(200), 1, Long.MAX_VALUE));
+        reconciler = new BlockVolumeReconciler(
+                client,
+                store,
+                NODE,
+                new VolumeLocks(),
+                Clock.systemUTC(),
+                new SimpleMeterRegistry(),
+                new BlockVolumeReconciler.Settings(
+                        2,
+                        Duration.ofMinutes(5),
+                        Duration.ofHours(1),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(1),
+                        Duration.ofMillis(200),
+                        1,
+                        Long.MAX_VALUE));
         store.createHook = spec -> {
             calls.incrementAndGet();
             return StoreException.unavailable("registry unreachable", null);
@@ -178,7 +204,9 @@ class BlockVolumeReconcilerTest {
         client.resources(BlockVolume.class).withName("pvc-busy").delete();
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             BlockVolume v = get("pvc-busy");
-            return v != null && v.getStatus().getMessage() != null && v.getStatus().getMessage().startsWith("deletion deferred");
+            return v != null
+                    && v.getStatus().getMessage() != null
+                    && v.getStatus().getMessage().startsWith("deletion deferred");
         });
         assertThat(store.volumes).containsKey("pvc-busy");
         assertThat(get("pvc-busy").getMetadata().getFinalizers()).contains(BlockVolume.STORAGE_FINALIZER);
@@ -198,7 +226,9 @@ class BlockVolumeReconcilerTest {
         createInStore("pvc-of-other-node");
         NodeHarness.record(client, "pvc-of-other-node", "node-b", IMAGE, 0, false);
         startReconciler();
-        assertThat(store.volumes).doesNotContainKeys("pvc-orphan", "pvc-of-other-node").containsKeys("pvc-orphan-attached", "pvc-owned");
+        assertThat(store.volumes)
+                .doesNotContainKeys("pvc-orphan", "pvc-of-other-node")
+                .containsKeys("pvc-orphan-attached", "pvc-owned");
     }
 
     @Test
@@ -237,7 +267,9 @@ class BlockVolumeReconcilerTest {
     }
 
     private void createInStore(String id) {
-        store.createVolume(new BlockStore.VolumeSpec(id, ImageReference.parse(IMAGE), FsType.EXT4, 0, false),
-                RegistryCredentials.NONE, BlockStore.Progress.NONE);
+        store.createVolume(
+                new BlockStore.VolumeSpec(id, ImageReference.parse(IMAGE), FsType.EXT4, 0, false),
+                RegistryCredentials.NONE,
+                BlockStore.Progress.NONE);
     }
 }

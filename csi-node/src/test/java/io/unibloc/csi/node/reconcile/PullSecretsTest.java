@@ -31,12 +31,30 @@ class PullSecretsTest {
         String config = "{\"auths\":{\"127.0.0.1:5000\":{\"auth\":\"" + auth.replace("\n", "\\n") + "\"}}}";
         String wrapped = Base64.getMimeEncoder(20, "\n".getBytes(StandardCharsets.UTF_8))
                 .encodeToString(config.getBytes(StandardCharsets.UTF_8));
-        api.client.secrets().inNamespace("infra").resource(new SecretBuilder().withNewMetadata().withName("class-cred")
-                .withNamespace("infra").endMetadata().withType("kubernetes.io/dockerconfigjson")
-                .addToData(".dockerconfigjson", wrapped).build()).create();
-        api.client.secrets().inNamespace("apps").resource(new SecretBuilder().withNewMetadata().withName("legacy")
-                .withNamespace("apps").endMetadata().withType("kubernetes.io/dockercfg")
-                .addToStringData(".dockercfg", "{\"other:5000\":{\"username\":\"u\",\"password\":\"p\"}}").build()).create();
+        api.client
+                .secrets()
+                .inNamespace("infra")
+                .resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withName("class-cred")
+                        .withNamespace("infra")
+                        .endMetadata()
+                        .withType("kubernetes.io/dockerconfigjson")
+                        .addToData(".dockerconfigjson", wrapped)
+                        .build())
+                .create();
+        api.client
+                .secrets()
+                .inNamespace("apps")
+                .resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withName("legacy")
+                        .withNamespace("apps")
+                        .endMetadata()
+                        .withType("kubernetes.io/dockercfg")
+                        .addToStringData(".dockercfg", "{\"other:5000\":{\"username\":\"u\",\"password\":\"p\"}}")
+                        .build())
+                .create();
     }
 
     @AfterAll
@@ -50,7 +68,8 @@ class PullSecretsTest {
         spec.setPullSecrets(List.of(new SecretReference("legacy", "apps")));
         spec.setProvisionerSecret(new SecretReference("class-cred", "infra"));
         RegistryCredentials credentials = secrets.read(spec);
-        assertThat(credentials.forRegistry("127.0.0.1:5000")).contains(new RegistryCredentials.Login("robot", "s3cret"));
+        assertThat(credentials.forRegistry("127.0.0.1:5000"))
+                .contains(new RegistryCredentials.Login("robot", "s3cret"));
         assertThat(credentials.forRegistry("other:5000")).contains(new RegistryCredentials.Login("u", "p"));
     }
 
@@ -59,7 +78,8 @@ class PullSecretsTest {
         BlockVolumeSpec spec = new BlockVolumeSpec();
         spec.setProvisionerSecret(new SecretReference("gone", "infra"));
         assertThatThrownBy(() -> secrets.read(spec))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND))
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND))
                 .hasMessageContaining("infra/gone");
     }
 }
