@@ -2,12 +2,8 @@ package io.unibloc.csi.controller.provision;
 
 import io.fabric8.kubernetes.api.model.SecretReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.unibloc.api.registry.DockerConfigSecrets;
-import io.unibloc.api.registry.PullSecretException;
-import io.unibloc.blockstore.ErrorKind;
-import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.registry.DockerConfig;
 import io.unibloc.blockstore.registry.RegistryCredentials;
+import io.unibloc.csi.common.PullSecretCredentials;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +11,7 @@ import java.util.Map;
 /**
  * The credentials the controller pins with: the claim's pull secrets first, then the provisioner secret the
  * sidecar passed — the same Secrets, in the same order, that the node plugin pulls with (it reads the references
- * recorded in the BlockVolume). Read through the shared {@link DockerConfigSecrets}.
+ * recorded in the BlockVolume). Read through {@link PullSecretCredentials}, as the node reads them.
  */
 public final class PullCredentials {
     private final KubernetesClient client;
@@ -32,16 +28,7 @@ public final class PullCredentials {
         if (claimSecrets.isEmpty()) {
             return provisioner;
         }
-        RegistryCredentials claim;
-        try {
-            claim = DockerConfig.merge(DockerConfigSecrets.read(client, claimSecrets));
-        } catch (PullSecretException e) {
-            throw new StoreException(
-                    e.reason() == PullSecretException.Reason.NOT_FOUND
-                            ? ErrorKind.NOT_FOUND
-                            : ErrorKind.INVALID_ARGUMENT,
-                    e.getMessage());
-        }
+        RegistryCredentials claim = PullSecretCredentials.read(client, claimSecrets);
         Map<String, RegistryCredentials.Login> merged = new LinkedHashMap<>(claim.byRegistry());
         provisioner.byRegistry().forEach(merged::putIfAbsent);
         return new RegistryCredentials(merged);

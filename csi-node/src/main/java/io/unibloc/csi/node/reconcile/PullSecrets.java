@@ -2,20 +2,15 @@ package io.unibloc.csi.node.reconcile;
 
 import io.fabric8.kubernetes.api.model.SecretReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.unibloc.api.registry.DockerConfigSecrets;
-import io.unibloc.api.registry.PullSecretException;
 import io.unibloc.api.v1alpha1.BlockVolumeSpec;
-import io.unibloc.blockstore.ErrorKind;
-import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.registry.DockerConfig;
 import io.unibloc.blockstore.registry.RegistryCredentials;
+import io.unibloc.csi.common.PullSecretCredentials;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Registry credentials of a volume: its claim's pull secrets, then the StorageClass's provisioner secret — the
- * same Secrets the controller pinned with — read by the shared {@link DockerConfigSecrets}; the first Secret
- * naming a registry wins.
+ * same Secrets the controller pinned with — read by {@link PullSecretCredentials}, as the controller reads them.
  */
 public final class PullSecrets {
     private final KubernetesClient client;
@@ -37,17 +32,6 @@ public final class PullSecrets {
     }
 
     public RegistryCredentials read(List<SecretReference> refs) {
-        if (refs == null || refs.isEmpty()) {
-            return RegistryCredentials.NONE;
-        }
-        try {
-            return DockerConfig.merge(DockerConfigSecrets.read(client, refs));
-        } catch (PullSecretException e) {
-            throw new StoreException(
-                    e.reason() == PullSecretException.Reason.NOT_FOUND
-                            ? ErrorKind.NOT_FOUND
-                            : ErrorKind.INVALID_ARGUMENT,
-                    e.getMessage());
-        }
+        return PullSecretCredentials.read(client, refs);
     }
 }
