@@ -113,7 +113,8 @@ class BootSpecFactoryTest {
                         true,
                         List.of(),
                         List.of(),
-                        45));
+                        45,
+                        null));
         assertThat(boot.env().keySet()).as("env in a stable order").containsExactly("A", "B");
     }
 

@@ -39,6 +39,7 @@ import java.util.Objects;
  * @param files files projected into the root filesystem before boot
  * @param bootTimeoutSeconds how long the guest may stay silent on its console after the VMM started before the
  *     boot watchdog ends it; {@code 0} disables the watchdog
+ * @param network how the guest joins the Pod's network; unset means no NIC
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record BootSpec(
@@ -58,7 +59,8 @@ public record BootSpec(
         Boolean readOnly,
         List<String> extraDevices,
         List<FileProjection> files,
-        Integer bootTimeoutSeconds) {
+        Integer bootTimeoutSeconds,
+        NetworkSpec network) {
 
     public static final Vmm DEFAULT_VMM = Vmm.QEMU;
     public static final Machine DEFAULT_MACHINE = Machine.MICROVM;
@@ -112,7 +114,8 @@ public record BootSpec(
                 readOnly != null && readOnly,
                 extraDevices,
                 files,
-                bootTimeoutSeconds);
+                bootTimeoutSeconds,
+                network == null ? NetworkSpec.none() : network);
     }
 
     /**
@@ -195,6 +198,7 @@ public record BootSpec(
         private List<String> extraDevices = new ArrayList<>();
         private List<FileProjection> files = new ArrayList<>();
         private Integer bootTimeoutSeconds;
+        private NetworkSpec network;
 
         private Builder() {}
 
@@ -216,6 +220,7 @@ public record BootSpec(
             extraDevices = new ArrayList<>(spec.extraDevices);
             files = new ArrayList<>(spec.files);
             bootTimeoutSeconds = spec.bootTimeoutSeconds;
+            network = spec.network;
         }
 
         public Builder vmm(Vmm value) {
@@ -308,6 +313,11 @@ public record BootSpec(
             return this;
         }
 
+        public Builder network(NetworkSpec value) {
+            network = value;
+            return this;
+        }
+
         public Builder addFile(FileProjection value) {
             files.add(value);
             return this;
@@ -331,7 +341,8 @@ public record BootSpec(
                     readOnly,
                     extraDevices,
                     files,
-                    bootTimeoutSeconds);
+                    bootTimeoutSeconds,
+                    network);
         }
     }
 }

@@ -27,7 +27,8 @@ class BootSpecReaderTest {
        "kernel":"/boot/vmlinuz","kernelHostPath":null,"initrd":null,"initrdHostPath":null,
        "cmdline":"console=ttyS0","args":["--port","8080"],"env":{"K":"V"},"vcpus":1,"memoryMiB":256,
        "rootDevice":"/dev/unibloc-root","readOnly":false,"extraDevices":["/dev/unibloc-data"],
-       "files":[{"source":"/run/unibloc/files/0/app.conf","target":"/etc/app.conf","mode":420}]}
+       "files":[{"source":"/run/unibloc/files/0/app.conf","target":"/etc/app.conf","mode":420}],
+       "network":{"mode":"tap","ports":[{"port":8080,"protocol":"TCP"},{"port":53,"protocol":"UDP"}]}}
       """;
 
     @Test
@@ -51,6 +52,9 @@ class BootSpecReaderTest {
         assertThat(spec.files())
                 .containsExactly(new FileProjection("/run/unibloc/files/0/app.conf", "/etc/app.conf", 420));
         assertThat(spec.files().get(0).effectiveMode()).isEqualTo(0644);
+        assertThat(spec.network())
+                .isEqualTo(new NetworkSpec(
+                        NetworkMode.TAP, List.of(new GuestPort(8080, "TCP"), new GuestPort(53, "UDP"))));
         assertThat(spec.resolve()).isEqualTo(spec);
     }
 
