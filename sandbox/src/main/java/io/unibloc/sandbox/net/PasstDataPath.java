@@ -11,6 +11,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -39,6 +41,12 @@ final class PasstDataPath {
 
     private static final Logger LOG = LoggerFactory.getLogger(PasstDataPath.class);
     private static final int OUTPUT_LINES_KEPT = 20;
+    /**
+     * The user passt runs as when started by root: passt drops root before it binds its socket, so the socket's
+     * directory must belong to that user (the boot's work directory is root's, mode 0700). Given by number, so it
+     * does not depend on the image's /etc/passwd.
+     */
+    static final int NOBODY = 65534;
 
     private final NetworkOptions options;
 
@@ -50,8 +58,10 @@ final class PasstDataPath {
     NetworkAttachment attach(PodNetwork pod, GuestAddress address, List<GuestPort> ports, Path workDir)
             throws NetworkSetupException {
         requireBinary(options.passtBinary());
-        Path socket = workDir.resolve("passt.sock");
+        SocketPlace place = socketPlace(workDir, isRoot());
+        Path socket = place.socket();
         List<String> argv = argv(options.passtBinary(), pod, ports, socket);
+        argv.addAll(1, place.runas());
         LOG.info("network passt: {}", String.join(" ", argv));
         Process process;
         try {
@@ -96,6 +106,56 @@ final class PasstDataPath {
         }
         LOG.info("network passt: pid={} socket={} ports={}", process.pid(), socket, portSpec(ports, GuestPort.TCP));
         return attachment;
+    }
+
+    /**
+     * Where passt creates its socket, and the user it runs as. Started by root, passt drops to {@value #NOBODY} before
+     * it binds, so its directory must belong to that user and every directory above must let others through. The
+     * boot's work directory is made traversable (0711: others cannot list it) and gets a {@code passt} directory
+     * {@value #NOBODY} owns; when a directory further up is closed to others, passt keeps root instead ({@code
+     * --runas 0}) — it still drops every capability and isolates itself in its own namespaces.
+     */
+    private static SocketPlace socketPlace(Path workDir, boolean root) throws NetworkSetupException {
+        if (!root) {
+            return new SocketPlace(workDir.resolve("passt.sock"), List.of());
+        }
+        Path dir = workDir.resolve("passt");
+        for (Path up = workDir.toAbsolutePath().getParent(); up != null; up = up.getParent()) {
+            if (!othersMayTraverse(up)) {
+                // passt drops its capabilities before it binds, so even as root it needs a directory root owns.
+                LOG.info("network passt: {} is closed to other users, so passt keeps root (--runas 0)", up);
+                return new SocketPlace(workDir.resolve("passt.sock"), List.of("--runas", "0:0"));
+            }
+        }
+        try {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(workDir, PosixFilePermissions.fromString("rwx--x--x"));
+            Files.setAttribute(dir, "unix:uid", NOBODY);
+            Files.setAttribute(dir, "unix:gid", NOBODY);
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new NetworkSetupException(
+                    "cannot prepare passt's socket directory " + dir + ": " + e.getMessage(), e);
+        }
+        return new SocketPlace(dir.resolve("passt.sock"), List.of("--runas", NOBODY + ":" + NOBODY));
+    }
+
+    private static boolean othersMayTraverse(Path dir) {
+        try {
+            return Files.getPosixFilePermissions(dir).contains(PosixFilePermission.OTHERS_EXECUTE);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /** passt's socket path and the options that say which user it runs as. */
+    private record SocketPlace(Path socket, List<String> runas) {}
+
+    private static boolean isRoot() {
+        try {
+            return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     static List<String> argv(String binary, PodNetwork pod, List<GuestPort> ports, Path socket) {
