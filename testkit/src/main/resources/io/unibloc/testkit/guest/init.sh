@@ -9,8 +9,8 @@
 # Network: with a NIC, brings eth0 up from the kernel's ip= parameter (the kernel has no IP autoconfig built in):
 #   ip=<addr>::<gw>:<netmask>:<host>:eth0:off[:<dns0>[:<dns1>]] configures it statically, ip=dhcp runs udhcpc;
 #   prints "eth0 mac MAC" and "eth0 ADDR/PREFIX". unibloc_httpd=PORT then serves /www over HTTP with busybox httpd
-#   (index.html says "hello from the unibloc test guest"; unibloc_httpd_blob_mib=N adds blob, N MiB of zeros) and
-#   waits for the power button.
+#   (index.html says "hello from the unibloc test guest"; unibloc_httpd_blob_mib=N adds blob, N MiB of zeros), or
+#   /www of the root volume when it has an index.html, and waits for the power button.
 /bin/busybox mkdir -p /proc /sys /dev /mnt /tmp /bin
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
@@ -115,7 +115,10 @@ if [ -n "$httpd_port" ]; then
   mkdir -p /www
   echo "hello from the unibloc test guest" > /www/index.html
   [ "$blob_mib" -gt 0 ] && dd if=/dev/zero of=/www/blob bs=1048576 count="$blob_mib" 2>/dev/null
-  httpd -p "$httpd_port" -h /www
+  root=/www
+  # A root volume with /www (the sample image's) is served instead.
+  if [ -b /dev/vda ] && mount -o ro /dev/vda /mnt 2>/dev/null && [ -f /mnt/www/index.html ]; then root=/mnt/www; fi
+  httpd -p "$httpd_port" -h "$root"
   say "httpd listening on port $httpd_port"
   say "waiting for the power button"
   while :; do sleep 1; done
