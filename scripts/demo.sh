@@ -3,8 +3,8 @@
 # machine's kernel and busybox, with a hello app in its own top layer) as an OCI layout, then runs it
 # twice with `unibloc run` — cold (pull + build the chain images) and warm (clone only) — and prints
 # the timings and disk figures side by side. Then a third run serves HTTP: `-p PORT:8080` forwards
-# 127.0.0.1:PORT through passt to the guest's busybox httpd, curl fetches the page, and Ctrl-C's signal
-# powers the guest off.
+# 127.0.0.1:PORT through passt to the guest's busybox httpd, curl fetches the page, and a request for
+# /cgi-bin/stop powers the guest off.
 #
 # It always ends: every guest boot is bounded by the sandbox's boot watchdog (10 s to the first console
 # line under KVM, 60 s under TCG; a host whose KVM cannot run the guest falls back to TCG), and each run as
@@ -73,7 +73,8 @@ while [ -z "$answer" ] && [ $SECONDS -lt $deadline ] && kill -0 "$web" 2>/dev/nu
   answer="$(curl -s --max-time 5 "http://127.0.0.1:$port/" || true)"
   [ -n "$answer" ] || sleep 1
 done
-kill -INT "$web" 2>/dev/null || true
+# The guest powers itself off on GET /cgi-bin/stop, and unibloc then ends as after any guest exit.
+curl -s --max-time 5 "http://127.0.0.1:$port/cgi-bin/stop" >/dev/null || kill -INT "$web" 2>/dev/null || true
 wait "$web" || true
 if [ -n "$answer" ]; then
   echo "demo: curl http://127.0.0.1:$port/ answered: $answer"
