@@ -1,5 +1,7 @@
 package io.unibloc.sandbox.net;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.unibloc.sandbox.launch.GuestAddress;
 import io.unibloc.sandbox.launch.GuestNetwork;
 import io.unibloc.sandbox.launch.GuestNic;
@@ -7,10 +9,12 @@ import io.unibloc.sandbox.spec.BootSpec;
 import io.unibloc.sandbox.spec.GuestNetConfig;
 import io.unibloc.sandbox.spec.NetworkMode;
 import io.unibloc.sandbox.tool.ProcessRunner;
+import io.unibloc.sandbox.tool.ToolResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -116,6 +120,28 @@ public final class GuestNetworking {
                 + ": IPv6-only is not supported in tap mode or on the kernel command line yet; use a dual-stack or"
                 + " IPv4 Pod network, or spec.network.mode: passt with a guest that configures itself by DHCPv6/SLAAC"
                 + " (image label io.unibloc.net=dhcp)");
+    }
+
+    /**
+     * The interface of this namespace's IPv4 default route, which a local run's guest takes as its "Pod" interface
+     * ({@code unibloc run --net user} on a host whose interface is not called eth0).
+     */
+    public static Optional<String> defaultRouteInterface() {
+        try {
+            ToolResult route = new ProcessRunner(Duration.ofSeconds(10))
+                    .run(List.of("ip", "-j", "-4", "route", "show", "default"));
+            if (!route.ok()) {
+                return Optional.empty();
+            }
+            for (JsonNode entry : new ObjectMapper().readTree(route.stdout())) {
+                if (entry.hasNonNull("dev")) {
+                    return Optional.of(entry.get("dev").asText());
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("no default route: {}", e.getMessage());
+        }
+        return Optional.empty();
     }
 
     /** Whether this process holds CAP_NET_ADMIN (in the namespace that owns its network namespace). */

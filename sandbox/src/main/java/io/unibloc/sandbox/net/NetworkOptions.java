@@ -3,6 +3,7 @@ package io.unibloc.sandbox.net;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,6 +18,7 @@ import java.util.Map;
  * @param resolvConf the Pod's resolver configuration ({@value #ENV_RESOLV_CONF})
  * @param hostnameFile where the Pod's host name is read
  * @param passtStartTimeout how long passt may take to listen on its socket
+ * @param published host ports passt forwards to the guest instead of the spec's ports (local runs); usually empty
  */
 public record NetworkOptions(
         String interfaceName,
@@ -26,7 +28,12 @@ public record NetworkOptions(
         String passtBinary,
         Path resolvConf,
         Path hostnameFile,
-        Duration passtStartTimeout) {
+        Duration passtStartTimeout,
+        List<PublishedPort> published) {
+
+    public NetworkOptions {
+        published = List.copyOf(published);
+    }
 
     public static final String ENV_INTERFACE = "UNIBLOC_POD_INTERFACE";
     public static final String ENV_PASST = "UNIBLOC_PASST";
@@ -41,7 +48,8 @@ public record NetworkOptions(
                 "passt",
                 Path.of("/etc/resolv.conf"),
                 Path.of("/proc/sys/kernel/hostname"),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10),
+                List.of());
     }
 
     /** The defaults overridden by {@value #ENV_INTERFACE}, {@value #ENV_PASST} and {@value #ENV_RESOLV_CONF}. */
@@ -55,7 +63,36 @@ public record NetworkOptions(
                 value(env, ENV_PASST, d.passtBinary()),
                 Path.of(value(env, ENV_RESOLV_CONF, d.resolvConf().toString())),
                 d.hostnameFile(),
-                d.passtStartTimeout());
+                d.passtStartTimeout(),
+                d.published());
+    }
+
+    /** These options with the guest taking over {@code name} instead of the Pod's eth0. */
+    public NetworkOptions withInterface(String name) {
+        return new NetworkOptions(
+                name,
+                tapName,
+                tunDevice,
+                vhostDevice,
+                passtBinary,
+                resolvConf,
+                hostnameFile,
+                passtStartTimeout,
+                published);
+    }
+
+    /** These options with passt forwarding {@code ports} from the host (local runs). */
+    public NetworkOptions withPublished(List<PublishedPort> ports) {
+        return new NetworkOptions(
+                interfaceName,
+                tapName,
+                tunDevice,
+                vhostDevice,
+                passtBinary,
+                resolvConf,
+                hostnameFile,
+                passtStartTimeout,
+                ports);
     }
 
     /** Whether {@link #passtBinary} names an executable (a path, or a name found on PATH). */

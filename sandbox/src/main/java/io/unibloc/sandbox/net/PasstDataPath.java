@@ -60,7 +60,7 @@ final class PasstDataPath {
         requireBinary(options.passtBinary());
         SocketPlace place = socketPlace(workDir, isRoot());
         Path socket = place.socket();
-        List<String> argv = argv(options.passtBinary(), pod, ports, socket);
+        List<String> argv = argv(options.passtBinary(), pod, ports, options.published(), socket);
         argv.addAll(1, place.runas());
         LOG.info("network passt: {}", String.join(" ", argv));
         Process process;
@@ -159,6 +159,12 @@ final class PasstDataPath {
     }
 
     static List<String> argv(String binary, PodNetwork pod, List<GuestPort> ports, Path socket) {
+        return argv(binary, pod, ports, List.of(), socket);
+    }
+
+    /** passt's command line; {@code published} ports, when given, replace the guest's own ports. */
+    static List<String> argv(
+            String binary, PodNetwork pod, List<GuestPort> ports, List<PublishedPort> published, Path socket) {
         List<String> argv =
                 new ArrayList<>(List.of(binary, "--foreground", "--one-off", "--socket", socket.toString()));
         PodInterface iface = pod.iface();
@@ -175,8 +181,21 @@ final class PasstDataPath {
         if (!pod.dns().search().isEmpty()) {
             argv.addAll(List.of("--search", String.join(" ", pod.dns().search())));
         }
-        argv.addAll(List.of("--tcp-ports", portSpec(ports, GuestPort.TCP)));
-        argv.addAll(List.of("--udp-ports", portSpec(ports, GuestPort.UDP)));
+        if (published.isEmpty()) {
+            argv.addAll(List.of("--tcp-ports", portSpec(ports, GuestPort.TCP)));
+            argv.addAll(List.of("--udp-ports", portSpec(ports, GuestPort.UDP)));
+        } else {
+            for (String protocol : List.of(GuestPort.TCP, GuestPort.UDP)) {
+                String option = protocol.equals(GuestPort.TCP) ? "--tcp-ports" : "--udp-ports";
+                List<PublishedPort> these = published.stream()
+                        .filter(p -> p.protocol().equals(protocol))
+                        .toList();
+                if (these.isEmpty()) {
+                    argv.addAll(List.of(option, "none"));
+                }
+                these.forEach(p -> argv.addAll(List.of(option, p.passtSpec())));
+            }
+        }
         return argv;
     }
 

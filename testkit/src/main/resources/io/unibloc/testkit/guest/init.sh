@@ -9,8 +9,8 @@
 # Network: with a NIC, brings eth0 up from the kernel's ip= parameter (the kernel has no IP autoconfig built in):
 #   ip=<addr>::<gw>:<netmask>:<host>:eth0:off[:<dns0>[:<dns1>]] configures it statically, ip=dhcp runs udhcpc;
 #   prints "eth0 mac MAC" and "eth0 ADDR/PREFIX". unibloc_httpd=PORT then serves /www over HTTP with busybox httpd
-#   (index.html says "hello from the unibloc test guest"; unibloc_httpd_blob_mib=N adds blob, N MiB of zeros) and
-#   waits for the power button.
+#   (index.html says "hello from the unibloc test guest"; unibloc_httpd_blob_mib=N adds blob, N MiB of zeros; the
+#   root volume's /www is copied over it) and waits for the power button or GET /cgi-bin/stop.
 /bin/busybox mkdir -p /proc /sys /dev /mnt /tmp /bin
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
@@ -112,13 +112,21 @@ done
 [ -n "$netspec" ] && net_up "$netspec"
 
 if [ -n "$httpd_port" ]; then
-  mkdir -p /www
+  mkdir -p /www/cgi-bin
   echo "hello from the unibloc test guest" > /www/index.html
   [ "$blob_mib" -gt 0 ] && dd if=/dev/zero of=/www/blob bs=1048576 count="$blob_mib" 2>/dev/null
+  # A root volume with /www (the sample image's) adds its files.
+  if [ -b /dev/vda ] && mount -o ro /dev/vda /mnt 2>/dev/null && [ -d /mnt/www ]; then cp -r /mnt/www/. /www/; fi
+  # GET /cgi-bin/stop powers the guest off, so a client can end it without a signal.
+  printf '%s\n' '#!/bin/sh' 'printf "Content-Type: text/plain\r\n\r\npowering off\n"' ': > /tmp/unibloc-stop' \
+    > /www/cgi-bin/stop
+  chmod 755 /www/cgi-bin/stop
   httpd -p "$httpd_port" -h /www
   say "httpd listening on port $httpd_port"
   say "waiting for the power button"
-  while :; do sleep 1; done
+  while [ ! -e /tmp/unibloc-stop ]; do sleep 0.2; done
+  say "stop requested over HTTP"
+  finish 0
 fi
 
 tries=0
