@@ -1,6 +1,5 @@
 package io.unibloc.sandbox.spec;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -10,7 +9,6 @@ import java.util.List;
  * @param mode the data path; {@code null} means {@link NetworkMode#NONE}
  * @param ports the ports the guest serves (the UnikernelPod's {@code spec.ports}); never {@code null}
  */
-@JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record NetworkSpec(NetworkMode mode, List<GuestPort> ports) {
 
     public NetworkSpec {
