@@ -93,7 +93,7 @@ public final class Sandbox {
         long begin = System.nanoTime();
         Path workDir;
         try {
-            workDir = Files.createTempDirectory(options.workRoot(), "unibloc-sandbox-");
+            workDir = WorkDirectory.create(options.workRoot(), "unibloc-sandbox-");
         } catch (IOException e) {
             throw new SandboxException(
                     "cannot create a work directory in " + options.workRoot() + ": " + e.getMessage(), e);
@@ -111,20 +111,14 @@ public final class Sandbox {
                     VmmControl.forPlan(plan),
                     console,
                     () -> cleanUp(workDir));
-            long jvmStart = ProcessHandle.current()
-                    .info()
-                    .startInstant()
-                    .map(i -> i.toEpochMilli())
-                    .orElse(-1L);
             LOG.info(
-                    "started vmm={} accel={} machine={} pid={} boot deadline={} s after {} ms of preparation{}",
+                    "started vmm={} accel={} machine={} pid={} boot deadline={} s after {} ms of preparation",
                     plan.vmm().wireName(),
                     watchdog.accel(),
                     watchdog.machine(),
                     guest.pid(),
                     watchdog.enabled() ? watchdog.deadline().toSeconds() : "none",
-                    (System.nanoTime() - begin) / 1_000_000,
-                    jvmStart < 0 ? "" : " (" + (System.currentTimeMillis() - jvmStart) + " ms after JVM start)");
+                    (System.nanoTime() - begin) / 1_000_000);
             return guest;
         } catch (IOException | IllegalArgumentException e) {
             cleanUp(workDir);
