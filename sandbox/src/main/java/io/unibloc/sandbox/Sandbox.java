@@ -80,12 +80,37 @@ public final class Sandbox {
      */
     public RunningGuest start(BootSpec spec, Console console) throws SandboxException {
         BootSpec resolved = spec.resolve();
-        VmmProcess first = launch(resolved, console, this::qemuAccel);
         boolean auto = options.accel() == null && resolved.vmm() == Vmm.QEMU;
+        Thread probe = null;
+        if (auto) {
+            // The probe boots a guest of its own; let it run while the boot is prepared (files, kernel) instead of
+            // after. The planner's decide() then waits for it, or finds its answer.
+            probe = new Thread(kvmProbe::decide, "kvm-probe");
+            probe.setDaemon(true);
+            probe.start();
+        }
+        VmmProcess first;
+        try {
+            first = launch(resolved, console, this::qemuAccel);
+        } catch (SandboxException | RuntimeException e) {
+            awaitProbe(probe); // its QEMU must not outlive a start that failed (the process may exit next)
+            throw e;
+        }
         if (!auto || first.accel() != Accel.KVM) {
             return first;
         }
         return new KvmFallbackGuest(first, () -> launch(resolved, console, () -> Accel.TCG), kvmProbe::reject);
+    }
+
+    private static void awaitProbe(Thread probe) {
+        if (probe == null) {
+            return;
+        }
+        try {
+            probe.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** One VMM start of a resolved spec, under the accelerator {@code accel} decides, with its boot watchdog. */

@@ -190,7 +190,8 @@ public final class VmmProcess implements RunningGuest {
         long cpu = ProcessClock.cpuMillis().orElse(-1);
         if (sinceStart >= 0) {
             LOG.info(
-                    "vmm exec {} ms after JVM start (process start; spawning took {} ms), launcher CPU {} ms",
+                    "vmm exec {} ms after JVM start (counted from the process start, entrypoint included; spawning took {} ms),"
+                            + " launcher CPU {} ms",
                     sinceStart,
                     spawnNanos / 1_000_000,
                     cpu);
