@@ -50,6 +50,10 @@ record BuiltImages(Podman podman, String tag, Map<String, Long> sizes, Duration 
                 System.getProperty("unibloc.target", "target"),
                 "--tag",
                 tag));
+        String runtime = System.getProperty("unibloc.podman.runtime", "");
+        if (!runtime.isBlank()) {
+            command.add("--engine-flag=--runtime=" + runtime); // the RUN steps, like every podman call (see Podman)
+        }
         command.addAll(NAMES);
         System.out.println("IMAGES building " + NAMES + " with scripts/build-images.sh (podman, Debian bases)");
         Podman.Result result = Podman.run(command, Duration.ofMinutes(40));
