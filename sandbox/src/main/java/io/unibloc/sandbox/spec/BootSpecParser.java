@@ -46,7 +46,7 @@ final class BootSpecParser {
             "bootTimeoutSeconds",
             "network");
     static final List<String> FILE_FIELDS = List.of("source", "target", "mode");
-    static final List<String> NETWORK_FIELDS = List.of("mode", "ports");
+    static final List<String> NETWORK_FIELDS = List.of("mode", "ports", "guestConfig");
     static final List<String> PORT_FIELDS = List.of("port", "protocol");
 
     private final JsonParser parser;
@@ -197,6 +197,7 @@ final class BootSpecParser {
         }
         NetworkMode mode = null;
         List<GuestPort> ports = null;
+        GuestNetConfig guestConfig = null;
         Set<String> seen = new HashSet<>();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
@@ -205,10 +206,12 @@ final class BootSpecParser {
             switch (name) {
                 case "mode" -> mode = wireName(at + ".mode", "NetworkMode", NetworkMode::fromWireName);
                 case "ports" -> ports = ports(at + ".ports");
+                case "guestConfig" ->
+                    guestConfig = wireName(at + ".guestConfig", "GuestNetConfig", GuestNetConfig::fromWireName);
                 default -> throw unknownField(name, at, NETWORK_FIELDS);
             }
         }
-        return new NetworkSpec(mode, ports);
+        return new NetworkSpec(mode, ports, guestConfig);
     }
 
     private List<GuestPort> ports(String at) throws IOException {

@@ -80,6 +80,7 @@ final class BootSpecWriter {
             }
             out.writeEndArray();
         }
+        wireName("guestConfig", network.guestConfig());
         out.writeEndObject();
     }
 

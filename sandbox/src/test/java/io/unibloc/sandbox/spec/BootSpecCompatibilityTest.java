@@ -11,7 +11,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The streaming reader accepts, refuses and words its errors exactly as the data-binding reader it replaced. Each
- * row's expected outcome was printed by that reader (jackson-databind 2.21, commit 3f3aa36) for the same input: for
+ * row's expected outcome was printed by that reader (jackson-databind 2.21, commit 3f3aa36; the network object's
+ * known fields since include {@code guestConfig}) for the same input: for
  * an accepted spec, what {@link BootSpecReader#write} makes of it (so coercions show: {@code "2"} became 2); for a
  * refused one, the problem. Where the new reader is deliberately stricter (a field given twice, trailing content)
  * or words better (numbers out of range, null ports), {@link BootSpecReaderTest} says so.
@@ -84,7 +85,9 @@ class BootSpecCompatibilityTest {
                 row(
                         "{\"network\":{\"ports\":[{\"port\":\"80\"}]}}",
                         "OK {\"network\":{\"ports\":[{\"port\":80,\"protocol\":\"TCP\"}]}}"),
-                row("{\"network\":{\"x\":1}}", "unknown field \"x\" in network; known fields: mode, ports"),
+                row(
+                        "{\"network\":{\"x\":1}}",
+                        "unknown field \"x\" in network; known fields: guestConfig, mode, ports"),
                 row("{\"network\":\"tap\"}", "field network: expected a NetworkSpec here"),
                 row("[]", "expected a BootSpec here"),
                 row("\"x\"", "expected a BootSpec here"),

@@ -188,6 +188,22 @@ class BootSpecReaderTest {
         assertThat(reader.read(json)).isEqualTo(spec);
     }
 
+    @Test
+    void theGuestsNetworkConfigIsReadAndWrittenByItsWireName() {
+        String json = "{\"network\":{\"mode\":\"passt\",\"ports\":[{\"port\":80,\"protocol\":\"TCP\"}],"
+                + "\"guestConfig\":\"dhcp\"}}";
+
+        BootSpec spec = reader.read(json);
+
+        assertThat(spec.network())
+                .isEqualTo(new NetworkSpec(NetworkMode.PASST, List.of(new GuestPort(80, "TCP")), GuestNetConfig.DHCP));
+        assertThat(reader.write(spec)).isEqualTo(json);
+        assertThatThrownBy(() -> reader.read("{\"network\":{\"guestConfig\":\"static\"}}"))
+                .isInstanceOf(InvalidBootSpecException.class)
+                .hasMessageContaining("field network.guestConfig: unknown guest network config \"static\"")
+                .hasMessageContaining("cmdline, dhcp, none");
+    }
+
     /** Every component of the spec's records is a JSON field the reader knows, and no other name is. */
     @Test
     void theReaderKnowsEveryRecordComponentAsAField() {
