@@ -61,8 +61,10 @@ final class ExpectedRbac {
     static Set<Grant> csiController(String releaseNamespace) {
         Set<Grant> grants = new LinkedHashSet<>();
         String cluster = Grant.CLUSTER;
-        // csi-controller: BlockVolumeRecords (get/create/delete/list), NodeStores (get/list), ClaimLookup (get).
-        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("blockvolumes"), "get", "list", "create", "delete"));
+        // csi-controller: BlockVolumeRecords (get/create/delete/list, watch to wait for Ready), NodeStores (get/list),
+        // ClaimLookup (get).
+        grants.addAll(Grant.of(
+                cluster, "unibloc.io", List.of("blockvolumes"), "get", "list", "watch", "create", "delete"));
         grants.addAll(Grant.of(cluster, "unibloc.io", List.of("nodestores"), "get", "list"));
         grants.addAll(Grant.of(cluster, "", List.of("persistentvolumeclaims"), "get"));
         // PullCredentials: the pull Secrets a claim names (DockerConfigSecrets.read), to pin with the node's
