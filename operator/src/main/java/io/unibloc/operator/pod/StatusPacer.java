@@ -3,6 +3,7 @@ package io.unibloc.operator.pod;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.unibloc.api.v1alpha1.UnikernelPodStatus;
+import io.unibloc.api.v1alpha1.pod.Phase;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,12 +32,21 @@ final class StatusPacer {
         this.interval = interval;
     }
 
-    /** Empty: write now; otherwise how long to wait before writing {@code next}. */
-    Optional<Duration> delay(ResourceID id, UnikernelPodStatus old, UnikernelPodStatus next) {
-        if (interval.isZero() || urgent(old, next)) {
+    /**
+     * Empty: write now; otherwise how long to wait before writing {@code next}. A new UnikernelPod's first status
+     * while its image is being pinned ({@code Pending}) counts as progress since its creation ({@code created}, may
+     * be null): a pin that ends within the interval makes the first status already say {@code Preparing}, one write
+     * instead of two.
+     */
+    Optional<Duration> delay(ResourceID id, Instant created, UnikernelPodStatus old, UnikernelPodStatus next) {
+        if (interval.isZero()) {
             return Optional.empty();
         }
-        Instant last = lastWrite.get(id);
+        boolean first = old.getPhase() == null && next.getPhase() == Phase.Pending && !needsAction(old, next);
+        if (!first && urgent(old, next)) {
+            return Optional.empty();
+        }
+        Instant last = first ? created : lastWrite.get(id);
         if (last == null) {
             return Optional.empty();
         }
@@ -53,11 +63,6 @@ final class StatusPacer {
         lastWrite.put(id, now);
     }
 
-    /** Forgets a deleted UnikernelPod. */
-    void forget(ResourceID id) {
-        lastWrite.remove(id);
-    }
-
     static boolean urgent(UnikernelPodStatus old, UnikernelPodStatus next) {
         if (old.getPhase() != next.getPhase()
                 || !Objects.equals(old.getPodName(), next.getPodName())
@@ -65,6 +70,11 @@ final class StatusPacer {
                 || !Objects.equals(old.getObservedGeneration(), next.getObservedGeneration())) {
             return true;
         }
+        return needsAction(old, next);
+    }
+
+    /** Whether a condition turned to a reason a user must act on (a Warning). */
+    private static boolean needsAction(UnikernelPodStatus old, UnikernelPodStatus next) {
         List<Condition> before = old.getConditions() == null ? List.of() : old.getConditions();
         for (Condition c : next.getConditions() == null ? List.<Condition>of() : next.getConditions()) {
             boolean changed = before.stream()

@@ -351,7 +351,8 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         UpdateControl<UnikernelPod> control = UpdateControl.noUpdate();
         if (!StatusDraft.sameStatus(old, next)) {
             ResourceID id = ResourceID.fromResource(ukp);
-            Optional<Duration> paced = pacer.delay(id, old, next);
+            String created = ukp.getMetadata().getCreationTimestamp();
+            Optional<Duration> paced = pacer.delay(id, created == null ? null : Instant.parse(created), old, next);
             if (paced.isPresent()) {
                 // Progress within a phase: written with whatever else changes by then (StatusPacer).
                 return control.rescheduleAfter(paced.get());
