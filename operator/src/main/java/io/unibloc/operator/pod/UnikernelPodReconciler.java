@@ -389,7 +389,8 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                     ukp.getMetadata().getName(),
                     name,
                     pod.getMetadata().getAnnotations().get(ClaimAnnotations.IMAGE));
-            events.record(ukp, EventRecorder.Type.Normal, "PodCreated", "created Pod " + name);
+            // No Event: the normal path is in status (podName, conditions); an Event here was one of ~6 requests per
+            // UnikernelPod (issue 17). Replacing a Pod and problems do get one.
             return created;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
