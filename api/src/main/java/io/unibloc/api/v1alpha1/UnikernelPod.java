@@ -60,6 +60,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Digest", jsonPath = ".status.shortDigest", type = Type.STRING)
 // -o wide: what the guest runs under (kvm, or tcg where the node has no usable KVM).
 @AdditionalPrinterColumn(name = "Accel", jsonPath = ".status.accelerator", type = Type.STRING, priority = 1)
+// -o wide: the guest's address (the Pod's IP) and how it is wired (tap, passt, none).
+@AdditionalPrinterColumn(name = "IP", jsonPath = ".status.network.podIP", type = Type.STRING, priority = 1)
+@AdditionalPrinterColumn(name = "Network", jsonPath = ".status.network.mode", type = Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class UnikernelPod extends CustomResource<UnikernelPodSpec, UnikernelPodStatus> implements Namespaced {
     public static final String GROUP = "unibloc.io";
