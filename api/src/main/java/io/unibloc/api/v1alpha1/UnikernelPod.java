@@ -55,6 +55,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
         value = "!has(self.spec) || !has(self.spec.rootfs) || !has(self.spec.rootfs.writeMode)"
                 + " || self.spec.rootfs.writeMode != 'ephemeral' || !has(self.spec.vmm) || self.spec.vmm == 'qemu'",
         message = "spec.rootfs.writeMode: ephemeral needs vmm qemu (the guest writes to a qcow2 overlay)")
+@ValidationRule(
+        value =
+                "!has(self.spec) || !has(self.spec.network) || !has(self.spec.network.mode)"
+                        + " || self.spec.network.mode != 'none' || !has(self.spec.readinessProbe) && !has(self.spec.livenessProbe)",
+        message = "spec.network.mode none gives the guest no NIC, so its probes could never pass; use mode auto, tap"
+                + " or passt, or drop readinessProbe and livenessProbe")
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Node", jsonPath = ".status.nodeName", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Digest", jsonPath = ".status.shortDigest", type = Type.STRING)

@@ -162,6 +162,15 @@ class SchemaValidationTest {
                         "readiness success threshold 2",
                         "{\"image\":\"a\",\"readinessProbe\":{\"tcpSocket\":{\"port\":1}," + "\"successThreshold\":2}}",
                         null),
+                Arguments.of(
+                        "probe without a network",
+                        "{\"image\":\"a\",\"network\":{\"mode\":\"none\"},"
+                                + "\"readinessProbe\":{\"tcpSocket\":{\"port\":80}}}",
+                        "spec.network.mode none gives the guest no NIC"),
+                Arguments.of(
+                        "ports without a network",
+                        "{\"image\":\"a\",\"network\":{\"mode\":\"none\"},\"ports\":[{\"containerPort\":80}]}",
+                        null),
                 Arguments.of("no spec", null, "spec is required: set at least spec.image"),
                 Arguments.of("no image", "{\"vcpus\":1}", "required property 'image' not found"),
                 Arguments.of("empty image", "{\"image\":\"\"}", "must be at least 1 characters long"),

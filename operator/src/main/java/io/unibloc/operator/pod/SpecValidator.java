@@ -8,6 +8,7 @@ import io.unibloc.api.v1alpha1.pod.Rootfs;
 import io.unibloc.api.v1alpha1.pod.Vmm;
 import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.registry.ImageReference;
+import io.unibloc.operator.network.NetworkSpecValidator;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -74,6 +75,7 @@ public final class SpecValidator {
             }
         }
         validateFiles(spec.getFiles(), problems);
+        NetworkSpecValidator.validate(spec, problems);
         validateCombinations(spec, problems);
         return problems;
     }

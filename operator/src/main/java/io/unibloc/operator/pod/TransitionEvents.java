@@ -4,13 +4,14 @@ import io.unibloc.api.v1alpha1.UnikernelPod;
 import io.unibloc.api.v1alpha1.pod.Phase;
 import io.unibloc.operator.status.Conditions;
 import io.unibloc.operator.status.EventRecorder;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
  * Turns one reconcile's changes into Events: Warning for each condition that changed to a reason a user
  * must act on (a guest that exited with an error, a registry that refused), Normal for each other one
- * that became True, and one for the guest's end (Succeeded or
+ * that became True (one Warning per reason and message, however many conditions show it), and one for the guest's end (Succeeded or
  * Failed). Unchanged conditions emit nothing, so a quiet resource stays quiet.
  */
 final class TransitionEvents {
@@ -41,6 +42,8 @@ final class TransitionEvents {
             "Killed",
             "VmmFailed",
             "SandboxFailed",
+            NetworkStatusMapper.NETWORK_SETUP_FAILED,
+            "NetworkModeForbidden",
             PodStatusMapper.NO_USABLE_KVM);
 
     private TransitionEvents() {}
@@ -51,9 +54,14 @@ final class TransitionEvents {
             Phase before,
             Phase after,
             List<Conditions.Transition> transitions) {
+        Set<String> warned = new HashSet<>();
         for (Conditions.Transition t : transitions) {
             String reason = t.condition().getReason();
             if (WARNING_REASONS.contains(reason)) {
+                // One cause seen by two conditions (Network and Booted after NetworkSetupFailed) is one Event.
+                if (!warned.add(reason + "\n" + t.condition().getMessage())) {
+                    continue;
+                }
                 events.record(
                         ukp,
                         EventRecorder.Type.Warning,
