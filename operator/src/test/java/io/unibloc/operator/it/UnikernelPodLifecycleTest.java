@@ -166,7 +166,8 @@ class UnikernelPodLifecycleTest {
         assertThat(status.getTimings().getPinMillis()).isNotNull().isGreaterThanOrEqualTo(0);
         assertThat(status.getConditions())
                 .extracting(Condition::getType)
-                .containsExactly("ImagePinned", "VolumeReady", "Scheduled", "SandboxStarted", "Booted", "Ready");
+                .containsExactly(
+                        "ImagePinned", "VolumeReady", "Scheduled", "SandboxStarted", "Network", "Booted", "Ready");
         await().atMost(Cluster.TIMEOUT)
                 .until(() ->
                         cluster.eventReasons(ns, "web").containsAll(List.of("Normal:Pinned", "Normal:PodCreated")));
