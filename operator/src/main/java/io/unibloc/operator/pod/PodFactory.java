@@ -23,7 +23,7 @@ import io.unibloc.api.wire.ClaimAnnotations;
 import io.unibloc.api.wire.ExtendedResources;
 import io.unibloc.operator.network.NetworkPlan;
 import io.unibloc.operator.network.NetworkPodParts;
-import io.unibloc.operator.pin.PinnedImage;
+import io.unibloc.registry.pin.PinnedImage;
 import io.unibloc.sandbox.spec.BootSpec;
 import io.unibloc.sandbox.spec.BootSpecReader;
 import java.util.ArrayList;
