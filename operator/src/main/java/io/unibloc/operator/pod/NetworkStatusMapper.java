@@ -25,7 +25,9 @@ import java.util.Optional;
  * guest and exited before booting it (its termination message names cause and fix).
  */
 public final class NetworkStatusMapper {
-    public static final String NETWORK_SETUP_FAILED = "NetworkSetupFailed";
+    /** The sandbox's own reason, from its one definition. */
+    public static final String NETWORK_SETUP_FAILED = io.unibloc.sandbox.net.NetworkSetupException.REASON;
+
     public static final String FALLBACK = "NetworkModeFallback";
 
     private NetworkStatusMapper() {}
