@@ -10,9 +10,11 @@ import java.util.Set;
 
 /**
  * Turns one reconcile's changes into Events: Warning for each condition that changed to a reason a user
- * must act on (a guest that exited with an error, a registry that refused), Normal for each other one
- * that became True (one Warning per reason and message, however many conditions show it), and one for the guest's end (Succeeded or
- * Failed). Unchanged conditions emit nothing, so a quiet resource stays quiet.
+ * must act on (a guest that exited with an error, a registry that refused; one per reason and message, however many
+ * conditions show it), and one for the guest's end (Succeeded or
+ * Failed). Progress (a condition becoming True) is no Event: the conditions record it with their transition times, and
+ * an Event per step cost six API requests per UnikernelPod (issue 17). Unchanged conditions emit nothing, so a quiet
+ * resource stays quiet.
  */
 final class TransitionEvents {
     static final Set<String> WARNING_REASONS = Set.of(
@@ -67,9 +69,6 @@ final class TransitionEvents {
                         EventRecorder.Type.Warning,
                         reason,
                         t.condition().getType() + ": " + t.condition().getMessage());
-            } else if (Conditions.TRUE.equals(t.condition().getStatus())) {
-                events.record(
-                        ukp, EventRecorder.Type.Normal, reason, t.condition().getMessage());
             }
         }
         if (after != before && (after == Phase.Succeeded || after == Phase.Failed)) {

@@ -35,7 +35,8 @@ import java.util.regex.Pattern;
  *   <li>a stale {@code metadata.resourceVersion} is 409 Conflict, and {@code metadata.generation} moves only on
  *       spec changes (both from fabric8's mock, kept).</li>
  * </ul>
- * Every request is recorded ({@link #requests()}) so that tests can assert what was sent.
+ * Every write is recorded ({@link #requests()}) so that tests can assert what was sent, and every request is counted
+ * ({@link #tally()}) so that benchmarks can say what a controller spends.
  */
 public class StrictApiDispatcher extends KubernetesCrudDispatcher {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,6 +50,18 @@ public class StrictApiDispatcher extends KubernetesCrudDispatcher {
     public record Write(String method, String path, String contentType, String body) {}
 
     private final List<Write> writes = new CopyOnWriteArrayList<>();
+    private final RequestTally tally = new RequestTally();
+
+    /** Every request received so far (reads, watches and writes), by client, verb and resource. */
+    public RequestTally tally() {
+        return tally;
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        tally.count(request.getHeader("User-Agent"), request.getMethod(), request.getPath());
+        return super.dispatch(request);
+    }
 
     /** Every POST, PUT and PATCH received so far, in order. */
     public List<Write> requests() {
