@@ -319,7 +319,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
     @Override
     public ErrorStatusUpdateControl<UnikernelPod> updateErrorStatus(
             UnikernelPod ukp, Context<UnikernelPod> context, Exception e) {
-        if (e instanceof PodRefused) {
+        if (refusal(e)) {
             // The reconcile wrote the refusal into status before it threw to be retried.
             return ErrorStatusUpdateControl.noStatusUpdate();
         }
@@ -344,6 +344,16 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                     writeFailed.getMessage());
         }
         return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+
+    /** Whether {@code e} is, or wraps (JOSDK may hand it over inside an OperatorException), a refused Pod. */
+    private static boolean refusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PodRefused) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private UpdateControl<UnikernelPod> finish(
