@@ -58,9 +58,19 @@ class ChartRbacTest {
         assertThat(effective.get(accounts.get("csi-node")))
                 .as("csi-node grants")
                 .containsExactlyInAnyOrderElementsOf(ExpectedRbac.csiNode());
+        String hook = ChartUninstallHookTest.hookJob(chart)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getServiceAccountName();
+        assertThat(effective.get(hook))
+                .as("uninstall hook grants")
+                .containsExactlyInAnyOrderElementsOf(ExpectedRbac.nodeFinalizerHook());
+        List<String> subjects = new java.util.ArrayList<>(accounts.values());
+        subjects.add(hook);
         assertThat(effective.keySet())
                 .as("subjects that get any permission")
-                .containsExactlyInAnyOrderElementsOf(accounts.values());
+                .containsExactlyInAnyOrderElementsOf(subjects);
     }
 
     @ParameterizedTest(name = "{0}")
