@@ -287,7 +287,7 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
             if (permanent(e, attempt)) {
                 attempts.remove(name);
                 sample.stop(meters.timer("unibloc.csi.node.preparation", "result", "failed"));
-                status.phase(name, BlockVolumePhase.Failed, e.kind().name(), e.getMessage(), s -> {});
+                status.phase(name, BlockVolumePhase.Failed, FailureReasons.of(e.kind()), e.getMessage(), s -> {});
                 LOG.warn("volume failed volume={} kind={} message={}", name, e.kind(), e.getMessage());
             } else {
                 sample.stop(meters.timer("unibloc.csi.node.preparation", "result", "retry"));
