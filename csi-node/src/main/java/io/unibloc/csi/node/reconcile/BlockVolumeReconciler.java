@@ -70,7 +70,7 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
     private final BlockStore store;
     private final String node;
     private final VolumeLocks locks;
-    private final PullSecrets secrets;
+    private final VolumeCredentials secrets;
     private final Settings settings;
     private final StatusWriter status;
     private final MeterRegistry meters;
@@ -95,7 +95,7 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
         this.store = store;
         this.node = node;
         this.locks = locks;
-        this.secrets = new PullSecrets(client);
+        this.secrets = new VolumeCredentials(client);
         this.settings = settings;
         this.status = new StatusWriter(client, clock);
         this.meters = meters;
