@@ -1,18 +1,18 @@
 package io.unibloc.operator.pod;
 
+import static io.unibloc.api.status.Conditions.FALSE;
+import static io.unibloc.api.status.Conditions.TRUE;
 import static io.unibloc.api.v1alpha1.UnikernelPodStatus.NETWORK;
-import static io.unibloc.operator.status.Conditions.FALSE;
-import static io.unibloc.operator.status.Conditions.TRUE;
 
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodIP;
+import io.unibloc.api.status.Conditions;
 import io.unibloc.api.v1alpha1.pod.NetworkMode;
 import io.unibloc.api.v1alpha1.pod.NetworkStatus;
 import io.unibloc.operator.network.NetworkPodParts;
-import io.unibloc.operator.status.Conditions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
