@@ -12,6 +12,7 @@ import io.unibloc.blockstore.StoreConfig;
 import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.fs.Exec;
 import io.unibloc.blockstore.fs.Mounts;
+import io.unibloc.blockstore.host.LoopDevices;
 import io.unibloc.blockstore.registry.ImageReference;
 import io.unibloc.blockstore.registry.RegistryCredentials;
 import io.unibloc.testkit.image.Compression;
