@@ -3,7 +3,7 @@ package io.unibloc.cli.bench;
 import io.unibloc.blockstore.BlockStore;
 import io.unibloc.blockstore.FsType;
 import io.unibloc.blockstore.WriteMode;
-import io.unibloc.blockstore.registry.RegistryCredentials;
+import io.unibloc.registry.auth.RegistryCredentials;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

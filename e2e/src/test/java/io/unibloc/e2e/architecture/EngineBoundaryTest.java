@@ -10,7 +10,6 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,13 +19,12 @@ import org.junit.jupiter.api.Test;
  */
 class EngineBoundaryTest {
     /**
-     * What the engine publishes: {@code BlockStore} and its values, loop devices ({@code host}), the registry and
-     * image model bound for their own module, the host tool runner and the mount table. The rest is the engine's inside.
+     * What the engine publishes: {@code BlockStore} and its values, loop devices ({@code host}), the image fetcher
+     * and content store the CLI shares with its store, the host tool runner and the mount table. The rest is the engine's inside.
      */
     private static final List<String> PUBLIC = List.of(
             "io.unibloc.blockstore",
             "io.unibloc.blockstore.host",
-            "io.unibloc.blockstore.registry",
             "io.unibloc.blockstore.image",
             "io.unibloc.blockstore.content");
 
@@ -76,8 +74,6 @@ class EngineBoundaryTest {
     }
 
     @Test
-    @Disabled("holds once the registry module is merged (issue 18, branch registry): the operator still resolves tags"
-            + " through the engine's registry client")
     void theOperatorDoesNotDependOnTheEngine() {
         // The operator's classes are not on this module's class path (its dependency here only orders the
         // reactor); the reactor builds them first, so they are read from its output folder.
