@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Creates in flight, so that the collector keeps the chains they prepare until they are cloned. A create leases
+ * Creates in flight, so that the collector keeps the chains (and layer blobs) they prepare until they are cloned. A create leases
  * from the moment it starts; every chain it prepares is touched or built after that moment (its LRU age is newer),
  * so the collector keeps each chain used since the oldest lease began. That covers the chain from its preparation
  * to its clone without knowing its id in advance (a build learns it only at the end). In memory: a crash ends the

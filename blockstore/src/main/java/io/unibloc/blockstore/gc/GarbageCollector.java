@@ -107,6 +107,9 @@ public final class GarbageCollector {
             }
         }
         for (BlobInfo blob : content.list()) {
+            if (usedSinceLease(blob.lastUsed())) {
+                continue; // fetched or read by a create in flight: in use, as its chains are
+            }
             candidates.add(new Candidate(blob.digest().toString(), blob.size(), blob.lastUsed(), null, blob));
         }
         long total = candidates.stream().mapToLong(Candidate::bytes).sum();
@@ -120,7 +123,8 @@ public final class GarbageCollector {
             }
             boolean removed = candidate.chain() != null
                     ? evictChain(candidate.chain(), roots)
-                    : content.delete(candidate.blob().digest());
+                    : !usedSinceLease(blobLastUsed(candidate.blob()))
+                            && content.delete(candidate.blob().digest());
             if (removed) {
                 total -= candidate.bytes();
                 freed += candidate.bytes();
@@ -159,6 +163,19 @@ public final class GarbageCollector {
             chains.delete(id);
             lock.removeLockFile(); // while held, so a builder waiting on the old file retries on a fresh one
             return true;
+        }
+    }
+
+    private boolean usedSinceLease(Instant lastUsed) {
+        return keepUsedSince.get().filter(since -> !lastUsed.isBefore(since)).isPresent();
+    }
+
+    /** Read again right before deleting: a create may have used the blob since the listing. */
+    private Instant blobLastUsed(BlobInfo blob) {
+        try {
+            return Files.getLastModifiedTime(content.blobPath(blob.digest())).toInstant();
+        } catch (IOException e) {
+            return blob.lastUsed();
         }
     }
 
