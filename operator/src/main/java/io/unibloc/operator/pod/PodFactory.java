@@ -21,6 +21,8 @@ import io.unibloc.api.v1alpha1.pod.FsType;
 import io.unibloc.api.v1alpha1.pod.WriteMode;
 import io.unibloc.api.wire.ClaimAnnotations;
 import io.unibloc.api.wire.ExtendedResources;
+import io.unibloc.operator.network.NetworkPlan;
+import io.unibloc.operator.network.NetworkPodParts;
 import io.unibloc.registry.pin.PinnedImage;
 import io.unibloc.sandbox.spec.BootSpec;
 import io.unibloc.sandbox.spec.BootSpecReader;
@@ -62,8 +64,14 @@ public final class PodFactory {
 
     /** @param ukp a UnikernelPod whose spec passed {@link SpecValidator} */
     public static Pod build(UnikernelPod ukp, PinnedImage image, String revision, PodSettings settings) {
+        return build(ukp, image, revision, settings, NetworkPlan.initial(ukp.getSpec(), settings.defaultNetworkMode()));
+    }
+
+    /** @param network the concrete network mode of this Pod ({@link NetworkPodParts} adds what it needs) */
+    public static Pod build(
+            UnikernelPod ukp, PinnedImage image, String revision, PodSettings settings, NetworkPlan network) {
         UnikernelPodSpec spec = ukp.getSpec();
-        BootSpec boot = BootSpecFactory.build(spec, image.labels(), settings);
+        BootSpec boot = BootSpecFactory.build(spec, image.labels(), settings, network);
         String owner = ukp.getMetadata().getName();
         String podName = PodNames.podName(owner, revision);
 
@@ -130,7 +138,7 @@ public final class PodFactory {
         List<LocalObjectReference> sandboxPullSecrets = settings.sandboxImagePullSecrets().stream()
                 .map(LocalObjectReference::new)
                 .toList();
-        return new PodBuilder()
+        Pod pod = new PodBuilder()
                 .withNewMetadata()
                 .withName(podName)
                 .withNamespace(ukp.getMetadata().getNamespace())
@@ -197,6 +205,9 @@ public final class PodFactory {
                 .withVolumes(volumes)
                 .endSpec()
                 .build();
+        NetworkPodParts.apply(
+                pod.getSpec().getContainers().get(0), pod.getMetadata().getAnnotations(), spec, network);
+        return pod;
     }
 
     private static Volume rootVolume(

@@ -30,10 +30,13 @@ import java.util.regex.Pattern;
  *   <li>Pods have a status subresource like the CRDs that declare one: status is dropped on create and on
  *       writes to the main resource, and changes only through {@code /status};</li>
  *   <li>admission: a Pod whose {@code runtimeClassName} names no RuntimeClass is 403 Forbidden;</li>
+ *   <li>Pod Security admission for namespaces labelled {@code pod-security.kubernetes.io/enforce: baseline} or
+ *       {@code restricted} ({@link PodSecurityAdmission}): 403 Forbidden with the real message and details;</li>
  *   <li>a stale {@code metadata.resourceVersion} is 409 Conflict, and {@code metadata.generation} moves only on
  *       spec changes (both from fabric8's mock, kept).</li>
  * </ul>
- * Every request is recorded ({@link #requests()}) so that tests can assert what was sent.
+ * Every write is recorded ({@link #requests()}) so that tests can assert what was sent, and every request is counted
+ * ({@link #tally()}) so that benchmarks can say what a controller spends.
  */
 public class StrictApiDispatcher extends KubernetesCrudDispatcher {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,6 +50,18 @@ public class StrictApiDispatcher extends KubernetesCrudDispatcher {
     public record Write(String method, String path, String contentType, String body) {}
 
     private final List<Write> writes = new CopyOnWriteArrayList<>();
+    private final RequestTally tally = new RequestTally();
+
+    /** Every request received so far (reads, watches and writes), by client, verb and resource. */
+    public RequestTally tally() {
+        return tally;
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        tally.count(request.getHeader("User-Agent"), request.getMethod(), request.getPath());
+        return super.dispatch(request);
+    }
 
     /** Every POST, PUT and PATCH received so far, in order. */
     public List<Write> requests() {
@@ -75,6 +90,16 @@ public class StrictApiDispatcher extends KubernetesCrudDispatcher {
                         "Forbidden",
                         "pods \"" + name + "\" is forbidden: pod rejected: RuntimeClass \"" + runtimeClass
                                 + "\" not found");
+            }
+            Map.Entry<?, String> namespace = findResource(getKey("/api/v1/namespaces/" + pod.group(1)));
+            JsonNode labels = namespace == null
+                    ? null
+                    : read(namespace.getValue()).path("metadata").path("labels");
+            if (node != null) {
+                var refused = PodSecurityAdmission.refusal(labels, node);
+                if (refused.isPresent()) {
+                    return forbidden(node.path("metadata").path("name").asText(""), "pods", refused.get());
+                }
             }
         }
         return super.handleCreate(request);
@@ -160,8 +185,21 @@ public class StrictApiDispatcher extends KubernetesCrudDispatcher {
         }
     }
 
+    /** {@code apierrors.NewForbidden}: 403, reason Forbidden, details naming the object and its resource. */
+    private static MockResponse forbidden(String name, String resource, String message) {
+        ObjectNode status = statusBody(403, "Forbidden", message);
+        status.putObject("details").put("name", name).put("kind", resource);
+        return new MockResponse().setResponseCode(403).setBody(status.toString());
+    }
+
     /** A {@code Status} body as the API server sends it with an error code. */
     private static MockResponse status(int code, String reason, String message) {
+        return new MockResponse()
+                .setResponseCode(code)
+                .setBody(statusBody(code, reason, message).toString());
+    }
+
+    private static ObjectNode statusBody(int code, String reason, String message) {
         ObjectNode status = JSON.createObjectNode();
         status.put("kind", "Status")
                 .put("apiVersion", "v1")
@@ -170,6 +208,6 @@ public class StrictApiDispatcher extends KubernetesCrudDispatcher {
                 .put("reason", reason)
                 .put("code", code);
         status.putObject("metadata");
-        return new MockResponse().setResponseCode(code).setBody(status.toString());
+        return status;
     }
 }
