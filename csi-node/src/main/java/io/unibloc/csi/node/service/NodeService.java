@@ -11,7 +11,7 @@ import io.unibloc.api.v1alpha1.BlockVolumePhase;
 import io.unibloc.blockstore.BlockStore;
 import io.unibloc.blockstore.fs.Deadlines;
 import io.unibloc.csi.common.CsiNames;
-import io.unibloc.csi.common.VolumeIds;
+import io.unibloc.csi.common.CsiVolumeIds;
 import io.unibloc.csi.common.grpc.CsiErrors;
 import io.unibloc.csi.common.validate.BlockCapabilities;
 import io.unibloc.csi.node.publish.BlockPublisher;
@@ -197,7 +197,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         if (request.getVolumePath().isEmpty()) {
             throw CsiErrors.missing("volume_path");
         }
-        Optional<BlockStore.Volume> volume = VolumeIds.isValid(id) ? store.findVolume(id) : Optional.empty();
+        Optional<BlockStore.Volume> volume = CsiVolumeIds.isValid(id) ? store.findVolume(id) : Optional.empty();
         if (volume.isEmpty()) {
             throw CsiErrors.notFound("volume " + id + " does not exist on node " + nodeId);
         }
@@ -248,7 +248,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         if (id.isEmpty()) {
             throw CsiErrors.missing("volume_id");
         }
-        if (!VolumeIds.isValid(id)) {
+        if (!CsiVolumeIds.isValid(id)) {
             throw CsiErrors.invalid(
                     "volume_id",
                     "'" + abbreviate(id)
