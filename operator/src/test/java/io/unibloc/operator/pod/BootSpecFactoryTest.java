@@ -14,6 +14,7 @@ import io.unibloc.api.v1alpha1.pod.Rootfs;
 import io.unibloc.api.v1alpha1.pod.Vmm;
 import io.unibloc.sandbox.spec.BootSpec;
 import io.unibloc.sandbox.spec.GuestKind;
+import io.unibloc.sandbox.spec.GuestNetConfig;
 import io.unibloc.sandbox.spec.InvalidBootSpecException;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,6 +81,23 @@ class BootSpecFactoryTest {
         assertThat(boot.cmdline()).isEqualTo("console=ttyS0 quiet");
         assertThat(boot.guest()).isEqualTo(GuestKind.UNIKRAFT);
         assertThat(boot.vmm()).isEqualTo(io.unibloc.sandbox.spec.Vmm.FIRECRACKER);
+    }
+
+    @Test
+    void theMachineAndNetworkLabelsAndUruncAnnotationsReachThePodAsTheyReachUniblocRun() {
+        Map<String, String> labels = Map.of(
+                "com.urunc.unikernel.binary", "/unikernel/app",
+                "com.urunc.unikernel.unikernelType", "unikraft",
+                "io.unibloc.machine", "q35",
+                "io.unibloc.net", "none");
+        BootSpec boot = BootSpecFactory.build(Fixtures.spec("app:1"), labels, Fixtures.SETTINGS);
+        assertThat(boot.kernel()).isEqualTo("/unikernel/app");
+        assertThat(boot.guest()).isEqualTo(GuestKind.UNIKRAFT);
+        assertThat(boot.machine()).isEqualTo(io.unibloc.sandbox.spec.Machine.Q35);
+        assertThat(boot.network().guestConfig()).isEqualTo(GuestNetConfig.NONE);
+        assertThat(boot.network().mode())
+                .as("the label says how the guest learns its address, not which data path the Pod has")
+                .isEqualTo(io.unibloc.sandbox.spec.NetworkMode.TAP);
     }
 
     @Test
