@@ -14,6 +14,7 @@ import io.unibloc.operator.pin.PinCache;
 import io.unibloc.operator.pin.PullSecrets;
 import io.unibloc.operator.pin.RegistryImagePinner;
 import io.unibloc.operator.pod.PodSettings;
+import io.unibloc.operator.runtimeclass.RuntimeClasses;
 import io.unibloc.operator.status.EventRecorder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -112,6 +113,17 @@ public class OperatorBeans {
     EventRecorder eventRecorder(KubernetesClient client, Clock clock) {
         String instance = System.getenv().getOrDefault("HOSTNAME", "unibloc-operator");
         return new EventRecorder(client, clock, instance);
+    }
+
+    /** Watched, not read per reconcile: a refused Pod and an unschedulable one both ask about their RuntimeClass. */
+    @Produces
+    @Singleton
+    RuntimeClasses runtimeClasses(KubernetesClient client) {
+        return RuntimeClasses.watching(client);
+    }
+
+    void closeRuntimeClasses(@Disposes RuntimeClasses runtimeClasses) {
+        runtimeClasses.close();
     }
 
     @Produces

@@ -55,12 +55,15 @@ import io.fabric8.kubernetes.model.annotation.Version;
         value = "!has(self.spec) || !has(self.spec.rootfs) || !has(self.spec.rootfs.writeMode)"
                 + " || self.spec.rootfs.writeMode != 'ephemeral' || !has(self.spec.vmm) || self.spec.vmm == 'qemu'",
         message = "spec.rootfs.writeMode: ephemeral needs vmm qemu (the guest writes to a qcow2 overlay)")
-@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = Type.STRING)
+// kubectl get pod's order: NAME READY STATUS RESTARTS, then NODE and AGE last; what a Pod list lacks is -o wide.
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.ready", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Status", jsonPath = ".status.phase", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Restarts", jsonPath = ".status.restarts", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Node", jsonPath = ".status.nodeName", type = Type.STRING)
-@AdditionalPrinterColumn(name = "Digest", jsonPath = ".status.shortDigest", type = Type.STRING)
-// -o wide: what the guest runs under (kvm, or tcg where the node has no usable KVM).
-@AdditionalPrinterColumn(name = "Accel", jsonPath = ".status.accelerator", type = Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
+// -o wide: the pinned image and what the guest runs under (kvm, or tcg where the node has no usable KVM).
+@AdditionalPrinterColumn(name = "Digest", jsonPath = ".status.shortDigest", type = Type.STRING, priority = 1)
+@AdditionalPrinterColumn(name = "Accel", jsonPath = ".status.accelerator", type = Type.STRING, priority = 1)
 public class UnikernelPod extends CustomResource<UnikernelPodSpec, UnikernelPodStatus> implements Namespaced {
     public static final String GROUP = "unibloc.io";
     public static final String VERSION = "v1alpha1";

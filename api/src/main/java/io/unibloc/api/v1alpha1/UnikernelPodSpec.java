@@ -16,6 +16,7 @@ import io.unibloc.api.v1alpha1.pod.Guest;
 import io.unibloc.api.v1alpha1.pod.Machine;
 import io.unibloc.api.v1alpha1.pod.RestartPolicy;
 import io.unibloc.api.v1alpha1.pod.Rootfs;
+import io.unibloc.api.v1alpha1.pod.SandboxResources;
 import io.unibloc.api.v1alpha1.pod.Vmm;
 import java.util.List;
 import java.util.Map;
@@ -118,6 +119,12 @@ public class UnikernelPodSpec {
     @JsonPropertyDescription("Files written into the root filesystem before boot, from ConfigMap or Secret keys.")
     @Size(max = MAX_FILES)
     private List<FileProjection> files;
+
+    @JsonPropertyDescription(
+            "CPU and memory requests and limits of the sandbox container (the VMM running the "
+                    + "guest). Defaults: the operator's cpu-request-per-vcpu times vcpus, no cpu limit, memory the guest's memory "
+                    + "plus the VMM overhead. Memory below that is refused: the VMM would be OOM-killed once the guest uses its RAM.")
+    private SandboxResources resources;
 
     public String getImage() {
         return image;
@@ -277,5 +284,13 @@ public class UnikernelPodSpec {
 
     public void setFiles(List<FileProjection> files) {
         this.files = files;
+    }
+
+    public SandboxResources getResources() {
+        return resources;
+    }
+
+    public void setResources(SandboxResources resources) {
+        this.resources = resources;
     }
 }

@@ -54,6 +54,8 @@ final class ExpectedRbac {
         // names.
         grants.addAll(Grant.of(Grant.CLUSTER, "", List.of("nodes"), "get"));
         grants.addAll(Grant.of(Grant.CLUSTER, "storage.k8s.io", List.of("storageclasses"), "get"));
+        // RuntimeClasses: the refused Pod's class exists? what scheduling does it add now? (watched, GET until synced)
+        grants.addAll(Grant.of(Grant.CLUSTER, "node.k8s.io", List.of("runtimeclasses"), "get", "list", "watch"));
         return grants;
     }
 

@@ -9,6 +9,7 @@ import io.unibloc.api.v1alpha1.NodeStoreStatus;
 import io.unibloc.api.wire.NodeLabels;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +38,11 @@ final class KvmHints {
     }
 
     /** The {@code NoUsableKvm} message: the scheduler's words, each node's reason, and what to do. */
-    static String noUsableKvm(KubernetesClient client, boolean emulationAllowed, String schedulerMessage) {
+    static String noUsableKvm(
+            KubernetesClient client,
+            boolean emulationAllowed,
+            Map<String, String> podSelector,
+            String schedulerMessage) {
         List<String> reasons = new ArrayList<>();
         try {
             for (NodeStore store : client.resources(NodeStore.class).list().getItems()) {
@@ -56,10 +61,24 @@ final class KvmHints {
             LOG.debug("cannot list NodeStores code={}", e.getCode());
         }
         String nodes = reasons.isEmpty() ? "" : " [" + String.join("; ", reasons) + "]";
-        String hint = emulationAllowed
-                ? "software emulation is allowed, so check that the node plugin runs on the nodes and that the"
-                        + " RuntimeClass selects unibloc.io/node=true"
-                : "set sandbox.allowSoftwareEmulation=true to run guests under TCG (many times slower)";
-        return "no node offers a usable KVM (" + schedulerMessage + ")" + nodes + "; " + hint;
+        return "no node offers a usable KVM (" + schedulerMessage + ")" + nodes + "; "
+                + hint(emulationAllowed, podSelector);
+    }
+
+    /**
+     * What to do. A Pod admitted under an older RuntimeClass is replaced before this is said, so the RuntimeClass is
+     * named only when the Pod, admitted now, still requires KVM although software emulation is allowed.
+     */
+    static String hint(boolean emulationAllowed, Map<String, String> podSelector) {
+        if (!emulationAllowed) {
+            return "set sandbox.allowSoftwareEmulation=true to run guests under TCG (many times slower)";
+        }
+        if (podSelector != null && "true".equals(podSelector.get(NodeLabels.KVM))) {
+            return "software emulation is allowed but the Pod's RuntimeClass still selects " + NodeLabels.KVM
+                    + "=true; upgrade the chart with sandbox.allowSoftwareEmulation=true so that its RuntimeClass"
+                    + " selects " + NodeLabels.NODE + "=true";
+        }
+        return "software emulation is allowed, so check that the node plugin runs on the nodes (it labels them "
+                + NodeLabels.NODE + "=true)";
     }
 }

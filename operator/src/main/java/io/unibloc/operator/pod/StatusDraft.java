@@ -27,6 +27,7 @@ final class StatusDraft {
     String nodeName;
     String podName;
     String accelerator;
+    Integer restarts;
 
     static StatusDraft of(UnikernelPodStatus old) {
         StatusDraft d = new StatusDraft();
@@ -36,6 +37,7 @@ final class StatusDraft {
         d.nodeName = old.getNodeName();
         d.podName = old.getPodName();
         d.accelerator = old.getAccelerator();
+        d.restarts = old.getRestarts();
         if (old.getTimings() != null) {
             d.pinMillis = old.getTimings().getPinMillis();
             d.volumeMillis = old.getTimings().getVolumeMillis();
@@ -68,6 +70,7 @@ final class StatusDraft {
     /** A different Pod now runs the guest: its volume and boot times start over. */
     void newPod(String name) {
         podName = name;
+        restarts = null;
         accelerator = null;
         volumeMillis = null;
         bootMillis = null;
@@ -105,6 +108,12 @@ final class StatusDraft {
     UnikernelPodStatus toStatus(List<Condition> conditions, long generation) {
         UnikernelPodStatus s = new UnikernelPodStatus();
         s.setPhase(phase);
+        // kubectl get pod's READY for the one guest: ready guests / guests.
+        s.setReady(
+                conditions.stream().anyMatch(c -> READY.equals(c.getType()) && Conditions.TRUE.equals(c.getStatus()))
+                        ? "1/1"
+                        : "0/1");
+        s.setRestarts(restarts);
         s.setConditions(conditions);
         s.setPinnedImage(pinnedImage);
         s.setImageDigest(imageDigest);

@@ -10,8 +10,8 @@ import java.util.Set;
 /**
  * Turns one reconcile's changes into Events: Warning for each condition that changed to a reason a user
  * must act on (a guest that exited with an error, a registry that refused), Normal for each other one
- * that became True, and one for the guest's end (Succeeded or
- * Failed). Unchanged conditions emit nothing, so a quiet resource stays quiet.
+ * that became True, and one for the guest's end (Completed or
+ * Failed). The normal end of a short-lived guest (exit 0, restarted under Always or not at all) makes none. Unchanged conditions emit nothing, so a quiet resource stays quiet.
  */
 final class TransitionEvents {
     static final Set<String> WARNING_REASONS = Set.of(
@@ -64,7 +64,7 @@ final class TransitionEvents {
                         ukp, EventRecorder.Type.Normal, reason, t.condition().getMessage());
             }
         }
-        if (after != before && (after == Phase.Succeeded || after == Phase.Failed)) {
+        if (after != before && (after == Phase.Completed || after == Phase.Failed)) {
             events.record(
                     ukp,
                     after == Phase.Failed ? EventRecorder.Type.Warning : EventRecorder.Type.Normal,

@@ -36,6 +36,8 @@ import io.unibloc.operator.metrics.ReconcileMetrics;
 import io.unibloc.operator.pin.PinCache;
 import io.unibloc.operator.pin.PinResult;
 import io.unibloc.operator.pin.PullSecrets;
+import io.unibloc.operator.runtimeclass.AdmittedScheduling;
+import io.unibloc.operator.runtimeclass.RuntimeClasses;
 import io.unibloc.operator.status.Conditions;
 import io.unibloc.operator.status.EventRecorder;
 import io.unibloc.operator.status.StatusWrites;
@@ -76,7 +78,11 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
     private final Clock clock;
     private final Duration secretRetry;
     private final OperatorConfig.Retry retry;
+    private final RuntimeClasses runtimeClasses;
     private final SimpleInboundEventSource<UnikernelPod> pinEvents = new SimpleInboundEventSource<>(NAME + "-pins");
+    /** Wakes the owners of unschedulable Pods when their RuntimeClass changes (a chart upgrade). */
+    private final SimpleInboundEventSource<UnikernelPod> runtimeClassEvents =
+            new SimpleInboundEventSource<>(NAME + "-runtimeclasses");
 
     public UnikernelPodReconciler(
             PinCache pins,
@@ -85,7 +91,8 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
             EventRecorder events,
             ReconcileMetrics metrics,
             Clock clock,
-            OperatorConfig config) {
+            OperatorConfig config,
+            RuntimeClasses runtimeClasses) {
         this.pins = pins;
         this.pullSecrets = pullSecrets;
         this.settings = settings;
@@ -95,6 +102,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         // A missing pull secret is polled (Secrets are not watched): as often as a failing pin is retried first.
         this.secretRetry = config.pin().backoffInitial();
         this.retry = config.retry();
+        this.runtimeClasses = runtimeClasses;
     }
 
     @Override
@@ -123,7 +131,14 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                         })
                         .build(),
                 context);
-        return List.of(pods, claims, pinEvents);
+        runtimeClasses.onChange(name -> (pods.isRunning()
+                        ? pods.list(p -> p.getSpec() != null
+                                && name.equals(p.getSpec().getRuntimeClassName())
+                                && AdmittedScheduling.unschedulableNow(p))
+                        : java.util.stream.Stream.<Pod>empty())
+                .flatMap(p -> Mappers.fromOwnerReferences(UnikernelPod.class).toPrimaryResourceIDs(p).stream())
+                .forEach(runtimeClassEvents::propagateEvent));
+        return List.of(pods, claims, pinEvents, runtimeClassEvents);
     }
 
     @Override
@@ -139,7 +154,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         StatusDraft draft = StatusDraft.of(old);
         Set<Pod> owned = context.getSecondaryResources(Pod.class);
 
-        List<String> problems = SpecValidator.validate(ukp.getSpec());
+        List<String> problems = SpecValidator.validate(ukp.getSpec(), settings);
         if (!problems.isEmpty()) {
             String message = String.join("; ", problems);
             conditions.set(IMAGE_PINNED, FALSE, "InvalidSpec", message);
@@ -158,16 +173,22 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                     ? RestartPolicy.Always
                     : ukp.getSpec().getRestartPolicy();
             current = owned.stream()
-                    .filter(p -> revision.equals(revisionOf(p)) && !FailedPods.mustReplace(p, policy))
+                    .filter(p -> revision.equals(revisionOf(p))
+                            && !FailedPods.mustReplace(p, policy)
+                            && staleScheduling(ukp, p).isEmpty())
                     .findFirst();
             boolean staleLeft = false;
             for (Pod stale : owned) {
+                Optional<String> unschedulable;
                 if (!revision.equals(revisionOf(stale))) {
                     staleLeft = true;
                     deleteStale(ukp, stale, context);
                 } else if (FailedPods.mustReplace(stale, policy)) {
                     staleLeft = true;
                     deleteEnded(ukp, stale, policy, context);
+                } else if ((unschedulable = staleScheduling(ukp, stale)).isPresent()) {
+                    staleLeft = true;
+                    deleteUnschedulable(ukp, stale, unschedulable.get(), context);
                 }
             }
             if (current.isEmpty() && !staleLeft) {
@@ -205,7 +226,11 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                     pod,
                     claim,
                     conditions,
-                    message -> KvmHints.noUsableKvm(context.getClient(), settings.allowSoftwareEmulation(), message));
+                    message -> KvmHints.noUsableKvm(
+                            context.getClient(),
+                            settings.allowSoftwareEmulation(),
+                            pod.getSpec() == null ? null : pod.getSpec().getNodeSelector(),
+                            message));
             if (waitsForProvisioning(claim) && storageClassMissing(context)) {
                 conditions.set(
                         VOLUME_READY,
@@ -217,6 +242,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                 retryAt = earliest(retryAt, Optional.of(now.plus(backoff(conditions, VOLUME_READY, now))));
             }
             draft.nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+            draft.restarts = PodStatusMapper.restarts(pod);
             accelerator(draft, pod, conditions, context);
             draft.recordTimings(pod, conditions, now);
         } else if (refused != null) {
@@ -251,6 +277,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         draft.nodeName = null;
         draft.podName = null;
         draft.accelerator = null;
+        draft.restarts = null;
     }
 
     private static boolean waitsForProvisioning(PersistentVolumeClaim claim) {
@@ -397,9 +424,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                 String said = e.getStatus() != null && e.getStatus().getMessage() != null
                         ? e.getStatus().getMessage()
                         : e.getMessage();
-                String reason = e.getCode() == 422
-                        ? "PodInvalid"
-                        : said.contains("RuntimeClass") ? "RuntimeClassMissing" : "PodCreateForbidden";
+                String reason = RefusalReason.of(e, pod.getSpec().getRuntimeClassName(), runtimeClasses);
                 LOG.warn(
                         "pod refused unikernelpod={}/{} pod={} code={} reason={} message={}",
                         ukp.getMetadata().getNamespace(),
@@ -449,6 +474,43 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                 "PodEnded",
                 "Pod " + name + " " + why + "; restartPolicy " + policy
                         + ": deleting it, a new Pod follows once it is gone");
+    }
+
+    /** Why a Pod admitted under an older RuntimeClass can never be scheduled, if it is such a Pod. */
+    private Optional<String> staleScheduling(UnikernelPod ukp, Pod pod) {
+        if (pod.getSpec() == null || pod.getSpec().getRuntimeClassName() == null) {
+            return Optional.empty();
+        }
+        return AdmittedScheduling.stale(
+                pod,
+                ukp.getSpec().getNodeSelector(),
+                AdmittedScheduling.unschedulableNow(pod)
+                        ? runtimeClasses.lookup(pod.getSpec().getRuntimeClassName())
+                        : new RuntimeClasses.Lookup.Unknown("schedulable"));
+    }
+
+    private void deleteUnschedulable(UnikernelPod ukp, Pod stuck, String why, Context<UnikernelPod> context) {
+        if (stuck.getMetadata().getDeletionTimestamp() != null) {
+            return;
+        }
+        String name = stuck.getMetadata().getName();
+        context.getClient()
+                .pods()
+                .inNamespace(stuck.getMetadata().getNamespace())
+                .withName(name)
+                .delete();
+        metrics.podReplaced();
+        LOG.info(
+                "unschedulable pod replaced unikernelpod={}/{} pod={} why={}",
+                ukp.getMetadata().getNamespace(),
+                ukp.getMetadata().getName(),
+                name,
+                why);
+        events.record(
+                ukp,
+                EventRecorder.Type.Normal,
+                "RuntimeClassChanged",
+                "deleting Pod " + name + ": " + why + "; a new Pod admitted under the current RuntimeClass follows");
     }
 
     private void deleteStale(UnikernelPod ukp, Pod stale, Context<UnikernelPod> context) {

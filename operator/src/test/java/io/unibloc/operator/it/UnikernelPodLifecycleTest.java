@@ -210,7 +210,7 @@ class UnikernelPodLifecycleTest {
                 ns,
                 "guest",
                 "crash loop shown",
-                s -> reason(s, "SandboxStarted").equals("CrashLoopBackOff"));
+                s -> reason(s, "SandboxStarted").equals("CrashLoopBackOff") && s.getPhase() == Phase.CrashLoopBackOff);
         await().atMost(Cluster.TIMEOUT)
                 .until(() -> cluster.eventReasons(ns, "guest").contains("Warning:CrashLoopBackOff"));
 
@@ -221,11 +221,13 @@ class UnikernelPodLifecycleTest {
         assertThat(runningStatus.getConditions())
                 .allSatisfy(c -> assertThat(c.getStatus()).as(c.getType()).isEqualTo("True"));
         assertThat(runningStatus.getTimings().getBootMillis()).isNotNull().isGreaterThanOrEqualTo(0);
+        assertThat(runningStatus.getReady()).isEqualTo("1/1");
 
         cluster.status(
                 pod, "Succeeded", List.of(condition("PodScheduled", "True"), condition("Ready", "False")), exited(0));
-        UnikernelPodStatus done = cluster.awaitStatus(ns, "guest", "Succeeded", s -> s.getPhase() == Phase.Succeeded);
-        assertThat(reason(done, "Ready")).isEqualTo("Succeeded");
+        UnikernelPodStatus done = cluster.awaitStatus(ns, "guest", "Completed", s -> s.getPhase() == Phase.Completed);
+        assertThat(reason(done, "Ready")).isEqualTo("Completed");
+        assertThat(done.getReady()).isEqualTo("0/1");
         await().atMost(Cluster.TIMEOUT)
                 .until(() -> cluster.eventReasons(ns, "guest")
                         .containsAll(List.of(
@@ -233,7 +235,7 @@ class UnikernelPodLifecycleTest {
                                 "Normal:Scheduled",
                                 "Normal:Started",
                                 "Normal:Running",
-                                "Normal:Succeeded")));
+                                "Normal:Completed")));
     }
 
     @Test
