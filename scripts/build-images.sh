@@ -205,7 +205,7 @@ declare -A flavour_packages=(
     [jdk]="openjdk-17-jdk-headless binutils"
     [minimal]=""
     [node]="e2fsprogs xfsprogs btrfs-progs util-linux mount dosfstools mtools qemu-system-x86"
-    [sandbox]="passwd qemu-system-x86 qemu-utils e2fsprogs mtools util-linux"
+    [sandbox]="passwd qemu-system-x86 qemu-utils e2fsprogs mtools util-linux iproute2 passt"
 )
 declare -A base_image_of=()
 merged_usr_hooks=/usr/share/mmdebstrap/hooks/merged-usr

@@ -2,7 +2,9 @@
 # The demo: on one machine, no cluster. Builds unibloc, makes a sample image (a Linux guest from this
 # machine's kernel and busybox, with a hello app in its own top layer) as an OCI layout, then runs it
 # twice with `unibloc run` — cold (pull + build the chain images) and warm (clone only) — and prints
-# the timings and disk figures side by side.
+# the timings and disk figures side by side. Then a third run serves HTTP: `-p PORT:8080` forwards
+# 127.0.0.1:PORT through passt to the guest's busybox httpd, curl fetches the page, and a request for
+# /cgi-bin/stop powers the guest off.
 #
 # It always ends: every guest boot is bounded by the sandbox's boot watchdog (10 s to the first console
 # line under KVM, 60 s under TCG; a host whose KVM cannot run the guest falls back to TCG), and each run as
@@ -57,5 +59,27 @@ printf '%-34s %14s %14s\n' "volume clone + attach" "$(field cold cloneAttachMill
 printf '%-34s %14s %14s\n' "guest: first console line" "$(field cold firstConsoleLineMillis) ms" "$(field warm firstConsoleLineMillis) ms"
 printf '%-34s %14s %14s\n' "guest exit status" "$(field cold exitCode)" "$(field warm exitCode)"
 printf '%-34s %14s %14s\n' "store on disk (physical)" "$(mib "$(field cold storePhysicalBytes)")" "$(mib "$(field warm storePhysicalBytes)")"
+
+port="${UNIBLOC_DEMO_PORT:-18080}"
+echo
+echo "demo: web run — bin/unibloc --store $store run oci:$out/sample-oci:hello --rm -p $port:8080 -e unibloc_httpd=8080"
+timeout --signal=INT --kill-after=60 "$run_timeout" \
+  bin/unibloc --store "$store" run "oci:$out/sample-oci:hello" --rm -p "$port:8080" -e unibloc_httpd=8080 \
+  >"$out/web.log" 2>&1 &
+web=$!
+answer=""
+deadline=$((SECONDS + run_timeout))
+while [ -z "$answer" ] && [ $SECONDS -lt $deadline ] && kill -0 "$web" 2>/dev/null; do
+  answer="$(curl -s --max-time 5 "http://127.0.0.1:$port/" || true)"
+  [ -n "$answer" ] || sleep 1
+done
+# The guest powers itself off on GET /cgi-bin/stop, and unibloc then ends as after any guest exit.
+curl -s --max-time 5 "http://127.0.0.1:$port/cgi-bin/stop" >/dev/null || kill -INT "$web" 2>/dev/null || true
+wait "$web" || true
+if [ -n "$answer" ]; then
+  echo "demo: curl http://127.0.0.1:$port/ answered: $answer"
+else
+  echo "demo: the guest did not answer HTTP on 127.0.0.1:$port (its output is in $out/web.log)" >&2
+fi
 echo
 echo "demo: the store stays in $store; inspect it with: bin/unibloc --store $store df"

@@ -12,6 +12,7 @@ PACKAGES=(
   util-linux kmod cpio      # losetup, mount, modprobe/modinfo, initramfs for the test guest
   linux-image-amd64         # a kernel for the Linux test guest
   busybox-static            # the userland of the test guest and the demo image
+  iproute2 passt curl       # guest networking: ip/tc for the tap data path, passt for the unprivileged one, curl in tests
   skopeo                    # an independent OCI client, to check the registry fixture against
   podman buildah            # build the four images and run their smoke tests (scripts/build-images.sh)
   containernetworking-plugins uidmap fuse-overlayfs # podman's networks, user namespaces and storage fallback

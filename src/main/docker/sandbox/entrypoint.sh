@@ -17,7 +17,7 @@ if [ "$(id -u)" = 0 ] && [ "${UNIBLOC_RUN_AS_ROOT:-false}" != true ]; then
     # The devices QEMU opens: /dev/kvm from the device plugin, the volumes the operator maps to /dev/unibloc-*.
     devices=""
     groups=""
-    for device in /dev/kvm /dev/unibloc-*; do
+    for device in /dev/kvm /dev/net/tun /dev/vhost-net /dev/unibloc-*; do
         [ -e "$device" ] || continue
         devices="$devices $device"
         group=$(stat -c %g "$device")
@@ -27,6 +27,12 @@ if [ "$(id -u)" = 0 ] && [ "${UNIBLOC_RUN_AS_ROOT:-false}" != true ]; then
         esac
     done
     drop="setpriv --reuid=$uid --regid=$uid --groups=${groups:-$uid} --inh-caps=-all"
+    # The tap data path needs CAP_NET_ADMIN (in the Pod's own network namespace only); when the Pod was given it,
+    # the unprivileged launcher keeps it as an ambient capability, which ip, tc and QEMU inherit.
+    if [ $(( 0x$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/self/status) >> 12 & 1 )) = 1 ]; then
+        drop="setpriv --reuid=$uid --regid=$uid --groups=${groups:-$uid} --inh-caps=-all,+net_admin"
+        drop="$drop --ambient-caps=+net_admin"
+    fi
     # shellcheck disable=SC2086 # $drop and $devices are word lists
     if denied=$($drop sh -c 'for d; do [ -r "$d" ] && [ -w "$d" ] || { echo "$d"; exit 1; }; done' sh $devices 2>&1)
     then

@@ -1,8 +1,8 @@
 package io.unibloc.blockstore;
 
-import io.unibloc.blockstore.registry.Digest;
-import io.unibloc.blockstore.registry.ImageReference;
-import io.unibloc.blockstore.registry.RegistryCredentials;
+import io.unibloc.registry.auth.RegistryCredentials;
+import io.unibloc.registry.ref.Digest;
+import io.unibloc.registry.ref.ImageReference;
 import java.util.List;
 import java.util.Optional;
 

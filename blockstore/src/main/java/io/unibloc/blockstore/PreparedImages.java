@@ -1,7 +1,7 @@
 package io.unibloc.blockstore;
 
 import io.unibloc.blockstore.fs.AtomicFiles;
-import io.unibloc.blockstore.registry.ImageReference;
+import io.unibloc.registry.ref.ImageReference;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

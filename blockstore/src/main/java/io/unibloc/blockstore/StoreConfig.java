@@ -2,9 +2,9 @@ package io.unibloc.blockstore;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.unibloc.blockstore.image.Platform;
 import io.unibloc.blockstore.layers.LayerLimits;
-import io.unibloc.blockstore.registry.RegistryConfig;
+import io.unibloc.registry.client.RegistryConfig;
+import io.unibloc.registry.manifest.Platform;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;

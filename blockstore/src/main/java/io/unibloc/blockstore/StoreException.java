@@ -1,5 +1,7 @@
 package io.unibloc.blockstore;
 
+import io.unibloc.registry.RegistryException;
+
 /**
  * Every failure the engine reports. The message names what failed (image, layer, path, volume); the
  * {@link ErrorKind} says what a caller can do about it.
@@ -52,5 +54,20 @@ public class StoreException extends RuntimeException {
 
     public static StoreException internal(String message, Throwable cause) {
         return new StoreException(ErrorKind.INTERNAL, message, cause);
+    }
+
+    /**
+     * The engine's view of a registry-module failure (a pull, a malformed reference or manifest): same message,
+     * the kind that says the same to a caller, the original as the cause.
+     */
+    public static StoreException from(RegistryException e) {
+        ErrorKind kind = switch (e.kind()) {
+            case NOT_FOUND -> ErrorKind.NOT_FOUND;
+            case INVALID_ARGUMENT -> ErrorKind.INVALID_ARGUMENT;
+            case UNAUTHENTICATED -> ErrorKind.UNAUTHENTICATED;
+            case UNAVAILABLE -> ErrorKind.UNAVAILABLE;
+            case INTERNAL -> ErrorKind.INTERNAL;
+        };
+        return new StoreException(kind, e.getMessage(), e);
     }
 }

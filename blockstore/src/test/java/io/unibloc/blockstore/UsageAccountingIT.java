@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.unibloc.blockstore.fs.Mounts;
-import io.unibloc.blockstore.registry.ImageReference;
-import io.unibloc.blockstore.registry.RegistryCredentials;
+import io.unibloc.registry.auth.RegistryCredentials;
+import io.unibloc.registry.ref.ImageReference;
 import io.unibloc.testkit.image.Compression;
 import io.unibloc.testkit.image.TestImage;
 import io.unibloc.testkit.image.TestLayer;

@@ -1,7 +1,7 @@
 package io.unibloc.cli;
 
 import io.unibloc.blockstore.BlockStore;
-import io.unibloc.blockstore.registry.Digest;
+import io.unibloc.registry.ref.Digest;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Locale;

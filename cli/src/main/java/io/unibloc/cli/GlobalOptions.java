@@ -1,9 +1,9 @@
 package io.unibloc.cli;
 
 import io.unibloc.blockstore.StoreConfig;
-import io.unibloc.blockstore.registry.DockerConfig;
-import io.unibloc.blockstore.registry.RegistryConfig;
-import io.unibloc.blockstore.registry.RegistryCredentials;
+import io.unibloc.registry.auth.DockerConfig;
+import io.unibloc.registry.auth.RegistryCredentials;
+import io.unibloc.registry.client.RegistryConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;

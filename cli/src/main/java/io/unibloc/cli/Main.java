@@ -7,6 +7,7 @@ import io.unibloc.cli.run.RunCommand;
 import io.unibloc.cli.store.DfCommand;
 import io.unibloc.cli.store.GcCommand;
 import io.unibloc.cli.volume.VolumeCommand;
+import io.unibloc.registry.RegistryException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -62,7 +63,9 @@ public final class Main extends GlobalOptions implements Runnable {
         cl.setExecutionExceptionHandler(Main::handleError);
         cl.setExitCodeExceptionMapper(t -> t instanceof StoreException se
                 ? ExitCodes.of(se.kind())
-                : t instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.OTHER);
+                : t instanceof RegistryException re
+                        ? ExitCodes.of(StoreException.from(re).kind())
+                        : t instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.OTHER);
         applyExitCodeHelp(cl);
         return cl;
     }
@@ -86,6 +89,10 @@ public final class Main extends GlobalOptions implements Runnable {
         if (e instanceof StoreException se) {
             err.println("unibloc: " + se.getMessage());
             return ExitCodes.of(se.kind());
+        }
+        if (e instanceof RegistryException re) { // a reference, platform or docker config the user typed
+            err.println("unibloc: " + re.getMessage());
+            return ExitCodes.of(StoreException.from(re).kind());
         }
         if (e instanceof CommandLine.ParameterException pe) {
             err.println("unibloc: " + pe.getMessage());

@@ -8,8 +8,8 @@ import io.unibloc.blockstore.StoreConfig;
 import io.unibloc.blockstore.content.ContentStore;
 import io.unibloc.blockstore.image.ImageCatalog;
 import io.unibloc.blockstore.image.ImageFetcher;
-import io.unibloc.blockstore.registry.RegistryConfig;
-import io.unibloc.blockstore.registry.RegistryCredentials;
+import io.unibloc.registry.auth.RegistryCredentials;
+import io.unibloc.registry.client.RegistryConfig;
 import java.nio.file.Path;
 
 /**

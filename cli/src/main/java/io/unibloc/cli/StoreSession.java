@@ -6,7 +6,7 @@ import io.unibloc.blockstore.StoreConfig;
 import io.unibloc.blockstore.content.ContentStore;
 import io.unibloc.blockstore.image.ImageCatalog;
 import io.unibloc.blockstore.image.ImageFetcher;
-import io.unibloc.blockstore.registry.RegistryCredentials;
+import io.unibloc.registry.auth.RegistryCredentials;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 

@@ -2,27 +2,22 @@ package io.unibloc.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.unibloc.blockstore.content.ContentStore;
-import io.unibloc.blockstore.image.ImageFetcher;
-import io.unibloc.blockstore.image.Platform;
-import io.unibloc.blockstore.registry.RegistryClient;
-import io.unibloc.blockstore.registry.RegistryConfig;
 import io.unibloc.operator.config.OperatorConfig;
 import io.unibloc.operator.metrics.ReconcileMetrics;
-import io.unibloc.operator.pin.ImagePinner;
 import io.unibloc.operator.pin.PinCache;
 import io.unibloc.operator.pin.PullSecrets;
-import io.unibloc.operator.pin.RegistryImagePinner;
 import io.unibloc.operator.pod.PodSettings;
 import io.unibloc.operator.runtimeclass.RuntimeClasses;
 import io.unibloc.operator.status.EventRecorder;
+import io.unibloc.registry.client.RegistryClient;
+import io.unibloc.registry.client.RegistryConfig;
+import io.unibloc.registry.manifest.Platform;
+import io.unibloc.registry.pin.ImagePinner;
+import io.unibloc.registry.pin.RegistryImagePinner;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
@@ -66,23 +61,10 @@ public class OperatorBeans {
         client.close();
     }
 
-    /** Manifests and configs only (small); a fresh temporary directory per process. */
-    @Produces
-    @Singleton
-    ContentStore contentStore() {
-        try {
-            return new ContentStore(Files.createTempDirectory("unibloc-operator-"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the operator's manifest cache directory", e);
-        }
-    }
-
     @Produces
     @ApplicationScoped
-    ImagePinner imagePinner(ContentStore store, RegistryClient client, MeterRegistry meters, OperatorConfig config) {
-        ImageFetcher fetcher = new ImageFetcher(store, client, meters);
-        return new RegistryImagePinner(
-                fetcher, client, store, Platform.parse(config.registry().platform()));
+    ImagePinner imagePinner(RegistryClient client, OperatorConfig config) {
+        return new RegistryImagePinner(client, Platform.parse(config.registry().platform()));
     }
 
     @Produces

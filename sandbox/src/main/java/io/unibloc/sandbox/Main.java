@@ -1,6 +1,8 @@
 package io.unibloc.sandbox;
 
 import io.unibloc.sandbox.accel.Accel;
+import io.unibloc.sandbox.net.NetworkOptions;
+import io.unibloc.sandbox.net.NetworkSetupException;
 import io.unibloc.sandbox.runtime.Console;
 import io.unibloc.sandbox.runtime.GuestExit;
 import io.unibloc.sandbox.runtime.RunResult;
@@ -48,6 +50,10 @@ public final class Main {
             "  --root-overlay F  the root is an ephemeral (shared, read-only) device: boot from a fresh qcow2 overlay",
             "                    at F backed by it, deleted when the guest ends (env " + ENV_ROOT_OVERLAY + ")",
             "  --print-command   print the VMM command line and exit without booting",
+            "network (spec.network): " + NetworkOptions.ENV_INTERFACE + " (the Pod's interface, default eth0), "
+                    + NetworkOptions.ENV_PASST + " (passt binary), " + NetworkOptions.ENV_RESOLV_CONF,
+            "  (the Pod's DNS); a network that cannot be set up ends the sandbox before boot, reason "
+                    + NetworkSetupException.REASON + ",",
             "environment: " + SandboxOptions.ENV_KVM_VERDICT_FILE + " (remembered KVM verdict), "
                     + StatusFiles.ENV_READY_FILE + " (created at first console output),",
             "  " + StatusFiles.ENV_TERMINATION_LOG + " (JSON outcome; default /dev/termination-log when it exists)",
@@ -96,7 +102,10 @@ public final class Main {
         }
 
         String overlay = arguments.rootOverlay() != null ? arguments.rootOverlay() : env.get(ENV_ROOT_OVERLAY);
-        Sandbox sandbox = new Sandbox(options, overlay == null || overlay.isBlank() ? null : Path.of(overlay));
+        Sandbox sandbox = new Sandbox(
+                options,
+                overlay == null || overlay.isBlank() ? null : Path.of(overlay),
+                NetworkOptions.fromEnvironment(env));
         StatusFiles status = StatusFiles.fromEnvironment(env);
         try {
             if (arguments.printCommand()) {
@@ -119,6 +128,10 @@ public final class Main {
                 err.println("sandbox: " + result.exit().describe());
             }
             return result.exitCode();
+        } catch (SandboxNetworkException e) {
+            err.println("sandbox: network setup failed: " + e.getMessage());
+            status.failed(NetworkSetupException.REASON, e.getMessage());
+            return GuestExit.SANDBOX_FAILURE;
         } catch (InvalidBootSpecException | SandboxException e) {
             err.println("sandbox: " + e.getMessage());
             status.failed(e.getMessage());

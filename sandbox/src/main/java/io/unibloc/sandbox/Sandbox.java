@@ -5,10 +5,15 @@ import io.unibloc.sandbox.accel.HostTsc;
 import io.unibloc.sandbox.accel.KvmProbe;
 import io.unibloc.sandbox.accel.KvmVerdict;
 import io.unibloc.sandbox.launch.CommandLine;
+import io.unibloc.sandbox.launch.GuestNetwork;
 import io.unibloc.sandbox.launch.LaunchPlan;
 import io.unibloc.sandbox.launch.LaunchPlanner;
 import io.unibloc.sandbox.launch.RootOverlay;
 import io.unibloc.sandbox.launch.VmmCommandBuilder;
+import io.unibloc.sandbox.net.GuestNetworking;
+import io.unibloc.sandbox.net.NetworkAttachment;
+import io.unibloc.sandbox.net.NetworkOptions;
+import io.unibloc.sandbox.net.NetworkSetupException;
 import io.unibloc.sandbox.runtime.BootWatchdog;
 import io.unibloc.sandbox.runtime.Console;
 import io.unibloc.sandbox.runtime.RunResult;
@@ -17,6 +22,7 @@ import io.unibloc.sandbox.runtime.VmmControl;
 import io.unibloc.sandbox.runtime.VmmProcess;
 import io.unibloc.sandbox.spec.BootSpec;
 import io.unibloc.sandbox.spec.InvalidBootSpecException;
+import io.unibloc.sandbox.spec.NetworkMode;
 import io.unibloc.sandbox.spec.Vmm;
 import io.unibloc.sandbox.tool.ProcessRunner;
 import java.io.IOException;
@@ -35,7 +41,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A boot: resolve the spec; project files into the root filesystem; read the kernel (and initrd) out of
  * it unless given as host files; pick KVM or TCG; build the VMM command line; start the VMM and stream the
- * console under a boot watchdog. The per-boot work directory is removed when the guest has ended.
+ * console under a boot watchdog. The per-boot work directory is removed when the guest has ended. A spec with a
+ * network first gets the host end of its NIC (see {@link GuestNetworking}); a failure there ends the start before
+ * any VMM runs ({@link SandboxNetworkException}), and the guest's end removes it again.
  *
  * <p>In {@code auto} accelerator mode a QEMU boot under KVM whose watchdog trips before any console output is
  * retried once under TCG, and the KVM probe is told (so later boots, and with a verdict file later
@@ -51,6 +59,8 @@ public final class Sandbox {
     /** Where an ephemeral root's overlay goes ({@code UNIBLOC_ROOT_OVERLAY}); null boots the device itself. */
     private final Path rootOverlay;
 
+    private final GuestNetworking networking;
+
     public Sandbox(SandboxOptions options) {
         this(options, null);
     }
@@ -60,7 +70,13 @@ public final class Sandbox {
      * creates a fresh qcow2 overlay at that path for the guest's writes and deletes it when the guest ends.
      */
     public Sandbox(SandboxOptions options, Path rootOverlay) {
+        this(options, rootOverlay, NetworkOptions.defaults());
+    }
+
+    /** As {@link #Sandbox(SandboxOptions, Path)}, finding the Pod's network and its tools as {@code network} says. */
+    public Sandbox(SandboxOptions options, Path rootOverlay, NetworkOptions network) {
         this.options = options;
+        this.networking = new GuestNetworking(network);
         this.rootOverlay = rootOverlay;
         this.kvmProbe = new KvmProbe(
                 options.qemuBinary(),
@@ -98,8 +114,11 @@ public final class Sandbox {
             throw new SandboxException(
                     "cannot create a work directory in " + options.workRoot() + ": " + e.getMessage(), e);
         }
+        NetworkAttachment network = null;
         try {
-            LaunchPlan plan = planner.plan(resolved, workDir, accel, rootOverlay);
+            network = attachNetwork(resolved, workDir);
+            GuestNetwork guestNetwork = network == null ? null : network.guest();
+            LaunchPlan plan = planner.plan(resolved, workDir, accel, rootOverlay, guestNetwork);
             CommandLine command = VmmCommandBuilder.forVmm(plan.vmm()).build(plan, binary(plan));
             LOG.debug("command: {}", command.render());
             BootWatchdog watchdog = watchdog(plan, resolved.bootTimeoutSeconds());
@@ -110,7 +129,7 @@ public final class Sandbox {
                     watchdog,
                     VmmControl.forPlan(plan),
                     console,
-                    () -> cleanUp(workDir));
+                    cleanUp(workDir, network));
             long jvmStart = ProcessHandle.current()
                     .info()
                     .startInstant()
@@ -126,13 +145,38 @@ public final class Sandbox {
                     (System.nanoTime() - begin) / 1_000_000,
                     jvmStart < 0 ? "" : " (" + (System.currentTimeMillis() - jvmStart) + " ms after JVM start)");
             return guest;
-        } catch (IOException | IllegalArgumentException e) {
-            cleanUp(workDir);
+        } catch (IOException | IllegalArgumentException | SandboxException e) {
+            cleanUp(workDir, network).run();
+            if (e instanceof SandboxException sandboxException) {
+                throw sandboxException;
+            }
             if (e instanceof InvalidBootSpecException invalid) {
                 throw invalid;
             }
             throw new SandboxException("cannot boot from " + resolved.rootDevice() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The host end of the guest's NIC, or {@code null} for a guest without network. */
+    private NetworkAttachment attachNetwork(BootSpec resolved, Path workDir) throws SandboxNetworkException {
+        if (resolved.network().effectiveMode() == NetworkMode.NONE) {
+            return null;
+        }
+        try {
+            return networking.attach(resolved, workDir);
+        } catch (NetworkSetupException e) {
+            throw new SandboxNetworkException(e);
+        }
+    }
+
+    /** What runs when the guest has ended: the network's teardown first (it may use the work directory). */
+    private Runnable cleanUp(Path workDir, NetworkAttachment network) {
+        return () -> {
+            if (network != null) {
+                network.close();
+            }
+            cleanUp(workDir);
+        };
     }
 
     /** The watchdog for a planned boot: the spec's deadline, else the node's, else the accelerator's default. */
@@ -155,11 +199,19 @@ public final class Sandbox {
      *
      * @throws InvalidBootSpecException when the spec is invalid
      */
-    public CommandLine preview(BootSpec spec) {
+    public CommandLine preview(BootSpec spec) throws SandboxNetworkException {
         BootSpec resolved = spec.resolve();
         Path workDir = options.workRoot().resolve("unibloc-sandbox-preview");
-        LaunchPlan plan =
-                planner.preview(resolved, workDir, options.accel() == null ? Accel.TCG : options.accel(), rootOverlay);
+        GuestNetwork network = null;
+        if (resolved.network().effectiveMode() != NetworkMode.NONE) {
+            try {
+                network = networking.preview(resolved, workDir);
+            } catch (NetworkSetupException e) {
+                throw new SandboxNetworkException(e);
+            }
+        }
+        LaunchPlan plan = planner.preview(
+                resolved, workDir, options.accel() == null ? Accel.TCG : options.accel(), rootOverlay, network);
         return VmmCommandBuilder.forVmm(plan.vmm()).build(plan, binary(plan));
     }
 

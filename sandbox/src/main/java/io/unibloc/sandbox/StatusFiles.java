@@ -96,11 +96,19 @@ public final class StatusFiles {
 
     /** Writes a failure that happened before any guest ran (bad spec, VMM that cannot start). */
     void failed(String message) {
+        failed("SandboxFailed", message);
+    }
+
+    /**
+     * Writes a failure that happened before any guest ran, with its own reason ({@code NetworkSetupFailed} when the
+     * guest's network could not be set up).
+     */
+    void failed(String reason, String message) {
         if (terminationLog == null) {
             return;
         }
         Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("reason", "SandboxFailed");
+        fields.put("reason", reason);
         fields.put("exitCode", GuestExit.SANDBOX_FAILURE);
         fields.put("message", message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "..." : message);
         write(terminationLog, fields);

@@ -3,6 +3,9 @@ package io.unibloc.api.registry;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.unibloc.registry.RegistryException;
+import io.unibloc.registry.auth.DockerConfig;
+import io.unibloc.registry.auth.RegistryCredentials;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -14,7 +17,8 @@ import java.util.Map;
  * or the legacy {@code .dockercfg}, from {@code data} (base64; whitespace such as line wrapping is ignored) or
  * {@code stringData}. It returns the docker-config documents by source, in the order given, so that the first
  * Secret naming a registry wins, as kubelet does; the JSON inside (the {@code auth} field or
- * {@code username}/{@code password}) is parsed by the block store's {@code DockerConfig}.
+ * {@code username}/{@code password}) is parsed by the registry module's {@link DockerConfig} into its
+ * {@link RegistryCredentials}: {@link #credentials} is what the operator and both CSI components call.
  *
  * <p>A Secret that is named but missing is an error ({@link PullSecretException.Reason#NOT_FOUND}), never skipped:
  * skipping it would turn a typo into an anonymous pull that fails later with a registry's 401, far from the cause.
@@ -25,6 +29,31 @@ public final class DockerConfigSecrets {
     public static final String DOCKER_CFG = ".dockercfg";
 
     private DockerConfigSecrets() {}
+
+    /**
+     * The registry credentials of {@code refs}, the first Secret naming a registry winning; none for no references.
+     * Errors: {@link PullSecretException} naming the first Secret that is missing, is not a docker-config Secret,
+     * or holds a document that does not parse.
+     */
+    public static RegistryCredentials credentials(KubernetesClient client, List<SecretReference> refs) {
+        if (refs == null || refs.isEmpty()) {
+            return RegistryCredentials.NONE;
+        }
+        return merge(read(client, refs));
+    }
+
+    /** The registry credentials of one Secret object; {@code where} names it in errors. */
+    public static RegistryCredentials credentials(String where, Secret secret) {
+        return merge(Map.of("secret " + where, dockerConfig(where, secret)));
+    }
+
+    private static RegistryCredentials merge(Map<String, byte[]> documents) {
+        try {
+            return DockerConfig.merge(documents);
+        } catch (RegistryException e) {
+            throw new PullSecretException(PullSecretException.Reason.INVALID, e.getMessage());
+        }
+    }
 
     /**
      * GETs each Secret and returns its docker-config document keyed by {@code "secret <namespace>/<name>"}, in the

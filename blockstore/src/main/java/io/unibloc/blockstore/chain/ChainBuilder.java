@@ -15,7 +15,7 @@ import io.unibloc.blockstore.layers.LayerScanner;
 import io.unibloc.blockstore.layers.LayerSummary;
 import io.unibloc.blockstore.layers.LayerTree;
 import io.unibloc.blockstore.metrics.StoreMetrics;
-import io.unibloc.blockstore.registry.Digest;
+import io.unibloc.registry.ref.Digest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.unibloc.blockstore.chain;
 
 import io.unibloc.blockstore.FsType;
 import io.unibloc.blockstore.layers.LayerSource;
-import io.unibloc.blockstore.registry.Digest;
+import io.unibloc.registry.ref.Digest;
 import java.util.List;
 
 /**

@@ -1,7 +1,9 @@
 package io.unibloc.blockstore.content;
 
 import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.registry.Digest;
+import io.unibloc.registry.client.BlobSink;
+import io.unibloc.registry.ref.Digest;
+import io.unibloc.registry.ref.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -19,7 +21,7 @@ import java.util.function.LongConsumer;
  * leaves nothing behind; a failed commit discards the bytes and the writer may be filled again from
  * another source. Not thread-safe: one writer belongs to one download.
  */
-public final class BlobWriter implements AutoCloseable {
+public final class BlobWriter implements BlobSink, AutoCloseable {
     private final ContentStore store;
     private final Digest expected;
     private final long expectedSize;
@@ -64,6 +66,7 @@ public final class BlobWriter implements AutoCloseable {
     }
 
     /** Bytes accepted so far; a resumed download asks the server for the rest from here. */
+    @Override
     public long written() {
         return written;
     }
@@ -97,6 +100,7 @@ public final class BlobWriter implements AutoCloseable {
      * Copies {@code in} to its end. An {@link IOException} of the stream (a broken download) propagates
      * with everything read so far kept, so the caller can resume from {@link #written()}.
      */
+    @Override
     public long transferFrom(InputStream in, LongConsumer onBytes) throws IOException {
         byte[] buf = new byte[1 << 16];
         long total = 0;
@@ -113,6 +117,7 @@ public final class BlobWriter implements AutoCloseable {
     }
 
     /** Forgets what was written (a server ignored our Range request and sends the whole blob again). */
+    @Override
     public void reset() {
         checkOpen();
         try {
@@ -134,6 +139,12 @@ public final class BlobWriter implements AutoCloseable {
      */
     public Path commit() {
         return commit(source);
+    }
+
+    /** As {@link #commit(String)}: the registry client's last step of a download. */
+    @Override
+    public void complete(String from) {
+        commit(from);
     }
 
     /** As {@link #commit()}, naming {@code from} (e.g. a mirror) as the source in errors. */

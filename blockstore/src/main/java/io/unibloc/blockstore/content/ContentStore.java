@@ -1,7 +1,9 @@
 package io.unibloc.blockstore.content;
 
 import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.registry.Digest;
+import io.unibloc.registry.RegistryException;
+import io.unibloc.registry.ref.Digest;
+import io.unibloc.registry.ref.Sha256;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -210,7 +212,7 @@ public final class ContentStore {
                 Digest d;
                 try {
                     d = Digest.sha256(name);
-                } catch (StoreException notADigest) {
+                } catch (RegistryException notADigest) {
                     continue;
                 }
                 try {

@@ -1,7 +1,9 @@
 package io.unibloc.blockstore.image;
 
-import io.unibloc.blockstore.registry.Digest;
-import io.unibloc.blockstore.registry.ImageReference;
+import io.unibloc.registry.manifest.ImageConfig;
+import io.unibloc.registry.manifest.Platform;
+import io.unibloc.registry.ref.Digest;
+import io.unibloc.registry.ref.ImageReference;
 import java.util.List;
 
 /**

@@ -2,9 +2,9 @@ package io.unibloc.blockstore.image;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.content.Sha256;
-import io.unibloc.blockstore.registry.Digest;
-import io.unibloc.blockstore.registry.ImageReference;
+import io.unibloc.registry.ref.Digest;
+import io.unibloc.registry.ref.ImageReference;
+import io.unibloc.registry.ref.Sha256;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;

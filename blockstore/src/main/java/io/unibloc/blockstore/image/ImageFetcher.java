@@ -4,15 +4,24 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.unibloc.blockstore.BlockStore;
+import io.unibloc.blockstore.ErrorKind;
 import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.content.BlobWriter;
 import io.unibloc.blockstore.content.ContentStore;
-import io.unibloc.blockstore.registry.Digest;
-import io.unibloc.blockstore.registry.ImageReference;
-import io.unibloc.blockstore.registry.ManifestResponse;
-import io.unibloc.blockstore.registry.RegistryClient;
-import io.unibloc.blockstore.registry.RegistryConfig;
-import io.unibloc.blockstore.registry.RegistryCredentials;
+import io.unibloc.registry.RegistryException;
+import io.unibloc.registry.auth.RegistryCredentials;
+import io.unibloc.registry.client.ManifestResponse;
+import io.unibloc.registry.client.RegistryClient;
+import io.unibloc.registry.client.RegistryConfig;
+import io.unibloc.registry.manifest.Descriptor;
+import io.unibloc.registry.manifest.ImageConfig;
+import io.unibloc.registry.manifest.ImageIndex;
+import io.unibloc.registry.manifest.ImageManifest;
+import io.unibloc.registry.manifest.ManifestParser;
+import io.unibloc.registry.manifest.Platform;
+import io.unibloc.registry.manifest.PlatformSelector;
+import io.unibloc.registry.ref.Digest;
+import io.unibloc.registry.ref.ImageReference;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,7 +97,11 @@ public final class ImageFetcher implements AutoCloseable {
             Platform platform,
             RegistryCredentials credentials,
             BlockStore.Progress progress) {
-        return fetchFrom(sourceFor(reference, credentials), reference, platform, progress);
+        try {
+            return fetchFrom(sourceFor(reference, credentials), reference, platform, progress);
+        } catch (RegistryException e) {
+            throw StoreException.from(e);
+        }
     }
 
     /**
@@ -99,7 +112,11 @@ public final class ImageFetcher implements AutoCloseable {
         if (reference.digest() != null) {
             return reference;
         }
-        return reference.withDigest(sourceFor(reference, credentials).resolve());
+        try {
+            return reference.withDigest(sourceFor(reference, credentials).resolve());
+        } catch (RegistryException e) {
+            throw StoreException.from(e);
+        }
     }
 
     /** The image as far as the content store alone can describe it (pinned references only); no I/O beyond the store. */
@@ -109,8 +126,13 @@ public final class ImageFetcher implements AutoCloseable {
         }
         try {
             return Optional.of(fetchFrom(new OfflineSource(pinned), pinned, platform, BlockStore.Progress.NONE));
+        } catch (RegistryException e) {
+            if (e.kind() == RegistryException.Kind.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw StoreException.from(e);
         } catch (StoreException e) {
-            if (e.kind() == io.unibloc.blockstore.ErrorKind.NOT_FOUND) {
+            if (e.kind() == ErrorKind.NOT_FOUND) {
                 return Optional.empty();
             }
             throw e;
@@ -266,7 +288,11 @@ public final class ImageFetcher implements AutoCloseable {
                 failed.set(true);
                 Throwable c = e.getCause();
                 if (first == null) {
-                    first = c instanceof StoreException se ? se : StoreException.internal("blob fetch failed: " + c, c);
+                    first = c instanceof StoreException se
+                            ? se
+                            : c instanceof RegistryException re
+                                    ? StoreException.from(re)
+                                    : StoreException.internal("blob fetch failed: " + c, c);
                 }
             } catch (InterruptedException e) {
                 failed.set(true);

@@ -1,8 +1,8 @@
 package io.unibloc.blockstore.image;
 
 import io.unibloc.blockstore.content.BlobWriter;
-import io.unibloc.blockstore.registry.Digest;
-import io.unibloc.blockstore.registry.ManifestResponse;
+import io.unibloc.registry.client.ManifestResponse;
+import io.unibloc.registry.ref.Digest;
 import java.util.function.LongConsumer;
 
 /** Where an image's documents and blobs come from: a registry, an OCI layout, or nowhere (store only). */

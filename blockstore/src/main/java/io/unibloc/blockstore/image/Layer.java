@@ -1,6 +1,6 @@
 package io.unibloc.blockstore.image;
 
-import io.unibloc.blockstore.registry.Digest;
+import io.unibloc.registry.ref.Digest;
 
 /**
  * One layer of a fetched image, bottom first: the compressed blob ({@code digest}, {@code size}, stored

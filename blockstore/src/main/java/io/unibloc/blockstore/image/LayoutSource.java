@@ -2,10 +2,13 @@ package io.unibloc.blockstore.image;
 
 import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.content.BlobWriter;
-import io.unibloc.blockstore.content.Sha256;
-import io.unibloc.blockstore.registry.Digest;
-import io.unibloc.blockstore.registry.ImageReference;
-import io.unibloc.blockstore.registry.ManifestResponse;
+import io.unibloc.registry.client.ManifestResponse;
+import io.unibloc.registry.manifest.Descriptor;
+import io.unibloc.registry.manifest.ImageIndex;
+import io.unibloc.registry.manifest.ManifestParser;
+import io.unibloc.registry.ref.Digest;
+import io.unibloc.registry.ref.ImageReference;
+import io.unibloc.registry.ref.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

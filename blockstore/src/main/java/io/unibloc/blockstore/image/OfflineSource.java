@@ -2,9 +2,9 @@ package io.unibloc.blockstore.image;
 
 import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.content.BlobWriter;
-import io.unibloc.blockstore.registry.Digest;
-import io.unibloc.blockstore.registry.ImageReference;
-import io.unibloc.blockstore.registry.ManifestResponse;
+import io.unibloc.registry.client.ManifestResponse;
+import io.unibloc.registry.ref.Digest;
+import io.unibloc.registry.ref.ImageReference;
 import java.util.function.LongConsumer;
 
 /** No source at all: whatever is not in the content store is NOT_FOUND. */

@@ -1,11 +1,11 @@
 package io.unibloc.blockstore.image;
 
 import io.unibloc.blockstore.content.BlobWriter;
-import io.unibloc.blockstore.registry.Digest;
-import io.unibloc.blockstore.registry.ImageReference;
-import io.unibloc.blockstore.registry.ManifestResponse;
-import io.unibloc.blockstore.registry.RegistryClient;
-import io.unibloc.blockstore.registry.RegistryCredentials;
+import io.unibloc.registry.auth.RegistryCredentials;
+import io.unibloc.registry.client.ManifestResponse;
+import io.unibloc.registry.client.RegistryClient;
+import io.unibloc.registry.ref.Digest;
+import io.unibloc.registry.ref.ImageReference;
 import java.util.function.LongConsumer;
 
 /** A repository on a registry (through its mirrors first). */

@@ -1,6 +1,6 @@
 package io.unibloc.blockstore.layers;
 
-import io.unibloc.blockstore.registry.Digest;
+import io.unibloc.registry.ref.Digest;
 import java.nio.file.Path;
 
 /**

@@ -15,7 +15,7 @@ import io.unibloc.blockstore.layers.Compression;
 import io.unibloc.blockstore.layers.LayerLimits;
 import io.unibloc.blockstore.layers.LayerSource;
 import io.unibloc.blockstore.layers.TarFixture;
-import io.unibloc.blockstore.registry.Digest;
+import io.unibloc.registry.ref.Digest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -12,7 +12,7 @@ import io.unibloc.blockstore.fs.Mounts;
 import io.unibloc.blockstore.layers.LayerLimits;
 import io.unibloc.blockstore.layers.LayerSource;
 import io.unibloc.blockstore.layers.TarFixture;
-import io.unibloc.blockstore.registry.Digest;
+import io.unibloc.registry.ref.Digest;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package io.unibloc.blockstore.chain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.registry.Digest;
+import io.unibloc.registry.ref.Digest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.unibloc.blockstore.ErrorKind;
 import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.registry.Digest;
+import io.unibloc.registry.ref.Digest;
+import io.unibloc.registry.ref.Sha256;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

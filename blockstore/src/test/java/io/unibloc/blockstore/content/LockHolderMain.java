@@ -1,6 +1,7 @@
 package io.unibloc.blockstore.content;
 
-import io.unibloc.blockstore.registry.Digest;
+import io.unibloc.registry.ref.Digest;
+import io.unibloc.registry.ref.Sha256;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.unibloc.blockstore.ErrorKind;
 import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.registry.Digest;
-import io.unibloc.blockstore.registry.ImageReference;
+import io.unibloc.registry.manifest.ImageConfig;
+import io.unibloc.registry.manifest.MediaTypes;
+import io.unibloc.registry.manifest.Platform;
+import io.unibloc.registry.ref.Digest;
+import io.unibloc.registry.ref.ImageReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

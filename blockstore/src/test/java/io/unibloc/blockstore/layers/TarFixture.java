@@ -1,7 +1,7 @@
 package io.unibloc.blockstore.layers;
 
 import com.github.luben.zstd.ZstdOutputStream;
-import io.unibloc.blockstore.registry.Digest;
+import io.unibloc.registry.ref.Digest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -9,7 +9,7 @@ import io.unibloc.blockstore.chain.ChainRepository;
 import io.unibloc.blockstore.chain.KeyedLocks;
 import io.unibloc.blockstore.cow.CopyBackend;
 import io.unibloc.blockstore.cow.StoreSpace;
-import io.unibloc.blockstore.registry.Digest;
+import io.unibloc.registry.ref.Digest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -30,6 +30,12 @@ final class BenchChart {
 
     /** {@code valuesMs[variant][size]}; NaN values are left out. */
     static void write(Path png, String title, List<Long> sizesMiB, List<String> variants, double[][] valuesMs) {
+        write(png, title, sizesMiB.stream().map(s -> s + " MiB image").toList(), variants, valuesMs, "");
+    }
+
+    /** As above with a label per group of bars and a note under the title. */
+    static void write(
+            Path png, String title, List<String> groups, List<String> variants, double[][] valuesMs, String note) {
         System.setProperty("java.awt.headless", "true");
         BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
@@ -40,6 +46,12 @@ final class BenchChart {
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
         g.drawString(title, LEFT, 30);
+        if (!note.isEmpty()) {
+            java.awt.Font font = g.getFont();
+            g.setFont(font.deriveFont(java.awt.Font.PLAIN, 12f));
+            g.drawString(note, LEFT, 48);
+            g.setFont(font);
+        }
 
         double max = 1;
         for (double[] row : valuesMs) {
@@ -66,10 +78,10 @@ final class BenchChart {
                             : String.format(Locale.ROOT, "%.0f s", v / 1000);
             g.drawString(label, 10, y + 4);
         }
-        int groups = sizesMiB.size();
-        int groupW = plotW / Math.max(1, groups);
+        int groupCount = groups.size();
+        int groupW = plotW / Math.max(1, groupCount);
         int barW = Math.max(8, (groupW - 40) / Math.max(1, variants.size()));
-        for (int s = 0; s < groups; s++) {
+        for (int s = 0; s < groupCount; s++) {
             int gx = LEFT + s * groupW + 20;
             for (int v = 0; v < variants.size(); v++) {
                 double ms = valuesMs[v][s];
@@ -86,7 +98,7 @@ final class BenchChart {
                 g.drawString(t, x, H - BOTTOM - h - 4);
             }
             g.setColor(Color.BLACK);
-            g.drawString(sizesMiB.get(s) + " MiB image", gx + (variants.size() * barW) / 2 - 35, H - BOTTOM + 20);
+            g.drawString(groups.get(s), gx + (variants.size() * barW) / 2 - 35, H - BOTTOM + 20);
         }
         g.setStroke(new BasicStroke(1.5f));
         g.drawLine(LEFT, H - BOTTOM, W - RIGHT, H - BOTTOM);

@@ -94,8 +94,43 @@ public final class BenchCommand extends StoreCommand {
             description = "Run only the page-cache scenario (and ephemeral create+attach).")
     boolean pageCacheOnly;
 
+    @Option(
+            names = "--network",
+            description = "Run only the network scenario: HTTP to busybox httpd as a process, and in the test guest"
+                    + " through tap and passt (needs the test guest: --guest-kernel, --guest-initrd).")
+    boolean network;
+
+    @Option(
+            names = "--network-requests",
+            defaultValue = "1000",
+            description = "Small HTTP requests per path (default: ${DEFAULT-VALUE}).")
+    int networkRequests;
+
+    @Option(
+            names = "--network-blob",
+            defaultValue = "64",
+            paramLabel = "MIB",
+            description = "Size of the big transfer (default: ${DEFAULT-VALUE} MiB).")
+    int networkBlobMiB;
+
+    @Option(
+            names = "--guest-kernel",
+            paramLabel = "FILE",
+            description = "The Linux test guest's kernel (default: the newest /boot/vmlinuz-*).")
+    Path guestKernel;
+
+    @Option(
+            names = "--guest-initrd",
+            paramLabel = "FILE",
+            description = "The Linux test guest's initramfs (default: the newest"
+                    + " /tmp/unibloc-test-guest/initramfs-*.cpio.gz, which testkit's SampleImage builds).")
+    Path guestInitrd;
+
     @Override
     protected int call(StoreSession s) throws Exception {
+        if (network) {
+            return network(s);
+        }
         Path work = Files.createDirectories(s.dir().resolve("bench-work"));
         Files.createDirectories(outDir);
         Results res = new Results();
@@ -159,6 +194,49 @@ public final class BenchCommand extends StoreCommand {
         }
         out().println("wrote " + outDir.resolve("bench.csv") + ", bench.md, bench.png, bench-pagecache.png");
         return 0;
+    }
+
+    /** The network scenario alone: three paths to one HTTP server, figures, chart. */
+    private int network(StoreSession s) throws Exception {
+        Files.createDirectories(outDir);
+        Path kernel = guestKernel != null ? guestKernel : newest(Path.of("/boot"), "vmlinuz-", "");
+        Path initrd = guestInitrd != null
+                ? guestInitrd
+                : newest(Path.of(System.getProperty("java.io.tmpdir"), "unibloc-test-guest"), "initramfs-", ".cpio.gz");
+        NetworkBench bench =
+                new NetworkBench(s.dir().resolve("bench-network"), kernel, initrd, networkRequests, networkBlobMiB, 3);
+        List<NetworkBench.PathResult> paths = bench.run();
+        Results res = new Results();
+        NetworkFigures.report(res, paths, networkBlobMiB);
+        StringWriter md = new StringWriter();
+        PrintWriter mdw = new PrintWriter(md);
+        mdw.println("Machine: " + Machine.describe(s.dir()));
+        mdw.println();
+        res.printMarkdown(mdw);
+        out().println();
+        out().print(md);
+        out().flush();
+        Files.writeString(outDir.resolve("bench-network.md"), md.toString());
+        res.writeCsv(outDir.resolve("bench-network.csv"));
+        NetworkFigures.chart(outDir.resolve("bench-network.png"), paths, networkBlobMiB);
+        out().println("wrote " + outDir.resolve("bench-network.csv") + ", bench-network.md, bench-network.png");
+        return 0;
+    }
+
+    /** The newest file in {@code dir} named PREFIX...SUFFIX; fails naming what to pass instead. */
+    private static Path newest(Path dir, String prefix, String suffix) throws IOException {
+        if (Files.isDirectory(dir)) {
+            try (var files = Files.list(dir)) {
+                var found = files.filter(f -> f.getFileName().toString().startsWith(prefix)
+                                && f.getFileName().toString().endsWith(suffix))
+                        .max(java.util.Comparator.comparingLong(f -> f.toFile().lastModified()));
+                if (found.isPresent()) {
+                    return found.get();
+                }
+            }
+        }
+        throw new IOException("no " + dir.resolve(prefix + "*" + suffix) + ": pass --guest-kernel/--guest-initrd"
+                + " (the test guest's initramfs is built by testkit's SampleImage, as scripts/demo.sh runs it)");
     }
 
     /** Page cache and disk reads of N guests of one image, persistent against ephemeral; ephemeral create+attach. */

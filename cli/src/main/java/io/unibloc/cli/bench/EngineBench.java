@@ -2,8 +2,8 @@ package io.unibloc.cli.bench;
 
 import io.unibloc.blockstore.BlockStore;
 import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.registry.Digest;
-import io.unibloc.blockstore.registry.RegistryCredentials;
+import io.unibloc.registry.auth.RegistryCredentials;
+import io.unibloc.registry.ref.Digest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,12 +1,12 @@
 package io.unibloc.cli.image;
 
 import io.unibloc.blockstore.image.FetchedImage;
-import io.unibloc.blockstore.image.Platform;
-import io.unibloc.blockstore.registry.ImageReference;
 import io.unibloc.cli.ConsoleProgress;
 import io.unibloc.cli.Sizes;
 import io.unibloc.cli.StoreCommand;
 import io.unibloc.cli.StoreSession;
+import io.unibloc.registry.manifest.Platform;
+import io.unibloc.registry.ref.ImageReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -1,9 +1,9 @@
 package io.unibloc.cli.image;
 
 import io.unibloc.blockstore.image.ImageCatalog;
-import io.unibloc.blockstore.registry.ImageReference;
 import io.unibloc.cli.StoreCommand;
 import io.unibloc.cli.StoreSession;
+import io.unibloc.registry.ref.ImageReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

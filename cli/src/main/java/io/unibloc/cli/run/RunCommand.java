@@ -6,13 +6,13 @@ import io.unibloc.blockstore.DefaultBlockStore;
 import io.unibloc.blockstore.FsType;
 import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.image.FetchedImage;
-import io.unibloc.blockstore.image.Platform;
-import io.unibloc.blockstore.registry.ImageReference;
 import io.unibloc.blockstore.shared.WriteMode;
 import io.unibloc.cli.ConsoleProgress;
 import io.unibloc.cli.Sizes;
 import io.unibloc.cli.StoreCommand;
 import io.unibloc.cli.StoreSession;
+import io.unibloc.registry.manifest.Platform;
+import io.unibloc.registry.ref.ImageReference;
 import io.unibloc.sandbox.Sandbox;
 import io.unibloc.sandbox.SandboxOptions;
 import io.unibloc.sandbox.accel.Accel;
@@ -161,6 +161,22 @@ public final class RunCommand extends StoreCommand {
                     "End the guest when it prints nothing for this long after start; 0 for never (default: 10 under KVM, 60 under TCG, or UNIBLOC_BOOT_TIMEOUT_SECONDS).")
     Integer bootTimeout;
 
+    @Option(
+            names = "--net",
+            paramLabel = "none|user|tap",
+            description = {
+                "Guest network (default: user with -p, else none). user: passt; the guest takes this host's address"
+                        + " and -p ports reach it on 127.0.0.1.",
+                "tap: the guest takes over eth0 of the current network namespace (ip netns exec NAME unibloc run ...)."
+            })
+    String net;
+
+    @Option(
+            names = {"-p", "--publish"},
+            paramLabel = "HOSTPORT:GUESTPORT[/udp]",
+            description = "Forward 127.0.0.1:HOSTPORT to the guest's GUESTPORT (repeatable; implies --net user).")
+    List<String> publish = new ArrayList<>();
+
     @Option(names = "--report", paramLabel = "FILE", description = "Also write the timings as JSON to FILE.")
     File report;
 
@@ -172,7 +188,8 @@ public final class RunCommand extends StoreCommand {
         if (ephemeral && !(store instanceof DefaultBlockStore)) {
             throw StoreException.invalid("--write-mode ephemeral needs the block store engine");
         }
-        BootSpec.Builder boot = bootSpec();
+        RunNetwork network = RunNetwork.parse(net, publish);
+        BootSpec.Builder boot = bootSpec().network(network.spec());
         SandboxOptions options = sandboxOptions(s);
         String volumeId =
                 name != null ? name : "run-" + UUID.randomUUID().toString().substring(0, 8);
@@ -224,7 +241,8 @@ public final class RunCommand extends StoreCommand {
             BootSpec spec =
                     ImageMetadata.applyTo(labels, boot.rootDevice(device).build());
             Path overlay = overlayDir == null ? null : overlayDir.resolve("root.qcow2");
-            RunningGuest running = new Sandbox(options, overlay).start(spec, console());
+            RunningGuest running =
+                    new Sandbox(options, overlay, network.options(System.getenv())).start(spec, console());
             // On Ctrl-C the JVM ends once the hooks return, without waiting for this thread's finally block:
             // the hook itself waits for the guest and releases the volume.
             Thread stopOnSignal =

@@ -6,13 +6,13 @@ import io.unibloc.api.registry.DockerConfigSecrets;
 import io.unibloc.api.registry.PullSecretException;
 import io.unibloc.blockstore.ErrorKind;
 import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.registry.DockerConfig;
-import io.unibloc.blockstore.registry.RegistryCredentials;
+import io.unibloc.registry.auth.RegistryCredentials;
 import java.util.List;
 
 /**
  * Registry credentials from docker-config Secrets, as both CSI components read them (the controller to pin, the
- * node to pull): parsed by the shared {@link DockerConfigSecrets}, the first Secret naming a registry wins.
+ * node to pull): read by the project's one reader, {@link DockerConfigSecrets}, and turned into the engine's error
+ * taxonomy, which the gRPC status mapping and the node's reconciler classify.
  */
 public final class PullSecretCredentials {
     private PullSecretCredentials() {}
@@ -23,11 +23,8 @@ public final class PullSecretCredentials {
      * Secret.
      */
     public static RegistryCredentials read(KubernetesClient client, List<SecretReference> refs) {
-        if (refs == null || refs.isEmpty()) {
-            return RegistryCredentials.NONE;
-        }
         try {
-            return DockerConfig.merge(DockerConfigSecrets.read(client, refs));
+            return DockerConfigSecrets.credentials(client, refs);
         } catch (PullSecretException e) {
             ErrorKind kind = e.reason() == PullSecretException.Reason.NOT_FOUND
                     ? ErrorKind.NOT_FOUND

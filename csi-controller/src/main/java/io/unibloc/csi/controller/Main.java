@@ -4,8 +4,6 @@ import csi.v1.Csi;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.unibloc.blockstore.registry.RegistryClient;
-import io.unibloc.blockstore.registry.RegistryConfig;
 import io.unibloc.csi.common.Cli;
 import io.unibloc.csi.common.KubeClients;
 import io.unibloc.csi.common.grpc.CallLoggingInterceptor;
@@ -16,13 +14,17 @@ import io.unibloc.csi.common.ops.OpsServer;
 import io.unibloc.csi.controller.nodes.NodeCleanup;
 import io.unibloc.csi.controller.provision.ClaimLookup;
 import io.unibloc.csi.controller.provision.PullCredentials;
-import io.unibloc.csi.controller.provision.RegistryDigestPinner;
 import io.unibloc.csi.controller.provision.VolumeProvisioner;
 import io.unibloc.csi.controller.records.BlockVolumeRecords;
 import io.unibloc.csi.controller.service.ControllerService;
 import io.unibloc.csi.controller.topology.CapacityReport;
 import io.unibloc.csi.controller.topology.NodeChooser;
 import io.unibloc.csi.controller.topology.NodeStores;
+import io.unibloc.registry.client.RegistryClient;
+import io.unibloc.registry.client.RegistryConfig;
+import io.unibloc.registry.manifest.Platform;
+import io.unibloc.registry.pin.ImagePinner;
+import io.unibloc.registry.pin.RegistryImagePinner;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,7 +87,8 @@ public final class Main implements Callable<Integer> {
                 .withRetries(2, Duration.ofMillis(200), Duration.ofSeconds(1))
                 .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(5));
         try (KubernetesClient kube = KubeClients.create(kubeconfig);
-                RegistryDigestPinner pinner = new RegistryDigestPinner(new RegistryClient(registryConfig, meters))) {
+                RegistryClient registry = new RegistryClient(registryConfig, meters)) {
+            ImagePinner pinner = new RegistryImagePinner(registry, Platform.DEFAULT);
             ControllerComponents components =
                     ControllerComponents.create(kube, pinner, meters, createWait, staleAfter, Clock.systemUTC());
             try (UnixSocketServer server =
@@ -105,7 +108,7 @@ public final class Main implements Callable<Integer> {
             IdentityService identity, ControllerService controller, CallLoggingInterceptor interceptor) {
         public static ControllerComponents create(
                 KubernetesClient kube,
-                io.unibloc.csi.controller.provision.ImagePinner pinner,
+                ImagePinner pinner,
                 io.micrometer.core.instrument.MeterRegistry meters,
                 Duration createWait,
                 Duration staleAfter,

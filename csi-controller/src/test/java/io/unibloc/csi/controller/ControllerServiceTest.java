@@ -16,11 +16,12 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.unibloc.api.v1alpha1.BlockVolume;
 import io.unibloc.api.v1alpha1.NodeStore;
 import io.unibloc.api.wire.ClaimAnnotations;
-import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.registry.Digest;
 import io.unibloc.csi.common.CsiNames;
 import io.unibloc.csi.common.grpc.UnixSocketChannels;
 import io.unibloc.csi.common.grpc.UnixSocketServer;
+import io.unibloc.registry.RegistryException;
+import io.unibloc.registry.pin.PinnedImage;
+import io.unibloc.registry.ref.Digest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,9 +94,10 @@ class ControllerServiceTest {
                 (ref, creds) -> {
                     pinned.add(ref.toString());
                     if (ref.repository().contains("missing")) {
-                        throw StoreException.notFound("no such image " + ref);
+                        throw RegistryException.notFound("no such image " + ref);
                     }
-                    return ref.digest() != null ? ref : ref.withDigest(Digest.parse(DIGEST));
+                    return new PinnedImage(
+                            ref.digest() != null ? ref : ref.withDigest(Digest.parse(DIGEST)), java.util.Map.of());
                 },
                 new SimpleMeterRegistry(),
                 Duration.ofSeconds(2),

@@ -11,12 +11,13 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.unibloc.api.v1alpha1.BlockVolume;
-import io.unibloc.blockstore.registry.RegistryClient;
-import io.unibloc.blockstore.registry.RegistryConfig;
 import io.unibloc.csi.common.CsiNames;
 import io.unibloc.csi.common.grpc.UnixSocketChannels;
 import io.unibloc.csi.common.grpc.UnixSocketServer;
-import io.unibloc.csi.controller.provision.RegistryDigestPinner;
+import io.unibloc.registry.client.RegistryClient;
+import io.unibloc.registry.client.RegistryConfig;
+import io.unibloc.registry.manifest.Platform;
+import io.unibloc.registry.pin.RegistryImagePinner;
 import io.unibloc.testkit.image.Compression;
 import io.unibloc.testkit.image.PushedImage;
 import io.unibloc.testkit.image.TestImage;
@@ -41,7 +42,7 @@ class RegistryPinningIT {
     private static Path dir;
     private static UnixSocketServer server;
     private static UnixSocketChannels.Handle channel;
-    private static RegistryDigestPinner pinner;
+    private static RegistryClient registryClient;
     private static ControllerGrpc.ControllerBlockingStub controller;
     private static FakeNodePlugin node;
 
@@ -53,14 +54,14 @@ class RegistryPinningIT {
                 .build()
                 .push(registry, "private/app", "2.0");
         dir = Files.createTempDirectory("csi-controller-it");
-        pinner = new RegistryDigestPinner(new RegistryClient(
+        registryClient = new RegistryClient(
                 RegistryConfig.defaults()
                         .withRetries(2, Duration.ofMillis(100), Duration.ofMillis(300))
                         .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(3)),
-                new SimpleMeterRegistry()));
+                new SimpleMeterRegistry());
         server = Main.ControllerComponents.create(
                         client,
-                        pinner,
+                        new RegistryImagePinner(registryClient, Platform.DEFAULT),
                         new SimpleMeterRegistry(),
                         Duration.ofSeconds(5),
                         Duration.ofMinutes(3),
@@ -77,7 +78,7 @@ class RegistryPinningIT {
         node.close();
         channel.close();
         server.close();
-        pinner.close();
+        registryClient.close();
         registry.close();
         Files.deleteIfExists(dir);
     }

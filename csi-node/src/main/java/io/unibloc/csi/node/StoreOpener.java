@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.unibloc.blockstore.DefaultBlockStore;
 import io.unibloc.blockstore.StoreConfig;
-import io.unibloc.blockstore.registry.RegistryConfig;
+import io.unibloc.registry.client.RegistryConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;

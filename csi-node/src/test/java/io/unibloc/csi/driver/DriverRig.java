@@ -10,17 +10,18 @@ import io.unibloc.blockstore.BlockStore;
 import io.unibloc.blockstore.DefaultBlockStore;
 import io.unibloc.blockstore.StoreConfig;
 import io.unibloc.blockstore.fs.Exec;
-import io.unibloc.blockstore.registry.RegistryClient;
-import io.unibloc.blockstore.registry.RegistryConfig;
 import io.unibloc.csi.common.CsiNames;
 import io.unibloc.csi.common.grpc.UnixSocketChannels;
 import io.unibloc.csi.common.grpc.UnixSocketServer;
 import io.unibloc.csi.controller.Main.ControllerComponents;
-import io.unibloc.csi.controller.provision.RegistryDigestPinner;
 import io.unibloc.csi.node.MockApi;
 import io.unibloc.csi.node.NodeComponents;
 import io.unibloc.csi.node.NodeHarness;
 import io.unibloc.csi.node.publish.MountTable;
+import io.unibloc.registry.client.RegistryClient;
+import io.unibloc.registry.client.RegistryConfig;
+import io.unibloc.registry.manifest.Platform;
+import io.unibloc.registry.pin.RegistryImagePinner;
 import io.unibloc.testkit.image.Compression;
 import io.unibloc.testkit.image.PushedImage;
 import io.unibloc.testkit.image.TestImage;
@@ -53,7 +54,7 @@ public final class DriverRig implements AutoCloseable {
     public final NodeComponents node;
     private final UnixSocketServer nodeServer;
     private final UnixSocketServer controllerServer;
-    private final RegistryDigestPinner pinner;
+    private final RegistryClient registryClient;
     private final UnixSocketChannels.Handle nodeChannel;
     private final UnixSocketChannels.Handle controllerChannel;
     public final NodeGrpc.NodeBlockingStub kubelet;
@@ -92,10 +93,10 @@ public final class DriverRig implements AutoCloseable {
                 new SimpleMeterRegistry(),
                 Clock.systemUTC());
         nodeServer = node.start(dir.resolve("node/csi.sock"));
-        pinner = new RegistryDigestPinner(new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry()));
+        registryClient = new RegistryClient(RegistryConfig.defaults(), new SimpleMeterRegistry());
         controllerServer = ControllerComponents.create(
                         client,
-                        pinner,
+                        new RegistryImagePinner(registryClient, Platform.DEFAULT),
                         new SimpleMeterRegistry(),
                         Duration.ofSeconds(8),
                         Duration.ofMinutes(3),
@@ -218,7 +219,8 @@ public final class DriverRig implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        for (AutoCloseable c : new AutoCloseable[] {nodeChannel, controllerChannel, controllerServer, node, pinner}) {
+        for (AutoCloseable c :
+                new AutoCloseable[] {nodeChannel, controllerChannel, controllerServer, node, registryClient}) {
             try {
                 c.close();
             } catch (Exception e) {

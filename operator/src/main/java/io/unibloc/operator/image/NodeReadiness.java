@@ -5,8 +5,8 @@ import io.unibloc.api.v1alpha1.NodeStore;
 import io.unibloc.api.v1alpha1.NodeStoreImage;
 import io.unibloc.api.v1alpha1.NodeStoreImagePhase;
 import io.unibloc.api.v1alpha1.UnikernelImage;
-import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.registry.ImageReference;
+import io.unibloc.registry.RegistryException;
+import io.unibloc.registry.ref.ImageReference;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -79,7 +79,7 @@ record NodeReadiness(List<String> selected, List<String> ready, List<String> pen
             return Objects.equals(
                     ImageReference.parse(reported).digest(),
                     ImageReference.parse(pinned).digest());
-        } catch (StoreException e) {
+        } catch (RegistryException e) {
             return false;
         }
     }

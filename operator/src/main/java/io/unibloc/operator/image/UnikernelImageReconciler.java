@@ -23,9 +23,6 @@ import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.unibloc.api.v1alpha1.NodeStore;
 import io.unibloc.api.v1alpha1.UnikernelImage;
 import io.unibloc.api.v1alpha1.UnikernelImageStatus;
-import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.registry.ImageReference;
-import io.unibloc.blockstore.registry.RegistryCredentials;
 import io.unibloc.operator.config.OperatorConfig;
 import io.unibloc.operator.metrics.ReconcileMetrics;
 import io.unibloc.operator.pin.PinCache;
@@ -34,6 +31,9 @@ import io.unibloc.operator.pin.PullSecrets;
 import io.unibloc.operator.status.Conditions;
 import io.unibloc.operator.status.EventRecorder;
 import io.unibloc.operator.status.StatusWrites;
+import io.unibloc.registry.RegistryException;
+import io.unibloc.registry.auth.RegistryCredentials;
+import io.unibloc.registry.ref.ImageReference;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -195,7 +195,7 @@ public class UnikernelImageReconciler implements Reconciler<UnikernelImage> {
                     FALSE,
                     "InvalidSpec",
                     "spec.image '" + image + "' is an oci: layout on one machine; use a registry reference");
-        } catch (StoreException e) {
+        } catch (RegistryException e) {
             conditions.set(IMAGE_PINNED, FALSE, "InvalidSpec", "spec.image: " + e.getMessage());
         }
         return Optional.empty();

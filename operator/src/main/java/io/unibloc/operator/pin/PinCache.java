@@ -2,10 +2,11 @@ package io.unibloc.operator.pin;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.unibloc.blockstore.ErrorKind;
-import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.registry.ImageReference;
-import io.unibloc.blockstore.registry.RegistryCredentials;
+import io.unibloc.registry.RegistryException;
+import io.unibloc.registry.auth.RegistryCredentials;
+import io.unibloc.registry.pin.ImagePinner;
+import io.unibloc.registry.pin.PinnedImage;
+import io.unibloc.registry.ref.ImageReference;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -117,7 +118,7 @@ public final class PinCache implements AutoCloseable {
             executor.execute(() -> run(key));
         } catch (RejectedExecutionException e) {
             // Shutting down: record a retryable failure so the waiters are not left waiting forever.
-            finish(key, failure(key, ErrorKind.UNAVAILABLE, "operator is shutting down", 0));
+            finish(key, failure(key, RegistryException.Kind.UNAVAILABLE, "operator is shutting down", 0));
         }
     }
 
@@ -132,7 +133,7 @@ public final class PinCache implements AutoCloseable {
                     : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             result = new PinResult.Pinned(pinned, millis);
             LOG.info("image pinned image={} digest={} millis={}", key.reference(), pinned.digest(), millis);
-        } catch (StoreException e) {
+        } catch (RegistryException e) {
             result = failure(key, e.kind(), e.getMessage(), failuresBefore);
             LOG.warn(
                     "pin failed image={} kind={} failures={} message={}",
@@ -141,7 +142,11 @@ public final class PinCache implements AutoCloseable {
                     failuresBefore + 1,
                     e.getMessage());
         } catch (RuntimeException e) {
-            result = failure(key, ErrorKind.INTERNAL, "pinning " + key.reference() + " failed: " + e, failuresBefore);
+            result = failure(
+                    key,
+                    RegistryException.Kind.INTERNAL,
+                    "pinning " + key.reference() + " failed: " + e,
+                    failuresBefore);
             LOG.error("pin failed unexpectedly image={}", key.reference(), e);
         }
         Timer.builder("unibloc.operator.pin")
@@ -152,8 +157,8 @@ public final class PinCache implements AutoCloseable {
         finish(key, result);
     }
 
-    private PinResult.Failed failure(Key key, ErrorKind kind, String message, int failuresBefore) {
-        boolean permanent = kind == ErrorKind.INVALID_ARGUMENT;
+    private PinResult.Failed failure(Key key, RegistryException.Kind kind, String message, int failuresBefore) {
+        boolean permanent = kind == RegistryException.Kind.INVALID_ARGUMENT;
         Duration wait = permanent ? backoffMax : backoff(failuresBefore + 1);
         String text = message != null && message.contains(key.reference().repository())
                 ? message

@@ -1,6 +1,7 @@
 package io.unibloc.operator.pin;
 
-import io.unibloc.blockstore.ErrorKind;
+import io.unibloc.registry.RegistryException;
+import io.unibloc.registry.pin.PinnedImage;
 import java.time.Instant;
 
 /** What {@link PinCache#lookup} knows about an image right now. */
@@ -17,10 +18,10 @@ public sealed interface PinResult {
      * RegistryUnavailable, InvalidImage, PinFailed); {@code permanent} failures need a spec change, the
      * others are tried again from {@code retryAt}.
      */
-    record Failed(ErrorKind kind, String reason, String message, Instant retryAt, boolean permanent)
+    record Failed(RegistryException.Kind kind, String reason, String message, Instant retryAt, boolean permanent)
             implements PinResult {
 
-        public static String reasonFor(ErrorKind kind) {
+        public static String reasonFor(RegistryException.Kind kind) {
             return switch (kind) {
                 case INVALID_ARGUMENT -> "InvalidImage";
                 case NOT_FOUND -> "ImageNotFound";

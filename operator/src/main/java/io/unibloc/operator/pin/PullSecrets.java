@@ -6,12 +6,10 @@ import io.fabric8.kubernetes.api.model.SecretReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.unibloc.api.registry.DockerConfigSecrets;
 import io.unibloc.api.registry.PullSecretException;
-import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.registry.DockerConfig;
-import io.unibloc.blockstore.registry.RegistryCredentials;
+import io.unibloc.registry.RegistryException;
+import io.unibloc.registry.auth.RegistryCredentials;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Reads the docker-config pull secrets a resource names into {@link RegistryCredentials}, through the reader the
@@ -46,13 +44,11 @@ public final class PullSecrets {
             named.add(new SecretReference(ref.getName(), namespace));
         }
         try {
-            return new Found(DockerConfig.merge(DockerConfigSecrets.read(client, named)));
+            return new Found(DockerConfigSecrets.credentials(client, named));
         } catch (PullSecretException e) {
             return new Problem(
                     e.reason() == PullSecretException.Reason.NOT_FOUND ? "PullSecretNotFound" : "PullSecretInvalid",
                     e.getMessage());
-        } catch (StoreException e) {
-            return new Problem("PullSecretInvalid", e.getMessage());
         }
     }
 
@@ -61,9 +57,9 @@ public final class PullSecrets {
         String where =
                 secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName();
         try {
-            return DockerConfig.merge(Map.of("secret " + where, DockerConfigSecrets.dockerConfig(where, secret)));
+            return DockerConfigSecrets.credentials(where, secret);
         } catch (PullSecretException e) {
-            throw StoreException.invalid(e.getMessage());
+            throw RegistryException.invalid(e.getMessage());
         }
     }
 }

@@ -6,12 +6,12 @@ import static io.unibloc.operator.status.Conditions.TRUE;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.unibloc.api.v1alpha1.UnikernelPod;
-import io.unibloc.blockstore.registry.ImageReference;
-import io.unibloc.blockstore.registry.RegistryCredentials;
 import io.unibloc.operator.pin.PinCache;
 import io.unibloc.operator.pin.PinResult;
 import io.unibloc.operator.pin.PullSecrets;
 import io.unibloc.operator.status.Conditions;
+import io.unibloc.registry.auth.RegistryCredentials;
+import io.unibloc.registry.ref.ImageReference;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

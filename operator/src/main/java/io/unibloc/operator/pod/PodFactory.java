@@ -19,7 +19,7 @@ import io.unibloc.api.v1alpha1.pod.FileProjection;
 import io.unibloc.api.v1alpha1.pod.FsType;
 import io.unibloc.api.v1alpha1.pod.WriteMode;
 import io.unibloc.api.wire.ClaimAnnotations;
-import io.unibloc.operator.pin.PinnedImage;
+import io.unibloc.registry.pin.PinnedImage;
 import io.unibloc.sandbox.spec.BootSpec;
 import io.unibloc.sandbox.spec.BootSpecReader;
 import java.util.ArrayList;

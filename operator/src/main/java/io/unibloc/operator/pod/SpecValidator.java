@@ -6,8 +6,8 @@ import io.unibloc.api.v1alpha1.pod.Guest;
 import io.unibloc.api.v1alpha1.pod.Machine;
 import io.unibloc.api.v1alpha1.pod.Rootfs;
 import io.unibloc.api.v1alpha1.pod.Vmm;
-import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.registry.ImageReference;
+import io.unibloc.registry.RegistryException;
+import io.unibloc.registry.ref.ImageReference;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -53,7 +53,7 @@ public final class SpecValidator {
                     problems.add("spec.image '" + spec.getImage() + "' is an oci: layout on one machine; use a "
                             + "registry reference such as registry.example.com/app:1.0");
                 }
-            } catch (StoreException e) {
+            } catch (RegistryException e) {
                 problems.add("spec.image: " + e.getMessage());
             }
         }

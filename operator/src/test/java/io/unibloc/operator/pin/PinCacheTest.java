@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.unibloc.blockstore.ErrorKind;
-import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.registry.Digest;
-import io.unibloc.blockstore.registry.ImageReference;
-import io.unibloc.blockstore.registry.RegistryCredentials;
+import io.unibloc.registry.RegistryException;
+import io.unibloc.registry.auth.RegistryCredentials;
+import io.unibloc.registry.pin.PinnedImage;
+import io.unibloc.registry.ref.Digest;
+import io.unibloc.registry.ref.ImageReference;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -122,7 +122,7 @@ class PinCacheTest {
     @Test
     void failuresBackOffDoublingUpToTheCap() {
         behaviour = ref -> {
-            throw StoreException.notFound("manifest 1.0 of r.example.com/app: not found");
+            throw RegistryException.notFound("manifest 1.0 of r.example.com/app: not found");
         };
         Instant start = clock.instant();
         PinResult.Failed first = (PinResult.Failed) settle(TAG, RegistryCredentials.NONE);
@@ -148,7 +148,7 @@ class PinCacheTest {
     @Test
     void recoveryAfterFailureIsCachedAsSuccess() {
         behaviour = ref -> {
-            throw StoreException.unavailable("registry r.example.com unreachable", null);
+            throw RegistryException.unavailable("registry r.example.com unreachable", null);
         };
         assertThat(settle(TAG, RegistryCredentials.NONE))
                 .isInstanceOfSatisfying(
@@ -161,7 +161,8 @@ class PinCacheTest {
     @Test
     void malformedImagesArePermanentAndOtherCredentialsRetryAtOnce() {
         behaviour = ref -> {
-            throw new StoreException(ErrorKind.UNAUTHENTICATED, "r.example.com refused the credentials for app");
+            throw new RegistryException(
+                    RegistryException.Kind.UNAUTHENTICATED, "r.example.com refused the credentials for app");
         };
         assertThat(settle(TAG, RegistryCredentials.NONE))
                 .isInstanceOfSatisfying(
@@ -174,7 +175,7 @@ class PinCacheTest {
                 .isInstanceOf(PinResult.Pinned.class);
 
         behaviour = ref -> {
-            throw StoreException.invalid("manifest of r.example.com/bad:1 is not JSON");
+            throw RegistryException.invalid("manifest of r.example.com/bad:1 is not JSON");
         };
         PinResult.Failed invalid =
                 (PinResult.Failed) settle(ImageReference.parse("r.example.com/bad:1"), RegistryCredentials.NONE);

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.registry.RegistryCredentials;
+import io.unibloc.registry.RegistryException;
+import io.unibloc.registry.auth.RegistryCredentials;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
@@ -55,7 +55,7 @@ class PullSecretsTest {
                 .addToData("password", b64("hunter2"))
                 .build();
         assertThatThrownBy(() -> PullSecrets.parse(opaque))
-                .isInstanceOf(StoreException.class)
+                .isInstanceOf(RegistryException.class)
                 .hasMessageContaining(".dockerconfigjson")
                 .hasMessageContaining("Opaque")
                 .hasMessageNotContaining("hunter2");

@@ -2,8 +2,8 @@ package io.unibloc.operator.pod;
 
 import io.unibloc.api.v1alpha1.UnikernelPod;
 import io.unibloc.api.v1alpha1.UnikernelPodSpec;
-import io.unibloc.blockstore.registry.ImageReference;
-import io.unibloc.operator.pin.PinnedImage;
+import io.unibloc.registry.pin.PinnedImage;
+import io.unibloc.registry.ref.ImageReference;
 import java.util.List;
 import java.util.Map;
 
@@ -33,6 +33,6 @@ final class Fixtures {
 
     static PinnedImage pinned(String image, Map<String, String> labels) {
         return new PinnedImage(
-                ImageReference.parse(image).withDigest(io.unibloc.blockstore.registry.Digest.parse(DIGEST)), labels);
+                ImageReference.parse(image).withDigest(io.unibloc.registry.ref.Digest.parse(DIGEST)), labels);
     }
 }

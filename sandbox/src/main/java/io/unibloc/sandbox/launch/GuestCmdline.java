@@ -27,6 +27,11 @@ import java.util.OptionalLong;
  *   <li>solo5, multiboot: {@code <cmdline> <args>}; these guests have no environment, so env is dropped
  *       (the planner logs that).
  * </ul>
+ *
+ * <p>With a network, the guest's address parameters ({@link NetParams}) follow the sandbox's own words: for
+ * Linux and Unikraft before env and {@code --}; a Unikraft command line then always has {@code --}, even without
+ * arguments, because Unikraft 0.16 reads parameters only in front of it and would otherwise hand them to the
+ * application as arguments (and fall back to DHCP). Solo5 and Multiboot get theirs in front of the arguments.
  */
 public final class GuestCmdline {
 
@@ -42,6 +47,19 @@ public final class GuestCmdline {
      * @throws InvalidBootSpecException when a Linux command line would exceed the kernel's limit
      */
     public static String compose(BootSpec spec, Accel accel, OptionalLong hostTscKhz) {
+        return compose(spec, accel, hostTscKhz, null);
+    }
+
+    /**
+     * As {@link #compose(BootSpec, Accel, OptionalLong)}, for a guest with a NIC.
+     *
+     * @param network the guest's network, or {@code null} for none
+     */
+    public static String compose(BootSpec spec, Accel accel, OptionalLong hostTscKhz, GuestNetwork network) {
+        List<String> net = network == null
+                ? List.of()
+                : NetParams.kernelParams(
+                        spec.guest(), spec.network().effectiveGuestConfig(spec.guest()), network.address());
         List<String> head = new ArrayList<>();
         List<String> tail = new ArrayList<>();
         boolean afterDashes = false;
@@ -76,6 +94,7 @@ public final class GuestCmdline {
                     // code would print; it would satisfy the boot watchdog. EDD means nothing for virtio disks anyway.
                     addMissing(out, "edd", "edd=off");
                 }
+                net.forEach(word -> addMissing(out, "ip", word));
                 if (spec.vmm() == Vmm.QEMU && spec.machine() == Machine.MICROVM) {
                     // The sandbox never gives microvm a PCI bus; without this Linux logs "PCI: Fatal" on every boot.
                     addMissing(out, "pci", "pci=off");
@@ -93,6 +112,7 @@ public final class GuestCmdline {
                 }
             }
             case UNIKRAFT -> {
+                net.forEach(word -> addMissing(out, "netdev.ip", word));
                 if (!spec.env().isEmpty()) {
                     StringBuilder vars = new StringBuilder("env.vars=[");
                     spec.env()
@@ -103,9 +123,10 @@ public final class GuestCmdline {
                                     .append('"'));
                     out.add(vars.append(" ]").toString());
                 }
-                composed = withTail(out, tail);
+                composed = net.isEmpty() ? withTail(out, tail) : withDashes(out, tail);
             }
             case SOLO5, MULTIBOOT -> {
+                out.addAll(net);
                 out.addAll(tail);
                 composed = String.join(" ", out);
             }
@@ -118,6 +139,14 @@ public final class GuestCmdline {
         if (tail.isEmpty()) {
             return String.join(" ", out);
         }
+        List<String> all = new ArrayList<>(out);
+        all.add("--");
+        all.addAll(tail);
+        return String.join(" ", all);
+    }
+
+    /** Always writes {@code --}: Unikraft's parameters are read only in front of it. */
+    private static String withDashes(List<String> out, List<String> tail) {
         List<String> all = new ArrayList<>(out);
         all.add("--");
         all.addAll(tail);

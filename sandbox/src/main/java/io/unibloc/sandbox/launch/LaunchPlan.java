@@ -22,6 +22,7 @@ import java.util.List;
  * @param memoryMiB guest memory
  * @param workDir per-boot scratch directory (config files, control socket)
  * @param controlSocket UNIX socket for QMP or the VMM's HTTP API
+ * @param nic the guest's network card, or {@code null} for none
  */
 public record LaunchPlan(
         Vmm vmm,
@@ -35,9 +36,40 @@ public record LaunchPlan(
         int vcpus,
         int memoryMiB,
         Path workDir,
-        Path controlSocket) {
+        Path controlSocket,
+        GuestNic nic) {
 
     public LaunchPlan {
         disks = List.copyOf(disks);
+    }
+
+    /** A plan without a NIC. */
+    public LaunchPlan(
+            Vmm vmm,
+            Machine machine,
+            GuestKind guest,
+            Accel accel,
+            Path kernel,
+            Path initrd,
+            String kernelCmdline,
+            List<Disk> disks,
+            int vcpus,
+            int memoryMiB,
+            Path workDir,
+            Path controlSocket) {
+        this(
+                vmm,
+                machine,
+                guest,
+                accel,
+                kernel,
+                initrd,
+                kernelCmdline,
+                disks,
+                vcpus,
+                memoryMiB,
+                workDir,
+                controlSocket,
+                null);
     }
 }

@@ -73,6 +73,16 @@ public final class LaunchPlanner {
      * projected into a device nobody may write: both are refused naming the reason.
      */
     public LaunchPlan plan(BootSpec spec, Path workDir, Supplier<Accel> accel, Path rootOverlay) throws IOException {
+        return plan(spec, workDir, accel, rootOverlay, null);
+    }
+
+    /**
+     * As {@link #plan(BootSpec, Path, Supplier, Path)}, for a guest with a NIC whose host end is ready.
+     *
+     * @param network the guest's NIC and address, or {@code null} for none
+     */
+    public LaunchPlan plan(BootSpec spec, Path workDir, Supplier<Accel> accel, Path rootOverlay, GuestNetwork network)
+            throws IOException {
         Path root = Path.of(spec.rootDevice());
         if (!Files.exists(root)) {
             throw new LaunchException("root device " + root + " does not exist (is the volume attached as a raw "
@@ -99,7 +109,7 @@ public final class LaunchPlanner {
             disks.set(0, Disk.overlay(new RootOverlay(runner).create(root, rootOverlay)));
             LOG.info("ephemeral root: overlay={} backing={}", rootOverlay, root);
         }
-        return assemble(spec, workDir, kernel, initrd, disks, accel);
+        return assemble(spec, workDir, kernel, initrd, disks, accel, network);
     }
 
     /** An ephemeral root boots through a qcow2 overlay, which only QEMU takes, and has no writable device for files. */
@@ -127,6 +137,11 @@ public final class LaunchPlanner {
 
     /** As {@link #preview(BootSpec, Path, Accel)}, booting through {@code rootOverlay} when given. */
     public LaunchPlan preview(BootSpec spec, Path workDir, Accel accel, Path rootOverlay) {
+        return preview(spec, workDir, accel, rootOverlay, null);
+    }
+
+    /** As {@link #preview(BootSpec, Path, Accel, Path)}, with the NIC {@code network} describes (or none). */
+    public LaunchPlan preview(BootSpec spec, Path workDir, Accel accel, Path rootOverlay, GuestNetwork network) {
         Path kernel = spec.kernelHostPath() != null ? Path.of(spec.kernelHostPath()) : workDir.resolve("kernel");
         Path initrd = spec.initrdHostPath() != null
                 ? Path.of(spec.initrdHostPath())
@@ -137,14 +152,20 @@ public final class LaunchPlanner {
                         ? Disk.overlay(rootOverlay)
                         : new Disk(Path.of(spec.rootDevice()), spec.isReadOnly(), true));
         spec.extraDevices().forEach(device -> disks.add(new Disk(Path.of(device), false, true)));
-        return build(spec, workDir, kernel, initrd, disks, spec.vmm() == Vmm.QEMU ? accel : Accel.KVM);
+        return build(spec, workDir, kernel, initrd, disks, spec.vmm() == Vmm.QEMU ? accel : Accel.KVM, network);
     }
 
     private LaunchPlan assemble(
-            BootSpec spec, Path workDir, Path kernel, Path initrd, List<Disk> disks, Supplier<Accel> qemuAccel)
+            BootSpec spec,
+            Path workDir,
+            Path kernel,
+            Path initrd,
+            List<Disk> disks,
+            Supplier<Accel> qemuAccel,
+            GuestNetwork network)
             throws LaunchException {
         Accel accel = spec.vmm() == Vmm.QEMU ? qemuAccel.get() : Accel.KVM;
-        LaunchPlan plan = build(spec, workDir, kernel, initrd, disks, accel);
+        LaunchPlan plan = build(spec, workDir, kernel, initrd, disks, accel, network);
         if (plan.controlSocket().toString().length() > MAX_SOCKET_PATH) {
             throw new LaunchException("work directory " + workDir + " is too deep for a UNIX socket path; use a "
                     + "shorter temp directory");
@@ -152,14 +173,21 @@ public final class LaunchPlanner {
         return plan;
     }
 
-    private LaunchPlan build(BootSpec spec, Path workDir, Path kernel, Path initrd, List<Disk> disks, Accel accel) {
+    private LaunchPlan build(
+            BootSpec spec,
+            Path workDir,
+            Path kernel,
+            Path initrd,
+            List<Disk> disks,
+            Accel accel,
+            GuestNetwork network) {
         if (!spec.env().isEmpty() && (spec.guest() == GuestKind.SOLO5 || spec.guest() == GuestKind.MULTIBOOT)) {
             LOG.warn(
                     "guest={} has no environment; env entries={} are not passed",
                     spec.guest().wireName(),
                     spec.env().keySet());
         }
-        String cmdline = GuestCmdline.compose(spec, accel, hostTscKhz);
+        String cmdline = GuestCmdline.compose(spec, accel, hostTscKhz, network);
         return new LaunchPlan(
                 spec.vmm(),
                 spec.machine(),
@@ -172,7 +200,8 @@ public final class LaunchPlanner {
                 spec.vcpus(),
                 spec.memoryMiB(),
                 workDir,
-                workDir.resolve("control.sock"));
+                workDir.resolve("control.sock"),
+                network == null ? null : network.nic());
     }
 
     private static boolean needsFilesystem(BootSpec spec) {

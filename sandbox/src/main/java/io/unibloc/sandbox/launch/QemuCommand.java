@@ -2,6 +2,7 @@ package io.unibloc.sandbox.launch;
 
 import io.unibloc.sandbox.accel.Accel;
 import io.unibloc.sandbox.accel.MultibootPayload;
+import io.unibloc.sandbox.spec.GuestKind;
 import io.unibloc.sandbox.spec.Machine;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,13 @@ import java.util.Map;
  *   <li>pc and q35 get {@code -fw_cfg name=etc/sercon-port,string=0}, which stops SeaBIOS from writing its
  *       banner to the serial console, so the console holds only the guest's output (microvm's firmware
  *       prints nothing).
+ *   <li>A NIC ({@link GuestNic}) is {@code -netdev tap,ifname=..,script=no,downscript=no[,vhost=on]} or QEMU 7.2's
+ *       {@code -netdev stream} to passt's socket, and {@code virtio-net-device} on microvm (MMIO) or
+ *       {@code virtio-net-pci} on pc/q35, always on the root bus (a device behind a PCIe root port would be
+ *       modern-only). PCI NICs get {@code romfile=} (no iPXE option ROM: the kernel is loaded directly, and the
+ *       sandbox image need not carry the ROMs). Unikraft guests get {@code disable-legacy=off,disable-modern=on}:
+ *       Unikraft 0.16 drives only legacy virtio-pci, and saying so keeps the device legacy whatever QEMU's
+ *       {@code auto} defaults decide for the bus. {@code host_mtu} advertises the Pod's MTU when it is not 1500.
  * </ul>
  */
 public final class QemuCommand implements VmmCommandBuilder {
@@ -72,11 +80,43 @@ public final class QemuCommand implements VmmCommandBuilder {
             argv.addAll(List.of("-drive", drive.toString()));
             argv.addAll(List.of("-device", blockDevice + ",drive=disk" + i));
         }
+        if (plan.nic() != null) {
+            argv.addAll(nic(plan));
+        }
         argv.addAll(List.of(
                 "-device",
                 "isa-debug-exit,iobase=0x" + Integer.toHexString(MultibootPayload.DEBUG_EXIT_PORT) + ",iosize=0x04"));
         argv.addAll(List.of("-qmp", "unix:" + escape(plan.controlSocket().toString()) + ",server=on,wait=off"));
         return new CommandLine(argv, Map.of());
+    }
+
+    static List<String> nic(LaunchPlan plan) {
+        GuestNic nic = plan.nic();
+        String netdev;
+        if (nic instanceof GuestNic.Tap tap) {
+            netdev = "tap,id=net0,ifname=" + escape(tap.ifname()) + ",script=no,downscript=no"
+                    + (tap.vhost() ? ",vhost=on" : "");
+        } else {
+            GuestNic.Stream stream = (GuestNic.Stream) nic;
+            netdev = "stream,id=net0,server=off,addr.type=unix,addr.path="
+                    + escape(stream.socket().toString());
+        }
+        StringBuilder device = new StringBuilder(
+                        plan.machine() == Machine.MICROVM ? "virtio-net-device" : "virtio-net-pci")
+                .append(",netdev=net0");
+        if (nic.mac() != null) {
+            device.append(",mac=").append(nic.mac());
+        }
+        if (nic.mtu() > 0 && nic.mtu() != 1500) {
+            device.append(",host_mtu=").append(nic.mtu());
+        }
+        if (plan.machine() != Machine.MICROVM) {
+            device.append(",romfile=");
+            if (plan.guest() == GuestKind.UNIKRAFT) {
+                device.append(",disable-legacy=off,disable-modern=on");
+            }
+        }
+        return List.of("-netdev", netdev, "-device", device.toString());
     }
 
     private static String machine(Machine machine) {

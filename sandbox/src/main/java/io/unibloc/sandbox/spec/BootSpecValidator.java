@@ -30,6 +30,7 @@ final class BootSpecValidator {
         checkCommandLine(spec, problems);
         checkDevices(spec, problems);
         checkFiles(spec, problems);
+        checkNetwork(spec, problems);
         return problems;
     }
 
@@ -84,6 +85,22 @@ final class BootSpecValidator {
         }
         if (spec.vmm() == Vmm.CLOUD_HYPERVISOR && spec.guest() != GuestKind.LINUX) {
             problems.add("guest " + spec.guest().wireName() + " cannot run on cloud-hypervisor (linux can)");
+        }
+    }
+
+    private static void checkNetwork(BootSpec spec, List<String> problems) {
+        NetworkMode mode = spec.network().effectiveMode();
+        if (mode == NetworkMode.NONE) {
+            return;
+        }
+        if (spec.vmm() != Vmm.QEMU) {
+            problems.add("network mode " + mode.wireName() + " needs vmm qemu (the sandbox wires NICs for QEMU only);"
+                    + " use network mode none with " + spec.vmm().wireName());
+        }
+        if (mode == NetworkMode.TAP && spec.network().effectiveGuestConfig(spec.guest()) == GuestNetConfig.DHCP) {
+            problems.add("network mode tap has no DHCP server, but the guest configures itself by DHCP (image label "
+                    + ImageMetadata.NET
+                    + "=dhcp): use network mode passt (it answers DHCP) or label the image cmdline");
         }
     }
 

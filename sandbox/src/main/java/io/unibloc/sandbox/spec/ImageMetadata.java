@@ -28,6 +28,11 @@ public final class ImageMetadata {
     public static final String VMM = "io.unibloc.vmm";
     /** The QEMU machine the image's kernel boots on ({@code microvm}, {@code pc}, {@code q35}). */
     public static final String MACHINE = "io.unibloc.machine";
+    /**
+     * How the guest learns its network address: {@code cmdline}, {@code dhcp} or {@code none} (see {@link
+     * GuestNetConfig}); overrides the guest kind's default.
+     */
+    public static final String NET = "io.unibloc.net";
     /** Raw volumes: path of the ready disk image inside the image; the block store uses it, not the sandbox. */
     public static final String DISK = "io.unibloc.disk";
 
@@ -68,6 +73,13 @@ public final class ImageMetadata {
         }
         if (spec.machine() == null && value(labels, MACHINE) != null) {
             out.machine(WireName.parse(Machine.values(), "machine in image label " + MACHINE, value(labels, MACHINE)));
+        }
+        String net = value(labels, NET);
+        if (net != null && (spec.network() == null || spec.network().guestConfig() == null)) {
+            GuestNetConfig config =
+                    WireName.parse(GuestNetConfig.values(), "network config in image label " + NET, net);
+            NetworkSpec network = spec.network() == null ? new NetworkSpec(null, null) : spec.network();
+            out.network(network.withGuestConfig(config));
         }
         return out.build();
     }

@@ -1,5 +1,6 @@
 package io.unibloc.sandbox.spec;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
@@ -9,17 +10,38 @@ import java.util.List;
  *
  * @param mode the data path; {@code null} means {@link NetworkMode#NONE}
  * @param ports the ports the guest serves (the UnikernelPod's {@code spec.ports}); never {@code null}
+ * @param guestConfig how the guest learns its address; {@code null} means the guest kind's default (see {@link
+ *     GuestNetConfig}), which the image label {@value ImageMetadata#NET} overrides
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record NetworkSpec(NetworkMode mode, List<GuestPort> ports) {
+public record NetworkSpec(NetworkMode mode, List<GuestPort> ports, GuestNetConfig guestConfig) {
 
+    @JsonCreator
     public NetworkSpec {
         ports = ports == null ? List.of() : List.copyOf(ports);
+    }
+
+    /** A spec that leaves the guest's address configuration to the guest kind's default. */
+    public NetworkSpec(NetworkMode mode, List<GuestPort> ports) {
+        this(mode, ports, null);
     }
 
     /** The mode, {@link NetworkMode#NONE} when unset. */
     public NetworkMode effectiveMode() {
         return mode == null ? NetworkMode.NONE : mode;
+    }
+
+    /** How a guest of kind {@code guest} learns its address: the spec's choice, else the kind's default. */
+    public GuestNetConfig effectiveGuestConfig(GuestKind guest) {
+        return guestConfig == null ? GuestNetConfig.defaultFor(guest) : guestConfig;
+    }
+
+    public NetworkSpec withGuestConfig(GuestNetConfig value) {
+        return new NetworkSpec(mode, ports, value);
+    }
+
+    public NetworkSpec withMode(NetworkMode value) {
+        return new NetworkSpec(value, ports, guestConfig);
     }
 
     public static NetworkSpec none() {

@@ -27,7 +27,8 @@ import org.apache.commons.compress.archivers.cpio.CpioConstants;
 /**
  * Builds the test guest's initramfs (a gzip-compressed "newc" cpio archive, the format the kernel
  * unpacks) in Java: {@code /init}, {@code /bin/busybox}, and the modules needed to reach an ext4 or vfat
- * root on virtio-blk (PCI or MMIO) plus the ACPI power button, in load order. The result is cached in a
+ * root on virtio-blk (PCI or MMIO), a virtio-net NIC (Debian's kernel has no IP autoconfig built in, so
+ * {@code /init} configures eth0 from the {@code ip=} parameter itself) plus the ACPI power button, in load order. The result is cached in a
  * directory by kernel version and content hash, so it is built once per machine in a few hundred ms.
  */
 final class GuestInitramfs {
@@ -37,6 +38,7 @@ final class GuestInitramfs {
             "virtio_pci",
             "virtio_mmio",
             "virtio_blk",
+            "virtio_net",
             "crc32c_generic",
             "ext4",
             "vfat",

@@ -12,7 +12,13 @@ import java.nio.file.StandardCopyOption;
  * <p>The initramfs's {@code /init} follows this protocol; every line it prints starts with
  * {@value #LINE_PREFIX}:
  * <ol>
- *   <li>loads virtio (PCI and MMIO), ext4, vfat and ACPI power-button modules;
+ *   <li>loads virtio (PCI and MMIO, block and net), ext4, vfat and ACPI power-button modules;
+ *   <li>with {@code ip=ADDR::GW:NETMASK:HOST:eth0:off[:DNS0[:DNS1]]} on the command line, brings eth0 up with that
+ *       address ({@code ip=dhcp}: by DHCP) and prints {@code eth0 mac MAC mtu N} and {@code eth0 ADDR/PREFIX};
+ *   <li>with {@value #PARAM_HTTPD}{@code =PORT}, serves {@code /www} (an {@code index.html} saying {@value
+ *       #HTTPD_GREETING}, with {@value #PARAM_HTTPD_BLOB_MIB}{@code =N} a {@code blob} of N MiB, and the root volume's
+ *       {@code /www} if it has one) with busybox httpd, prints {@code httpd listening on port PORT} and waits for the
+ *       power button or a request for {@value #HTTPD_STOP_PATH}, after which it powers off;
  *   <li>mounts {@code /dev/vda} at {@code /mnt}, read-only or read-write as the kernel command line says
  *       ({@code ro}/{@code rw}) and prints {@code mounted /dev/vda FSTYPE ro|rw};
  *   <li>powers off when the ACPI power button is pressed, printing {@code power button};
@@ -36,6 +42,14 @@ public final class TestGuest {
     public static final String PARAM_MARKER = "unibloc_marker";
     public static final String PARAM_EXIT = "unibloc_exit";
     public static final String PARAM_WAIT = "unibloc_wait";
+    /** {@code unibloc_httpd=PORT}: serve {@code /www} with busybox httpd on PORT and wait for the power button. */
+    public static final String PARAM_HTTPD = "unibloc_httpd";
+    /** {@code unibloc_httpd_blob_mib=N}: the HTTP server also serves {@code /blob}, N MiB of zeros. */
+    public static final String PARAM_HTTPD_BLOB_MIB = "unibloc_httpd_blob_mib";
+    /** A request for this path powers the HTTP-serving guest off. */
+    public static final String HTTPD_STOP_PATH = "/cgi-bin/stop";
+    /** What the HTTP server's {@code /index.html} says. */
+    public static final String HTTPD_GREETING = "hello from the unibloc test guest";
     /** Where {@link #installInto} puts the kernel and initramfs in a root tree. */
     public static final String KERNEL_IN_ROOT = "/boot/vmlinuz";
 

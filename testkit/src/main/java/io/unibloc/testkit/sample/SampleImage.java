@@ -16,7 +16,9 @@ import java.util.stream.Stream;
 /**
  * Writes the sample image as an OCI layout: a base layer with busybox, the kernel and the initramfs, and a
  * top layer with only {@code /app/run} and {@code /app/message}, so the guest's greeting comes from a file
- * that only the top layer holds. Labels tell the sandbox where the kernel and initrd are.
+ * that only the top layer holds. Labels tell the sandbox where the kernel and initrd are. The top layer also has
+ * {@code /www/index.html} with the same message, which the guest serves over HTTP when booted with the test guest's
+ * {@code unibloc_httpd=PORT} (e.g. {@code unibloc run -p 18080:8080 -e unibloc_httpd=8080}).
  *
  * <p>Usage: {@code SampleImage OUT_DIR [TAG] [MESSAGE]}.
  */
@@ -37,6 +39,8 @@ public final class SampleImage {
             TestLayer appLayer = TestLayer.builder()
                     .dir("app")
                     .file("app/message", message + "\n")
+                    .dir("www")
+                    .file("www/index.html", message + "\n")
                     .file(
                             "app/run",
                             "#!/bin/sh\necho \"app says: $(cat /app/message)\"\n",

@@ -5,12 +5,14 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.unibloc.blockstore.StoreException;
+import io.unibloc.registry.RegistryException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /**
- * The one place where failures become gRPC statuses. Block store errors map by their {@code ErrorKind},
+ * The one place where failures become gRPC statuses. Block store errors map by their {@code ErrorKind}, registry
+ * errors (pinning, references) by their {@link RegistryException.Kind},
  * Kubernetes API errors by HTTP code, anything else is INTERNAL. The result is never UNKNOWN.
  *
  * <p>Only validated input errors become INVALID_ARGUMENT: a {@link StoreException} of kind INVALID_ARGUMENT or a
@@ -31,6 +33,9 @@ public final class StatusMapping {
         }
         if (t instanceof StoreException e) {
             return fromStore(e);
+        }
+        if (t instanceof RegistryException e) {
+            return fromRegistry(e);
         }
         if (t instanceof KubernetesClientException e) {
             return fromKubernetes(e);
@@ -65,6 +70,17 @@ public final class StatusMapping {
             case RESOURCE_EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
             case UNAVAILABLE -> Status.UNAVAILABLE;
             case UNAUTHENTICATED -> Status.UNAUTHENTICATED;
+            case INTERNAL -> Status.INTERNAL;
+        };
+        return base.withDescription(e.getMessage()).withCause(e);
+    }
+
+    static Status fromRegistry(RegistryException e) {
+        Status base = switch (e.kind()) {
+            case NOT_FOUND -> Status.NOT_FOUND;
+            case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
+            case UNAUTHENTICATED -> Status.UNAUTHENTICATED;
+            case UNAVAILABLE -> Status.UNAVAILABLE;
             case INTERNAL -> Status.INTERNAL;
         };
         return base.withDescription(e.getMessage()).withCause(e);

@@ -2,8 +2,8 @@ package io.unibloc.csi.controller.provision;
 
 import io.fabric8.kubernetes.api.model.SecretReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.unibloc.blockstore.registry.RegistryCredentials;
 import io.unibloc.csi.common.PullSecretCredentials;
+import io.unibloc.registry.auth.RegistryCredentials;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -11,13 +11,15 @@ import io.unibloc.api.v1alpha1.BlockVolumeStatus;
 import io.unibloc.api.wire.ClaimAnnotations;
 import io.unibloc.blockstore.ErrorKind;
 import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.registry.ImageReference;
 import io.unibloc.blockstore.shared.WriteMode;
 import io.unibloc.csi.common.CsiNames;
 import io.unibloc.csi.common.grpc.CsiErrors;
 import io.unibloc.csi.controller.provision.ClaimLookup.ClaimOverrides;
 import io.unibloc.csi.controller.records.BlockVolumeRecords;
 import io.unibloc.csi.controller.topology.NodeChooser;
+import io.unibloc.registry.RegistryException;
+import io.unibloc.registry.pin.ImagePinner;
+import io.unibloc.registry.ref.ImageReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,7 +93,7 @@ public final class VolumeProvisioner {
     private BlockVolume createRecord(VolumeRequest request, ClaimOverrides annotations, ImageReference image) {
         List<SecretReference> claimSecrets = pullSecrets(request, annotations);
         // The Secrets the node will pull with, in its order: a private image that pins here must pull there.
-        ImageReference pinned = pinner.pin(image, credentials.read(claimSecrets, request.credentials()));
+        ImageReference pinned = pinner.resolve(image, credentials.read(claimSecrets, request.credentials()));
         String node = chooser.choose(request.topology());
         BlockVolumeSpec spec = new BlockVolumeSpec();
         spec.setRequestName(request.requestName());
@@ -199,7 +201,7 @@ public final class VolumeProvisioner {
         if (annotations.image().isPresent()) {
             try {
                 return ImageReference.parse(annotations.image().get());
-            } catch (StoreException e) {
+            } catch (RegistryException e) {
                 throw StoreException.invalid("annotation " + ClaimAnnotations.IMAGE + " of claim "
                         + request.claim().orElseThrow() + ": " + e.getMessage());
             }
@@ -209,7 +211,7 @@ public final class VolumeProvisioner {
                         + ": is required (or annotate the claim with " + ClaimAnnotations.IMAGE + ")"));
         try {
             return ImageReference.parse(text);
-        } catch (StoreException e) {
+        } catch (RegistryException e) {
             throw StoreException.invalid("parameters." + CsiNames.PARAM_IMAGE + ": " + e.getMessage());
         }
     }

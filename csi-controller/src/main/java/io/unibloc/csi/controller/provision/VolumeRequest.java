@@ -2,8 +2,8 @@ package io.unibloc.csi.controller.provision;
 
 import csi.v1.Csi;
 import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.registry.RegistryCredentials;
 import io.unibloc.blockstore.shared.WriteMode;
+import io.unibloc.registry.auth.RegistryCredentials;
 import java.util.Optional;
 
 /**

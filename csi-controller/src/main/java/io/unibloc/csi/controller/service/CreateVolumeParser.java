@@ -3,9 +3,6 @@ package io.unibloc.csi.controller.service;
 import csi.v1.Csi;
 import io.unibloc.api.registry.DockerConfigSecrets;
 import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.registry.DockerConfig;
-import io.unibloc.blockstore.registry.RegistryCredentials;
 import io.unibloc.blockstore.shared.WriteMode;
 import io.unibloc.csi.common.CsiNames;
 import io.unibloc.csi.common.VolumeIds;
@@ -13,6 +10,9 @@ import io.unibloc.csi.common.grpc.CsiErrors;
 import io.unibloc.csi.common.validate.BlockCapabilities;
 import io.unibloc.csi.controller.provision.VolumeOptions;
 import io.unibloc.csi.controller.provision.VolumeRequest;
+import io.unibloc.registry.RegistryException;
+import io.unibloc.registry.auth.DockerConfig;
+import io.unibloc.registry.auth.RegistryCredentials;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -112,7 +112,7 @@ final class CreateVolumeParser {
         }
         try {
             return DockerConfig.merge(Map.of("provisioner secret", json));
-        } catch (StoreException e) {
+        } catch (RegistryException e) {
             // DockerConfig's messages never contain the secret itself.
             String key = secrets.containsKey(DockerConfigSecrets.DOCKER_CONFIG_JSON)
                     ? DockerConfigSecrets.DOCKER_CONFIG_JSON

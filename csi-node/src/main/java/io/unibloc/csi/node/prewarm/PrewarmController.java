@@ -13,8 +13,9 @@ import io.unibloc.api.v1alpha1.NodeStoreImagePhase;
 import io.unibloc.blockstore.BlockStore;
 import io.unibloc.blockstore.FsType;
 import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.registry.ImageReference;
 import io.unibloc.csi.node.reconcile.PullSecrets;
+import io.unibloc.registry.RegistryException;
+import io.unibloc.registry.ref.ImageReference;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -180,7 +181,7 @@ public final class PrewarmController implements AutoCloseable {
                     key,
                     prepared.chainIds().size(),
                     prepared.cached());
-        } catch (StoreException | KubernetesClientException e) {
+        } catch (StoreException | RegistryException | KubernetesClientException e) {
             state.setPhase(NodeStoreImagePhase.Failed);
             state.setMessage(e.getMessage());
             LOG.warn("pre-warming failed resource={} image={} message={}", key, view.reference(), e.getMessage());

@@ -15,12 +15,13 @@ import io.unibloc.blockstore.BlockStore;
 import io.unibloc.blockstore.ErrorKind;
 import io.unibloc.blockstore.FsType;
 import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.registry.ImageReference;
-import io.unibloc.blockstore.registry.RegistryCredentials;
 import io.unibloc.blockstore.shared.EphemeralRecord;
 import io.unibloc.blockstore.shared.WriteMode;
 import io.unibloc.csi.node.volume.VolumeLocks;
 import io.unibloc.csi.node.volume.VolumeRecords;
+import io.unibloc.registry.RegistryException;
+import io.unibloc.registry.auth.RegistryCredentials;
+import io.unibloc.registry.ref.ImageReference;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -245,7 +246,7 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
             RegistryCredentials credentials = secrets.read(spec);
             BlockStore.VolumeSpec volumeSpec = new BlockStore.VolumeSpec(
                     name,
-                    ImageReference.parse(spec.getImage()),
+                    image(spec.getImage()),
                     FsType.parse(spec.getFsType()),
                     spec.getSizeBytes(),
                     spec.getLimitBytes(),
@@ -302,6 +303,15 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
                         delay.toSeconds(),
                         e.getMessage());
             }
+        }
+    }
+
+    /** The spec's image; a malformed one is the engine's INVALID_ARGUMENT, a permanent failure like any other. */
+    private static ImageReference image(String text) {
+        try {
+            return ImageReference.parse(text);
+        } catch (RegistryException e) {
+            throw StoreException.from(e);
         }
     }
 

@@ -3,9 +3,9 @@ package io.unibloc.csi.node.reconcile;
 import io.unibloc.blockstore.BlockStore;
 import io.unibloc.blockstore.DefaultBlockStore;
 import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.registry.RegistryCredentials;
 import io.unibloc.blockstore.shared.EphemeralRecord;
 import io.unibloc.blockstore.shared.EphemeralVolumes;
+import io.unibloc.registry.auth.RegistryCredentials;
 import java.util.List;
 import java.util.Optional;
 

@@ -2,7 +2,7 @@ package io.unibloc.csi.node.reconcile;
 
 import io.unibloc.api.v1alpha1.BlockVolumeTimings;
 import io.unibloc.blockstore.BlockStore;
-import io.unibloc.blockstore.registry.Digest;
+import io.unibloc.registry.ref.Digest;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Collects how long pulling and building took during one preparation, from the store's progress callbacks. */

@@ -3,8 +3,8 @@ package io.unibloc.csi.node.reconcile;
 import io.fabric8.kubernetes.api.model.SecretReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.unibloc.api.v1alpha1.BlockVolumeSpec;
-import io.unibloc.blockstore.registry.RegistryCredentials;
 import io.unibloc.csi.common.PullSecretCredentials;
+import io.unibloc.registry.auth.RegistryCredentials;
 import java.util.ArrayList;
 import java.util.List;
 
