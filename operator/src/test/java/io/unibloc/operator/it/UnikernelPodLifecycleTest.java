@@ -140,7 +140,8 @@ class UnikernelPodLifecycleTest {
         assertThat(sandbox.getVolumeDevices().get(0).getDevicePath()).isEqualTo("/dev/unibloc-root");
         assertThat(sandbox.getVolumeMounts().get(0).getMountPath()).isEqualTo("/run/unibloc/files/0");
         assertThat(sandbox.getResources().getLimits())
-                .containsEntry("memory", new Quantity("640Mi"))
+                .as("guest 512Mi + the default vmm-overhead 192Mi")
+                .containsEntry("memory", new Quantity("704Mi"))
                 .containsEntry("unibloc.io/kvm", new Quantity("1"));
         assertThat(sandbox.getSecurityContext().getPrivileged()).isFalse();
         JsonNode boot = JSON.readTree(sandbox.getEnv().get(0).getValue());
@@ -196,7 +197,12 @@ class UnikernelPodLifecycleTest {
         cluster.provisionClaim(pod, "Bound");
         pod = cluster.schedule(pod, "node-1");
         cluster.status(pod, "Pending", List.of(condition("PodScheduled", "True")), waiting("ContainerCreating"));
-        UnikernelPodStatus booting = cluster.awaitStatus(ns, "guest", "Booting", s -> s.getPhase() == Phase.Booting);
+        // Booting shows as soon as the claim is bound and the Pod scheduled; wait for the kubelet's report too.
+        UnikernelPodStatus booting = cluster.awaitStatus(
+                ns,
+                "guest",
+                "Booting",
+                s -> s.getPhase() == Phase.Booting && "ContainerCreating".equals(reason(s, "SandboxStarted")));
         assertThat(booting.getNodeName()).isEqualTo("node-1");
         assertThat(reason(booting, "SandboxStarted")).isEqualTo("ContainerCreating");
         assertThat(booting.getTimings().getVolumeMillis()).isNotNull();
