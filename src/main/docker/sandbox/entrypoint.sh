@@ -4,14 +4,14 @@
 #
 #   UNIBLOC_RUN_AS_ROOT=true   keep root (e.g. to debug device permissions)
 #   UNIBLOC_JAVA_OPTS          replaces the JVM options below
-#   UNIBLOC_HOME               where sandbox.jar, lib/ and sandbox.jsa are (default /opt/unibloc/sandbox)
+#   UNIBLOC_HOME               where sandbox.jar, lib/, jvm.options and sandbox.jsa are (default /opt/unibloc/sandbox)
 set -eu
 
 home=${UNIBLOC_HOME:-/opt/unibloc/sandbox}
 uid=65532
-java_opts=${UNIBLOC_JAVA_OPTS:-"-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx48m -Xss512k \
--XX:+ExitOnOutOfMemoryError -XX:SharedArchiveFile=$home/sandbox.jsa -Xshare:auto -Xlog:cds=off \
--Xlog:cds+dynamic=off"}
+# jvm.options holds the flags the image's AppCDS archive (sandbox.jsa) was made with, so that both always agree.
+java_opts=${UNIBLOC_JAVA_OPTS:-"@$home/jvm.options -XX:SharedArchiveFile=$home/sandbox.jsa -Xshare:auto \
+-Xlog:cds=off -Xlog:cds+dynamic=off"}
 
 if [ "$(id -u)" = 0 ] && [ "${UNIBLOC_RUN_AS_ROOT:-false}" != true ]; then
     # The devices QEMU opens: /dev/kvm from the device plugin, the volumes the operator maps to /dev/unibloc-*.

@@ -96,12 +96,37 @@ public final class Sandbox {
      */
     public RunningGuest start(BootSpec spec, Console console) throws SandboxException {
         BootSpec resolved = spec.resolve();
-        VmmProcess first = launch(resolved, console, this::qemuAccel);
         boolean auto = options.accel() == null && resolved.vmm() == Vmm.QEMU;
+        Thread probe = null;
+        if (auto) {
+            // The probe boots a guest of its own; let it run while the boot is prepared (files, kernel) instead of
+            // after. The planner's decide() then waits for it, or finds its answer.
+            probe = new Thread(kvmProbe::decide, "kvm-probe");
+            probe.setDaemon(true);
+            probe.start();
+        }
+        VmmProcess first;
+        try {
+            first = launch(resolved, console, this::qemuAccel);
+        } catch (SandboxException | RuntimeException e) {
+            awaitProbe(probe); // its QEMU must not outlive a start that failed (the process may exit next)
+            throw e;
+        }
         if (!auto || first.accel() != Accel.KVM) {
             return first;
         }
         return new KvmFallbackGuest(first, () -> launch(resolved, console, () -> Accel.TCG), kvmProbe::reject);
+    }
+
+    private static void awaitProbe(Thread probe) {
+        if (probe == null) {
+            return;
+        }
+        try {
+            probe.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** One VMM start of a resolved spec, under the accelerator {@code accel} decides, with its boot watchdog. */
@@ -109,7 +134,7 @@ public final class Sandbox {
         long begin = System.nanoTime();
         Path workDir;
         try {
-            workDir = Files.createTempDirectory(options.workRoot(), "unibloc-sandbox-");
+            workDir = WorkDirectory.create(options.workRoot(), "unibloc-sandbox-");
         } catch (IOException e) {
             throw new SandboxException(
                     "cannot create a work directory in " + options.workRoot() + ": " + e.getMessage(), e);
@@ -130,20 +155,14 @@ public final class Sandbox {
                     VmmControl.forPlan(plan),
                     console,
                     cleanUp(workDir, network));
-            long jvmStart = ProcessHandle.current()
-                    .info()
-                    .startInstant()
-                    .map(i -> i.toEpochMilli())
-                    .orElse(-1L);
             LOG.info(
-                    "started vmm={} accel={} machine={} pid={} boot deadline={} s after {} ms of preparation{}",
+                    "started vmm={} accel={} machine={} pid={} boot deadline={} s after {} ms of preparation",
                     plan.vmm().wireName(),
                     watchdog.accel(),
                     watchdog.machine(),
                     guest.pid(),
                     watchdog.enabled() ? watchdog.deadline().toSeconds() : "none",
-                    (System.nanoTime() - begin) / 1_000_000,
-                    jvmStart < 0 ? "" : " (" + (System.currentTimeMillis() - jvmStart) + " ms after JVM start)");
+                    (System.nanoTime() - begin) / 1_000_000);
             return guest;
         } catch (IOException | IllegalArgumentException | SandboxException e) {
             cleanUp(workDir, network).run();

@@ -1,10 +1,12 @@
 package io.unibloc.sandbox;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.unibloc.sandbox.runtime.BootEvidence;
 import io.unibloc.sandbox.runtime.GuestExit;
 import io.unibloc.sandbox.runtime.RunResult;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +29,9 @@ import org.slf4j.LoggerFactory;
  *       instance {@code BootTimeout}).
  * </ul>
  *
- * Writing either is best effort: a failure is logged and never changes the guest's exit status.
+ * Writing either is best effort: a failure is logged and never changes the guest's exit status. The JSON is
+ * written with Jackson's streaming generator: the ready file is on the path to a Ready Pod, where data binding's
+ * start-up would cost more than the whole file.
  */
 public final class StatusFiles {
 
@@ -41,7 +45,6 @@ public final class StatusFiles {
     private static final int MAX_MESSAGE = 3800;
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusFiles.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path readyFile;
     private final Path terminationLog;
@@ -136,9 +139,26 @@ public final class StatusFiles {
             if (parent != null && !Files.isDirectory(parent)) {
                 Files.createDirectories(parent);
             }
-            Files.write(file, (JSON.writeValueAsString(fields) + "\n").getBytes(StandardCharsets.UTF_8));
+            Files.write(file, (json(fields) + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             LOG.warn("cannot write file={}: {}", file, e.getMessage());
         }
+    }
+
+    /** A flat JSON object: numbers as numbers, everything else as strings. */
+    private static String json(Map<String, Object> fields) throws IOException {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator generator = new JsonFactory().createGenerator(out)) {
+            generator.writeStartObject();
+            for (Map.Entry<String, Object> field : fields.entrySet()) {
+                if (field.getValue() instanceof Number number) {
+                    generator.writeNumberField(field.getKey(), number.longValue());
+                } else {
+                    generator.writeStringField(field.getKey(), String.valueOf(field.getValue()));
+                }
+            }
+            generator.writeEndObject();
+        }
+        return out.toString();
     }
 }

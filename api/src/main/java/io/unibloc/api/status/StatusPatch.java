@@ -41,9 +41,11 @@ public final class StatusPatch {
     public static <T extends HasMetadata> T apply(KubernetesClient client, T resource, Object current, Object target) {
         var kind = client.resources((Class<T>) resource.getClass());
         String namespace = resource.getMetadata().getNamespace();
+        // By the object, not by name: a patch by name makes the client GET the object first (one more request per
+        // status write); the object only names what to patch, its resourceVersion is not sent.
         var named = namespace == null
-                ? kind.withName(resource.getMetadata().getName())
-                : kind.inNamespace(namespace).withName(resource.getMetadata().getName());
+                ? kind.resource(resource)
+                : kind.inNamespace(namespace).resource(resource);
         return named.subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), body(current, target));
     }
 

@@ -28,8 +28,8 @@ final class ExpectedRbac {
         grants.addAll(Grant.of(scope, "unibloc.io", List.of("unikernelpods/finalizers"), "update"));
         // Pod informer, resourceOperations().create, delete of a stale Pod; never updated in place.
         grants.addAll(Grant.of(scope, "", List.of("pods"), "list", "watch", "create", "delete"));
-        // Claim informer for the VolumeReady condition.
-        grants.addAll(Grant.of(scope, "", List.of("persistentvolumeclaims"), "list", "watch"));
+        // Root claims: created before the Pod, deleted with it (RootClaims), watched for the VolumeReady condition.
+        grants.addAll(Grant.of(scope, "", List.of("persistentvolumeclaims"), "list", "watch", "create", "delete"));
         // EventRecorder creates one Event per transition.
         grants.addAll(Grant.of(scope, "", List.of("events"), "create"));
         // PullSecrets reads the named pull secrets.
@@ -50,11 +50,9 @@ final class ExpectedRbac {
                 "get"));
         grants.addAll(Grant.of(Grant.CLUSTER, "unibloc.io", List.of("nodestores"), "list", "watch"));
         grants.addAll(Grant.of(Grant.CLUSTER, "", List.of("nodes"), "list", "watch"));
-        // UnikernelPodReconciler: the booted guest's Node (unibloc.io/accel label); the StorageClass a waiting claim
-        // names.
-        grants.addAll(Grant.of(Grant.CLUSTER, "", List.of("nodes"), "get"));
-        grants.addAll(Grant.of(Grant.CLUSTER, "storage.k8s.io", List.of("storageclasses"), "get"));
-        // RuntimeClasses: the refused Pod's class exists? what scheduling does it add now? (watched, GET until synced)
+        // UnikernelPodReconciler's informer caches (ClusterReads): Nodes and NodeStores above, StorageClasses and
+        // RuntimeClasses; RuntimeClasses also read by GET until that cache synced (refused Pods, stale scheduling).
+        grants.addAll(Grant.of(Grant.CLUSTER, "storage.k8s.io", List.of("storageclasses"), "list", "watch"));
         grants.addAll(Grant.of(Grant.CLUSTER, "node.k8s.io", List.of("runtimeclasses"), "get", "list", "watch"));
         return grants;
     }
@@ -63,8 +61,10 @@ final class ExpectedRbac {
     static Set<Grant> csiController(String releaseNamespace) {
         Set<Grant> grants = new LinkedHashSet<>();
         String cluster = Grant.CLUSTER;
-        // csi-controller: BlockVolumeRecords (get/create/delete/list), NodeStores (get/list), ClaimLookup (get).
-        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("blockvolumes"), "get", "list", "create", "delete"));
+        // csi-controller: BlockVolumeRecords (get/create/delete/list, watch to wait for Ready), NodeStores (get/list),
+        // ClaimLookup (get).
+        grants.addAll(
+                Grant.of(cluster, "unibloc.io", List.of("blockvolumes"), "get", "list", "watch", "create", "delete"));
         grants.addAll(Grant.of(cluster, "unibloc.io", List.of("nodestores"), "get", "list"));
         grants.addAll(Grant.of(cluster, "", List.of("persistentvolumeclaims"), "get"));
         // PullCredentials: the pull Secrets a claim names (DockerConfigSecrets.read), to pin with the node's

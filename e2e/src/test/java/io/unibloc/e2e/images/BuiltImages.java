@@ -38,7 +38,8 @@ record BuiltImages(Podman podman, String tag, Map<String, Long> sizes, Duration 
         if (!version.find()) {
             throw new IllegalStateException("no appVersion in helm/unibloc/Chart.yaml");
         }
-        String tag = version.group(1);
+        // -Dunibloc.images.tag keeps one engineer's images apart from another's in a shared podman store.
+        String tag = System.getProperty("unibloc.images.tag", version.group(1));
         List<String> command = new ArrayList<>(List.of(
                 "bash",
                 root.resolve("scripts/build-images.sh").toString(),
@@ -50,6 +51,10 @@ record BuiltImages(Podman podman, String tag, Map<String, Long> sizes, Duration 
                 System.getProperty("unibloc.target", "target"),
                 "--tag",
                 tag));
+        String runtime = System.getProperty("unibloc.podman.runtime", "");
+        if (!runtime.isBlank()) {
+            command.add("--engine-flag=--runtime=" + runtime); // the RUN steps, like every podman call (see Podman)
+        }
         command.addAll(NAMES);
         System.out.println("IMAGES building " + NAMES + " with scripts/build-images.sh (podman, Debian bases)");
         Podman.Result result = Podman.run(command, Duration.ofMinutes(40));

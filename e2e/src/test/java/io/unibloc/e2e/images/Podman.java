@@ -66,9 +66,17 @@ record Podman(Path binary, List<String> limits) {
         }
     }
 
-    /** {@code podman ARGS}; fails the caller with the output when it overruns {@code timeout}. */
+    /**
+     * {@code podman ARGS}; fails the caller with the output when it overruns {@code timeout}. With {@code
+     * -Dunibloc.podman.runtime=NAME} every command names that OCI runtime (e.g. {@code runc} on a host whose cgroup
+     * layout podman's default crun refuses: "cgroups in hybrid mode not supported").
+     */
     Result exec(List<String> args, Duration timeout) throws IOException {
         List<String> command = new ArrayList<>(List.of(binary.toString()));
+        String runtime = System.getProperty("unibloc.podman.runtime", "");
+        if (!runtime.isBlank()) {
+            command.addAll(List.of("--runtime", runtime));
+        }
         command.addAll(args);
         return run(command, timeout);
     }

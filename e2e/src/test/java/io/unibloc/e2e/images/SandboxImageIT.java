@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,53 @@ class SandboxImageIT {
 
     @TempDir
     Path dir;
+
+    /**
+     * The image's AppCDS archive is there and used with the entrypoint's own options: every class the launcher loads
+     * on a start to its VMM (its own, Jackson's streaming parser, slf4j) comes from the archive's top (dynamic) layer,
+     * and the JVM accepts it with {@code -Xshare:on}, which refuses to start without a usable archive.
+     */
+    @Test
+    void theLauncherStartsFromTheImagesAppCdsArchive(BuiltImages images) throws Exception {
+        List<String> start = List.of(
+                "--network",
+                "none",
+                "-e",
+                BootSpecReader.ENV_VAR
+                        + "={\"guest\":\"multiboot\",\"kernelHostPath\":\"/opt/unibloc/sandbox/sandbox.jar\","
+                        + "\"rootDevice\":\"/dev/null\"}",
+                "-e",
+                "UNIBLOC_QEMU=/bin/true");
+        List<String> logged = new ArrayList<>(start);
+        // Added to the entrypoint's options, not replacing them: the production command line, with class loading shown.
+        logged.addAll(List.of("-e", "JAVA_TOOL_OPTIONS=-Xlog:class+load=info:stdout", images.reference("sandbox")));
+        logged.addAll(List.of("--accel", "tcg"));
+        Podman.Result run = images.podman().runContainer(logged, Duration.ofMinutes(2));
+
+        assertThat(run.code()).as(run.describe()).isZero();
+        List<String> ours = run.stdout()
+                .lines()
+                .filter(l -> l.contains("[class,load] io.unibloc.")
+                        || l.contains("[class,load] com.fasterxml.jackson.core.")
+                        || l.contains("[class,load] org.slf4j."))
+                .toList();
+        assertThat(ours)
+                .as("the launcher's classes")
+                .hasSizeGreaterThan(50)
+                .allSatisfy(l -> assertThat(l).endsWith("source: shared objects file (top)"));
+        assertThat(run.stdout()).doesNotContain("com.fasterxml.jackson.databind.");
+
+        List<String> strict = new ArrayList<>(start);
+        strict.addAll(List.of(
+                "-e",
+                "UNIBLOC_JAVA_OPTS=@/opt/unibloc/sandbox/jvm.options"
+                        + " -XX:SharedArchiveFile=/opt/unibloc/sandbox/sandbox.jsa -Xshare:on",
+                images.reference("sandbox"),
+                "--accel",
+                "tcg"));
+        Podman.Result shared = images.podman().runContainer(strict, Duration.ofMinutes(2));
+        assertThat(shared.code()).as(shared.describe()).isZero();
+    }
 
     @Test
     void bootsTheTestGuestFromALoopDevicePassedWithDevice(BuiltImages images) throws Exception {

@@ -66,24 +66,18 @@ public interface OperatorConfig {
     @WithDefault("false")
     boolean allowSoftwareEmulation();
 
+    /**
+     * Shortest time between two status writes of one UnikernelPod that only record progress within a phase; phase
+     * changes and problems are written at once. 0 writes every change.
+     */
+    @WithDefault("1s")
+    Duration statusPacing();
+
     /** How the operator resolves tags to digests. */
     Pin pin();
 
     /** Registry access of the pinning client. */
     Registry registry();
-
-    /** Retries of a Pod the API server refused (missing RuntimeClass, forbidden by admission). */
-    Retry retry();
-
-    interface Retry {
-        /** Wait after the first refusal; the wait grows with the time the refusal has lasted. */
-        @WithDefault("2s")
-        Duration initial();
-
-        /** Longest wait between two attempts; they never stop. */
-        @WithDefault("5m")
-        Duration max();
-    }
 
     interface Pin {
         /** How long a resolved tag is reused before the registry is asked again. */

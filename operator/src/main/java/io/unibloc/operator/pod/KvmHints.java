@@ -1,66 +1,25 @@
 package io.unibloc.operator.pod;
 
-import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.unibloc.api.v1alpha1.NodeStore;
-import io.unibloc.api.v1alpha1.NodeStoreStatus;
 import io.unibloc.api.wire.NodeLabels;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * What the node plugins found out about KVM, read only when a status needs it: a node's {@code unibloc.io/accel}
- * label, and the NodeStores' {@code KvmUsable} reasons for the {@code NoUsableKvm} message. Unreadable (no
- * permission, API error) means the hint is left out, never a failed reconcile.
+ * The {@code NoUsableKvm} message: the scheduler's words, what the node plugins found out about KVM on each node
+ * (the NodeStores' {@code KvmUsable} reasons, read from {@link ClusterReads}' cache), and what to do.
  */
 final class KvmHints {
-    private static final Logger LOG = LoggerFactory.getLogger(KvmHints.class);
-    private static final int MAX_NODES_NAMED = 5;
+    static final int MAX_NODES_NAMED = 5;
 
     private KvmHints() {}
 
-    static Optional<String> nodeAccelerator(KubernetesClient client, String nodeName) {
-        try {
-            Node node = client.nodes().withName(nodeName).get();
-            return Optional.ofNullable(node)
-                    .map(n -> n.getMetadata().getLabels())
-                    .map(l -> l.get(NodeLabels.ACCEL));
-        } catch (KubernetesClientException e) {
-            LOG.debug("cannot read node={} code={}", nodeName, e.getCode());
-            return Optional.empty();
-        }
-    }
-
-    /** The {@code NoUsableKvm} message: the scheduler's words, each node's reason, and what to do. */
+    /** @param podSelector the Pod's node selector as admitted (with its RuntimeClass's), or {@code null} */
     static String noUsableKvm(
-            KubernetesClient client,
+            List<String> nodeReasons,
             boolean emulationAllowed,
             Map<String, String> podSelector,
             String schedulerMessage) {
-        List<String> reasons = new ArrayList<>();
-        try {
-            for (NodeStore store : client.resources(NodeStore.class).list().getItems()) {
-                if (store.getStatus() == null || store.getStatus().getConditions() == null) {
-                    continue;
-                }
-                for (Condition c : store.getStatus().getConditions()) {
-                    if (NodeStoreStatus.CONDITION_KVM_USABLE.equals(c.getType())
-                            && "False".equals(c.getStatus())
-                            && reasons.size() < MAX_NODES_NAMED) {
-                        reasons.add(store.getMetadata().getName() + ": " + c.getReason() + ", " + c.getMessage());
-                    }
-                }
-            }
-        } catch (KubernetesClientException e) {
-            LOG.debug("cannot list NodeStores code={}", e.getCode());
-        }
-        String nodes = reasons.isEmpty() ? "" : " [" + String.join("; ", reasons) + "]";
+        String nodes = nodeReasons.isEmpty() ? "" : " [" + String.join("; ", nodeReasons) + "]";
         return "no node offers a usable KVM (" + schedulerMessage + ")" + nodes + "; "
                 + hint(emulationAllowed, podSelector);
     }

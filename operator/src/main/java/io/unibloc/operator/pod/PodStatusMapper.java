@@ -59,7 +59,7 @@ public final class PodStatusMapper {
         String podPhase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
         String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
 
-        volume(claim, PodNames.claimName(podName), conditions);
+        volume(claim, RootClaims.claimOf(pod), conditions);
         Optional<PodCondition> scheduled = podCondition(pod, "PodScheduled");
         if (scheduled.map(c -> TRUE.equals(c.getStatus())).orElse(node != null)) {
             conditions.set(SCHEDULED, TRUE, "Scheduled", "Pod " + podName + " runs on node " + node);
@@ -126,11 +126,7 @@ public final class PodStatusMapper {
 
     private static void volume(PersistentVolumeClaim claim, String claimName, Conditions conditions) {
         if (claim == null) {
-            conditions.set(
-                    VOLUME_READY,
-                    FALSE,
-                    "ClaimNotCreated",
-                    "waiting for the ephemeral volume controller to create claim " + claimName);
+            conditions.set(VOLUME_READY, FALSE, "ClaimNotCreated", "claim " + claimName + " does not exist (yet)");
             return;
         }
         String phase = claim.getStatus() == null ? null : claim.getStatus().getPhase();

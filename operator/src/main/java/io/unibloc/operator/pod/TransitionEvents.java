@@ -9,9 +9,11 @@ import java.util.Set;
 
 /**
  * Turns one reconcile's changes into Events: Warning for each condition that changed to a reason a user
- * must act on (a guest that exited with an error, a registry that refused), Normal for each other one
- * that became True, and one for the guest's end (Completed or
- * Failed). The normal end of a short-lived guest (exit 0, restarted under Always or not at all) makes none. Unchanged conditions emit nothing, so a quiet resource stays quiet.
+ * must act on (a guest that exited with an error, a registry that refused), and one for the guest's end (Completed or
+ * Failed); the normal end of a short-lived guest (exit 0, restarted under Always or not at all) makes no
+ * Warning. Progress (a condition becoming True) is no Event: the conditions record it with their transition times, and
+ * an Event per step cost six API requests per UnikernelPod (issue 17). Unchanged conditions emit nothing, so a quiet
+ * resource stays quiet.
  */
 final class TransitionEvents {
     static final Set<String> WARNING_REASONS = Set.of(
@@ -59,9 +61,6 @@ final class TransitionEvents {
                         EventRecorder.Type.Warning,
                         reason,
                         t.condition().getType() + ": " + t.condition().getMessage());
-            } else if (Conditions.TRUE.equals(t.condition().getStatus())) {
-                events.record(
-                        ukp, EventRecorder.Type.Normal, reason, t.condition().getMessage());
             }
         }
         if (after != before && (after == Phase.Completed || after == Phase.Failed)) {

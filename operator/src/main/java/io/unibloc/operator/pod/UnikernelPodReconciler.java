@@ -10,7 +10,6 @@ import static io.unibloc.operator.status.Conditions.FALSE;
 
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -44,6 +43,7 @@ import io.unibloc.operator.status.StatusWrites;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -77,7 +77,8 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
     private final ReconcileMetrics metrics;
     private final Clock clock;
     private final Duration secretRetry;
-    private final OperatorConfig.Retry retry;
+    private final ClusterReads cluster;
+    private final StatusPacer pacer;
     private final RuntimeClasses runtimeClasses;
     private final SimpleInboundEventSource<UnikernelPod> pinEvents = new SimpleInboundEventSource<>(NAME + "-pins");
     /** Wakes the owners of unschedulable Pods when their RuntimeClass changes (a chart upgrade). */
@@ -101,7 +102,8 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         this.clock = clock;
         // A missing pull secret is polled (Secrets are not watched): as often as a failing pin is retried first.
         this.secretRetry = config.pin().backoffInitial();
-        this.retry = config.retry();
+        this.cluster = new ClusterReads(settings.storageClassName());
+        this.pacer = new StatusPacer(clock, config.statusPacing());
         this.runtimeClasses = runtimeClasses;
     }
 
@@ -138,7 +140,10 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                         : java.util.stream.Stream.<Pod>empty())
                 .flatMap(p -> Mappers.fromOwnerReferences(UnikernelPod.class).toPrimaryResourceIDs(p).stream())
                 .forEach(runtimeClassEvents::propagateEvent));
-        return List.of(pods, claims, pinEvents, runtimeClassEvents);
+        List<EventSource<?, UnikernelPod>> sources =
+                new ArrayList<>(List.of(pods, claims, pinEvents, runtimeClassEvents));
+        sources.addAll(cluster.eventSources(NAME, context));
+        return sources;
     }
 
     @Override
@@ -153,6 +158,10 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         Conditions conditions = new Conditions(old.getConditions(), generation, now);
         StatusDraft draft = StatusDraft.of(old);
         Set<Pod> owned = context.getSecondaryResources(Pod.class);
+        for (PersistentVolumeClaim orphan :
+                RootClaims.orphans(context.getSecondaryResources(PersistentVolumeClaim.class), owned, ukp, now)) {
+            deleteClaim(ukp, orphan.getMetadata().getName(), "used by no Pod", context);
+        }
 
         List<String> problems = SpecValidator.validate(ukp.getSpec(), settings);
         if (!problems.isEmpty()) {
@@ -217,7 +226,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
             if (!pod.getMetadata().getName().equals(draft.podName)) {
                 draft.newPod(pod.getMetadata().getName());
             }
-            String claimName = PodNames.claimName(pod.getMetadata().getName());
+            String claimName = RootClaims.claimOf(pod);
             PersistentVolumeClaim claim = context.getSecondaryResources(PersistentVolumeClaim.class).stream()
                     .filter(c -> claimName.equals(c.getMetadata().getName()))
                     .findFirst()
@@ -227,11 +236,12 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                     claim,
                     conditions,
                     message -> KvmHints.noUsableKvm(
-                            context.getClient(),
+                            cluster.kvmUnusableReasons(KvmHints.MAX_NODES_NAMED),
                             settings.allowSoftwareEmulation(),
                             pod.getSpec() == null ? null : pod.getSpec().getNodeSelector(),
                             message));
-            if (waitsForProvisioning(claim) && storageClassMissing(context)) {
+            if (waitsForProvisioning(claim) && cluster.storageClassMissing()) {
+                // No retry: the StorageClass informer wakes this resource when the class appears.
                 conditions.set(
                         VOLUME_READY,
                         FALSE,
@@ -239,15 +249,17 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                         "StorageClass " + settings.storageClassName()
                                 + " does not exist, so the root volume cannot be provisioned; install the chart's StorageClass"
                                 + " or set unibloc.operator.storage-class-name");
-                retryAt = earliest(retryAt, Optional.of(now.plus(backoff(conditions, VOLUME_READY, now))));
             }
             draft.nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
             draft.restarts = PodStatusMapper.restarts(pod);
-            accelerator(draft, pod, conditions, context);
+            accelerator(draft, pod, conditions);
             draft.recordTimings(pod, conditions, now);
         } else if (refused != null) {
             refusedPod(draft, conditions, refused);
-            retryAt = earliest(retryAt, Optional.of(now.plus(backoff(conditions, SCHEDULED, now))));
+            finish(ukp, context, old, draft, conditions, retryAt.orElse(null));
+            // The status says why; JOSDK's retry (@GradualRetry) tries again with back-off, and a RuntimeClass that
+            // appears wakes this resource at once (ClusterReads).
+            throw refused;
         } else {
             noPod(draft, conditions, !owned.isEmpty());
         }
@@ -287,20 +299,6 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                 || "Pending".equals(claim.getStatus().getPhase());
     }
 
-    /** A GET while the claim waits (StorageClasses are not watched); unknown (no permission, API error) is not missing. */
-    private boolean storageClassMissing(Context<UnikernelPod> context) {
-        try {
-            return context.getClient()
-                            .resources(StorageClass.class)
-                            .withName(settings.storageClassName())
-                            .get()
-                    == null;
-        } catch (KubernetesClientException e) {
-            LOG.debug("cannot read StorageClass name={} code={}", settings.storageClassName(), e.getCode());
-            return false;
-        }
-    }
-
     /** The API server refused the Pod: nothing runs; Scheduled and Ready say why until a retry succeeds. */
     private static void refusedPod(StatusDraft draft, Conditions conditions, PodRefused refused) {
         for (String type : List.of(VOLUME_READY, SANDBOX_STARTED, BOOTED)) {
@@ -319,7 +317,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
      * {@code unibloc.io/accel} label, read once when the guest has booted (the sandbox records a KVM verdict, which
      * flips the label, before it retries under TCG).
      */
-    private static void accelerator(StatusDraft draft, Pod pod, Conditions conditions, Context<UnikernelPod> context) {
+    private void accelerator(StatusDraft draft, Pod pod, Conditions conditions) {
         Optional<String> reported =
                 PodStatusMapper.outcome(pod).map(SandboxOutcome::accel).filter(a -> !a.isBlank());
         if (reported.isPresent()) {
@@ -327,19 +325,8 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
             return;
         }
         if (draft.accelerator == null && conditions.isTrue(BOOTED) && draft.nodeName != null) {
-            draft.accelerator = KvmHints.nodeAccelerator(context.getClient(), draft.nodeName)
-                    .orElse(null);
+            draft.accelerator = cluster.nodeAccelerator(draft.nodeName).orElse(null);
         }
-    }
-
-    /** Waits grow with how long the condition has been False (about doubling per try), between the configured bounds. */
-    private Duration backoff(Conditions conditions, String type, Instant now) {
-        Duration lasted = conditions
-                .since(type)
-                .map(since -> Duration.between(since, now))
-                .orElse(Duration.ZERO);
-        Duration wait = lasted.compareTo(retry.initial()) < 0 ? retry.initial() : lasted;
-        return wait.compareTo(retry.max()) > 0 ? retry.max() : wait;
     }
 
     /**
@@ -349,6 +336,10 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
     @Override
     public ErrorStatusUpdateControl<UnikernelPod> updateErrorStatus(
             UnikernelPod ukp, Context<UnikernelPod> context, Exception e) {
+        if (e instanceof PodRefused) {
+            // The reconcile wrote the refusal into status before it threw to be retried.
+            return ErrorStatusUpdateControl.noStatusUpdate();
+        }
         UnikernelPodStatus current = ukp.getStatus();
         long generation = Optional.ofNullable(ukp.getMetadata().getGeneration()).orElse(0L);
         Conditions conditions =
@@ -382,11 +373,21 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         UnikernelPodStatus next = draft.toStatus(
                 conditions.list(CONDITION_ORDER),
                 Optional.ofNullable(ukp.getMetadata().getGeneration()).orElse(0L));
-        TransitionEvents.emit(events, ukp, old.getPhase(), next.getPhase(), conditions.transitions());
         UpdateControl<UnikernelPod> control = UpdateControl.noUpdate();
-        if (!StatusDraft.sameStatus(old, next)
-                && StatusWrites.specChangedMeanwhile(ukp, StatusWrites.patch(context, ukp, ukp.getStatus(), next))) {
-            return control.rescheduleAfter(Duration.ofMillis(10));
+        if (!StatusDraft.sameStatus(old, next)) {
+            ResourceID id = ResourceID.fromResource(ukp);
+            String created = ukp.getMetadata().getCreationTimestamp();
+            Optional<Duration> paced = pacer.delay(id, created == null ? null : Instant.parse(created), old, next);
+            if (paced.isPresent()) {
+                // Progress within a phase: written with whatever else changes by then (StatusPacer).
+                return control.rescheduleAfter(paced.get());
+            }
+            TransitionEvents.emit(events, ukp, old.getPhase(), next.getPhase(), conditions.transitions());
+            UnikernelPod written = StatusWrites.patch(context, ukp, ukp.getStatus(), next);
+            pacer.written(id);
+            if (StatusWrites.specChangedMeanwhile(ukp, written)) {
+                return control.rescheduleAfter(Duration.ofMillis(10));
+            }
         }
         if (retryAt != null) {
             Duration wait = Duration.between(clock.instant(), retryAt);
@@ -397,8 +398,13 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         return control;
     }
 
-    private Pod create(UnikernelPod ukp, Pod pod, Context<UnikernelPod> context) {
+    /** Creates the root claim, then the Pod that names it (so the scheduler's first attempt finds the claim). */
+    private Pod create(UnikernelPod ukp, Pod built, Context<UnikernelPod> context) {
+        RootClaims.Split split = RootClaims.split(ukp, built);
+        Pod pod = split.pod();
         String name = pod.getMetadata().getName();
+        String claim = split.claim().getMetadata().getName();
+        context.resourceOperations().create(split.claim());
         try {
             Pod created = context.resourceOperations().create(pod);
             metrics.podCreated();
@@ -408,11 +414,13 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                     ukp.getMetadata().getName(),
                     name,
                     pod.getMetadata().getAnnotations().get(ClaimAnnotations.IMAGE));
-            events.record(ukp, EventRecorder.Type.Normal, "PodCreated", "created Pod " + name);
+            // No Event: the normal path is in status (podName, conditions); an Event here was one of ~6 requests per
+            // UnikernelPod (issue 17). Replacing a Pod and problems do get one.
             return created;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
-                // Our informer has not seen our own earlier create yet; the Pod is there.
+                // Our informer has not seen our own earlier create yet; the Pod is there, with its own claim.
+                deleteClaim(ukp, claim, "its Pod existed already", context);
                 LOG.debug(
                         "pod exists already unikernelpod={}/{} pod={}",
                         ukp.getMetadata().getNamespace(),
@@ -433,13 +441,15 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                         e.getCode(),
                         reason,
                         said);
+                deleteClaim(ukp, claim, "its Pod was refused", context);
                 throw new PodRefused(reason, "the API server refused Pod " + name + ": " + said);
             }
+            deleteClaim(ukp, claim, "its Pod was not created", context);
             throw e;
         }
     }
 
-    /** The API server refused to create the Pod (admission, validation); retried with back-off. */
+    /** The API server refused to create the Pod (admission, validation); thrown once status says so, for JOSDK to retry. */
     private static final class PodRefused extends RuntimeException {
         private final String reason;
 
@@ -460,6 +470,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                 .inNamespace(ended.getMetadata().getNamespace())
                 .withName(name)
                 .delete();
+        RootClaims.ownClaimOf(ended).ifPresent(c -> deleteClaim(ukp, c, "its Pod ended", context));
         metrics.podReplaced();
         String why = FailedPods.describe(ended);
         LOG.info(
@@ -523,6 +534,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                 .inNamespace(stale.getMetadata().getNamespace())
                 .withName(name)
                 .delete();
+        RootClaims.ownClaimOf(stale).ifPresent(c -> deleteClaim(ukp, c, "its Pod is replaced", context));
         metrics.podReplaced();
         LOG.info(
                 "pod replaced unikernelpod={}/{} pod={}",
@@ -534,6 +546,21 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                 EventRecorder.Type.Normal,
                 "PodReplaced",
                 "deleting Pod " + name + ": the spec or the pinned image changed, a new Pod follows once it is gone");
+    }
+
+    /** Deletes a root claim the operator made (the API server defers it while a Pod still uses it); gone is fine. */
+    private static void deleteClaim(UnikernelPod ukp, String claim, String why, Context<UnikernelPod> context) {
+        context.getClient()
+                .persistentVolumeClaims()
+                .inNamespace(ukp.getMetadata().getNamespace())
+                .withName(claim)
+                .delete();
+        LOG.info(
+                "claim deleted unikernelpod={}/{} claim={} why={}",
+                ukp.getMetadata().getNamespace(),
+                ukp.getMetadata().getName(),
+                claim,
+                why);
     }
 
     private PinCache.Waiter waiter(UnikernelPod ukp) {

@@ -107,20 +107,27 @@ final class Cluster {
         return pods.get().get(0);
     }
 
-    /** The ephemeral volume controller creates the claim from the template; the provisioner sets its phase. */
+    /**
+     * The provisioner sets the phase of the Pod's root claim: the claim the operator created and the Pod names, or
+     * (for a Pod with a generic ephemeral volume) the one the ephemeral volume controller creates from the template.
+     */
     PersistentVolumeClaim provisionClaim(Pod pod, String phase) {
-        PersistentVolumeClaimTemplate template = pod.getSpec().getVolumes().stream()
-                .filter(v -> v.getEphemeral() != null)
+        io.fabric8.kubernetes.api.model.Volume root = pod.getSpec().getVolumes().stream()
+                .filter(v -> "root".equals(v.getName()))
                 .findFirst()
-                .orElseThrow()
-                .getEphemeral()
-                .getVolumeClaimTemplate();
-        String name = pod.getMetadata().getName() + "-root";
+                .orElseThrow();
+        String name = root.getPersistentVolumeClaim() != null
+                ? root.getPersistentVolumeClaim().getClaimName()
+                : pod.getMetadata().getName() + "-root";
         PersistentVolumeClaim existing = client.persistentVolumeClaims()
                 .inNamespace(pod.getMetadata().getNamespace())
                 .withName(name)
                 .get();
+        if (existing == null && root.getPersistentVolumeClaim() != null) {
+            throw new AssertionError("the Pod names claim " + name + ", which does not exist");
+        }
         if (existing == null) {
+            PersistentVolumeClaimTemplate template = root.getEphemeral().getVolumeClaimTemplate();
             client.persistentVolumeClaims()
                     .inNamespace(pod.getMetadata().getNamespace())
                     .resource(new PersistentVolumeClaimBuilder()
@@ -221,8 +228,14 @@ final class Cluster {
                 .build();
     }
 
-    /** The garbage collector: removes what the deleted owner owned (Pods, then the claims the Pods owned). */
+    /** The garbage collector: removes what the deleted owner owned (claims, Pods, then the claims the Pods owned). */
     void collectGarbage(String ownerUid) {
+        for (PersistentVolumeClaim c :
+                client.persistentVolumeClaims().inAnyNamespace().list().getItems()) {
+            if (c.getMetadata().getOwnerReferences().stream().anyMatch(o -> ownerUid.equals(o.getUid()))) {
+                client.resource(c).delete();
+            }
+        }
         for (Pod pod : client.pods().inAnyNamespace().list().getItems()) {
             if (pod.getMetadata().getOwnerReferences().stream().anyMatch(o -> ownerUid.equals(o.getUid()))) {
                 for (PersistentVolumeClaim c : client.persistentVolumeClaims()

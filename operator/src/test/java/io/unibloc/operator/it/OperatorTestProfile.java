@@ -11,8 +11,8 @@ public class OperatorTestProfile implements QuarkusTestProfile {
                 "unibloc.operator.pin.backoff-initial", "500ms",
                 "unibloc.operator.pin.backoff-max", "2s",
                 "unibloc.operator.registry.max-attempts", "1",
-                "unibloc.operator.retry.initial", "200ms",
-                "unibloc.operator.retry.max", "1s",
+                "quarkus.operator-sdk.controllers.\"unikernelpod\".retry.interval.initial", "200",
+                "quarkus.operator-sdk.controllers.\"unikernelpod\".retry.interval.max", "1000",
                 "unibloc.operator.registry.connect-timeout", "2s",
                 "quarkus.log.category.\"io.fabric8.kubernetes.client.informers\".level", "WARN",
                 // The mock server logs every request at INFO; thousands in the scale test.

@@ -163,8 +163,15 @@ class PinningTest {
                 "pinned with the fixed secret",
                 s -> image.digest().equals(s.getImageDigest()));
         Pod pod = cluster.awaitPod(ns, "private");
-        var template = pod.getSpec().getVolumes().get(0).getEphemeral().getVolumeClaimTemplate();
-        assertThat(template.getMetadata().getAnnotations()).containsEntry("unibloc.io/pull-secrets", "regcred");
+        String claim =
+                pod.getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName();
+        assertThat(client.persistentVolumeClaims()
+                        .inNamespace(ns)
+                        .withName(claim)
+                        .get()
+                        .getMetadata()
+                        .getAnnotations())
+                .containsEntry("unibloc.io/pull-secrets", "regcred");
     }
 
     @Test

@@ -1,7 +1,5 @@
 package io.unibloc.sandbox.net;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.unibloc.sandbox.tool.ToolResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,11 +12,10 @@ import java.util.List;
  * Reads the Pod's network in the current network namespace from iproute2's JSON output ({@code ip -j addr show},
  * {@code ip -j route show default}) and {@code /etc/resolv.conf}. iproute2 rather than netlink from Java: the JDK
  * has no netlink, a netlink library would be native code in the sandbox for two reads, and {@code ip -j}'s JSON is
- * a stable, documented format; {@code /sys/class/net} has MAC and MTU but no addresses or routes.
+ * a stable, documented format; {@code /sys/class/net} has MAC and MTU but no addresses or routes. The JSON is read
+ * with Jackson's streaming parser ({@link JsonTree}), not data binding: this runs before the VMM starts.
  */
 public final class PodNetworkReader {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final NetTools tools;
     private final NetworkOptions options;
@@ -48,25 +45,24 @@ public final class PodNetworkReader {
 
     static PodInterface parseInterface(String name, String json) throws NetworkSetupException {
         try {
-            JsonNode links = JSON.readTree(json);
-            if (!links.isArray() || links.isEmpty()) {
+            if (!(JsonTree.parse(json) instanceof List<?> links) || links.isEmpty()) {
                 throw new NetworkSetupException("ip -j addr show dev " + name + " listed no interface");
             }
-            JsonNode link = links.get(0);
+            Object link = links.get(0);
             List<IpAddress> addresses = new ArrayList<>();
-            for (JsonNode info : link.path("addr_info")) {
-                String family = info.path("family").asText();
+            for (Object info : JsonTree.list(link, "addr_info")) {
+                String family = JsonTree.text(info, "family", "");
                 if (!family.equals("inet") && !family.equals("inet6")) {
                     continue;
                 }
                 addresses.add(new IpAddress(
                         family.equals("inet6"),
-                        info.path("local").asText(),
-                        info.path("prefixlen").asInt(),
-                        info.path("scope").asText("global")));
+                        JsonTree.text(info, "local", ""),
+                        JsonTree.integer(info, "prefixlen", 0),
+                        JsonTree.text(info, "scope", "global")));
             }
             return new PodInterface(
-                    name, link.path("address").asText(), link.path("mtu").asInt(1500), addresses);
+                    name, JsonTree.text(link, "address", ""), JsonTree.integer(link, "mtu", 1500), addresses);
         } catch (IOException e) {
             throw new NetworkSetupException("cannot parse iproute2's JSON for " + name + ": " + e.getMessage(), e);
         }
@@ -75,9 +71,13 @@ public final class PodNetworkReader {
     /** The gateway of the first default route through {@code name}, or {@code null}. */
     static String parseGateway(String json, String name) throws NetworkSetupException {
         try {
-            for (JsonNode route : JSON.readTree(json)) {
-                if (route.has("gateway") && name.equals(route.path("dev").asText(name))) {
-                    return route.get("gateway").asText();
+            if (!(JsonTree.parse(json) instanceof List<?> routes)) {
+                return null;
+            }
+            for (Object route : routes) {
+                String gateway = JsonTree.text(route, "gateway", null);
+                if (gateway != null && name.equals(JsonTree.text(route, "dev", name))) {
+                    return gateway;
                 }
             }
             return null;

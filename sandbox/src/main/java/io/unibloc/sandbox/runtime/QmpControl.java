@@ -28,7 +28,9 @@ final class QmpControl implements VmmControl {
     private static final long REPLY_TIMEOUT_MS = 5_000;
 
     private final Path socket;
-    private final ObjectMapper json = new ObjectMapper();
+    /** Made by the reader thread on the first message: data binding stays off the path to the VMM's start. */
+    private ObjectMapper json;
+
     private final BlockingQueue<JsonNode> replies = new LinkedBlockingQueue<>();
     private final Object connectLock = new Object();
     private volatile String shutdownReason;
@@ -149,6 +151,9 @@ final class QmpControl implements VmmControl {
     private void handle(String line) throws IOException {
         if (line.isBlank()) {
             return;
+        }
+        if (json == null) {
+            json = new ObjectMapper();
         }
         JsonNode message = json.readTree(line);
         if (message.has("event")) {

@@ -1,7 +1,5 @@
 package io.unibloc.sandbox.spec;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -41,7 +39,6 @@ import java.util.Objects;
  *     boot watchdog ends it; {@code 0} disables the watchdog
  * @param network how the guest joins the Pod's network; unset means no NIC
  */
-@JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record BootSpec(
         Vmm vmm,
         Machine machine,
@@ -150,7 +147,6 @@ public record BootSpec(
     }
 
     /** {@code true} when the guest gets the root device read-only; unset counts as writable. */
-    @JsonIgnore // not a property: Jackson would otherwise write an unset readOnly as false
     public boolean isReadOnly() {
         return readOnly != null && readOnly;
     }

@@ -1,7 +1,5 @@
 package io.unibloc.sandbox.spec;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
-
 /**
  * One file copied from the sandbox container (a mounted ConfigMap or Secret key) into the guest's root
  * filesystem before boot, the way a container would see it mounted.
@@ -17,7 +15,6 @@ public record FileProjection(String source, String target, Integer mode) {
     /** Permission bits used when {@link #mode()} is unset. */
     public static final int DEFAULT_MODE = 0644;
 
-    @JsonIgnore
     public int effectiveMode() {
         return mode == null ? DEFAULT_MODE : mode;
     }

@@ -1,8 +1,5 @@
 package io.unibloc.sandbox.spec;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
-
 /**
  * How the guest kernel is loaded and how it reads its command line.
  *
@@ -27,14 +24,12 @@ public enum GuestKind implements WireName {
         this.wireName = wireName;
     }
 
-    @JsonValue
     @Override
     public String wireName() {
         return wireName;
     }
 
     /** @throws InvalidBootSpecException for a name that is not a guest kind, listing the accepted names */
-    @JsonCreator
     public static GuestKind fromWireName(String name) {
         return WireName.parse(values(), "guest", name);
     }

@@ -1,8 +1,5 @@
 package io.unibloc.sandbox.spec;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
-
 /**
  * How a networked guest learns its address, the image label {@value ImageMetadata#NET} ({@code cmdline|dhcp|none}).
  * Unset, each guest kind has its default: Linux and Unikraft read kernel parameters ({@code cmdline}); Solo5 and
@@ -28,14 +25,12 @@ public enum GuestNetConfig implements WireName {
         this.wireName = wireName;
     }
 
-    @JsonValue
     @Override
     public String wireName() {
         return wireName;
     }
 
     /** @throws InvalidBootSpecException for a name that is not a method, listing the accepted names */
-    @JsonCreator
     public static GuestNetConfig fromWireName(String name) {
         return WireName.parse(values(), "guest network config", name);
     }

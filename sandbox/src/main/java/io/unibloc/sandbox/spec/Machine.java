@@ -1,8 +1,5 @@
 package io.unibloc.sandbox.spec;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
-
 /**
  * The QEMU machine type. {@code microvm} has no PCI bus (virtio devices sit on MMIO) and boots fastest;
  * {@code pc} and {@code q35} are full PCs with virtio on PCI. Firecracker and Cloud Hypervisor have a
@@ -19,14 +16,12 @@ public enum Machine implements WireName {
         this.wireName = wireName;
     }
 
-    @JsonValue
     @Override
     public String wireName() {
         return wireName;
     }
 
     /** @throws InvalidBootSpecException for a name that is not a machine type, listing the accepted names */
-    @JsonCreator
     public static Machine fromWireName(String name) {
         return WireName.parse(values(), "machine", name);
     }

@@ -1,8 +1,5 @@
 package io.unibloc.sandbox.spec;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
-
 /**
  * How the guest reaches the Pod's network. The operator resolves {@code auto} before it writes a boot spec for a
  * Pod; the sandbox resolves it only when run by hand (CLI, tests).
@@ -29,14 +26,12 @@ public enum NetworkMode implements WireName {
         this.wireName = wireName;
     }
 
-    @JsonValue
     @Override
     public String wireName() {
         return wireName;
     }
 
     /** @throws InvalidBootSpecException for a name that is not a mode, listing the accepted names */
-    @JsonCreator
     public static NetworkMode fromWireName(String name) {
         return WireName.parse(values(), "network mode", name);
     }

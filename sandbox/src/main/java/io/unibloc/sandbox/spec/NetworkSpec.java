@@ -1,7 +1,5 @@
 package io.unibloc.sandbox.spec;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -13,10 +11,8 @@ import java.util.List;
  * @param guestConfig how the guest learns its address; {@code null} means the guest kind's default (see {@link
  *     GuestNetConfig}), which the image label {@value ImageMetadata#NET} overrides
  */
-@JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record NetworkSpec(NetworkMode mode, List<GuestPort> ports, GuestNetConfig guestConfig) {
 
-    @JsonCreator
     public NetworkSpec {
         ports = ports == null ? List.of() : List.copyOf(ports);
     }

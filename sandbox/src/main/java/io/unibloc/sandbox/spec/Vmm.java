@@ -1,8 +1,5 @@
 package io.unibloc.sandbox.spec;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
-
 /** The virtual machine monitor that runs the guest. QEMU is the default and the one tested by booting. */
 public enum Vmm implements WireName {
     QEMU("qemu"),
@@ -15,14 +12,12 @@ public enum Vmm implements WireName {
         this.wireName = wireName;
     }
 
-    @JsonValue
     @Override
     public String wireName() {
         return wireName;
     }
 
     /** @throws InvalidBootSpecException for a name that is not a VMM, listing the accepted names */
-    @JsonCreator
     public static Vmm fromWireName(String name) {
         return WireName.parse(values(), "vmm", name);
     }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -158,7 +159,7 @@ class GuestCmdlineNetworkTest {
                 .doesNotContain("--ipv4");
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void theImageLabelDoesNotOverrideTheSpec() {
         BootSpec spec = ImageMetadata.applyTo(
                 Map.of(ImageMetadata.NET, "none"),

@@ -98,7 +98,16 @@ class BootSpecValidationTest {
                             return b;
                         },
                         "Linux passes at most 30"),
-                invalid("newline in cmdline", b -> b.cmdline("quiet\nsplash"), "cmdline must not contain newlines"));
+                invalid("newline in cmdline", b -> b.cmdline("quiet\nsplash"), "cmdline must not contain newlines"),
+                invalid(
+                        "tap for a guest that asks by DHCP",
+                        b -> b.network(new NetworkSpec(NetworkMode.TAP, List.of(), GuestNetConfig.DHCP)),
+                        "network mode tap has no DHCP server",
+                        "use network mode passt"),
+                invalid(
+                        "a network under firecracker",
+                        b -> b.vmm(Vmm.FIRECRACKER).network(new NetworkSpec(NetworkMode.PASST, List.of())),
+                        "network mode passt needs vmm qemu"));
     }
 
     private static Arguments invalid(String name, UnaryOperator<BootSpec.Builder> change, String... expected) {

@@ -200,4 +200,16 @@ class ImageMetadataTest {
         assertThat(spec).isEqualTo(BootSpec.empty());
         assertThat(labels).containsExactly(Map.entry("io.unibloc.kernel", "/k"));
     }
+
+    @Test
+    void theNetLabelSetsHowTheGuestLearnsItsAddressAndABadValueNamesTheLabel() {
+        BootSpec spec = ImageMetadata.applyTo(Map.of(ImageMetadata.NET, "dhcp"), BootSpec.empty());
+        assertThat(spec.network().guestConfig()).isEqualTo(GuestNetConfig.DHCP);
+        assertThat(spec.network().effectiveMode()).isEqualTo(NetworkMode.NONE);
+
+        assertThatThrownBy(() -> ImageMetadata.applyTo(Map.of(ImageMetadata.NET, "bootp"), BootSpec.empty()))
+                .isInstanceOf(InvalidBootSpecException.class)
+                .hasMessageContaining("io.unibloc.net")
+                .hasMessageContaining("cmdline, dhcp, none");
+    }
 }

@@ -37,8 +37,9 @@ import java.util.regex.Pattern;
  *   <li>a stale {@code metadata.resourceVersion} is 409 Conflict, and {@code metadata.generation} moves only on
  *       spec changes (both from fabric8's mock, kept).</li>
  * </ul>
- * Every request is recorded ({@link #requests()}) so that tests can assert what was sent, and tests can make the
- * next matching requests fail ({@link #failNext}) as a busy or conflicting server would.
+ * Every write is recorded ({@link #requests()}) so that tests can assert what was sent, every request is counted
+ * ({@link #tally()}) so that benchmarks can say what a controller spends, and tests can make the next matching
+ * requests fail ({@link #failNext}) as a busy or conflicting server would.
  */
 public class StrictApiDispatcher extends KubernetesCrudDispatcher {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,8 +67,16 @@ public class StrictApiDispatcher extends KubernetesCrudDispatcher {
         faults.add(new Fault(method, Pattern.compile(pathRegex), new AtomicInteger(times), code, reason, message));
     }
 
+    private final RequestTally tally = new RequestTally();
+
+    /** Every request received so far (reads, watches and writes), by client, verb and resource. */
+    public RequestTally tally() {
+        return tally;
+    }
+
     @Override
     public MockResponse dispatch(RecordedRequest request) {
+        tally.count(request.getHeader("User-Agent"), request.getMethod(), request.getPath());
         String path = request.getPath() == null ? "" : request.getPath().replaceFirst("\\?.*$", "");
         for (Fault f : faults) {
             if (f.method().equalsIgnoreCase(request.getMethod())

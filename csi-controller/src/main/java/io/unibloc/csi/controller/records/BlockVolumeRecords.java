@@ -8,6 +8,10 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Reads and writes {@link BlockVolume} records. Errors are the client's {@link KubernetesClientException},
@@ -43,24 +47,29 @@ public final class BlockVolumeRecords {
     }
 
     /**
-     * Polls the record until the node plugin reports Ready or Failed, it disappears, or {@code max} passes;
-     * returns the last state seen (empty when it is gone). Never waits longer than {@code max}.
+     * Waits on a watch of the record until the node plugin reports Ready or Failed, it disappears, or {@code max}
+     * passes; returns the last state seen (empty when it is gone). Never waits longer than {@code max} (plus one GET
+     * when it times out). A watch, not a poll: the answer comes as soon as the node's status write lands, and a long
+     * wait costs one list and one watch, not a GET every few hundred milliseconds.
      */
     public Optional<BlockVolume> awaitSettled(String name, Duration max) {
-        long deadline = System.nanoTime() + max.toNanos();
-        long pause = 50;
-        while (true) {
-            Optional<BlockVolume> current = get(name);
-            if (current.isEmpty() || settled(current.get()) || System.nanoTime() >= deadline) {
-                return current;
-            }
-            try {
-                Thread.sleep(Math.min(pause, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return current;
-            }
-            pause = Math.min(pause * 2, 400);
+        CompletableFuture<List<BlockVolume>> done = client.resources(BlockVolume.class)
+                .withName(name)
+                .informOnCondition(items -> items.isEmpty() || settled(items.get(0)));
+        try {
+            return done.get(max.toNanos(), TimeUnit.NANOSECONDS).stream().findFirst();
+        } catch (TimeoutException e) {
+            return get(name);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return get(name);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof KubernetesClientException k
+                    ? k
+                    : new KubernetesClientException("cannot watch BlockVolume " + name, e.getCause());
+        } finally {
+            // Stops the watch when it timed out (a completed one has stopped already).
+            done.cancel(true);
         }
     }
 
