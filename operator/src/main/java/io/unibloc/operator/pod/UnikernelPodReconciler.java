@@ -83,7 +83,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
     private final SimpleInboundEventSource<UnikernelPod> pinEvents = new SimpleInboundEventSource<>(NAME + "-pins");
     /** Wakes the owners of unschedulable Pods when their RuntimeClass changes (a chart upgrade). */
     private final SimpleInboundEventSource<UnikernelPod> runtimeClassEvents =
-            new SimpleInboundEventSource<>(NAME + "-runtimeclasses");
+            new SimpleInboundEventSource<>(NAME + "-runtimeclass-changes");
 
     public UnikernelPodReconciler(
             PinCache pins,
