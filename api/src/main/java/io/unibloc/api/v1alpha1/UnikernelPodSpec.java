@@ -13,7 +13,10 @@ import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.unibloc.api.v1alpha1.pod.FileProjection;
 import io.unibloc.api.v1alpha1.pod.Guest;
+import io.unibloc.api.v1alpha1.pod.GuestPort;
+import io.unibloc.api.v1alpha1.pod.GuestProbe;
 import io.unibloc.api.v1alpha1.pod.Machine;
+import io.unibloc.api.v1alpha1.pod.Network;
 import io.unibloc.api.v1alpha1.pod.RestartPolicy;
 import io.unibloc.api.v1alpha1.pod.Rootfs;
 import io.unibloc.api.v1alpha1.pod.SandboxResources;
@@ -34,6 +37,7 @@ public class UnikernelPodSpec {
 
     public static final int MAX_VCPUS = 64;
     public static final int MAX_FILES = 64;
+    public static final int MAX_PORTS = 64;
 
     @JsonPropertyDescription("OCI image holding the guest's root filesystem (and usually its kernel), e.g. "
             + "registry.example.com/app:1.0. The operator pins the tag to a digest once; later pushes to the "
@@ -119,6 +123,33 @@ public class UnikernelPodSpec {
     @JsonPropertyDescription("Files written into the root filesystem before boot, from ConfigMap or Secret keys.")
     @Size(max = MAX_FILES)
     private List<FileProjection> files;
+
+    @JsonPropertyDescription("How the guest joins the Pod's network: spec.network.mode tap, passt, none or auto.")
+    private Network network;
+
+    @JsonPropertyDescription("Ports the guest serves, as a container's ports (name, containerPort, protocol TCP or "
+            + "UDP); they become the sandbox container's ports, so Services and probes can name them, and in passt "
+            + "mode they (with the probes' ports) are the ports that reach the guest.")
+    @Size(max = MAX_PORTS)
+    @ValidationRule(
+            value = "self.all(p, self.exists_one(q, q.containerPort == p.containerPort"
+                    + " && (has(q.protocol) ? q.protocol : 'TCP') == (has(p.protocol) ? p.protocol : 'TCP')))",
+            message = "each containerPort and protocol pair may be listed once")
+    @ValidationRule(
+            value = "self.all(p, !has(p.name) || self.exists_one(q, has(q.name) && q.name == p.name))",
+            message = "port names must be unique")
+    private List<GuestPort> ports;
+
+    @JsonPropertyDescription("Readiness probe the kubelet sends to the guest at the Pod's IP (tcpSocket or httpGet); "
+            + "the Pod is Ready once the guest booted and this passes. Default: Ready once the guest booted.")
+    private GuestProbe readinessProbe;
+
+    @JsonPropertyDescription("Liveness probe the kubelet sends to the guest at the Pod's IP (tcpSocket or httpGet); "
+            + "failing it restarts the sandbox and with it the guest.")
+    @ValidationRule(
+            value = "!has(self.successThreshold) || self.successThreshold == 1",
+            message = "livenessProbe.successThreshold must be 1")
+    private GuestProbe livenessProbe;
 
     @JsonPropertyDescription(
             "CPU and memory requests and limits of the sandbox container (the VMM running the "
@@ -284,6 +315,38 @@ public class UnikernelPodSpec {
 
     public void setFiles(List<FileProjection> files) {
         this.files = files;
+    }
+
+    public Network getNetwork() {
+        return network;
+    }
+
+    public void setNetwork(Network network) {
+        this.network = network;
+    }
+
+    public List<GuestPort> getPorts() {
+        return ports;
+    }
+
+    public void setPorts(List<GuestPort> ports) {
+        this.ports = ports;
+    }
+
+    public GuestProbe getReadinessProbe() {
+        return readinessProbe;
+    }
+
+    public void setReadinessProbe(GuestProbe readinessProbe) {
+        this.readinessProbe = readinessProbe;
+    }
+
+    public GuestProbe getLivenessProbe() {
+        return livenessProbe;
+    }
+
+    public void setLivenessProbe(GuestProbe livenessProbe) {
+        this.livenessProbe = livenessProbe;
     }
 
     public SandboxResources getResources() {

@@ -3,6 +3,7 @@ package io.unibloc.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.unibloc.api.v1alpha1.pod.NetworkStatus;
 import io.unibloc.api.v1alpha1.pod.Phase;
 import io.unibloc.api.v1alpha1.pod.Timings;
 import java.util.ArrayList;
@@ -17,6 +18,8 @@ public class UnikernelPodStatus {
     public static final String VOLUME_READY = "VolumeReady";
     public static final String SCHEDULED = "Scheduled";
     public static final String SANDBOX_STARTED = "SandboxStarted";
+    /** The network mode the Pod was made with (and why, after a fallback), or why the sandbox could not set it up. */
+    public static final String NETWORK = "Network";
     /** The guest wrote to its console: evidence that it runs (the sandbox's ready file, the Pod's readiness). */
     public static final String BOOTED = "Booted";
 
@@ -34,7 +37,7 @@ public class UnikernelPodStatus {
     private Integer restarts;
 
     @JsonPropertyDescription(
-            "ImagePinned, VolumeReady, Scheduled, SandboxStarted, Booted and Ready, with reasons and " + "messages.")
+            "ImagePinned, VolumeReady, Scheduled, SandboxStarted, Network, Booted and Ready, with reasons and messages.")
     private List<Condition> conditions = new ArrayList<>();
 
     @JsonPropertyDescription("The image reference as pinned: registry/repository:tag@sha256:...")
@@ -55,6 +58,10 @@ public class UnikernelPodStatus {
     @JsonPropertyDescription("What the guest runs under: kvm, or tcg (QEMU's software emulation, many times slower). "
             + "From the node's unibloc.io/accel label when the guest booted, then from the sandbox's exit report.")
     private String accelerator;
+
+    @JsonPropertyDescription(
+            "The guest's network: the mode in use (tap, passt, none) and the Pod's IPs, which the " + "guest owns.")
+    private NetworkStatus network;
 
     @JsonPropertyDescription("How long pinning, volume provisioning and boot took.")
     private Timings timings;
@@ -140,6 +147,14 @@ public class UnikernelPodStatus {
 
     public void setAccelerator(String accelerator) {
         this.accelerator = accelerator;
+    }
+
+    public NetworkStatus getNetwork() {
+        return network;
+    }
+
+    public void setNetwork(NetworkStatus network) {
+        this.network = network;
     }
 
     public Timings getTimings() {

@@ -29,7 +29,9 @@ class PrinterColumnsTest {
                         "Node/0 .status.nodeName",
                         "Age/0 .metadata.creationTimestamp",
                         "Digest/1 .status.shortDigest",
-                        "Accel/1 .status.accelerator");
+                        "Accel/1 .status.accelerator",
+                        "IP/1 .status.network.podIP",
+                        "Network/1 .status.network.mode");
     }
 
     @Test

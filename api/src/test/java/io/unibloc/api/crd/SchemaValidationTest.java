@@ -84,6 +84,93 @@ class SchemaValidationTest {
                         "solo5 on microvm",
                         "{\"image\":\"a\",\"guest\":\"solo5\",\"machine\":\"microvm\"}",
                         "a solo5 guest needs spec.machine pc or q35"),
+                Arguments.of("network service", """
+                        {"image":"a","network":{"mode":"passt"},
+                         "ports":[{"name":"http","containerPort":8080},{"containerPort":8080,"protocol":"UDP"},
+                                  {"name":"dns","containerPort":53,"protocol":"UDP"}],
+                         "readinessProbe":{"httpGet":{"path":"/healthz","port":"http"},"periodSeconds":5},
+                         "livenessProbe":{"tcpSocket":{"port":8080},"failureThreshold":3}}""", null),
+                Arguments.of("network mode auto", "{\"image\":\"a\",\"network\":{\"mode\":\"auto\"}}", null),
+                Arguments.of(
+                        "unknown network mode",
+                        "{\"image\":\"a\",\"network\":{\"mode\":\"bridge\"}}",
+                        "$.spec.network.mode: does not have a value in the enumeration"),
+                Arguments.of(
+                        "port 0",
+                        "{\"image\":\"a\",\"ports\":[{\"containerPort\":0}]}",
+                        "$.spec.ports[0].containerPort: must have a minimum value of 1"),
+                Arguments.of(
+                        "port above 65535",
+                        "{\"image\":\"a\",\"ports\":[{\"containerPort\":65536}]}",
+                        "$.spec.ports[0].containerPort: must have a maximum value of 65535"),
+                Arguments.of(
+                        "port without number",
+                        "{\"image\":\"a\",\"ports\":[{\"name\":\"http\"}]}",
+                        "required property 'containerPort' not found"),
+                Arguments.of(
+                        "SCTP port",
+                        "{\"image\":\"a\",\"ports\":[{\"containerPort\":9,\"protocol\":\"SCTP\"}]}",
+                        "$.spec.ports[0].protocol: does not have a value in the enumeration"),
+                Arguments.of(
+                        "same port twice, protocol defaulted once",
+                        "{\"image\":\"a\",\"ports\":[{\"containerPort\":80},"
+                                + "{\"containerPort\":80,\"protocol\":\"TCP\"}]}",
+                        ".spec.ports: each containerPort and protocol pair may be listed once"),
+                Arguments.of(
+                        "same name twice",
+                        "{\"image\":\"a\",\"ports\":[{\"name\":\"web\",\"containerPort\":80},"
+                                + "{\"name\":\"web\",\"containerPort\":81}]}",
+                        ".spec.ports: port names must be unique"),
+                Arguments.of(
+                        "port name of digits only",
+                        "{\"image\":\"a\",\"ports\":[{\"name\":\"8080\",\"containerPort\":8080}]}",
+                        ".spec.ports[0]: name must be an IANA service name"),
+                Arguments.of(
+                        "port name with a double dash",
+                        "{\"image\":\"a\",\"ports\":[{\"name\":\"my--port\",\"containerPort\":1}]}",
+                        ".spec.ports[0]: name must be an IANA service name"),
+                Arguments.of(
+                        "port name too long",
+                        "{\"image\":\"a\",\"ports\":[{\"name\":\"a-very-long-name1\",\"containerPort\":1}]}",
+                        "$.spec.ports[0].name: must be at most 15 characters long"),
+                Arguments.of(
+                        "upper-case port name",
+                        "{\"image\":\"a\",\"ports\":[{\"name\":\"HTTP\",\"containerPort\":1}]}",
+                        "$.spec.ports[0].name: does not match the regex pattern"),
+                Arguments.of(
+                        "exec readiness probe",
+                        "{\"image\":\"a\",\"readinessProbe\":{\"exec\":{\"command\":[\"cat\",\"/ok\"]}}}",
+                        ".spec.readinessProbe: exec probes cannot run: the application is inside the guest"),
+                Arguments.of(
+                        "probe without handler",
+                        "{\"image\":\"a\",\"livenessProbe\":{\"periodSeconds\":3}}",
+                        ".spec.livenessProbe: set exactly one of tcpSocket or httpGet"),
+                Arguments.of(
+                        "probe with two handlers",
+                        "{\"image\":\"a\",\"readinessProbe\":{\"tcpSocket\":{\"port\":1},"
+                                + "\"httpGet\":{\"port\":1}}}",
+                        ".spec.readinessProbe: set exactly one of tcpSocket or httpGet"),
+                Arguments.of(
+                        "probe without port",
+                        "{\"image\":\"a\",\"readinessProbe\":{\"httpGet\":{\"path\":\"/\"}}}",
+                        ".spec.readinessProbe: the probe needs a port"),
+                Arguments.of(
+                        "liveness success threshold 2",
+                        "{\"image\":\"a\",\"livenessProbe\":{\"tcpSocket\":{\"port\":1}," + "\"successThreshold\":2}}",
+                        ".spec.livenessProbe: livenessProbe.successThreshold must be 1"),
+                Arguments.of(
+                        "readiness success threshold 2",
+                        "{\"image\":\"a\",\"readinessProbe\":{\"tcpSocket\":{\"port\":1}," + "\"successThreshold\":2}}",
+                        null),
+                Arguments.of(
+                        "probe without a network",
+                        "{\"image\":\"a\",\"network\":{\"mode\":\"none\"},"
+                                + "\"readinessProbe\":{\"tcpSocket\":{\"port\":80}}}",
+                        "spec.network.mode none gives the guest no NIC"),
+                Arguments.of(
+                        "ports without a network",
+                        "{\"image\":\"a\",\"network\":{\"mode\":\"none\"},\"ports\":[{\"containerPort\":80}]}",
+                        null),
                 Arguments.of("no spec", null, "spec is required: set at least spec.image"),
                 Arguments.of("no image", "{\"vcpus\":1}", "required property 'image' not found"),
                 Arguments.of("empty image", "{\"image\":\"\"}", "must be at least 1 characters long"),

@@ -44,6 +44,9 @@ class ChartSchemaTest {
                 Arguments.of(
                         Values.of("boot-timeout-not-a-number", "sandbox.bootTimeoutSeconds", "10s"),
                         "sandbox.bootTimeoutSeconds"),
+                Arguments.of(Values.of("network-mode-unknown", "network.defaultMode", "bridge"), "network.defaultMode"),
+                Arguments.of(Values.of("network-mode-upper-case", "network.defaultMode", "TAP"), "network.defaultMode"),
+                Arguments.of(Values.of("network-misspelt-key", "network.mode", "tap"), "network"),
                 Arguments.of(
                         Values.of("namespace-not-dns", "operator.watchNamespaces", List.of("Team_A")),
                         "operator.watchNamespaces"),

@@ -37,6 +37,7 @@ class ChartValuesTest {
                 .containsEntry("UNIBLOC_OPERATOR_SANDBOX_IMAGE", "unibloc/sandbox:0.1.0")
                 .containsEntry("UNIBLOC_OPERATOR_RUNTIME_CLASS_NAME", "unibloc-kvm")
                 .containsEntry("UNIBLOC_OPERATOR_STORAGE_CLASS_NAME", "unibloc")
+                .containsEntry("UNIBLOC_OPERATOR_NETWORK_DEFAULT_MODE", "auto")
                 .doesNotContainKey("QUARKUS_OPERATOR_SDK_NAMESPACES");
         assertThat(container(workload(chart, "csi-controller"), "csi-provisioner")
                         .getImage())
@@ -242,5 +243,14 @@ class ChartValuesTest {
         return container(workload(chart, "operator"), "operator").getEnv().stream()
                 .filter(e -> e.getValue() != null)
                 .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    }
+
+    @Test
+    void theNetworksDefaultModeReachesTheOperator() {
+        for (String mode : List.of("tap", "passt", "none")) {
+            assertThat(operatorEnv(CHART.render(Values.of("network-" + mode, "network.defaultMode", mode))))
+                    .as("network.defaultMode=%s", mode)
+                    .containsEntry("UNIBLOC_OPERATOR_NETWORK_DEFAULT_MODE", mode);
+        }
     }
 }

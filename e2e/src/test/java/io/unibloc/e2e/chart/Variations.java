@@ -35,6 +35,8 @@ public final class Variations {
                         List.of("team-a", "team-b"),
                         "operator.logLevel",
                         "DEBUG",
+                        "network.defaultMode",
+                        "passt",
                         "operator.extraEnv",
                         List.of(Map.of("name", "QUARKUS_LOG_CONSOLE_JSON", "value", "true"))),
                 Values.of(

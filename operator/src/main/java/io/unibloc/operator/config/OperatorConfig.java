@@ -73,6 +73,18 @@ public interface OperatorConfig {
     @WithDefault("1s")
     Duration statusPacing();
 
+    /** How guests join their Pod's network. */
+    Network network();
+
+    interface Network {
+        /**
+         * The mode of a UnikernelPod whose spec.network.mode is unset: auto (tap, or passt where Pod Security
+         * forbids NET_ADMIN), tap, passt or none (chart {@code network.defaultMode}).
+         */
+        @WithDefault("auto")
+        String defaultMode();
+    }
+
     /** How the operator resolves tags to digests. */
     Pin pin();
 

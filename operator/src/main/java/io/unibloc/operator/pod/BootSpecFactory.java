@@ -2,6 +2,8 @@ package io.unibloc.operator.pod;
 
 import io.unibloc.api.v1alpha1.UnikernelPodSpec;
 import io.unibloc.api.v1alpha1.pod.FileProjection;
+import io.unibloc.operator.network.NetworkPlan;
+import io.unibloc.operator.network.NetworkPodParts;
 import io.unibloc.sandbox.spec.BootSpec;
 import io.unibloc.sandbox.spec.GuestKind;
 import io.unibloc.sandbox.spec.InvalidBootSpecException;
@@ -33,7 +35,14 @@ public final class BootSpecFactory {
 
     private BootSpecFactory() {}
 
+    /** The boot spec of the first Pod tried: the spec's network mode, else the default, auto as tap. */
     public static BootSpec build(UnikernelPodSpec spec, Map<String, String> labels, PodSettings settings) {
+        return build(spec, labels, settings, NetworkPlan.initial(spec, settings.defaultNetworkMode()));
+    }
+
+    /** @param network the concrete mode of this Pod (never auto) */
+    public static BootSpec build(
+            UnikernelPodSpec spec, Map<String, String> labels, PodSettings settings, NetworkPlan network) {
         Map<String, String> l = labels == null ? Map.of() : labels;
         String memory = spec.getMemory() != null ? spec.getMemory() : settings.defaultMemory();
         List<io.unibloc.sandbox.spec.FileProjection> files = new ArrayList<>();
@@ -66,6 +75,7 @@ public final class BootSpecFactory {
                         && Boolean.TRUE.equals(spec.getRootfs().getReadOnly()))
                 .files(files)
                 .bootTimeoutSeconds(spec.getBootTimeoutSeconds())
+                .network(NetworkPodParts.bootNetwork(spec, network))
                 .build();
     }
 

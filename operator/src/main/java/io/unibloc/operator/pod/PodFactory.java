@@ -19,6 +19,8 @@ import io.unibloc.api.v1alpha1.pod.FileProjection;
 import io.unibloc.api.v1alpha1.pod.FsType;
 import io.unibloc.api.v1alpha1.pod.WriteMode;
 import io.unibloc.api.wire.ClaimAnnotations;
+import io.unibloc.operator.network.NetworkPlan;
+import io.unibloc.operator.network.NetworkPodParts;
 import io.unibloc.registry.pin.PinnedImage;
 import io.unibloc.sandbox.spec.BootSpec;
 import io.unibloc.sandbox.spec.BootSpecReader;
@@ -33,8 +35,8 @@ import java.util.stream.Collectors;
  * device, the boot spec in its environment, one projected volume per file, memory for the guest plus
  * the VMM, one {@code unibloc.io/kvm} device (so {@code /dev/kvm} comes from the device plugin, never
  * from privileged mode), and the spec's scheduling fields as they are. The root volume is a generic
- * ephemeral claim, so it lives and dies with the Pod. The sandbox's ready file on an emptyDir and an exec
- * readiness probe make the Pod Ready only once the guest wrote to its console. The Pod is owned by the
+ * ephemeral claim, so it lives and dies with the Pod. The sandbox's ready file on an emptyDir and a startup
+ * probe ({@link SandboxProbes}) make the Pod Ready only once the guest wrote to its console, and cost nothing after. The Pod is owned by the
  * UnikernelPod, so deleting that removes everything.
  */
 public final class PodFactory {
@@ -60,8 +62,14 @@ public final class PodFactory {
 
     /** @param ukp a UnikernelPod whose spec passed {@link SpecValidator} */
     public static Pod build(UnikernelPod ukp, PinnedImage image, String revision, PodSettings settings) {
+        return build(ukp, image, revision, settings, NetworkPlan.initial(ukp.getSpec(), settings.defaultNetworkMode()));
+    }
+
+    /** @param network the concrete network mode of this Pod ({@link NetworkPodParts} adds what it needs) */
+    public static Pod build(
+            UnikernelPod ukp, PinnedImage image, String revision, PodSettings settings, NetworkPlan network) {
         UnikernelPodSpec spec = ukp.getSpec();
-        BootSpec boot = BootSpecFactory.build(spec, image.labels(), settings);
+        BootSpec boot = BootSpecFactory.build(spec, image.labels(), settings, network);
         String owner = ukp.getMetadata().getName();
         String podName = PodNames.podName(owner, revision);
 
@@ -118,13 +126,14 @@ public final class PodFactory {
                 .withMountPath(RUN_DIR)
                 .build());
 
-        // The user's readiness/liveness probes (spec.readinessProbe, spec.livenessProbe) go in the last two arguments.
+        // No readiness/liveness of our own: the user's (spec.readinessProbe/livenessProbe) are added by
+        // NetworkPodParts.
         SandboxProbes.Probes probes =
                 SandboxProbes.of(boot.bootTimeoutSeconds(), settings.bootTimeoutSeconds(), null, null);
         List<LocalObjectReference> sandboxPullSecrets = settings.sandboxImagePullSecrets().stream()
                 .map(LocalObjectReference::new)
                 .toList();
-        return new PodBuilder()
+        Pod pod = new PodBuilder()
                 .withNewMetadata()
                 .withName(podName)
                 .withNamespace(ukp.getMetadata().getNamespace())
@@ -182,6 +191,9 @@ public final class PodFactory {
                 .withVolumes(volumes)
                 .endSpec()
                 .build();
+        NetworkPodParts.apply(
+                pod.getSpec().getContainers().get(0), pod.getMetadata().getAnnotations(), spec, network);
+        return pod;
     }
 
     private static Volume rootVolume(

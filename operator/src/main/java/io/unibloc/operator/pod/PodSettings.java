@@ -1,5 +1,6 @@
 package io.unibloc.operator.pod;
 
+import io.unibloc.api.v1alpha1.pod.NetworkMode;
 import io.unibloc.operator.config.OperatorConfig;
 import java.util.List;
 
@@ -18,10 +19,57 @@ public record PodSettings(
         String defaultRootfsSize,
         long cpuRequestPerVcpuMillis,
         Integer bootTimeoutSeconds,
-        boolean allowSoftwareEmulation) {
+        boolean allowSoftwareEmulation,
+        NetworkMode defaultNetworkMode) {
 
     public PodSettings {
         sandboxImagePullSecrets = List.copyOf(sandboxImagePullSecrets);
+        defaultNetworkMode = defaultNetworkMode == null ? NetworkMode.AUTO : defaultNetworkMode;
+    }
+
+    /** The network's default mode {@code auto}. */
+    public PodSettings(
+            String runtimeClassName,
+            String storageClassName,
+            String sandboxImage,
+            String sandboxImagePullPolicy,
+            List<String> sandboxImagePullSecrets,
+            long vmmOverheadMiB,
+            String defaultMemory,
+            String defaultRootfsSize,
+            long cpuRequestPerVcpuMillis,
+            Integer bootTimeoutSeconds,
+            boolean allowSoftwareEmulation) {
+        this(
+                runtimeClassName,
+                storageClassName,
+                sandboxImage,
+                sandboxImagePullPolicy,
+                sandboxImagePullSecrets,
+                vmmOverheadMiB,
+                defaultMemory,
+                defaultRootfsSize,
+                cpuRequestPerVcpuMillis,
+                bootTimeoutSeconds,
+                allowSoftwareEmulation,
+                NetworkMode.AUTO);
+    }
+
+    /** The same settings with another default network mode. */
+    public PodSettings withDefaultNetworkMode(NetworkMode mode) {
+        return new PodSettings(
+                runtimeClassName,
+                storageClassName,
+                sandboxImage,
+                sandboxImagePullPolicy,
+                sandboxImagePullSecrets,
+                vmmOverheadMiB,
+                defaultMemory,
+                defaultRootfsSize,
+                cpuRequestPerVcpuMillis,
+                bootTimeoutSeconds,
+                allowSoftwareEmulation,
+                mode);
     }
 
     /** No node-wide boot timeout (the sandbox's defaults), software emulation not allowed. */
@@ -46,7 +94,8 @@ public record PodSettings(
                 defaultRootfsSize,
                 cpuRequestPerVcpuMillis,
                 null,
-                false);
+                false,
+                NetworkMode.AUTO);
     }
 
     /** Reads and checks the configuration; an unusable value is an {@link IllegalArgumentException} naming its key. */
@@ -65,6 +114,11 @@ public record PodSettings(
             throw new IllegalArgumentException(
                     prefix + "sandbox-boot-timeout-seconds must be 0 (no watchdog) to 3600, got " + bootTimeout);
         }
+        NetworkMode network = NetworkMode.fromId(config.network().defaultMode());
+        if (network == null) {
+            throw new IllegalArgumentException(prefix + "network.default-mode must be auto, tap, passt or none, got "
+                    + config.network().defaultMode());
+        }
         return new PodSettings(
                 config.runtimeClassName(),
                 config.storageClassName(),
@@ -76,6 +130,7 @@ public record PodSettings(
                 config.defaultRootfsSize(),
                 cpu,
                 bootTimeout,
-                config.allowSoftwareEmulation());
+                config.allowSoftwareEmulation(),
+                network);
     }
 }

@@ -9,7 +9,8 @@ import java.util.Optional;
  * What the sandbox wrote to its termination log when the guest ended: JSON {@code {"reason", "exitCode",
  * "accel", "message"}}, which the kubelet puts in the container status as {@code state.terminated.message}.
  * Reasons: {@code PoweredOff}, {@code GuestExited}, {@code GuestReset}, {@code BootTimeout}, {@code Killed},
- * {@code VmmFailed}, {@code SandboxFailed}.
+ * {@code VmmFailed}, {@code SandboxFailed}, {@code NetworkSetupFailed} (the guest was not booted: its network
+ * could not be set up; the message names cause and fix).
  */
 public record SandboxOutcome(String reason, Integer exitCode, String accel, String message) {
     /** The sandbox's exit status when its boot watchdog ended a silent guest. */

@@ -6,6 +6,7 @@ import io.unibloc.api.v1alpha1.pod.Guest;
 import io.unibloc.api.v1alpha1.pod.Machine;
 import io.unibloc.api.v1alpha1.pod.Rootfs;
 import io.unibloc.api.v1alpha1.pod.Vmm;
+import io.unibloc.operator.network.NetworkSpecValidator;
 import io.unibloc.registry.RegistryException;
 import io.unibloc.registry.ref.ImageReference;
 import java.util.ArrayList;
@@ -83,6 +84,7 @@ public final class SpecValidator {
             }
         }
         validateFiles(spec.getFiles(), problems);
+        NetworkSpecValidator.validate(spec, problems);
         validateCombinations(spec, problems);
         return problems;
     }

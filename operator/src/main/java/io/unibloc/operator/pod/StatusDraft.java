@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.unibloc.api.v1alpha1.UnikernelPodStatus;
+import io.unibloc.api.v1alpha1.pod.NetworkStatus;
 import io.unibloc.api.v1alpha1.pod.Phase;
 import io.unibloc.api.v1alpha1.pod.Timings;
 import io.unibloc.operator.status.Conditions;
@@ -28,6 +29,7 @@ final class StatusDraft {
     String podName;
     String accelerator;
     Integer restarts;
+    NetworkStatus network;
 
     static StatusDraft of(UnikernelPodStatus old) {
         StatusDraft d = new StatusDraft();
@@ -38,6 +40,7 @@ final class StatusDraft {
         d.podName = old.getPodName();
         d.accelerator = old.getAccelerator();
         d.restarts = old.getRestarts();
+        d.network = old.getNetwork();
         if (old.getTimings() != null) {
             d.pinMillis = old.getTimings().getPinMillis();
             d.volumeMillis = old.getTimings().getVolumeMillis();
@@ -124,6 +127,7 @@ final class StatusDraft {
         s.setNodeName(nodeName);
         s.setPodName(podName);
         s.setAccelerator(accelerator);
+        s.setNetwork(network);
         if (pinMillis != null || volumeMillis != null || bootMillis != null) {
             Timings t = new Timings();
             t.setPinMillis(pinMillis);

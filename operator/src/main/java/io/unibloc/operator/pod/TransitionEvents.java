@@ -4,14 +4,16 @@ import io.unibloc.api.v1alpha1.UnikernelPod;
 import io.unibloc.api.v1alpha1.pod.Phase;
 import io.unibloc.operator.status.Conditions;
 import io.unibloc.operator.status.EventRecorder;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
  * Turns one reconcile's changes into Events: Warning for each condition that changed to a reason a user
- * must act on (a guest that exited with an error, a registry that refused), and one for the guest's end (Completed or
- * Failed); the normal end of a short-lived guest (exit 0, restarted under Always or not at all) makes no
- * Warning. Progress (a condition becoming True) is no Event: the conditions record it with their transition times, and
+ * must act on (a guest that exited with an error, a registry that refused; one per reason and message, however many
+ * conditions show it), and one for the guest's end (Completed or Failed); the normal end of a short-lived guest (exit
+ * 0, restarted under Always or not at all) makes no Warning. Progress (a condition becoming True) is no Event: the
+ * conditions record it with their transition times, and
  * an Event per step cost six API requests per UnikernelPod (issue 17). Unchanged conditions emit nothing, so a quiet
  * resource stays quiet.
  */
@@ -43,6 +45,8 @@ final class TransitionEvents {
             "Killed",
             "VmmFailed",
             "SandboxFailed",
+            NetworkStatusMapper.NETWORK_SETUP_FAILED,
+            "NetworkModeForbidden",
             PodStatusMapper.NO_USABLE_KVM);
 
     private TransitionEvents() {}
@@ -53,9 +57,14 @@ final class TransitionEvents {
             Phase before,
             Phase after,
             List<Conditions.Transition> transitions) {
+        Set<String> warned = new HashSet<>();
         for (Conditions.Transition t : transitions) {
             String reason = t.condition().getReason();
             if (WARNING_REASONS.contains(reason)) {
+                // One cause seen by two conditions (Network and Booted after NetworkSetupFailed) is one Event.
+                if (!warned.add(reason + "\n" + t.condition().getMessage())) {
+                    continue;
+                }
                 events.record(
                         ukp,
                         EventRecorder.Type.Warning,

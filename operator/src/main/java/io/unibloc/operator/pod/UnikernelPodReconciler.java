@@ -2,6 +2,7 @@ package io.unibloc.operator.pod;
 
 import static io.unibloc.api.v1alpha1.UnikernelPodStatus.BOOTED;
 import static io.unibloc.api.v1alpha1.UnikernelPodStatus.IMAGE_PINNED;
+import static io.unibloc.api.v1alpha1.UnikernelPodStatus.NETWORK;
 import static io.unibloc.api.v1alpha1.UnikernelPodStatus.READY;
 import static io.unibloc.api.v1alpha1.UnikernelPodStatus.SANDBOX_STARTED;
 import static io.unibloc.api.v1alpha1.UnikernelPodStatus.SCHEDULED;
@@ -10,6 +11,7 @@ import static io.unibloc.operator.status.Conditions.FALSE;
 
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -32,6 +34,9 @@ import io.unibloc.api.v1alpha1.pod.RestartPolicy;
 import io.unibloc.api.wire.ClaimAnnotations;
 import io.unibloc.operator.config.OperatorConfig;
 import io.unibloc.operator.metrics.ReconcileMetrics;
+import io.unibloc.operator.network.NetworkPlan;
+import io.unibloc.operator.network.NetworkPodParts;
+import io.unibloc.operator.network.PodSecurityRefusal;
 import io.unibloc.operator.pin.PinCache;
 import io.unibloc.operator.pin.PinResult;
 import io.unibloc.operator.pin.PullSecrets;
@@ -40,6 +45,7 @@ import io.unibloc.operator.runtimeclass.RuntimeClasses;
 import io.unibloc.operator.status.Conditions;
 import io.unibloc.operator.status.EventRecorder;
 import io.unibloc.operator.status.StatusWrites;
+import io.unibloc.registry.pin.PinnedImage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,7 +71,7 @@ import org.slf4j.LoggerFactory;
 public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
     public static final String NAME = "unikernelpod";
     static final List<String> CONDITION_ORDER =
-            List.of(IMAGE_PINNED, VOLUME_READY, SCHEDULED, SANDBOX_STARTED, BOOTED, READY);
+            List.of(IMAGE_PINNED, VOLUME_READY, SCHEDULED, SANDBOX_STARTED, NETWORK, BOOTED, READY);
     private static final Logger LOG = LoggerFactory.getLogger(UnikernelPodReconciler.class);
     /** Wakes the resource if a pin notification were ever lost; pins normally wake it much sooner. */
     private static final Duration PIN_SAFETY_NET = Duration.ofMinutes(2);
@@ -203,9 +209,8 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
             if (current.isEmpty() && !staleLeft) {
                 Optional<PinResult.Pinned> labelled = image.labelled(draft, conditions, secretRetry, clock);
                 if (labelled.isPresent()) {
-                    Pod pod = PodFactory.build(ukp, labelled.get().image(), revision, settings);
                     try {
-                        current = Optional.of(create(ukp, pod, context));
+                        current = Optional.of(createPod(ukp, labelled.get().image(), revision, context));
                     } catch (PodRefused e) {
                         refused = e;
                     }
@@ -252,6 +257,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
             }
             draft.nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
             draft.restarts = PodStatusMapper.restarts(pod);
+            draft.network = NetworkStatusMapper.apply(pod, conditions);
             accelerator(draft, pod, conditions);
             draft.recordTimings(pod, conditions, now);
         } else if (refused != null) {
@@ -277,7 +283,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         String message = replacing
                 ? "waiting for the Pod of the earlier spec to terminate"
                 : pinned ? "creating the Pod" : "the Pod is created once the image is pinned";
-        for (String type : List.of(VOLUME_READY, SCHEDULED, SANDBOX_STARTED, BOOTED)) {
+        for (String type : List.of(VOLUME_READY, SCHEDULED, SANDBOX_STARTED, NETWORK, BOOTED)) {
             conditions.set(type, FALSE, reason, message);
         }
         conditions.set(
@@ -290,6 +296,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         draft.podName = null;
         draft.accelerator = null;
         draft.restarts = null;
+        draft.network = null;
     }
 
     private static boolean waitsForProvisioning(PersistentVolumeClaim claim) {
@@ -301,7 +308,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
 
     /** The API server refused the Pod: nothing runs; Scheduled and Ready say why until a retry succeeds. */
     private static void refusedPod(StatusDraft draft, Conditions conditions, PodRefused refused) {
-        for (String type : List.of(VOLUME_READY, SANDBOX_STARTED, BOOTED)) {
+        for (String type : List.of(VOLUME_READY, SANDBOX_STARTED, NETWORK, BOOTED)) {
             conditions.set(type, FALSE, "PodNotCreated", "no Pod: " + refused.getMessage());
         }
         conditions.set(SCHEDULED, FALSE, refused.reason, refused.getMessage());
@@ -310,6 +317,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         draft.nodeName = null;
         draft.podName = null;
         draft.accelerator = null;
+        draft.network = null;
     }
 
     /**
@@ -398,6 +406,41 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         return control;
     }
 
+    /**
+     * Creates the Pod with the spec's network mode. Under {@code auto} the first Pod uses tap; when Pod Security
+     * admission refuses it for NET_ADMIN, a passt Pod follows at once and its annotation says why (condition
+     * Network reason NetworkModeFallback, and a Normal Event). An explicit tap refused that way is {@code NetworkModeForbidden}.
+     */
+    private Pod createPod(UnikernelPod ukp, PinnedImage image, String revision, Context<UnikernelPod> context) {
+        NetworkPlan plan = NetworkPlan.initial(ukp.getSpec(), settings.defaultNetworkMode());
+        try {
+            return create(ukp, PodFactory.build(ukp, image, revision, settings, plan), context);
+        } catch (PodRefused e) {
+            Optional<PodSecurityRefusal> policy =
+                    PodSecurityRefusal.from(e.status).filter(r -> r.refusesCapability(NetworkPodParts.NET_ADMIN));
+            if (policy.isEmpty()) {
+                throw e;
+            }
+            if (!plan.mayFallBack()) {
+                throw new PodRefused(
+                        "NetworkModeForbidden",
+                        e.getMessage() + "; " + policy.get().tapForbiddenHint(),
+                        e.status);
+            }
+            NetworkPlan passt =
+                    plan.fallBack(policy.get().fallbackMessage(ukp.getMetadata().getNamespace()));
+            LOG.info(
+                    "network mode fallback unikernelpod={}/{} from=tap to=passt policy={}",
+                    ukp.getMetadata().getNamespace(),
+                    ukp.getMetadata().getName(),
+                    policy.get().policy());
+            Pod created = create(ukp, PodFactory.build(ukp, image, revision, settings, passt), context);
+            // Progress is no Event, but a mode the user did not name is worth one (and only happens here).
+            events.record(ukp, EventRecorder.Type.Normal, NetworkStatusMapper.FALLBACK, passt.fallback());
+            return created;
+        }
+    }
+
     /** Creates the root claim, then the Pod that names it (so the scheduler's first attempt finds the claim). */
     private Pod create(UnikernelPod ukp, Pod built, Context<UnikernelPod> context) {
         RootClaims.Split split = RootClaims.split(ukp, built);
@@ -442,7 +485,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                         reason,
                         said);
                 deleteClaim(ukp, claim, "its Pod was refused", context);
-                throw new PodRefused(reason, "the API server refused Pod " + name + ": " + said);
+                throw new PodRefused(reason, "the API server refused Pod " + name + ": " + said, e.getStatus());
             }
             deleteClaim(ukp, claim, "its Pod was not created", context);
             throw e;
@@ -452,10 +495,13 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
     /** The API server refused to create the Pod (admission, validation); thrown once status says so, for JOSDK to retry. */
     private static final class PodRefused extends RuntimeException {
         private final String reason;
+        /** The API server's answer, for a closer look (Pod Security admission); may be {@code null}. */
+        private final transient Status status;
 
-        PodRefused(String reason, String message) {
+        PodRefused(String reason, String message, Status status) {
             super(message, null, false, false);
             this.reason = reason;
+            this.status = status;
         }
     }
 

@@ -177,7 +177,8 @@ class UnikernelPodLifecycleTest {
         assertThat(status.getTimings().getPinMillis()).isNotNull().isGreaterThanOrEqualTo(0);
         assertThat(status.getConditions())
                 .extracting(Condition::getType)
-                .containsExactly("ImagePinned", "VolumeReady", "Scheduled", "SandboxStarted", "Booted", "Ready");
+                .containsExactly(
+                        "ImagePinned", "VolumeReady", "Scheduled", "SandboxStarted", "Network", "Booted", "Ready");
         // The normal path is in status, not in Events (issue 17: requests per UnikernelPod).
         assertThat(cluster.eventReasons(ns, "web")).isEmpty();
     }

@@ -42,7 +42,10 @@ class BootSpecFactoryTest {
         json.fieldNames().forEachRemaining(names::add);
         // The sandbox's defaults depend on the guest (solo5 → pc machine, non-Linux → empty cmdline): unset
         // fields are left out, never written as a value.
-        assertThat(names).containsExactly("vcpus", "memoryMiB", "rootDevice", "readOnly");
+        assertThat(names).containsExactly("vcpus", "memoryMiB", "rootDevice", "readOnly", "network");
+        assertThat(json.get("network").toString())
+                .as("the operator's default auto is resolved: a concrete mode, never auto")
+                .isEqualTo("{\"mode\":\"tap\"}");
         assertThat(json.get("vcpus").asInt()).isEqualTo(1);
         assertThat(json.get("memoryMiB").asLong()).isEqualTo(256);
         assertThat(json.get("rootDevice").asText()).isEqualTo("/dev/unibloc-root");
@@ -114,7 +117,7 @@ class BootSpecFactoryTest {
                         List.of(),
                         List.of(),
                         45,
-                        null));
+                        new io.unibloc.sandbox.spec.NetworkSpec(io.unibloc.sandbox.spec.NetworkMode.TAP, List.of())));
         assertThat(boot.env().keySet()).as("env in a stable order").containsExactly("A", "B");
     }
 

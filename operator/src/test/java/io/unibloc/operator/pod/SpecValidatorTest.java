@@ -2,11 +2,20 @@ package io.unibloc.operator.pod;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ExecAction;
+import io.fabric8.kubernetes.api.model.HTTPGetActionBuilder;
+import io.fabric8.kubernetes.api.model.TCPSocketAction;
+import io.fabric8.kubernetes.api.model.TCPSocketActionBuilder;
 import io.unibloc.api.v1alpha1.UnikernelPodSpec;
 import io.unibloc.api.v1alpha1.pod.FileProjection;
 import io.unibloc.api.v1alpha1.pod.Guest;
+import io.unibloc.api.v1alpha1.pod.GuestPort;
+import io.unibloc.api.v1alpha1.pod.GuestProbe;
 import io.unibloc.api.v1alpha1.pod.KeyRef;
 import io.unibloc.api.v1alpha1.pod.Machine;
+import io.unibloc.api.v1alpha1.pod.Network;
+import io.unibloc.api.v1alpha1.pod.NetworkMode;
+import io.unibloc.api.v1alpha1.pod.Protocol;
 import io.unibloc.api.v1alpha1.pod.Rootfs;
 import io.unibloc.api.v1alpha1.pod.Vmm;
 import io.unibloc.api.v1alpha1.pod.WriteMode;
@@ -121,6 +130,72 @@ class SpecValidatorTest {
                             s.setMachine(Machine.MICROVM);
                         },
                         "a solo5 guest needs spec.machine pc or q35"),
+                bad(
+                        "port 0",
+                        s -> s.setPorts(List.of(new GuestPort(null, 0, null))),
+                        "spec.ports[0].containerPort must be 1 to 65535, got 0"),
+                bad(
+                        "port twice with the default protocol",
+                        s -> s.setPorts(List.of(new GuestPort(null, 80, null), new GuestPort(null, 80, Protocol.TCP))),
+                        "spec.ports[1]: containerPort 80/TCP is listed twice"),
+                bad(
+                        "name of digits",
+                        s -> s.setPorts(List.of(new GuestPort("8080", 8080, null))),
+                        "spec.ports[0].name '8080' must be an IANA service name"),
+                bad(
+                        "name with --",
+                        s -> s.setPorts(List.of(new GuestPort("a--b", 1, null))),
+                        "spec.ports[0].name 'a--b' must be an IANA service name"),
+                bad(
+                        "name of 16 characters",
+                        s -> s.setPorts(List.of(new GuestPort("abcdefghijklmnop", 1, null))),
+                        "must be an IANA service name"),
+                bad(
+                        "same name twice",
+                        s -> s.setPorts(List.of(new GuestPort("web", 80, null), new GuestPort("web", 81, null))),
+                        "spec.ports[1].name web is used by an earlier port too"),
+                bad(
+                        "exec probe",
+                        s -> s.setReadinessProbe(probe(p -> p.setExec(new ExecAction(List.of("true"))))),
+                        "spec.readinessProbe.exec cannot run: the application is inside the guest"),
+                bad(
+                        "probe without handler",
+                        s -> s.setLivenessProbe(probe(p -> p.setPeriodSeconds(3))),
+                        "spec.livenessProbe: set exactly one of tcpSocket or httpGet"),
+                bad(
+                        "probe naming an unknown port",
+                        s -> s.setReadinessProbe(probe(p -> p.setHttpGet(new HTTPGetActionBuilder()
+                                .withPath("/")
+                                .withNewPort("http")
+                                .build()))),
+                        "spec.readinessProbe.httpGet.port 'http' names no entry of spec.ports"),
+                bad(
+                        "probe port 70000",
+                        s -> s.setReadinessProbe(probe(p -> p.setTcpSocket(tcp(70000)))),
+                        "spec.readinessProbe.tcpSocket.port must be 1 to 65535, got 70000"),
+                bad(
+                        "liveness success threshold 2",
+                        s -> s.setLivenessProbe(probe(p -> {
+                            p.setTcpSocket(tcp(80));
+                            p.setSuccessThreshold(2);
+                        })),
+                        "spec.livenessProbe.successThreshold must be 1, got 2"),
+                bad(
+                        "probe with no network",
+                        s -> {
+                            s.setNetwork(new Network(NetworkMode.NONE));
+                            s.setReadinessProbe(probe(p -> p.setTcpSocket(tcp(80))));
+                        },
+                        "spec.network.mode none gives the guest no NIC"),
+                good("network service", s -> {
+                    s.setNetwork(new Network(NetworkMode.PASST));
+                    s.setPorts(List.of(new GuestPort("http", 8080, null), new GuestPort(null, 8080, Protocol.UDP)));
+                    s.setReadinessProbe(probe(p -> p.setHttpGet(new HTTPGetActionBuilder()
+                            .withPath("/healthz")
+                            .withNewPort("http")
+                            .build())));
+                    s.setLivenessProbe(probe(p -> p.setTcpSocket(tcp(8080))));
+                }),
                 good("read-only rootfs without files", s -> s.setRootfs(new Rootfs(null, null, true))),
                 good("unikraft at 32Mi", s -> {
                     s.setGuest(Guest.UNIKRAFT);
@@ -139,6 +214,16 @@ class SpecValidatorTest {
                     s.setEnv(Map.of("PATH", "/bin"));
                     s.setFiles(List.of(new FileProjection("/etc/a.conf", null, new KeyRef("s", "a.conf"), 0600)));
                 }));
+    }
+
+    static GuestProbe probe(Consumer<GuestProbe> change) {
+        GuestProbe probe = new GuestProbe();
+        change.accept(probe);
+        return probe;
+    }
+
+    static TCPSocketAction tcp(int port) {
+        return new TCPSocketActionBuilder().withNewPort(port).build();
     }
 
     private static Arguments bad(String name, Consumer<UnikernelPodSpec> change, String message) {

@@ -1,7 +1,5 @@
 package io.unibloc.sandbox.net;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.unibloc.sandbox.launch.GuestAddress;
 import io.unibloc.sandbox.launch.GuestNetwork;
 import io.unibloc.sandbox.launch.GuestNic;
@@ -133,9 +131,12 @@ public final class GuestNetworking {
             if (!route.ok()) {
                 return Optional.empty();
             }
-            for (JsonNode entry : new ObjectMapper().readTree(route.stdout())) {
-                if (entry.hasNonNull("dev")) {
-                    return Optional.of(entry.get("dev").asText());
+            if (JsonTree.parse(route.stdout()) instanceof List<?> entries) {
+                for (Object entry : entries) {
+                    String dev = JsonTree.text(entry, "dev", null);
+                    if (dev != null) {
+                        return Optional.of(dev);
+                    }
                 }
             }
         } catch (IOException e) {

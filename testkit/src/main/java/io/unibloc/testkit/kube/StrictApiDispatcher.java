@@ -34,6 +34,8 @@ import java.util.regex.Pattern;
  *       Forbidden; otherwise the RuntimeClass's {@code scheduling.nodeSelector} is merged into the Pod's (a key the
  *       Pod sets to another value is 403 "conflict"), its tolerations are appended unless the Pod has them, and its
  *       {@code overhead} becomes the Pod's — once, at creation, as a real API server does;</li>
+ *   <li>Pod Security admission for namespaces labelled {@code pod-security.kubernetes.io/enforce: baseline} or
+ *       {@code restricted} ({@link PodSecurityAdmission}): 403 Forbidden with the real message and details;</li>
  *   <li>a stale {@code metadata.resourceVersion} is 409 Conflict, and {@code metadata.generation} moves only on
  *       spec changes (both from fabric8's mock, kept).</li>
  * </ul>
@@ -121,11 +123,23 @@ public class StrictApiDispatcher extends KubernetesCrudDispatcher {
                             "pods \"" + name + "\" is forbidden: pod rejected: RuntimeClass \"" + runtimeClass
                                     + "\" not found");
                 }
+                // Mutating admission (RuntimeClass) runs before validating admission (Pod Security), as in the API
+                // server.
                 String conflict = RuntimeClassAdmission.admit((ObjectNode) node, read(found.getValue()));
                 if (conflict != null) {
                     return status(403, "Forbidden", "pods \"" + name + "\" is forbidden: " + conflict);
                 }
-                return super.handleCreate(rewritten(request, contentType(request), node.toString()));
+                request = rewritten(request, contentType(request), node.toString());
+            }
+            Map.Entry<?, String> namespace = findResource(getKey("/api/v1/namespaces/" + pod.group(1)));
+            JsonNode labels = namespace == null
+                    ? null
+                    : read(namespace.getValue()).path("metadata").path("labels");
+            if (node != null) {
+                var refused = PodSecurityAdmission.refusal(labels, node);
+                if (refused.isPresent()) {
+                    return forbidden(node.path("metadata").path("name").asText(""), "pods", refused.get());
+                }
             }
         }
         return super.handleCreate(request);
@@ -211,8 +225,21 @@ public class StrictApiDispatcher extends KubernetesCrudDispatcher {
         }
     }
 
+    /** {@code apierrors.NewForbidden}: 403, reason Forbidden, details naming the object and its resource. */
+    private static MockResponse forbidden(String name, String resource, String message) {
+        ObjectNode status = statusBody(403, "Forbidden", message);
+        status.putObject("details").put("name", name).put("kind", resource);
+        return new MockResponse().setResponseCode(403).setBody(status.toString());
+    }
+
     /** A {@code Status} body as the API server sends it with an error code. */
     private static MockResponse status(int code, String reason, String message) {
+        return new MockResponse()
+                .setResponseCode(code)
+                .setBody(statusBody(code, reason, message).toString());
+    }
+
+    private static ObjectNode statusBody(int code, String reason, String message) {
         ObjectNode status = JSON.createObjectNode();
         status.put("kind", "Status")
                 .put("apiVersion", "v1")
@@ -221,6 +248,6 @@ public class StrictApiDispatcher extends KubernetesCrudDispatcher {
                 .put("reason", reason)
                 .put("code", code);
         status.putObject("metadata");
-        return new MockResponse().setResponseCode(code).setBody(status.toString());
+        return status;
     }
 }

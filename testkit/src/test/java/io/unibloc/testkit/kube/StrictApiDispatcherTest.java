@@ -261,4 +261,108 @@ class StrictApiDispatcherTest {
         return (Map<String, Object>)
                 stores().withName(name).get().getAdditionalProperties().get("status");
     }
+
+    private static Pod sandbox(String name, String... capabilities) {
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("sandbox")
+                .withImage("unibloc/sandbox")
+                .withNewSecurityContext()
+                .withPrivileged(false)
+                .withAllowPrivilegeEscalation(false)
+                .withNewCapabilities()
+                .withAdd(capabilities)
+                .endCapabilities()
+                .endSecurityContext()
+                .endContainer()
+                .endSpec()
+                .build();
+    }
+
+    private static void namespace(String name, Map<String, String> labels) {
+        api.client()
+                .namespaces()
+                .resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withLabels(labels)
+                        .endMetadata()
+                        .build())
+                .create();
+    }
+
+    @Test
+    void podSecurityBaselineRefusesNetAdminWithTheRealMessageAndDetails() {
+        namespace("psa-baseline", Map.of("pod-security.kubernetes.io/enforce", "baseline"));
+        assertThatThrownBy(() -> api.client()
+                        .pods()
+                        .inNamespace("psa-baseline")
+                        .resource(sandbox("tap", "NET_ADMIN", "CHOWN"))
+                        .create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(403);
+                    assertThat(e.getStatus().getReason()).isEqualTo("Forbidden");
+                    assertThat(e.getStatus().getDetails().getKind()).isEqualTo("pods");
+                    assertThat(e.getStatus().getDetails().getName()).isEqualTo("tap");
+                    assertThat(e.getStatus().getMessage())
+                            .isEqualTo("pods \"tap\" is forbidden: violates PodSecurity \"baseline:latest\": "
+                                    + "non-default capabilities (container \"sandbox\" must not include \"NET_ADMIN\""
+                                    + " in securityContext.capabilities.add)");
+                });
+        assertThat(api.client()
+                        .pods()
+                        .inNamespace("psa-baseline")
+                        .resource(sandbox("passt", "CHOWN"))
+                        .create()
+                        .getMetadata()
+                        .getName())
+                .as("a default capability is allowed in baseline")
+                .isEqualTo("passt");
+    }
+
+    @Test
+    void podSecurityRestrictedListsEveryViolationInCheckOrder() {
+        namespace(
+                "psa-restricted",
+                Map.of(
+                        "pod-security.kubernetes.io/enforce", "restricted",
+                        "pod-security.kubernetes.io/enforce-version", "v1.29"));
+        assertThatThrownBy(() -> api.client()
+                        .pods()
+                        .inNamespace("psa-restricted")
+                        .resource(sandbox("tap", "NET_ADMIN"))
+                        .create())
+                .isInstanceOfSatisfying(
+                        KubernetesClientException.class,
+                        e -> assertThat(e.getStatus().getMessage())
+                                .isEqualTo(
+                                        "pods \"tap\" is forbidden: violates PodSecurity \"restricted:v1.29\": "
+                                                + "unrestricted capabilities (container \"sandbox\" must set"
+                                                + " securityContext.capabilities.drop=[\"ALL\"]; container \"sandbox\" must not"
+                                                + " include \"NET_ADMIN\" in securityContext.capabilities.add), runAsNonRoot !="
+                                                + " true (pod or container \"sandbox\" must set securityContext.runAsNonRoot=true),"
+                                                + " seccompProfile (pod or container \"sandbox\" must set"
+                                                + " securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")"));
+    }
+
+    @Test
+    void aPrivilegedOrUnlabelledNamespaceAdmitsNetAdmin() {
+        namespace("psa-privileged", Map.of("pod-security.kubernetes.io/enforce", "privileged"));
+        assertThat(api.client()
+                        .pods()
+                        .inNamespace("psa-privileged")
+                        .resource(sandbox("tap", "NET_ADMIN"))
+                        .create())
+                .isNotNull();
+        assertThat(api.client()
+                        .pods()
+                        .inNamespace("psa-none")
+                        .resource(sandbox("tap", "NET_ADMIN"))
+                        .create())
+                .isNotNull();
+    }
 }

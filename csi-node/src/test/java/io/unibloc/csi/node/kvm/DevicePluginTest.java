@@ -247,4 +247,69 @@ class DevicePluginTest {
                         .build())
                 .getContainerResponses(0);
     }
+
+    /**
+     * Networking rides on the same allocation: every sandbox Pod requests one unibloc.io/kvm, and its tap mode needs
+     * /dev/net/tun (and /dev/vhost-net where the node has it). On a node where /dev/kvm is withheld (TCG) the
+     * network devices must still be handed out, or a TCG guest could only run without a NIC or through passt.
+     */
+    @Test
+    void networkDevicesComeWithEveryAllocationAndOutliveAWithheldKvm() throws Exception {
+        Path tun = Files.createFile(dir.resolve("fake-tun"));
+        Path vhost = Files.createFile(dir.resolve("fake-vhost-net"));
+        KvmDevicePlugin plugin = new KvmDevicePlugin(
+                1, fakeDevice, List.of(fakeDevice, tun, vhost), null, new KvmDevicePlugin.Offer(true, true));
+        assertThat(allocateDirectly(plugin).getDevicesList())
+                .extracting(DevicePluginApi.DeviceSpec::getHostPath, DevicePluginApi.DeviceSpec::getContainerPath)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(fakeDevice.toString(), fakeDevice.toString()),
+                        org.assertj.core.groups.Tuple.tuple(tun.toString(), tun.toString()),
+                        org.assertj.core.groups.Tuple.tuple(vhost.toString(), vhost.toString()));
+
+        plugin.offer(new KvmDevicePlugin.Offer(false, true));
+        DevicePluginApi.ContainerAllocateResponse tcg = allocateDirectly(plugin);
+        assertThat(tcg.getDevicesList())
+                .extracting(DevicePluginApi.DeviceSpec::getHostPath)
+                .as("TCG: no /dev/kvm, still tun and vhost-net")
+                .containsExactly(tun.toString(), vhost.toString());
+        assertThat(tcg.getDevicesList())
+                .allSatisfy(d -> assertThat(d.getPermissions()).isEqualTo("rwm"));
+
+        Files.delete(vhost);
+        assertThat(allocateDirectly(plugin).getDevicesList())
+                .extracting(DevicePluginApi.DeviceSpec::getHostPath)
+                .as("a node without vhost-net: tun alone (QEMU then uses its userspace virtio-net)")
+                .containsExactly(tun.toString());
+    }
+
+    @Test
+    void theNodesDefaultDeviceListCarriesTheNetworkDevices() {
+        assertThat(io.unibloc.csi.node.NodeComponents.Settings.defaults("n", dir, dir)
+                        .kvmDeviceNodes())
+                .containsExactly(Path.of("/dev/kvm"), Path.of("/dev/net/tun"), Path.of("/dev/vhost-net"));
+    }
+
+    private static DevicePluginApi.ContainerAllocateResponse allocateDirectly(KvmDevicePlugin plugin) {
+        AtomicReference<DevicePluginApi.AllocateResponse> answer = new AtomicReference<>();
+        plugin.allocate(
+                DevicePluginApi.AllocateRequest.newBuilder()
+                        .addContainerRequests(DevicePluginApi.ContainerAllocateRequest.newBuilder()
+                                .addDevicesIds("kvm-0"))
+                        .build(),
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(DevicePluginApi.AllocateResponse value) {
+                        answer.set(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        throw new AssertionError(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {}
+                });
+        return answer.get().getContainerResponses(0);
+    }
 }
