@@ -16,7 +16,7 @@ public class BlockVolumeStatus {
     private BlockVolumePhase phase;
     /** Human-readable detail of the phase (what is being done, or why it failed). */
     private String message;
-    /** Machine-readable cause of a failure: the block store's error kind, e.g. NOT_FOUND. */
+    /** Machine-readable cause of a failure, one of {@link BlockVolumeReasons}, e.g. ImageNotFound. */
     private String reason;
 
     private Long observedGeneration;

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * clones by FICLONE there, as Docker's loop-lvm once did. The file is created once with the configured
  * size (sparse: it costs what is written) and mounted again on restart. It is mounted with
  * {@code discard} so that blocks freed inside give space back to the host file; without it, XFS in a loop
- * file never shrinks (an {@code fstrim} would otherwise be needed).
+ * file never shrinks (an {@code fstrim} would otherwise be needed). Its loop device reads and writes
+ * {@code xfs.img} with direct I/O ({@link LoopDirectIo}): otherwise every page a volume reads would be
+ * cached twice, under the volume's file inside XFS and under {@code xfs.img} (issue 19).
  */
 public final class XfsLoopBackend implements CowBackend {
     private static final Logger LOG = LoggerFactory.getLogger(XfsLoopBackend.class);
@@ -79,6 +81,7 @@ public final class XfsLoopBackend implements CowBackend {
                     Mounts.mountLoop(image, mountPoint, "xfs", "discard");
                     LOG.info("mounted store filesystem image={} mount={}", image, mountPoint);
                 }
+                LoopDirectIo.enable(image); // also a store mounted before issue 19, in place
             } catch (IOException e) {
                 throw StoreException.internal("cannot set up the XFS store file " + image + ": " + e.getMessage(), e);
             }

@@ -135,7 +135,7 @@ public final class BenchCommand extends StoreCommand {
         Files.createDirectories(outDir);
         Results res = new Results();
         Baselines base = new Baselines(work);
-        String machine = Machine.describe(s.dir());
+        String machine = HostDescription.describe(s.dir());
         EngineBench engine = baselinesOnly ? null : new EngineBench(s.engine(), FsType.parse(fs));
         try {
             if (pageCacheOnly) {

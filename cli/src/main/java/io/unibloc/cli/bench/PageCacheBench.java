@@ -42,7 +42,8 @@ final class PageCacheBench {
             double storeReadMiB,
             double hostDiskReadMiB,
             double residentMiB,
-            long millis) {}
+            long millis,
+            double xfsImgMiB) {}
 
     private final DefaultBlockStore store;
     private final FsType fs;
@@ -82,7 +83,8 @@ final class PageCacheBench {
                         median(runs, Sample::storeReadMiB),
                         median(runs, Sample::hostDiskReadMiB),
                         median(runs, Sample::residentMiB),
-                        (long) median(runs, x -> (double) x.millis())));
+                        (long) median(runs, x -> (double) x.millis()),
+                        median(runs, Sample::xfsImgMiB)));
             }
         }
         return samples;
@@ -132,7 +134,17 @@ final class PageCacheBench {
             long storeRead = HostIo.readBytes(storeDevice) - store0;
             long hostRead = HostIo.readBytes(hostDisk) - host0;
             long resident = HostIo.residentBytes(storeFiles(dataDir));
-            return new Sample(mode, n, cache / MIB, storeRead / MIB, hostRead / MIB, resident / MIB, millis);
+            Path xfsImg = storeRoot.resolve("xfs.img");
+            long xfsImgResident = Files.isRegularFile(xfsImg) ? HostIo.residentBytes(List.of(xfsImg)) : 0;
+            return new Sample(
+                    mode,
+                    n,
+                    cache / MIB,
+                    storeRead / MIB,
+                    hostRead / MIB,
+                    resident / MIB,
+                    millis,
+                    xfsImgResident / MIB);
         } finally {
             for (Path overlay : overlays) {
                 Files.deleteIfExists(overlay);
@@ -253,6 +265,15 @@ final class PageCacheBench {
                     mib,
                     s.readers(),
                     s.residentMiB(),
+                    "MiB",
+                    "",
+                    "");
+            res.figure(
+                    SCENARIO,
+                    variant + ": of which xfs.img resident (the store's loop file)",
+                    mib,
+                    s.readers(),
+                    s.xfsImgMiB(),
                     "MiB",
                     "",
                     "");

@@ -21,11 +21,11 @@ class PageCacheReportTest {
         PageCacheBench.report(
                 res,
                 List.of(
-                        new PageCacheBench.Sample(PageCacheBench.PERSISTENT, 1, 300, 128, 130, 288, 10),
-                        new PageCacheBench.Sample(PageCacheBench.PERSISTENT, 20, 3000, 2560, 140, 2880, 10),
-                        new PageCacheBench.Sample(PageCacheBench.EPHEMERAL, 1, 290, 128, 130, 288, 10),
-                        new PageCacheBench.Sample(PageCacheBench.EPHEMERAL, 10, 300, 128, 130, 288, 10),
-                        new PageCacheBench.Sample(PageCacheBench.EPHEMERAL, 20, 377, 130, 130, 288, 10)),
+                        new PageCacheBench.Sample(PageCacheBench.PERSISTENT, 1, 300, 128, 130, 288, 10, 144),
+                        new PageCacheBench.Sample(PageCacheBench.PERSISTENT, 20, 3000, 2560, 140, 2880, 10, 144),
+                        new PageCacheBench.Sample(PageCacheBench.EPHEMERAL, 1, 290, 128, 130, 288, 10, 144),
+                        new PageCacheBench.Sample(PageCacheBench.EPHEMERAL, 10, 300, 128, 130, 288, 10, 144),
+                        new PageCacheBench.Sample(PageCacheBench.EPHEMERAL, 20, 377, 130, 130, 288, 10, 144)),
                 128);
 
         Results.Row persistent = row(res, PageCacheBench.PERSISTENT + ", 20 readers: page cache / 1 reader's");
@@ -33,6 +33,10 @@ class PageCacheReportTest {
         assertThat(persistent.target())
                 .as("persistent volumes are the baseline, not held to the target")
                 .isEmpty();
+
+        assertThat(row(res, PageCacheBench.PERSISTENT + ", 1 reader: of which xfs.img resident (the store's loop file)")
+                        .value())
+                .isEqualTo(144.0);
 
         Results.Row cache = row(res, PageCacheBench.EPHEMERAL + ", 20 readers: page cache / 1 reader's");
         assertThat(cache.value()).isEqualTo(1.3);

@@ -71,6 +71,11 @@ public final class Main implements Callable<Integer> {
             description = "NodeStore reports older than this count as no store (default: ${DEFAULT-VALUE})")
     Duration staleAfter;
 
+    @Option(
+            names = "--remove-node-finalizers",
+            description = "take this driver's finalizer off every Node and exit (the chart's uninstall hook)")
+    boolean removeNodeFinalizers;
+
     @Option(names = "--insecure-registry", split = ",", description = "registry hosts spoken to over plain HTTP")
     List<String> insecureRegistries = List.of();
 
@@ -80,6 +85,11 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (removeNodeFinalizers) {
+            try (KubernetesClient kube = KubeClients.create(kubeconfig)) {
+                return removeNodeFinalizers(new NodeCleanup(kube, Duration.ofSeconds(1), Duration.ofMinutes(1)));
+            }
+        }
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // Few, quick attempts: the provisioner calls again anyway, and a call must not outlive its deadline.
         RegistryConfig registryConfig = RegistryConfig.defaults()
@@ -101,6 +111,22 @@ public final class Main implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * Removes the finalizer from every Node, pass after pass until a pass finds none: a controller Pod of the
+     * release that is still terminating may put it back once. Gives up (exit 1) when a controller keeps adding it.
+     */
+    static int removeNodeFinalizers(NodeCleanup cleanup) throws InterruptedException {
+        for (int pass = 1; pass <= 30; pass++) {
+            if (cleanup.removeFinalizers() == 0) {
+                return 0;
+            }
+            Thread.sleep(Duration.ofSeconds(5).toMillis());
+        }
+        System.err.println("csi-controller: the finalizer " + NodeCleanup.FINALIZER
+                + " keeps coming back on Nodes: a csi-controller of this driver is still running");
+        return 1;
     }
 
     /** Everything behind the socket, so that tests start exactly what {@code main} starts. */

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.unibloc.api.status.StatusPatch;
 import io.unibloc.api.v1alpha1.BlockVolume;
 import io.unibloc.api.v1alpha1.BlockVolumePhase;
+import io.unibloc.api.v1alpha1.BlockVolumeReasons;
 import io.unibloc.api.v1alpha1.BlockVolumeStatus;
 import io.unibloc.api.v1alpha1.NodeStore;
 import io.unibloc.api.v1alpha1.NodeStoreStatus;
@@ -85,7 +86,8 @@ final class FakeNodePlugin implements AutoCloseable {
                                 next.setPhase(BlockVolumePhase.Ready);
                             } catch (StoreException e) {
                                 next.setPhase(BlockVolumePhase.Failed);
-                                next.setReason(e.kind().name());
+                                // The engine's size rule refuses only with INVALID_ARGUMENT, which the node reports so.
+                                next.setReason(BlockVolumeReasons.INVALID_SPEC);
                                 next.setMessage(e.getMessage());
                             }
                         }
@@ -95,7 +97,7 @@ final class FakeNodePlugin implements AutoCloseable {
                         }
                         case FAIL_NOT_FOUND -> {
                             next.setPhase(BlockVolumePhase.Failed);
-                            next.setReason("NOT_FOUND");
+                            next.setReason(BlockVolumeReasons.IMAGE_NOT_FOUND);
                             next.setMessage("image " + v.getSpec().getImage() + " not found in registry");
                         }
                         case STAY_PREPARING -> {

@@ -63,6 +63,25 @@ class ChartRbacTest {
                 .containsExactlyInAnyOrderElementsOf(accounts.values());
     }
 
+    /** The uninstall hook's own account, which exists only while the hook runs, gets what its command calls. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("variations")
+    void theUninstallHookGetsExactlyWhatRemovingNodeFinalizersCalls(Values values) {
+        RenderedChart hooks = CHART.hooks(values);
+        String account = ChartUninstallHookTest.hookJob(hooks)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getServiceAccountName();
+
+        Map<String, Set<Grant>> effective = effectiveGrants(hooks);
+
+        assertThat(effective.keySet()).as("subjects of the hooks").containsExactly(account);
+        assertThat(effective.get(account))
+                .as("uninstall hook grants")
+                .containsExactlyInAnyOrderElementsOf(ExpectedRbac.nodeFinalizerHook());
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("variations")
     void noWildcardsNoForeignRolesNoOrphans(Values values) {

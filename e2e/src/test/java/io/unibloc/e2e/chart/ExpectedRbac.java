@@ -132,6 +132,20 @@ final class ExpectedRbac {
     }
 
     /**
+     * The uninstall hook, {@code csi-controller --remove-node-finalizers} (NodeCleanup.removeFinalizers): lists the
+     * Nodes and patches the finalizer off; a Node already being deleted is handled as the controller would (get,
+     * its BlockVolumes listed, patched and deleted, its NodeStore read and deleted).
+     */
+    static Set<Grant> nodeFinalizerHook() {
+        Set<Grant> grants = new LinkedHashSet<>();
+        String cluster = Grant.CLUSTER;
+        grants.addAll(Grant.of(cluster, "", List.of("nodes"), "get", "list", "patch"));
+        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("blockvolumes"), "list", "patch", "delete"));
+        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("nodestores"), "get", "delete"));
+        return grants;
+    }
+
+    /**
      * One verb on one resource in one scope; resourceName is "" when the rule is not restricted by name.
      *
      * @param scope {@link #CLUSTER} or a namespace

@@ -1,9 +1,9 @@
 package io.unibloc.operator.image;
 
+import static io.unibloc.api.status.Conditions.FALSE;
+import static io.unibloc.api.status.Conditions.TRUE;
 import static io.unibloc.api.v1alpha1.UnikernelImageStatus.IMAGE_PINNED;
 import static io.unibloc.api.v1alpha1.UnikernelImageStatus.READY;
-import static io.unibloc.operator.status.Conditions.FALSE;
-import static io.unibloc.operator.status.Conditions.TRUE;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
@@ -20,6 +20,7 @@ import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMap
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import io.unibloc.api.status.Conditions;
 import io.unibloc.api.v1alpha1.NodeStore;
 import io.unibloc.api.v1alpha1.UnikernelImage;
 import io.unibloc.api.v1alpha1.UnikernelImageStatus;
@@ -28,7 +29,6 @@ import io.unibloc.operator.metrics.ReconcileMetrics;
 import io.unibloc.operator.pin.PinCache;
 import io.unibloc.operator.pin.PinResult;
 import io.unibloc.operator.pin.PullSecrets;
-import io.unibloc.operator.status.Conditions;
 import io.unibloc.operator.status.EventRecorder;
 import io.unibloc.operator.status.StatusWrites;
 import io.unibloc.registry.RegistryException;

@@ -1,15 +1,15 @@
 package io.unibloc.operator.pod;
 
+import static io.unibloc.api.status.Conditions.FALSE;
+import static io.unibloc.api.status.Conditions.TRUE;
 import static io.unibloc.api.v1alpha1.UnikernelPodStatus.IMAGE_PINNED;
-import static io.unibloc.operator.status.Conditions.FALSE;
-import static io.unibloc.operator.status.Conditions.TRUE;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.unibloc.api.status.Conditions;
 import io.unibloc.api.v1alpha1.UnikernelPod;
 import io.unibloc.operator.pin.PinCache;
 import io.unibloc.operator.pin.PinResult;
 import io.unibloc.operator.pin.PullSecrets;
-import io.unibloc.operator.status.Conditions;
 import io.unibloc.registry.auth.RegistryCredentials;
 import io.unibloc.registry.ref.ImageReference;
 import java.time.Clock;

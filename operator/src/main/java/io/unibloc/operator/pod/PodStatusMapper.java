@@ -1,13 +1,13 @@
 package io.unibloc.operator.pod;
 
+import static io.unibloc.api.status.Conditions.FALSE;
+import static io.unibloc.api.status.Conditions.TRUE;
+import static io.unibloc.api.status.Conditions.UNKNOWN;
 import static io.unibloc.api.v1alpha1.UnikernelPodStatus.BOOTED;
 import static io.unibloc.api.v1alpha1.UnikernelPodStatus.READY;
 import static io.unibloc.api.v1alpha1.UnikernelPodStatus.SANDBOX_STARTED;
 import static io.unibloc.api.v1alpha1.UnikernelPodStatus.SCHEDULED;
 import static io.unibloc.api.v1alpha1.UnikernelPodStatus.VOLUME_READY;
-import static io.unibloc.operator.status.Conditions.FALSE;
-import static io.unibloc.operator.status.Conditions.TRUE;
-import static io.unibloc.operator.status.Conditions.UNKNOWN;
 
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
@@ -15,10 +15,10 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
+import io.unibloc.api.status.Conditions;
 import io.unibloc.api.v1alpha1.pod.Phase;
 import io.unibloc.api.wire.ExtendedResources;
 import io.unibloc.api.wire.NodeLabels;
-import io.unibloc.operator.status.Conditions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

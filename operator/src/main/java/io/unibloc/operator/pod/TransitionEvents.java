@@ -1,8 +1,8 @@
 package io.unibloc.operator.pod;
 
+import io.unibloc.api.status.Conditions;
 import io.unibloc.api.v1alpha1.UnikernelPod;
 import io.unibloc.api.v1alpha1.pod.Phase;
-import io.unibloc.operator.status.Conditions;
 import io.unibloc.operator.status.EventRecorder;
 import java.util.HashSet;
 import java.util.List;

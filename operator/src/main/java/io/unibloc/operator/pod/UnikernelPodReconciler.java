@@ -1,5 +1,6 @@
 package io.unibloc.operator.pod;
 
+import static io.unibloc.api.status.Conditions.FALSE;
 import static io.unibloc.api.v1alpha1.UnikernelPodStatus.BOOTED;
 import static io.unibloc.api.v1alpha1.UnikernelPodStatus.IMAGE_PINNED;
 import static io.unibloc.api.v1alpha1.UnikernelPodStatus.NETWORK;
@@ -7,7 +8,6 @@ import static io.unibloc.api.v1alpha1.UnikernelPodStatus.READY;
 import static io.unibloc.api.v1alpha1.UnikernelPodStatus.SANDBOX_STARTED;
 import static io.unibloc.api.v1alpha1.UnikernelPodStatus.SCHEDULED;
 import static io.unibloc.api.v1alpha1.UnikernelPodStatus.VOLUME_READY;
-import static io.unibloc.operator.status.Conditions.FALSE;
 
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -26,6 +26,7 @@ import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInbound
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import io.unibloc.api.status.Conditions;
 import io.unibloc.api.status.StatusPatch;
 import io.unibloc.api.v1alpha1.UnikernelPod;
 import io.unibloc.api.v1alpha1.UnikernelPodStatus;
@@ -42,7 +43,6 @@ import io.unibloc.operator.pin.PinResult;
 import io.unibloc.operator.pin.PullSecrets;
 import io.unibloc.operator.runtimeclass.AdmittedScheduling;
 import io.unibloc.operator.runtimeclass.RuntimeClasses;
-import io.unibloc.operator.status.Conditions;
 import io.unibloc.operator.status.EventRecorder;
 import io.unibloc.operator.status.StatusWrites;
 import io.unibloc.registry.pin.PinnedImage;
@@ -344,7 +344,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
     @Override
     public ErrorStatusUpdateControl<UnikernelPod> updateErrorStatus(
             UnikernelPod ukp, Context<UnikernelPod> context, Exception e) {
-        if (e instanceof PodRefused) {
+        if (refusal(e)) {
             // The reconcile wrote the refusal into status before it threw to be retried.
             return ErrorStatusUpdateControl.noStatusUpdate();
         }
@@ -369,6 +369,16 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                     writeFailed.getMessage());
         }
         return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+
+    /** Whether {@code e} is, or wraps (JOSDK may hand it over inside an OperatorException), a refused Pod. */
+    private static boolean refusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PodRefused) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private UpdateControl<UnikernelPod> finish(

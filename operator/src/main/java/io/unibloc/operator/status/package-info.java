@@ -1,5 +1,6 @@
 /**
- * Status bookkeeping shared by the reconcilers: conditions that keep their transition time while
- * unchanged, and Kubernetes Events emitted when a condition or phase changes.
+ * Status bookkeeping shared by the reconcilers: status writes and Kubernetes Events emitted when a condition or
+ * phase changes (the conditions themselves are built by the project's one builder, {@link
+ * io.unibloc.api.status.Conditions}).
  */
 package io.unibloc.operator.status;

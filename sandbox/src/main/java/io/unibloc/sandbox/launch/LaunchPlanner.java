@@ -7,8 +7,8 @@ import io.unibloc.sandbox.spec.Vmm;
 import io.unibloc.sandbox.tool.ProcessRunner;
 import io.unibloc.sandbox.volume.DeviceInfo;
 import io.unibloc.sandbox.volume.ExtFiles;
+import io.unibloc.sandbox.volume.FsFamily;
 import io.unibloc.sandbox.volume.FsProbe;
-import io.unibloc.sandbox.volume.FsType;
 import io.unibloc.sandbox.volume.VfatFiles;
 import io.unibloc.sandbox.volume.VolumeException;
 import io.unibloc.sandbox.volume.VolumeFiles;
@@ -209,7 +209,7 @@ public final class LaunchPlanner {
     }
 
     private VolumeFiles volumeFiles(Path root, BootSpec spec) throws VolumeException {
-        FsType type = fsProbe.detect(root);
+        FsFamily type = fsProbe.detect(root);
         return switch (type) {
             case EXT -> new ExtFiles(runner);
             case VFAT -> new VfatFiles(runner);

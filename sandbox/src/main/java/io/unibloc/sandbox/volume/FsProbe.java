@@ -27,7 +27,7 @@ public final class FsProbe {
     }
 
     /** @throws VolumeException when the device cannot be read */
-    public FsType detect(Path device) throws VolumeException {
+    public FsFamily detect(Path device) throws VolumeException {
         ByteBuffer head = ByteBuffer.allocate(PROBE_BYTES);
         try (FileChannel channel = FileChannel.open(device, StandardOpenOption.READ)) {
             while (head.hasRemaining() && channel.read(head) >= 0) {
@@ -40,11 +40,11 @@ public final class FsProbe {
     }
 
     /** Pure form of {@link #detect(Path)}: classifies the first {@code length} bytes of a device. */
-    public static FsType detect(byte[] head, int length) {
+    public static FsFamily detect(byte[] head, int length) {
         if (length > EXT_MAGIC_OFFSET + 1
                 && (head[EXT_MAGIC_OFFSET] & 0xff) == 0x53
                 && (head[EXT_MAGIC_OFFSET + 1] & 0xff) == 0xEF) {
-            return FsType.EXT;
+            return FsFamily.EXT;
         }
         if (length >= 512 && (head[510] & 0xff) == 0x55 && (head[511] & 0xff) == 0xAA) {
             int jump = head[0] & 0xff;
@@ -52,10 +52,10 @@ public final class FsProbe {
             String fat16 = new String(head, 54, 5, StandardCharsets.US_ASCII);
             String fat32 = new String(head, 82, 5, StandardCharsets.US_ASCII);
             if (bootJump && (fat16.startsWith("FAT1") || fat32.equals("FAT32"))) {
-                return FsType.VFAT;
+                return FsFamily.VFAT;
             }
         }
-        return FsType.UNKNOWN;
+        return FsFamily.UNKNOWN;
     }
 
     /** What {@code blkid -p} calls the content of the device, for error messages ("xfs", "raw data"). */

@@ -24,15 +24,15 @@ class FsProbeTest {
         Path ext4 = GuestDisks.ext4(tree, dir.resolve("a.ext4"), 8);
         Path vfat = GuestDisks.vfat(tree, dir.resolve("a.vfat"), 8);
 
-        assertThat(probe.detect(ext4)).isEqualTo(FsType.EXT);
-        assertThat(probe.detect(vfat)).isEqualTo(FsType.VFAT);
+        assertThat(probe.detect(ext4)).isEqualTo(FsFamily.EXT);
+        assertThat(probe.detect(vfat)).isEqualTo(FsFamily.VFAT);
     }
 
     @Test
     void anythingElseIsUnknownAndDescribedByBlkid() throws IOException {
         Path zeros = Files.write(dir.resolve("zeros"), new byte[1 << 20]);
 
-        assertThat(probe.detect(zeros)).isEqualTo(FsType.UNKNOWN);
+        assertThat(probe.detect(zeros)).isEqualTo(FsFamily.UNKNOWN);
         assertThat(probe.describe(zeros)).isEqualTo("raw data");
     }
 
@@ -42,8 +42,8 @@ class FsProbeTest {
         mbr[510] = 0x55;
         mbr[511] = (byte) 0xAA;
 
-        assertThat(FsProbe.detect(mbr, mbr.length)).isEqualTo(FsType.UNKNOWN);
-        assertThat(FsProbe.detect(new byte[100], 100)).isEqualTo(FsType.UNKNOWN);
+        assertThat(FsProbe.detect(mbr, mbr.length)).isEqualTo(FsFamily.UNKNOWN);
+        assertThat(FsProbe.detect(new byte[100], 100)).isEqualTo(FsFamily.UNKNOWN);
     }
 
     @Test

@@ -21,7 +21,7 @@ public final class GuestDisks {
      */
     public static Path ext4(Path tree, Path image, int sizeMiB) throws IOException {
         Files.deleteIfExists(image);
-        Exec.run(
+        HostTool.run(
                 "mkfs.ext4",
                 "-q",
                 "-F",
@@ -45,7 +45,7 @@ public final class GuestDisks {
         try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
             file.setLength((long) sizeMiB << 20);
         }
-        Exec.run("mkfs.vfat", image.toString());
+        HostTool.run("mkfs.vfat", image.toString());
         List<String> command = new ArrayList<>(List.of("mcopy", "-s", "-i", image.toString()));
         try (Stream<Path> entries = Files.list(tree)) {
             for (Path entry : (Iterable<Path>) entries.sorted()::iterator) {
@@ -57,7 +57,7 @@ public final class GuestDisks {
         }
         command.add("::/");
         if (command.size() > 5) {
-            Exec.run(command, Map.of("MTOOLS_SKIP_CHECK", "1"));
+            HostTool.run(command, Map.of("MTOOLS_SKIP_CHECK", "1"));
         }
         return image;
     }

@@ -1,7 +1,7 @@
 package io.unibloc.testkit.image;
 
 import io.unibloc.testkit.registry.Credentials;
-import io.unibloc.testkit.registry.RegistryClient;
+import io.unibloc.testkit.registry.RegistryPusher;
 import java.net.URI;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -15,7 +15,7 @@ final class ImagePublisher {
 
     static PushedImage push(
             OciArtifact artifact, URI registry, Optional<Credentials> credentials, String repository, String tag) {
-        RegistryClient client = new RegistryClient(registry, credentials);
+        RegistryPusher client = new RegistryPusher(registry, credentials);
         if (artifact instanceof TestIndex index) {
             for (TestImage image : index.images()) {
                 pushImage(client, image, repository, image.digest());
@@ -29,14 +29,14 @@ final class ImagePublisher {
         return new PushedImage(hostPort, repository, tag, artifact.digests());
     }
 
-    private static void pushImage(RegistryClient client, TestImage image, String repository, String reference) {
+    private static void pushImage(RegistryPusher client, TestImage image, String repository, String reference) {
         for (Blob blob : image.contentBlobs()) {
             client.pushBlob(repository, blob.digest(), blob.content());
         }
         putChecked(client, repository, reference, image.manifestBlob());
     }
 
-    private static void putChecked(RegistryClient client, String repository, String reference, Blob manifest) {
+    private static void putChecked(RegistryPusher client, String repository, String reference, Blob manifest) {
         String stored = client.putManifest(repository, reference, manifest.mediaType(), manifest.content());
         if (!stored.equals(manifest.digest())) {
             throw new IllegalStateException("registry stored " + repository + ":" + reference + " as " + stored

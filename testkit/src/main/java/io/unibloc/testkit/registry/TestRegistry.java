@@ -219,8 +219,8 @@ public final class TestRegistry implements AutoCloseable {
     }
 
     /** A client for this registry's distribution API, authenticating when the registry requires it. */
-    public RegistryClient client() {
-        return new RegistryClient(url(), credentials);
+    public RegistryPusher client() {
+        return new RegistryPusher(url(), credentials);
     }
 
     /**

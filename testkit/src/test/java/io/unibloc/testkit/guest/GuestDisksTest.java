@@ -25,7 +25,7 @@ class GuestDisksTest {
         Path image = GuestDisks.ext4(dir.resolve("tree"), dir.resolve("root.ext4"), 16);
 
         assertThat(Files.size(image)).isEqualTo(16L << 20);
-        assertThat(Exec.run("debugfs", "-R", "cat /etc/marker", image.toString()))
+        assertThat(HostTool.run("debugfs", "-R", "cat /etc/marker", image.toString()))
                 .contains("ext4 marker");
     }
 
@@ -36,8 +36,8 @@ class GuestDisksTest {
 
         Path image = GuestDisks.vfat(dir.resolve("tree"), dir.resolve("root.vfat"), 16);
 
-        String content =
-                Exec.run(List.of("mtype", "-i", image.toString(), "::/etc/marker"), Map.of("MTOOLS_SKIP_CHECK", "1"));
+        String content = HostTool.run(
+                List.of("mtype", "-i", image.toString(), "::/etc/marker"), Map.of("MTOOLS_SKIP_CHECK", "1"));
         assertThat(content).contains("vfat marker");
     }
 

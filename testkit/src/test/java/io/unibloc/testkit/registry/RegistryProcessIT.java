@@ -49,7 +49,7 @@ class RegistryProcessIT {
     @Test
     void blobPushedByTheClientIsStoredUnderItsDigest() throws Exception {
         try (TestRegistry registry = TestRegistry.start()) {
-            RegistryClient client = registry.client();
+            RegistryPusher client = registry.client();
             assertThat(client.blobExists("demo/blob", BLOB_DIGEST)).isFalse();
 
             client.pushBlob("demo/blob", BLOB_DIGEST, BLOB);
@@ -120,7 +120,7 @@ class RegistryProcessIT {
             assertThat(registry.credentials()).hasValue(new Credentials("alice", "s3cret pass"));
             assertThat(registry.credentials().orElseThrow().toString()).doesNotContain("s3cret");
 
-            assertThatThrownBy(() -> new RegistryClient(registry.url(), Optional.empty())
+            assertThatThrownBy(() -> new RegistryPusher(registry.url(), Optional.empty())
                             .pushBlob("demo/auth", BLOB_DIGEST, BLOB))
                     .isInstanceOf(RegistryException.class)
                     .satisfies(e -> assertThat(((RegistryException) e).status()).isEqualTo(401));
@@ -152,7 +152,7 @@ class RegistryProcessIT {
 
     @Test
     void clientRejectsInvalidNamesBeforeAnyRequest() {
-        RegistryClient client = new RegistryClient(URI.create("http://127.0.0.1:1"), Optional.empty());
+        RegistryPusher client = new RegistryPusher(URI.create("http://127.0.0.1:1"), Optional.empty());
 
         assertThatThrownBy(() -> client.blobExists("Demo/Upper", BLOB_DIGEST))
                 .isInstanceOf(IllegalArgumentException.class)

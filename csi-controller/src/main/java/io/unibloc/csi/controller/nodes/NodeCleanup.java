@@ -26,7 +26,11 @@ import org.slf4j.LoggerFactory;
  * it a deleted Node's BlockVolumes keep their finalizer forever. A failed step is retried with capped exponential
  * back-off, forever; every Node is looked at again on each informer resync.
  *
- * <p>RBAC: nodes get/list/watch/patch/update; blockvolumes list/patch/delete; nodestores get/delete.
+ * <p>A Node that no longer has any unibloc storage loses the finalizer again (the controller stops managing it),
+ * and {@link #removeFinalizers} takes it off every Node when unibloc is uninstalled (the chart's post-delete hook
+ * runs {@code csi-controller --remove-node-finalizers}): the finalizer never outlives its owner.
+ *
+ * <p>RBAC: nodes get/list/watch/patch; blockvolumes list/patch/delete; nodestores get/delete.
  */
 public final class NodeCleanup implements AutoCloseable {
     /** Held by the controller on Nodes that have unibloc storage. */
@@ -114,7 +118,8 @@ public final class NodeCleanup implements AutoCloseable {
         List<BlockVolume> volumes = volumesOf(nodeName);
         boolean hasStore = client.resources(NodeStore.class).withName(nodeName).get() != null;
         if (node != null && node.getMetadata().getDeletionTimestamp() == null) {
-            if ((hasStore || !volumes.isEmpty()) && !finalizers(node).contains(FINALIZER)) {
+            boolean managed = hasStore || !volumes.isEmpty();
+            if (managed && !finalizers(node).contains(FINALIZER)) {
                 client.nodes().withName(nodeName).edit(n -> {
                     List<String> next = new ArrayList<>(finalizers(n));
                     if (!next.contains(FINALIZER)) {
@@ -124,6 +129,11 @@ public final class NodeCleanup implements AutoCloseable {
                     return n;
                 });
                 LOG.info("node finalizer added node={}", nodeName);
+            } else if (!managed && finalizers(node).contains(FINALIZER)) {
+                // No storage of ours left there (the node plugin no longer runs on it): nothing to clean up when
+                // the Node goes, so the finalizer must not hold it.
+                removeFinalizer(nodeName);
+                LOG.info("node finalizer removed, no unibloc storage left node={}", nodeName);
             }
             return;
         }
@@ -134,15 +144,50 @@ public final class NodeCleanup implements AutoCloseable {
             client.resources(NodeStore.class).withName(nodeName).delete();
         }
         if (node != null && finalizers(node).contains(FINALIZER)) {
+            removeFinalizer(nodeName);
+        }
+        if (!volumes.isEmpty() || hasStore) {
+            LOG.info("deleted node cleaned up node={} volumes={} nodeStore={}", nodeName, volumes.size(), hasStore);
+        }
+    }
+
+    /**
+     * Takes the finalizer off every Node, for when unibloc is uninstalled: Nodes are not unibloc's, and a finalizer
+     * whose owner is gone would hold a deleted Node for ever. A Node already being deleted is first cleaned up as
+     * {@link #handle} would (its BlockVolumes and NodeStore released); the others only lose the finalizer, their
+     * storage records stay for a reinstall to find. Returns how many Nodes lost the finalizer (0 once none has
+     * it). Idempotent. Errors: the client's exceptions.
+     */
+    public int removeFinalizers() {
+        int removed = 0;
+        for (Node node : client.nodes().list().getItems()) {
+            if (!finalizers(node).contains(FINALIZER)) {
+                continue;
+            }
+            String name = node.getMetadata().getName();
+            if (node.getMetadata().getDeletionTimestamp() != null) {
+                handle(name);
+            } else {
+                removeFinalizer(name);
+            }
+            removed++;
+            LOG.info("node finalizer removed for uninstall node={}", name);
+        }
+        return removed;
+    }
+
+    private void removeFinalizer(String nodeName) {
+        try {
             client.nodes().withName(nodeName).edit(n -> {
                 List<String> next = new ArrayList<>(finalizers(n));
                 next.remove(FINALIZER);
                 n.getMetadata().setFinalizers(next);
                 return n;
             });
-        }
-        if (!volumes.isEmpty() || hasStore) {
-            LOG.info("deleted node cleaned up node={} volumes={} nodeStore={}", nodeName, volumes.size(), hasStore);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) { // gone meanwhile: nothing holds it
+                throw e;
+            }
         }
     }
 

@@ -4,12 +4,12 @@ import csi.v1.Csi;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretReference;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.grpc.Status;
 import io.unibloc.api.v1alpha1.BlockVolume;
 import io.unibloc.api.v1alpha1.BlockVolumePhase;
 import io.unibloc.api.v1alpha1.BlockVolumeSpec;
 import io.unibloc.api.v1alpha1.BlockVolumeStatus;
 import io.unibloc.api.wire.ClaimAnnotations;
-import io.unibloc.blockstore.ErrorKind;
 import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.shared.WriteMode;
 import io.unibloc.csi.common.CsiNames;
@@ -173,9 +173,11 @@ public final class VolumeProvisioner {
             }
             case Failed -> {
                 records.delete(id);
-                throw new StoreException(
-                        kindOf(status.getReason()),
-                        "volume " + id + " on node " + volume.getSpec().getNode() + ": " + status.getMessage());
+                throw Status.fromCode(FailureCodes.of(status.getReason()))
+                        .withDescription(
+                                "volume " + id + " on node " + volume.getSpec().getNode() + ": " + status.getMessage()
+                                        + " (" + status.getReason() + ")")
+                        .asRuntimeException();
             }
             default ->
                 throw CsiErrors.pending("volume " + id + " is being prepared on node "
@@ -183,17 +185,6 @@ public final class VolumeProvisioner {
                         + " (phase " + phase
                         + (status != null && status.getMessage() != null ? ": " + status.getMessage() : "")
                         + "); retry");
-        }
-    }
-
-    private static ErrorKind kindOf(String reason) {
-        if (reason == null) {
-            return ErrorKind.INTERNAL;
-        }
-        try {
-            return ErrorKind.valueOf(reason);
-        } catch (IllegalArgumentException e) {
-            return ErrorKind.INTERNAL;
         }
     }
 

@@ -62,7 +62,7 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
             throw CsiErrors.missing("volume_id");
         }
         // Ids this plugin never issues cannot name a record: success, as the spec asks for unknown volumes.
-        if (io.unibloc.csi.common.VolumeIds.isValid(id)) {
+        if (io.unibloc.csi.common.CsiVolumeIds.isValid(id)) {
             records.delete(id);
         }
         reply(response, Csi.DeleteVolumeResponse.getDefaultInstance());
@@ -80,7 +80,7 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
             throw CsiErrors.missing("volume_capabilities");
         }
         CreateVolumeParser.checkParameterKeys(request.getParametersMap());
-        BlockVolume volume = (io.unibloc.csi.common.VolumeIds.isValid(id)
+        BlockVolume volume = (io.unibloc.csi.common.CsiVolumeIds.isValid(id)
                         ? records.get(id)
                         : java.util.Optional.<BlockVolume>empty())
                 .filter(v -> !BlockVolumeRecords.deleting(v))

@@ -5,7 +5,7 @@ import io.unibloc.api.registry.DockerConfigSecrets;
 import io.unibloc.blockstore.FsType;
 import io.unibloc.blockstore.shared.WriteMode;
 import io.unibloc.csi.common.CsiNames;
-import io.unibloc.csi.common.VolumeIds;
+import io.unibloc.csi.common.CsiVolumeIds;
 import io.unibloc.csi.common.grpc.CsiErrors;
 import io.unibloc.csi.common.validate.BlockCapabilities;
 import io.unibloc.csi.controller.provision.VolumeOptions;
@@ -52,7 +52,7 @@ final class CreateVolumeParser {
         Optional<VolumeRequest.ClaimRef> claim = claim(params);
         return new VolumeRequest(
                 name,
-                VolumeIds.fromRequestName(name),
+                CsiVolumeIds.fromRequestName(name),
                 Optional.ofNullable(params.get(CsiNames.PARAM_IMAGE))
                         .map(String::trim)
                         .filter(s -> !s.isEmpty()),

@@ -1,7 +1,7 @@
 package io.unibloc.csi.controller.service;
 
 import io.unibloc.api.v1alpha1.BlockVolume;
-import io.unibloc.csi.common.VolumeIds;
+import io.unibloc.csi.common.CsiVolumeIds;
 import io.unibloc.csi.common.grpc.CsiErrors;
 import java.util.List;
 
@@ -24,7 +24,7 @@ final class ListVolumesPager {
         List<BlockVolume> rest = sortedByName;
         if (!startingToken.isEmpty()) {
             String from = startingToken.startsWith(PREFIX) ? startingToken.substring(PREFIX.length()) : null;
-            if (from == null || !VolumeIds.isValid(from)) {
+            if (from == null || !CsiVolumeIds.isValid(from)) {
                 throw io.grpc.Status.ABORTED
                         .withDescription("starting_token '" + startingToken + "' was not issued by this plugin")
                         .asRuntimeException();

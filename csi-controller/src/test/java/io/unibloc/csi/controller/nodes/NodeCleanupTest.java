@@ -118,6 +118,67 @@ class NodeCleanupTest {
                 .isNull();
     }
 
+    @Test
+    void aNodeWithoutUniblocStorageLosesTheFinalizerTheControllerNoLongerNeeds() {
+        client.nodes()
+                .resource(new NodeBuilder()
+                        .withNewMetadata()
+                        .withName("left-1")
+                        .withFinalizers(NodeCleanup.FINALIZER, "example.com/other")
+                        .endMetadata()
+                        .build())
+                .create();
+
+        new NodeCleanup(client, Duration.ofMillis(100), Duration.ofSeconds(1)).handle("left-1");
+
+        assertThat(finalizers("left-1")).containsExactly("example.com/other");
+    }
+
+    /** What the chart's uninstall hook runs ({@code csi-controller --remove-node-finalizers}). */
+    @Test
+    void uninstallTakesTheFinalizerOffEveryNodeAndFinishesNodesBeingDeleted() {
+        try (MockApi own = new MockApi()) {
+            KubernetesClient kube = own.client;
+            for (String name : List.of("live-1", "dying-1", "bare-2")) {
+                kube.nodes()
+                        .resource(new NodeBuilder()
+                                .withNewMetadata()
+                                .withName(name)
+                                .withFinalizers(name.startsWith("bare") ? List.of() : List.of(NodeCleanup.FINALIZER))
+                                .endMetadata()
+                                .build())
+                        .create();
+            }
+            NodeStore liveStore = new NodeStore();
+            liveStore.getMetadata().setName("live-1");
+            liveStore.setSpec(new NodeStoreSpec());
+            kube.resources(NodeStore.class).resource(liveStore).create();
+            BlockVolume dyingVolume = new BlockVolume();
+            dyingVolume.getMetadata().setName("pvc-dying");
+            dyingVolume.getMetadata().setLabels(Map.of(BlockVolume.NODE_LABEL, "dying-1"));
+            dyingVolume.getMetadata().setFinalizers(List.of(BlockVolume.STORAGE_FINALIZER));
+            kube.resources(BlockVolume.class).resource(dyingVolume).create();
+            kube.nodes().withName("dying-1").delete(); // held by the finalizer: Terminating
+            assertThat(kube.nodes().withName("dying-1").get().getMetadata().getDeletionTimestamp())
+                    .isNotNull();
+            NodeCleanup cleanup = new NodeCleanup(kube, Duration.ofMillis(100), Duration.ofSeconds(1));
+
+            assertThat(cleanup.removeFinalizers()).isEqualTo(2);
+
+            Node live = kube.nodes().withName("live-1").get();
+            assertThat(live.getMetadata().getFinalizers()).doesNotContain(NodeCleanup.FINALIZER);
+            assertThat(kube.resources(NodeStore.class).withName("live-1").get())
+                    .as("a live node's storage record stays for a reinstall")
+                    .isNotNull();
+            assertThat(kube.nodes().withName("dying-1").get()).isNull();
+            assertThat(kube.resources(BlockVolume.class).withName("pvc-dying").get())
+                    .isNull();
+            assertThat(cleanup.removeFinalizers())
+                    .as("a second pass finds none")
+                    .isZero();
+        }
+    }
+
     private static List<String> finalizers(String node) {
         Node n = client.nodes().withName(node).get();
         return n == null || n.getMetadata().getFinalizers() == null

@@ -13,7 +13,7 @@ import io.unibloc.api.v1alpha1.NodeStoreImagePhase;
 import io.unibloc.blockstore.BlockStore;
 import io.unibloc.blockstore.FsType;
 import io.unibloc.blockstore.StoreException;
-import io.unibloc.csi.node.reconcile.PullSecrets;
+import io.unibloc.csi.node.reconcile.VolumeCredentials;
 import io.unibloc.registry.RegistryException;
 import io.unibloc.registry.ref.ImageReference;
 import java.time.Clock;
@@ -54,7 +54,7 @@ public final class PrewarmController implements AutoCloseable {
     private final KubernetesClient client;
     private final BlockStore store;
     private final String node;
-    private final PullSecrets secrets;
+    private final VolumeCredentials secrets;
     private final Clock clock;
     private final Duration resync;
     private final ExecutorService workers = Executors.newSingleThreadExecutor(r -> daemon(r, "prewarm"));
@@ -68,7 +68,7 @@ public final class PrewarmController implements AutoCloseable {
         this.client = client;
         this.store = store;
         this.node = node;
-        this.secrets = new PullSecrets(client);
+        this.secrets = new VolumeCredentials(client);
         this.clock = clock;
         this.resync = resync;
     }

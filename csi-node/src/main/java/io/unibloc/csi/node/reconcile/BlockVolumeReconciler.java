@@ -70,7 +70,7 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
     private final BlockStore store;
     private final String node;
     private final VolumeLocks locks;
-    private final PullSecrets secrets;
+    private final VolumeCredentials secrets;
     private final Settings settings;
     private final StatusWriter status;
     private final MeterRegistry meters;
@@ -95,7 +95,7 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
         this.store = store;
         this.node = node;
         this.locks = locks;
-        this.secrets = new PullSecrets(client);
+        this.secrets = new VolumeCredentials(client);
         this.settings = settings;
         this.status = new StatusWriter(client, clock);
         this.meters = meters;
@@ -287,7 +287,7 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
             if (permanent(e, attempt)) {
                 attempts.remove(name);
                 sample.stop(meters.timer("unibloc.csi.node.preparation", "result", "failed"));
-                status.phase(name, BlockVolumePhase.Failed, e.kind().name(), e.getMessage(), s -> {});
+                status.phase(name, BlockVolumePhase.Failed, FailureReasons.of(e.kind()), e.getMessage(), s -> {});
                 LOG.warn("volume failed volume={} kind={} message={}", name, e.kind(), e.getMessage());
             } else {
                 sample.stop(meters.timer("unibloc.csi.node.preparation", "result", "retry"));

@@ -1,18 +1,15 @@
 package io.unibloc.csi.node.reconcile;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.unibloc.api.status.Conditions;
 import io.unibloc.api.status.StatusPatch;
 import io.unibloc.api.v1alpha1.BlockVolume;
 import io.unibloc.api.v1alpha1.BlockVolumePhase;
 import io.unibloc.api.v1alpha1.BlockVolumeStatus;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -69,41 +66,13 @@ final class StatusWriter {
         return bv.getStatus() == null ? new BlockVolumeStatus() : StatusPatch.copy(bv.getStatus());
     }
 
+    /** The Ready condition that follows from the phase; its transition time stays while its status does. */
     private List<Condition> withReady(
             List<Condition> current, BlockVolumePhase phase, String reason, String message, Long generation) {
-        String status = phase == BlockVolumePhase.Ready ? "True" : "False";
-        String why = phase == BlockVolumePhase.Ready ? "Prepared" : reason != null ? camel(reason) : phase.name();
-        List<Condition> out = new ArrayList<>();
-        Condition previous = null;
-        for (Condition c : current == null ? List.<Condition>of() : current) {
-            if (BlockVolumeStatus.CONDITION_READY.equals(c.getType())) {
-                previous = c;
-            } else {
-                out.add(c);
-            }
-        }
-        String since = previous != null && Objects.equals(previous.getStatus(), status)
-                ? previous.getLastTransitionTime()
-                : now();
-        out.add(new ConditionBuilder()
-                .withType(BlockVolumeStatus.CONDITION_READY)
-                .withStatus(status)
-                .withReason(why)
-                .withMessage(message == null ? "" : message)
-                .withLastTransitionTime(since)
-                .withObservedGeneration(generation)
-                .build());
-        return out;
-    }
-
-    /** Condition reasons are CamelCase: NOT_FOUND becomes NotFound. */
-    private static String camel(String kind) {
-        StringBuilder out = new StringBuilder();
-        for (String part : kind.toLowerCase(Locale.ROOT).split("_")) {
-            if (!part.isEmpty()) {
-                out.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
-            }
-        }
-        return out.toString();
+        boolean ready = phase == BlockVolumePhase.Ready;
+        String why = ready ? "Prepared" : reason != null ? reason : phase.name();
+        return new Conditions(current, generation == null ? 0 : generation, clock.instant())
+                .set(BlockVolumeStatus.CONDITION_READY, ready ? Conditions.TRUE : Conditions.FALSE, why, message)
+                .list(List.of(BlockVolumeStatus.CONDITION_READY));
     }
 }

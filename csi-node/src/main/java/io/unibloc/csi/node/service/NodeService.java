@@ -13,7 +13,7 @@ import io.unibloc.blockstore.fs.Deadlines;
 import io.unibloc.blockstore.shared.EphemeralRecord;
 import io.unibloc.blockstore.shared.WriteMode;
 import io.unibloc.csi.common.CsiNames;
-import io.unibloc.csi.common.VolumeIds;
+import io.unibloc.csi.common.CsiVolumeIds;
 import io.unibloc.csi.common.grpc.CsiErrors;
 import io.unibloc.csi.common.validate.BlockCapabilities;
 import io.unibloc.csi.node.publish.BlockPublisher;
@@ -209,9 +209,9 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         if (request.getVolumePath().isEmpty()) {
             throw CsiErrors.missing("volume_path");
         }
-        Optional<BlockStore.Volume> volume = VolumeIds.isValid(id) ? store.findVolume(id) : Optional.empty();
+        Optional<BlockStore.Volume> volume = CsiVolumeIds.isValid(id) ? store.findVolume(id) : Optional.empty();
         Optional<EphemeralRecord> shared =
-                volume.isPresent() || !VolumeIds.isValid(id) ? Optional.empty() : ephemeral.find(id);
+                volume.isPresent() || !CsiVolumeIds.isValid(id) ? Optional.empty() : ephemeral.find(id);
         if (volume.isEmpty() && shared.isEmpty()) {
             throw CsiErrors.notFound("volume " + id + " does not exist on node " + nodeId);
         }
@@ -264,7 +264,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         if (id.isEmpty()) {
             throw CsiErrors.missing("volume_id");
         }
-        if (!VolumeIds.isValid(id)) {
+        if (!CsiVolumeIds.isValid(id)) {
             throw CsiErrors.invalid(
                     "volume_id",
                     "'" + abbreviate(id)

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.unibloc.api.v1alpha1.BlockVolume;
 import io.unibloc.api.v1alpha1.BlockVolumePhase;
+import io.unibloc.api.v1alpha1.BlockVolumeReasons;
 import io.unibloc.api.v1alpha1.BlockVolumeStatus;
 import io.unibloc.blockstore.BlockStore;
 import io.unibloc.blockstore.FsType;
@@ -115,18 +116,18 @@ class BlockVolumeReconcilerTest {
     }
 
     @Test
-    void permanentFailuresAreFailedWithTheStoresKind() {
+    void permanentFailuresAreFailedWithTheirApiReason() {
         startReconciler();
         NodeHarness.record(client, "pvc-missing", NODE, "127.0.0.1:5000/missing@sha256:" + "ab".repeat(32), 0, false);
         NodeHarness.record(client, "pvc-badref", NODE, "not a reference", 0, false);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> phase("pvc-missing") == BlockVolumePhase.Failed
                         && phase("pvc-badref") == BlockVolumePhase.Failed);
-        assertThat(get("pvc-missing").getStatus().getReason()).isEqualTo("NOT_FOUND");
+        assertThat(get("pvc-missing").getStatus().getReason()).isEqualTo(BlockVolumeReasons.IMAGE_NOT_FOUND);
         assertThat(get("pvc-missing").getStatus().getMessage()).contains("missing");
-        assertThat(get("pvc-badref").getStatus().getReason()).isEqualTo("INVALID_ARGUMENT");
+        assertThat(get("pvc-badref").getStatus().getReason()).isEqualTo(BlockVolumeReasons.INVALID_SPEC);
         assertThat(get("pvc-badref").getStatus().getConditions())
-                .anySatisfy(c -> assertThat(c.getReason()).isEqualTo("InvalidArgument"));
+                .anySatisfy(c -> assertThat(c.getReason()).isEqualTo(BlockVolumeReasons.INVALID_SPEC));
     }
 
     @Test

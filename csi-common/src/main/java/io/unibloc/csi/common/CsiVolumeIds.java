@@ -11,13 +11,13 @@ import java.util.regex.Pattern;
  * string. It is derived from the CreateVolume request name so that repeated requests find the same record,
  * and it is always a safe file name and a valid Kubernetes object name.
  */
-public final class VolumeIds {
+public final class CsiVolumeIds {
     /** A DNS-1123 label: lowercase letters, digits and '-', at most 63 characters. */
     private static final Pattern VALID = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
     private static final String HASHED_PREFIX = "ubv-";
 
-    private VolumeIds() {}
+    private CsiVolumeIds() {}
 
     /**
      * The volume id for a request name. Names that are already valid ids (external-provisioner's

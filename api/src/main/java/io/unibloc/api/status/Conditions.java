@@ -1,4 +1,4 @@
-package io.unibloc.operator.status;
+package io.unibloc.api.status;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;

@@ -18,14 +18,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The node reads the same Secrets the controller pinned with: the claim's, then the StorageClass's provisioner secret. */
-class PullSecretsTest {
+class VolumeCredentialsTest {
     private static MockApi api;
-    private static PullSecrets secrets;
+    private static VolumeCredentials secrets;
 
     @BeforeAll
     static void start() {
         api = new MockApi();
-        secrets = new PullSecrets(api.client);
+        secrets = new VolumeCredentials(api.client);
         // Line-wrapped base64, as some tools write it, around an auth that itself carries a newline.
         String auth = Base64.getEncoder().encodeToString("robot:s3cret".getBytes(StandardCharsets.UTF_8)) + "\n";
         String config = "{\"auths\":{\"127.0.0.1:5000\":{\"auth\":\"" + auth.replace("\n", "\\n") + "\"}}}";

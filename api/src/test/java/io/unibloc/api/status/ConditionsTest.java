@@ -1,4 +1,4 @@
-package io.unibloc.operator.status;
+package io.unibloc.api.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

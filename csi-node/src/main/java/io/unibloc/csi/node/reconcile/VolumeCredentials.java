@@ -12,10 +12,10 @@ import java.util.List;
  * Registry credentials of a volume: its claim's pull secrets, then the StorageClass's provisioner secret — the
  * same Secrets the controller pinned with — read by {@link PullSecretCredentials}, as the controller reads them.
  */
-public final class PullSecrets {
+public final class VolumeCredentials {
     private final KubernetesClient client;
 
-    public PullSecrets(KubernetesClient client) {
+    public VolumeCredentials(KubernetesClient client) {
         this.client = client;
     }
 

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * already there is a no-op, putting the same manifest twice is harmless and deleting a missing blob is a no-op,
  * so every method is idempotent.
  */
-public final class RegistryClient {
-    private static final Logger LOG = LoggerFactory.getLogger(RegistryClient.class);
+public final class RegistryPusher {
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryPusher.class);
     // The distribution spec's repository name grammar.
     private static final Pattern REPOSITORY =
             Pattern.compile("[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*");
@@ -41,7 +41,7 @@ public final class RegistryClient {
      * @param base the registry's base URL, e.g. {@code http://127.0.0.1:5000}
      * @param credentials sent as basic auth with every request when present
      */
-    public RegistryClient(URI base, Optional<Credentials> credentials) {
+    public RegistryPusher(URI base, Optional<Credentials> credentials) {
         this.base = Objects.requireNonNull(base, "base");
         this.credentials = Objects.requireNonNull(credentials, "credentials");
         this.http = HttpClient.newBuilder()
@@ -135,7 +135,7 @@ public final class RegistryClient {
 
     @Override
     public String toString() {
-        return "RegistryClient[" + base + ", auth=" + credentials.isPresent() + "]";
+        return "RegistryPusher[" + base + ", auth=" + credentials.isPresent() + "]";
     }
 
     private HttpRequest.Builder request(URI uri) {

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /** A one-paragraph description of the machine the figures come from. */
-final class Machine {
-    private Machine() {}
+final class HostDescription {
+    private HostDescription() {}
 
     static String describe(Path storeDir) {
         String cpu = grep("/proc/cpuinfo", "model name").orElse("unknown CPU");

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a host tool and insists that it succeeds. */
-final class Exec {
+final class HostTool {
 
-    private Exec() {}
+    private HostTool() {}
 
     /** @return standard output; @throws IOException with the command and its output when it fails */
     static String run(List<String> command, Map<String, String> env) throws IOException {
