@@ -1,8 +1,8 @@
 package io.unibloc.operator.pod;
 
-import static io.unibloc.api.v1alpha1.UnikernelPodStatus.NETWORK;
 import static io.unibloc.api.status.Conditions.FALSE;
 import static io.unibloc.api.status.Conditions.TRUE;
+import static io.unibloc.api.v1alpha1.UnikernelPodStatus.NETWORK;
 
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
