@@ -14,7 +14,7 @@ PACKAGES=(
   busybox-static            # the userland of the test guest and the demo image
   iproute2 passt curl       # guest networking: ip/tc for the tap data path, passt for the unprivileged one, curl in tests
   skopeo                    # an independent OCI client, to check the registry fixture against
-  podman buildah            # build the four images and run their smoke tests (scripts/build-images.sh)
+  podman buildah runc       # build the four images and run their smoke tests (runc where crun refuses the cgroups)
   containernetworking-plugins uidmap fuse-overlayfs # podman's networks, user namespaces and storage fallback
   mmdebstrap                # the images' Debian-made JDK and base images where registry bases are unreachable
 )

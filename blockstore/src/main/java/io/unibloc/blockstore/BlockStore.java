@@ -30,19 +30,28 @@ public interface BlockStore extends AutoCloseable {
     PreparedImage prepare(ImageReference reference, FsType fsType, RegistryCredentials credentials, Progress progress);
 
     /**
-     * Creates the volume {@code spec.id()} as a clone of the prepared image's top chain, grown to
-     * {@code spec.sizeBytes()}, preparing the image first if needed. Idempotent: an existing volume with
-     * the same spec is returned as is; one with a different spec is ALREADY_EXISTS.
+     * Creates the volume {@code spec.id()}, preparing the image first if needed. {@link WriteMode#PERSISTENT}: a
+     * clone of the prepared image's top chain, grown to {@code spec.sizeBytes()}. {@link WriteMode#EPHEMERAL}: a
+     * record on the top chain and no clone; it attaches read-only (the guest writes to its VMM's overlay of
+     * {@code sizeBytes}) and shares the chain image's page cache with every other ephemeral volume of the image.
+     * One id names one volume of one mode. Idempotent: an existing volume with the same spec is returned as is;
+     * one with a different spec or mode is ALREADY_EXISTS. A chain that the collector takes between preparation
+     * and cloning is prepared again; UNAVAILABLE (retry) if that keeps happening.
      */
     Volume createVolume(VolumeSpec spec, RegistryCredentials credentials, Progress progress);
 
+    /** The volume of either mode, with its device while attached. */
     Optional<Volume> findVolume(String volumeId);
 
+    /** Every volume, persistent and ephemeral. */
     List<Volume> listVolumes();
 
     /**
-     * Attaches the volume as a block device (a loop device; read-only when the volume is) and returns
-     * its path. Idempotent: an attached volume returns its existing device. NOT_FOUND if it does not exist.
+     * Attaches the volume as a block device (a loop device; read-only when the volume is read-only or ephemeral)
+     * and returns its path. A read-only or ephemeral volume that is attached returns its existing device; a
+     * writable one is FAILED_PRECONDITION (one user of a writable device at a time; the check and the attach are
+     * one step under the volume's lock). NOT_FOUND if it does not exist. An ephemeral volume ignores
+     * {@code directIo}: its reads go through the chain image's shared page cache.
      */
     Attachment attach(String volumeId, AttachOptions options);
 
@@ -55,10 +64,13 @@ public interface BlockStore extends AutoCloseable {
      */
     void deleteVolume(String volumeId);
 
-    /** Logical size and the bytes this volume owns exclusively (not shared with its chain image). */
+    /**
+     * Logical size and the bytes this volume owns exclusively (not shared with its chain image); an ephemeral
+     * volume's logical size is its chain image's and it owns nothing. NOT_FOUND for an unknown volume.
+     */
     VolumeStats volumeStats(String volumeId);
 
-    /** What the store holds, logical and physical, shared and exclusive. */
+    /** What the store holds, logical and physical, shared and exclusive; {@code volumes} counts both modes. */
     StoreUsage usage();
 
     /**
@@ -93,11 +105,28 @@ public interface BlockStore extends AutoCloseable {
     /**
      * A volume to create. The volume gets at least {@code sizeBytes} and at least its image's size, for every
      * filesystem ({@code sizeBytes} 0: the image's own size); {@code limitBytes} (0: none) caps it, and an image
-     * larger than the limit is INVALID_ARGUMENT.
+     * larger than the limit is INVALID_ARGUMENT. {@code writeMode} null is {@link WriteMode#PERSISTENT}; an
+     * ephemeral volume is always read-only and ignores {@code readOnly} and {@code limitBytes}.
      */
     record VolumeSpec(
-            String id, ImageReference image, FsType fsType, long sizeBytes, long limitBytes, boolean readOnly) {
-        /** Without a limit. */
+            String id,
+            ImageReference image,
+            FsType fsType,
+            long sizeBytes,
+            long limitBytes,
+            boolean readOnly,
+            WriteMode writeMode) {
+        public VolumeSpec {
+            writeMode = writeMode == null ? WriteMode.PERSISTENT : writeMode;
+        }
+
+        /** A persistent volume. */
+        public VolumeSpec(
+                String id, ImageReference image, FsType fsType, long sizeBytes, long limitBytes, boolean readOnly) {
+            this(id, image, fsType, sizeBytes, limitBytes, readOnly, WriteMode.PERSISTENT);
+        }
+
+        /** A persistent volume without a limit. */
         public VolumeSpec(String id, ImageReference image, FsType fsType, long sizeBytes, boolean readOnly) {
             this(id, image, fsType, sizeBytes, 0, readOnly);
         }
@@ -112,7 +141,10 @@ public interface BlockStore extends AutoCloseable {
             long imageBytes,
             boolean cached) {}
 
-    /** A volume as the store knows it. {@code device} is present while attached. */
+    /**
+     * A volume as the store knows it. {@code device} is present while attached. For an ephemeral volume
+     * {@code sizeBytes} is the guest's view (the size of its overlay) and {@code readOnly} is true: its device is.
+     */
     record Volume(
             String id,
             ImageReference image,
@@ -120,7 +152,28 @@ public interface BlockStore extends AutoCloseable {
             long sizeBytes,
             boolean readOnly,
             String chainId,
-            Optional<String> device) {}
+            Optional<String> device,
+            WriteMode writeMode) {
+        public Volume {
+            writeMode = writeMode == null ? WriteMode.PERSISTENT : writeMode;
+        }
+
+        /** A persistent volume. */
+        public Volume(
+                String id,
+                ImageReference image,
+                FsType fsType,
+                long sizeBytes,
+                boolean readOnly,
+                String chainId,
+                Optional<String> device) {
+            this(id, image, fsType, sizeBytes, readOnly, chainId, device, WriteMode.PERSISTENT);
+        }
+
+        public boolean ephemeral() {
+            return writeMode == WriteMode.EPHEMERAL;
+        }
+    }
 
     record AttachOptions(boolean directIo) {
         public static final AttachOptions DEFAULT = new AttachOptions(false);

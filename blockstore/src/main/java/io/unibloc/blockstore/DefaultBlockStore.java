@@ -2,6 +2,7 @@ package io.unibloc.blockstore;
 
 import io.unibloc.blockstore.chain.ChainBuilder;
 import io.unibloc.blockstore.chain.ChainId;
+import io.unibloc.blockstore.chain.ChainLeases;
 import io.unibloc.blockstore.chain.ChainRepository;
 import io.unibloc.blockstore.chain.ChainRequest;
 import io.unibloc.blockstore.chain.Intents;
@@ -10,16 +11,15 @@ import io.unibloc.blockstore.content.ContentStore;
 import io.unibloc.blockstore.cow.Backends;
 import io.unibloc.blockstore.cow.CowBackend;
 import io.unibloc.blockstore.cow.StoreSpace;
+import io.unibloc.blockstore.ephemeral.EphemeralRecord;
+import io.unibloc.blockstore.ephemeral.EphemeralVolumes;
 import io.unibloc.blockstore.gc.GarbageCollector;
+import io.unibloc.blockstore.host.LoopDevices;
 import io.unibloc.blockstore.image.FetchedImage;
 import io.unibloc.blockstore.image.ImageFetcher;
 import io.unibloc.blockstore.image.Layer;
 import io.unibloc.blockstore.layers.LayerSource;
 import io.unibloc.blockstore.metrics.StoreMetrics;
-import io.unibloc.blockstore.shared.EphemeralRecord;
-import io.unibloc.blockstore.shared.EphemeralVolumes;
-import io.unibloc.blockstore.shared.WriteMode;
-import io.unibloc.blockstore.volumes.LoopDevices;
 import io.unibloc.blockstore.volumes.VolumeIds;
 import io.unibloc.blockstore.volumes.VolumeManager;
 import io.unibloc.blockstore.volumes.VolumeRecord;
@@ -30,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,17 +41,20 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine behind {@link BlockStore}: pulls through {@link ImageFetcher}, builds chain images with
  * {@link ChainBuilder}, clones and attaches volumes with {@link VolumeManager}, collects garbage with
- * {@link GarbageCollector}.
+ * {@link GarbageCollector}. Ephemeral volumes ({@link WriteMode#EPHEMERAL}) are {@link EphemeralVolumes}, behind the
+ * same methods: callers never need this class beyond opening the store.
  *
  * <p>Open with {@link #open(StoreConfig)} (owns a content store at {@code <root>/content} and a fetcher) or
  * {@link #open(StoreConfig, ImageFetcher)} (shares the caller's fetcher, which the caller closes). Opening
  * sets up the copy-on-write backend (mounting the XFS file of {@code xfs-loop} if needed) and heals work a
  * crash interrupted. Layout: {@code <root>/content} blobs, {@code <root>/locks}, and under the backend's
- * data root {@code chains/}, {@code volumes/}, {@code images/}, {@code intents/}, {@code tmp/}.
+ * data root {@code chains/}, {@code volumes/}, {@code ephemeral/}, {@code images/}, {@code intents/}, {@code tmp/}.
  */
 public final class DefaultBlockStore implements BlockStore {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultBlockStore.class);
     private static final String DISK_LABEL = "io.unibloc.disk";
+    /** Preparations a create makes before it gives up on a chain the collector keeps taking. */
+    private static final int CREATE_ATTEMPTS = 3;
 
     private final StoreConfig config;
     private final ImageFetcher fetcher;
@@ -66,6 +70,7 @@ public final class DefaultBlockStore implements BlockStore {
     private final PreparedImages prepared;
     private final StoreMetrics metrics;
     private final StoreSpace space;
+    private final ChainLeases leases = new ChainLeases();
 
     private DefaultBlockStore(StoreConfig config, ImageFetcher fetcher, boolean ownsFetcher) {
         this.config = config;
@@ -89,9 +94,11 @@ public final class DefaultBlockStore implements BlockStore {
         Intents intents = new Intents(dataRoot);
         this.chains = new ChainRepository(dataRoot);
         this.builder = new ChainBuilder(chains, locks, intents, backend, config.layerLimits(), metrics);
-        this.volumes = new VolumeManager(dataRoot, backend, chains, locks, new LoopDevices(), space);
-        this.ephemeral = new EphemeralVolumes(dataRoot, chains, locks);
-        this.gc = new GarbageCollector(chains, volumes, content, locks, intents, ephemeral::chainsInUse);
+        LoopDevices loops = new LoopDevices();
+        this.volumes = new VolumeManager(dataRoot, backend, chains, locks, loops, space);
+        this.ephemeral = new EphemeralVolumes(dataRoot, chains, locks, loops);
+        this.gc = new GarbageCollector(
+                chains, volumes, content, locks, intents, ephemeral::chainsInUse, leases::keepUsedSince);
         this.prepared = new PreparedImages(dataRoot.resolve("images"));
         int healed = gc.sweep() + ephemeral.sweep();
         LOG.info("block store open root={} backend={} healed={}", config.root(), backend.name(), healed);
@@ -141,8 +148,7 @@ public final class DefaultBlockStore implements BlockStore {
         String key = PreparedImages.key(
                 pinned, fs, config.fatBits(), config.platform().toString());
         Optional<PreparedImage> known = prepared.find(key).filter(p -> allExist(p.chainIds()));
-        if (known.isPresent()) {
-            known.get().chainIds().forEach(id -> chains.touch(new ChainId(id)));
+        if (known.isPresent() && touched(known.get().chainIds())) {
             metrics.chainLookup(fs.id(), true);
             return known.get();
         }
@@ -177,87 +183,122 @@ public final class DefaultBlockStore implements BlockStore {
         return done;
     }
 
+    /** Records the use of every chain; false when one was collected meanwhile (the image is built again). */
+    private boolean touched(List<String> ids) {
+        try {
+            ids.forEach(id -> chains.touch(new ChainId(id)));
+            return true;
+        } catch (StoreException e) {
+            if (e.kind() == ErrorKind.NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     private boolean allExist(List<String> ids) {
         return ids.stream().allMatch(id -> ChainId.isValid(id) && chains.exists(new ChainId(id)));
     }
 
     @Override
     public Volume createVolume(VolumeSpec spec, RegistryCredentials credentials, Progress progress) {
-        return timed("create", () -> {
+        boolean shared = spec.writeMode() == WriteMode.EPHEMERAL;
+        return timed(shared ? "create-ephemeral" : "create", () -> {
             String id = VolumeIds.validate(spec.id());
             FsType fs = spec.fsType() == null ? FsType.EXT4 : spec.fsType();
             if (spec.image() == null) {
                 throw StoreException.invalid("volume " + id + ": image is missing");
             }
             String requested = spec.image().toString();
-            Optional<VolumeRecord> existing = volumes.existing(id, requested, fs, spec.sizeBytes(), spec.readOnly());
-            if (existing.isEmpty() && ephemeral.find(id).isPresent()) {
-                throw StoreException.alreadyExists(
-                        "volume " + id + " exists as an ephemeral volume, not a persistent one");
+            // Fast answers for a repeat; the authoritative checks run again under the volume's lock.
+            if (shared) {
+                Optional<EphemeralRecord> found = ephemeral.existing(id, requested, fs, spec.sizeBytes());
+                if (found.isPresent()) {
+                    return toVolume(found.get(), ephemeral.device(id));
+                }
+            } else {
+                Optional<VolumeRecord> found = volumes.existing(id, requested, fs, spec.sizeBytes(), spec.readOnly());
+                if (found.isPresent()) {
+                    return toVolume(found.get(), volumes.device(id));
+                }
             }
-            if (existing.isPresent()) {
-                return toVolume(existing.get(), volumes.device(id));
-            }
-            PreparedImage image = prepare(spec.image(), fs, credentials, progress);
-            VolumeRecord record = volumes.create(new VolumeManager.CreateRequest(
-                    id,
-                    requested,
-                    image.pinned().toString(),
-                    fs,
-                    spec.sizeBytes(),
-                    spec.limitBytes(),
-                    spec.readOnly(),
-                    new ChainId(image.topChainId())));
-            return toVolume(record, Optional.empty());
-        });
-    }
-
-    /**
-     * Creates an ephemeral volume ({@link WriteMode#EPHEMERAL}): a record on the
-     * prepared image's top chain, no clone. Attach and detach it through {@link #ephemeralVolumes()}.
-     * {@code spec.readOnly()} is ignored: the device is always read-only, the guest writes to its overlay.
-     */
-    public EphemeralRecord createEphemeralVolume(VolumeSpec spec, RegistryCredentials credentials, Progress progress) {
-        return timed("create-ephemeral", () -> {
-            String id = VolumeIds.validate(spec.id());
-            FsType fs = spec.fsType() == null ? FsType.EXT4 : spec.fsType();
-            if (spec.image() == null) {
-                throw StoreException.invalid("volume " + id + ": image is missing");
-            }
-            PreparedImage image = prepare(spec.image(), fs, credentials, progress);
-            return ephemeral.create(
-                    new EphemeralVolumes.CreateRequest(
+            for (int attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
+                ChainId top = null;
+                // leased before preparing: the collector keeps what this prepares until the clone
+                try (ChainLeases.Lease lease = leases.begin()) {
+                    PreparedImage image = prepare(spec.image(), fs, credentials, progress);
+                    top = new ChainId(image.topChainId());
+                    return shared ? createEphemeral(id, spec, fs, image) : createPersistent(id, spec, fs, image);
+                } catch (StoreException e) {
+                    if (e.kind() != ErrorKind.NOT_FOUND || top == null || chains.exists(top)) {
+                        throw e;
+                    }
+                    LOG.info(
+                            "chain collected between preparation and clone, preparing again volume={} chain={}"
+                                    + " attempt={}",
                             id,
-                            spec.image().toString(),
-                            image.pinned().toString(),
-                            fs,
-                            spec.sizeBytes(),
-                            new ChainId(image.topChainId())),
-                    other -> volumes.find(other).isPresent());
+                            top.shortId(),
+                            attempt);
+                }
+            }
+            throw StoreException.unavailable(
+                    "volume " + id + ": the chain of " + spec.image() + " was collected between preparation and clone "
+                            + CREATE_ATTEMPTS + " times; try again",
+                    null);
         });
     }
 
-    /** The store's ephemeral volumes: shared read-only chain devices, one stacked device per volume. */
-    public EphemeralVolumes ephemeralVolumes() {
-        return ephemeral;
+    private Volume createPersistent(String id, VolumeSpec spec, FsType fs, PreparedImage image) {
+        VolumeRecord record = volumes.create(
+                new VolumeManager.CreateRequest(
+                        id,
+                        spec.image().toString(),
+                        image.pinned().toString(),
+                        fs,
+                        spec.sizeBytes(),
+                        spec.limitBytes(),
+                        spec.readOnly(),
+                        new ChainId(image.topChainId())),
+                other -> ephemeral.find(other).isPresent());
+        return toVolume(record, Optional.empty());
+    }
+
+    private Volume createEphemeral(String id, VolumeSpec spec, FsType fs, PreparedImage image) {
+        EphemeralRecord record = ephemeral.create(
+                new EphemeralVolumes.CreateRequest(
+                        id,
+                        spec.image().toString(),
+                        image.pinned().toString(),
+                        fs,
+                        spec.sizeBytes(),
+                        new ChainId(image.topChainId())),
+                other -> volumes.find(other).isPresent());
+        return toVolume(record, Optional.empty());
     }
 
     @Override
     public Optional<Volume> findVolume(String volumeId) {
-        return volumes.find(volumeId).map(v -> toVolume(v, volumes.device(volumeId)));
+        return volumes.find(volumeId)
+                .map(v -> toVolume(v, volumes.device(volumeId)))
+                .or(() -> ephemeral.find(volumeId).map(r -> toVolume(r, ephemeral.device(volumeId))));
     }
 
     @Override
     public List<Volume> listVolumes() {
         Map<String, String> devices = volumes.devices();
-        return volumes.list().stream()
-                .map(v -> toVolume(v, Optional.ofNullable(devices.get(v.id()))))
-                .toList();
+        List<Volume> all = new ArrayList<>();
+        volumes.list().forEach(v -> all.add(toVolume(v, Optional.ofNullable(devices.get(v.id())))));
+        ephemeral.list().forEach(r -> all.add(toVolume(r, ephemeral.device(r.id()))));
+        all.sort(Comparator.comparing(Volume::id));
+        return all;
     }
 
     @Override
     public Attachment attach(String volumeId, AttachOptions options) {
         return timed("attach", () -> {
+            if (volumes.find(volumeId).isEmpty() && ephemeral.find(volumeId).isPresent()) {
+                return new Attachment(volumeId, ephemeral.attach(volumeId), true);
+            }
             String device = volumes.attach(volumeId, options != null && options.directIo());
             boolean readOnly =
                     volumes.find(volumeId).map(VolumeRecord::readOnly).orElse(false);
@@ -269,6 +310,7 @@ public final class DefaultBlockStore implements BlockStore {
     public void detach(String volumeId) {
         timed("detach", () -> {
             volumes.detach(volumeId);
+            ephemeral.detach(volumeId);
             return null;
         });
     }
@@ -277,19 +319,28 @@ public final class DefaultBlockStore implements BlockStore {
     public void deleteVolume(String volumeId) {
         timed("delete", () -> {
             volumes.delete(volumeId);
+            ephemeral.delete(volumeId);
             return null;
         });
     }
 
     @Override
     public VolumeStats volumeStats(String volumeId) {
+        if (volumes.find(volumeId).isEmpty()) {
+            Optional<EphemeralRecord> shared = ephemeral.find(volumeId);
+            if (shared.isPresent()) {
+                // an ephemeral volume owns no blocks: its device is the shared chain image, read-only
+                return new VolumeStats(volumeId, shared.get().imageBytes(), 0);
+            }
+        }
         long[] sizes = volumes.sizes(volumeId);
         return new VolumeStats(volumeId, sizes[0], sizes[1]);
     }
 
     @Override
     public StoreUsage usage() {
-        return new UsageReport(chains, volumes, content, backend, space).compute(metrics, prepared.count());
+        return new UsageReport(chains, volumes, content, backend, space)
+                .compute(metrics, prepared.count(), ephemeral.list().size());
     }
 
     @Override
@@ -321,6 +372,19 @@ public final class DefaultBlockStore implements BlockStore {
                 record.readOnly(),
                 record.chainId(),
                 device);
+    }
+
+    /** An ephemeral volume as callers see it: the overlay's size, a read-only device. */
+    private Volume toVolume(EphemeralRecord record, Optional<String> device) {
+        return new Volume(
+                record.id(),
+                ImageReference.parse(record.image()),
+                FsType.parse(record.fsType()),
+                record.overlayBytes(),
+                true,
+                record.chainId(),
+                device,
+                WriteMode.EPHEMERAL);
     }
 
     private <T> T timed(String op, Supplier<T> work) {

@@ -39,7 +39,8 @@ final class UsageReport {
         this.space = space;
     }
 
-    BlockStore.StoreUsage compute(StoreMetrics metrics, int images) {
+    /** {@code ephemeralVolumes}: volumes that own no file here; counted, their chains already are. */
+    BlockStore.StoreUsage compute(StoreMetrics metrics, int images, int ephemeralVolumes) {
         List<Path> files = new ArrayList<>();
         List<ChainId> chainIds = chains.list();
         chainIds.forEach(id -> files.add(chains.image(id)));
@@ -72,7 +73,7 @@ final class UsageReport {
                 blobs,
                 images,
                 chainIds.size(),
-                volumeRecords.size());
+                volumeRecords.size() + ephemeralVolumes);
     }
 
     private static long union(List<long[]> ranges) {

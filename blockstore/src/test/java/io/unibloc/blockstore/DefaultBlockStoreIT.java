@@ -114,7 +114,11 @@ class DefaultBlockStoreIT {
 
         BlockStore.Attachment attachment = store.attach("pvc-1", AttachOptions.DEFAULT);
         assertThat(attachment.device()).startsWith("/dev/loop");
-        assertThat(store.attach("pvc-1", AttachOptions.DEFAULT).device()).isEqualTo(attachment.device());
+        assertThatThrownBy(() -> store.attach("pvc-1", AttachOptions.DEFAULT))
+                .as("a writable device has one user")
+                .isInstanceOfSatisfying(
+                        StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION))
+                .hasMessageContaining(attachment.device());
         assertThat(store.findVolume("pvc-1").orElseThrow().device()).hasValue(attachment.device());
         Path mount = Files.createDirectories(dir.resolve("m"));
         Mounts.mount(Path.of(attachment.device()), mount, "ext4", "ro");

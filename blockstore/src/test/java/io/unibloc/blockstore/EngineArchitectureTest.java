@@ -30,7 +30,7 @@ class EngineArchitectureTest {
                         "io.unibloc.api..",
                         "io.unibloc.deviceplugin..",
                         "io.unibloc.operator..")
-                .because("the block store engine has no Kubernetes, CSI or Quarkus dependency (design.md)")
+                .because("the engine runs embedded in the CLI and the node plugin alike (docs/architecture.md)")
                 .check(engine);
     }
 

@@ -4,6 +4,7 @@ import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.fs.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
@@ -90,21 +91,41 @@ public final class ChainRepository {
         }
     }
 
-    /** Marks the chain used now (its LRU age). */
+    /**
+     * Marks the chain used now (its LRU age): the metadata's mtime, or the image's when the metadata is gone (a
+     * crash, a hand-cleaned store), so a chain in use never looks old to GC. NOT_FOUND when the chain is gone (GC
+     * took it: the caller builds it again); INTERNAL when the use cannot be recorded — never silence, or GC would
+     * evict a chain in use as the least recently used.
+     */
     public void touch(ChainId id) {
+        FileTime now = FileTime.from(Instant.now());
         try {
-            Files.setLastModifiedTime(metaFile(id), FileTime.from(Instant.now()));
+            Files.setLastModifiedTime(metaFile(id), now);
+            return;
+        } catch (NoSuchFileException e) {
+            // no metadata: the image carries the age
         } catch (IOException e) {
-            // a chain without metadata still works; it only looks old to GC
+            throw StoreException.internal("cannot record the use of chain " + id + ": " + e.getMessage(), e);
+        }
+        try {
+            Files.setLastModifiedTime(image(id), now);
+        } catch (NoSuchFileException e) {
+            throw StoreException.notFound("chain " + id + " does not exist (collected meanwhile)");
+        } catch (IOException e) {
+            throw StoreException.internal("cannot record the use of chain " + id + ": " + e.getMessage(), e);
         }
     }
 
+    /** When the chain was last used: its metadata's mtime, else its image's; the epoch when both are gone. */
     public Instant lastUsed(ChainId id) {
-        try {
-            return Files.getLastModifiedTime(metaFile(id)).toInstant();
-        } catch (IOException e) {
-            return Instant.EPOCH;
+        for (Path file : List.of(metaFile(id), image(id))) {
+            try {
+                return Files.getLastModifiedTime(file).toInstant();
+            } catch (IOException e) {
+                // try the next
+            }
         }
+        return Instant.EPOCH;
     }
 
     /** Removes the chain (image first, so it stops existing at once). Caller holds the chain's lock. */

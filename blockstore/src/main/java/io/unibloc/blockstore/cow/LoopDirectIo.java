@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * change is switched the same way without an unmount. Loop direct I/O needs the device's logical block size
  * to be at least the backing filesystem's; otherwise the kernel refuses or stays buffered, so the outcome is
  * read back from {@code /sys/block/loopN/loop/dio} and logged either way. The device is found by
- * {@code losetup --associated}, which matches the file by device and inode. (The cow package may not use
- * {@code volumes.LoopDevices}; this is the store's own device, never a volume's.)
+ * {@code losetup --associated}, which matches the file by device and inode. (This is the store's own device,
+ * never a volume's; {@code host.LoopDevices}, the project's owner of loop devices, does not switch direct I/O on
+ * a bound device yet.)
  */
 final class LoopDirectIo {
     private static final Logger LOG = LoggerFactory.getLogger(LoopDirectIo.class);

@@ -1,10 +1,7 @@
 package io.unibloc.blockstore.fs;
 
 import io.unibloc.blockstore.StoreException;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +12,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Mounts {
     private static final Logger LOG = LoggerFactory.getLogger(Mounts.class);
-    private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
 
     private Mounts() {}
 
@@ -63,32 +59,7 @@ public final class Mounts {
 
     /** Every mount point of this mount namespace, unescaped. */
     public static List<String> mountPoints() {
-        List<String> points = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(MOUNTINFO)) {
-                String[] fields = line.split(" ");
-                if (fields.length > 4) {
-                    points.add(unescape(fields[4]));
-                }
-            }
-        } catch (IOException e) {
-            throw StoreException.internal("cannot read " + MOUNTINFO + ": " + e.getMessage(), e);
-        }
-        return points;
-    }
-
-    private static String unescape(String field) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < field.length(); i++) {
-            char c = field.charAt(i);
-            if (c == '\\' && i + 3 < field.length()) {
-                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
+        return MountTable.read().stream().map(m -> m.mountPoint().toString()).toList();
     }
 
     private static void sleep(long millis) {

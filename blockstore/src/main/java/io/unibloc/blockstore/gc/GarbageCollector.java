@@ -44,6 +44,7 @@ public final class GarbageCollector {
     private final KeyedLocks locks;
     private final Intents intents;
     private final Supplier<Set<String>> pinnedChains;
+    private final Supplier<Optional<Instant>> keepUsedSince;
 
     public GarbageCollector(
             ChainRepository chains, VolumeManager volumes, ContentStore content, KeyedLocks locks, Intents intents) {
@@ -61,6 +62,23 @@ public final class GarbageCollector {
             KeyedLocks locks,
             Intents intents,
             Supplier<Set<String>> pinnedChains) {
+        this(chains, volumes, content, locks, intents, pinnedChains, Optional::empty);
+    }
+
+    /**
+     * {@code keepUsedSince}: chains used at or after this instant are kept too (creates in flight between
+     * preparation and clone, see {@link io.unibloc.blockstore.chain.ChainLeases}); asked again under each chain's
+     * lock.
+     */
+    public GarbageCollector(
+            ChainRepository chains,
+            VolumeManager volumes,
+            ContentStore content,
+            KeyedLocks locks,
+            Intents intents,
+            Supplier<Set<String>> pinnedChains,
+            Supplier<Optional<Instant>> keepUsedSince) {
+        this.keepUsedSince = keepUsedSince;
         this.chains = chains;
         this.volumes = volumes;
         this.content = content;
@@ -84,11 +102,14 @@ public final class GarbageCollector {
         roots.addAll(pinnedChains.get());
         List<Candidate> candidates = new ArrayList<>();
         for (ChainId id : chains.list()) {
-            if (!roots.contains(id.value())) {
+            if (!roots.contains(id.value()) && !leased(id)) { // in use: not part of the unused cache
                 candidates.add(new Candidate(id.value(), allocated(chains.image(id)), chains.lastUsed(id), id, null));
             }
         }
         for (BlobInfo blob : content.list()) {
+            if (usedSinceLease(blob.lastUsed())) {
+                continue; // fetched or read by a create in flight: in use, as its chains are
+            }
             candidates.add(new Candidate(blob.digest().toString(), blob.size(), blob.lastUsed(), null, blob));
         }
         long total = candidates.stream().mapToLong(Candidate::bytes).sum();
@@ -102,7 +123,8 @@ public final class GarbageCollector {
             }
             boolean removed = candidate.chain() != null
                     ? evictChain(candidate.chain(), roots)
-                    : content.delete(candidate.blob().digest());
+                    : !usedSinceLease(blobLastUsed(candidate.blob()))
+                            && content.delete(candidate.blob().digest());
             if (removed) {
                 total -= candidate.bytes();
                 freed += candidate.bytes();
@@ -134,7 +156,7 @@ public final class GarbageCollector {
                     return false;
                 }
             }
-            if (pinnedChains.get().contains(id.value())) {
+            if (pinnedChains.get().contains(id.value()) || leased(id)) {
                 roots.add(id.value());
                 return false;
             }
@@ -142,6 +164,26 @@ public final class GarbageCollector {
             lock.removeLockFile(); // while held, so a builder waiting on the old file retries on a fresh one
             return true;
         }
+    }
+
+    private boolean usedSinceLease(Instant lastUsed) {
+        return keepUsedSince.get().filter(since -> !lastUsed.isBefore(since)).isPresent();
+    }
+
+    /** Read again right before deleting: a create may have used the blob since the listing. */
+    private Instant blobLastUsed(BlobInfo blob) {
+        try {
+            return Files.getLastModifiedTime(content.blobPath(blob.digest())).toInstant();
+        } catch (IOException e) {
+            return blob.lastUsed();
+        }
+    }
+
+    private boolean leased(ChainId id) {
+        return keepUsedSince
+                .get()
+                .filter(since -> !chains.lastUsed(id).isBefore(since))
+                .isPresent();
     }
 
     /**

@@ -21,8 +21,8 @@ public final class VolumeIds {
      */
     public static final int MAX_LENGTH = NAME_MAX
             - Math.max(
-                    Math.max(AtomicFiles.TEMP_PREFIX.length(), VolumeManager.DELETING_PREFIX.length())
-                            + VolumeManager.UUID_SUFFIX,
+                    Math.max(AtomicFiles.TEMP_PREFIX.length(), VolumeDirectory.DELETING_PREFIX.length())
+                            + VolumeDirectory.UUID_SUFFIX,
                     VolumeManager.LOCK_PREFIX.length() + ".lock".length());
 
     private static final Pattern ID = Pattern.compile("[a-z0-9]([a-z0-9._-]*[a-z0-9])?");

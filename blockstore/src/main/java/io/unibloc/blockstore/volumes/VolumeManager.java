@@ -14,19 +14,18 @@ import io.unibloc.blockstore.fs.AtomicFiles;
 import io.unibloc.blockstore.fs.ExtImages;
 import io.unibloc.blockstore.fs.Fiemap;
 import io.unibloc.blockstore.fs.OutOfSpace;
+import io.unibloc.blockstore.host.LoopDevices;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.stream.Stream;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,13 +41,9 @@ import org.slf4j.LoggerFactory;
 public final class VolumeManager {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeManager.class);
     private static final String DISK = "disk.img";
-    private static final String META = "volume.json";
-    static final String DELETING_PREFIX = ".del-";
-    /** "-" and a random UUID. */
-    static final int UUID_SUFFIX = 37;
-
     static final String LOCK_PREFIX = "volume-";
 
+    private final VolumeDirectory dirs;
     private final Path volumes;
     private final CowBackend backend;
     private final ChainRepository chains;
@@ -63,17 +58,13 @@ public final class VolumeManager {
             KeyedLocks locks,
             LoopDevices loops,
             StoreSpace space) {
-        this.volumes = dataRoot.resolve("volumes");
+        this.dirs = new VolumeDirectory(dataRoot.resolve("volumes"), locks);
+        this.volumes = dirs.root();
         this.backend = backend;
         this.chains = chains;
         this.locks = locks;
         this.loops = loops;
         this.space = space;
-        try {
-            Files.createDirectories(volumes);
-        } catch (IOException e) {
-            throw StoreException.internal("cannot create " + volumes + ": " + e.getMessage(), e);
-        }
     }
 
     /** What to create: the caller's request and the chain image it resolved to. */
@@ -108,8 +99,7 @@ public final class VolumeManager {
     }
 
     public Optional<VolumeRecord> find(String id) {
-        VolumeIds.validate(id);
-        return AtomicFiles.readJson(volumes.resolve(id).resolve(META), VolumeRecord.class);
+        return dirs.read(id, VolumeRecord.class);
     }
 
     /**
@@ -145,9 +135,11 @@ public final class VolumeManager {
      * Creates the volume unless a matching one exists (then returns it). Built in a temporary directory
      * and renamed into place, so a crash leaves either nothing or a whole volume. Errors: INVALID_ARGUMENT
      * for a bad id or an image larger than the limit, ALREADY_EXISTS for a different existing spec, NOT_FOUND
-     * when the chain vanished, INTERNAL for I/O.
+     * when the chain vanished, INTERNAL for I/O. {@code takenElsewhere} says whether the id is a volume of another
+     * kind (an ephemeral one); it is asked under the id's lock, which every kind takes, so one id never becomes two
+     * volumes.
      */
-    public VolumeRecord create(CreateRequest request) {
+    public VolumeRecord create(CreateRequest request, Predicate<String> takenElsewhere) {
         String id = VolumeIds.validate(request.id());
         if (request.sizeBytes() < 0) {
             throw StoreException.invalid("volume " + id + ": size must not be negative, got " + request.sizeBytes());
@@ -158,11 +150,15 @@ public final class VolumeManager {
             if (found.isPresent()) {
                 return found.get();
             }
+            if (takenElsewhere.test(id)) {
+                throw StoreException.alreadyExists(
+                        "volume " + id + " exists as an ephemeral volume, not a persistent one");
+            }
             // No intent record: the temporary name carries the id, and a sweep removes it only while
             // the volume's lock is free (its creator is gone).
-            Path temp = volumes.resolve(AtomicFiles.TEMP_PREFIX + id + "-" + UUID.randomUUID());
+            Path temp = null;
             try {
-                Files.createDirectory(temp);
+                temp = dirs.newTemp(id);
                 Path disk = temp.resolve(DISK);
                 try (KeyedLocks.Held chainLock = locks.lock(ChainBuilder.lockKey(request.chain()))) {
                     if (!chains.exists(request.chain())) {
@@ -175,8 +171,8 @@ public final class VolumeManager {
                             id, request.sizeBytes(), request.limitBytes(), Files.size(chains.image(request.chain())));
                     space.requireRoomFor(id, worstCase);
                     backend.cloneFile(chains.image(request.chain()), disk);
+                    chains.touch(request.chain()); // under the chain's lock: GC cannot take it in between
                 }
-                chains.touch(request.chain());
                 Files.setPosixFilePermissions(disk, PosixFilePermissions.fromString("rw-------"));
                 long size = grow(id, disk, request.fsType(), request.sizeBytes(), request.limitBytes());
                 // Durable before the rename publishes it: else a power loss could leave a visible volume
@@ -195,11 +191,8 @@ public final class VolumeManager {
                         request.readOnly(),
                         request.chain().value(),
                         System.currentTimeMillis());
-                // Written in place and fsynced: the directory rename below is what makes it visible.
-                AtomicFiles.writeJsonInPlace(temp.resolve(META), record);
-                AtomicFiles.fsyncDirectory(temp); // the entries of disk.img and the record
-                Files.move(temp, volumes.resolve(id), StandardCopyOption.ATOMIC_MOVE);
-                AtomicFiles.fsyncDirectory(volumes);
+                // Written in place and fsynced: the directory rename is what makes it visible.
+                dirs.publish(temp, id, record);
                 LOG.info(
                         "created volume volume={} chain={} bytes={}",
                         id,
@@ -221,7 +214,9 @@ public final class VolumeManager {
                 }
                 throw e;
             } finally {
-                Intents.deleteTree(temp);
+                if (temp != null) {
+                    Intents.deleteTree(temp);
+                }
             }
         }
     }
@@ -252,18 +247,7 @@ public final class VolumeManager {
     }
 
     public List<VolumeRecord> list() {
-        List<VolumeRecord> records = new ArrayList<>();
-        try (Stream<Path> dirs = Files.list(volumes)) {
-            for (Path dir : dirs.sorted().toList()) {
-                String name = dir.getFileName().toString();
-                if (!name.startsWith(AtomicFiles.TEMP_PREFIX)) {
-                    AtomicFiles.readJson(dir.resolve(META), VolumeRecord.class).ifPresent(records::add);
-                }
-            }
-        } catch (IOException e) {
-            throw StoreException.internal("cannot list " + volumes + ": " + e.getMessage(), e);
-        }
-        return records;
+        return dirs.list(VolumeRecord.class);
     }
 
     /** Attached devices by volume id, read from the kernel (one sysfs listing), matched by device and inode. */
@@ -289,14 +273,23 @@ public final class VolumeManager {
         return loops.devicesOf(disk).stream().findFirst();
     }
 
-    /** The attached device: existing or new. NOT_FOUND for an unknown volume. Read-only volumes attach read-only. */
+    /**
+     * Attaches the volume and returns its device. A read-only volume that is attached already returns that device;
+     * a writable one is FAILED_PRECONDITION: two users of one writable device (two guests, or a guest and a host
+     * mount) would corrupt its filesystem, and the check and the attach happen under the volume's lock so that two
+     * callers cannot both see it free. NOT_FOUND for an unknown volume.
+     */
     public String attach(String id, boolean directIo) {
         try (KeyedLocks.Held ignored = locks.lock(lockKey(VolumeIds.validate(id)))) {
             VolumeRecord record =
                     find(id).orElseThrow(() -> StoreException.notFound("volume " + id + " does not exist"));
             Optional<String> attached = device(id);
-            if (attached.isPresent()) {
+            if (attached.isPresent() && record.readOnly()) {
                 return attached.get();
+            }
+            if (attached.isPresent()) {
+                throw StoreException.precondition("volume " + id + " is already attached as " + attached.get()
+                        + " and is writable: one user at a time; detach it first");
             }
             String device = loops.attach(disk(id), record.readOnly(), directIo);
             LOG.info(
@@ -322,8 +315,7 @@ public final class VolumeManager {
     /** Deletes the volume; success when unknown; FAILED_PRECONDITION while attached. */
     public void delete(String id) {
         try (KeyedLocks.Held held = locks.lock(lockKey(VolumeIds.validate(id)))) {
-            Path dir = volumes.resolve(id);
-            if (!Files.exists(dir)) {
+            if (!Files.exists(dirs.dir(id))) {
                 held.removeLockFile(); // also the one a failed create or a lookup of an unknown id left
                 return;
             }
@@ -332,9 +324,7 @@ public final class VolumeManager {
                 throw StoreException.precondition(
                         "volume " + id + " is attached as " + device.get() + "; detach it first");
             }
-            Path doomed = volumes.resolve(DELETING_PREFIX + id + "-" + UUID.randomUUID());
-            Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
-            Intents.deleteTree(doomed);
+            dirs.remove(id);
             // while still held: a waiter that opened this file sees it unlinked and locks a fresh one
             held.removeLockFile();
             LOG.info("deleted volume volume={}", id);
@@ -357,40 +347,11 @@ public final class VolumeManager {
     }
 
     /**
-     * Removes directories of creates and deletes that a crash interrupted: {@code .tmp-<id>-<uuid>} and
-     * {@code .del-<id>-<uuid>}, each only while its volume's lock is free. Returns how many went.
+     * Removes directories of creates and deletes that a crash interrupted ({@code .tmp-<id>-<uuid>},
+     * {@code .del-<id>-<uuid>}) and volume directories that lost their record and are not attached, each only while
+     * its volume's lock is free. Returns how many went.
      */
     public int sweepLeftovers() {
-        List<Path> leftovers;
-        try (Stream<Path> dirs = Files.list(volumes)) {
-            leftovers = dirs.filter(p -> {
-                        String name = p.getFileName().toString();
-                        return name.startsWith(AtomicFiles.TEMP_PREFIX) || name.startsWith(DELETING_PREFIX);
-                    })
-                    .toList();
-        } catch (IOException e) {
-            throw StoreException.internal("cannot list " + volumes + ": " + e.getMessage(), e);
-        }
-        int swept = 0;
-        for (Path leftover : leftovers) {
-            String name = leftover.getFileName().toString();
-            String prefix = name.startsWith(DELETING_PREFIX) ? DELETING_PREFIX : AtomicFiles.TEMP_PREFIX;
-            if (name.length() <= prefix.length() + UUID_SUFFIX) {
-                continue;
-            }
-            String id = name.substring(prefix.length(), name.length() - UUID_SUFFIX);
-            Optional<KeyedLocks.Held> held = locks.tryLock(lockKey(id));
-            if (held.isPresent()) {
-                try (KeyedLocks.Held lock = held.get()) {
-                    LOG.info("sweeping interrupted volume work path={}", leftover);
-                    Intents.deleteTree(leftover);
-                    if (!Files.exists(volumes.resolve(id))) {
-                        lock.removeLockFile();
-                    }
-                    swept++;
-                }
-            }
-        }
-        return swept;
+        return dirs.sweep(dir -> loops.devicesOf(dir.resolve(DISK)).isEmpty());
     }
 }

@@ -10,14 +10,19 @@ import org.junit.jupiter.api.Test;
 class ChainIdTest {
     private static final Digest A = Digest.sha256("a".repeat(64));
     private static final Digest B = Digest.sha256("b".repeat(64));
+    private static final Digest C = Digest.sha256("c".repeat(64));
 
     @Test
-    void computesContainerdsChainId() {
+    void computesTheOciChainId() {
+        // The image spec's ChainID(L0) = DiffID(L0), ChainID(L0|L1) = sha256(ChainID(L0) + " " + DiffID(L1)).
+        // Expected values worked out apart from the code, with coreutils:
+        //   printf '%s %s' sha256:aaa...a sha256:bbb...b | sha256sum
+        //   printf '%s %s' sha256:<that> sha256:ccc...c | sha256sum
         assertThat(ChainId.ociChainId(List.of(A))).isEqualTo(A);
-        // sha256("sha256:aaa... sha256:bbb..."), as containerd's identity.ChainID computes it
         assertThat(ChainId.ociChainId(List.of(A, B)).hex())
-                .isEqualTo(io.unibloc.blockstore.layers.TarFixture.sha256(
-                        (A + " " + B).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                .isEqualTo("ccd722928bd92476ba1745586fed6e45a102504185ad88cd89e01ff116fd146c");
+        assertThat(ChainId.ociChainId(List.of(A, B, C)).hex())
+                .isEqualTo("c1377126441fb2f5ec2c21ae2a60255331d639e830f0ee1b40a36e52d4c40588");
     }
 
     @Test

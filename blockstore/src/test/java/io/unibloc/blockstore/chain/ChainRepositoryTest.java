@@ -24,4 +24,29 @@ class ChainRepositoryTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(reopened.tmpDir())))
                 .isEqualTo("rwx------");
     }
+
+    @Test
+    void aChainInUseNeverLooksOldToGcEvenWithoutItsMetadata() throws Exception {
+        ChainRepository repo = new ChainRepository(dir.resolve("s"));
+        ChainId id = new ChainId("ab".repeat(32));
+        Path image = repo.image(id);
+        Files.writeString(image, "chain");
+        Files.setLastModifiedTime(image, java.nio.file.attribute.FileTime.from(java.time.Instant.EPOCH));
+        // a chain whose metadata is gone (a crash, a hand-cleaned store): touching it must still record the use,
+        // or GC takes the chain a volume is being cloned from as the least recently used
+        java.time.Instant before = java.time.Instant.now().minusSeconds(5);
+        repo.touch(id);
+        assertThat(repo.lastUsed(id)).isAfter(before);
+    }
+
+    @Test
+    void aTouchThatCannotBeRecordedIsAnErrorNotSilence() throws Exception {
+        ChainRepository repo = new ChainRepository(dir.resolve("t"));
+        ChainId id = new ChainId("cd".repeat(32));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> repo.touch(id))
+                .isInstanceOfSatisfying(
+                        io.unibloc.blockstore.StoreException.class,
+                        e -> assertThat(e.kind()).isEqualTo(io.unibloc.blockstore.ErrorKind.NOT_FOUND))
+                .hasMessageContaining(id.value());
+    }
 }

@@ -14,7 +14,7 @@ import io.unibloc.blockstore.chain.KeyedLocks;
 import io.unibloc.blockstore.content.ContentStore;
 import io.unibloc.blockstore.cow.CopyBackend;
 import io.unibloc.blockstore.cow.StoreSpace;
-import io.unibloc.blockstore.volumes.LoopDevices;
+import io.unibloc.blockstore.host.LoopDevices;
 import io.unibloc.blockstore.volumes.VolumeManager;
 import io.unibloc.registry.ref.Digest;
 import java.nio.file.Files;
@@ -72,8 +72,10 @@ class GarbageCollectorTest {
         ChainId used = chain("used-by-volume", 2, now.minusSeconds(300));
         ChainId older = chain("older", 2, now.minusSeconds(200));
         ChainId newest = chain("newest", 2, now.minusSeconds(100));
-        volumes.create(new VolumeManager.CreateRequest(
-                "vol-1", "img", "img@sha256:" + "c".repeat(64), FsType.EXT4, 0, false, used));
+        volumes.create(
+                new VolumeManager.CreateRequest(
+                        "vol-1", "img", "img@sha256:" + "c".repeat(64), FsType.EXT4, 0, false, used),
+                id -> false);
 
         GcReport report = gc.collect(new GcPolicy(3L * MIB, false));
 

@@ -12,6 +12,7 @@ import io.unibloc.blockstore.StoreConfig;
 import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.fs.Exec;
 import io.unibloc.blockstore.fs.Mounts;
+import io.unibloc.blockstore.host.LoopDevices;
 import io.unibloc.registry.auth.RegistryCredentials;
 import io.unibloc.registry.ref.ImageReference;
 import io.unibloc.testkit.image.Compression;

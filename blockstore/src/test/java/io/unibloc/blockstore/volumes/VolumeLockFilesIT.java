@@ -9,6 +9,7 @@ import io.unibloc.blockstore.chain.ChainRepository;
 import io.unibloc.blockstore.chain.KeyedLocks;
 import io.unibloc.blockstore.cow.CopyBackend;
 import io.unibloc.blockstore.cow.StoreSpace;
+import io.unibloc.blockstore.host.LoopDevices;
 import io.unibloc.registry.ref.Digest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ class VolumeLockFilesIT {
     void creatingAndDeletingFiftyVolumesLeavesNoLockFiles() throws Exception {
         for (int i = 0; i < 50; i++) {
             String id = "pvc-" + i;
-            volumes.create(request(id));
+            volumes.create(request(id), none -> false);
             assertThat(volumeLockFiles()).contains("volume-" + id + ".lock");
             volumes.delete(id);
         }
@@ -82,7 +83,9 @@ class VolumeLockFilesIT {
                     // Without exclusion two creates race to rename onto the same name, and a delete can
                     // remove a volume mid-create: either surfaces as an exception here.
                     for (int i = 0; i < 40; i++) {
-                        assertThat(volumes.create(request("pvc-race")).id()).isEqualTo("pvc-race");
+                        assertThat(volumes.create(request("pvc-race"), none -> false)
+                                        .id())
+                                .isEqualTo("pvc-race");
                         volumes.delete("pvc-race");
                     }
                     return null;
@@ -99,7 +102,7 @@ class VolumeLockFilesIT {
         try (Stream<Path> left = Files.list(dir.resolve("volumes"))) {
             assertThat(left).as("no temporaries or half-deleted volumes").isEmpty();
         }
-        volumes.create(request("pvc-race"));
+        volumes.create(request("pvc-race"), none -> false);
         assertThat(volumes.find("pvc-race")).isPresent();
         assertThat(volumeLockFiles()).containsExactly("volume-pvc-race.lock");
     }

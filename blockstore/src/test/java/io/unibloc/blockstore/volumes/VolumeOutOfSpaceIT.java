@@ -13,6 +13,7 @@ import io.unibloc.blockstore.chain.KeyedLocks;
 import io.unibloc.blockstore.cow.CopyBackend;
 import io.unibloc.blockstore.cow.StoreSpace;
 import io.unibloc.blockstore.fs.Exec;
+import io.unibloc.blockstore.host.LoopDevices;
 import io.unibloc.registry.ref.Digest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,8 +64,10 @@ class VolumeOutOfSpaceIT {
         Files.write(temp, data);
         chains.commit(temp, id, new ChainMeta(id.value(), "ext4", null, List.of(), "x", data.length, 0, 0));
 
-        assertThatThrownBy(() -> volumes.create(new VolumeManager.CreateRequest(
-                        "vol-full", "img", "img@sha256:" + "c".repeat(64), FsType.EXT4, 0, false, id)))
+        assertThatThrownBy(() -> volumes.create(
+                        new VolumeManager.CreateRequest(
+                                "vol-full", "img", "img@sha256:" + "c".repeat(64), FsType.EXT4, 0, false, id),
+                        none -> false))
                 .isInstanceOfSatisfying(
                         StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.RESOURCE_EXHAUSTED))
                 .hasMessageContaining("vol-full")

@@ -210,7 +210,7 @@ public final class BenchCommand extends StoreCommand {
         NetworkFigures.report(res, paths, networkBlobMiB);
         StringWriter md = new StringWriter();
         PrintWriter mdw = new PrintWriter(md);
-        mdw.println("Machine: " + Machine.describe(s.dir()));
+        mdw.println("Machine: " + HostDescription.describe(s.dir()));
         mdw.println();
         res.printMarkdown(mdw);
         out().println();

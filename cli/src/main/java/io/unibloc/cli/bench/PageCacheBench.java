@@ -1,10 +1,8 @@
 package io.unibloc.cli.bench;
 
 import io.unibloc.blockstore.BlockStore;
-import io.unibloc.blockstore.DefaultBlockStore;
 import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.shared.EphemeralVolumes;
-import io.unibloc.blockstore.shared.WriteMode;
+import io.unibloc.blockstore.WriteMode;
 import io.unibloc.registry.auth.RegistryCredentials;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,7 +43,7 @@ final class PageCacheBench {
             long millis,
             double xfsImgMiB) {}
 
-    private final DefaultBlockStore store;
+    private final BlockStore store;
     private final FsType fs;
     private final Path storeRoot;
     private final Path work;
@@ -53,11 +51,7 @@ final class PageCacheBench {
     private int seq;
 
     PageCacheBench(BlockStore store, FsType fs, Path storeRoot, Path work) {
-        if (!(store instanceof DefaultBlockStore engine)) {
-            throw new IllegalStateException("the page-cache scenario needs the local engine, not "
-                    + store.getClass().getSimpleName());
-        }
-        this.store = engine;
+        this.store = store;
         this.fs = fs;
         this.storeRoot = storeRoot;
         this.work = work;
@@ -171,25 +165,15 @@ final class PageCacheBench {
     }
 
     private String createAttach(BenchImage img, String id, WriteMode mode) {
-        BlockStore.VolumeSpec spec = new BlockStore.VolumeSpec(id, img.reference(), fs, 0, false);
-        if (mode == WriteMode.PERSISTENT) {
-            store.createVolume(spec, RegistryCredentials.NONE, BlockStore.Progress.NONE);
-            return store.attach(id, BlockStore.AttachOptions.DEFAULT).device();
-        }
-        store.createEphemeralVolume(spec, RegistryCredentials.NONE, BlockStore.Progress.NONE);
-        return store.ephemeralVolumes().attach(id).device();
+        BlockStore.VolumeSpec spec = new BlockStore.VolumeSpec(id, img.reference(), fs, 0, 0, false, mode);
+        store.createVolume(spec, RegistryCredentials.NONE, BlockStore.Progress.NONE);
+        return store.attach(id, BlockStore.AttachOptions.DEFAULT).device();
     }
 
     private void remove(String id, WriteMode mode) {
         try {
-            if (mode == WriteMode.PERSISTENT) {
-                store.detach(id);
-                store.deleteVolume(id);
-            } else {
-                EphemeralVolumes volumes = store.ephemeralVolumes();
-                volumes.detach(id);
-                volumes.delete(id);
-            }
+            store.detach(id);
+            store.deleteVolume(id);
         } catch (RuntimeException e) {
             System.err.println("bench: cannot remove volume " + id + ": " + e.getMessage());
         }

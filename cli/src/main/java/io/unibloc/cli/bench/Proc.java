@@ -1,12 +1,18 @@
 package io.unibloc.cli.bench;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import io.unibloc.blockstore.fs.Exec;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
-/** Runs a host tool for the baselines; a failure is an exception naming the command and its stderr. */
+/**
+ * Runs a host tool for the baselines through the engine's runner ({@link Exec}, the project's one); returns its
+ * stdout, and a failure is an exception naming the command and its stderr.
+ */
 final class Proc {
+    /** Baselines copy and read whole images on a loaded machine. */
+    private static final Duration TIMEOUT = Duration.ofMinutes(30);
+
     private Proc() {}
 
     static String run(String... command) {
@@ -14,24 +20,11 @@ final class Proc {
     }
 
     static String run(List<String> command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(30, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("timed out: " + String.join(" ", command));
-            }
-            String text = new String(out, StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException(
-                        String.join(" ", command) + " exited " + p.exitValue() + ": " + text.strip());
-            }
-            return text;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted: " + String.join(" ", command), e);
+        Exec.Result result = Exec.run(command, Map.of(), TIMEOUT);
+        if (!result.ok()) {
+            throw new IllegalStateException(
+                    String.join(" ", command) + " exited " + result.exitCode() + ": " + result.output());
         }
+        return result.stdout();
     }
 }

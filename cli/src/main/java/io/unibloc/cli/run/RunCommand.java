@@ -2,11 +2,10 @@ package io.unibloc.cli.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.unibloc.blockstore.BlockStore;
-import io.unibloc.blockstore.DefaultBlockStore;
 import io.unibloc.blockstore.FsType;
 import io.unibloc.blockstore.StoreException;
+import io.unibloc.blockstore.WriteMode;
 import io.unibloc.blockstore.image.FetchedImage;
-import io.unibloc.blockstore.shared.WriteMode;
 import io.unibloc.cli.ConsoleProgress;
 import io.unibloc.cli.Sizes;
 import io.unibloc.cli.StoreCommand;
@@ -35,7 +34,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
@@ -184,10 +182,8 @@ public final class RunCommand extends StoreCommand {
     protected int call(StoreSession s) throws Exception {
         BlockStore store = s.engine();
         ImageReference reference = ImageReference.parse(image);
-        boolean ephemeral = WriteMode.parse(writeMode) == WriteMode.EPHEMERAL;
-        if (ephemeral && !(store instanceof DefaultBlockStore)) {
-            throw StoreException.invalid("--write-mode ephemeral needs the block store engine");
-        }
+        WriteMode mode = WriteMode.parse(writeMode);
+        boolean ephemeral = mode == WriteMode.EPHEMERAL;
         RunNetwork network = RunNetwork.parse(net, publish);
         BootSpec.Builder boot = bootSpec().network(network.spec());
         SandboxOptions options = sandboxOptions(s);
@@ -206,25 +202,17 @@ public final class RunCommand extends StoreCommand {
         }
         long t1 = System.nanoTime();
         BlockStore.VolumeSpec volumeSpec = new BlockStore.VolumeSpec(
-                volumeId, prepared.pinned(), prepared.fsType(), size == null ? 0 : size, readOnly);
-        if (ephemeral) {
-            ((DefaultBlockStore) store).createEphemeralVolume(volumeSpec, s.credentials(), BlockStore.Progress.NONE);
-        } else {
-            store.createVolume(volumeSpec, s.credentials(), BlockStore.Progress.NONE);
-        }
-        // Checked again right before attaching: attach() would hand back another guest's device as ours, and
-        // our cleanup would then detach (or with --rm delete) the volume under that guest.
+                volumeId, prepared.pinned(), prepared.fsType(), size == null ? 0 : size, 0, readOnly, mode);
+        store.createVolume(volumeSpec, s.credentials(), BlockStore.Progress.NONE);
+        // The store refuses to attach a writable volume that is attached already (check and attach are one step
+        // under its lock). A read-only or ephemeral device may be shared, so checked again here: our cleanup would
+        // detach (or with --rm delete) the volume under another guest.
         refuseIfAttached(store, volumeId);
         Path overlayDir = ephemeral ? Files.createTempDirectory("unibloc-run-") : null;
         VolumeRelease release = new VolumeRelease(() -> cleanUp(store, volumeId, overlayDir));
         String device;
         try {
-            device = ephemeral
-                    ? ((DefaultBlockStore) store)
-                            .ephemeralVolumes()
-                            .attach(volumeId)
-                            .device()
-                    : store.attach(volumeId, BlockStore.AttachOptions.DEFAULT).device();
+            device = store.attach(volumeId, BlockStore.AttachOptions.DEFAULT).device();
         } catch (RuntimeException e) {
             release.run();
             throw e;
@@ -321,16 +309,11 @@ public final class RunCommand extends StoreCommand {
      * is using it, and booting a second guest on the same writable filesystem would corrupt it.
      */
     static void refuseIfAttached(BlockStore store, String volumeId) {
-        store.findVolume(volumeId)
-                .flatMap(BlockStore.Volume::device)
-                .or(() -> store instanceof DefaultBlockStore engine
-                        ? engine.ephemeralVolumes().device(volumeId)
-                        : Optional.empty())
-                .ifPresent(device -> {
-                    throw StoreException.precondition("volume " + volumeId + " is attached at " + device
-                            + ": another guest may be using it (detach it with 'unibloc volume detach " + volumeId
-                            + "')");
-                });
+        store.findVolume(volumeId).flatMap(BlockStore.Volume::device).ifPresent(device -> {
+            throw StoreException.precondition("volume " + volumeId + " is attached at " + device
+                    + ": another guest may be using it (detach it with 'unibloc volume detach " + volumeId
+                    + "')");
+        });
     }
 
     /** The shutdown hook: power the guest off within its grace period, then detach (and delete) once. */
@@ -376,17 +359,12 @@ public final class RunCommand extends StoreCommand {
     }
 
     private void cleanUp(BlockStore store, String volumeId, Path overlayDir) {
-        if (overlayDir == null) {
-            store.detach(volumeId);
-            if (remove) {
-                store.deleteVolume(volumeId);
-            }
-            return;
-        }
-        DefaultBlockStore engine = (DefaultBlockStore) store;
-        engine.ephemeralVolumes().detach(volumeId);
+        store.detach(volumeId);
         if (remove) {
-            engine.ephemeralVolumes().delete(volumeId);
+            store.deleteVolume(volumeId);
+        }
+        if (overlayDir == null) {
+            return;
         }
         try (var files = Files.list(overlayDir)) {
             for (Path file : files.toList()) {

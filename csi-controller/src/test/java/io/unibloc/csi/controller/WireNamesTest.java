@@ -3,7 +3,7 @@ package io.unibloc.csi.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.unibloc.api.wire.ClaimAnnotations;
-import io.unibloc.blockstore.shared.WriteMode;
+import io.unibloc.blockstore.WriteMode;
 import io.unibloc.csi.common.CsiNames;
 import org.junit.jupiter.api.Test;
 

@@ -134,7 +134,7 @@ class VolumeLifecycleIT {
                 f.get(60, TimeUnit.SECONDS);
             }
             String device = rig.store.findVolume(id).orElseThrow().device().orElseThrow();
-            assertThat(io.unibloc.csi.node.publish.MountTable.read())
+            assertThat(io.unibloc.blockstore.fs.MountTable.read())
                     .filteredOn(m -> m.mountPoint().equals(rig.targetPath(id, "pod-c")))
                     .hasSize(1);
             calls.clear();

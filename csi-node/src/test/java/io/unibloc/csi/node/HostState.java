@@ -1,7 +1,7 @@
 package io.unibloc.csi.node;
 
 import io.unibloc.blockstore.fs.Exec;
-import io.unibloc.csi.node.publish.MountTable;
+import io.unibloc.blockstore.fs.MountTable;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

@@ -165,7 +165,7 @@ public final class NodeHarness implements AutoCloseable {
         channel.close();
         components.close();
         // Never delete through a mount: unmount whatever a failed test left under the temp directory first.
-        for (var m : io.unibloc.csi.node.publish.MountTable.read()) {
+        for (var m : io.unibloc.blockstore.fs.MountTable.read()) {
             if (m.mountPoint().startsWith(dir)) {
                 io.unibloc.blockstore.fs.Exec.run(
                         List.of("umount", "-l", m.mountPoint().toString()));

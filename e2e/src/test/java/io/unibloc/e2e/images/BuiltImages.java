@@ -51,9 +51,8 @@ record BuiltImages(Podman podman, String tag, Map<String, Long> sizes, Duration 
                 System.getProperty("unibloc.target", "target"),
                 "--tag",
                 tag));
-        String runtime = System.getProperty("unibloc.podman.runtime", "");
-        if (!runtime.isBlank()) {
-            command.add("--engine-flag=--runtime=" + runtime); // the RUN steps, like every podman call (see Podman)
+        if (!podman.runtime().isBlank()) {
+            command.add("--engine-flag=--runtime=" + podman.runtime()); // the RUN steps, like every podman call
         }
         command.addAll(NAMES);
         System.out.println("IMAGES building " + NAMES + " with scripts/build-images.sh (podman, Debian bases)");

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * -Dfailsafe.failIfNoSpecifiedTests=false -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}, after building the
  * image ({@code scripts/build-images.sh sandbox}). Properties: {@code unibloc.bench.starts} (10), {@code
  * unibloc.bench.image} (docker.io/unibloc/sandbox:APPVERSION), {@code unibloc.bench.baselineImage} (none),
- * {@code unibloc.podman.runtime} (podman's default OCI runtime).
+ * {@code unibloc.podman.runtime} (otherwise chosen by evidence, see {@code Podman}).
  */
 @EnabledIfSystemProperty(
         named = "unibloc.bench",

@@ -12,33 +12,87 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The podman command line, with the {@code --ulimit} flags this machine's hard limits require on {@code run}
- * (podman raises nofile/nproc to its own defaults otherwise, which needs CAP_SYS_RESOURCE).
+ * (podman raises nofile/nproc to its own defaults otherwise, which needs CAP_SYS_RESOURCE), and the OCI runtime
+ * that can start a container on this host.
  *
  * @param binary the podman executable
  * @param limits {@code --ulimit} flags for {@code podman run}
+ * @param runtime the OCI runtime every command names, or empty for podman's default
  */
-record Podman(Path binary, List<String> limits) {
+record Podman(Path binary, List<String> limits, String runtime) {
 
-    /** The podman found on PATH that answers {@code podman info}, or empty with nothing started. */
+    /** A runtime podman can fall back to; Debian's runc starts containers on cgroup layouts crun refuses. */
+    private static final String FALLBACK_RUNTIME = "runc";
+    /** Debian's busybox-static: a one-file root filesystem for the runtime probe, no image needed. */
+    private static final Path STATIC_BUSYBOX = Path.of("/bin/busybox");
+
+    /**
+     * The podman found on PATH that answers {@code podman info}, or empty with nothing started. Its runtime is
+     * {@code -Dunibloc.podman.runtime} when given, otherwise decided by evidence (see {@link #workingRuntime}).
+     */
     static Optional<Podman> find() {
         String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
         for (String dir : path.split(":")) {
             Path candidate = Path.of(dir.isEmpty() ? "." : dir, "podman");
             if (Files.isExecutable(candidate)) {
-                Podman podman = new Podman(candidate, hardLimits());
                 try {
+                    Podman podman = new Podman(candidate, hardLimits(), "");
                     if (podman.exec(List.of("info", "--format", "{{.Host.OCIRuntime.Name}}"), Duration.ofSeconds(60))
                                     .code()
-                            == 0) {
-                        return Optional.of(podman);
+                            != 0) {
+                        return Optional.empty();
                     }
+                    String chosen = System.getProperty("unibloc.podman.runtime", "");
+                    return Optional.of(new Podman(
+                            candidate, podman.limits(), chosen.isBlank() ? podman.workingRuntime() : chosen));
                 } catch (IOException e) {
                     return Optional.empty();
                 }
-                return Optional.empty();
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Starts a container from a one-file root filesystem with podman's default runtime and, when that fails, with
+     * runc. Machines differ: on a host with cgroup v1 controllers beside a cgroup2 mount, Debian's crun 1.8 refuses
+     * every container ("cgroups in hybrid mode not supported") while runc works. Empty when the default works or
+     * nothing does (the smoke tests then report podman's own error).
+     */
+    private String workingRuntime() throws IOException {
+        if (!Files.isExecutable(STATIC_BUSYBOX)) {
+            return "";
+        }
+        Path rootfs = Files.createTempDirectory("unibloc-podman-probe-");
+        try {
+            Files.createDirectories(rootfs.resolve("bin"));
+            Files.copy(STATIC_BUSYBOX, rootfs.resolve("bin/busybox"));
+            Result ours = probe(List.of(), rootfs);
+            if (ours.code() == 0) {
+                return "";
+            }
+            Result fallback = probe(List.of("--runtime", FALLBACK_RUNTIME), rootfs);
+            if (fallback.code() == 0) {
+                System.out.println("IMAGES podman's default OCI runtime cannot start containers here ("
+                        + ours.stderr().strip() + "); using " + FALLBACK_RUNTIME);
+                return FALLBACK_RUNTIME;
+            }
+            return "";
+        } finally {
+            try (var files = Files.walk(rootfs)) {
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private Result probe(List<String> runtimeFlags, Path rootfs) throws IOException {
+        List<String> command = new ArrayList<>(List.of(binary.toString()));
+        command.addAll(runtimeFlags);
+        command.addAll(List.of("run", "--rm"));
+        command.addAll(limits);
+        command.addAll(List.of("--rootfs", rootfs.toString(), "/bin/busybox", "true"));
+        return run(command, Duration.ofSeconds(60));
     }
 
     /**
@@ -67,13 +121,11 @@ record Podman(Path binary, List<String> limits) {
     }
 
     /**
-     * {@code podman ARGS}; fails the caller with the output when it overruns {@code timeout}. With {@code
-     * -Dunibloc.podman.runtime=NAME} every command names that OCI runtime (e.g. {@code runc} on a host whose cgroup
-     * layout podman's default crun refuses: "cgroups in hybrid mode not supported").
+     * {@code podman ARGS}, naming {@link #runtime()} when one was chosen; fails the caller with the output when it
+     * overruns {@code timeout}.
      */
     Result exec(List<String> args, Duration timeout) throws IOException {
         List<String> command = new ArrayList<>(List.of(binary.toString()));
-        String runtime = System.getProperty("unibloc.podman.runtime", "");
         if (!runtime.isBlank()) {
             command.addAll(List.of("--runtime", runtime));
         }

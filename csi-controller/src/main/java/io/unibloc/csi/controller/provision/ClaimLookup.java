@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.unibloc.api.wire.ClaimAnnotations;
 import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.shared.WriteMode;
+import io.unibloc.blockstore.WriteMode;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,7 @@ package io.unibloc.csi.controller.provision;
 
 import io.unibloc.blockstore.FsType;
 import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.shared.WriteMode;
+import io.unibloc.blockstore.WriteMode;
 import java.util.Locale;
 
 /**

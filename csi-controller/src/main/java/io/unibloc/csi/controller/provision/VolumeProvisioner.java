@@ -11,7 +11,7 @@ import io.unibloc.api.v1alpha1.BlockVolumeSpec;
 import io.unibloc.api.v1alpha1.BlockVolumeStatus;
 import io.unibloc.api.wire.ClaimAnnotations;
 import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.shared.WriteMode;
+import io.unibloc.blockstore.WriteMode;
 import io.unibloc.csi.common.CsiNames;
 import io.unibloc.csi.common.grpc.CsiErrors;
 import io.unibloc.csi.controller.provision.ClaimLookup.ClaimOverrides;

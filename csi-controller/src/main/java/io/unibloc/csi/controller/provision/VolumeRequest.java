@@ -2,7 +2,7 @@ package io.unibloc.csi.controller.provision;
 
 import csi.v1.Csi;
 import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.shared.WriteMode;
+import io.unibloc.blockstore.WriteMode;
 import io.unibloc.registry.auth.RegistryCredentials;
 import java.util.Optional;
 

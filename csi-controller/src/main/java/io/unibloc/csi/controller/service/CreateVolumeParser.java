@@ -3,7 +3,7 @@ package io.unibloc.csi.controller.service;
 import csi.v1.Csi;
 import io.unibloc.api.registry.DockerConfigSecrets;
 import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.shared.WriteMode;
+import io.unibloc.blockstore.WriteMode;
 import io.unibloc.csi.common.CsiNames;
 import io.unibloc.csi.common.CsiVolumeIds;
 import io.unibloc.csi.common.grpc.CsiErrors;

@@ -2,6 +2,8 @@ package io.unibloc.csi.node.publish;
 
 import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.fs.Exec;
+import io.unibloc.blockstore.fs.MountTable;
+import io.unibloc.blockstore.host.LoopDevices;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -19,11 +21,21 @@ import org.slf4j.LoggerFactory;
  * Publishes a block device at a target path the way kubelet expects for {@code volumeMode: Block}: an empty
  * file bind-mounted with the device node. A read-only publish of a writable device goes through a
  * read-only loop device stacked on it, because the container runtime re-creates the device node from its
- * major:minor and a read-only bind mount alone would not stop writes. Both operations are idempotent;
- * callers hold the volume's lock.
+ * major:minor and a read-only bind mount alone would not stop writes (the engine's {@link LoopDevices} attaches
+ * and detaches it). Both operations are idempotent; callers hold the volume's lock.
  */
 public final class BlockPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(BlockPublisher.class);
+
+    private final LoopDevices loops;
+
+    public BlockPublisher(LoopDevices loops) {
+        this.loops = loops;
+    }
+
+    public BlockPublisher() {
+        this(new LoopDevices());
+    }
 
     /**
      * Places {@code device} at {@code target}. Already published the same way: nothing to do. Published
@@ -44,9 +56,7 @@ public final class BlockPublisher {
         Path overlay = null;
         try {
             if (readOnly && !BlockDevices.readOnly(deviceRdev)) {
-                overlay = Path.of(Exec.check(List.of("losetup", "--find", "--show", "--read-only", device.toString()))
-                        .stdout()
-                        .strip());
+                overlay = Path.of(loops.attach(device, true, false));
                 source = overlay;
             }
             Exec.check(List.of("mount", "--bind", source.toString(), target.toString()));
@@ -206,18 +216,14 @@ public final class BlockPublisher {
     }
 
     private void detachOverlay(Path loop) {
-        Exec.Result r = Exec.run(List.of("losetup", "-d", loop.toString()));
-        if (!r.ok()) {
-            LOG.warn("cannot detach read-only overlay device={} output={}", loop, r.output());
+        try {
+            loops.detach(loop.toString());
+        } catch (StoreException e) {
+            LOG.warn("cannot detach read-only overlay device={} message={}", loop, e.getMessage());
         }
     }
 
-    private static Optional<String> overlayBacking(String loopName) {
-        try {
-            return Optional.of(Files.readString(Path.of("/sys/block", loopName, "loop", "backing_file"))
-                    .strip());
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+    private Optional<String> overlayBacking(String loopName) {
+        return loops.backingPath("/dev/" + loopName);
     }
 }

@@ -15,8 +15,7 @@ import io.unibloc.blockstore.BlockStore;
 import io.unibloc.blockstore.ErrorKind;
 import io.unibloc.blockstore.FsType;
 import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.shared.EphemeralRecord;
-import io.unibloc.blockstore.shared.WriteMode;
+import io.unibloc.blockstore.WriteMode;
 import io.unibloc.csi.node.volume.VolumeLocks;
 import io.unibloc.csi.node.volume.VolumeRecords;
 import io.unibloc.registry.RegistryException;
@@ -76,7 +75,6 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
     private final MeterRegistry meters;
     private final KeyedWorkQueue queue;
     private final OrphanSweeper sweeper;
-    private final EphemeralStore ephemeral;
     private final ConcurrentHashMap<String, Integer> attempts = new ConcurrentHashMap<>();
     /** Consecutive failed reconciles per record (API server errors and the like), for their back-off. */
     private final ConcurrentHashMap<String, Integer> failures = new ConcurrentHashMap<>();
@@ -100,8 +98,7 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
         this.status = new StatusWriter(client, clock);
         this.meters = meters;
         this.queue = new KeyedWorkQueue("blockvolume", settings.workers(), this::reconcile);
-        this.ephemeral = EphemeralStore.of(store);
-        this.sweeper = new OrphanSweeper(client, store, ephemeral, node, locks, settings.cacheBudgetBytes());
+        this.sweeper = new OrphanSweeper(client, store, node, locks, settings.cacheBudgetBytes());
     }
 
     /** Starts the informer (blocking until the first list is in), sweeps once, then keeps sweeping periodically. */
@@ -220,7 +217,7 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
     }
 
     private boolean exists(String name) {
-        return store.findVolume(name).isPresent() || ephemeral.find(name).isPresent();
+        return store.findVolume(name).isPresent();
     }
 
     private void prepare(BlockVolume volume, BlockVolumePhase phase) {
@@ -250,7 +247,8 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
                     FsType.parse(spec.getFsType()),
                     spec.getSizeBytes(),
                     spec.getLimitBytes(),
-                    spec.isReadOnly());
+                    spec.isReadOnly(),
+                    WriteMode.parse(spec.getWriteMode()));
             LOG.info(
                     "preparing volume={} image={} fsType={} sizeBytes={}",
                     name,
@@ -261,9 +259,7 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
             // answers
             // UNAVAILABLE meanwhile); the store makes concurrent createVolume calls safe, the work queue serialises
             // deletion.
-            BlockStore.Volume created = WriteMode.parse(spec.getWriteMode()) == WriteMode.EPHEMERAL
-                    ? asVolume(ephemeral.create(volumeSpec, credentials, timer), volumeSpec)
-                    : store.createVolume(volumeSpec, credentials, timer);
+            BlockStore.Volume created = store.createVolume(volumeSpec, credentials, timer);
             var timings = timer.timings();
             status.phase(name, BlockVolumePhase.Ready, null, "ready", s -> {
                 s.setSizeBytes(created.sizeBytes());
@@ -315,18 +311,6 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
         }
     }
 
-    /** An ephemeral volume as the status reports it: its size is its overlay's, the guest's view. */
-    private static BlockStore.Volume asVolume(EphemeralRecord r, BlockStore.VolumeSpec spec) {
-        return new BlockStore.Volume(
-                r.id(),
-                ImageReference.parse(r.image()),
-                spec.fsType(),
-                r.overlayBytes(),
-                true,
-                r.chainId(),
-                Optional.empty());
-    }
-
     private void finalizeDeletion(BlockVolume volume) {
         String name = volume.getMetadata().getName();
         if (!volume.getMetadata().getFinalizers().contains(BlockVolume.STORAGE_FINALIZER)) {
@@ -334,13 +318,11 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
         }
         boolean freed = locks.with(name, () -> {
             Optional<BlockStore.Volume> stored = store.findVolume(name);
-            if (stored.isPresent() && stored.get().device().isPresent()
-                    || ephemeral.device(name).isPresent()) {
+            if (stored.isPresent() && stored.get().device().isPresent()) {
                 return false;
             }
             try {
                 store.deleteVolume(name);
-                ephemeral.delete(name);
                 return true;
             } catch (StoreException e) {
                 if (e.kind() == ErrorKind.FAILED_PRECONDITION) {
@@ -350,10 +332,8 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
             }
         });
         if (!freed) {
-            String device = store.findVolume(name)
-                    .flatMap(BlockStore.Volume::device)
-                    .or(() -> ephemeral.device(name))
-                    .orElse("a device");
+            String device =
+                    store.findVolume(name).flatMap(BlockStore.Volume::device).orElse("a device");
             status.message(
                     name,
                     "deletion deferred: the volume is attached at " + device

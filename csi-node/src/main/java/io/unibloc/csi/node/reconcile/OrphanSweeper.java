@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.unibloc.api.v1alpha1.BlockVolume;
 import io.unibloc.blockstore.BlockStore;
 import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.shared.EphemeralRecord;
 import io.unibloc.csi.node.volume.VolumeLocks;
 import java.util.HashSet;
 import java.util.List;
@@ -24,21 +23,13 @@ final class OrphanSweeper {
     private static final Logger LOG = LoggerFactory.getLogger(OrphanSweeper.class);
     private final KubernetesClient client;
     private final BlockStore store;
-    private final EphemeralStore ephemeral;
     private final String node;
     private final VolumeLocks locks;
     private final long cacheBudgetBytes;
 
-    OrphanSweeper(
-            KubernetesClient client,
-            BlockStore store,
-            EphemeralStore ephemeral,
-            String node,
-            VolumeLocks locks,
-            long cacheBudgetBytes) {
+    OrphanSweeper(KubernetesClient client, BlockStore store, String node, VolumeLocks locks, long cacheBudgetBytes) {
         this.client = client;
         this.store = store;
-        this.ephemeral = ephemeral;
         this.node = node;
         this.locks = locks;
         this.cacheBudgetBytes = cacheBudgetBytes;
@@ -49,11 +40,6 @@ final class OrphanSweeper {
         Set<String> known = new HashSet<>(owned);
         int freed = 0;
         for (BlockStore.Volume volume : store.listVolumes()) {
-            if (!known.contains(volume.id()) && freeIfUnowned(volume.id())) {
-                freed++;
-            }
-        }
-        for (EphemeralRecord volume : ephemeral.list()) {
             if (!known.contains(volume.id()) && freeIfUnowned(volume.id())) {
                 freed++;
             }
@@ -81,22 +67,16 @@ final class OrphanSweeper {
                 return false;
             }
             var stored = store.findVolume(volumeId);
-            boolean shared = stored.isEmpty() && ephemeral.find(volumeId).isPresent();
-            if (stored.isEmpty() && !shared) {
+            if (stored.isEmpty()) {
                 return false;
             }
-            Optional<String> device =
-                    shared ? ephemeral.device(volumeId) : stored.get().device();
+            Optional<String> device = stored.get().device();
             if (device.isPresent()) {
                 LOG.warn("orphan volume is attached; leaving it volume={} device={}", volumeId, device.get());
                 return false;
             }
             try {
-                if (shared) {
-                    ephemeral.delete(volumeId);
-                } else {
-                    store.deleteVolume(volumeId);
-                }
+                store.deleteVolume(volumeId);
                 LOG.info("freed orphan volume={}", volumeId);
                 return true;
             } catch (StoreException e) {

@@ -10,15 +10,12 @@ import io.unibloc.api.v1alpha1.BlockVolume;
 import io.unibloc.api.v1alpha1.BlockVolumePhase;
 import io.unibloc.blockstore.BlockStore;
 import io.unibloc.blockstore.fs.Deadlines;
-import io.unibloc.blockstore.shared.EphemeralRecord;
-import io.unibloc.blockstore.shared.WriteMode;
 import io.unibloc.csi.common.CsiNames;
 import io.unibloc.csi.common.CsiVolumeIds;
 import io.unibloc.csi.common.grpc.CsiErrors;
 import io.unibloc.csi.common.validate.BlockCapabilities;
 import io.unibloc.csi.node.publish.BlockPublisher;
 import io.unibloc.csi.node.publish.PathPolicy;
-import io.unibloc.csi.node.reconcile.EphemeralStore;
 import io.unibloc.csi.node.volume.VolumeLocks;
 import io.unibloc.csi.node.volume.VolumeRecords;
 import java.nio.file.Path;
@@ -56,7 +53,6 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
     private final PathPolicy paths;
     private final BlockPublisher publisher;
     private final Consumer<String> afterUnstage;
-    private final EphemeralStore ephemeral;
 
     /** {@code afterUnstage} hears of every detached volume (the reconciler finishes a deferred deletion). */
     public NodeService(
@@ -76,7 +72,6 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         this.paths = paths;
         this.publisher = publisher;
         this.afterUnstage = afterUnstage;
-        this.ephemeral = EphemeralStore.of(store);
     }
 
     @Override
@@ -127,9 +122,9 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
                                 + phase + ")")
                         .asRuntimeException();
             }
-            if (WriteMode.parse(record.getSpec().getWriteMode()) == WriteMode.EPHEMERAL) {
-                ephemeral.attach(id);
-            } else {
+            // Staged already (a retry): done. The store refuses a second user of a writable device; this node's
+            // calls for one volume are serialised by its lock, so staging twice is a retry, not a second user.
+            if (store.findVolume(id).flatMap(BlockStore.Volume::device).isEmpty()) {
                 store.attach(id, BlockStore.AttachOptions.DEFAULT);
             }
         });
@@ -142,8 +137,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         String id = volumeId(request.getVolumeId());
         paths.check("staging_target_path", request.getStagingTargetPath());
         locked(id, () -> {
-            Optional<String> persistent = store.findVolume(id).flatMap(BlockStore.Volume::device);
-            Optional<String> device = persistent.or(() -> ephemeral.device(id));
+            Optional<String> device = store.findVolume(id).flatMap(BlockStore.Volume::device);
             if (device.isEmpty()) {
                 return;
             }
@@ -152,11 +146,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
                 throw CsiErrors.precondition(
                         "volume " + id + " is still published at " + published + "; unpublish it first");
             }
-            if (persistent.isPresent()) {
-                store.detach(id);
-            } else {
-                ephemeral.detach(id);
-            }
+            store.detach(id);
         });
         afterUnstage.accept(id);
         reply(response, Csi.NodeUnstageVolumeResponse.getDefaultInstance());
@@ -172,19 +162,17 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         BlockCapabilities.require(capability, "volume_capability");
         locked(id, () -> {
             liveRecord(id);
-            Optional<BlockStore.Volume> volume = store.findVolume(id);
-            Optional<EphemeralRecord> shared = volume.isPresent() ? Optional.empty() : ephemeral.find(id);
-            if (volume.isEmpty() && shared.isEmpty()) {
-                throw CsiErrors.notFound("volume " + id + " does not exist in the block store of node " + nodeId);
-            }
-            String device = (volume.isPresent() ? volume.get().device() : ephemeral.device(id))
+            BlockStore.Volume volume = store.findVolume(id)
+                    .orElseThrow(() -> CsiErrors.notFound(
+                            "volume " + id + " does not exist in the block store of node " + nodeId));
+            String device = volume.device()
                     .orElseThrow(() -> CsiErrors.precondition(
                             "volume " + id + " is not staged on node " + nodeId + "; call NodeStageVolume first"));
             // an ephemeral volume's device is read-only whatever the request says: its guest writes to an overlay
-            boolean readOnly = shared.isPresent()
+            boolean readOnly = volume.ephemeral()
                     || request.getReadonly()
                     || BlockCapabilities.readOnlyMode(capability)
-                    || volume.get().readOnly();
+                    || volume.readOnly();
             publisher.publish(id, Path.of(device), target, readOnly);
         });
         reply(response, Csi.NodePublishVolumeResponse.getDefaultInstance());
@@ -210,23 +198,19 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
             throw CsiErrors.missing("volume_path");
         }
         Optional<BlockStore.Volume> volume = CsiVolumeIds.isValid(id) ? store.findVolume(id) : Optional.empty();
-        Optional<EphemeralRecord> shared =
-                volume.isPresent() || !CsiVolumeIds.isValid(id) ? Optional.empty() : ephemeral.find(id);
-        if (volume.isEmpty() && shared.isEmpty()) {
+        if (volume.isEmpty()) {
             throw CsiErrors.notFound("volume " + id + " does not exist on node " + nodeId);
         }
         Path path = Path.of(request.getVolumePath());
-        Optional<String> device = volume.isPresent() ? volume.get().device() : ephemeral.device(id);
+        Optional<String> device = volume.get().device();
         boolean there = path.isAbsolute()
                 && device.map(d -> Path.of(d).equals(path) || publisher.shows(Path.of(d), path))
                         .orElse(false);
         if (!there) {
             throw CsiErrors.notFound("volume " + id + " is not published at " + request.getVolumePath());
         }
-        // an ephemeral volume owns no blocks: its device is the shared chain image, read-only
-        BlockStore.VolumeStats stats = volume.isPresent()
-                ? store.volumeStats(id)
-                : new BlockStore.VolumeStats(id, shared.get().imageBytes(), 0);
+        // an ephemeral volume owns no blocks: the store reports its chain image's size and nothing exclusive
+        BlockStore.VolumeStats stats = store.volumeStats(id);
         reply(
                 response,
                 Csi.NodeGetVolumeStatsResponse.newBuilder()

@@ -7,8 +7,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * One lock per volume id, shared by the CSI Node service and the reconciler, so that stage, publish,
- * preparation and deletion of one volume never interleave while different volumes proceed in parallel.
+ * One lock per volume id, shared by the CSI Node service and the reconciler, so that stage, unstage, publish,
+ * unpublish, deletion and the orphan sweep of one volume never interleave while different volumes proceed in
+ * parallel. Preparation (pull, build, create) does not take it: it may take minutes, NodeStageVolume answers
+ * UNAVAILABLE meanwhile, and the store itself makes concurrent creates of one id safe.
  */
 public final class VolumeLocks {
     private final ConcurrentHashMap<String, Entry> locks = new ConcurrentHashMap<>();

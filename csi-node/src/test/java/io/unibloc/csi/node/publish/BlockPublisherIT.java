@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.unibloc.blockstore.ErrorKind;
 import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.fs.Exec;
+import io.unibloc.blockstore.fs.MountTable;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;

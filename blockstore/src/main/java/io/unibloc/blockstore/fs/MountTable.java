@@ -1,14 +1,17 @@
-package io.unibloc.csi.node.publish;
+package io.unibloc.blockstore.fs;
 
+import io.unibloc.blockstore.StoreException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** This mount namespace's mounts, from {@code /proc/self/mountinfo}. */
+/**
+ * This mount namespace's mounts, from {@code /proc/self/mountinfo}: the one parser of it in the project (the
+ * engine's loop mounts and the node plugin's device binds both read it). Published beside {@link Exec}.
+ */
 public final class MountTable {
     private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
 
@@ -26,7 +29,7 @@ public final class MountTable {
         try {
             return parse(Files.readAllLines(MOUNTINFO));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + MOUNTINFO, e);
+            throw StoreException.internal("cannot read " + MOUNTINFO + ": " + e.getMessage(), e);
         }
     }
 

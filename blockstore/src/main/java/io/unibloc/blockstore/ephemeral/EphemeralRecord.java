@@ -1,4 +1,4 @@
-package io.unibloc.blockstore.shared;
+package io.unibloc.blockstore.ephemeral;
 
 /**
  * An ephemeral volume as stored in {@code <data>/ephemeral/<id>/volume.json}. It owns no disk: its bytes are

@@ -5,4 +5,4 @@
  * chain image. Which device belongs to which volume is read from the kernel (the loop device's backing
  * path names the volume), so it survives a restart of the process that attached it.
  */
-package io.unibloc.blockstore.shared;
+package io.unibloc.blockstore.ephemeral;

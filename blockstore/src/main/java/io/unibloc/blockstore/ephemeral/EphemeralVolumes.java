@@ -1,4 +1,4 @@
-package io.unibloc.blockstore.shared;
+package io.unibloc.blockstore.ephemeral;
 
 import io.unibloc.blockstore.FsType;
 import io.unibloc.blockstore.StoreException;
@@ -7,26 +7,21 @@ import io.unibloc.blockstore.chain.ChainId;
 import io.unibloc.blockstore.chain.ChainRepository;
 import io.unibloc.blockstore.chain.Intents;
 import io.unibloc.blockstore.chain.KeyedLocks;
-import io.unibloc.blockstore.fs.AtomicFiles;
-import io.unibloc.blockstore.fs.Exec;
-import io.unibloc.blockstore.shared.LoopTable.Loop;
-import io.unibloc.blockstore.volumes.LoopDevices;
-import io.unibloc.blockstore.volumes.LoopDevices.FileId;
+import io.unibloc.blockstore.host.LoopDevices;
+import io.unibloc.blockstore.host.LoopDevices.FileId;
+import io.unibloc.blockstore.volumes.VolumeDirectory;
 import io.unibloc.blockstore.volumes.VolumeIds;
 import io.unibloc.blockstore.volumes.VolumeManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,34 +30,27 @@ import org.slf4j.LoggerFactory;
  * hard link of the chain image attached as the volume's own read-only loop device. Every volume of one image
  * thus reads one inode and one page cache, where persistent clones (distinct inodes) each fill their own.
  * Creating one costs a record, not a clone; the guest's writes live in its VMM's overlay. Lock order as for
- * persistent volumes: the volume's lock, then the chain's.
+ * persistent volumes: the volume's lock, then the chain's. Created, published, deleted and swept through
+ * {@link VolumeDirectory} as persistent volumes are, under the same per-id lock, so one id names one volume of
+ * one kind and a crash mid-delete leaves a {@code .del-} leftover the sweep removes (with the link that pins the
+ * chain image's blocks).
  */
 public final class EphemeralVolumes {
     private static final Logger LOG = LoggerFactory.getLogger(EphemeralVolumes.class);
-    private static final String META = "volume.json";
     private static final String LINK = "chain.img";
-    /** "-" and a random UUID, after the id in a temporary directory's name. */
-    private static final int UUID_SUFFIX = 37;
 
+    private final VolumeDirectory dirs;
     private final Path root;
     private final ChainRepository chains;
     private final KeyedLocks locks;
-    private final LoopTable table;
+    private final LoopDevices loops;
 
-    public EphemeralVolumes(Path dataRoot, ChainRepository chains, KeyedLocks locks) {
-        this(dataRoot, chains, locks, new LoopTable());
-    }
-
-    EphemeralVolumes(Path dataRoot, ChainRepository chains, KeyedLocks locks, LoopTable table) {
-        this.root = dataRoot.toAbsolutePath().normalize().resolve("ephemeral");
+    public EphemeralVolumes(Path dataRoot, ChainRepository chains, KeyedLocks locks, LoopDevices loops) {
+        this.dirs = new VolumeDirectory(dataRoot.toAbsolutePath().normalize().resolve("ephemeral"), locks);
+        this.root = dirs.root();
         this.chains = chains;
         this.locks = locks;
-        this.table = table;
-        try {
-            Files.createDirectories(root);
-        } catch (IOException e) {
-            throw StoreException.internal("cannot create " + root + ": " + e.getMessage(), e);
-        }
+        this.loops = loops;
     }
 
     /** What to create: the caller's request and the chain image it resolved to. */
@@ -70,22 +58,28 @@ public final class EphemeralVolumes {
             String id, String requestedImage, String pinnedImage, FsType fsType, long sizeBytes, ChainId chain) {}
 
     public Optional<EphemeralRecord> find(String id) {
-        return AtomicFiles.readJson(root.resolve(VolumeIds.validate(id)).resolve(META), EphemeralRecord.class);
+        return dirs.read(id, EphemeralRecord.class);
     }
 
     public List<EphemeralRecord> list() {
-        List<EphemeralRecord> records = new ArrayList<>();
-        try (Stream<Path> dirs = Files.list(root)) {
-            for (Path dir : dirs.sorted().toList()) {
-                if (!dir.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX)) {
-                    AtomicFiles.readJson(dir.resolve(META), EphemeralRecord.class)
-                            .ifPresent(records::add);
-                }
+        return dirs.list(EphemeralRecord.class);
+    }
+
+    /**
+     * The existing volume when it matches the request (same requested image, fs, size); empty when there is none;
+     * ALREADY_EXISTS naming it when it does not match.
+     */
+    public Optional<EphemeralRecord> existing(String id, String requestedImage, FsType fsType, long sizeBytes) {
+        Optional<EphemeralRecord> found = find(id);
+        found.ifPresent(v -> {
+            if (!(v.requestedImage().equals(requestedImage) || v.image().equals(requestedImage))
+                    || !v.fsType().equals(fsType.id())
+                    || v.requestedBytes() != sizeBytes) {
+                throw StoreException.alreadyExists("ephemeral volume " + id + " exists with a different spec: image "
+                        + v.requestedImage() + ", fs " + v.fsType() + ", size " + v.requestedBytes());
             }
-        } catch (IOException e) {
-            throw StoreException.internal("cannot list " + root + ": " + e.getMessage(), e);
-        }
-        return records;
+        });
+        return found;
     }
 
     /**
@@ -104,20 +98,12 @@ public final class EphemeralVolumes {
                 throw StoreException.alreadyExists(
                         "volume " + id + " exists as a persistent volume, not an ephemeral one");
             }
-            Optional<EphemeralRecord> found = find(id);
+            Optional<EphemeralRecord> found =
+                    existing(id, request.requestedImage(), request.fsType(), request.sizeBytes());
             if (found.isPresent()) {
-                EphemeralRecord v = found.get();
-                if (!(v.requestedImage().equals(request.requestedImage())
-                                || v.image().equals(request.requestedImage()))
-                        || !v.fsType().equals(request.fsType().id())
-                        || v.requestedBytes() != request.sizeBytes()) {
-                    throw StoreException.alreadyExists(
-                            "ephemeral volume " + id + " exists with a different spec: image " + v.requestedImage()
-                                    + ", fs " + v.fsType() + ", size " + v.requestedBytes());
-                }
-                return v;
+                return found.get();
             }
-            Path temp = root.resolve(AtomicFiles.TEMP_PREFIX + id + "-" + UUID.randomUUID());
+            Path temp = null;
             try (KeyedLocks.Held chainLock = locks.lock(ChainBuilder.lockKey(request.chain()))) {
                 if (!chains.exists(request.chain())) {
                     throw StoreException.notFound("volume " + id + ": chain " + request.chain() + " does not exist");
@@ -132,12 +118,9 @@ public final class EphemeralVolumes {
                         imageBytes,
                         request.chain().value(),
                         System.currentTimeMillis());
-                Files.createDirectory(temp);
-                AtomicFiles.writeJsonInPlace(temp.resolve(META), record);
-                AtomicFiles.fsyncDirectory(temp);
+                temp = dirs.newTemp(id);
                 // the record is a GC root from here: the chain lock keeps GC away until it is visible
-                Files.move(temp, root.resolve(id), StandardCopyOption.ATOMIC_MOVE);
-                AtomicFiles.fsyncDirectory(root);
+                dirs.publish(temp, id, record);
                 chains.touch(request.chain());
                 LOG.info(
                         "created ephemeral volume volume={} chain={}",
@@ -147,7 +130,9 @@ public final class EphemeralVolumes {
             } catch (IOException e) {
                 throw StoreException.internal("creating ephemeral volume " + id + ": " + e.getMessage(), e);
             } finally {
-                Intents.deleteTree(temp);
+                if (temp != null) {
+                    Intents.deleteTree(temp);
+                }
             }
         }
     }
@@ -171,9 +156,9 @@ public final class EphemeralVolumes {
                 .or(() -> find(id).map(r -> chains.image(new ChainId(r.chainId())))
                         .flatMap(LoopDevices::idOf));
         List<String> devices = new ArrayList<>();
-        for (Loop l : table.read()) {
-            boolean mine = l.backingFile().equals(link.toString())
-                    || (l.backingFile().endsWith(suffix)
+        for (LoopDevices.Attached l : loops.attached()) {
+            boolean mine = l.backingPath().equals(link.toString())
+                    || (l.backingPath().endsWith(suffix)
                             && l.backing().isPresent()
                             && l.backing().equals(expected));
             if (mine) {
@@ -188,7 +173,7 @@ public final class EphemeralVolumes {
      * loop device without direct I/O, so that its reads fill (and hit) the chain image's own page cache.
      * Idempotent. NOT_FOUND for an unknown volume or a vanished chain.
      */
-    public SharedAttachment attach(String id) {
+    public String attach(String id) {
         try (KeyedLocks.Held ignored = locks.lock(VolumeManager.lockKey(VolumeIds.validate(id)))) {
             EphemeralRecord record =
                     find(id).orElseThrow(() -> StoreException.notFound("ephemeral volume " + id + " does not exist"));
@@ -207,17 +192,12 @@ public final class EphemeralVolumes {
                 }
                 Optional<String> attached = device(id);
                 if (attached.isPresent()) {
-                    return new SharedAttachment(id, attached.get(), chain.value(), record.overlayBytes());
+                    return attached.get();
                 }
-                Exec.Result result = Exec.run(List.of("losetup", "--find", "--show", "--read-only", link.toString()));
-                if (!result.ok()) {
-                    throw StoreException.unavailable(
-                            "ephemeral volume " + id + ": cannot attach " + link + ": " + result.output(), null);
-                }
-                String device = result.stdout().strip();
+                String device = loops.attach(link, true, false);
                 chains.touch(chain);
                 LOG.info("attached ephemeral volume volume={} device={} chain={}", id, device, chain.shortId());
-                return new SharedAttachment(id, device, chain.value(), record.overlayBytes());
+                return device;
             } catch (IOException e) {
                 throw StoreException.internal("attaching ephemeral volume " + id + ": " + e.getMessage(), e);
             }
@@ -234,31 +214,21 @@ public final class EphemeralVolumes {
     public void detach(String id) {
         try (KeyedLocks.Held ignored = locks.lock(VolumeManager.lockKey(VolumeIds.validate(id)))) {
             for (String device : devicesOf(id)) {
-                detachLoop(device);
+                loops.detach(device);
                 LOG.info("detached ephemeral volume volume={} device={}", id, device);
             }
-        }
-    }
-
-    private static void detachLoop(String device) {
-        Exec.Result result = Exec.run(List.of("losetup", "--detach", device));
-        if (!result.ok() && !result.output().contains("No such device")) {
-            throw StoreException.internal("cannot detach " + device + ": " + result.output(), null);
         }
     }
 
     /** Deletes the record; success when unknown; FAILED_PRECONDITION while attached. */
     public void delete(String id) {
         try (KeyedLocks.Held held = locks.lock(VolumeManager.lockKey(VolumeIds.validate(id)))) {
-            Path dir = root.resolve(id);
             Optional<String> device = device(id);
             if (device.isPresent()) {
                 throw StoreException.precondition(
                         "ephemeral volume " + id + " is attached as " + device.get() + "; detach it first");
             }
-            if (Files.exists(dir)) {
-                Intents.deleteTree(dir);
-                AtomicFiles.fsyncDirectory(root);
+            if (dirs.remove(id)) {
                 LOG.info("deleted ephemeral volume volume={}", id);
             }
             // while still held: a waiter that opened this file sees it unlinked and locks a fresh one
@@ -273,13 +243,13 @@ public final class EphemeralVolumes {
      * {@code ephemeral/} (as this process sees it, or as another mount namespace saw it, then confirmed by the
      * inode of the link still there).
      */
-    private boolean ourVanished(Loop l, Path backing) {
+    private boolean ourVanished(LoopDevices.Attached l, Path backing) {
         Path dir = backing.getParent();
         if (dir == null || dir.getParent() == null || !LINK.equals(String.valueOf(backing.getFileName()))) {
             return false;
         }
         if (backing.startsWith(root)) {
-            return !Files.exists(dir.resolve(META));
+            return !Files.exists(dir.resolve(VolumeDirectory.META));
         }
         String id = dir.getFileName().toString();
         if (!root.getFileName().equals(dir.getParent().getFileName()) || id.startsWith(".")) {
@@ -290,7 +260,7 @@ public final class EphemeralVolumes {
             return false;
         }
         Optional<FileId> link = LoopDevices.idOf(ours.resolve(LINK));
-        return link.isPresent() && l.backing().equals(link) && !Files.exists(ours.resolve(META));
+        return link.isPresent() && l.backing().equals(link) && !Files.exists(ours.resolve(VolumeDirectory.META));
     }
 
     /**
@@ -309,34 +279,21 @@ public final class EphemeralVolumes {
      */
     public int sweep() {
         int swept = 0;
-        for (Loop l : table.read()) {
-            Path backing = Path.of(l.backingFile());
+        for (LoopDevices.Attached l : loops.attached()) {
+            Path backing = Path.of(l.backingPath());
             if (ourVanished(l, backing)) {
                 LOG.info("detaching the device of a vanished ephemeral volume device={} link={}", l.device(), backing);
-                detachLoop(l.device());
+                loops.detach(l.device());
                 swept++;
             }
         }
-        try (Stream<Path> dirs = Files.list(root)) {
-            for (Path dir : dirs.filter(p -> p.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX))
-                    .toList()) {
-                String name = dir.getFileName().toString();
-                if (name.length() <= AtomicFiles.TEMP_PREFIX.length() + UUID_SUFFIX) {
-                    continue;
-                }
-                // only while the volume's lock is free: else its creator is still at work
-                String id = name.substring(AtomicFiles.TEMP_PREFIX.length(), name.length() - UUID_SUFFIX);
-                Optional<KeyedLocks.Held> held = locks.tryLock(VolumeManager.lockKey(id));
-                if (held.isPresent()) {
-                    try (KeyedLocks.Held lock = held.get()) {
-                        Intents.deleteTree(dir);
-                        swept++;
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw StoreException.internal("cannot list " + root + ": " + e.getMessage(), e);
-        }
-        return swept;
+        // after the detaches above: a directory that lost its record is removed once no device reads its link
+        // (by path: every link of one chain image is one inode, shared with the other volumes of that image)
+        return swept
+                + dirs.sweep(dir -> {
+                    String suffix = "/" + root.getFileName() + "/" + dir.getFileName() + "/" + LINK;
+                    return loops.attached().stream()
+                            .noneMatch(a -> a.backingPath().endsWith(suffix));
+                });
     }
 }

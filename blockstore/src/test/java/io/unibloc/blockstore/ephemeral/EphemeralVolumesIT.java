@@ -1,4 +1,4 @@
-package io.unibloc.blockstore.shared;
+package io.unibloc.blockstore.ephemeral;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,8 +11,10 @@ import io.unibloc.blockstore.ErrorKind;
 import io.unibloc.blockstore.FsType;
 import io.unibloc.blockstore.StoreConfig;
 import io.unibloc.blockstore.StoreException;
+import io.unibloc.blockstore.WriteMode;
 import io.unibloc.blockstore.fs.Exec;
 import io.unibloc.blockstore.fs.Mounts;
+import io.unibloc.blockstore.host.LoopDevices;
 import io.unibloc.registry.auth.RegistryCredentials;
 import io.unibloc.registry.ref.ImageReference;
 import io.unibloc.testkit.image.Compression;
@@ -55,16 +57,16 @@ class EphemeralVolumesIT {
     void tearDown() throws Exception {
         try {
             if (store != null) {
-                for (EphemeralRecord v : store.ephemeralVolumes().list()) {
-                    store.ephemeralVolumes().detach(v.id());
+                for (BlockStore.Volume v : store.listVolumes()) {
+                    store.detach(v.id());
                 }
-                store.ephemeralVolumes().sweep();
+                store.gc(new GcPolicy(Long.MAX_VALUE, true));
                 store.close();
             }
         } finally {
-            for (LoopTable.Loop l : new LoopTable().read()) {
-                if (l.backingFile().startsWith(dir.toString())
-                        && !l.backingFile().endsWith("xfs.img")) {
+            for (LoopDevices.Attached l : new LoopDevices().attached()) {
+                if (l.backingPath().startsWith(dir.toString())
+                        && !l.backingPath().endsWith("xfs.img")) {
                     Exec.run(List.of("losetup", "--detach", l.device())); // whatever a failed test left
                 }
             }
@@ -93,21 +95,23 @@ class EphemeralVolumesIT {
         return ImageReference.parse("oci:" + layout + ":" + tag);
     }
 
-    private EphemeralRecord create(String id, ImageReference ref) {
-        return store.createEphemeralVolume(
-                new VolumeSpec(id, ref, FsType.EXT4, 0, false), RegistryCredentials.NONE, BlockStore.Progress.NONE);
+    private BlockStore.Volume create(String id, ImageReference ref) {
+        return store.createVolume(
+                new VolumeSpec(id, ref, FsType.EXT4, 0, 0, false, WriteMode.EPHEMERAL),
+                RegistryCredentials.NONE,
+                BlockStore.Progress.NONE);
     }
 
-    private Path chainImage(EphemeralRecord record) {
+    private Path chainImage(BlockStore.Volume record) {
         return dir.resolve("store/mnt/chains/" + record.chainId() + ".img").toAbsolutePath();
     }
 
     /** Loop devices backed by {@code file} right now, from the kernel. */
     private static List<String> loopsOf(Path file) {
-        return new LoopTable()
-                .read().stream()
-                        .filter(l -> l.backingFile().equals(file.toString()))
-                        .map(LoopTable.Loop::device)
+        return new LoopDevices()
+                .attached().stream()
+                        .filter(l -> l.backingPath().equals(file.toString()))
+                        .map(LoopDevices.Attached::device)
                         .toList();
     }
 
@@ -122,6 +126,37 @@ class EphemeralVolumesIT {
         return HexFormat.of().formatHex(digest.digest());
     }
 
+    /** An ephemeral volume's device and the size its guest's overlay gets. */
+    private record Attached(String device, long overlayBytes) {}
+
+    /** The ephemeral volumes of the store, through {@link BlockStore} alone. */
+    private final class Eph {
+        Attached attach(String id) {
+            String device = store.attach(id, BlockStore.AttachOptions.DEFAULT).device();
+            return new Attached(device, store.findVolume(id).orElseThrow().sizeBytes());
+        }
+
+        java.util.Optional<String> device(String id) {
+            return store.findVolume(id).flatMap(BlockStore.Volume::device);
+        }
+
+        java.util.Optional<BlockStore.Volume> find(String id) {
+            return store.findVolume(id);
+        }
+
+        void detach(String id) {
+            store.detach(id);
+        }
+
+        void delete(String id) {
+            store.deleteVolume(id);
+        }
+    }
+
+    private Eph eph() {
+        return new Eph();
+    }
+
     private Path link(String id) {
         return dir.resolve("store/mnt/ephemeral/" + id + "/chain.img").toAbsolutePath();
     }
@@ -133,17 +168,17 @@ class EphemeralVolumesIT {
     @Test
     void volumesOfOneImageReadOneInodeThroughDevicesFoundInTheKernel() throws Exception {
         ImageReference ref = image("a");
-        EphemeralRecord first = create("eph-1", ref);
+        BlockStore.Volume first = create("eph-1", ref);
         create("eph-2", ref);
         create("eph-3", ref);
-        EphemeralVolumes volumes = store.ephemeralVolumes();
+        Eph volumes = eph();
         assertThat(volumes.device("eph-1"))
                 .as("nothing attached before the first attach")
                 .isEmpty();
 
-        SharedAttachment a1 = volumes.attach("eph-1");
-        SharedAttachment a2 = volumes.attach("eph-2");
-        SharedAttachment a3 = volumes.attach("eph-3");
+        Attached a1 = volumes.attach("eph-1");
+        Attached a2 = volumes.attach("eph-2");
+        Attached a3 = volumes.attach("eph-3");
         assertThat(List.of(a1.device(), a2.device(), a3.device())).doesNotHaveDuplicates();
         for (String id : List.of("eph-1", "eph-2", "eph-3")) {
             assertThat(inode(link(id)))
@@ -162,19 +197,19 @@ class EphemeralVolumesIT {
         volumes.detach("eph-2");
         volumes.detach("eph-3");
         volumes.detach("eph-3");
-        assertThat(new LoopTable()
-                        .read().stream()
-                                .filter(l -> l.backingFile().startsWith(dir.toString()))
-                                .filter(l -> !l.backingFile().endsWith("xfs.img")))
+        assertThat(new LoopDevices()
+                        .attached().stream()
+                                .filter(l -> l.backingPath().startsWith(dir.toString()))
+                                .filter(l -> !l.backingPath().endsWith("xfs.img")))
                 .isEmpty();
     }
 
     @Test
     void guestWritesGoToTheOverlayAndNeverReachTheChainImage() throws Exception {
         ImageReference ref = image("ro");
-        EphemeralRecord record = create("eph-ro", ref);
+        BlockStore.Volume record = create("eph-ro", ref);
         String before = sha256(chainImage(record));
-        SharedAttachment attachment = store.ephemeralVolumes().attach("eph-ro");
+        Attached attachment = eph().attach("eph-ro");
 
         assertThat(Files.readString(Path.of(
                                 "/sys/block",
@@ -220,18 +255,18 @@ class EphemeralVolumesIT {
     @Test
     void gcKeepsTheChainOfEveryEphemeralVolume() throws Exception {
         ImageReference ref = image("gc");
-        EphemeralRecord record = create("eph-gc", ref);
-        store.ephemeralVolumes().attach("eph-gc");
+        BlockStore.Volume record = create("eph-gc", ref);
+        eph().attach("eph-gc");
         store.gc(new GcPolicy(0, true));
         assertThat(chainImage(record)).as("attached ephemeral volume").exists();
 
-        store.ephemeralVolumes().detach("eph-gc");
+        eph().detach("eph-gc");
         store.gc(new GcPolicy(0, true));
         assertThat(chainImage(record)).as("the record alone is a root").exists();
-        assertThat(store.ephemeralVolumes().attach("eph-gc").device()).startsWith("/dev/loop");
-        store.ephemeralVolumes().detach("eph-gc");
+        assertThat(eph().attach("eph-gc").device()).startsWith("/dev/loop");
+        eph().detach("eph-gc");
 
-        store.ephemeralVolumes().delete("eph-gc");
+        eph().delete("eph-gc");
         assertThat(link("eph-gc")).doesNotExist();
         store.gc(new GcPolicy(0, true));
         assertThat(chainImage(record)).as("unused now").doesNotExist();
@@ -243,21 +278,21 @@ class EphemeralVolumesIT {
         create("eph-r1", ref);
         create("eph-r2", ref);
         create("eph-r3", ref);
-        SharedAttachment a1 = store.ephemeralVolumes().attach("eph-r1");
-        SharedAttachment a2 = store.ephemeralVolumes().attach("eph-r2");
-        SharedAttachment a3 = store.ephemeralVolumes().attach("eph-r3");
+        Attached a1 = eph().attach("eph-r1");
+        Attached a2 = eph().attach("eph-r2");
+        Attached a3 = eph().attach("eph-r3");
         // eph-r3's record lost in a crash while attached: its device is a leftover nothing can reach
         Files.delete(dir.resolve("store/mnt/ephemeral/eph-r3/volume.json"));
 
         store.close();
         store = open();
-        EphemeralVolumes volumes = store.ephemeralVolumes();
+        Eph volumes = eph();
         assertThat(volumes.device("eph-r1")).hasValue(a1.device());
         assertThat(volumes.attach("eph-r2").device()).isEqualTo(a2.device());
         assertThat(loopsOf(link("eph-r3")))
                 .as("leftover device detached at start")
                 .isEmpty();
-        assertThat(new LoopTable().read().stream().map(LoopTable.Loop::backingFile))
+        assertThat(new LoopDevices().attached().stream().map(LoopDevices.Attached::backingPath))
                 .doesNotContain(link("eph-r3").toString());
         assertThat(a3.device()).isNotEqualTo(a1.device());
         volumes.detach("eph-r1");
@@ -270,10 +305,10 @@ class EphemeralVolumesIT {
         ImageReference ref = image("elsewhere");
         create("eph-ns1", ref);
         create("eph-ns2", ref);
-        store.ephemeralVolumes().attach("eph-ns1"); // makes the links
-        store.ephemeralVolumes().attach("eph-ns2");
-        store.ephemeralVolumes().detach("eph-ns1");
-        store.ephemeralVolumes().detach("eph-ns2");
+        eph().attach("eph-ns1"); // makes the links
+        eph().attach("eph-ns2");
+        eph().detach("eph-ns1");
+        eph().detach("eph-ns2");
         // as a node plugin in another container saw the store: another path to the same files
         Path other = Files.createDirectories(dir.resolve("other-view"));
         assertThat(Exec.run(List.of("mount", "--bind", dir.resolve("store/mnt").toString(), other.toString()))
@@ -292,7 +327,7 @@ class EphemeralVolumesIT {
         } finally {
             Exec.run(List.of("umount", "--lazy", other.toString())); // that container is gone
         }
-        EphemeralVolumes volumes = store.ephemeralVolumes();
+        Eph volumes = eph();
         try {
             assertThat(volumes.device("eph-ns1")).hasValue(device);
             assertThat(volumes.device("eph-ns2"))
@@ -305,7 +340,7 @@ class EphemeralVolumesIT {
                     .isInstanceOfSatisfying(
                             StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
             volumes.detach("eph-ns1");
-            assertThat(new LoopTable().read().stream().map(LoopTable.Loop::device))
+            assertThat(new LoopDevices().attached().stream().map(LoopDevices.Attached::device))
                     .doesNotContain(device);
             assertThat(volumes.device("eph-ns1")).isEmpty();
         } finally {
@@ -335,17 +370,17 @@ class EphemeralVolumesIT {
                 .hasMessageContaining("pers-x")
                 .hasMessageContaining("persistent");
         store.deleteVolume("pers-x");
-        assertThatThrownBy(() -> store.ephemeralVolumes().attach("nope"))
+        assertThatThrownBy(() -> eph().attach("nope"))
                 .isInstanceOfSatisfying(
                         StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND))
                 .hasMessageContaining("nope");
-        store.ephemeralVolumes().attach("eph-x");
-        assertThatThrownBy(() -> store.ephemeralVolumes().delete("eph-x"))
+        eph().attach("eph-x");
+        assertThatThrownBy(() -> eph().delete("eph-x"))
                 .isInstanceOfSatisfying(
                         StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
-        store.ephemeralVolumes().detach("eph-x");
-        store.ephemeralVolumes().delete("eph-x");
-        assertThat(store.ephemeralVolumes().find("eph-x")).isEmpty();
+        eph().detach("eph-x");
+        eph().delete("eph-x");
+        assertThat(eph().find("eph-x")).isEmpty();
         assertThat(dir.resolve("store/mnt/ephemeral/eph-x")).doesNotExist();
         assertThat(dir.resolve("store/locks/volume-eph-x.lock"))
                 .as("the lock file goes with the volume")

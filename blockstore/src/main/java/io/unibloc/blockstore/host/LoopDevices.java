@@ -1,4 +1,4 @@
-package io.unibloc.blockstore.volumes;
+package io.unibloc.blockstore.host;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
@@ -93,6 +93,25 @@ public final class LoopDevices {
             throw StoreException.internal("cannot list loop devices in " + SYS_BLOCK + ": " + e.getMessage(), e);
         }
         return devices;
+    }
+
+    /**
+     * What loop device {@code device} (e.g. {@code /dev/loop3}) reads from, as the kernel recorded the path; empty
+     * when it is not an attached loop device.
+     */
+    public Optional<String> backingPath(String device) {
+        Path name = Path.of(device).getFileName();
+        if (name == null || !name.toString().startsWith("loop")) {
+            return Optional.empty();
+        }
+        try {
+            String backing = Files.readString(SYS_BLOCK.resolve(name).resolve("loop/backing_file"))
+                    .strip();
+            return Optional.of(
+                    backing.endsWith(DELETED) ? backing.substring(0, backing.length() - DELETED.length()) : backing);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** The devices backed by {@code file} (normally none or one), matched by device and inode. */

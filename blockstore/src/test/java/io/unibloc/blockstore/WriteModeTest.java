@@ -1,10 +1,8 @@
-package io.unibloc.blockstore.shared;
+package io.unibloc.blockstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.unibloc.blockstore.ErrorKind;
-import io.unibloc.blockstore.StoreException;
 import org.junit.jupiter.api.Test;
 
 class WriteModeTest {

@@ -1,6 +1,5 @@
-package io.unibloc.blockstore.shared;
+package io.unibloc.blockstore;
 
-import io.unibloc.blockstore.StoreException;
 import java.util.Locale;
 
 /**
