@@ -7,6 +7,7 @@ import io.unibloc.operator.metrics.ReconcileMetrics;
 import io.unibloc.operator.pin.PinCache;
 import io.unibloc.operator.pin.PullSecrets;
 import io.unibloc.operator.pod.PodSettings;
+import io.unibloc.operator.runtimeclass.RuntimeClasses;
 import io.unibloc.operator.status.EventRecorder;
 import io.unibloc.registry.client.RegistryClient;
 import io.unibloc.registry.client.RegistryConfig;
@@ -94,6 +95,17 @@ public class OperatorBeans {
     EventRecorder eventRecorder(KubernetesClient client, Clock clock) {
         String instance = System.getenv().getOrDefault("HOSTNAME", "unibloc-operator");
         return new EventRecorder(client, clock, instance);
+    }
+
+    /** Watched, not read per reconcile: a refused Pod and an unschedulable one both ask about their RuntimeClass. */
+    @Produces
+    @Singleton
+    RuntimeClasses runtimeClasses(KubernetesClient client) {
+        return RuntimeClasses.watching(client);
+    }
+
+    void closeRuntimeClasses(@Disposes RuntimeClasses runtimeClasses) {
+        runtimeClasses.close();
     }
 
     @Produces

@@ -61,15 +61,18 @@ import io.fabric8.kubernetes.model.annotation.Version;
                         + " || self.spec.network.mode != 'none' || !has(self.spec.readinessProbe) && !has(self.spec.livenessProbe)",
         message = "spec.network.mode none gives the guest no NIC, so its probes could never pass; use mode auto, tap"
                 + " or passt, or drop readinessProbe and livenessProbe")
-@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = Type.STRING)
+// kubectl get pod's order: NAME READY STATUS RESTARTS, then NODE and AGE last; what a Pod list lacks is -o wide.
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.ready", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Status", jsonPath = ".status.phase", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Restarts", jsonPath = ".status.restarts", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Node", jsonPath = ".status.nodeName", type = Type.STRING)
-@AdditionalPrinterColumn(name = "Digest", jsonPath = ".status.shortDigest", type = Type.STRING)
-// -o wide: what the guest runs under (kvm, or tcg where the node has no usable KVM).
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
+// -o wide: the pinned image and what the guest runs under (kvm, or tcg where the node has no usable KVM).
+@AdditionalPrinterColumn(name = "Digest", jsonPath = ".status.shortDigest", type = Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Accel", jsonPath = ".status.accelerator", type = Type.STRING, priority = 1)
 // -o wide: the guest's address (the Pod's IP) and how it is wired (tap, passt, none).
 @AdditionalPrinterColumn(name = "IP", jsonPath = ".status.network.podIP", type = Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Network", jsonPath = ".status.network.mode", type = Type.STRING, priority = 1)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class UnikernelPod extends CustomResource<UnikernelPodSpec, UnikernelPodStatus> implements Namespaced {
     public static final String GROUP = "unibloc.io";
     public static final String VERSION = "v1alpha1";

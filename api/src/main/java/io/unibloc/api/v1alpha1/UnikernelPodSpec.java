@@ -19,6 +19,7 @@ import io.unibloc.api.v1alpha1.pod.Machine;
 import io.unibloc.api.v1alpha1.pod.Network;
 import io.unibloc.api.v1alpha1.pod.RestartPolicy;
 import io.unibloc.api.v1alpha1.pod.Rootfs;
+import io.unibloc.api.v1alpha1.pod.SandboxResources;
 import io.unibloc.api.v1alpha1.pod.Vmm;
 import java.util.List;
 import java.util.Map;
@@ -149,6 +150,12 @@ public class UnikernelPodSpec {
             value = "!has(self.successThreshold) || self.successThreshold == 1",
             message = "livenessProbe.successThreshold must be 1")
     private GuestProbe livenessProbe;
+
+    @JsonPropertyDescription(
+            "CPU and memory requests and limits of the sandbox container (the VMM running the "
+                    + "guest). Defaults: the operator's cpu-request-per-vcpu times vcpus, no cpu limit, memory the guest's memory "
+                    + "plus the VMM overhead. Memory below that is refused: the VMM would be OOM-killed once the guest uses its RAM.")
+    private SandboxResources resources;
 
     public String getImage() {
         return image;
@@ -340,5 +347,13 @@ public class UnikernelPodSpec {
 
     public void setLivenessProbe(GuestProbe livenessProbe) {
         this.livenessProbe = livenessProbe;
+    }
+
+    public SandboxResources getResources() {
+        return resources;
+    }
+
+    public void setResources(SandboxResources resources) {
+        this.resources = resources;
     }
 }

@@ -25,8 +25,16 @@ public class UnikernelPodStatus {
 
     public static final String READY = "Ready";
 
-    @JsonPropertyDescription("Pending, Preparing, Booting, Running, Succeeded or Failed.")
+    @JsonPropertyDescription("Pending, Preparing, Booting, Running, CrashLoopBackOff, Completed or Failed: the"
+            + " Pod's state as kubectl get pod names it (Completed for a guest that exited 0 and is not restarted).")
     private Phase phase;
+
+    @JsonPropertyDescription("Ready guests of all guests, as kubectl get pod's READY column: 1/1 once the guest wrote"
+            + " to its console and passes its readiness probe, else 0/1.")
+    private String ready;
+
+    @JsonPropertyDescription("How often the kubelet restarted the guest's sandbox container in the current Pod.")
+    private Integer restarts;
 
     @JsonPropertyDescription(
             "ImagePinned, VolumeReady, Scheduled, SandboxStarted, Network, Booted and Ready, with reasons and messages.")
@@ -67,6 +75,22 @@ public class UnikernelPodStatus {
 
     public void setPhase(Phase phase) {
         this.phase = phase;
+    }
+
+    public String getReady() {
+        return ready;
+    }
+
+    public void setReady(String ready) {
+        this.ready = ready;
+    }
+
+    public Integer getRestarts() {
+        return restarts;
+    }
+
+    public void setRestarts(Integer restarts) {
+        this.restarts = restarts;
     }
 
     public List<Condition> getConditions() {

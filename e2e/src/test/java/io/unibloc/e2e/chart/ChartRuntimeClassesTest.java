@@ -26,8 +26,10 @@ class ChartRuntimeClassesTest {
         assertThat(kvm.getHandler()).isEqualTo("runc");
         assertThat(kvm.getScheduling().getNodeSelector()).containsExactlyEntriesOf(Map.of("unibloc.io/kvm", "true"));
         assertThat(kvm.getOverhead().getPodFixed())
+                .as("the sandbox's measured fixed cost (docs/operator.md, Resources), the same as the operator's"
+                        + " vmm-overhead")
                 .containsExactlyInAnyOrderEntriesOf(
-                        Map.of("cpu", new Quantity("100m"), "memory", new Quantity("32Mi")));
+                        Map.of("cpu", new Quantity("10m"), "memory", new Quantity("192Mi")));
         assertThat(chart.has(RuntimeClass.class, "unibloc-urunc"))
                 .as("urunc only on request")
                 .isFalse();

@@ -51,9 +51,9 @@ final class ExpectedRbac {
         grants.addAll(Grant.of(Grant.CLUSTER, "unibloc.io", List.of("nodestores"), "list", "watch"));
         grants.addAll(Grant.of(Grant.CLUSTER, "", List.of("nodes"), "list", "watch"));
         // UnikernelPodReconciler's informer caches (ClusterReads): Nodes and NodeStores above, StorageClasses and
-        // RuntimeClasses.
+        // RuntimeClasses; RuntimeClasses also read by GET until that cache synced (refused Pods, stale scheduling).
         grants.addAll(Grant.of(Grant.CLUSTER, "storage.k8s.io", List.of("storageclasses"), "list", "watch"));
-        grants.addAll(Grant.of(Grant.CLUSTER, "node.k8s.io", List.of("runtimeclasses"), "list", "watch"));
+        grants.addAll(Grant.of(Grant.CLUSTER, "node.k8s.io", List.of("runtimeclasses"), "get", "list", "watch"));
         return grants;
     }
 

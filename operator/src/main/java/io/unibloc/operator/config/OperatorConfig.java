@@ -33,8 +33,11 @@ public interface OperatorConfig {
     /** Secrets (in each UnikernelPod's namespace) for pulling the sandbox image, if it is private. */
     Optional<List<String>> sandboxImagePullSecrets();
 
-    /** Memory the VMM itself needs on top of the guest's; added to the Pod's request and limit. */
-    @WithDefault("128Mi")
+    /**
+     * Memory the VMM itself holds beyond the guest's (launcher JVM + QEMU, measured 176 MiB under TCG); added to the
+     * sandbox container's memory limit. The RuntimeClass overhead counts it for the scheduler.
+     */
+    @WithDefault("192Mi")
     String vmmOverhead();
 
     /** Guest memory when the spec gives none. */
@@ -45,8 +48,8 @@ public interface OperatorConfig {
     @WithDefault("1Gi")
     String defaultRootfsSize();
 
-    /** CPU requested per guest vCPU (no CPU limit is set, so vCPU threads are never throttled). */
-    @WithDefault("250m")
+    /** CPU requested per guest vCPU (no CPU limit is set, so vCPU threads are never throttled); docs/operator.md. */
+    @WithDefault("25m")
     String cpuRequestPerVcpu();
 
     /**

@@ -50,7 +50,7 @@ public final class NetworkPodParts {
         if (!ports.isEmpty()) {
             sandbox.setPorts(ports);
         }
-        // The user's probe replaces the default readiness (the guest's first console output) only when given.
+        // The user's probes start once the startup probe (the guest's first console output) passed.
         toProbe(spec.getReadinessProbe()).ifPresent(sandbox::setReadinessProbe);
         toProbe(spec.getLivenessProbe()).ifPresent(sandbox::setLivenessProbe);
         if (plan.mode() == NetworkMode.TAP) {

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaimTemplateBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -20,7 +19,6 @@ import io.unibloc.api.v1alpha1.pod.FileProjection;
 import io.unibloc.api.v1alpha1.pod.FsType;
 import io.unibloc.api.v1alpha1.pod.WriteMode;
 import io.unibloc.api.wire.ClaimAnnotations;
-import io.unibloc.api.wire.ExtendedResources;
 import io.unibloc.operator.network.NetworkPlan;
 import io.unibloc.operator.network.NetworkPodParts;
 import io.unibloc.registry.pin.PinnedImage;
@@ -37,8 +35,8 @@ import java.util.stream.Collectors;
  * device, the boot spec in its environment, one projected volume per file, memory for the guest plus
  * the VMM, one {@code unibloc.io/kvm} device (so {@code /dev/kvm} comes from the device plugin, never
  * from privileged mode), and the spec's scheduling fields as they are. The root volume is a generic
- * ephemeral claim, so it lives and dies with the Pod. The sandbox's ready file on an emptyDir and an exec
- * readiness probe make the Pod Ready only once the guest wrote to its console. The Pod is owned by the
+ * ephemeral claim, so it lives and dies with the Pod. The sandbox's ready file on an emptyDir and a startup
+ * probe ({@link SandboxProbes}) make the Pod Ready only once the guest wrote to its console, and cost nothing after. The Pod is owned by the
  * UnikernelPod, so deleting that removes everything.
  */
 public final class PodFactory {
@@ -85,13 +83,6 @@ public final class PodFactory {
         podAnnotations.put(PodNames.ANNOTATION_REVISION, revision);
         podAnnotations.put(ClaimAnnotations.IMAGE, image.byDigest());
 
-        long memoryMiB = boot.memoryMiB() + settings.vmmOverheadMiB();
-        Map<String, Quantity> limits = new LinkedHashMap<>();
-        limits.put("memory", new Quantity(memoryMiB + "Mi"));
-        limits.put(ExtendedResources.KVM, new Quantity("1"));
-        Map<String, Quantity> requests = new LinkedHashMap<>(limits);
-        requests.put("cpu", new Quantity(boot.vcpus() * settings.cpuRequestPerVcpuMillis() + "m"));
-
         List<Volume> volumes = new ArrayList<>();
         volumes.add(rootVolume(ukp, image, labels, settings));
         List<VolumeMount> mounts = new ArrayList<>();
@@ -135,6 +126,10 @@ public final class PodFactory {
                 .withMountPath(RUN_DIR)
                 .build());
 
+        // No readiness/liveness of our own: the user's (spec.readinessProbe/livenessProbe) are added by
+        // NetworkPodParts.
+        SandboxProbes.Probes probes =
+                SandboxProbes.of(boot.bootTimeoutSeconds(), settings.bootTimeoutSeconds(), null, null);
         List<LocalObjectReference> sandboxPullSecrets = settings.sandboxImagePullSecrets().stream()
                 .map(LocalObjectReference::new)
                 .toList();
@@ -176,15 +171,9 @@ public final class PodFactory {
                         .withValue(json(boot))
                         .endEnv()
                         .addAllToEnv(env)
-                        .withNewReadinessProbe()
-                        .withNewExec()
-                        .withCommand("test", "-f", READY_FILE)
-                        .endExec()
-                        .withPeriodSeconds(1)
-                        .withTimeoutSeconds(1)
-                        .withSuccessThreshold(1)
-                        .withFailureThreshold(1)
-                        .endReadinessProbe()
+                        .withStartupProbe(probes.startup())
+                        .withReadinessProbe(probes.readiness())
+                        .withLivenessProbe(probes.liveness())
                         // The sandbox writes its outcome (JSON reason, exitCode, accel, message) here.
                         .withTerminationMessagePath("/dev/termination-log")
                         .withTerminationMessagePolicy("File")
@@ -193,10 +182,7 @@ public final class PodFactory {
                         .withDevicePath(PodNames.ROOT_DEVICE)
                         .endVolumeDevice()
                         .withVolumeMounts(mounts)
-                        .withResources(new ResourceRequirementsBuilder()
-                                .withRequests(requests)
-                                .withLimits(limits)
-                                .build())
+                        .withResources(SandboxResourcePlan.build(spec, boot.vcpus(), boot.memoryMiB(), settings))
                         .withNewSecurityContext()
                         .withPrivileged(false)
                         .withAllowPrivilegeEscalation(false)

@@ -26,9 +26,10 @@ import java.util.function.UnaryOperator;
 
 /**
  * Reads the Pod and its root volume claim into the UnikernelPod's conditions VolumeReady, Scheduled,
- * SandboxStarted, Booted and Ready, and its phase: Succeeded/Failed when the Pod ended, Running only when the
- * Pod is Ready (the sandbox's readiness probe passes once the guest wrote to its console), Booting once the
- * volume is bound on a chosen node, Preparing before that. A sandbox that ended reports why in its termination
+ * SandboxStarted, Booted and Ready, and its phase, named as {@code kubectl get pod} names the Pod's state:
+ * Completed/Failed when the Pod ended, Running only when the Pod is Ready (the sandbox's startup probe passes once the
+ * guest wrote to its console), CrashLoopBackOff while the kubelet restarts a guest that ended ({@link CrashLoop}),
+ * Booting once the volume is bound on a chosen node, Preparing before that. A sandbox that ended reports why in its termination
  * message ({@link SandboxOutcome}); a boot watchdog that fired makes {@code Booted=False} reason
  * {@code BootTimeout}. A Pod that no node takes for want of KVM gets {@code Scheduled=False} reason
  * {@code NoUsableKvm}.
@@ -83,8 +84,8 @@ public final class PodStatusMapper {
                 .orElse(false);
 
         if ("Succeeded".equals(podPhase)) {
-            conditions.set(READY, FALSE, "Succeeded", "the guest exited successfully");
-            return Phase.Succeeded;
+            conditions.set(READY, FALSE, "Completed", "the guest exited successfully");
+            return Phase.Completed;
         }
         if ("Failed".equals(podPhase)) {
             String why = pod.getStatus().getMessage() != null
@@ -100,6 +101,12 @@ public final class PodStatusMapper {
         if ("Running".equals(podPhase) && ready) {
             conditions.set(READY, TRUE, "Running", "the guest runs on node " + node);
             return Phase.Running;
+        }
+        String policy = restartPolicy(pod);
+        Optional<CrashLoop> loop = CrashLoop.of(sandboxStatus(pod), policy);
+        if (loop.isPresent()) {
+            conditions.set(READY, FALSE, loop.get().reason(), loop.get().message(policy));
+            return Phase.CrashLoopBackOff;
         }
         if (bootTimedOut) {
             conditions.set(
@@ -173,10 +180,11 @@ public final class PodStatusMapper {
                             + (t.getMessage() != null ? ": " + t.getMessage() : ""));
         } else if (state != null && state.getWaiting() != null) {
             var w = state.getWaiting();
+            Optional<CrashLoop> loop = CrashLoop.of(sandbox, restartPolicy(pod));
             conditions.set(
                     SANDBOX_STARTED,
                     FALSE,
-                    w.getReason() != null ? w.getReason() : "Waiting",
+                    loop.isPresent() ? loop.get().reason() : w.getReason() != null ? w.getReason() : "Waiting",
                     w.getMessage() != null ? w.getMessage() : "the sandbox container is waiting to start");
         } else {
             conditions.set(SANDBOX_STARTED, FALSE, "NotStarted", "the kubelet has not started the sandbox yet");
@@ -228,6 +236,11 @@ public final class PodStatusMapper {
         }
     }
 
+    /** How often the kubelet restarted the sandbox container in this Pod (its {@code restartCount}). */
+    public static int restarts(Pod pod) {
+        return sandboxStatus(pod).map(ContainerStatus::getRestartCount).orElse(0);
+    }
+
     /** The termination report of the sandbox container's current or last run, if it wrote one. */
     public static Optional<SandboxOutcome> outcome(Pod pod) {
         return sandboxStatus(pod)
@@ -252,6 +265,10 @@ public final class PodStatusMapper {
                 || (message.contains("node affinity/selector")
                         && selector != null
                         && selector.containsKey(NodeLabels.KVM));
+    }
+
+    private static String restartPolicy(Pod pod) {
+        return pod.getSpec() == null ? null : pod.getSpec().getRestartPolicy();
     }
 
     private static Optional<ContainerStatus> sandboxStatus(Pod pod) {

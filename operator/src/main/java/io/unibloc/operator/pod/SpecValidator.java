@@ -29,6 +29,15 @@ public final class SpecValidator {
 
     private SpecValidator() {}
 
+    /** Every problem of the spec, including {@code spec.resources} against the operator's settings. */
+    public static List<String> validate(UnikernelPodSpec spec, PodSettings settings) {
+        List<String> problems = validate(spec);
+        if (spec != null) {
+            problems.addAll(SandboxResourcePlan.problems(spec, settings));
+        }
+        return problems;
+    }
+
     /** Every problem of the spec; empty when it can be run. */
     public static List<String> validate(UnikernelPodSpec spec) {
         List<String> problems = new ArrayList<>();
@@ -124,6 +133,13 @@ public final class SpecValidator {
             problems.add("a solo5 guest needs spec.machine pc or q35: Solo5's virtio target drives virtio over PCI, "
                     + "which microvm lacks");
         }
+    }
+
+    /** Whether {@code spec.memory} is absent or a usable amount, so that sizes can be computed from it. */
+    static boolean memoryUsable(UnikernelPodSpec spec) {
+        return spec.getMemory() == null
+                || MEMORY.matcher(spec.getMemory()).matches()
+                        && memoryMiB(spec.getMemory()) >= UnikernelPodSpec.MIN_MEMORY_MIB;
     }
 
     /** {@code 256Mi} → 256, {@code 2Gi} → 2048; only for text that matches the memory pattern. */

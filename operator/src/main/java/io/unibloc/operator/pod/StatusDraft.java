@@ -28,6 +28,7 @@ final class StatusDraft {
     String nodeName;
     String podName;
     String accelerator;
+    Integer restarts;
     NetworkStatus network;
 
     static StatusDraft of(UnikernelPodStatus old) {
@@ -38,6 +39,7 @@ final class StatusDraft {
         d.nodeName = old.getNodeName();
         d.podName = old.getPodName();
         d.accelerator = old.getAccelerator();
+        d.restarts = old.getRestarts();
         d.network = old.getNetwork();
         if (old.getTimings() != null) {
             d.pinMillis = old.getTimings().getPinMillis();
@@ -71,6 +73,7 @@ final class StatusDraft {
     /** A different Pod now runs the guest: its volume and boot times start over. */
     void newPod(String name) {
         podName = name;
+        restarts = null;
         accelerator = null;
         volumeMillis = null;
         bootMillis = null;
@@ -108,6 +111,12 @@ final class StatusDraft {
     UnikernelPodStatus toStatus(List<Condition> conditions, long generation) {
         UnikernelPodStatus s = new UnikernelPodStatus();
         s.setPhase(phase);
+        // kubectl get pod's READY for the one guest: ready guests / guests.
+        s.setReady(
+                conditions.stream().anyMatch(c -> READY.equals(c.getType()) && Conditions.TRUE.equals(c.getStatus()))
+                        ? "1/1"
+                        : "0/1");
+        s.setRestarts(restarts);
         s.setConditions(conditions);
         s.setPinnedImage(pinnedImage);
         s.setImageDigest(imageDigest);

@@ -11,8 +11,9 @@ import java.util.Set;
 /**
  * Turns one reconcile's changes into Events: Warning for each condition that changed to a reason a user
  * must act on (a guest that exited with an error, a registry that refused; one per reason and message, however many
- * conditions show it), and one for the guest's end (Succeeded or
- * Failed). Progress (a condition becoming True) is no Event: the conditions record it with their transition times, and
+ * conditions show it), and one for the guest's end (Completed or Failed); the normal end of a short-lived guest (exit
+ * 0, restarted under Always or not at all) makes no Warning. Progress (a condition becoming True) is no Event: the
+ * conditions record it with their transition times, and
  * an Event per step cost six API requests per UnikernelPod (issue 17). Unchanged conditions emit nothing, so a quiet
  * resource stays quiet.
  */
@@ -71,7 +72,7 @@ final class TransitionEvents {
                         t.condition().getType() + ": " + t.condition().getMessage());
             }
         }
-        if (after != before && (after == Phase.Succeeded || after == Phase.Failed)) {
+        if (after != before && (after == Phase.Completed || after == Phase.Failed)) {
             events.record(
                     ukp,
                     after == Phase.Failed ? EventRecorder.Type.Warning : EventRecorder.Type.Normal,

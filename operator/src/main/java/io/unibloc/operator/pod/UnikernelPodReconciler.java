@@ -41,6 +41,8 @@ import io.unibloc.operator.network.PodSecurityRefusal;
 import io.unibloc.operator.pin.PinCache;
 import io.unibloc.operator.pin.PinResult;
 import io.unibloc.operator.pin.PullSecrets;
+import io.unibloc.operator.runtimeclass.AdmittedScheduling;
+import io.unibloc.operator.runtimeclass.RuntimeClasses;
 import io.unibloc.operator.status.EventRecorder;
 import io.unibloc.operator.status.StatusWrites;
 import io.unibloc.registry.pin.PinnedImage;
@@ -83,7 +85,11 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
     private final Duration secretRetry;
     private final ClusterReads cluster;
     private final StatusPacer pacer;
+    private final RuntimeClasses runtimeClasses;
     private final SimpleInboundEventSource<UnikernelPod> pinEvents = new SimpleInboundEventSource<>(NAME + "-pins");
+    /** Wakes the owners of unschedulable Pods when their RuntimeClass changes (a chart upgrade). */
+    private final SimpleInboundEventSource<UnikernelPod> runtimeClassEvents =
+            new SimpleInboundEventSource<>(NAME + "-runtimeclass-changes");
 
     public UnikernelPodReconciler(
             PinCache pins,
@@ -92,7 +98,8 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
             EventRecorder events,
             ReconcileMetrics metrics,
             Clock clock,
-            OperatorConfig config) {
+            OperatorConfig config,
+            RuntimeClasses runtimeClasses) {
         this.pins = pins;
         this.pullSecrets = pullSecrets;
         this.settings = settings;
@@ -103,6 +110,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         this.secretRetry = config.pin().backoffInitial();
         this.cluster = new ClusterReads(settings.storageClassName());
         this.pacer = new StatusPacer(clock, config.statusPacing());
+        this.runtimeClasses = runtimeClasses;
     }
 
     @Override
@@ -131,7 +139,15 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                         })
                         .build(),
                 context);
-        List<EventSource<?, UnikernelPod>> sources = new ArrayList<>(List.of(pods, claims, pinEvents));
+        runtimeClasses.onChange(name -> (pods.isRunning()
+                        ? pods.list(p -> p.getSpec() != null
+                                && name.equals(p.getSpec().getRuntimeClassName())
+                                && AdmittedScheduling.unschedulableNow(p))
+                        : java.util.stream.Stream.<Pod>empty())
+                .flatMap(p -> Mappers.fromOwnerReferences(UnikernelPod.class).toPrimaryResourceIDs(p).stream())
+                .forEach(runtimeClassEvents::propagateEvent));
+        List<EventSource<?, UnikernelPod>> sources =
+                new ArrayList<>(List.of(pods, claims, pinEvents, runtimeClassEvents));
         sources.addAll(cluster.eventSources(NAME, context));
         return sources;
     }
@@ -153,7 +169,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
             deleteClaim(ukp, orphan.getMetadata().getName(), "used by no Pod", context);
         }
 
-        List<String> problems = SpecValidator.validate(ukp.getSpec());
+        List<String> problems = SpecValidator.validate(ukp.getSpec(), settings);
         if (!problems.isEmpty()) {
             String message = String.join("; ", problems);
             conditions.set(IMAGE_PINNED, FALSE, "InvalidSpec", message);
@@ -172,16 +188,22 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                     ? RestartPolicy.Always
                     : ukp.getSpec().getRestartPolicy();
             current = owned.stream()
-                    .filter(p -> revision.equals(revisionOf(p)) && !FailedPods.mustReplace(p, policy))
+                    .filter(p -> revision.equals(revisionOf(p))
+                            && !FailedPods.mustReplace(p, policy)
+                            && staleScheduling(ukp, p).isEmpty())
                     .findFirst();
             boolean staleLeft = false;
             for (Pod stale : owned) {
+                Optional<String> unschedulable;
                 if (!revision.equals(revisionOf(stale))) {
                     staleLeft = true;
                     deleteStale(ukp, stale, context);
                 } else if (FailedPods.mustReplace(stale, policy)) {
                     staleLeft = true;
                     deleteEnded(ukp, stale, policy, context);
+                } else if ((unschedulable = staleScheduling(ukp, stale)).isPresent()) {
+                    staleLeft = true;
+                    deleteUnschedulable(ukp, stale, unschedulable.get(), context);
                 }
             }
             if (current.isEmpty() && !staleLeft) {
@@ -221,6 +243,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                     message -> KvmHints.noUsableKvm(
                             cluster.kvmUnusableReasons(KvmHints.MAX_NODES_NAMED),
                             settings.allowSoftwareEmulation(),
+                            pod.getSpec() == null ? null : pod.getSpec().getNodeSelector(),
                             message));
             if (waitsForProvisioning(claim) && cluster.storageClassMissing()) {
                 // No retry: the StorageClass informer wakes this resource when the class appears.
@@ -233,6 +256,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                                 + " or set unibloc.operator.storage-class-name");
             }
             draft.nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+            draft.restarts = PodStatusMapper.restarts(pod);
             draft.network = NetworkStatusMapper.apply(pod, conditions);
             accelerator(draft, pod, conditions);
             draft.recordTimings(pod, conditions, now);
@@ -271,6 +295,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         draft.nodeName = null;
         draft.podName = null;
         draft.accelerator = null;
+        draft.restarts = null;
         draft.network = null;
     }
 
@@ -460,9 +485,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                 String said = e.getStatus() != null && e.getStatus().getMessage() != null
                         ? e.getStatus().getMessage()
                         : e.getMessage();
-                String reason = e.getCode() == 422
-                        ? "PodInvalid"
-                        : said.contains("RuntimeClass") ? "RuntimeClassMissing" : "PodCreateForbidden";
+                String reason = RefusalReason.of(e, pod.getSpec().getRuntimeClassName(), runtimeClasses);
                 LOG.warn(
                         "pod refused unikernelpod={}/{} pod={} code={} reason={} message={}",
                         ukp.getMetadata().getNamespace(),
@@ -518,6 +541,43 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                 "PodEnded",
                 "Pod " + name + " " + why + "; restartPolicy " + policy
                         + ": deleting it, a new Pod follows once it is gone");
+    }
+
+    /** Why a Pod admitted under an older RuntimeClass can never be scheduled, if it is such a Pod. */
+    private Optional<String> staleScheduling(UnikernelPod ukp, Pod pod) {
+        if (pod.getSpec() == null || pod.getSpec().getRuntimeClassName() == null) {
+            return Optional.empty();
+        }
+        return AdmittedScheduling.stale(
+                pod,
+                ukp.getSpec().getNodeSelector(),
+                AdmittedScheduling.unschedulableNow(pod)
+                        ? runtimeClasses.lookup(pod.getSpec().getRuntimeClassName())
+                        : new RuntimeClasses.Lookup.Unknown("schedulable"));
+    }
+
+    private void deleteUnschedulable(UnikernelPod ukp, Pod stuck, String why, Context<UnikernelPod> context) {
+        if (stuck.getMetadata().getDeletionTimestamp() != null) {
+            return;
+        }
+        String name = stuck.getMetadata().getName();
+        context.getClient()
+                .pods()
+                .inNamespace(stuck.getMetadata().getNamespace())
+                .withName(name)
+                .delete();
+        metrics.podReplaced();
+        LOG.info(
+                "unschedulable pod replaced unikernelpod={}/{} pod={} why={}",
+                ukp.getMetadata().getNamespace(),
+                ukp.getMetadata().getName(),
+                name,
+                why);
+        events.record(
+                ukp,
+                EventRecorder.Type.Normal,
+                "RuntimeClassChanged",
+                "deleting Pod " + name + ": " + why + "; a new Pod admitted under the current RuntimeClass follows");
     }
 
     private void deleteStale(UnikernelPod ukp, Pod stale, Context<UnikernelPod> context) {

@@ -68,14 +68,21 @@ final class Cluster {
     UnikernelPodStatus awaitStatus(
             String namespace, String name, String what, Predicate<UnikernelPodStatus> condition) {
         AtomicReference<UnikernelPodStatus> last = new AtomicReference<>();
-        await(namespace + "/" + name + ": " + what)
-                .atMost(TIMEOUT)
-                .pollInterval(Duration.ofMillis(50))
-                .until(() -> {
-                    UnikernelPod ukp = get(namespace, name);
-                    last.set(ukp == null ? null : ukp.getStatus());
-                    return last.get() != null && condition.test(last.get());
-                });
+        try {
+            await(namespace + "/" + name + ": " + what)
+                    .atMost(TIMEOUT)
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        UnikernelPod ukp = get(namespace, name);
+                        last.set(ukp == null ? null : ukp.getStatus());
+                        return last.get() != null && condition.test(last.get());
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(
+                    e.getMessage() + "; last status: "
+                            + io.fabric8.kubernetes.client.utils.Serialization.asJson(last.get()),
+                    e);
+        }
         return last.get();
     }
 

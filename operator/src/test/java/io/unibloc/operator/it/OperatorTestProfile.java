@@ -16,6 +16,8 @@ public class OperatorTestProfile implements QuarkusTestProfile {
                 "unibloc.operator.registry.connect-timeout", "2s",
                 "quarkus.log.category.\"io.fabric8.kubernetes.client.informers\".level", "WARN",
                 // The mock server logs every request at INFO; thousands in the scale test.
-                "quarkus.log.category.\"io.fabric8.mockwebserver\".level", "WARN");
+                "quarkus.log.category.\"io.fabric8.mockwebserver\".level", "WARN",
+                // Other test runs on the machine may hold 8081: any free port.
+                "quarkus.http.test-port", "0");
     }
 }

@@ -7,8 +7,10 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.node.v1.RuntimeClass;
+import io.fabric8.kubernetes.api.model.node.v1.RuntimeClassBuilder;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -166,6 +168,76 @@ class RealApiServerRulesTest {
                 "waiting",
                 "the refusal is gone",
                 s -> !"RuntimeClassMissing".equals(UnikernelPodLifecycleTest.reason(s, "Scheduled")));
+    }
+
+    /**
+     * A chart upgrade with sandbox.allowSoftwareEmulation=true changes the RuntimeClass's selector from
+     * unibloc.io/kvm=true to unibloc.io/node=true; admission copied the old one into the Pod already created, which
+     * then can never be scheduled. The operator replaces it (an event says why) once the class changed, and not before.
+     */
+    @Test
+    void anUnschedulablePodAdmittedUnderAnOlderRuntimeClassIsReplaced() {
+        String ns = "rcswitch";
+        PushedImage image = Images.push(registry, "demo/rcswitch", "1.0", "console=ttyS0");
+        client.resource(new RuntimeClassBuilder()
+                        .withNewMetadata()
+                        .withName("unibloc-switch")
+                        .endMetadata()
+                        .withHandler("runc")
+                        .withNewScheduling()
+                        .addToNodeSelector("unibloc.io/kvm", "true")
+                        .endScheduling()
+                        .build())
+                .create();
+        Cluster cluster = new Cluster(client);
+        UnikernelPod ukp = ukp(ns, "switch", image.reference());
+        ukp.getSpec().setRuntimeClassName("unibloc-switch");
+        cluster.create(ukp);
+        Pod admitted = cluster.awaitPod(ns, "switch");
+        assertThat(admitted.getSpec().getNodeSelector())
+                .as("admission copied the RuntimeClass's selector")
+                .containsEntry("unibloc.io/kvm", "true");
+        String message = "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector.";
+        cluster.status(
+                admitted,
+                "Pending",
+                List.of(new PodConditionBuilder()
+                        .withType("PodScheduled")
+                        .withStatus("False")
+                        .withReason("Unschedulable")
+                        .withMessage(message)
+                        .build()),
+                null);
+        cluster.awaitStatus(
+                ns,
+                "switch",
+                "NoUsableKvm",
+                s -> "NoUsableKvm".equals(UnikernelPodLifecycleTest.reason(s, "Scheduled")));
+        assertThat(cluster.podsOf(ns, "switch"))
+                .as("the class is unchanged: the Pod is left alone")
+                .extracting(p -> p.getMetadata().getName())
+                .containsExactly(admitted.getMetadata().getName());
+
+        client.resources(RuntimeClass.class).withName("unibloc-switch").edit(rc -> {
+            rc.getScheduling().setNodeSelector(java.util.Map.of("unibloc.io/node", "true"));
+            return rc;
+        });
+        await().atMost(Cluster.TIMEOUT)
+                .until(() -> cluster.eventReasons(ns, "switch").contains("Normal:RuntimeClassChanged"));
+        await().atMost(Cluster.TIMEOUT)
+                .until(() -> cluster.podsOf(ns, "switch").stream()
+                        .anyMatch(p -> p.getSpec().getNodeSelector() != null
+                                && "true".equals(p.getSpec().getNodeSelector().get("unibloc.io/node"))));
+        Pod replacement = cluster.podsOf(ns, "switch").stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .findFirst()
+                .orElseThrow();
+        assertThat(replacement.getSpec().getNodeSelector()).doesNotContainKey("unibloc.io/kvm");
+        assertThat(cluster.events(ns, "switch"))
+                .filteredOn(e -> "RuntimeClassChanged".equals(e.getReason()))
+                .first()
+                .satisfies(e -> assertThat(e.getMessage())
+                        .contains("RuntimeClass unibloc-switch now selects unibloc.io/node=true"));
     }
 
     @Test

@@ -150,7 +150,8 @@ class UnikernelPodLifecycleTest {
         assertThat(sandbox.getVolumeDevices().get(0).getDevicePath()).isEqualTo("/dev/unibloc-root");
         assertThat(sandbox.getVolumeMounts().get(0).getMountPath()).isEqualTo("/run/unibloc/files/0");
         assertThat(sandbox.getResources().getLimits())
-                .containsEntry("memory", new Quantity("640Mi"))
+                .as("guest 512Mi + the default vmm-overhead 192Mi")
+                .containsEntry("memory", new Quantity("704Mi"))
                 .containsEntry("unibloc.io/kvm", new Quantity("1"));
         assertThat(sandbox.getSecurityContext().getPrivileged()).isFalse();
         JsonNode boot = JSON.readTree(sandbox.getEnv().get(0).getValue());
@@ -225,7 +226,7 @@ class UnikernelPodLifecycleTest {
                 ns,
                 "guest",
                 "crash loop shown",
-                s -> reason(s, "SandboxStarted").equals("CrashLoopBackOff"));
+                s -> reason(s, "SandboxStarted").equals("CrashLoopBackOff") && s.getPhase() == Phase.CrashLoopBackOff);
         await().atMost(Cluster.TIMEOUT)
                 .until(() -> cluster.eventReasons(ns, "guest").contains("Warning:CrashLoopBackOff"));
 
@@ -236,13 +237,15 @@ class UnikernelPodLifecycleTest {
         assertThat(runningStatus.getConditions())
                 .allSatisfy(c -> assertThat(c.getStatus()).as(c.getType()).isEqualTo("True"));
         assertThat(runningStatus.getTimings().getBootMillis()).isNotNull().isGreaterThanOrEqualTo(0);
+        assertThat(runningStatus.getReady()).isEqualTo("1/1");
 
         cluster.status(
                 pod, "Succeeded", List.of(condition("PodScheduled", "True"), condition("Ready", "False")), exited(0));
-        UnikernelPodStatus done = cluster.awaitStatus(ns, "guest", "Succeeded", s -> s.getPhase() == Phase.Succeeded);
-        assertThat(reason(done, "Ready")).isEqualTo("Succeeded");
+        UnikernelPodStatus done = cluster.awaitStatus(ns, "guest", "Completed", s -> s.getPhase() == Phase.Completed);
+        assertThat(reason(done, "Ready")).isEqualTo("Completed");
+        assertThat(done.getReady()).isEqualTo("0/1");
         await().atMost(Cluster.TIMEOUT)
-                .until(() -> cluster.eventReasons(ns, "guest").contains("Normal:Succeeded"));
+                .until(() -> cluster.eventReasons(ns, "guest").contains("Normal:Completed"));
         // Progress is in the conditions, not one Event per step (issue 17: requests per UnikernelPod).
         assertThat(cluster.eventReasons(ns, "guest"))
                 .doesNotContain(

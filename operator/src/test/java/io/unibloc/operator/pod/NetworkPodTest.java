@@ -146,9 +146,10 @@ class NetworkPodTest {
     void theUsersProbesPassThroughAndTheBootSignalStaysWithoutOne() {
         UnikernelPod ukp = web(NetworkMode.TAP);
         Container without = sandbox(build(ukp, Fixtures.SETTINGS));
-        assertThat(without.getReadinessProbe().getExec())
-                .as("no user probe: Ready still means the guest wrote to its console")
+        assertThat(without.getStartupProbe().getExec())
+                .as("no user probe: Ready still means the guest wrote to its console (the startup probe)")
                 .isNotNull();
+        assertThat(without.getReadinessProbe()).isNull();
         assertThat(without.getLivenessProbe()).isNull();
 
         ukp.getSpec().setReadinessProbe(probe(p -> {
@@ -164,6 +165,9 @@ class NetworkPodTest {
         }));
         Container with = sandbox(build(ukp, Fixtures.SETTINGS));
         assertThat(with.getReadinessProbe().getExec()).isNull();
+        assertThat(with.getStartupProbe().getExec())
+                .as("the user's readiness starts after the guest's first console output")
+                .isNotNull();
         assertThat(with.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
         assertThat(with.getReadinessProbe().getHttpGet().getPort()).isEqualTo(new IntOrString("http"));
         assertThat(with.getReadinessProbe().getPeriodSeconds()).isEqualTo(5);

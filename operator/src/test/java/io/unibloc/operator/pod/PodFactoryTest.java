@@ -122,7 +122,8 @@ class PodFactoryTest {
                 .containsEntry("unibloc.io/kvm", new Quantity("1"))
                 .doesNotContainKey("cpu");
         assertThat(c.getResources().getRequests())
-                .containsEntry("memory", new Quantity("640Mi"))
+                .as("the guest's memory; the VMM's is the RuntimeClass overhead")
+                .containsEntry("memory", new Quantity("512Mi"))
                 .containsEntry("unibloc.io/kvm", new Quantity("1"))
                 .containsEntry("cpu", new Quantity("500m"));
         assertThat(c.getSecurityContext().getPrivileged()).isFalse();
@@ -143,7 +144,7 @@ class PodFactoryTest {
     }
 
     @Test
-    void theSandboxIsReadyOnlyOnItsReadyFileAndReportsItsEndInTheTerminationLog() {
+    void theSandboxStartsOnItsReadyFileAndReportsItsEndInTheTerminationLog() {
         Pod pod = build(fullSpec());
         Container c = pod.getSpec().getContainers().get(0);
         assertThat(c.getEnv()).anySatisfy(e -> {
@@ -151,9 +152,13 @@ class PodFactoryTest {
             assertThat(e.getValue()).isEqualTo("/run/unibloc/ready");
         });
         assertThat(c.getEnv()).noneSatisfy(e -> assertThat(e.getName()).isEqualTo("UNIBLOC_BOOT_TIMEOUT_SECONDS"));
-        assertThat(c.getReadinessProbe().getExec().getCommand()).containsExactly("test", "-f", "/run/unibloc/ready");
-        assertThat(c.getReadinessProbe().getPeriodSeconds()).isEqualTo(1);
-        assertThat(c.getReadinessProbe().getInitialDelaySeconds()).isNull();
+        assertThat(c.getStartupProbe().getExec().getCommand()).containsExactly("test", "-f", "/run/unibloc/ready");
+        assertThat(c.getStartupProbe().getPeriodSeconds()).isEqualTo(1);
+        assertThat(c.getStartupProbe().getInitialDelaySeconds()).isNull();
+        assertThat(c.getReadinessProbe())
+                .as("no exec readiness probe for the Pod's whole life: Ready follows the startup probe")
+                .isNull();
+        assertThat(c.getLivenessProbe()).isNull();
         assertThat(c.getTerminationMessagePath()).isEqualTo("/dev/termination-log");
         assertThat(c.getTerminationMessagePolicy()).isEqualTo("File");
         assertThat(pod.getSpec().getVolumes())

@@ -139,21 +139,63 @@ class PodStatusMapperTest {
                                 waiting("CrashLoopBackOff")),
                         claim("Bound"),
                         new Expect(
-                                Phase.Booting,
+                                Phase.CrashLoopBackOff,
                                 "True/ClaimBound",
                                 "True/Scheduled",
                                 "False/CrashLoopBackOff",
-                                "False/Booting")),
+                                "False/CrashLoopBackOff")),
+                Arguments.of(
+                        "crash looping after an error exit",
+                        pod(
+                                "Running",
+                                "node-1",
+                                List.of(cond("PodScheduled", "True", null, null), cond("Ready", "False", null, null)),
+                                backOffAfter(1, 4)),
+                        claim("Bound"),
+                        new Expect(
+                                Phase.CrashLoopBackOff,
+                                "True/ClaimBound",
+                                "True/Scheduled",
+                                "False/CrashLoopBackOff",
+                                "False/CrashLoopBackOff")),
+                Arguments.of(
+                        "a guest that printed and powered off, restarted under Always",
+                        pod(
+                                "Running",
+                                "node-1",
+                                List.of(cond("PodScheduled", "True", null, null), cond("Ready", "False", null, null)),
+                                backOffAfter(0, 3)),
+                        claim("Bound"),
+                        new Expect(
+                                Phase.CrashLoopBackOff,
+                                "True/ClaimBound",
+                                "True/Scheduled",
+                                "False/RestartingAfterExit",
+                                "False/RestartingAfterExit")),
+                Arguments.of(
+                        "ended, the kubelet has not restarted it yet (Always)",
+                        pod(
+                                "Running",
+                                "node-1",
+                                List.of(cond("PodScheduled", "True", null, null), cond("Ready", "False", null, null)),
+                                terminated(0)),
+                        claim("Bound"),
+                        new Expect(
+                                Phase.CrashLoopBackOff,
+                                "True/ClaimBound",
+                                "True/Scheduled",
+                                "True/Exited",
+                                "False/RestartingAfterExit")),
                 Arguments.of(
                         "guest exited 0",
                         pod("Succeeded", "node-1", List.of(cond("PodScheduled", "True", null, null)), terminated(0)),
                         claim("Bound"),
                         new Expect(
-                                Phase.Succeeded,
+                                Phase.Completed,
                                 "True/ClaimBound",
                                 "True/Scheduled",
                                 "True/Exited",
-                                "False/Succeeded")),
+                                "False/Completed")),
                 Arguments.of(
                         "guest exited 3",
                         pod("Failed", "node-1", List.of(cond("PodScheduled", "True", null, null)), terminated(3)),
@@ -355,6 +397,37 @@ class PodStatusMapperTest {
                 .endWaiting()
                 .endState()
                 .build();
+    }
+
+    /** Waiting in CrashLoopBackOff after {@code restarts} restarts, the last run having exited with {@code code}. */
+    private static io.fabric8.kubernetes.api.model.ContainerStatus backOffAfter(int code, int restarts) {
+        return new ContainerStatusBuilder(waiting("CrashLoopBackOff"))
+                .withRestartCount(restarts)
+                .withLastState(terminated(code).getState())
+                .build();
+    }
+
+    @Test
+    void restartsAreTheSandboxContainersRestartCount() {
+        Pod pod = pod("Running", "node-1", List.of(cond("PodScheduled", "True", null, null)), backOffAfter(0, 7));
+        assertThat(PodStatusMapper.restarts(pod)).isEqualTo(7);
+        assertThat(PodStatusMapper.restarts(pod("Pending", null, List.of(), null)))
+                .isZero();
+    }
+
+    @Test
+    void aGuestEndingUnderNeverIsCompletedNotACrashLoopEvenBeforeThePodPhaseCatchesUp() {
+        Pod pod = new PodBuilder(pod(
+                        "Running",
+                        "node-1",
+                        List.of(cond("PodScheduled", "True", null, null), cond("Ready", "False", null, null)),
+                        terminated(0)))
+                .editSpec()
+                .withRestartPolicy("Never")
+                .endSpec()
+                .build();
+        Conditions c = new Conditions(List.of(), 1, Instant.parse("2026-01-01T00:00:00Z"));
+        assertThat(PodStatusMapper.apply(pod, claim("Bound"), c)).isNotEqualTo(Phase.CrashLoopBackOff);
     }
 
     private static io.fabric8.kubernetes.api.model.ContainerStatus running() {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,14 +30,18 @@ import java.util.regex.Pattern;
  *   <li>server-side apply is 415, as in fabric8's mock: the code under test must not depend on it;</li>
  *   <li>Pods have a status subresource like the CRDs that declare one: status is dropped on create and on
  *       writes to the main resource, and changes only through {@code /status};</li>
- *   <li>admission: a Pod whose {@code runtimeClassName} names no RuntimeClass is 403 Forbidden;</li>
+ *   <li>admission (the RuntimeClass plugin): a Pod whose {@code runtimeClassName} names no RuntimeClass is 403
+ *       Forbidden; otherwise the RuntimeClass's {@code scheduling.nodeSelector} is merged into the Pod's (a key the
+ *       Pod sets to another value is 403 "conflict"), its tolerations are appended unless the Pod has them, and its
+ *       {@code overhead} becomes the Pod's — once, at creation, as a real API server does;</li>
  *   <li>Pod Security admission for namespaces labelled {@code pod-security.kubernetes.io/enforce: baseline} or
  *       {@code restricted} ({@link PodSecurityAdmission}): 403 Forbidden with the real message and details;</li>
  *   <li>a stale {@code metadata.resourceVersion} is 409 Conflict, and {@code metadata.generation} moves only on
  *       spec changes (both from fabric8's mock, kept).</li>
  * </ul>
- * Every write is recorded ({@link #requests()}) so that tests can assert what was sent, and every request is counted
- * ({@link #tally()}) so that benchmarks can say what a controller spends.
+ * Every write is recorded ({@link #requests()}) so that tests can assert what was sent, every request is counted
+ * ({@link #tally()}) so that benchmarks can say what a controller spends, and tests can make the next matching
+ * requests fail ({@link #failNext}) as a busy or conflicting server would.
  */
 public class StrictApiDispatcher extends KubernetesCrudDispatcher {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,6 +55,20 @@ public class StrictApiDispatcher extends KubernetesCrudDispatcher {
     public record Write(String method, String path, String contentType, String body) {}
 
     private final List<Write> writes = new CopyOnWriteArrayList<>();
+    private final List<Fault> faults = new CopyOnWriteArrayList<>();
+
+    /** Requests to answer with an error instead of serving them. */
+    private record Fault(String method, Pattern path, AtomicInteger left, int code, String reason, String message) {}
+
+    /**
+     * The next {@code times} requests with this method whose path (without the query) matches {@code pathRegex} get
+     * a {@code Status} with {@code code} and {@code reason} instead of being served (and change nothing); a write
+     * among them is still recorded.
+     */
+    public void failNext(String method, String pathRegex, int times, int code, String reason, String message) {
+        faults.add(new Fault(method, Pattern.compile(pathRegex), new AtomicInteger(times), code, reason, message));
+    }
+
     private final RequestTally tally = new RequestTally();
 
     /** Every request received so far (reads, watches and writes), by client, verb and resource. */
@@ -60,6 +79,17 @@ public class StrictApiDispatcher extends KubernetesCrudDispatcher {
     @Override
     public MockResponse dispatch(RecordedRequest request) {
         tally.count(request.getHeader("User-Agent"), request.getMethod(), request.getPath());
+        String path = request.getPath() == null ? "" : request.getPath().replaceFirst("\\?.*$", "");
+        for (Fault f : faults) {
+            if (f.method().equalsIgnoreCase(request.getMethod())
+                    && f.path().matcher(path).matches()
+                    && f.left().getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                if (!"GET".equalsIgnoreCase(request.getMethod()) && !"DELETE".equalsIgnoreCase(request.getMethod())) {
+                    record(request);
+                }
+                return status(f.code(), f.reason(), f.message());
+            }
+        }
         return super.dispatch(request);
     }
 
@@ -82,14 +112,24 @@ public class StrictApiDispatcher extends KubernetesCrudDispatcher {
             String runtimeClass = node == null
                     ? null
                     : node.path("spec").path("runtimeClassName").asText(null);
-            if (runtimeClass != null
-                    && findResource(getKey("/apis/node.k8s.io/v1/runtimeclasses/" + runtimeClass)) == null) {
+            if (runtimeClass != null) {
+                Map.Entry<?, String> found =
+                        findResource(getKey("/apis/node.k8s.io/v1/runtimeclasses/" + runtimeClass));
                 String name = node.path("metadata").path("name").asText("");
-                return status(
-                        403,
-                        "Forbidden",
-                        "pods \"" + name + "\" is forbidden: pod rejected: RuntimeClass \"" + runtimeClass
-                                + "\" not found");
+                if (found == null) {
+                    return status(
+                            403,
+                            "Forbidden",
+                            "pods \"" + name + "\" is forbidden: pod rejected: RuntimeClass \"" + runtimeClass
+                                    + "\" not found");
+                }
+                // Mutating admission (RuntimeClass) runs before validating admission (Pod Security), as in the API
+                // server.
+                String conflict = RuntimeClassAdmission.admit((ObjectNode) node, read(found.getValue()));
+                if (conflict != null) {
+                    return status(403, "Forbidden", "pods \"" + name + "\" is forbidden: " + conflict);
+                }
+                request = rewritten(request, contentType(request), node.toString());
             }
             Map.Entry<?, String> namespace = findResource(getKey("/api/v1/namespaces/" + pod.group(1)));
             JsonNode labels = namespace == null

@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.node.v1.RuntimeClass;
+import io.fabric8.kubernetes.api.model.node.v1.RuntimeClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -151,6 +155,108 @@ class StrictApiDispatcherTest {
     }
 
     @SuppressWarnings("unchecked")
+    @Test
+    void admissionCopiesTheRuntimeClassSchedulingIntoThePodOnceAtCreation() {
+        api.client()
+                .resource(new RuntimeClassBuilder()
+                        .withNewMetadata()
+                        .withName("selecting")
+                        .endMetadata()
+                        .withHandler("runc")
+                        .withNewOverhead()
+                        .addToPodFixed("cpu", new Quantity("20m"))
+                        .endOverhead()
+                        .withNewScheduling()
+                        .addToNodeSelector("unibloc.io/kvm", "true")
+                        .addNewToleration(null, "unibloc.io/dedicated", "Exists", null, null)
+                        .endScheduling()
+                        .build())
+                .create();
+        Pod created = api.client()
+                .pods()
+                .inNamespace("admit")
+                .resource(pod("admitted", "selecting", Map.of("pool", "a")))
+                .create();
+        assertThat(created.getSpec().getNodeSelector())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("pool", "a", "unibloc.io/kvm", "true"));
+        assertThat(created.getSpec().getTolerations())
+                .singleElement()
+                .satisfies(t -> assertThat(t.getKey()).isEqualTo("unibloc.io/dedicated"));
+        assertThat(created.getSpec().getOverhead()).containsEntry("cpu", new Quantity("20m"));
+
+        // A later change of the RuntimeClass does not reach the Pod already admitted.
+        api.client().resources(RuntimeClass.class).withName("selecting").edit(rc -> {
+            rc.getScheduling().setNodeSelector(Map.of("unibloc.io/node", "true"));
+            return rc;
+        });
+        assertThat(api.client()
+                        .pods()
+                        .inNamespace("admit")
+                        .withName("admitted")
+                        .get()
+                        .getSpec()
+                        .getNodeSelector())
+                .containsEntry("unibloc.io/kvm", "true")
+                .doesNotContainKey("unibloc.io/node");
+
+        assertThatThrownBy(() -> api.client()
+                        .pods()
+                        .inNamespace("admit")
+                        .resource(pod("conflicting", "selecting", Map.of("unibloc.io/node", "false")))
+                        .create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(403);
+                    assertThat(e.getStatus().getMessage()).contains("conflict: runtimeClass.scheduling.nodeSelector");
+                });
+    }
+
+    @Test
+    void injectedFaultsAnswerTheNextMatchingRequestsThenTheServerServesAgain() {
+        api.dispatcher().failNext("PATCH", "/api/v1/nodes/faulty", 2, 409, "Conflict", "the object has been modified");
+        api.client()
+                .nodes()
+                .resource(new NodeBuilder()
+                        .withNewMetadata()
+                        .withName("faulty")
+                        .endMetadata()
+                        .build())
+                .create();
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> api.client()
+                            .nodes()
+                            .withName("faulty")
+                            .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"labels\":{\"a\":\"b\"}}}"))
+                    .isInstanceOfSatisfying(
+                            KubernetesClientException.class,
+                            e -> assertThat(e.getCode()).isEqualTo(409));
+        }
+        assertThat(api.client().nodes().withName("faulty").get().getMetadata().getLabels())
+                .as("a refused patch changes nothing")
+                .isNullOrEmpty();
+        api.client()
+                .nodes()
+                .withName("faulty")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"labels\":{\"a\":\"b\"}}}");
+        assertThat(api.client().nodes().withName("faulty").get().getMetadata().getLabels())
+                .containsEntry("a", "b");
+    }
+
+    private static Pod pod(String name, String runtimeClass, Map<String, String> selector) {
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .withRuntimeClassName(runtimeClass)
+                .withNodeSelector(selector)
+                .addNewContainer()
+                .withName("c")
+                .withImage("busybox")
+                .endContainer()
+                .endSpec()
+                .build();
+    }
+
     private static Map<String, Object> status(String name) {
         return (Map<String, Object>)
                 stores().withName(name).get().getAdditionalProperties().get("status");

@@ -222,6 +222,7 @@ public final class KvmNode implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         timer.shutdownNow();
+        labeler.close();
         if (registrar != null) {
             registrar.close();
         }
