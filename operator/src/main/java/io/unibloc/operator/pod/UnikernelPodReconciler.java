@@ -123,7 +123,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(UnikernelPod.class))
                         .build(),
                 context);
-        // Claims are owned by their Pod, not by us; the template's annotation names the UnikernelPod.
+        // Root claims are created by this operator before their Pod; the annotation names the UnikernelPod.
         var claims = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(PersistentVolumeClaim.class, UnikernelPod.class)
                         .withName(NAME + "-claims")
@@ -137,6 +137,12 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                                     : Set.of(new ResourceID(
                                             owner, claim.getMetadata().getNamespace()));
                         })
+                        // Only this operator creates and deletes root claims, so their add and delete events would
+                        // only echo its own writes: a refused Pod's claim, created then deleted, woke the
+                        // reconciler at once and turned @GradualRetry's back-off into a loop of ~100 creates a
+                        // second. What a claim's owner needs to hear about is its binding (an update).
+                        .withOnAddFilter(claim -> false)
+                        .withOnDeleteFilter((claim, finalStateUnknown) -> false)
                         .build(),
                 context);
         runtimeClasses.onChange(name -> (pods.isRunning()
@@ -422,7 +428,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
      * Network reason NetworkModeFallback, and a Normal Event). An explicit tap refused that way is {@code NetworkModeForbidden}.
      */
     private Pod createPod(UnikernelPod ukp, PinnedImage image, String revision, Context<UnikernelPod> context) {
-        NetworkPlan plan = NetworkPlan.initial(ukp.getSpec(), settings.defaultNetworkMode());
+        NetworkPlan plan = NetworkPlan.initial(ukp.getSpec(), settings.defaultNetworkMode(), image.labels());
         try {
             return create(ukp, PodFactory.build(ukp, image, revision, settings, plan), context);
         } catch (PodRefused e) {
@@ -566,6 +572,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                 .inNamespace(stuck.getMetadata().getNamespace())
                 .withName(name)
                 .delete();
+        RootClaims.ownClaimOf(stuck).ifPresent(c -> deleteClaim(ukp, c, "its Pod is replaced", context));
         metrics.podReplaced();
         LOG.info(
                 "unschedulable pod replaced unikernelpod={}/{} pod={} why={}",

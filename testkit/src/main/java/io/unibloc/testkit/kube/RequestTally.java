@@ -15,10 +15,13 @@ import java.util.regex.Pattern;
  */
 public final class RequestTally {
     private static final Pattern PATH = Pattern.compile(
-            "^/(?:api/v1|apis/[^/]+/[^/]+)(?:/namespaces/[^/]+)?/([^/?]+)(?:/([^/?]+))?(?:/([^/?]+))?(?:\\?(.*))?$");
+            "^/(?:api/v1|apis/[^/]+/[^/]+)(?:/namespaces/([^/]+))?/([^/?]+)(?:/([^/?]+))?(?:/([^/?]+))?(?:\\?(.*))?$");
 
-    /** One kind of request: who sent it, the verb and the resource. */
-    public record Key(String agent, String verb, String resource) {}
+    /**
+     * One kind of request: who sent it, the verb, the resource and the namespace ({@code ""} for cluster-scoped
+     * and cross-namespace requests), so a test can tell one object's requests from its neighbours'.
+     */
+    public record Key(String agent, String verb, String resource, String namespace) {}
 
     private final ConcurrentHashMap<Key, LongAdder> counts = new ConcurrentHashMap<>();
 
@@ -26,11 +29,13 @@ public final class RequestTally {
     public void count(String agent, String method, String pathAndQuery) {
         String verb;
         String resource;
+        String namespace = "";
         Matcher m = PATH.matcher(pathAndQuery == null ? "" : pathAndQuery);
         if (m.matches()) {
-            boolean named = m.group(2) != null;
-            boolean watch = m.group(4) != null && m.group(4).matches("(^|.*&)watch=(true|1)(&.*|$)");
-            resource = m.group(3) == null ? m.group(1) : m.group(1) + "/" + m.group(3);
+            namespace = m.group(1) == null ? "" : m.group(1);
+            boolean named = m.group(3) != null;
+            boolean watch = m.group(5) != null && m.group(5).matches("(^|.*&)watch=(true|1)(&.*|$)");
+            resource = m.group(4) == null ? m.group(2) : m.group(2) + "/" + m.group(4);
             verb = switch (method) {
                 case "GET" -> watch ? "watch" : named ? "get" : "list";
                 case "POST" -> "create";
@@ -43,7 +48,7 @@ public final class RequestTally {
             verb = method.toLowerCase(java.util.Locale.ROOT);
             resource = pathAndQuery;
         }
-        counts.computeIfAbsent(new Key(agent == null ? "" : agent, verb, resource), k -> new LongAdder())
+        counts.computeIfAbsent(new Key(agent == null ? "" : agent, verb, resource, namespace), k -> new LongAdder())
                 .increment();
     }
 
@@ -51,7 +56,8 @@ public final class RequestTally {
     public Map<Key, Long> snapshot() {
         Map<Key, Long> out = new TreeMap<>(java.util.Comparator.comparing(Key::agent)
                 .thenComparing(Key::verb)
-                .thenComparing(Key::resource));
+                .thenComparing(Key::resource)
+                .thenComparing(Key::namespace));
         counts.forEach((k, v) -> out.put(k, v.sum()));
         return out;
     }
