@@ -2,6 +2,9 @@ package io.unibloc.operator.network;
 
 import io.unibloc.api.v1alpha1.UnikernelPodSpec;
 import io.unibloc.api.v1alpha1.pod.NetworkMode;
+import io.unibloc.sandbox.spec.GuestNetConfig;
+import io.unibloc.sandbox.spec.ImageMetadata;
+import java.util.Map;
 
 /**
  * The concrete network mode one Pod is made with, never {@code auto}.
@@ -18,14 +21,32 @@ public record NetworkPlan(NetworkMode mode, boolean automatic, String fallback) 
         }
     }
 
-    /** The first try: the spec's mode, else the operator's default; {@code auto} tries tap first. */
+    /** The first try for an image without network labels. */
     public static NetworkPlan initial(UnikernelPodSpec spec, NetworkMode defaultMode) {
+        return initial(spec, defaultMode, Map.of());
+    }
+
+    /**
+     * The first try: the spec's mode, else the operator's default; {@code auto} tries tap first, except for an image
+     * whose guest learns its address by DHCP ({@code io.unibloc.net=dhcp}): only passt answers DHCP, and the sandbox
+     * refuses tap for such a guest, so {@code auto} starts with passt and says why.
+     */
+    public static NetworkPlan initial(UnikernelPodSpec spec, NetworkMode defaultMode, Map<String, String> labels) {
         NetworkMode requested = spec.getNetwork() != null && spec.getNetwork().getMode() != null
                 ? spec.getNetwork().getMode()
                 : defaultMode == null ? NetworkMode.AUTO : defaultMode;
-        return requested == NetworkMode.AUTO
-                ? new NetworkPlan(NetworkMode.TAP, true, null)
-                : new NetworkPlan(requested, false, null);
+        if (requested != NetworkMode.AUTO) {
+            return new NetworkPlan(requested, false, null);
+        }
+        String net = labels == null ? null : labels.get(ImageMetadata.NET);
+        if (net != null && net.strip().equals(GuestNetConfig.DHCP.wireName())) {
+            return new NetworkPlan(
+                    NetworkMode.PASST,
+                    true,
+                    "the image's guest learns its address by DHCP (" + ImageMetadata.NET
+                            + "=dhcp), which the passt data path answers and tap does not");
+        }
+        return new NetworkPlan(NetworkMode.TAP, true, null);
     }
 
     /** Whether this plan may still fall back: auto chose tap and has not given it up yet. */

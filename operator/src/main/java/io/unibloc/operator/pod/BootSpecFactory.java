@@ -33,7 +33,7 @@ public final class BootSpecFactory {
 
     /** The boot spec of the first Pod tried: the spec's network mode, else the default, auto as tap. */
     public static BootSpec build(UnikernelPodSpec spec, Map<String, String> labels, PodSettings settings) {
-        return build(spec, labels, settings, NetworkPlan.initial(spec, settings.defaultNetworkMode()));
+        return build(spec, labels, settings, NetworkPlan.initial(spec, settings.defaultNetworkMode(), labels));
     }
 
     /** @param network the concrete mode of this Pod (never auto) */

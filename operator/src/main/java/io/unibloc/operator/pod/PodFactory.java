@@ -62,7 +62,12 @@ public final class PodFactory {
 
     /** @param ukp a UnikernelPod whose spec passed {@link SpecValidator} */
     public static Pod build(UnikernelPod ukp, PinnedImage image, String revision, PodSettings settings) {
-        return build(ukp, image, revision, settings, NetworkPlan.initial(ukp.getSpec(), settings.defaultNetworkMode()));
+        return build(
+                ukp,
+                image,
+                revision,
+                settings,
+                NetworkPlan.initial(ukp.getSpec(), settings.defaultNetworkMode(), image.labels()));
     }
 
     /** @param network the concrete network mode of this Pod ({@link NetworkPodParts} adds what it needs) */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.unibloc.api.v1alpha1.UnikernelPodSpec;
 import io.unibloc.api.v1alpha1.pod.Network;
 import io.unibloc.api.v1alpha1.pod.NetworkMode;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class NetworkPlanTest {
@@ -37,6 +38,21 @@ class NetworkPlanTest {
         assertThat(NetworkPlan.initial(spec(null), NetworkMode.PASST).mode()).isEqualTo(NetworkMode.PASST);
         assertThat(NetworkPlan.initial(spec(null), NetworkMode.AUTO).mode()).isEqualTo(NetworkMode.TAP);
         assertThat(NetworkPlan.initial(spec(null), null).mode()).isEqualTo(NetworkMode.TAP);
+    }
+
+    @Test
+    void autoStartsWithPasstForAnImageWhoseGuestAsksForDhcp() {
+        // The sandbox refuses tap for a DHCP guest (no DHCP server on that path): tap here would crash-loop.
+        NetworkPlan plan = NetworkPlan.initial(spec(null), NetworkMode.AUTO, Map.of("io.unibloc.net", "dhcp"));
+        assertThat(plan.mode()).isEqualTo(NetworkMode.PASST);
+        assertThat(plan.fallback()).contains("io.unibloc.net=dhcp");
+        assertThat(NetworkPlan.initial(spec(NetworkMode.TAP), NetworkMode.AUTO, Map.of("io.unibloc.net", "dhcp"))
+                        .mode())
+                .as("an explicit mode is the user's word; the sandbox names the conflict")
+                .isEqualTo(NetworkMode.TAP);
+        assertThat(NetworkPlan.initial(spec(null), NetworkMode.AUTO, Map.of("io.unibloc.net", "cmdline"))
+                        .mode())
+                .isEqualTo(NetworkMode.TAP);
     }
 
     @Test
