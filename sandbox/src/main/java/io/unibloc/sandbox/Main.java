@@ -107,6 +107,7 @@ public final class Main {
                 overlay == null || overlay.isBlank() ? null : Path.of(overlay),
                 NetworkOptions.fromEnvironment(env));
         StatusFiles status = StatusFiles.fromEnvironment(env);
+        status.starting();
         try {
             if (arguments.printCommand()) {
                 out.println(sandbox.preview(spec).render());

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>the <b>ready file</b> ({@value #ENV_READY_FILE}), created at the guest's first console output with
- *       {@code {"accel":..,"machine":..,"firstOutputMillis":..}}: an exec readiness probe {@code test -f FILE}
- *       turns the Pod Ready only on evidence that the guest runs;
+ *       {@code {"accel":..,"machine":..,"firstOutputMillis":..}}: the Pod's exec startup probe {@code test -f FILE}
+ *       lets it turn Ready only on evidence that the guest runs. The file lives on an emptyDir that outlives a
+ *       killed container, so each start removes a leftover first ({@link #starting()});
  *   <li>the <b>termination message</b> ({@value #ENV_TERMINATION_LOG}, default {@code /dev/termination-log}
  *       when it exists), written when the guest ended, with {@code {"reason":..,"exitCode":..,"accel":..,
  *       "message":..}}: Kubernetes copies it into the container status, where the operator reads why (for
@@ -62,6 +63,20 @@ public final class StatusFiles {
                 ? Path.of(termination.strip())
                 : Files.isWritable(KUBERNETES_TERMINATION_LOG) ? KUBERNETES_TERMINATION_LOG : null;
         return new StatusFiles(ready == null || ready.isBlank() ? null : Path.of(ready.strip()), terminationPath);
+    }
+
+    /**
+     * Removes a ready file left by a previous container of the same Pod that was killed (SIGKILL, OOM) before it
+     * could remove its own: otherwise the new container's startup probe would pass before its guest printed.
+     */
+    void starting() {
+        if (readyFile != null) {
+            try {
+                Files.deleteIfExists(readyFile);
+            } catch (IOException e) {
+                LOG.warn("cannot remove leftover ready file={}: {}", readyFile, e.getMessage());
+            }
+        }
     }
 
     /** Creates the ready file. */

@@ -47,6 +47,18 @@ class StatusFilesTest {
     }
 
     @Test
+    void aReadyFileLeftByAKilledContainerIsGoneBeforeTheNextGuestStarts() throws IOException {
+        // The previous container was SIGKILLed after its guest printed: ended() never ran.
+        files().running(new BootEvidence("tcg", "pc", Duration.ofMillis(100)));
+        assertThat(dir.resolve("run/ready")).exists();
+
+        files().starting();
+        assertThat(dir.resolve("run/ready"))
+                .as("the startup probe must wait for this container's guest")
+                .doesNotExist();
+    }
+
+    @Test
     void aBootTimeoutLeavesAMachineReadableTerminationMessage() throws IOException {
         GuestExit timeout = new GuestExit.BootTimeout("kvm", "pc", Duration.ofSeconds(10), "", "KVM internal error");
 
