@@ -140,7 +140,7 @@ final class ExpectedRbac {
         Set<Grant> grants = new LinkedHashSet<>();
         String cluster = Grant.CLUSTER;
         grants.addAll(Grant.of(cluster, "", List.of("nodes"), "get", "list", "patch"));
-        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("blockvolumes"), "list", "patch", "delete"));
+        grants.addAll(Grant.of(cluster, "unibloc.io", List.of("blockvolumes"), "get", "list", "patch", "delete"));
         grants.addAll(Grant.of(cluster, "unibloc.io", List.of("nodestores"), "get", "delete"));
         return grants;
     }

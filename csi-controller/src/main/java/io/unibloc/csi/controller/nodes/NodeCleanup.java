@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * and {@link #removeFinalizers} takes it off every Node when unibloc is uninstalled (the chart's post-delete hook
  * runs {@code csi-controller --remove-node-finalizers}): the finalizer never outlives its owner.
  *
- * <p>RBAC: nodes get/list/watch/patch; blockvolumes list/patch/delete; nodestores get/delete.
+ * <p>RBAC: nodes get/list/watch/patch; blockvolumes get/list/patch/delete (fabric8 edit reads before it patches); nodestores get/delete.
  */
 public final class NodeCleanup implements AutoCloseable {
     /** Held by the controller on Nodes that have unibloc storage. */
