@@ -5,6 +5,7 @@
  * <p>{@link io.unibloc.sandbox.Sandbox} is the library entry point (used by {@code unibloc run}), {@link
  * io.unibloc.sandbox.Main} the container entry point. Sub-packages: {@code spec} (the JSON contract),
  * {@code launch} (spec to command line), {@code volume} (files in the root filesystem without mounting),
- * {@code accel} (KVM or TCG), {@code runtime} (the running VMM), {@code tool} (host tools).
+ * {@code accel} (KVM or TCG), {@code runtime} (the running VMM), {@code net} (the guest's side of the Pod
+ * network: tap or passt), {@code tool} (host tools).
  */
 package io.unibloc.sandbox;

@@ -18,7 +18,7 @@ public interface OperatorConfig {
     @WithDefault("unibloc-kvm")
     String runtimeClassName();
 
-    /** StorageClass of the root volume's generic ephemeral claim. */
+    /** StorageClass of the root volume's claim, which the operator creates before the Pod. */
     @WithDefault("unibloc")
     String storageClassName();
 

@@ -34,9 +34,11 @@ import java.util.stream.Collectors;
  * The Pod that runs one UnikernelPod's guest: a sandbox container with the root volume as a raw block
  * device, the boot spec in its environment, one projected volume per file, memory for the guest plus
  * the VMM, one {@code unibloc.io/kvm} device (so {@code /dev/kvm} comes from the device plugin, never
- * from privileged mode), and the spec's scheduling fields as they are. The root volume is a generic
- * ephemeral claim, so it lives and dies with the Pod. The sandbox's ready file on an emptyDir and a startup
- * probe ({@link SandboxProbes}) make the Pod Ready only once the guest wrote to its console, and cost nothing after. The Pod is owned by the
+ * from privileged mode), and the spec's scheduling fields as they are. The root volume is built here as a
+ * generic ephemeral volume's claim template; {@code RootClaims.split} turns that template into an ordinary
+ * claim that the operator creates before the Pod (controlled by the UnikernelPod) and a Pod volume that
+ * names it. The sandbox's ready file on an emptyDir and a startup probe ({@link SandboxProbes}) make the
+ * Pod Ready only once the guest wrote to its console, and cost nothing after. The Pod is owned by the
  * UnikernelPod, so deleting that removes everything.
  */
 public final class PodFactory {

@@ -9,7 +9,7 @@ public final class PodNames {
     public static final String ROOT_DEVICE = "/dev/unibloc-root";
     /** The sandbox container's name. */
     public static final String SANDBOX_CONTAINER = "sandbox";
-    /** The generic ephemeral volume; its claim is named {@code <pod>-root}. */
+    /** The root volume: a claim named {@code <pod>-root-<random>} that the operator creates before the Pod. */
     public static final String ROOT_VOLUME = "root";
     /** Projected file {@code n} is mounted at {@code FILES_DIR/n/}. */
     public static final String FILES_DIR = "/run/unibloc/files";
@@ -45,7 +45,7 @@ public final class PodNames {
         return base + suffix;
     }
 
-    /** The claim the ephemeral volume controller creates for the Pod. */
+    /** The claim of a Pod made by an earlier version with a generic ephemeral volume ({@code <pod>-root}). */
     public static String claimName(String podName) {
         return podName + "-" + ROOT_VOLUME;
     }
