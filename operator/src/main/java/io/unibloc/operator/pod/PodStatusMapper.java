@@ -77,7 +77,14 @@ public final class PodStatusMapper {
         sandbox(pod, conditions);
         boolean ready =
                 podCondition(pod, "Ready").map(c -> TRUE.equals(c.getStatus())).orElse(false);
-        booted(pod, "Running".equals(podPhase) && ready, conditions);
+        // The kubelet marks the container started once the startup probe (the sandbox's ready file: the guest wrote
+        // to its console) passed; a user's readinessProbe decides Ready on its own. Pods made before the startup
+        // probe existed have only Ready as the evidence.
+        boolean started = ready
+                || sandboxStatus(pod)
+                        .map(s -> Boolean.TRUE.equals(s.getStarted()))
+                        .orElse(false);
+        booted(pod, "Running".equals(podPhase) && started, conditions);
         boolean bootTimedOut = conditions
                 .get(BOOTED)
                 .map(c -> SandboxOutcome.BOOT_TIMEOUT.equals(c.getReason()))
@@ -98,8 +105,16 @@ public final class PodStatusMapper {
                     bootTimedOut ? conditions.get(BOOTED).get().getMessage() : why);
             return Phase.Failed;
         }
-        if ("Running".equals(podPhase) && ready) {
-            conditions.set(READY, TRUE, "Running", "the guest runs on node " + node);
+        if ("Running".equals(podPhase) && started) {
+            if (ready) {
+                conditions.set(READY, TRUE, "Running", "the guest runs on node " + node);
+            } else {
+                conditions.set(
+                        READY,
+                        FALSE,
+                        "GuestNotReady",
+                        "the guest runs on node " + node + " but its readinessProbe does not pass (yet)");
+            }
             return Phase.Running;
         }
         String policy = restartPolicy(pod);

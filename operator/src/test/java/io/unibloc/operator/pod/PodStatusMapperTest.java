@@ -260,6 +260,21 @@ class PodStatusMapperTest {
     }
 
     @Test
+    void aBootedGuestWhoseReadinessProbeFailsIsRunningButNotReady() {
+        // The startup probe (the ready file) passed, so the kubelet says started; the user's readinessProbe has not.
+        io.fabric8.kubernetes.api.model.ContainerStatus started =
+                new ContainerStatusBuilder(running()).withStarted(true).build();
+        Conditions c = mapped(pod(
+                "Running",
+                "node-1",
+                List.of(cond("PodScheduled", "True", null, null), cond("Ready", "False", "ContainersNotReady", null)),
+                started));
+        assertThat(phase).as("the guest booted: it is no longer Booting").isEqualTo(Phase.Running);
+        assertThat(summary(c, "Booted")).isEqualTo("True/FirstConsoleOutput");
+        assertThat(summary(c, "Ready")).isEqualTo("False/GuestNotReady");
+    }
+
+    @Test
     void aBootTimeoutIsReportedWithTheSandboxsMessageAndAccelerator() {
         String report = "{\"reason\":\"BootTimeout\",\"exitCode\":124,\"accel\":\"tcg\",\"message\":"
                 + "\"boot watchdog: no console output within 60000 ms under tcg on machine pc; last console bytes: none\"}";
