@@ -203,13 +203,23 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                 Optional<String> unschedulable;
                 if (!revision.equals(revisionOf(stale))) {
                     staleLeft = true;
-                    deleteStale(ukp, stale, context);
+                    replacePod(
+                            ukp,
+                            stale,
+                            "PodReplaced",
+                            "the spec or the pinned image changed, a new Pod follows once it is gone",
+                            context);
                 } else if (FailedPods.mustReplace(stale, policy)) {
                     staleLeft = true;
                     deleteEnded(ukp, stale, policy, context);
                 } else if ((unschedulable = staleScheduling(ukp, stale)).isPresent()) {
                     staleLeft = true;
-                    deleteUnschedulable(ukp, stale, unschedulable.get(), context);
+                    replacePod(
+                            ukp,
+                            stale,
+                            "RuntimeClassChanged",
+                            unschedulable.get() + "; a new Pod admitted under the current RuntimeClass follows",
+                            context);
                 }
             }
             if (current.isEmpty() && !staleLeft) {
@@ -562,53 +572,30 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                         : new RuntimeClasses.Lookup.Unknown("schedulable"));
     }
 
-    private void deleteUnschedulable(UnikernelPod ukp, Pod stuck, String why, Context<UnikernelPod> context) {
-        if (stuck.getMetadata().getDeletionTimestamp() != null) {
+    /**
+     * Deletes a Pod (and the root claim made for it) so that a new one follows, saying why in a Normal Event; a Pod
+     * already being deleted is left alone. The one way a Pod is replaced, whatever made it stale.
+     */
+    private void replacePod(UnikernelPod ukp, Pod old, String eventReason, String why, Context<UnikernelPod> context) {
+        if (old.getMetadata().getDeletionTimestamp() != null) {
             return;
         }
-        String name = stuck.getMetadata().getName();
+        String name = old.getMetadata().getName();
         context.getClient()
                 .pods()
-                .inNamespace(stuck.getMetadata().getNamespace())
+                .inNamespace(old.getMetadata().getNamespace())
                 .withName(name)
                 .delete();
-        RootClaims.ownClaimOf(stuck).ifPresent(c -> deleteClaim(ukp, c, "its Pod is replaced", context));
+        RootClaims.ownClaimOf(old).ifPresent(c -> deleteClaim(ukp, c, "its Pod is replaced", context));
         metrics.podReplaced();
         LOG.info(
-                "unschedulable pod replaced unikernelpod={}/{} pod={} why={}",
+                "pod replaced unikernelpod={}/{} pod={} reason={} why=\"{}\"",
                 ukp.getMetadata().getNamespace(),
                 ukp.getMetadata().getName(),
                 name,
+                eventReason,
                 why);
-        events.record(
-                ukp,
-                EventRecorder.Type.Normal,
-                "RuntimeClassChanged",
-                "deleting Pod " + name + ": " + why + "; a new Pod admitted under the current RuntimeClass follows");
-    }
-
-    private void deleteStale(UnikernelPod ukp, Pod stale, Context<UnikernelPod> context) {
-        if (stale.getMetadata().getDeletionTimestamp() != null) {
-            return;
-        }
-        String name = stale.getMetadata().getName();
-        context.getClient()
-                .pods()
-                .inNamespace(stale.getMetadata().getNamespace())
-                .withName(name)
-                .delete();
-        RootClaims.ownClaimOf(stale).ifPresent(c -> deleteClaim(ukp, c, "its Pod is replaced", context));
-        metrics.podReplaced();
-        LOG.info(
-                "pod replaced unikernelpod={}/{} pod={}",
-                ukp.getMetadata().getNamespace(),
-                ukp.getMetadata().getName(),
-                name);
-        events.record(
-                ukp,
-                EventRecorder.Type.Normal,
-                "PodReplaced",
-                "deleting Pod " + name + ": the spec or the pinned image changed, a new Pod follows once it is gone");
+        events.record(ukp, EventRecorder.Type.Normal, eventReason, "deleting Pod " + name + ": " + why);
     }
 
     /** Deletes a root claim the operator made (the API server defers it while a Pod still uses it); gone is fine. */

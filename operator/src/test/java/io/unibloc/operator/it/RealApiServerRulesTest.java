@@ -233,6 +233,19 @@ class RealApiServerRulesTest {
                 .findFirst()
                 .orElseThrow();
         assertThat(replacement.getSpec().getNodeSelector()).doesNotContainKey("unibloc.io/kvm");
+        String oldClaim = admitted.getSpec().getVolumes().stream()
+                .filter(v -> v.getPersistentVolumeClaim() != null)
+                .findFirst()
+                .orElseThrow()
+                .getPersistentVolumeClaim()
+                .getClaimName();
+        await("the replaced Pod's root claim goes with it, not a minute later with the orphan sweep")
+                .atMost(Cluster.TIMEOUT)
+                .until(() -> client.persistentVolumeClaims()
+                                .inNamespace(ns)
+                                .withName(oldClaim)
+                                .get()
+                        == null);
         assertThat(cluster.events(ns, "switch"))
                 .filteredOn(e -> "RuntimeClassChanged".equals(e.getReason()))
                 .first()
