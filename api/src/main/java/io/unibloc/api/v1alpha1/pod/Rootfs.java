@@ -23,10 +23,14 @@ public class Rootfs {
     @JsonPropertyDescription("Attach the root volume read-only; the guest cannot change it.")
     private Boolean readOnly;
 
-    @JsonPropertyDescription("persistent (default): a private copy-on-write clone that keeps the guest's writes "
-            + "while the Pod exists. ephemeral: a read-only device of the node's shared image (guests of one image share "
+    @JsonPropertyDescription("ephemeral: a read-only device of the node's shared image (guests of one image share "
             + "its page cache); the guest's writes go to an overlay in the Pod's scratch space, bounded by size, and are "
-            + "discarded when the guest stops. Not with files or the firecracker VMM.")
+            + "discarded when the guest stops, as a container's. persistent: a private copy-on-write clone that keeps the "
+            + "guest's writes while the Pod exists, at the price of its own page cache and a clone's disk per guest. "
+            + "Unset: ephemeral, except where the guest could not boot it: a writable root under firecracker or "
+            + "cloud-hypervisor (only qemu boots the overlay) and, for now, a root with files get persistent; "
+            + "status.writeMode shows the choice. An explicit ephemeral needs vmm qemu unless readOnly is true, and no "
+            + "files.")
     private WriteMode writeMode;
 
     public Rootfs() {}
@@ -69,7 +73,7 @@ public class Rootfs {
         this.writeMode = writeMode;
     }
 
-    /** True for {@code writeMode: ephemeral}. */
+    /** True for an explicit {@code writeMode: ephemeral} (unset is resolved by the operator, not here). */
     public boolean ephemeral() {
         return writeMode == WriteMode.EPHEMERAL;
     }
