@@ -197,6 +197,18 @@ class SpecValidatorTest {
                     s.setLivenessProbe(probe(p -> p.setTcpSocket(tcp(8080))));
                 }),
                 good("read-only rootfs without files", s -> s.setRootfs(new Rootfs(null, null, true))),
+                good("read-only ephemeral rootfs on firecracker: no overlay to boot", s -> {
+                    Rootfs rootfs = new Rootfs(null, null, true);
+                    rootfs.setWriteMode(WriteMode.EPHEMERAL);
+                    s.setRootfs(rootfs);
+                    s.setGuest(Guest.LINUX);
+                    s.setVmm(Vmm.FIRECRACKER);
+                }),
+                good("no write mode with files on cloud-hypervisor: resolved when the Pod is made", s -> {
+                    s.setGuest(Guest.LINUX);
+                    s.setVmm(Vmm.CLOUD_HYPERVISOR);
+                    s.setFiles(List.of(new FileProjection("/etc/a.conf", null, new KeyRef("s", "a.conf"), null)));
+                }),
                 good("unikraft at 32Mi", s -> {
                     s.setGuest(Guest.UNIKRAFT);
                     s.setMemory("32Mi");
