@@ -2,12 +2,12 @@ package io.unibloc.csi.node.reconcile;
 
 import io.unibloc.api.v1alpha1.BlockVolumeSpec;
 import io.unibloc.blockstore.BlockStore;
-import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.WriteMode;
 import io.unibloc.registry.RegistryException;
 import io.unibloc.registry.auth.RegistryCredentials;
 import io.unibloc.registry.ref.ImageReference;
+import io.unibloc.types.FsType;
+import io.unibloc.types.StoreException;
+import io.unibloc.types.WriteMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +58,7 @@ final class VolumePreparer {
         try {
             return ImageReference.parse(text);
         } catch (RegistryException e) {
-            throw StoreException.from(e);
+            throw e.toStoreException();
         }
     }
 }
