@@ -15,6 +15,8 @@ import io.unibloc.registry.ref.ImageReference;
 import io.unibloc.testkit.image.Compression;
 import io.unibloc.testkit.image.TestImage;
 import io.unibloc.testkit.image.TestLayer;
+import io.unibloc.types.FsType;
+import io.unibloc.types.WriteMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
