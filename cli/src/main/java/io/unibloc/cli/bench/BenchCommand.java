@@ -213,16 +213,7 @@ public final class BenchCommand extends StoreCommand {
         List<NetworkBench.PathResult> paths = bench.run();
         Results res = new Results();
         NetworkFigures.report(res, paths, networkBlobMiB);
-        StringWriter md = new StringWriter();
-        PrintWriter mdw = new PrintWriter(md);
-        mdw.println("Machine: " + HostDescription.describe(s.dir()));
-        mdw.println();
-        res.printMarkdown(mdw);
-        out().println();
-        out().print(md);
-        out().flush();
-        Files.writeString(outDir.resolve("bench-network.md"), md.toString());
-        res.writeCsv(outDir.resolve("bench-network.csv"));
+        printAndWrite(res, s, "bench-network");
         NetworkFigures.chart(outDir.resolve("bench-network.png"), paths, networkBlobMiB);
         out().println("wrote " + outDir.resolve("bench-network.csv") + ", bench-network.md, bench-network.png");
         return 0;
@@ -242,6 +233,14 @@ public final class BenchCommand extends StoreCommand {
                 GuestPageCacheBench.SCENARIO,
                 guests.dataMiB,
                 () -> scenario.run(res, outDir.resolve("bench-pagecache-guests.png")));
+        printAndWrite(res, s, "bench-pagecache");
+        out().println("wrote " + outDir.resolve("bench-pagecache.csv")
+                + ", bench-pagecache.md, bench-pagecache-guests.png");
+        return res.rows().stream().anyMatch(r -> r.variant().startsWith("FAILED")) ? 1 : 0;
+    }
+
+    /** Prints the machine and the table, and writes them as NAME.md and the rows as NAME.csv into --out. */
+    private void printAndWrite(Results res, StoreSession s, String name) throws IOException {
         StringWriter md = new StringWriter();
         PrintWriter mdw = new PrintWriter(md);
         mdw.println("Machine: " + HostDescription.describe(s.dir()));
@@ -250,11 +249,8 @@ public final class BenchCommand extends StoreCommand {
         out().println();
         out().print(md);
         out().flush();
-        Files.writeString(outDir.resolve("bench-pagecache.md"), md.toString());
-        res.writeCsv(outDir.resolve("bench-pagecache.csv"));
-        out().println("wrote " + outDir.resolve("bench-pagecache.csv")
-                + ", bench-pagecache.md, bench-pagecache-guests.png");
-        return res.rows().stream().anyMatch(r -> r.variant().startsWith("FAILED")) ? 1 : 0;
+        Files.writeString(outDir.resolve(name + ".md"), md.toString());
+        res.writeCsv(outDir.resolve(name + ".csv"));
     }
 
     private Path guestKernel() throws IOException {
