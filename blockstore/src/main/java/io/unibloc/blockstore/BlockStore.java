@@ -3,6 +3,8 @@ package io.unibloc.blockstore;
 import io.unibloc.registry.auth.RegistryCredentials;
 import io.unibloc.registry.ref.Digest;
 import io.unibloc.registry.ref.ImageReference;
+import io.unibloc.types.FsType;
+import io.unibloc.types.WriteMode;
 import java.util.List;
 import java.util.Optional;
 

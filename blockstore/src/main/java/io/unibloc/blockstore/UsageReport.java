@@ -9,6 +9,7 @@ import io.unibloc.blockstore.fs.Fiemap;
 import io.unibloc.blockstore.metrics.StoreMetrics;
 import io.unibloc.blockstore.volumes.VolumeManager;
 import io.unibloc.blockstore.volumes.VolumeRecord;
+import io.unibloc.types.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package io.unibloc.blockstore.content;
 
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.registry.RegistryException;
 import io.unibloc.registry.ref.Digest;
 import io.unibloc.registry.ref.Sha256;
+import io.unibloc.types.StoreException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package io.unibloc.blockstore.content;
 
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.chain.LockFiles;
+import io.unibloc.types.StoreException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

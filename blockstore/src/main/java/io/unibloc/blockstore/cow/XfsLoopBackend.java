@@ -1,8 +1,8 @@
 package io.unibloc.blockstore.cow;
 
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.fs.Exec;
 import io.unibloc.blockstore.fs.Mounts;
+import io.unibloc.types.StoreException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;

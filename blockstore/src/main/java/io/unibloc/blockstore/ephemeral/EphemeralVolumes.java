@@ -1,7 +1,5 @@
 package io.unibloc.blockstore.ephemeral;
 
-import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.chain.ChainBuilder;
 import io.unibloc.blockstore.chain.ChainId;
 import io.unibloc.blockstore.chain.ChainRepository;
@@ -12,6 +10,8 @@ import io.unibloc.blockstore.host.LoopDevices.FileId;
 import io.unibloc.blockstore.volumes.VolumeDirectory;
 import io.unibloc.blockstore.volumes.VolumeIds;
 import io.unibloc.blockstore.volumes.VolumeManager;
+import io.unibloc.types.FsType;
+import io.unibloc.types.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,6 @@ package io.unibloc.blockstore.gc;
 
 import io.unibloc.blockstore.BlockStore.GcPolicy;
 import io.unibloc.blockstore.BlockStore.GcReport;
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.chain.ChainBuilder;
 import io.unibloc.blockstore.chain.ChainId;
 import io.unibloc.blockstore.chain.ChainRepository;
@@ -14,6 +13,7 @@ import io.unibloc.blockstore.fs.Fiemap;
 import io.unibloc.blockstore.fs.Mounts;
 import io.unibloc.blockstore.volumes.VolumeManager;
 import io.unibloc.blockstore.volumes.VolumeRecord;
+import io.unibloc.types.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,5 @@
 package io.unibloc.blockstore.volumes;
 
-import io.unibloc.blockstore.ErrorKind;
-import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.chain.ChainBuilder;
 import io.unibloc.blockstore.chain.ChainId;
 import io.unibloc.blockstore.chain.ChainRepository;
@@ -15,6 +12,10 @@ import io.unibloc.blockstore.fs.ExtImages;
 import io.unibloc.blockstore.fs.Fiemap;
 import io.unibloc.blockstore.fs.OutOfSpace;
 import io.unibloc.blockstore.host.LoopDevices;
+import io.unibloc.types.ErrorKind;
+import io.unibloc.types.FsType;
+import io.unibloc.types.StoreException;
+import io.unibloc.types.VolumeSizes;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.unibloc.blockstore.BlockStore.GcPolicy;
 import io.unibloc.blockstore.BlockStore.GcReport;
-import io.unibloc.blockstore.FsType;
 import io.unibloc.blockstore.chain.ChainBuilder;
 import io.unibloc.blockstore.chain.ChainId;
 import io.unibloc.blockstore.chain.ChainMeta;
@@ -17,6 +16,7 @@ import io.unibloc.blockstore.cow.StoreSpace;
 import io.unibloc.blockstore.host.LoopDevices;
 import io.unibloc.blockstore.volumes.VolumeManager;
 import io.unibloc.registry.ref.Digest;
+import io.unibloc.types.FsType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;

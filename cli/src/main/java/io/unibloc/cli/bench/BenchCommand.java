@@ -1,10 +1,10 @@
 package io.unibloc.cli.bench;
 
 import io.unibloc.blockstore.BlockStore;
-import io.unibloc.blockstore.FsType;
 import io.unibloc.cli.StoreCommand;
 import io.unibloc.cli.StoreFactory;
 import io.unibloc.cli.StoreSession;
+import io.unibloc.types.FsType;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,9 +1,9 @@
 package io.unibloc.cli.bench;
 
 import io.unibloc.blockstore.BlockStore;
-import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.WriteMode;
 import io.unibloc.registry.auth.RegistryCredentials;
+import io.unibloc.types.FsType;
+import io.unibloc.types.WriteMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

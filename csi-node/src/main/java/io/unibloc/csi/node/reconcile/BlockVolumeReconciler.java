@@ -12,15 +12,15 @@ import io.unibloc.api.v1alpha1.BlockVolume;
 import io.unibloc.api.v1alpha1.BlockVolumePhase;
 import io.unibloc.api.v1alpha1.BlockVolumeSpec;
 import io.unibloc.blockstore.BlockStore;
-import io.unibloc.blockstore.ErrorKind;
-import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.WriteMode;
 import io.unibloc.csi.node.volume.VolumeLocks;
 import io.unibloc.csi.node.volume.VolumeRecords;
 import io.unibloc.registry.RegistryException;
 import io.unibloc.registry.auth.RegistryCredentials;
 import io.unibloc.registry.ref.ImageReference;
+import io.unibloc.types.ErrorKind;
+import io.unibloc.types.FsType;
+import io.unibloc.types.StoreException;
+import io.unibloc.types.WriteMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -307,7 +307,7 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
         try {
             return ImageReference.parse(text);
         } catch (RegistryException e) {
-            throw StoreException.from(e);
+            throw e.toStoreException();
         }
     }
 

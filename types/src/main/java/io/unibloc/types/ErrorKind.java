@@ -1,8 +1,9 @@
-package io.unibloc.blockstore;
+package io.unibloc.types;
 
 /**
- * The one error taxonomy of the engine. Callers at a service edge map each kind to their protocol's
- * status (gRPC codes in the CSI components) in exactly one place.
+ * The one error taxonomy of the engine and the CSI components ({@link StoreException}); the registry module's
+ * kinds are a subset of it. Callers at a service edge map each kind to their protocol's status (gRPC codes in the
+ * CSI components, exit codes in the CLI) in exactly one place.
  */
 public enum ErrorKind {
     /** The named image, blob, chain or volume does not exist. */

@@ -1,6 +1,4 @@
-package io.unibloc.blockstore.volumes;
-
-import io.unibloc.blockstore.StoreException;
+package io.unibloc.types;
 
 /**
  * The size contract of a volume, one rule for every filesystem: at least what was asked and at least the

@@ -1,4 +1,4 @@
-package io.unibloc.blockstore;
+package io.unibloc.types;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

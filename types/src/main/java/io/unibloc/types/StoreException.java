@@ -1,10 +1,10 @@
-package io.unibloc.blockstore;
-
-import io.unibloc.registry.RegistryException;
+package io.unibloc.types;
 
 /**
- * Every failure the engine reports. The message names what failed (image, layer, path, volume); the
- * {@link ErrorKind} says what a caller can do about it.
+ * Every failure the engine reports, and the one the CSI components raise for the same reasons (a bad parameter, a
+ * volume that exists with other options), so that one status mapping serves both. The message names what failed
+ * (image, layer, path, volume); the {@link ErrorKind} says what a caller can do about it. A registry-module failure
+ * becomes one with {@code RegistryException#toStoreException()}.
  */
 public class StoreException extends RuntimeException {
     private final ErrorKind kind;
@@ -54,20 +54,5 @@ public class StoreException extends RuntimeException {
 
     public static StoreException internal(String message, Throwable cause) {
         return new StoreException(ErrorKind.INTERNAL, message, cause);
-    }
-
-    /**
-     * The engine's view of a registry-module failure (a pull, a malformed reference or manifest): same message,
-     * the kind that says the same to a caller, the original as the cause.
-     */
-    public static StoreException from(RegistryException e) {
-        ErrorKind kind = switch (e.kind()) {
-            case NOT_FOUND -> ErrorKind.NOT_FOUND;
-            case INVALID_ARGUMENT -> ErrorKind.INVALID_ARGUMENT;
-            case UNAUTHENTICATED -> ErrorKind.UNAUTHENTICATED;
-            case UNAVAILABLE -> ErrorKind.UNAVAILABLE;
-            case INTERNAL -> ErrorKind.INTERNAL;
-        };
-        return new StoreException(kind, e.getMessage(), e);
     }
 }
