@@ -1,6 +1,6 @@
 package io.unibloc.cli.bench;
 
-import io.unibloc.blockstore.WriteMode;
+import io.unibloc.types.WriteMode;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;

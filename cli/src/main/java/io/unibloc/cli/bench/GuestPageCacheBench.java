@@ -1,15 +1,15 @@
 package io.unibloc.cli.bench;
 
 import io.unibloc.blockstore.BlockStore;
-import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.WriteMode;
 import io.unibloc.registry.auth.RegistryCredentials;
 import io.unibloc.sandbox.Sandbox;
 import io.unibloc.sandbox.SandboxException;
 import io.unibloc.sandbox.SandboxOptions;
 import io.unibloc.sandbox.runtime.RunningGuest;
 import io.unibloc.sandbox.spec.BootSpec;
-import io.unibloc.sandbox.spec.Machine;
+import io.unibloc.types.FsType;
+import io.unibloc.types.Machine;
+import io.unibloc.types.WriteMode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

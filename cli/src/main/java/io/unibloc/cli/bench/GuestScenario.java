@@ -1,13 +1,13 @@
 package io.unibloc.cli.bench;
 
-import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.WriteMode;
 import io.unibloc.cli.StoreSession;
 import io.unibloc.sandbox.SandboxOptions;
 import io.unibloc.sandbox.accel.Accel;
 import io.unibloc.sandbox.accel.KvmProbe;
 import io.unibloc.sandbox.accel.KvmVerdict;
-import io.unibloc.sandbox.spec.Machine;
+import io.unibloc.sandbox.spec.BootSpec;
+import io.unibloc.types.FsType;
+import io.unibloc.types.WriteMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +57,7 @@ final class GuestScenario {
                 session.dir(),
                 work,
                 sandboxOptions(),
-                GuestPageCacheBench.guestSpec(kernel, initrd, options.memoryMiB, Machine.fromWireName(options.machine)),
+                GuestPageCacheBench.guestSpec(kernel, initrd, options.memoryMiB, BootSpec.machine(options.machine)),
                 Duration.ofSeconds(options.deadlineSeconds));
         List<GuestPageCacheBench.Sample> guests = bench.run(img, modes, counts);
         PageCacheBench.report(res, readers, options.dataMiB);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.unibloc.blockstore.WriteMode;
+import io.unibloc.types.WriteMode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
