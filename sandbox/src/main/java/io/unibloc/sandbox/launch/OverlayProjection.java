@@ -97,11 +97,11 @@ public final class OverlayProjection {
             Written result = switch (family) {
                 case EXT -> {
                     checkBlockSizes(device, scratch);
-                    work = Files.createTempDirectory(scratch, overlay.getFileName() + ".files-");
+                    work = workDirectory(overlay);
                     yield ext(device, overlay, files, work);
                 }
                 case VFAT -> {
-                    work = Files.createTempDirectory(scratch, overlay.getFileName() + ".files-");
+                    work = workDirectory(overlay);
                     yield vfat(device, overlay, files, work);
                 }
                 case UNKNOWN ->
@@ -118,6 +118,16 @@ public final class OverlayProjection {
                 RootOverlay.delete(overlay);
             }
         }
+    }
+
+    /**
+     * {@code <overlay>.files} beside the overlay, emptied first: one guest owns its overlay's path, so a fixed name is
+     * unique, and unlike {@link Files#createTempDirectory} it costs no {@code SecureRandom} on the start path.
+     */
+    private static Path workDirectory(Path overlay) throws IOException {
+        Path work = overlay.toAbsolutePath().resolveSibling(overlay.getFileName() + ".files");
+        deleteRecursively(work);
+        return Files.createDirectory(work);
     }
 
     private void checkBlockSizes(Path device, Path scratch) throws IOException {
