@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code csi-node}: CSI Identity + Node on a UNIX socket, BlockVolume reconciler, KVM device plugin, metrics and health. */
+/** {@code csi-node}: CSI Identity + Node on a UNIX socket, BlockVolume controller, KVM device plugin, metrics and health. */
 @Command(
         name = "csi-node",
         mixinStandardHelpOptions = true,
@@ -136,7 +136,7 @@ public final class Main implements Callable<Integer> {
                 .withOverprovisionRatio(overprovisionRatio);
         BlockVolumeReconciler.Settings reconcile = BlockVolumeReconciler.Settings.defaults();
         reconcile = new BlockVolumeReconciler.Settings(
-                reconcile.workers(),
+                reconcile.preparers(),
                 reconcile.resync(),
                 reconcile.sweepEvery(),
                 reconcile.retryBase(),

@@ -207,14 +207,14 @@ class EphemeralVolumeIT {
                 .attach("eph-orphan-busy", BlockStore.AttachOptions.DEFAULT)
                 .device();
         try {
-            assertThat(rig.node.reconciler().sweepNow()).isEqualTo(1);
+            assertThat(rig.node.volumes().sweepNow()).isEqualTo(1);
             assertThat(rig.store.findVolume("eph-orphan-free")).isEmpty();
             assertThat(rig.store.findVolume("eph-orphan-busy")).isPresent();
             assertThat(device("eph-orphan-busy")).hasValue(busy);
         } finally {
             rig.store.detach("eph-orphan-busy");
         }
-        assertThat(rig.node.reconciler().sweepNow()).isEqualTo(1);
+        assertThat(rig.node.volumes().sweepNow()).isEqualTo(1);
         assertThat(rig.store.listVolumes()).isEmpty();
     }
 }

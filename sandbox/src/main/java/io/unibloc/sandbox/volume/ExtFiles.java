@@ -28,8 +28,13 @@ public final class ExtFiles implements VolumeFiles {
     private static final Pattern TYPE = Pattern.compile("Type: (\\S+)");
     private static final Pattern SIZE = Pattern.compile("Size: (\\d+)");
     private static final Pattern MODE = Pattern.compile("Mode: +(\\d+)");
-    /** debugfs pipes some output through a pager when it thinks a person is watching. */
-    private static final Map<String, String> ENV = Map.of("DEBUGFS_PAGER", "__none__", "PAGER", "cat");
+    /**
+     * debugfs pipes some output through a pager when it thinks a person is watching. {@code UNIX_IO_NOZEROOUT}: a
+     * block libext2fs zeroes is written as zeros, not punched out of a file with fallocate, so in a sparse copy of
+     * the metadata every block debugfs touched is data (the overlay projection finds them that way).
+     */
+    private static final Map<String, String> ENV =
+            Map.of("DEBUGFS_PAGER", "__none__", "PAGER", "cat", "UNIX_IO_NOZEROOUT", "1");
 
     private static final Pattern FAST_LINK = Pattern.compile("Fast link dest: \"(.*)\"");
 
