@@ -11,6 +11,7 @@ import io.unibloc.blockstore.layers.LayerLimits;
 import io.unibloc.blockstore.layers.LayerScanner;
 import io.unibloc.blockstore.layers.LayerSummary;
 import io.unibloc.blockstore.layers.LayerTree;
+import io.unibloc.blockstore.lock.KeyedLocks;
 import io.unibloc.blockstore.metrics.StoreMetrics;
 import io.unibloc.registry.ref.Digest;
 import io.unibloc.types.ErrorKind;

@@ -2,6 +2,7 @@ package io.unibloc.blockstore.chain;
 
 import io.unibloc.blockstore.fs.AtomicFiles;
 import io.unibloc.blockstore.fs.Mounts;
+import io.unibloc.blockstore.lock.KeyedLocks;
 import io.unibloc.types.StoreException;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;

@@ -1,8 +1,8 @@
 package io.unibloc.blockstore.volumes;
 
 import io.unibloc.blockstore.chain.Intents;
-import io.unibloc.blockstore.chain.KeyedLocks;
 import io.unibloc.blockstore.fs.AtomicFiles;
+import io.unibloc.blockstore.lock.KeyedLocks;
 import io.unibloc.types.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;

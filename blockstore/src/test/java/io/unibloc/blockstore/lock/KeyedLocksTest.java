@@ -1,4 +1,4 @@
-package io.unibloc.blockstore.chain;
+package io.unibloc.blockstore.lock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

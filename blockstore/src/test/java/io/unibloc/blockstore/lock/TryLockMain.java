@@ -1,4 +1,4 @@
-package io.unibloc.blockstore.content;
+package io.unibloc.blockstore.lock;
 
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

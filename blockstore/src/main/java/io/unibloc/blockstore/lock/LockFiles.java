@@ -1,4 +1,4 @@
-package io.unibloc.blockstore.chain;
+package io.unibloc.blockstore.lock;
 
 import com.sun.jna.LastErrorException;
 import io.unibloc.blockstore.fs.LibC;
