@@ -1,5 +1,7 @@
 package io.unibloc.blockstore;
 
+import io.unibloc.blockstore.cache.PageCacheScan;
+import io.unibloc.blockstore.cache.ResidentPages;
 import io.unibloc.blockstore.chain.ChainBuilder;
 import io.unibloc.blockstore.chain.ChainId;
 import io.unibloc.blockstore.chain.ChainLeases;
@@ -75,6 +77,7 @@ public final class DefaultBlockStore implements BlockStore {
     private final StoreMetrics metrics;
     private final StoreSpace space;
     private final ChainLeases leases = new ChainLeases();
+    private final PageCacheScan pageCache = new PageCacheScan(new ResidentPages());
 
     private DefaultBlockStore(StoreConfig config, ImageFetcher fetcher, boolean ownsFetcher) {
         this.config = config;
@@ -343,8 +346,8 @@ public final class DefaultBlockStore implements BlockStore {
 
     @Override
     public StoreUsage usage() {
-        return new UsageReport(chains, volumes, content, backend, space)
-                .compute(metrics, prepared.count(), ephemeral.list().size());
+        return new UsageReport(chains, volumes, ephemeral, content, backend, space, pageCache)
+                .compute(metrics, prepared.count());
     }
 
     @Override

@@ -264,6 +264,21 @@ public final class EphemeralVolumes {
     }
 
     /**
+     * The links attached volumes read (and detached ones left behind): each is its chain image's inode, so the page
+     * cache they hold is the chain image's. For accounting; a link that goes while the caller looks is its problem.
+     */
+    public List<Path> links() {
+        List<Path> out = new ArrayList<>();
+        for (EphemeralRecord r : list()) {
+            Path link = root.resolve(r.id()).resolve(LINK);
+            if (Files.exists(link)) {
+                out.add(link);
+            }
+        }
+        return out;
+    }
+
+    /**
      * Chains GC must keep: those of every ephemeral volume. Its link keeps the chain image's blocks
      * whatever happens to the chain's own name, so a chain with volumes is never counted as freed.
      */
