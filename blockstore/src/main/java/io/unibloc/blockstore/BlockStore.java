@@ -3,6 +3,8 @@ package io.unibloc.blockstore;
 import io.unibloc.registry.auth.RegistryCredentials;
 import io.unibloc.registry.ref.Digest;
 import io.unibloc.registry.ref.ImageReference;
+import io.unibloc.types.FsType;
+import io.unibloc.types.WriteMode;
 import java.util.List;
 import java.util.Optional;
 
@@ -70,7 +72,11 @@ public interface BlockStore extends AutoCloseable {
      */
     VolumeStats volumeStats(String volumeId);
 
-    /** What the store holds, logical and physical, shared and exclusive; {@code volumes} counts both modes. */
+    /**
+     * What the store holds, logical and physical, shared and exclusive, volumes of both modes, and the page cache
+     * its files hold. Costs a FIEMAP and a {@code mincore} walk per file (milliseconds for tens of files): call it
+     * on demand or on a period, not per request.
+     */
     StoreUsage usage();
 
     /**
@@ -188,6 +194,10 @@ public interface BlockStore extends AutoCloseable {
      * {@code physicalBytes} is the union of their extents, so blocks shared by clones count once. Layer blobs
      * live outside the copy-on-write filesystem and are counted apart in {@code blobBytes}, never inside
      * {@code physicalBytes}: the bytes a new chain adds are the difference of {@code physicalBytes} alone.
+     * {@code volumes} counts both modes, {@code ephemeralVolumes} the ephemeral ones among them; an ephemeral
+     * volume owns no file, so it adds nothing to the logical or physical bytes, and {@code ephemeralBytes} is the
+     * sum of what their guests see (each overlay's size: the guest's writes live in its VMM's overlay, outside the
+     * store). {@code pageCache} is the host page cache the store's files hold now.
      */
     record StoreUsage(
             String backend,
@@ -198,7 +208,59 @@ public interface BlockStore extends AutoCloseable {
             long blobBytes,
             int images,
             int chains,
-            int volumes) {}
+            int volumes,
+            int ephemeralVolumes,
+            long ephemeralBytes,
+            PageCacheUsage pageCache) {
+        public StoreUsage {
+            pageCache = pageCache == null ? PageCacheUsage.NONE : pageCache;
+        }
+
+        /** Figures of a store that reports neither ephemeral volumes nor its page cache (a fake, a remote). */
+        public StoreUsage(
+                String backend,
+                long capacityBytes,
+                long freeBytes,
+                long logicalBytes,
+                long physicalBytes,
+                long blobBytes,
+                int images,
+                int chains,
+                int volumes) {
+            this(
+                    backend,
+                    capacityBytes,
+                    freeBytes,
+                    logicalBytes,
+                    physicalBytes,
+                    blobBytes,
+                    images,
+                    chains,
+                    volumes,
+                    0,
+                    0,
+                    PageCacheUsage.NONE);
+        }
+
+        public int persistentVolumes() {
+            return volumes - ephemeralVolumes;
+        }
+    }
+
+    /**
+     * Bytes of the store's files resident in the host page cache, each inode once: {@code chainBytes} the chain
+     * images (and so every ephemeral volume, whose link is its chain image's inode), {@code volumeBytes} the
+     * persistent volumes' own clones, {@code backendFileBytes} the file the store lives in ({@code xfs.img} of
+     * {@code xfs-loop}; 0 for other backends). A persistent guest's reads land in its clone's cache; an ephemeral
+     * guest's in the chain image's, shared with every guest of the image.
+     */
+    record PageCacheUsage(long chainBytes, long volumeBytes, long backendFileBytes) {
+        public static final PageCacheUsage NONE = new PageCacheUsage(0, 0, 0);
+
+        public long totalBytes() {
+            return chainBytes + volumeBytes + backendFileBytes;
+        }
+    }
 
     /** {@code sharesBlocks}: clones share blocks with their source (false only for {@code copy}). */
     record BackendInfo(String name, String reason, boolean sharesBlocks) {}

@@ -1,12 +1,13 @@
 package io.unibloc.blockstore;
 
+import io.unibloc.blockstore.cache.PageCacheScan;
+import io.unibloc.blockstore.cache.ResidentPages;
 import io.unibloc.blockstore.chain.ChainBuilder;
 import io.unibloc.blockstore.chain.ChainId;
 import io.unibloc.blockstore.chain.ChainLeases;
 import io.unibloc.blockstore.chain.ChainRepository;
 import io.unibloc.blockstore.chain.ChainRequest;
 import io.unibloc.blockstore.chain.Intents;
-import io.unibloc.blockstore.chain.KeyedLocks;
 import io.unibloc.blockstore.content.ContentStore;
 import io.unibloc.blockstore.cow.Backends;
 import io.unibloc.blockstore.cow.CowBackend;
@@ -19,12 +20,17 @@ import io.unibloc.blockstore.image.FetchedImage;
 import io.unibloc.blockstore.image.ImageFetcher;
 import io.unibloc.blockstore.image.Layer;
 import io.unibloc.blockstore.layers.LayerSource;
+import io.unibloc.blockstore.lock.KeyedLocks;
 import io.unibloc.blockstore.metrics.StoreMetrics;
 import io.unibloc.blockstore.volumes.VolumeIds;
 import io.unibloc.blockstore.volumes.VolumeManager;
 import io.unibloc.blockstore.volumes.VolumeRecord;
 import io.unibloc.registry.auth.RegistryCredentials;
 import io.unibloc.registry.ref.ImageReference;
+import io.unibloc.types.ErrorKind;
+import io.unibloc.types.FsType;
+import io.unibloc.types.StoreException;
+import io.unibloc.types.WriteMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +77,7 @@ public final class DefaultBlockStore implements BlockStore {
     private final StoreMetrics metrics;
     private final StoreSpace space;
     private final ChainLeases leases = new ChainLeases();
+    private final PageCacheScan pageCache = new PageCacheScan(new ResidentPages());
 
     private DefaultBlockStore(StoreConfig config, ImageFetcher fetcher, boolean ownsFetcher) {
         this.config = config;
@@ -339,8 +346,8 @@ public final class DefaultBlockStore implements BlockStore {
 
     @Override
     public StoreUsage usage() {
-        return new UsageReport(chains, volumes, content, backend, space)
-                .compute(metrics, prepared.count(), ephemeral.list().size());
+        return new UsageReport(chains, volumes, ephemeral, content, backend, space, pageCache)
+                .compute(metrics, prepared.count());
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.unibloc.blockstore;
 
 import io.unibloc.blockstore.fs.AtomicFiles;
 import io.unibloc.registry.ref.ImageReference;
+import io.unibloc.types.FsType;
+import io.unibloc.types.StoreException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.unibloc.blockstore.layers.LayerLimits;
 import io.unibloc.registry.client.RegistryConfig;
 import io.unibloc.registry.manifest.Platform;
+import io.unibloc.types.StoreException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;

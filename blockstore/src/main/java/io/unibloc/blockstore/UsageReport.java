@@ -1,51 +1,78 @@
 package io.unibloc.blockstore;
 
+import io.unibloc.blockstore.cache.PageCacheScan;
 import io.unibloc.blockstore.chain.ChainId;
 import io.unibloc.blockstore.chain.ChainRepository;
 import io.unibloc.blockstore.content.ContentStore;
 import io.unibloc.blockstore.cow.CowBackend;
 import io.unibloc.blockstore.cow.StoreSpace;
+import io.unibloc.blockstore.ephemeral.EphemeralRecord;
+import io.unibloc.blockstore.ephemeral.EphemeralVolumes;
 import io.unibloc.blockstore.fs.Fiemap;
 import io.unibloc.blockstore.metrics.StoreMetrics;
 import io.unibloc.blockstore.volumes.VolumeManager;
 import io.unibloc.blockstore.volumes.VolumeRecord;
+import io.unibloc.types.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Computes {@link BlockStore.StoreUsage}: logical bytes (file sizes), physical bytes (the union of the
  * physical extents of every chain image and volume, so blocks shared by clones count once — {@code du}
  * would count them per file), and of those the bytes only one file owns. {@code freeBytes} is what
  * {@link StoreSpace#offeredBytes} says: the smaller of free space inside the store and on the host disk that
- * holds its file, times the overprovision ratio.
+ * holds its file, times the overprovision ratio. Ephemeral volumes own no file: they are counted, with the sizes
+ * their guests see. The page cache is what {@link PageCacheScan} finds resident in chain images (ephemeral links
+ * are their inodes), persistent volumes and the backend's own file, each inode once.
  */
 final class UsageReport {
+    private static final Logger LOG = LoggerFactory.getLogger(UsageReport.class);
     private final ChainRepository chains;
     private final VolumeManager volumes;
     private final ContentStore content;
     private final CowBackend backend;
     private final StoreSpace space;
+    private final EphemeralVolumes ephemeral;
+    private final PageCacheScan pageCache;
 
     UsageReport(
-            ChainRepository chains, VolumeManager volumes, ContentStore content, CowBackend backend, StoreSpace space) {
+            ChainRepository chains,
+            VolumeManager volumes,
+            EphemeralVolumes ephemeral,
+            ContentStore content,
+            CowBackend backend,
+            StoreSpace space,
+            PageCacheScan pageCache) {
         this.chains = chains;
         this.volumes = volumes;
+        this.ephemeral = ephemeral;
+        this.pageCache = pageCache;
         this.content = content;
         this.backend = backend;
         this.space = space;
     }
 
-    /** {@code ephemeralVolumes}: volumes that own no file here; counted, their chains already are. */
-    BlockStore.StoreUsage compute(StoreMetrics metrics, int images, int ephemeralVolumes) {
-        List<Path> files = new ArrayList<>();
+    BlockStore.StoreUsage compute(StoreMetrics metrics, int images) {
         List<ChainId> chainIds = chains.list();
-        chainIds.forEach(id -> files.add(chains.image(id)));
+        List<Path> chainFiles = new ArrayList<>();
+        chainIds.forEach(id -> chainFiles.add(chains.image(id)));
         List<VolumeRecord> volumeRecords = volumes.list();
-        volumeRecords.forEach(v -> files.add(volumes.disk(v.id())));
+        List<Path> volumeFiles = new ArrayList<>();
+        volumeRecords.forEach(v -> volumeFiles.add(volumes.disk(v.id())));
+        List<EphemeralRecord> ephemeralRecords = ephemeral.list();
+        long ephemeralBytes = ephemeralRecords.stream()
+                .mapToLong(EphemeralRecord::overlayBytes)
+                .sum();
+        List<Path> files = new ArrayList<>(chainFiles);
+        files.addAll(volumeFiles);
         long logical = 0;
         long exclusive = 0;
         List<long[]> extents = new ArrayList<>();
@@ -62,6 +89,9 @@ final class UsageReport {
         long physical = union(extents);
         long blobs = content.totalBytes();
         metrics.recordUsage(Math.max(0, physical - exclusive), exclusive, logical, blobs);
+        BlockStore.PageCacheUsage cached = pageCache(chainFiles, volumeFiles);
+        metrics.recordVolumes(volumeRecords.size(), ephemeralRecords.size());
+        metrics.recordPageCache(cached.chainBytes(), cached.volumeBytes(), cached.backendFileBytes());
         long capacity = space.capacityBytes();
         long free = space.offeredBytes();
         return new BlockStore.StoreUsage(
@@ -73,7 +103,28 @@ final class UsageReport {
                 blobs,
                 images,
                 chainIds.size(),
-                volumeRecords.size() + ephemeralVolumes);
+                volumeRecords.size() + ephemeralRecords.size(),
+                ephemeralRecords.size(),
+                ephemeralBytes,
+                cached);
+    }
+
+    /** Chain images first, so that an ephemeral link (the same inode) adds nothing to them. */
+    private BlockStore.PageCacheUsage pageCache(List<Path> chainFiles, List<Path> volumeFiles) {
+        List<Path> chainsAndLinks = new ArrayList<>(chainFiles);
+        chainsAndLinks.addAll(ephemeral.links());
+        Map<String, List<Path>> groups = new LinkedHashMap<>();
+        groups.put("chains", chainsAndLinks);
+        groups.put("volumes", volumeFiles);
+        groups.put("backend", backend.backingFile().stream().toList());
+        try {
+            Map<String, Long> bytes = pageCache.scan(groups);
+            return new BlockStore.PageCacheUsage(bytes.get("chains"), bytes.get("volumes"), bytes.get("backend"));
+        } catch (IOException e) {
+            // capacity and space matter more than this figure: report them, say why the cache reads 0
+            LOG.warn("cannot count the store's page cache message={}", e.getMessage());
+            return BlockStore.PageCacheUsage.NONE;
+        }
     }
 
     private static long union(List<long[]> ranges) {

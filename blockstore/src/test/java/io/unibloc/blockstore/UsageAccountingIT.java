@@ -9,6 +9,7 @@ import io.unibloc.registry.ref.ImageReference;
 import io.unibloc.testkit.image.Compression;
 import io.unibloc.testkit.image.TestImage;
 import io.unibloc.testkit.image.TestLayer;
+import io.unibloc.types.FsType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;

@@ -1,6 +1,6 @@
 package io.unibloc.cli;
 
-import io.unibloc.blockstore.ErrorKind;
+import io.unibloc.types.ErrorKind;
 
 /** What {@code unibloc} exits with; listed in {@code --help}. */
 public final class ExitCodes {

@@ -1,6 +1,5 @@
 package io.unibloc.cli;
 
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.cli.bench.BenchCommand;
 import io.unibloc.cli.image.ImageCommand;
 import io.unibloc.cli.run.RunCommand;
@@ -8,6 +7,7 @@ import io.unibloc.cli.store.DfCommand;
 import io.unibloc.cli.store.GcCommand;
 import io.unibloc.cli.volume.VolumeCommand;
 import io.unibloc.registry.RegistryException;
+import io.unibloc.types.StoreException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -64,7 +64,7 @@ public final class Main extends GlobalOptions implements Runnable {
         cl.setExitCodeExceptionMapper(t -> t instanceof StoreException se
                 ? ExitCodes.of(se.kind())
                 : t instanceof RegistryException re
-                        ? ExitCodes.of(StoreException.from(re).kind())
+                        ? ExitCodes.of(re.errorKind())
                         : t instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.OTHER);
         applyExitCodeHelp(cl);
         return cl;
@@ -92,7 +92,7 @@ public final class Main extends GlobalOptions implements Runnable {
         }
         if (e instanceof RegistryException re) { // a reference, platform or docker config the user typed
             err.println("unibloc: " + re.getMessage());
-            return ExitCodes.of(StoreException.from(re).kind());
+            return ExitCodes.of(re.errorKind());
         }
         if (e instanceof CommandLine.ParameterException pe) {
             err.println("unibloc: " + pe.getMessage());

@@ -3,7 +3,7 @@ package io.unibloc.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.unibloc.blockstore.ErrorKind;
+import io.unibloc.types.ErrorKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,14 @@
 package io.unibloc.registry;
 
+import io.unibloc.types.ErrorKind;
+import io.unibloc.types.StoreException;
+
 /**
  * Every failure of the registry module: a malformed reference, digest, platform, manifest or credential file, or a
  * registry that refused, lacks or mangled what was asked. The message names the registry, repository, blob or file;
- * the {@link Kind} says what the caller can do. The engine maps it to its own error taxonomy at its boundary, the
- * CSI components to gRPC codes at their service edge, the operator to condition reasons.
+ * the {@link Kind} says what the caller can do. Its kinds are a subset of the project's one taxonomy ({@link
+ * ErrorKind}): the engine turns it into a {@link StoreException} at its boundary ({@link #toStoreException()}), the
+ * CSI components map it to gRPC codes at their service edge, the operator to condition reasons.
  */
 public class RegistryException extends RuntimeException {
 
@@ -36,6 +40,25 @@ public class RegistryException extends RuntimeException {
 
     public Kind kind() {
         return kind;
+    }
+
+    /** The kind in the project's taxonomy: every registry kind has the kind of the same name there. */
+    public ErrorKind errorKind() {
+        return switch (kind) {
+            case NOT_FOUND -> ErrorKind.NOT_FOUND;
+            case INVALID_ARGUMENT -> ErrorKind.INVALID_ARGUMENT;
+            case UNAUTHENTICATED -> ErrorKind.UNAUTHENTICATED;
+            case UNAVAILABLE -> ErrorKind.UNAVAILABLE;
+            case INTERNAL -> ErrorKind.INTERNAL;
+        };
+    }
+
+    /**
+     * The engine's view of this failure (a pull, a malformed reference or manifest): same message, the kind that
+     * says the same to a caller, this as the cause.
+     */
+    public StoreException toStoreException() {
+        return new StoreException(errorKind(), getMessage(), this);
     }
 
     /** True when the same call may succeed later without any change by the caller. */

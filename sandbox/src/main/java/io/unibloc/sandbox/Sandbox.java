@@ -202,7 +202,7 @@ public final class Sandbox {
     private BootWatchdog watchdog(LaunchPlan plan, Integer specSeconds) {
         Accel accel = plan.vmm() == Vmm.QEMU ? plan.accel() : Accel.KVM;
         String machine =
-                plan.vmm() == Vmm.QEMU ? plan.machine().wireName() : plan.vmm().wireName();
+                plan.vmm() == Vmm.QEMU ? plan.machine().id() : plan.vmm().wireName();
         return new BootWatchdog(
                 options.bootTimeoutFor(accel, specSeconds), accel.name().toLowerCase(Locale.ROOT), machine);
     }

@@ -1,6 +1,7 @@
 package io.unibloc.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.PrinterColumn;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
@@ -31,7 +32,20 @@ public class NodeStoreStatus {
     private Long logicalBytes;
     private Long physicalBytes;
     private Long blobBytes;
+
+    @JsonPropertyDescription("Volumes in the store, persistent and ephemeral.")
     private Integer volumes;
+
+    @JsonPropertyDescription("Of volumes, the ephemeral ones: they own no file and read their chain image.")
+    private Integer ephemeralVolumes;
+
+    @JsonPropertyDescription(
+            "What the ephemeral volumes' guests see, summed (each overlay's size; their writes live outside the store).")
+    private Long ephemeralBytes;
+
+    @JsonPropertyDescription("The host page cache the store's files hold, each inode once, as of updatedAt.")
+    private NodeStorePageCache pageCache;
+
     private Integer chains;
     /** Images whose chains exist on the node (pinned references). */
     private List<String> cachedImages = new ArrayList<>();
@@ -98,6 +112,30 @@ public class NodeStoreStatus {
 
     public void setVolumes(Integer volumes) {
         this.volumes = volumes;
+    }
+
+    public Integer getEphemeralVolumes() {
+        return ephemeralVolumes;
+    }
+
+    public void setEphemeralVolumes(Integer ephemeralVolumes) {
+        this.ephemeralVolumes = ephemeralVolumes;
+    }
+
+    public Long getEphemeralBytes() {
+        return ephemeralBytes;
+    }
+
+    public void setEphemeralBytes(Long ephemeralBytes) {
+        this.ephemeralBytes = ephemeralBytes;
+    }
+
+    public NodeStorePageCache getPageCache() {
+        return pageCache;
+    }
+
+    public void setPageCache(NodeStorePageCache pageCache) {
+        this.pageCache = pageCache;
     }
 
     public Integer getChains() {

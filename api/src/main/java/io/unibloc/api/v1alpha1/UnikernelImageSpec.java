@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
-import io.unibloc.api.v1alpha1.pod.FsType;
+import io.unibloc.types.FsType;
 import java.util.List;
 import java.util.Map;
 

@@ -15,12 +15,12 @@ import io.unibloc.api.v1alpha1.pod.FileProjection;
 import io.unibloc.api.v1alpha1.pod.Guest;
 import io.unibloc.api.v1alpha1.pod.GuestPort;
 import io.unibloc.api.v1alpha1.pod.GuestProbe;
-import io.unibloc.api.v1alpha1.pod.Machine;
 import io.unibloc.api.v1alpha1.pod.Network;
 import io.unibloc.api.v1alpha1.pod.RestartPolicy;
 import io.unibloc.api.v1alpha1.pod.Rootfs;
 import io.unibloc.api.v1alpha1.pod.SandboxResources;
 import io.unibloc.api.v1alpha1.pod.Vmm;
+import io.unibloc.types.Machine;
 import java.util.List;
 import java.util.Map;
 

@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.unibloc.api.v1alpha1.pod.NetworkStatus;
 import io.unibloc.api.v1alpha1.pod.Phase;
 import io.unibloc.api.v1alpha1.pod.Timings;
-import io.unibloc.api.v1alpha1.pod.WriteMode;
+import io.unibloc.types.WriteMode;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package io.unibloc.api.wire;
 
+import io.unibloc.types.WriteMode;
+
 /** Annotations on a root volume's claim: written by the operator (or a user), read by the CSI controller. */
 public final class ClaimAnnotations {
     /** The pinned image ({@code registry/repository@sha256:...}); overrides the StorageClass's {@code image}. */
@@ -10,8 +12,11 @@ public final class ClaimAnnotations {
     public static final String FS_TYPE = "unibloc.io/fs-type";
     /** Overrides the StorageClass's {@code readOnly} for one claim. */
     public static final String READ_ONLY = "unibloc.io/read-only";
-    /** {@code persistent} or {@code ephemeral}; also the StorageClass parameter of the same name. */
-    public static final String WRITE_MODE = "unibloc.io/write-mode";
+    /**
+     * {@code persistent} or {@code ephemeral}; also the StorageClass parameter of the same name. Owned by {@link
+     * WriteMode#KEY}, which the engine's parse error names.
+     */
+    public static final String WRITE_MODE = WriteMode.KEY;
 
     private ClaimAnnotations() {}
 }

@@ -1,9 +1,6 @@
 package io.unibloc.blockstore.chain;
 
 import io.unibloc.blockstore.BlockStore;
-import io.unibloc.blockstore.ErrorKind;
-import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.cow.CowBackend;
 import io.unibloc.blockstore.fs.ExtImages;
 import io.unibloc.blockstore.fs.Mounts;
@@ -14,8 +11,12 @@ import io.unibloc.blockstore.layers.LayerLimits;
 import io.unibloc.blockstore.layers.LayerScanner;
 import io.unibloc.blockstore.layers.LayerSummary;
 import io.unibloc.blockstore.layers.LayerTree;
+import io.unibloc.blockstore.lock.KeyedLocks;
 import io.unibloc.blockstore.metrics.StoreMetrics;
 import io.unibloc.registry.ref.Digest;
+import io.unibloc.types.ErrorKind;
+import io.unibloc.types.FsType;
+import io.unibloc.types.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.unibloc.blockstore.chain;
 
-import io.unibloc.blockstore.FsType;
 import io.unibloc.registry.ref.Digest;
+import io.unibloc.types.FsType;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,7 +1,7 @@
 package io.unibloc.blockstore.chain;
 
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.fs.AtomicFiles;
+import io.unibloc.types.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

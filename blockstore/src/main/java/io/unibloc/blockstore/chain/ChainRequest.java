@@ -1,8 +1,8 @@
 package io.unibloc.blockstore.chain;
 
-import io.unibloc.blockstore.FsType;
 import io.unibloc.blockstore.layers.LayerSource;
 import io.unibloc.registry.ref.Digest;
+import io.unibloc.types.FsType;
 import java.util.List;
 
 /**
@@ -16,7 +16,7 @@ public record ChainRequest(List<Layer> layers, FsType fsType, String diskPath, i
     public ChainRequest {
         layers = List.copyOf(layers);
         if (layers.isEmpty()) {
-            throw io.unibloc.blockstore.StoreException.invalid("an image without layers has no filesystem to build");
+            throw io.unibloc.types.StoreException.invalid("an image without layers has no filesystem to build");
         }
     }
 

@@ -1,8 +1,9 @@
 package io.unibloc.blockstore.chain;
 
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.fs.AtomicFiles;
 import io.unibloc.blockstore.fs.Mounts;
+import io.unibloc.blockstore.lock.KeyedLocks;
+import io.unibloc.types.StoreException;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;

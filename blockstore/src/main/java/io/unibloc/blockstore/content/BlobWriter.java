@@ -1,9 +1,10 @@
 package io.unibloc.blockstore.content;
 
-import io.unibloc.blockstore.StoreException;
+import io.unibloc.blockstore.lock.KeyedLocks;
 import io.unibloc.registry.client.BlobSink;
 import io.unibloc.registry.ref.Digest;
 import io.unibloc.registry.ref.Sha256;
+import io.unibloc.types.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -26,7 +27,7 @@ public final class BlobWriter implements BlobSink, AutoCloseable {
     private final Digest expected;
     private final long expectedSize;
     private final String source;
-    private final DigestLock lock;
+    private final KeyedLocks.Held lock;
     private final boolean alreadyPresent;
     private Path temp;
     private FileChannel channel;
@@ -40,7 +41,7 @@ public final class BlobWriter implements BlobSink, AutoCloseable {
             Digest expected,
             long expectedSize,
             String source,
-            DigestLock lock,
+            KeyedLocks.Held lock,
             boolean alreadyPresent) {
         this.store = store;
         this.expected = expected;

@@ -1,9 +1,10 @@
 package io.unibloc.blockstore.content;
 
-import io.unibloc.blockstore.StoreException;
+import io.unibloc.blockstore.lock.KeyedLocks;
 import io.unibloc.registry.RegistryException;
 import io.unibloc.registry.ref.Digest;
 import io.unibloc.registry.ref.Sha256;
+import io.unibloc.types.StoreException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,7 +48,7 @@ public final class ContentStore {
 
     private final Path root;
     private final Path blobDir;
-    private final Path lockDir;
+    private final KeyedLocks locks;
     private final Duration lockTimeout;
 
     public ContentStore(Path root) {
@@ -58,14 +59,13 @@ public final class ContentStore {
     public ContentStore(Path root, Duration lockTimeout) {
         this.root = root.toAbsolutePath().normalize();
         this.blobDir = this.root.resolve("blobs").resolve("sha256");
-        this.lockDir = this.root.resolve("locks");
         this.lockTimeout = lockTimeout;
         try {
             Files.createDirectories(blobDir);
-            Files.createDirectories(lockDir);
         } catch (IOException e) {
             throw StoreException.internal("cannot create content store at " + this.root, e);
         }
+        this.locks = new KeyedLocks(this.root.resolve("locks"));
     }
 
     public Path root() {
@@ -138,8 +138,7 @@ public final class ContentStore {
      * come from, for error messages.
      */
     public BlobWriter openWriter(Digest expected, long expectedSize, String source) {
-        DigestLock lock =
-                DigestLock.acquire(lockDir.resolve(expected.hex() + ".lock"), lockTimeout, "blob " + expected);
+        KeyedLocks.Held lock = locks.lock(expected.hex(), lockTimeout, "blob " + expected);
         return new BlobWriter(this, expected, expectedSize, source, lock, contains(expected));
     }
 
@@ -190,8 +189,7 @@ public final class ContentStore {
 
     /** Removes the blob; false when it was not there. Idempotent. */
     public boolean delete(Digest digest) {
-        try (DigestLock lock =
-                DigestLock.acquire(lockDir.resolve(digest.hex() + ".lock"), lockTimeout, "blob " + digest)) {
+        try (KeyedLocks.Held lock = locks.lock(digest.hex(), lockTimeout, "blob " + digest)) {
             boolean deleted = Files.deleteIfExists(blobPath(digest));
             lock.removeLockFile(); // the blob is gone, so is the need for its lock file
             return deleted;
@@ -242,8 +240,7 @@ public final class ContentStore {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(blobDir, TEMP_PREFIX + "*")) {
             for (Path p : ds) {
                 String hex = hexOfTemp(p.getFileName().toString());
-                Optional<DigestLock> lock =
-                        hex == null ? Optional.empty() : DigestLock.tryAcquire(lockDir.resolve(hex + ".lock"));
+                Optional<KeyedLocks.Held> lock = hex == null ? Optional.empty() : locks.tryLock(hex);
                 if (hex != null && lock.isEmpty()) {
                     continue; // a writer is at work on it
                 }

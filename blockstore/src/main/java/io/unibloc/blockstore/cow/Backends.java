@@ -1,8 +1,8 @@
 package io.unibloc.blockstore.cow;
 
-import io.unibloc.blockstore.ErrorKind;
 import io.unibloc.blockstore.StoreConfig;
-import io.unibloc.blockstore.StoreException;
+import io.unibloc.types.ErrorKind;
+import io.unibloc.types.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

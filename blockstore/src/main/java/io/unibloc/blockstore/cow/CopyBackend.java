@@ -1,7 +1,7 @@
 package io.unibloc.blockstore.cow;
 
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.fs.Exec;
+import io.unibloc.types.StoreException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;

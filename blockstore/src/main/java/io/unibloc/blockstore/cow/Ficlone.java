@@ -2,10 +2,10 @@ package io.unibloc.blockstore.cow;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.NativeLong;
-import io.unibloc.blockstore.ErrorKind;
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.fs.LibC;
 import io.unibloc.blockstore.fs.OutOfSpace;
+import io.unibloc.types.ErrorKind;
+import io.unibloc.types.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

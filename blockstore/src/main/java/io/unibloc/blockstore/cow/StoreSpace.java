@@ -1,7 +1,7 @@
 package io.unibloc.blockstore.cow;
 
-import io.unibloc.blockstore.ErrorKind;
-import io.unibloc.blockstore.StoreException;
+import io.unibloc.types.ErrorKind;
+import io.unibloc.types.StoreException;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.unibloc.blockstore.cow;
 
-import io.unibloc.blockstore.StoreException;
+import io.unibloc.types.StoreException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

@@ -1,15 +1,14 @@
 package io.unibloc.blockstore.cow;
 
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.fs.Exec;
 import io.unibloc.blockstore.fs.Mounts;
+import io.unibloc.blockstore.host.LoopDevices;
+import io.unibloc.blockstore.lock.KeyedLocks;
+import io.unibloc.types.StoreException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * size (sparse: it costs what is written) and mounted again on restart. It is mounted with
  * {@code discard} so that blocks freed inside give space back to the host file; without it, XFS in a loop
  * file never shrinks (an {@code fstrim} would otherwise be needed). Its loop device reads and writes
- * {@code xfs.img} with direct I/O ({@link LoopDirectIo}): otherwise every page a volume reads would be
+ * {@code xfs.img} with direct I/O (switched by {@link LoopDevices}, the project's owner of loop devices): otherwise every page a volume reads would be
  * cached twice, under the volume's file inside XFS and under {@code xfs.img} (issue 19).
  */
 public final class XfsLoopBackend implements CowBackend {
@@ -43,9 +42,9 @@ public final class XfsLoopBackend implements CowBackend {
     /**
      * Creates (first time) and mounts (when not mounted yet) the XFS file of {@code storeRoot}, and holds
      * a SHARED lock on {@code <store>/locks/xfs-loop.lock} until {@link #close()}, so that no other
-     * process (csi-node, a CLI) unmounts it while this one uses it. Mounting itself is serialised by
-     * {@code locks/xfs-loop-mount.lock}. Errors: INTERNAL when mkfs or mount fail (e.g. no loop devices, no
-     * XFS in the kernel).
+     * process (csi-node, a CLI) unmounts it while this one uses it. Mounting itself is serialised by the key
+     * {@code xfs-loop-mount} ({@code locks/xfs-loop-mount.lock}). Errors: INTERNAL when mkfs or mount fail (e.g. no
+     * loop devices, no XFS in the kernel).
      */
     public static XfsLoopBackend open(Path storeRoot, long sizeBytes) {
         Path image = storeRoot.resolve("xfs.img");
@@ -60,7 +59,7 @@ public final class XfsLoopBackend implements CowBackend {
         // Shared first: from here on nobody can unmount, so a mount seen now stays.
         StoreUsers.join(usersLock);
         try {
-            mountIfNeeded(storeRoot.resolve("locks/xfs-loop-mount.lock"), image, mountPoint, sizeBytes);
+            mountIfNeeded(new KeyedLocks(storeRoot.resolve("locks")), image, mountPoint, sizeBytes);
         } catch (RuntimeException e) {
             StoreUsers.leave(usersLock, () -> false);
             throw e;
@@ -68,23 +67,59 @@ public final class XfsLoopBackend implements CowBackend {
         return new XfsLoopBackend(image, mountPoint, usersLock);
     }
 
-    /** Under the mount lock, which this JVM takes only from one thread at a time (one channel per process). */
-    private static void mountIfNeeded(Path mountLock, Path image, Path mountPoint, long sizeBytes) {
-        synchronized (XfsLoopBackend.class) {
-            try (FileChannel lockFile =
-                            FileChannel.open(mountLock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                    FileLock ignored = lockFile.lock()) {
-                if (!Mounts.isMounted(mountPoint)) {
-                    if (!Files.exists(image)) {
-                        create(image, sizeBytes);
-                    }
-                    Mounts.mountLoop(image, mountPoint, "xfs", "discard");
-                    LOG.info("mounted store filesystem image={} mount={}", image, mountPoint);
+    /** Under the mount lock, the engine's keyed lock {@code xfs-loop-mount} (threads and processes alike). */
+    private static void mountIfNeeded(KeyedLocks locks, Path image, Path mountPoint, long sizeBytes) {
+        try (KeyedLocks.Held ignored = locks.lock("xfs-loop-mount")) {
+            if (!Mounts.isMounted(mountPoint)) {
+                if (!Files.exists(image)) {
+                    create(image, sizeBytes);
                 }
-                LoopDirectIo.enable(image); // also a store mounted before issue 19, in place
-            } catch (IOException e) {
-                throw StoreException.internal("cannot set up the XFS store file " + image + ": " + e.getMessage(), e);
+                Mounts.mountLoop(image, mountPoint, "xfs", "discard");
+                LOG.info("mounted store filesystem image={} mount={}", image, mountPoint);
             }
+            directIo(image); // also a store mounted before issue 19, in place
+        } catch (IOException e) {
+            throw StoreException.internal("cannot set up the XFS store file " + image + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Switches every loop device backed by {@code image} to direct I/O ({@link LoopDevices#enableDirectIo}) and
+     * drops what {@code image} already had in the page cache (the superblock reads of the mount, or everything for
+     * a store mounted before). Direct I/O is set after {@code mount -o loop} attached the device, so the mount
+     * keeps setting autoclear (an unmount frees the device). Never fails the store: buffered I/O is slower on
+     * memory, not wrong.
+     */
+    private static void directIo(Path image) {
+        LoopDevices loops = new LoopDevices();
+        List<String> devices = loops.devicesOf(image);
+        if (devices.isEmpty()) {
+            LOG.warn("store loop device not found, direct I/O not set image={}", image);
+            return;
+        }
+        for (String device : devices) {
+            LoopDevices.DirectIo dio = loops.enableDirectIo(device);
+            if (dio.on()) {
+                LOG.info(
+                        "store loop device direct I/O device={} image={} dio=1 logicalBlockSize={} switched={}",
+                        device,
+                        image,
+                        dio.logicalBlockSize(),
+                        dio.switched());
+            } else {
+                LOG.warn(
+                        "store loop device stays buffered, xfs.img pages are cached twice device={} image={} dio=0"
+                                + " logicalBlockSize={} reason=\"{}\" hint=\"loop direct I/O needs the device's"
+                                + " logical block size >= the backing filesystem's\"",
+                        device,
+                        image,
+                        dio.logicalBlockSize(),
+                        dio.refusal());
+            }
+        }
+        Exec.Result drop = Exec.run(List.of("dd", "if=" + image, "iflag=nocache", "count=0", "status=none"));
+        if (!drop.ok()) {
+            LOG.info("cannot drop cached pages of the store file image={} reason=\"{}\"", image, drop.output());
         }
     }
 

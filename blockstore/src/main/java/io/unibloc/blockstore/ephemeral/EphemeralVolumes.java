@@ -1,17 +1,17 @@
 package io.unibloc.blockstore.ephemeral;
 
-import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.chain.ChainBuilder;
 import io.unibloc.blockstore.chain.ChainId;
 import io.unibloc.blockstore.chain.ChainRepository;
 import io.unibloc.blockstore.chain.Intents;
-import io.unibloc.blockstore.chain.KeyedLocks;
 import io.unibloc.blockstore.host.LoopDevices;
 import io.unibloc.blockstore.host.LoopDevices.FileId;
+import io.unibloc.blockstore.lock.KeyedLocks;
 import io.unibloc.blockstore.volumes.VolumeDirectory;
 import io.unibloc.blockstore.volumes.VolumeIds;
 import io.unibloc.blockstore.volumes.VolumeManager;
+import io.unibloc.types.FsType;
+import io.unibloc.types.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -261,6 +261,21 @@ public final class EphemeralVolumes {
         }
         Optional<FileId> link = LoopDevices.idOf(ours.resolve(LINK));
         return link.isPresent() && l.backing().equals(link) && !Files.exists(ours.resolve(VolumeDirectory.META));
+    }
+
+    /**
+     * The links attached volumes read (and detached ones left behind): each is its chain image's inode, so the page
+     * cache they hold is the chain image's. For accounting; a link that goes while the caller looks is its problem.
+     */
+    public List<Path> links() {
+        List<Path> out = new ArrayList<>();
+        for (EphemeralRecord r : list()) {
+            Path link = root.resolve(r.id()).resolve(LINK);
+            if (Files.exists(link)) {
+                out.add(link);
+            }
+        }
+        return out;
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.unibloc.blockstore.fs;
 
-import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.StoreException;
+import io.unibloc.types.FsType;
+import io.unibloc.types.StoreException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;

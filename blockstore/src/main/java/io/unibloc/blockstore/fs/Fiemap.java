@@ -3,7 +3,7 @@ package io.unibloc.blockstore.fs;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.NativeLong;
-import io.unibloc.blockstore.StoreException;
+import io.unibloc.types.StoreException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.unibloc.blockstore.fs;
 
-import io.unibloc.blockstore.FsType;
+import io.unibloc.types.FsType;
 import java.nio.file.Path;
 import java.util.List;
 

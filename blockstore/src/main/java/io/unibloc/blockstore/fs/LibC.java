@@ -7,7 +7,8 @@ import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 
 /**
- * The few libc calls the JDK does not offer: xattrs on the link itself, FIFOs, ioctls (FICLONE, FIEMAP).
+ * The few libc calls the JDK does not offer: xattrs on the link itself, FIFOs, ioctls (FICLONE, FIEMAP), and
+ * {@code mincore} over a read-only mapping to count a file's pages in the page cache.
  * Spawning a tool per call would cost milliseconds each; these cost microseconds.
  */
 public interface LibC extends Library {
@@ -48,4 +49,17 @@ public interface LibC extends Library {
 
     /** {@code times}: atime seconds, atime nanos, mtime seconds, mtime nanos (two {@code struct timespec}). */
     int utimensat(int dirfd, String path, long[] times, int flags) throws LastErrorException;
+
+    int PROT_READ = 1;
+    int MAP_SHARED = 1;
+
+    /** {@code offset} is {@code off_t}, 64 bits on the 64-bit Linux the store runs on. */
+    Pointer mmap(Pointer addr, NativeLong length, int prot, int flags, int fd, long offset) throws LastErrorException;
+
+    int munmap(Pointer addr, NativeLong length) throws LastErrorException;
+
+    /** One byte per page of {@code [addr, addr + length)} into {@code vec}; bit 0 set when the page is resident. */
+    int mincore(Pointer addr, NativeLong length, Pointer vec) throws LastErrorException;
+
+    int getpagesize();
 }

@@ -1,6 +1,6 @@
 package io.unibloc.blockstore.fs;
 
-import io.unibloc.blockstore.StoreException;
+import io.unibloc.types.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.unibloc.blockstore.fs;
 
-import io.unibloc.blockstore.StoreException;
+import io.unibloc.types.StoreException;
 import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;

@@ -1,10 +1,10 @@
 package io.unibloc.blockstore.image;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.registry.ref.Digest;
 import io.unibloc.registry.ref.ImageReference;
 import io.unibloc.registry.ref.Sha256;
+import io.unibloc.types.StoreException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;

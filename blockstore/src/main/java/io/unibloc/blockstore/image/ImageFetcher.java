@@ -4,8 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.unibloc.blockstore.BlockStore;
-import io.unibloc.blockstore.ErrorKind;
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.content.BlobWriter;
 import io.unibloc.blockstore.content.ContentStore;
 import io.unibloc.registry.RegistryException;
@@ -22,6 +20,8 @@ import io.unibloc.registry.manifest.Platform;
 import io.unibloc.registry.manifest.PlatformSelector;
 import io.unibloc.registry.ref.Digest;
 import io.unibloc.registry.ref.ImageReference;
+import io.unibloc.types.ErrorKind;
+import io.unibloc.types.StoreException;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,7 +100,7 @@ public final class ImageFetcher implements AutoCloseable {
         try {
             return fetchFrom(sourceFor(reference, credentials), reference, platform, progress);
         } catch (RegistryException e) {
-            throw StoreException.from(e);
+            throw e.toStoreException();
         }
     }
 
@@ -115,7 +115,7 @@ public final class ImageFetcher implements AutoCloseable {
         try {
             return reference.withDigest(sourceFor(reference, credentials).resolve());
         } catch (RegistryException e) {
-            throw StoreException.from(e);
+            throw e.toStoreException();
         }
     }
 
@@ -130,7 +130,7 @@ public final class ImageFetcher implements AutoCloseable {
             if (e.kind() == RegistryException.Kind.NOT_FOUND) {
                 return Optional.empty();
             }
-            throw StoreException.from(e);
+            throw e.toStoreException();
         } catch (StoreException e) {
             if (e.kind() == ErrorKind.NOT_FOUND) {
                 return Optional.empty();
@@ -291,7 +291,7 @@ public final class ImageFetcher implements AutoCloseable {
                     first = c instanceof StoreException se
                             ? se
                             : c instanceof RegistryException re
-                                    ? StoreException.from(re)
+                                    ? re.toStoreException()
                                     : StoreException.internal("blob fetch failed: " + c, c);
                 }
             } catch (InterruptedException e) {

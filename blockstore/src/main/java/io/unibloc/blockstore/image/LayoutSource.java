@@ -1,6 +1,5 @@
 package io.unibloc.blockstore.image;
 
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.content.BlobWriter;
 import io.unibloc.registry.client.ManifestResponse;
 import io.unibloc.registry.manifest.Descriptor;
@@ -9,6 +8,7 @@ import io.unibloc.registry.manifest.ManifestParser;
 import io.unibloc.registry.ref.Digest;
 import io.unibloc.registry.ref.ImageReference;
 import io.unibloc.registry.ref.Sha256;
+import io.unibloc.types.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,10 +1,10 @@
 package io.unibloc.blockstore.image;
 
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.content.BlobWriter;
 import io.unibloc.registry.client.ManifestResponse;
 import io.unibloc.registry.ref.Digest;
 import io.unibloc.registry.ref.ImageReference;
+import io.unibloc.types.StoreException;
 import java.util.function.LongConsumer;
 
 /** No source at all: whatever is not in the content store is NOT_FOUND. */

@@ -1,8 +1,8 @@
 package io.unibloc.blockstore.layers;
 
 import com.sun.jna.LastErrorException;
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.fs.LibC;
+import io.unibloc.types.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,7 +1,7 @@
 package io.unibloc.blockstore.layers;
 
 import com.github.luben.zstd.ZstdInputStream;
-import io.unibloc.blockstore.StoreException;
+import io.unibloc.types.StoreException;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;

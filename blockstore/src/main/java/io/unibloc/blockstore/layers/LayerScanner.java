@@ -1,6 +1,6 @@
 package io.unibloc.blockstore.layers;
 
-import io.unibloc.blockstore.StoreException;
+import io.unibloc.types.StoreException;
 import java.io.IOException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 

@@ -15,6 +15,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code unibloc.volume.op} — timer per volume operation, tags {@code op}, {@code outcome} (ok|error)</li>
  *   <li>{@code unibloc.store.bytes} — gauge, tag {@code kind} (shared|exclusive|logical|blobs), as of the
  *       last {@link #recordUsage} (every usage report updates it)</li>
+ *   <li>{@code unibloc.store.volumes} — gauge, tag {@code mode} (persistent|ephemeral): volumes in the store as of
+ *       the last usage report ({@code unibloc_store_volumes} in Prometheus)</li>
+ *   <li>{@code unibloc.store.page.cache} — gauge, tag {@code kind} (chains|volumes|backend): bytes of the store's
+ *       files resident in the host page cache as of the last usage report, each inode once (an ephemeral volume's
+ *       link is its chain image: under {@code chains}); {@code backend} is {@code xfs.img} of xfs-loop
+ *       ({@code unibloc_store_page_cache_bytes} in Prometheus; their sum is the store's whole share)</li>
  *   <li>{@code unibloc.store.backend.info} — gauge 1, tag {@code backend} (reflink|xfs-loop|copy): which
  *       copy-on-write backend the store uses ({@code unibloc_store_backend_info} in Prometheus)</li>
  * </ul>
@@ -25,6 +31,11 @@ public final class StoreMetrics {
     private final AtomicLong exclusive = new AtomicLong();
     private final AtomicLong logical = new AtomicLong();
     private final AtomicLong blobs = new AtomicLong();
+    private final AtomicLong persistentVolumes = new AtomicLong();
+    private final AtomicLong ephemeralVolumes = new AtomicLong();
+    private final AtomicLong chainCache = new AtomicLong();
+    private final AtomicLong volumeCache = new AtomicLong();
+    private final AtomicLong backendCache = new AtomicLong();
 
     public StoreMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -32,6 +43,26 @@ public final class StoreMetrics {
         gauge("exclusive", exclusive);
         gauge("logical", logical);
         gauge("blobs", blobs);
+        volumes("persistent", persistentVolumes);
+        volumes("ephemeral", ephemeralVolumes);
+        pageCache("chains", chainCache);
+        pageCache("volumes", volumeCache);
+        pageCache("backend", backendCache);
+    }
+
+    private void volumes(String mode, AtomicLong value) {
+        Gauge.builder("unibloc.store.volumes", value, AtomicLong::get)
+                .tag("mode", mode)
+                .description("volumes in the block store, by write mode")
+                .register(registry);
+    }
+
+    private void pageCache(String kind, AtomicLong value) {
+        Gauge.builder("unibloc.store.page.cache", value, AtomicLong::get)
+                .tag("kind", kind)
+                .baseUnit("bytes")
+                .description("bytes of the block store's files resident in the host page cache, each inode once")
+                .register(registry);
     }
 
     private void gauge(String kind, AtomicLong value) {
@@ -82,6 +113,17 @@ public final class StoreMetrics {
         exclusive.set(exclusiveBytes);
         logical.set(logicalBytes);
         blobs.set(blobBytes);
+    }
+
+    public void recordVolumes(int persistent, int ephemeral) {
+        persistentVolumes.set(persistent);
+        ephemeralVolumes.set(ephemeral);
+    }
+
+    public void recordPageCache(long chainBytes, long volumeBytes, long backendFileBytes) {
+        chainCache.set(chainBytes);
+        volumeCache.set(volumeBytes);
+        backendCache.set(backendFileBytes);
     }
 
     public MeterRegistry registry() {

@@ -1,9 +1,9 @@
 package io.unibloc.blockstore.volumes;
 
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.chain.Intents;
-import io.unibloc.blockstore.chain.KeyedLocks;
 import io.unibloc.blockstore.fs.AtomicFiles;
+import io.unibloc.blockstore.lock.KeyedLocks;
+import io.unibloc.types.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.unibloc.blockstore.volumes;
 
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.fs.AtomicFiles;
+import io.unibloc.types.StoreException;
 import java.util.regex.Pattern;
 
 /**

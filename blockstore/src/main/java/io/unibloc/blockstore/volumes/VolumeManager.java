@@ -1,13 +1,9 @@
 package io.unibloc.blockstore.volumes;
 
-import io.unibloc.blockstore.ErrorKind;
-import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.chain.ChainBuilder;
 import io.unibloc.blockstore.chain.ChainId;
 import io.unibloc.blockstore.chain.ChainRepository;
 import io.unibloc.blockstore.chain.Intents;
-import io.unibloc.blockstore.chain.KeyedLocks;
 import io.unibloc.blockstore.cow.CowBackend;
 import io.unibloc.blockstore.cow.StoreSpace;
 import io.unibloc.blockstore.fs.AtomicFiles;
@@ -15,6 +11,11 @@ import io.unibloc.blockstore.fs.ExtImages;
 import io.unibloc.blockstore.fs.Fiemap;
 import io.unibloc.blockstore.fs.OutOfSpace;
 import io.unibloc.blockstore.host.LoopDevices;
+import io.unibloc.blockstore.lock.KeyedLocks;
+import io.unibloc.types.ErrorKind;
+import io.unibloc.types.FsType;
+import io.unibloc.types.StoreException;
+import io.unibloc.types.VolumeSizes;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;

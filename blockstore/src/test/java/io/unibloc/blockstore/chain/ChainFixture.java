@@ -6,6 +6,7 @@ import io.unibloc.blockstore.cow.Backends;
 import io.unibloc.blockstore.cow.CowBackend;
 import io.unibloc.blockstore.fs.Mounts;
 import io.unibloc.blockstore.layers.LayerLimits;
+import io.unibloc.blockstore.lock.KeyedLocks;
 import io.unibloc.blockstore.metrics.StoreMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.unibloc.blockstore.BlockStore;
-import io.unibloc.blockstore.ErrorKind;
-import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.fs.FsCheck;
 import io.unibloc.blockstore.fs.Mounts;
 import io.unibloc.blockstore.layers.LayerLimits;
 import io.unibloc.blockstore.layers.LayerSource;
 import io.unibloc.blockstore.layers.TarFixture;
 import io.unibloc.registry.ref.Digest;
+import io.unibloc.types.ErrorKind;
+import io.unibloc.types.FsType;
+import io.unibloc.types.StoreException;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -2,8 +2,8 @@ package io.unibloc.blockstore.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.unibloc.blockstore.FsType;
 import io.unibloc.registry.ref.Digest;
+import io.unibloc.types.FsType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

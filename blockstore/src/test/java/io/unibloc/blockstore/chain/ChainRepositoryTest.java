@@ -45,8 +45,8 @@ class ChainRepositoryTest {
         ChainId id = new ChainId("cd".repeat(32));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> repo.touch(id))
                 .isInstanceOfSatisfying(
-                        io.unibloc.blockstore.StoreException.class,
-                        e -> assertThat(e.kind()).isEqualTo(io.unibloc.blockstore.ErrorKind.NOT_FOUND))
+                        io.unibloc.types.StoreException.class,
+                        e -> assertThat(e.kind()).isEqualTo(io.unibloc.types.ErrorKind.NOT_FOUND))
                 .hasMessageContaining(id.value());
     }
 }

@@ -3,10 +3,10 @@ package io.unibloc.blockstore.content;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.unibloc.blockstore.ErrorKind;
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.registry.ref.Digest;
 import io.unibloc.registry.ref.Sha256;
+import io.unibloc.types.ErrorKind;
+import io.unibloc.types.StoreException;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

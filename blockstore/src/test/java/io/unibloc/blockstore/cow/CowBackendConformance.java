@@ -3,9 +3,9 @@ package io.unibloc.blockstore.cow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.unibloc.blockstore.ErrorKind;
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.fs.Fiemap;
+import io.unibloc.types.ErrorKind;
+import io.unibloc.types.StoreException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;

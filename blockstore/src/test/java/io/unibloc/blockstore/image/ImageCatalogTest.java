@@ -3,13 +3,13 @@ package io.unibloc.blockstore.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.unibloc.blockstore.ErrorKind;
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.registry.manifest.ImageConfig;
 import io.unibloc.registry.manifest.MediaTypes;
 import io.unibloc.registry.manifest.Platform;
 import io.unibloc.registry.ref.Digest;
 import io.unibloc.registry.ref.ImageReference;
+import io.unibloc.types.ErrorKind;
+import io.unibloc.types.StoreException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.unibloc.blockstore.BlockStore;
-import io.unibloc.blockstore.ErrorKind;
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.content.ContentStore;
 import io.unibloc.blockstore.layers.Compression;
 import io.unibloc.registry.auth.RegistryCredentials;
@@ -17,6 +15,8 @@ import io.unibloc.registry.ref.ImageReference;
 import io.unibloc.testkit.image.ImageFormat;
 import io.unibloc.testkit.image.TestImage;
 import io.unibloc.testkit.image.TestIndex;
+import io.unibloc.types.ErrorKind;
+import io.unibloc.types.StoreException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.unibloc.blockstore.BlockStore;
-import io.unibloc.blockstore.ErrorKind;
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.content.ContentStore;
 import io.unibloc.registry.auth.RegistryCredentials;
 import io.unibloc.registry.client.RegistryConfig;
@@ -14,6 +12,8 @@ import io.unibloc.registry.manifest.Platform;
 import io.unibloc.registry.ref.ImageReference;
 import io.unibloc.testkit.image.TestImage;
 import io.unibloc.testkit.registry.TestRegistry;
+import io.unibloc.types.ErrorKind;
+import io.unibloc.types.StoreException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.unibloc.blockstore.BlockStore;
-import io.unibloc.blockstore.ErrorKind;
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.content.ContentStore;
 import io.unibloc.registry.auth.DockerConfig;
 import io.unibloc.registry.auth.RegistryCredentials;
@@ -18,6 +16,8 @@ import io.unibloc.testkit.image.PushedImage;
 import io.unibloc.testkit.image.TestImage;
 import io.unibloc.testkit.image.TestIndex;
 import io.unibloc.testkit.registry.TestRegistry;
+import io.unibloc.types.ErrorKind;
+import io.unibloc.types.StoreException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -3,9 +3,9 @@ package io.unibloc.blockstore.layers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.unibloc.blockstore.ErrorKind;
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.fs.Xattrs;
+import io.unibloc.types.ErrorKind;
+import io.unibloc.types.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -3,8 +3,8 @@ package io.unibloc.blockstore.volumes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.unibloc.blockstore.ErrorKind;
-import io.unibloc.blockstore.StoreException;
+import io.unibloc.types.ErrorKind;
+import io.unibloc.types.StoreException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

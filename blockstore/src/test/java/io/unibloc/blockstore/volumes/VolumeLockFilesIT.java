@@ -2,15 +2,15 @@ package io.unibloc.blockstore.volumes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.unibloc.blockstore.FsType;
 import io.unibloc.blockstore.chain.ChainId;
 import io.unibloc.blockstore.chain.ChainMeta;
 import io.unibloc.blockstore.chain.ChainRepository;
-import io.unibloc.blockstore.chain.KeyedLocks;
 import io.unibloc.blockstore.cow.CopyBackend;
 import io.unibloc.blockstore.cow.StoreSpace;
 import io.unibloc.blockstore.host.LoopDevices;
+import io.unibloc.blockstore.lock.KeyedLocks;
 import io.unibloc.registry.ref.Digest;
+import io.unibloc.types.FsType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package io.unibloc.cli.bench;
 
 import io.unibloc.blockstore.BlockStore;
-import io.unibloc.blockstore.FsType;
 import io.unibloc.cli.StoreCommand;
 import io.unibloc.cli.StoreFactory;
 import io.unibloc.cli.StoreSession;
+import io.unibloc.types.FsType;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -126,10 +127,16 @@ public final class BenchCommand extends StoreCommand {
                     + " /tmp/unibloc-test-guest/initramfs-*.cpio.gz, which testkit's SampleImage builds).")
     Path guestInitrd;
 
+    @Mixin
+    GuestOptions guests = new GuestOptions();
+
     @Override
     protected int call(StoreSession s) throws Exception {
         if (network) {
             return network(s);
+        }
+        if (guests.counts != null) {
+            return guests(s);
         }
         Path work = Files.createDirectories(s.dir().resolve("bench-work"));
         Files.createDirectories(outDir);
@@ -199,15 +206,41 @@ public final class BenchCommand extends StoreCommand {
     /** The network scenario alone: three paths to one HTTP server, figures, chart. */
     private int network(StoreSession s) throws Exception {
         Files.createDirectories(outDir);
-        Path kernel = guestKernel != null ? guestKernel : newest(Path.of("/boot"), "vmlinuz-", "");
-        Path initrd = guestInitrd != null
-                ? guestInitrd
-                : newest(Path.of(System.getProperty("java.io.tmpdir"), "unibloc-test-guest"), "initramfs-", ".cpio.gz");
+        Path kernel = guestKernel();
+        Path initrd = guestInitrd();
         NetworkBench bench =
                 new NetworkBench(s.dir().resolve("bench-network"), kernel, initrd, networkRequests, networkBlobMiB, 3);
         List<NetworkBench.PathResult> paths = bench.run();
         Results res = new Results();
         NetworkFigures.report(res, paths, networkBlobMiB);
+        printAndWrite(res, s, "bench-network");
+        NetworkFigures.chart(outDir.resolve("bench-network.png"), paths, networkBlobMiB);
+        out().println("wrote " + outDir.resolve("bench-network.csv") + ", bench-network.md, bench-network.png");
+        return 0;
+    }
+
+    /**
+     * The booted-guest page-cache scenario alone, host readers of the same image beside it: figures, chart. A
+     * failure is recorded as a FAILED row (after every guest, volume and overlay of it is gone).
+     */
+    private int guests(StoreSession s) throws Exception {
+        Files.createDirectories(outDir);
+        Results res = new Results();
+        GuestScenario scenario =
+                new GuestScenario(s, FsType.parse(fs), guests, guestKernel(), guestInitrd(), pageCacheRepeats);
+        scenario(
+                res,
+                GuestPageCacheBench.SCENARIO,
+                guests.dataMiB,
+                () -> scenario.run(res, outDir.resolve("bench-pagecache-guests.png")));
+        printAndWrite(res, s, "bench-pagecache");
+        out().println("wrote " + outDir.resolve("bench-pagecache.csv")
+                + ", bench-pagecache.md, bench-pagecache-guests.png");
+        return res.rows().stream().anyMatch(r -> r.variant().startsWith("FAILED")) ? 1 : 0;
+    }
+
+    /** Prints the machine and the table, and writes them as NAME.md and the rows as NAME.csv into --out. */
+    private void printAndWrite(Results res, StoreSession s, String name) throws IOException {
         StringWriter md = new StringWriter();
         PrintWriter mdw = new PrintWriter(md);
         mdw.println("Machine: " + HostDescription.describe(s.dir()));
@@ -216,11 +249,18 @@ public final class BenchCommand extends StoreCommand {
         out().println();
         out().print(md);
         out().flush();
-        Files.writeString(outDir.resolve("bench-network.md"), md.toString());
-        res.writeCsv(outDir.resolve("bench-network.csv"));
-        NetworkFigures.chart(outDir.resolve("bench-network.png"), paths, networkBlobMiB);
-        out().println("wrote " + outDir.resolve("bench-network.csv") + ", bench-network.md, bench-network.png");
-        return 0;
+        Files.writeString(outDir.resolve(name + ".md"), md.toString());
+        res.writeCsv(outDir.resolve(name + ".csv"));
+    }
+
+    private Path guestKernel() throws IOException {
+        return guestKernel != null ? guestKernel : newest(Path.of("/boot"), "vmlinuz-", "");
+    }
+
+    private Path guestInitrd() throws IOException {
+        return guestInitrd != null
+                ? guestInitrd
+                : newest(Path.of(System.getProperty("java.io.tmpdir"), "unibloc-test-guest"), "initramfs-", ".cpio.gz");
     }
 
     /** The newest file in {@code dir} named PREFIX...SUFFIX; fails naming what to pass instead. */

@@ -42,69 +42,78 @@ record BenchImage(ImageReference reference, List<Path> layerTars, long contentBy
     /** Writes (or reuses) the layout {@code dir} holding {@code layers} under {@code tag}. */
     static BenchImage write(Path dir, String tag, List<LayerPlan> layers) {
         try {
-            Path blobs = Files.createDirectories(dir.resolve("blobs/sha256"));
             Path tars = Files.createDirectories(dir.resolve("tars"));
             List<Path> tarFiles = new ArrayList<>();
-            List<Digest> digests = new ArrayList<>();
-            List<Long> sizes = new ArrayList<>();
             long content = 0;
             for (LayerPlan lp : layers) {
                 Path tar = tars.resolve("layer-" + lp.seed() + "-" + lp.bytes() + ".tar");
                 if (!Files.exists(tar)) {
                     writeLayer(tar, lp);
                 }
-                Digest d = Sha256.of(tar);
-                Path blob = blobs.resolve(d.hex());
-                if (!Files.exists(blob)) {
-                    Files.createLink(blob, tar);
-                }
                 tarFiles.add(tar);
-                digests.add(d);
-                sizes.add(Files.size(tar));
                 content += lp.bytes();
             }
-            ObjectNode config =
-                    JSON.createObjectNode().put("architecture", "amd64").put("os", "linux");
-            config.putObject("config").putObject("Labels").put("io.unibloc.bench", tag);
-            ObjectNode rootfs = config.putObject("rootfs").put("type", "layers");
-            ArrayNode diffIds = rootfs.putArray("diff_ids");
-            digests.forEach(d -> diffIds.add(d.toString()));
-            byte[] configBytes = JSON.writeValueAsBytes(config);
-            Digest configDigest = put(blobs, configBytes);
-
-            ObjectNode manifest = JSON.createObjectNode()
-                    .put("schemaVersion", 2)
-                    .put("mediaType", "application/vnd.oci.image.manifest.v1+json");
-            manifest.putObject("config")
-                    .put("mediaType", "application/vnd.oci.image.config.v1+json")
-                    .put("digest", configDigest.toString())
-                    .put("size", configBytes.length);
-            ArrayNode ls = manifest.putArray("layers");
-            for (int i = 0; i < digests.size(); i++) {
-                ls.addObject()
-                        .put("mediaType", "application/vnd.oci.image.layer.v1.tar")
-                        .put("digest", digests.get(i).toString())
-                        .put("size", sizes.get(i));
-            }
-            byte[] manifestBytes = JSON.writeValueAsBytes(manifest);
-            Digest manifestDigest = put(blobs, manifestBytes);
-
-            ObjectNode index = JSON.createObjectNode()
-                    .put("schemaVersion", 2)
-                    .put("mediaType", "application/vnd.oci.image.index.v1+json");
-            index.putArray("manifests")
-                    .addObject()
-                    .put("mediaType", "application/vnd.oci.image.manifest.v1+json")
-                    .put("digest", manifestDigest.toString())
-                    .put("size", manifestBytes.length)
-                    .putObject("annotations")
-                    .put("org.opencontainers.image.ref.name", tag);
-            Files.write(dir.resolve("index.json"), JSON.writeValueAsBytes(index));
-            Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
-            return new BenchImage(ImageReference.ofLayout(dir, tag, manifestDigest), tarFiles, content);
+            return layout(dir, tag, tarFiles, content);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write benchmark image into " + dir, e);
         }
+    }
+
+    /**
+     * An OCI layout in {@code dir} whose layers are the uncompressed {@code tars} (hard-linked as blobs), tagged
+     * {@code tag}; {@code contentBytes} is what the caller put into them.
+     */
+    static BenchImage layout(Path dir, String tag, List<Path> tars, long contentBytes) throws IOException {
+        Path blobs = Files.createDirectories(dir.resolve("blobs/sha256"));
+        List<Digest> digests = new ArrayList<>();
+        List<Long> sizes = new ArrayList<>();
+        for (Path tar : tars) {
+            Digest d = Sha256.of(tar);
+            Path blob = blobs.resolve(d.hex());
+            if (!Files.exists(blob)) {
+                Files.createLink(blob, tar);
+            }
+            digests.add(d);
+            sizes.add(Files.size(tar));
+        }
+        ObjectNode config = JSON.createObjectNode().put("architecture", "amd64").put("os", "linux");
+        config.putObject("config").putObject("Labels").put("io.unibloc.bench", tag);
+        ObjectNode rootfs = config.putObject("rootfs").put("type", "layers");
+        ArrayNode diffIds = rootfs.putArray("diff_ids");
+        digests.forEach(d -> diffIds.add(d.toString()));
+        byte[] configBytes = JSON.writeValueAsBytes(config);
+        Digest configDigest = put(blobs, configBytes);
+
+        ObjectNode manifest = JSON.createObjectNode()
+                .put("schemaVersion", 2)
+                .put("mediaType", "application/vnd.oci.image.manifest.v1+json");
+        manifest.putObject("config")
+                .put("mediaType", "application/vnd.oci.image.config.v1+json")
+                .put("digest", configDigest.toString())
+                .put("size", configBytes.length);
+        ArrayNode ls = manifest.putArray("layers");
+        for (int i = 0; i < digests.size(); i++) {
+            ls.addObject()
+                    .put("mediaType", "application/vnd.oci.image.layer.v1.tar")
+                    .put("digest", digests.get(i).toString())
+                    .put("size", sizes.get(i));
+        }
+        byte[] manifestBytes = JSON.writeValueAsBytes(manifest);
+        Digest manifestDigest = put(blobs, manifestBytes);
+
+        ObjectNode index = JSON.createObjectNode()
+                .put("schemaVersion", 2)
+                .put("mediaType", "application/vnd.oci.image.index.v1+json");
+        index.putArray("manifests")
+                .addObject()
+                .put("mediaType", "application/vnd.oci.image.manifest.v1+json")
+                .put("digest", manifestDigest.toString())
+                .put("size", manifestBytes.length)
+                .putObject("annotations")
+                .put("org.opencontainers.image.ref.name", tag);
+        Files.write(dir.resolve("index.json"), JSON.writeValueAsBytes(index));
+        Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+        return new BenchImage(ImageReference.ofLayout(dir, tag, manifestDigest), tars, contentBytes);
     }
 
     private static Digest put(Path blobs, byte[] bytes) throws IOException {
@@ -140,7 +149,7 @@ record BenchImage(ImageReference reference, List<Path> layerTars, long contentBy
         Files.move(temp, tar);
     }
 
-    private static void fill(SplittableRandom rnd, byte[] b, int len) {
+    static void fill(SplittableRandom rnd, byte[] b, int len) {
         for (int i = 0; i < len; i += 8) {
             long v = rnd.nextLong();
             for (int k = 0; k < 8 && i + k < len; k++) {
@@ -149,7 +158,7 @@ record BenchImage(ImageReference reference, List<Path> layerTars, long contentBy
         }
     }
 
-    private static void dirEntry(TarArchiveOutputStream t, String name) throws IOException {
+    static void dirEntry(TarArchiveOutputStream t, String name) throws IOException {
         TarArchiveEntry e = new TarArchiveEntry(name);
         e.setMode(040755);
         e.setModTime(0L);

@@ -1,9 +1,9 @@
 package io.unibloc.cli.bench;
 
 import io.unibloc.blockstore.BlockStore;
-import io.unibloc.blockstore.FsType;
 import io.unibloc.registry.auth.RegistryCredentials;
 import io.unibloc.registry.ref.Digest;
+import io.unibloc.types.FsType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,22 +1,18 @@
 package io.unibloc.cli.bench;
 
 import io.unibloc.blockstore.BlockStore;
-import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.WriteMode;
 import io.unibloc.registry.auth.RegistryCredentials;
+import io.unibloc.types.FsType;
+import io.unibloc.types.WriteMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.ToDoubleFunction;
-import java.util.stream.Stream;
 
 /**
  * Node density: N volumes of one image attached at once, each read whole the way a guest under QEMU with
@@ -106,7 +102,7 @@ final class PageCacheBench {
                     overlays.add(overlay);
                 }
             }
-            Path dataDir = dataRoot();
+            Path dataDir = StoreFiles.dataRoot(storeRoot);
             String storeDevice = HostIo.deviceUnder(dataDir);
             String hostDisk = HostIo.deviceUnder(storeRoot);
             HostIo.dropCaches();
@@ -127,18 +123,16 @@ final class PageCacheBench {
             long cache = HostIo.pageCacheBytes() - cache0;
             long storeRead = HostIo.readBytes(storeDevice) - store0;
             long hostRead = HostIo.readBytes(hostDisk) - host0;
-            long resident = HostIo.residentBytes(storeFiles(dataDir));
-            Path xfsImg = storeRoot.resolve("xfs.img");
-            long xfsImgResident = Files.isRegularFile(xfsImg) ? HostIo.residentBytes(List.of(xfsImg)) : 0;
+            StoreFiles.Resident resident = StoreFiles.resident(storeRoot);
             return new Sample(
                     mode,
                     n,
                     cache / MIB,
                     storeRead / MIB,
                     hostRead / MIB,
-                    resident / MIB,
+                    resident.total() / MIB,
                     millis,
-                    xfsImgResident / MIB);
+                    resident.xfsImg() / MIB);
         } finally {
             for (Path overlay : overlays) {
                 Files.deleteIfExists(overlay);
@@ -181,38 +175,6 @@ final class PageCacheBench {
 
     private static long deviceBytes(String device) {
         return Long.parseLong(Proc.run("blockdev", "--getsize64", device).strip());
-    }
-
-    private Path dataRoot() {
-        Path mnt = storeRoot.resolve("mnt");
-        return Files.isDirectory(mnt.resolve("chains")) ? mnt : storeRoot;
-    }
-
-    /** Chain images, volume disks, ephemeral links and the xfs-loop file: each inode once. */
-    private List<Path> storeFiles(Path dataDir) throws IOException {
-        List<Path> files = new ArrayList<>();
-        Set<Object> inodes = new HashSet<>();
-        List<Path> candidates = new ArrayList<>();
-        try (Stream<Path> chains = Files.list(dataDir.resolve("chains"))) {
-            chains.filter(p -> p.toString().endsWith(".img")).forEach(candidates::add);
-        }
-        for (String dir : List.of("volumes", "ephemeral")) {
-            if (Files.isDirectory(dataDir.resolve(dir))) {
-                try (Stream<Path> walk = Files.walk(dataDir.resolve(dir), 2)) {
-                    walk.filter(p -> p.toString().endsWith(".img")).forEach(candidates::add);
-                }
-            }
-        }
-        candidates.add(storeRoot.resolve("xfs.img"));
-        for (Path p : candidates) {
-            if (Files.isRegularFile(p)) {
-                Object key = Files.readAttributes(p, BasicFileAttributes.class).fileKey();
-                if (inodes.add(key)) {
-                    files.add(p);
-                }
-            }
-        }
-        return files;
     }
 
     /** Adds the samples and their ratios to one reader to {@code res}, with the targets for the most readers. */

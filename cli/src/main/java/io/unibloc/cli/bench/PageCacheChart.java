@@ -14,8 +14,8 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /**
- * Two linear bar panels for the page-cache scenario: host page-cache growth and store disk reads (MiB) per
- * reader count, one bar per mode. Java2D, like {@link BenchChart}: no plotting tool needed.
+ * Two linear bar panels for the page-cache scenarios (host page-cache growth or the store's resident files, and
+ * store disk reads, MiB) per reader or guest count, one bar per mode. Java2D, like {@link BenchChart}: no plotting tool needed.
  */
 final class PageCacheChart {
     private static final int W = 1000;
@@ -27,8 +27,31 @@ final class PageCacheChart {
 
     private PageCacheChart() {}
 
+    /** One bar pair: a mode at N readers or guests, the left panel's and the right panel's value (MiB). */
+    record Bar(String mode, int n, double left, double right) {}
+
     static void write(
             Path png, List<PageCacheBench.Sample> samples, List<Integer> readers, List<String> modes, long imageMiB) {
+        write(
+                png,
+                "N guests reading one " + imageMiB + " MiB image (O_DIRECT, as QEMU cache=none)",
+                "host page cache growth, MiB",
+                "store disk reads, MiB",
+                samples.stream()
+                        .map(s -> new Bar(s.mode(), s.readers(), s.cacheMiB(), s.storeReadMiB()))
+                        .toList(),
+                readers,
+                modes);
+    }
+
+    static void write(
+            Path png,
+            String title,
+            String leftTitle,
+            String rightTitle,
+            List<Bar> samples,
+            List<Integer> readers,
+            List<String> modes) {
         System.setProperty("java.awt.headless", "true");
         BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
@@ -38,9 +61,9 @@ final class PageCacheChart {
         g.fillRect(0, 0, W, H);
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        g.drawString("N guests reading one " + imageMiB + " MiB image (O_DIRECT, as QEMU cache=none)", 30, 28);
-        panel(g, 60, "host page cache growth, MiB", samples, readers, modes, true);
-        panel(g, 60 + PANEL_W + 30, "store disk reads, MiB", samples, readers, modes, false);
+        g.drawString(title, 30, 28);
+        panel(g, 60, leftTitle, samples, readers, modes, true);
+        panel(g, 60 + PANEL_W + 30, rightTitle, samples, readers, modes, false);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         for (int m = 0; m < modes.size(); m++) {
             int lx = 30 + m * 300;
@@ -61,13 +84,13 @@ final class PageCacheChart {
             Graphics2D g,
             int left,
             String title,
-            List<PageCacheBench.Sample> samples,
+            List<Bar> samples,
             List<Integer> readers,
             List<String> modes,
             boolean cache) {
         int plotH = H - TOP - BOTTOM;
         double max = 1;
-        for (PageCacheBench.Sample s : samples) {
+        for (Bar s : samples) {
             max = Math.max(max, value(s, cache));
         }
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
@@ -81,8 +104,8 @@ final class PageCacheChart {
             for (int m = 0; m < modes.size(); m++) {
                 int n = readers.get(r);
                 String mode = modes.get(m);
-                PageCacheBench.Sample s = samples.stream()
-                        .filter(o -> o.readers() == n && o.mode().equals(mode))
+                Bar s = samples.stream()
+                        .filter(o -> o.n() == n && o.mode().equals(mode))
                         .findFirst()
                         .orElse(null);
                 if (s == null) {
@@ -96,17 +119,14 @@ final class PageCacheChart {
                 g.setColor(Color.BLACK);
                 g.drawString(String.format(Locale.ROOT, "%.0f", v), x, H - BOTTOM - h - 4);
             }
-            g.drawString(
-                    readers.get(r) + (readers.get(r) == 1 ? " guest" : " guests"),
-                    gx + modes.size() * barW / 2 - 20,
-                    H - BOTTOM + 18);
+            g.drawString("N = " + readers.get(r), gx + modes.size() * barW / 2 - 20, H - BOTTOM + 18);
         }
         g.setStroke(new BasicStroke(1.5f));
         g.drawLine(left, H - BOTTOM, left + PANEL_W, H - BOTTOM);
         g.drawLine(left, TOP - 10, left, H - BOTTOM);
     }
 
-    private static double value(PageCacheBench.Sample s, boolean cache) {
-        return cache ? s.cacheMiB() : s.storeReadMiB();
+    private static double value(Bar s, boolean cache) {
+        return cache ? s.left() : s.right();
     }
 }

@@ -2,11 +2,11 @@ package io.unibloc.cli.bench;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.unibloc.blockstore.BlockStore;
-import io.unibloc.blockstore.FsType;
 import io.unibloc.blockstore.content.ContentStore;
 import io.unibloc.blockstore.image.ImageFetcher;
 import io.unibloc.cli.StoreSession;
 import io.unibloc.registry.auth.RegistryCredentials;
+import io.unibloc.types.FsType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,13 +1,13 @@
 package io.unibloc.cli.image;
 
 import io.unibloc.blockstore.BlockStore;
-import io.unibloc.blockstore.FsType;
 import io.unibloc.cli.ConsoleProgress;
 import io.unibloc.cli.Sizes;
 import io.unibloc.cli.StoreCommand;
 import io.unibloc.cli.StoreSession;
 import io.unibloc.registry.manifest.Platform;
 import io.unibloc.registry.ref.ImageReference;
+import io.unibloc.types.FsType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

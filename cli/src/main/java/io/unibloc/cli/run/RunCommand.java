@@ -2,9 +2,6 @@ package io.unibloc.cli.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.unibloc.blockstore.BlockStore;
-import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.WriteMode;
 import io.unibloc.blockstore.image.FetchedImage;
 import io.unibloc.cli.ConsoleProgress;
 import io.unibloc.cli.Sizes;
@@ -23,8 +20,10 @@ import io.unibloc.sandbox.spec.BootSpec;
 import io.unibloc.sandbox.spec.FileProjection;
 import io.unibloc.sandbox.spec.GuestKind;
 import io.unibloc.sandbox.spec.ImageMetadata;
-import io.unibloc.sandbox.spec.Machine;
 import io.unibloc.sandbox.spec.Vmm;
+import io.unibloc.types.FsType;
+import io.unibloc.types.StoreException;
+import io.unibloc.types.WriteMode;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -298,7 +297,7 @@ public final class RunCommand extends StoreCommand {
     private BootSpec.Builder bootSpec() {
         BootSpec.Builder boot = BootSpec.builder().readOnly(readOnly).args(args).env(env);
         if (vmm != null) boot.vmm(Vmm.fromWireName(vmm));
-        if (machine != null) boot.machine(Machine.fromWireName(machine));
+        if (machine != null) boot.machine(BootSpec.machine(machine));
         if (guest != null) boot.guest(GuestKind.fromWireName(guest));
         if (memory != null) boot.memoryMiB((int) (memory >> 20));
         if (vcpus != null) boot.vcpus(vcpus);

@@ -10,8 +10,14 @@ import picocli.CommandLine.Command;
 @Command(
         name = "df",
         mixinStandardHelpOptions = true,
-        description =
-                "Disk use: logical vs physical bytes of the store, and per volume the bytes shared with its image vs its own.")
+        description = {
+            "Disk use: logical vs physical bytes of the store, volumes of both write modes, the host page cache the"
+                    + " store's files hold, and per volume the bytes shared with its image vs its own.",
+            "An ephemeral volume owns no file: it reads its chain image (one page cache for every guest of the"
+                    + " image) and its guest writes to its own overlay, outside the store.",
+            "The page cache is counted each inode once (mincore of the chain images, persistent clones and the"
+                    + " backend's file), when df runs."
+        })
 public final class DfCommand extends StoreCommand {
     @Override
     protected int call(StoreSession s) {
@@ -28,13 +34,28 @@ public final class DfCommand extends StoreCommand {
                                 ? String.format(" — %.1fx saved", (double) u.logicalBytes() / u.physicalBytes())
                                 : "");
         out().printf("blobs      %s%n", Sizes.format(u.blobBytes()));
-        out().printf("images %d, chains %d, volumes %d%n", u.images(), u.chains(), u.volumes());
+        out().printf(
+                        "ephemeral  %d volume(s), %s seen by their guests (they read their chain images; writes go to each"
+                                + " guest's overlay)%n",
+                        u.ephemeralVolumes(), Sizes.format(u.ephemeralBytes()));
+        BlockStore.PageCacheUsage cache = u.pageCache();
+        out().printf(
+                        "page cache %s (chains %s, persistent volumes %s, backend file %s)%n",
+                        Sizes.format(cache.totalBytes()),
+                        Sizes.format(cache.chainBytes()),
+                        Sizes.format(cache.volumeBytes()),
+                        Sizes.format(cache.backendFileBytes()));
+        out().printf(
+                        "images %d, chains %d, volumes %d (persistent %d, ephemeral %d)%n",
+                        u.images(), u.chains(), u.volumes(), u.persistentVolumes(), u.ephemeralVolumes());
         if (u.volumes() > 0) {
-            Table t = new Table("VOLUME", "LOGICAL", "SHARED", "EXCLUSIVE");
+            Table t = new Table("VOLUME", "MODE", "SIZE", "LOGICAL", "SHARED", "EXCLUSIVE");
             for (BlockStore.Volume v : s.engine().listVolumes()) {
                 BlockStore.VolumeStats st = s.engine().volumeStats(v.id());
                 t.row(
                         v.id(),
+                        v.writeMode().id(),
+                        Sizes.format(v.sizeBytes()),
                         Sizes.format(st.logicalBytes()),
                         Sizes.format(Math.max(0, st.logicalBytes() - st.exclusiveBytes())),
                         Sizes.format(st.exclusiveBytes()));

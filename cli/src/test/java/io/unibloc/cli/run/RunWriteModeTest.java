@@ -3,13 +3,13 @@ package io.unibloc.cli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.unibloc.blockstore.BlockStore;
-import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.WriteMode;
 import io.unibloc.registry.ref.ImageReference;
 import io.unibloc.sandbox.spec.BootSpec;
 import io.unibloc.sandbox.spec.FileProjection;
 import io.unibloc.sandbox.spec.ImageMetadata;
 import io.unibloc.sandbox.spec.Vmm;
+import io.unibloc.types.FsType;
+import io.unibloc.types.WriteMode;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

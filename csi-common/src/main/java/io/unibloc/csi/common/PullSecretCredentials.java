@@ -4,15 +4,15 @@ import io.fabric8.kubernetes.api.model.SecretReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.unibloc.api.registry.DockerConfigSecrets;
 import io.unibloc.api.registry.PullSecretException;
-import io.unibloc.blockstore.ErrorKind;
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.registry.auth.RegistryCredentials;
+import io.unibloc.types.ErrorKind;
+import io.unibloc.types.StoreException;
 import java.util.List;
 
 /**
  * Registry credentials from docker-config Secrets, as both CSI components read them (the controller to pin, the
- * node to pull): read by the project's one reader, {@link DockerConfigSecrets}, and turned into the engine's error
- * taxonomy, which the gRPC status mapping and the node's reconciler classify.
+ * node to pull): read by the project's one reader, {@link DockerConfigSecrets}, and turned into the project's one
+ * error taxonomy, which the gRPC status mapping and the node's reconciler classify.
  */
 public final class PullSecretCredentials {
     private PullSecretCredentials() {}

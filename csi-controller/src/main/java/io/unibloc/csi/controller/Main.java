@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.unibloc.csi.common.Cli;
+import io.unibloc.csi.common.ComponentOptions;
 import io.unibloc.csi.common.KubeClients;
 import io.unibloc.csi.common.grpc.CallLoggingInterceptor;
 import io.unibloc.csi.common.grpc.SocketEndpoint;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code csi-controller}: CSI Identity + Controller on a UNIX socket, metrics and health over HTTP. */
@@ -41,16 +43,8 @@ import picocli.CommandLine.Option;
         version = IdentityService.VENDOR_VERSION,
         description = "unibloc CSI controller (driver block.unibloc.io): records volumes as BlockVolume resources.")
 public final class Main implements Callable<Integer> {
-    @Option(
-            names = "--endpoint",
-            defaultValue = "unix:///csi/csi.sock",
-            description = "CSI socket (default: ${DEFAULT-VALUE})")
-    String endpoint;
-
-    @Option(
-            names = "--kubeconfig",
-            description = "kubeconfig file; default: in-cluster service account or ~/.kube/config")
-    Path kubeconfig;
+    @Mixin
+    ComponentOptions common;
 
     @Option(
             names = "--metrics-port",
@@ -76,9 +70,6 @@ public final class Main implements Callable<Integer> {
             description = "take this driver's finalizer off every Node and exit (the chart's uninstall hook)")
     boolean removeNodeFinalizers;
 
-    @Option(names = "--insecure-registry", split = ",", description = "registry hosts spoken to over plain HTTP")
-    List<String> insecureRegistries = List.of();
-
     public static void main(String[] args) {
         System.exit(Cli.run(new Main(), args));
     }
@@ -86,23 +77,23 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (removeNodeFinalizers) {
-            try (KubernetesClient kube = KubeClients.create(kubeconfig)) {
+            try (KubernetesClient kube = KubeClients.create(common.kubeconfig())) {
                 return removeNodeFinalizers(new NodeCleanup(kube, Duration.ofSeconds(1), Duration.ofMinutes(1)));
             }
         }
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // Few, quick attempts: the provisioner calls again anyway, and a call must not outlive its deadline.
         RegistryConfig registryConfig = RegistryConfig.defaults()
-                .withInsecure(Set.copyOf(insecureRegistries))
+                .withInsecure(Set.copyOf(common.insecureRegistries()))
                 .withRetries(2, Duration.ofMillis(200), Duration.ofSeconds(1))
                 .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(5));
-        try (KubernetesClient kube = KubeClients.create(kubeconfig);
+        try (KubernetesClient kube = KubeClients.create(common.kubeconfig());
                 RegistryClient registry = new RegistryClient(registryConfig, meters)) {
             ImagePinner pinner = new RegistryImagePinner(registry, Platform.DEFAULT);
             ControllerComponents components =
                     ControllerComponents.create(kube, pinner, meters, createWait, staleAfter, Clock.systemUTC());
-            try (UnixSocketServer server =
-                            components.serve(SocketEndpoint.parse(endpoint).path());
+            try (UnixSocketServer server = components.serve(
+                            SocketEndpoint.parse(common.endpoint()).path());
                     NodeCleanup cleanup = new NodeCleanup(kube, Duration.ofSeconds(1), Duration.ofMinutes(5))
                             .start(Duration.ofMinutes(5));
                     OpsServer ops = OpsServer.start(metricsPort, meters, OpsServer.Health::ok)) {

@@ -3,11 +3,11 @@ package io.unibloc.csi.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.unibloc.api.wire.ClaimAnnotations;
-import io.unibloc.blockstore.WriteMode;
 import io.unibloc.csi.common.CsiNames;
+import io.unibloc.types.WriteMode;
 import org.junit.jupiter.api.Test;
 
-/** The write-mode name is defined in blockstore too (which cannot see api); both must name the same key. */
+/** The write-mode key has one owner (io.unibloc.types.WriteMode); the claim annotation and the parameter are it. */
 class WireNamesTest {
     @Test
     void writeModeKeyIsTheClaimAnnotationAndTheStorageClassParameter() {

@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.unibloc.blockstore.BlockStore;
 import io.unibloc.blockstore.StoreConfig;
 import io.unibloc.csi.common.Cli;
+import io.unibloc.csi.common.ComponentOptions;
 import io.unibloc.csi.common.KubeClients;
 import io.unibloc.csi.common.grpc.SocketEndpoint;
 import io.unibloc.csi.common.grpc.UnixSocketServer;
@@ -17,20 +18,18 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code csi-node}: CSI Identity + Node on a UNIX socket, BlockVolume reconciler, KVM device plugin, metrics and health. */
+/** {@code csi-node}: CSI Identity + Node on a UNIX socket, BlockVolume controller, KVM device plugin, metrics and health. */
 @Command(
         name = "csi-node",
         mixinStandardHelpOptions = true,
         version = IdentityService.VENDOR_VERSION,
         description = "unibloc CSI node plugin (driver block.unibloc.io): owns this node's block store.")
 public final class Main implements Callable<Integer> {
-    @Option(
-            names = "--endpoint",
-            defaultValue = "unix:///csi/csi.sock",
-            description = "CSI socket (default: ${DEFAULT-VALUE})")
-    String endpoint;
+    @Mixin
+    ComponentOptions common;
 
     @Option(
             names = "--node-id",
@@ -49,11 +48,6 @@ public final class Main implements Callable<Integer> {
             description =
                     "size of the loop-mounted store file when the directory's filesystem cannot reflink, e.g. 20Gi")
     String storeSize;
-
-    @Option(
-            names = "--kubeconfig",
-            description = "kubeconfig file; default: in-cluster service account or ~/.kube/config")
-    Path kubeconfig;
 
     @Option(
             names = "--metrics-port",
@@ -108,9 +102,6 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--cache-budget", description = "unused images kept before least-recently-used eviction, e.g. 10Gi")
     String cacheBudget;
 
-    @Option(names = "--insecure-registry", split = ",", description = "registry hosts spoken to over plain HTTP")
-    List<String> insecureRegistries = List.of();
-
     @Option(
             names = "--store-backend",
             defaultValue = "auto",
@@ -131,12 +122,13 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         NodeComponents.Settings defaults = NodeComponents.Settings.defaults(nodeId, storeDir, devicePluginDir);
-        StoreConfig storeConfig = StoreOpener.config(storeDir, storeSize, cacheBudget, insecureRegistries, meters)
+        StoreConfig storeConfig = StoreOpener.config(
+                        storeDir, storeSize, cacheBudget, common.insecureRegistries(), meters)
                 .withBackend(StoreConfig.Backend.parse(storeBackend))
                 .withOverprovisionRatio(overprovisionRatio);
         BlockVolumeReconciler.Settings reconcile = BlockVolumeReconciler.Settings.defaults();
         reconcile = new BlockVolumeReconciler.Settings(
-                reconcile.workers(),
+                reconcile.preparers(),
                 reconcile.resync(),
                 reconcile.sweepEvery(),
                 reconcile.retryBase(),
@@ -159,11 +151,11 @@ public final class Main implements Callable<Integer> {
                         defaults.prewarmResync(),
                         reconcile)
                 .withAllowSoftwareEmulation(allowSoftwareEmulation);
-        try (KubernetesClient kube = KubeClients.create(kubeconfig);
+        try (KubernetesClient kube = KubeClients.create(common.kubeconfig());
                 BlockStore store = StoreOpener.open(storeConfig);
                 NodeComponents components = new NodeComponents(kube, store, settings, meters, Clock.systemUTC())) {
             UnixSocketServer server =
-                    components.start(SocketEndpoint.parse(endpoint).path());
+                    components.start(SocketEndpoint.parse(common.endpoint()).path());
             try (OpsServer ops = OpsServer.start(metricsPort, meters, components::health)) {
                 Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
                 server.awaitTermination();

@@ -2,6 +2,7 @@ package io.unibloc.csi.node;
 
 import csi.v1.Csi;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.unibloc.blockstore.BlockStore;
 import io.unibloc.csi.common.grpc.CallLoggingInterceptor;
@@ -16,6 +17,7 @@ import io.unibloc.csi.node.nodestore.NodeStoreReporter;
 import io.unibloc.csi.node.prewarm.PrewarmController;
 import io.unibloc.csi.node.publish.BlockPublisher;
 import io.unibloc.csi.node.publish.PathPolicy;
+import io.unibloc.csi.node.reconcile.BlockVolumeController;
 import io.unibloc.csi.node.reconcile.BlockVolumeReconciler;
 import io.unibloc.csi.node.service.NodeService;
 import io.unibloc.csi.node.volume.VolumeLocks;
@@ -33,7 +35,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything one node plugin runs, given a Kubernetes client and an open block store: the CSI socket
- * (Identity + Node), the BlockVolume reconciler, pre-warming, the NodeStore report and, where KVM works,
+ * (Identity + Node), the BlockVolume controller (on the node's JOSDK {@link Operator}), pre-warming, the NodeStore report and, where KVM works,
  * the device plugin and node labels (also on nodes without usable KVM, see {@link KvmNode}). {@code Main} and the tests start exactly this.
  */
 public final class NodeComponents implements AutoCloseable {
@@ -137,7 +139,8 @@ public final class NodeComponents implements AutoCloseable {
     private final Settings settings;
     private final CallLoggingInterceptor interceptor;
     private final VolumeLocks locks = new VolumeLocks();
-    private final BlockVolumeReconciler reconciler;
+    private final Operator operator;
+    private final BlockVolumeController volumes;
     private final PrewarmController prewarm;
     private final NodeStoreReporter reporter;
     private final KvmNode kvm;
@@ -149,8 +152,9 @@ public final class NodeComponents implements AutoCloseable {
         this.store = store;
         this.settings = settings;
         this.interceptor = new CallLoggingInterceptor(meters);
-        this.reconciler =
-                new BlockVolumeReconciler(client, store, settings.nodeId(), locks, clock, meters, settings.reconcile());
+        this.operator = NodeOperator.create(client, meters);
+        this.volumes = new BlockVolumeController(
+                operator, client, store, settings.nodeId(), locks, clock, meters, settings.reconcile());
         this.prewarm = new PrewarmController(client, store, settings.nodeId(), clock, settings.prewarmResync());
         AtomicReference<KvmNode> kvmRef = new AtomicReference<>();
         Supplier<Optional<KvmState>> kvmState =
@@ -190,26 +194,28 @@ public final class NodeComponents implements AutoCloseable {
         kvmRef.set(kvm);
     }
 
-    /** Serves the CSI socket first (Probe says not ready until the reconciler has synced), then starts the rest. */
+    /** Serves the CSI socket first (Probe says not ready until the controller has synced), then starts the rest. */
     public UnixSocketServer start(Path socket) {
         IdentityService identity = new IdentityService(
                 List.of(Csi.PluginCapability.Service.Type.VOLUME_ACCESSIBILITY_CONSTRAINTS),
-                () -> reconciler.synced()
+                () -> volumes.synced()
                         ? new IdentityService.Readiness.Ready()
                         : new IdentityService.Readiness.Starting("BlockVolume informer"));
         NodeService node = new NodeService(
                 settings.nodeId(),
                 settings.maxVolumes(),
                 store,
-                reconciler,
+                volumes.records(),
                 locks,
                 new PathPolicy(settings.allowedPaths(), settings.storeDir()),
                 new BlockPublisher(),
-                reconciler::nudge);
+                volumes::nudge);
         UnixSocketServer server = UnixSocketServer.start(socket, List.of(identity, node), interceptor);
         started.add(server);
-        reconciler.start();
-        started.add(reconciler);
+        started.add(volumes);
+        operator.start();
+        started.add(operator::stop);
+        volumes.start();
         prewarm.start();
         started.add(prewarm);
         reporter.start();
@@ -229,8 +235,8 @@ public final class NodeComponents implements AutoCloseable {
         return kvm.state();
     }
 
-    public BlockVolumeReconciler reconciler() {
-        return reconciler;
+    public BlockVolumeController volumes() {
+        return volumes;
     }
 
     public NodeStoreReporter reporter() {
@@ -238,7 +244,7 @@ public final class NodeComponents implements AutoCloseable {
     }
 
     public OpsServer.Health health() {
-        return reconciler.synced()
+        return volumes.synced()
                 ? OpsServer.Health.ok()
                 : new OpsServer.Health(false, "BlockVolume informer not synced");
     }

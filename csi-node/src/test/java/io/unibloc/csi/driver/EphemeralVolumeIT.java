@@ -7,13 +7,13 @@ import static org.awaitility.Awaitility.await;
 import csi.v1.Csi;
 import io.unibloc.api.v1alpha1.BlockVolume;
 import io.unibloc.blockstore.BlockStore;
-import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.WriteMode;
 import io.unibloc.blockstore.fs.Exec;
 import io.unibloc.blockstore.host.LoopDevices;
 import io.unibloc.csi.common.CsiNames;
 import io.unibloc.registry.auth.RegistryCredentials;
 import io.unibloc.registry.ref.ImageReference;
+import io.unibloc.types.FsType;
+import io.unibloc.types.WriteMode;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -207,14 +207,14 @@ class EphemeralVolumeIT {
                 .attach("eph-orphan-busy", BlockStore.AttachOptions.DEFAULT)
                 .device();
         try {
-            assertThat(rig.node.reconciler().sweepNow()).isEqualTo(1);
+            assertThat(rig.node.volumes().sweepNow()).isEqualTo(1);
             assertThat(rig.store.findVolume("eph-orphan-free")).isEmpty();
             assertThat(rig.store.findVolume("eph-orphan-busy")).isPresent();
             assertThat(device("eph-orphan-busy")).hasValue(busy);
         } finally {
             rig.store.detach("eph-orphan-busy");
         }
-        assertThat(rig.node.reconciler().sweepNow()).isEqualTo(1);
+        assertThat(rig.node.volumes().sweepNow()).isEqualTo(1);
         assertThat(rig.store.listVolumes()).isEmpty();
     }
 }

@@ -1,11 +1,11 @@
 package io.unibloc.csi.node;
 
 import io.unibloc.blockstore.BlockStore;
-import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.registry.auth.RegistryCredentials;
 import io.unibloc.registry.ref.Digest;
 import io.unibloc.registry.ref.ImageReference;
+import io.unibloc.types.FsType;
+import io.unibloc.types.StoreException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -15,18 +15,21 @@ import org.junit.jupiter.api.Test;
 /**
  * The engine's boundary across modules (issue 18): callers use {@code BlockStore} and the few packages the engine
  * publishes, never its inside, and the operator does not depend on the engine at all. This module sees every
- * other module's main classes, so one rule covers them all.
+ * other module's main classes, so one rule covers them all. The CSI controller is off the engine too, and the
+ * shared value types ({@code io.unibloc.types}) stay free of every other module.
  */
 class EngineBoundaryTest {
     /**
      * What the engine publishes: {@code BlockStore} and its values, loop devices ({@code host}), the image fetcher
-     * and content store the CLI shares with its store, the host tool runner and the mount table. The rest is the engine's inside.
+     * and content store the CLI shares with its store, the host tool runner and the mount table, and the page-cache
+     * counter ({@code cache}) benchmarks share with the engine's accounting. The rest is the engine's inside.
      */
     private static final List<String> PUBLIC = List.of(
             "io.unibloc.blockstore",
             "io.unibloc.blockstore.host",
             "io.unibloc.blockstore.image",
-            "io.unibloc.blockstore.content");
+            "io.unibloc.blockstore.content",
+            "io.unibloc.blockstore.cache");
 
     private static final List<String> PUBLIC_CLASSES = List.of(
             "io.unibloc.blockstore.fs.Exec",
@@ -90,5 +93,31 @@ class EngineBoundaryTest {
                 .because("the operator resolves tags with the registry module; the engine (JNA, loop devices) is"
                         + " the node's")
                 .check(new ClassFileImporter().importPath(operatorClasses));
+    }
+
+    @Test
+    void theCsiControllerAndTheCsiPlumbingDoNotDependOnTheEngine() {
+        noClasses()
+                .that()
+                .resideInAnyPackage("io.unibloc.csi.controller..", "io.unibloc.csi.common..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.unibloc.blockstore..")
+                .because("the controller pins with the registry module and provisions through BlockVolume objects;"
+                        + " filesystems, write modes, the size rule and the error taxonomy are io.unibloc.types")
+                .check(project);
+    }
+
+    @Test
+    void theSharedTypesDependOnNoOtherModule() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.unibloc.types..")
+                .should()
+                .dependOnClassesThat()
+                .resideOutsideOfPackages("io.unibloc.types..", "java..", "com.fasterxml.jackson.annotation..")
+                .because("every module names these types, the sandbox and the engine included; they must pull in"
+                        + " nothing")
+                .check(project);
     }
 }

@@ -111,13 +111,13 @@ final class ExpectedRbac {
         return grants;
     }
 
-    /** The node plugin: BlockVolume reconciler and status, NodeStore report, pre-warming, node label, pull secrets. */
+    /** The node plugin: BlockVolume controller and status, NodeStore report, pre-warming, node label, pull secrets. */
     static Set<Grant> csiNode() {
         Set<Grant> grants = new LinkedHashSet<>();
         String cluster = Grant.CLUSTER;
-        // BlockVolumeReconciler: informer, get, finalizer add/remove by edit (PATCH).
+        // BlockVolume controller (JOSDK): informer, get, finalizer add/remove by JSON patch (PATCH).
         grants.addAll(Grant.of(cluster, "unibloc.io", List.of("blockvolumes"), "get", "list", "watch", "patch"));
-        // StatusWriter: editStatus (PATCH on /status).
+        // VolumeStatusWriter: merge patch on /status.
         grants.addAll(Grant.of(cluster, "unibloc.io", List.of("blockvolumes/status"), "patch"));
         // NodeStoreReporter: get, create once, editStatus.
         grants.addAll(Grant.of(cluster, "unibloc.io", List.of("nodestores"), "get", "create"));

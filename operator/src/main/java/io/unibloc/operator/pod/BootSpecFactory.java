@@ -8,7 +8,6 @@ import io.unibloc.sandbox.spec.BootSpec;
 import io.unibloc.sandbox.spec.GuestKind;
 import io.unibloc.sandbox.spec.ImageMetadata;
 import io.unibloc.sandbox.spec.InvalidBootSpecException;
-import io.unibloc.sandbox.spec.Machine;
 import io.unibloc.sandbox.spec.Vmm;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,10 +51,7 @@ public final class BootSpecFactory {
         }
         BootSpec fromSpec = BootSpec.builder()
                 .vmm(spec.getVmm() != null ? Vmm.fromWireName(spec.getVmm().id()) : null)
-                .machine(
-                        spec.getMachine() != null
-                                ? Machine.fromWireName(spec.getMachine().id())
-                                : null)
+                .machine(spec.getMachine())
                 .guest(
                         spec.getGuest() != null
                                 ? GuestKind.fromWireName(spec.getGuest().id())

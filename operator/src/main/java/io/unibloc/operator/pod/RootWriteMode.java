@@ -3,10 +3,10 @@ package io.unibloc.operator.pod;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.unibloc.api.v1alpha1.UnikernelPodSpec;
-import io.unibloc.api.v1alpha1.pod.WriteMode;
 import io.unibloc.api.wire.ClaimAnnotations;
 import io.unibloc.sandbox.spec.BootSpec;
 import io.unibloc.sandbox.spec.Vmm;
+import io.unibloc.types.WriteMode;
 import java.util.Map;
 import java.util.Optional;
 

@@ -9,13 +9,13 @@ import io.unibloc.api.v1alpha1.UnikernelPodSpec;
 import io.unibloc.api.v1alpha1.pod.FileProjection;
 import io.unibloc.api.v1alpha1.pod.Guest;
 import io.unibloc.api.v1alpha1.pod.KeyRef;
-import io.unibloc.api.v1alpha1.pod.Machine;
 import io.unibloc.api.v1alpha1.pod.Rootfs;
 import io.unibloc.api.v1alpha1.pod.Vmm;
 import io.unibloc.sandbox.spec.BootSpec;
 import io.unibloc.sandbox.spec.GuestKind;
 import io.unibloc.sandbox.spec.GuestNetConfig;
 import io.unibloc.sandbox.spec.InvalidBootSpecException;
+import io.unibloc.types.Machine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +93,7 @@ class BootSpecFactoryTest {
         BootSpec boot = BootSpecFactory.build(Fixtures.spec("app:1"), labels, Fixtures.SETTINGS);
         assertThat(boot.kernel()).isEqualTo("/unikernel/app");
         assertThat(boot.guest()).isEqualTo(GuestKind.UNIKRAFT);
-        assertThat(boot.machine()).isEqualTo(io.unibloc.sandbox.spec.Machine.Q35);
+        assertThat(boot.machine()).isEqualTo(io.unibloc.types.Machine.Q35);
         assertThat(boot.network().guestConfig()).isEqualTo(GuestNetConfig.NONE);
         assertThat(boot.network().mode())
                 .as("the label says how the guest learns its address, not which data path the Pod has")
@@ -119,7 +119,7 @@ class BootSpecFactoryTest {
         assertThat(boot)
                 .isEqualTo(new BootSpec(
                         io.unibloc.sandbox.spec.Vmm.CLOUD_HYPERVISOR,
-                        io.unibloc.sandbox.spec.Machine.Q35,
+                        io.unibloc.types.Machine.Q35,
                         GuestKind.SOLO5,
                         "/kernel",
                         null,

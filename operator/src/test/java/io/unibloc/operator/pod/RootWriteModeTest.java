@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.unibloc.api.v1alpha1.pod.WriteMode;
+import io.unibloc.types.WriteMode;
 import org.junit.jupiter.api.Test;
 
 /** The mode a running Pod reports is the one it was made with, also for Pods of an operator before issue 19. */

@@ -25,6 +25,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Prepares one boot: checks the devices, projects files into the root filesystem, reads the kernel and
  * initrd out of it (or takes host paths), picks the accelerator and composes the command line.
+ *
+ * <p>Files ({@code spec.files}) are written at every boot, in both write modes, so a guest always sees the
+ * ConfigMap and Secret contents of its current start: into the device itself for a persistent root, and into the
+ * guest's own fresh qcow2 overlay for an ephemeral one ({@link OverlayProjection}), leaving the shared device as it
+ * is. Either way a Unikraft or Linux guest finds the image's filesystem with the files at their paths.
  */
 public final class LaunchPlanner {
 
@@ -34,6 +39,7 @@ public final class LaunchPlanner {
 
     private final ProcessRunner runner;
     private final FsProbe fsProbe;
+    private final OverlayProjection overlayProjection;
     private final Supplier<Accel> qemuAccel;
     private final OptionalLong hostTscKhz;
 
@@ -44,6 +50,7 @@ public final class LaunchPlanner {
     public LaunchPlanner(ProcessRunner runner, Supplier<Accel> qemuAccel, OptionalLong hostTscKhz) {
         this.runner = runner;
         this.fsProbe = new FsProbe(runner);
+        this.overlayProjection = new OverlayProjection(runner);
         this.qemuAccel = qemuAccel;
         this.hostTscKhz = hostTscKhz;
     }
@@ -69,8 +76,8 @@ public final class LaunchPlanner {
     /**
      * As {@link #plan(BootSpec, Path, Supplier)}; with {@code rootOverlay} (an ephemeral root) the root device is
      * read-only and shared, and the guest boots from a fresh qcow2 overlay at that path backed by the device (not
-     * with a read-only spec, which needs none). Only QEMU reads qcow2 backing files here, and files cannot be
-     * projected into a device nobody may write: both are refused naming the reason.
+     * with a read-only spec, which needs none). Only QEMU reads qcow2 backing files here: another VMM is refused
+     * naming the reason. Files go into the overlay, never into the shared device.
      */
     public LaunchPlan plan(BootSpec spec, Path workDir, Supplier<Accel> accel, Path rootOverlay) throws IOException {
         return plan(spec, workDir, accel, rootOverlay, null);
@@ -95,10 +102,16 @@ public final class LaunchPlanner {
             throw new LaunchException("root device " + root + " is read-only, but the spec asks for a writable root;"
                     + " set readOnly=true or attach the volume writable");
         }
-        VolumeFiles volume = needsFilesystem(spec) ? volumeFiles(root, spec) : null;
-        if (!spec.files().isEmpty()) {
+        FsFamily family = needsFilesystem(spec) ? family(root, spec) : null;
+        VolumeFiles volume = family == null ? null : volumeFiles(family);
+        if (!overlay && !spec.files().isEmpty()) {
+            long start = System.nanoTime();
             volume.project(root, spec.files());
-            LOG.info("projected files={} into device={}", spec.files().size(), root);
+            LOG.info(
+                    "projected files={} into device={} in {} ms",
+                    spec.files().size(),
+                    root,
+                    (System.nanoTime() - start) / 1_000_000);
         }
         Path kernel = hostOrExtracted(volume, root, spec.kernelHostPath(), spec.kernel(), workDir.resolve("kernel"));
         Path initrd = spec.initrd() == null && spec.initrdHostPath() == null
@@ -106,24 +119,30 @@ public final class LaunchPlanner {
                 : hostOrExtracted(volume, root, spec.initrdHostPath(), spec.initrd(), workDir.resolve("initrd"));
         List<Disk> disks = disks(spec, root);
         if (overlay) {
-            disks.set(0, Disk.overlay(new RootOverlay(runner).create(root, rootOverlay)));
+            long start = System.nanoTime();
+            Path created = new RootOverlay(runner).create(root, rootOverlay);
+            if (!spec.files().isEmpty()) {
+                OverlayProjection.Written written = overlayProjection.project(root, family, created, spec.files());
+                LOG.info(
+                        "projected files={} into overlay={} of device={}: runs={} bytes={} in {} ms",
+                        spec.files().size(),
+                        created,
+                        root,
+                        written.runs(),
+                        written.bytes(),
+                        (System.nanoTime() - start) / 1_000_000);
+            }
+            disks.set(0, Disk.overlay(created));
             LOG.info("ephemeral root: overlay={} backing={}", rootOverlay, root);
         }
         return assemble(spec, workDir, kernel, initrd, disks, accel, network);
     }
 
-    /** An ephemeral root boots through a qcow2 overlay, which only QEMU takes, and has no writable device for files. */
+    /** An ephemeral root boots through a qcow2 overlay, which only QEMU takes. */
     private static void checkEphemeral(BootSpec spec, Path rootOverlay) throws LaunchException {
         if (spec.vmm() != Vmm.QEMU) {
             throw new LaunchException("an ephemeral root (overlay " + rootOverlay + ") needs vmm qemu: "
                     + spec.vmm().wireName() + " cannot boot from a qcow2 overlay; use writeMode persistent with it");
-        }
-        if (!spec.files().isEmpty()) {
-            throw new LaunchException(
-                    "files cannot be projected into an ephemeral root: its device is the node's shared,"
-                            + " read-only image (overlay " + rootOverlay
-                            + "); use writeMode persistent, or env and args instead of "
-                            + spec.files().size() + " file(s)");
         }
     }
 
@@ -208,17 +227,19 @@ public final class LaunchPlanner {
         return spec.kernel() != null || spec.initrd() != null || !spec.files().isEmpty();
     }
 
-    private VolumeFiles volumeFiles(Path root, BootSpec spec) throws VolumeException {
+    private FsFamily family(Path root, BootSpec spec) throws VolumeException {
         FsFamily type = fsProbe.detect(root);
-        return switch (type) {
-            case EXT -> new ExtFiles(runner);
-            case VFAT -> new VfatFiles(runner);
-            case UNKNOWN ->
-                throw new VolumeException("cannot read files from " + root + ": it holds "
-                        + fsProbe.describe(root) + ", not an ext2/3/4 or vfat filesystem; for a raw disk give "
-                        + "kernelHostPath (and initrdHostPath) and do not project files"
-                        + (spec.kernel() != null ? " (kernel " + spec.kernel() + " was asked for)" : ""));
-        };
+        if (type == FsFamily.UNKNOWN) {
+            throw new VolumeException("cannot read files from " + root + ": it holds "
+                    + fsProbe.describe(root) + ", not an ext2/3/4 or vfat filesystem; for a raw disk give "
+                    + "kernelHostPath (and initrdHostPath) and do not project files"
+                    + (spec.kernel() != null ? " (kernel " + spec.kernel() + " was asked for)" : ""));
+        }
+        return type;
+    }
+
+    private VolumeFiles volumeFiles(FsFamily family) {
+        return family == FsFamily.EXT ? new ExtFiles(runner) : new VfatFiles(runner);
     }
 
     private static Path hostOrExtracted(VolumeFiles volume, Path root, String hostPath, String volumePath, Path out)

@@ -3,7 +3,7 @@ package io.unibloc.sandbox.launch;
 import io.unibloc.sandbox.accel.Accel;
 import io.unibloc.sandbox.accel.MultibootPayload;
 import io.unibloc.sandbox.spec.GuestKind;
-import io.unibloc.sandbox.spec.Machine;
+import io.unibloc.types.Machine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

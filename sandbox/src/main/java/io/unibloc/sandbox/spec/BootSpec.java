@@ -1,5 +1,6 @@
 package io.unibloc.sandbox.spec;
 
+import io.unibloc.types.Machine;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -113,6 +114,16 @@ public record BootSpec(
                 files,
                 bootTimeoutSeconds,
                 network == null ? NetworkSpec.none() : network);
+    }
+
+    /**
+     * The machine of that wire name ({@code microvm}, {@code pc}, {@code q35}); the type is shared with the API, the
+     * error is the boot spec's.
+     *
+     * @throws InvalidBootSpecException naming the value and the accepted names
+     */
+    public static Machine machine(String wireName) {
+        return WireName.parse(Machine.values(), Machine::id, "machine", wireName);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.unibloc.sandbox.spec;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
+import io.unibloc.types.Machine;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -104,7 +105,7 @@ final class BootSpecParser {
             parser.nextToken();
             switch (name) {
                 case "vmm" -> vmm = wireName(name, "Vmm", Vmm::fromWireName);
-                case "machine" -> machine = wireName(name, "Machine", Machine::fromWireName);
+                case "machine" -> machine = wireName(name, "Machine", BootSpec::machine);
                 case "guest" -> guest = wireName(name, "GuestKind", GuestKind::fromWireName);
                 case "kernel" -> kernel = string(name);
                 case "kernelHostPath" -> kernelHostPath = string(name);

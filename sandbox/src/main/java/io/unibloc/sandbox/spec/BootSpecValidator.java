@@ -1,5 +1,6 @@
 package io.unibloc.sandbox.spec;
 
+import io.unibloc.types.Machine;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -73,7 +74,7 @@ final class BootSpecValidator {
 
     private static void checkCombination(BootSpec spec, List<String> problems) {
         if (spec.vmm() != Vmm.QEMU && spec.machine() != Machine.MICROVM) {
-            problems.add("machine " + spec.machine().wireName() + " is a QEMU machine type; "
+            problems.add("machine " + spec.machine().id() + " is a QEMU machine type; "
                     + spec.vmm().wireName() + " has a single machine model (leave machine unset)");
         }
         if (spec.vmm() == Vmm.FIRECRACKER && spec.guest() != GuestKind.LINUX && spec.guest() != GuestKind.UNIKRAFT) {

@@ -22,7 +22,7 @@ final class BootSpecWriter {
     void write(BootSpec spec) throws IOException {
         out.writeStartObject();
         wireName("vmm", spec.vmm());
-        wireName("machine", spec.machine());
+        string("machine", spec.machine() == null ? null : spec.machine().id());
         wireName("guest", spec.guest());
         string("kernel", spec.kernel());
         string("kernelHostPath", spec.kernelHostPath());

@@ -1,5 +1,6 @@
 package io.unibloc.sandbox.spec;
 
+import io.unibloc.types.Machine;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,8 @@ public final class ImageMetadata {
             out.vmm(vmm(labels));
         }
         if (spec.machine() == null && value(labels, MACHINE) != null) {
-            out.machine(WireName.parse(Machine.values(), "machine in image label " + MACHINE, value(labels, MACHINE)));
+            out.machine(WireName.parse(
+                    Machine.values(), Machine::id, "machine in image label " + MACHINE, value(labels, MACHINE)));
         }
         String net = value(labels, NET);
         if (net != null && (spec.network() == null || spec.network().guestConfig() == null)) {

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,8 +30,16 @@ public final class ExtFiles implements VolumeFiles {
     private static final Pattern TYPE = Pattern.compile("Type: (\\S+)");
     private static final Pattern SIZE = Pattern.compile("Size: (\\d+)");
     private static final Pattern MODE = Pattern.compile("Mode: +(\\d+)");
-    /** debugfs pipes some output through a pager when it thinks a person is watching. */
-    private static final Map<String, String> ENV = Map.of("DEBUGFS_PAGER", "__none__", "PAGER", "cat");
+    /**
+     * debugfs pipes some output through a pager when it thinks a person is watching. {@code UNIX_IO_NOZEROOUT}: a
+     * block libext2fs zeroes is written as zeros, not punched out of a file with fallocate, so in a sparse copy of
+     * the metadata every block debugfs touched is data (the overlay projection finds them that way).
+     */
+    private static final Map<String, String> ENV =
+            Map.of("DEBUGFS_PAGER", "__none__", "PAGER", "cat", "UNIX_IO_NOZEROOUT", "1");
+
+    /** How debugfs -f echoes a stat request before answering it. */
+    private static final String STAT_ECHO = "debugfs: stat ";
 
     private static final Pattern FAST_LINK = Pattern.compile("Fast link dest: \"(.*)\"");
 
@@ -76,6 +86,13 @@ public final class ExtFiles implements VolumeFiles {
         }
         // debugfs's mkdir corrupts the filesystem when the directory already exists (it allocates an inode
         // before finding the name taken), so every path is looked at first and only what is missing is made.
+        // One debugfs run looks at all of them: this is on every guest's start path, and each run costs a process.
+        Set<String> looked = new LinkedHashSet<>();
+        for (FileProjection file : files) {
+            looked.addAll(ProjectionSources.parents(file.target()));
+            looked.add(file.target());
+        }
+        Map<String, Inode> before = statAll(device, looked);
         Set<String> missingDirectories = new LinkedHashSet<>();
         Set<String> existingDirectories = new HashSet<>();
         Set<String> replaced = new HashSet<>();
@@ -84,7 +101,7 @@ public final class ExtFiles implements VolumeFiles {
                 if (missingDirectories.contains(parent) || existingDirectories.contains(parent)) {
                     continue;
                 }
-                Inode inode = stat(device, parent);
+                Inode inode = before.get(parent);
                 if (inode == null) {
                     missingDirectories.add(parent);
                 } else if (inode.type().equals("directory")) {
@@ -96,7 +113,7 @@ public final class ExtFiles implements VolumeFiles {
             }
             boolean parentMissing =
                     ProjectionSources.parents(file.target()).stream().anyMatch(missingDirectories::contains);
-            Inode existing = parentMissing ? null : stat(device, file.target());
+            Inode existing = parentMissing ? null : before.get(file.target());
             if (existing != null) {
                 if (!existing.type().equals("regular") && !existing.type().equals("symlink")) {
                     throw new VolumeException("cannot project " + file.source() + " to " + file.target() + " on "
@@ -127,8 +144,10 @@ public final class ExtFiles implements VolumeFiles {
             script.append("set_inode_field ").append(target).append(" gid 0\n");
         }
         ToolResult written = runScript(device, script.toString());
+        Map<String, Inode> after =
+                statAll(device, files.stream().map(FileProjection::target).toList());
         for (FileProjection file : files) {
-            Inode inode = stat(device, file.target());
+            Inode inode = after.get(file.target());
             long expectedSize = ProjectionSources.size(file);
             if (inode == null
                     || !inode.type().equals("regular")
@@ -197,6 +216,62 @@ public final class ExtFiles implements VolumeFiles {
         }
     }
 
+    /**
+     * The inodes at {@code paths}, read in one debugfs run; a path with nothing there is absent from the map.
+     * debugfs echoes each command ({@code debugfs: stat "PATH"}) before its output, which splits the output per path.
+     */
+    private Map<String, Inode> statAll(Path device, Collection<String> paths) throws VolumeException {
+        List<String> ordered = List.copyOf(new LinkedHashSet<>(paths));
+        StringBuilder script = new StringBuilder();
+        ordered.forEach(path -> script.append("stat ").append(quote(path)).append('\n'));
+        Path file = null;
+        ToolResult result;
+        try {
+            file = Files.createTempFile("unibloc-debugfs-", ".cmd");
+            Files.writeString(file, script.toString(), StandardCharsets.UTF_8);
+            result = runner.run(List.of("debugfs", "-f", file.toString(), device.toString()), ENV);
+        } catch (ToolException e) {
+            throw new VolumeException("cannot read the ext filesystem on " + device + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new VolumeException("cannot prepare debugfs commands for " + device + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(file);
+        }
+        List<String> sections = new ArrayList<>();
+        StringBuilder section = null;
+        for (String line : result.stdout().split("\n", -1)) {
+            if (line.startsWith(STAT_ECHO)) {
+                section = new StringBuilder();
+                sections.add(null);
+            } else if (section != null) {
+                section.append(line).append('\n');
+                sections.set(sections.size() - 1, section.toString());
+            }
+        }
+        if (sections.size() != ordered.size()) {
+            throw new VolumeException("cannot read the ext filesystem on " + device + ": debugfs answered "
+                    + sections.size() + " of " + ordered.size() + " stat requests: " + result.describe());
+        }
+        Map<String, Inode> inodes = new HashMap<>();
+        boolean missing = false;
+        for (int i = 0; i < ordered.size(); i++) {
+            String text = sections.get(i);
+            Inode inode = text == null ? null : parseStat(text);
+            if (inode == null) {
+                missing = true;
+            } else {
+                inodes.put(ordered.get(i), inode);
+            }
+        }
+        // "not a directory": a path under a file, which the caller reports in its own words
+        if (missing
+                && !result.stderr().contains("not found")
+                && !result.stderr().contains("inode is not a directory")) {
+            throw new VolumeException("cannot read the ext filesystem on " + device + ": " + result.describe());
+        }
+        return inodes;
+    }
+
     /** The inode at {@code path}, or {@code null} when nothing is there. */
     private Inode stat(Path device, String path) throws VolumeException {
         ToolResult result = debugfs(device, "stat " + quote(path));
@@ -211,13 +286,17 @@ public final class ExtFiles implements VolumeFiles {
 
     /** What a debugfs {@code stat} printed, or {@code null} when it printed no inode. */
     private static Inode parseStat(ToolResult result) {
-        Matcher type = TYPE.matcher(result.stdout());
+        return parseStat(result.stdout());
+    }
+
+    private static Inode parseStat(String stdout) {
+        Matcher type = TYPE.matcher(stdout);
         if (!type.find()) {
             return null;
         }
-        Matcher size = SIZE.matcher(result.stdout());
-        Matcher mode = MODE.matcher(result.stdout());
-        Matcher link = FAST_LINK.matcher(result.stdout());
+        Matcher size = SIZE.matcher(stdout);
+        Matcher mode = MODE.matcher(stdout);
+        Matcher link = FAST_LINK.matcher(stdout);
         return new Inode(
                 type.group(1),
                 size.find() ? Long.parseLong(size.group(1)) : -1,

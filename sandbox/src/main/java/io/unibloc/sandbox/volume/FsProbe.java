@@ -5,6 +5,7 @@ import io.unibloc.sandbox.tool.ToolException;
 import io.unibloc.sandbox.tool.ToolResult;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.util.List;
 public final class FsProbe {
 
     private static final int EXT_MAGIC_OFFSET = 1024 + 56;
+    private static final int EXT_LOG_BLOCK_SIZE_OFFSET = 1024 + 24;
     private static final int PROBE_BYTES = 4096;
 
     private final ProcessRunner runner;
@@ -28,6 +30,33 @@ public final class FsProbe {
 
     /** @throws VolumeException when the device cannot be read */
     public FsFamily detect(Path device) throws VolumeException {
+        ByteBuffer head = head(device);
+        return detect(head.array(), head.position());
+    }
+
+    /**
+     * The block size of the ext filesystem on {@code device}, from its superblock: a projection into a sparse copy
+     * of the filesystem's metadata relies on it (see the launcher's overlay projection).
+     *
+     * @throws VolumeException when the device cannot be read or holds no ext filesystem
+     */
+    public int extBlockSize(Path device) throws VolumeException {
+        ByteBuffer head = head(device);
+        if (detect(head.array(), head.position()) != FsFamily.EXT) {
+            throw new VolumeException(device + " holds no ext filesystem, so it has no ext block size");
+        }
+        return extBlockSize(head.array());
+    }
+
+    /** Pure form of {@link #extBlockSize(Path)}: {@code 1024 << s_log_block_size} of a superblock at 1024. */
+    static int extBlockSize(byte[] head) {
+        int log = ByteBuffer.wrap(head, EXT_LOG_BLOCK_SIZE_OFFSET, 4)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .getInt();
+        return log >= 0 && log <= 6 ? 1024 << log : -1;
+    }
+
+    private static ByteBuffer head(Path device) throws VolumeException {
         ByteBuffer head = ByteBuffer.allocate(PROBE_BYTES);
         try (FileChannel channel = FileChannel.open(device, StandardOpenOption.READ)) {
             while (head.hasRemaining() && channel.read(head) >= 0) {
@@ -36,7 +65,7 @@ public final class FsProbe {
         } catch (IOException e) {
             throw new VolumeException("cannot read " + device + " to find its filesystem: " + e.getMessage(), e);
         }
-        return detect(head.array(), head.position());
+        return head;
     }
 
     /** Pure form of {@link #detect(Path)}: classifies the first {@code length} bytes of a device. */

@@ -12,10 +12,10 @@ import io.unibloc.sandbox.runtime.BootEvidence;
 import io.unibloc.sandbox.runtime.RunningGuest;
 import io.unibloc.sandbox.spec.BootSpec;
 import io.unibloc.sandbox.spec.GuestKind;
-import io.unibloc.sandbox.spec.Machine;
 import io.unibloc.testkit.guest.GuestDisks;
 import io.unibloc.testkit.guest.GuestRootfs;
 import io.unibloc.testkit.guest.TestGuest;
+import io.unibloc.types.Machine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,7 +106,7 @@ class BootTimeBenchIT {
             BootEvidence evidence = running.firstOutput().get(120, TimeUnit.SECONDS);
             running.kill();
             running.awaitExit();
-            assertThat(evidence.machine()).isEqualTo(machine.wireName());
+            assertThat(evidence.machine()).isEqualTo(machine.id());
             millis.add(evidence.after().toMillis());
         }
         Collections.sort(millis);
@@ -114,7 +114,7 @@ class BootTimeBenchIT {
                 Locale.ROOT,
                 "| %s | %s | %d ms (%d-%d) |",
                 guest,
-                machine.wireName(),
+                machine.id(),
                 millis.get(millis.size() / 2),
                 millis.get(0),
                 millis.get(millis.size() - 1));

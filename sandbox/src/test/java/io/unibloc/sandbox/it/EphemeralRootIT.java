@@ -10,7 +10,6 @@ import io.unibloc.sandbox.accel.Accel;
 import io.unibloc.sandbox.runtime.GuestExit;
 import io.unibloc.sandbox.runtime.RunResult;
 import io.unibloc.sandbox.spec.BootSpec;
-import io.unibloc.sandbox.spec.FileProjection;
 import io.unibloc.sandbox.spec.Vmm;
 import io.unibloc.testkit.guest.GuestDisks;
 import io.unibloc.testkit.guest.GuestRootfs;
@@ -33,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An ephemeral root as a Pod gets it: the image on a read-only loop device (the node's shared chain image), the
  * guest booted under TCG through a qcow2 overlay in scratch space. The guest writes, the device's bytes do not
- * change, the overlay goes when the guest ends and the next guest starts from the image again.
+ * change, the overlay goes when the guest ends and the next guest starts from the image again. Files projected into
+ * an ephemeral root: {@link ProjectedFilesIT}.
  */
 @EnabledIfSystemProperty(
         named = "unibloc.it",
@@ -111,23 +111,11 @@ class EphemeralRootIT {
     }
 
     @Test
-    void filesAndVmmsWithoutQcow2AreRefusedNamingWhy() throws Exception {
+    void vmmsWithoutQcow2AreRefusedNamingWhy() throws Exception {
         Path tree = GuestRootfs.builder().app("#!/bin/sh\nexit 0\n").writeTo(dir.resolve("tree"));
         Path image = GuestDisks.ext4(tree, dir.resolve("chain.img"), 32);
-        Path config = Files.writeString(dir.resolve("app.conf"), "x");
         Path overlay = dir.resolve("scratch/root.qcow2");
         try (LoopDevice shared = LoopDevice.attach(image, true)) {
-            BootSpec.Builder spec = BootSpec.builder()
-                    .kernelHostPath(guest.kernel().toString())
-                    .initrdHostPath(guest.initramfs().toString())
-                    .rootDevice(shared.path().toString());
-            assertThatThrownBy(() -> sandbox(overlay)
-                            .start(
-                                    spec.addFile(new FileProjection(config.toString(), "/etc/app.conf", 0644))
-                                            .build(),
-                                    console::add))
-                    .isInstanceOf(SandboxException.class)
-                    .hasMessageContaining("files cannot be projected into an ephemeral root");
             BootSpec.Builder firecracker = BootSpec.builder()
                     .kernelHostPath(guest.kernel().toString())
                     .rootDevice(shared.path().toString())

@@ -11,10 +11,10 @@ import io.unibloc.sandbox.runtime.GuestExit;
 import io.unibloc.sandbox.runtime.RunResult;
 import io.unibloc.sandbox.spec.BootSpec;
 import io.unibloc.sandbox.spec.FileProjection;
-import io.unibloc.sandbox.spec.Machine;
 import io.unibloc.testkit.guest.GuestDisks;
 import io.unibloc.testkit.guest.GuestRootfs;
 import io.unibloc.testkit.guest.TestGuest;
+import io.unibloc.types.Machine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -160,7 +160,7 @@ class LinuxGuestIT {
     @EnumSource(Machine.class)
     void theLinuxTestGuestBootsOnEveryMachine(Machine machine) throws Exception {
         Path tree = GuestRootfs.builder()
-                .app("#!/bin/sh\necho \"app: running on " + machine.wireName() + "\"\nexit 5\n")
+                .app("#!/bin/sh\necho \"app: running on " + machine.id() + "\"\nexit 5\n")
                 .writeTo(dir.resolve("tree"));
         Path image = GuestDisks.ext4(tree, dir.resolve("root.ext4"), 32);
 
@@ -173,9 +173,9 @@ class LinuxGuestIT {
                         .build(),
                 console::add);
 
-        report("linux on " + machine.wireName(), result);
+        report("linux on " + machine.id(), result);
         assertThat(console)
-                .contains(TestGuest.LINE_PREFIX + "mounted /dev/vda ext4 rw", "app: running on " + machine.wireName());
+                .contains(TestGuest.LINE_PREFIX + "mounted /dev/vda ext4 rw", "app: running on " + machine.id());
         assertThat(result.exit()).isEqualTo(new GuestExit.DebugExit(5));
     }
 

@@ -12,7 +12,7 @@ import io.unibloc.sandbox.runtime.GuestExit;
 import io.unibloc.sandbox.runtime.RunResult;
 import io.unibloc.sandbox.spec.BootSpec;
 import io.unibloc.sandbox.spec.GuestKind;
-import io.unibloc.sandbox.spec.Machine;
+import io.unibloc.types.Machine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,8 +41,7 @@ class MultibootGuestIT {
     @EnumSource(Machine.class)
     void aMultibootKernelBootsOnEveryMachineAndItsExitCodeComesBack(Machine machine) throws Exception {
         Path kernel = Files.write(
-                dir.resolve("payload.bin"),
-                MultibootPayload.printAndExit("hello from " + machine.wireName() + "\n", 5));
+                dir.resolve("payload.bin"), MultibootPayload.printAndExit("hello from " + machine.id() + "\n", 5));
         Path disk = Files.write(dir.resolve("disk.img"), new byte[1 << 20]);
         List<String> console = new CopyOnWriteArrayList<>();
 
@@ -59,11 +58,10 @@ class MultibootGuestIT {
 
         assertThat(console)
                 .as("the console holds the guest's output only, no firmware banner")
-                .containsExactly("hello from " + machine.wireName());
+                .containsExactly("hello from " + machine.id());
         assertThat(result.exit()).isEqualTo(new GuestExit.DebugExit(5));
         System.out.printf(
-                "BOOT multiboot on %s: %d ms%n",
-                machine.wireName(), result.runtime().toMillis());
+                "BOOT multiboot on %s: %d ms%n", machine.id(), result.runtime().toMillis());
     }
 
     /** Proves the KVM probe's payload itself: under TCG it reaches its marker on every machine the table picks. */
@@ -71,7 +69,7 @@ class MultibootGuestIT {
     @EnumSource(Machine.class)
     void theSixtyFourBitProbePayloadRunsToItsMarkerUnderTcgOnEveryMachine(Machine machine) throws Exception {
         Path kernel = Files.write(
-                dir.resolve("long.bin"), LongModePayload.printAndExit("long mode on " + machine.wireName() + "\n", 21));
+                dir.resolve("long.bin"), LongModePayload.printAndExit("long mode on " + machine.id() + "\n", 21));
         Path disk = Files.write(dir.resolve("disk.img"), new byte[1 << 20]);
         List<String> console = new CopyOnWriteArrayList<>();
 
@@ -86,13 +84,13 @@ class MultibootGuestIT {
                                 .build(),
                         console::add);
 
-        assertThat(console).containsExactly("long mode on " + machine.wireName());
+        assertThat(console).containsExactly("long mode on " + machine.id());
         assertThat(result.exit())
                 .as("no CPU exception on the way (that would be code %d)", LongModePayload.FAULT_CODE)
                 .isEqualTo(new GuestExit.DebugExit(21));
         System.out.printf(
                 "BOOT long-mode payload on %s under TCG: first console line after %d ms%n",
-                machine.wireName(), result.firstConsoleLine().orElseThrow().toMillis());
+                machine.id(), result.firstConsoleLine().orElseThrow().toMillis());
     }
 
     @ParameterizedTest
@@ -116,7 +114,7 @@ class MultibootGuestIT {
 
         assertThat(result.exitCode()).isEqualTo(GuestExit.BOOT_TIMEOUT);
         assertThat(result.exit().describe())
-                .contains("no console output within 2000 ms under tcg on machine " + machine.wireName())
+                .contains("no console output within 2000 ms under tcg on machine " + machine.id())
                 .contains("last console bytes: none");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
     }

@@ -8,9 +8,9 @@ import io.unibloc.sandbox.spec.BootSpec;
 import io.unibloc.sandbox.spec.GuestKind;
 import io.unibloc.sandbox.spec.ImageMetadata;
 import io.unibloc.sandbox.spec.InvalidBootSpecException;
-import io.unibloc.sandbox.spec.Machine;
 import io.unibloc.sandbox.spec.Vmm;
 import io.unibloc.sandbox.tool.ProcessRunner;
+import io.unibloc.types.Machine;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -199,7 +199,7 @@ class BootDecisionTableTest {
         Map<String, String> labels = new HashMap<>();
         labels.put(ImageMetadata.GUEST, guest.wireName());
         if (label != null) {
-            labels.put(ImageMetadata.MACHINE, label.wireName());
+            labels.put(ImageMetadata.MACHINE, label.id());
         }
         BootSpec unresolved = ImageMetadata.applyTo(
                 labels, BootSpec.builder().kernelHostPath("/k").machine(field).build());
@@ -216,7 +216,7 @@ class BootDecisionTableTest {
         assertThat(spec.machine()).isEqualTo(expected);
         String machineArg =
                 command(spec, Accel.TCG).get(command(spec, Accel.TCG).indexOf("-M") + 1);
-        assertThat(machineArg).startsWith(expected.wireName());
+        assertThat(machineArg).startsWith(expected.id());
         assertThat(command(spec, Accel.TCG))
                 .contains((expected == Machine.MICROVM ? "virtio-blk-device" : "virtio-blk-pci") + ",drive=disk0");
     }

@@ -3,6 +3,7 @@ package io.unibloc.sandbox.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.unibloc.types.Machine;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

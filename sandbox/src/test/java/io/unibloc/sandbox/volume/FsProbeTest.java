@@ -29,6 +29,25 @@ class FsProbeTest {
     }
 
     @Test
+    void readsTheExtBlockSizeFromTheSuperblock() throws Exception {
+        Path tree = Files.createDirectories(dir.resolve("tree"));
+        Path fourK = GuestDisks.ext4(tree, dir.resolve("4k.ext4"), 8);
+        Path oneK = dir.resolve("1k.ext4");
+        Process mkfs = new ProcessBuilder("mkfs.ext4", "-q", "-F", "-b", "1024", oneK.toString(), "8M")
+                .redirectErrorStream(true)
+                .start();
+        assertThat(mkfs.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && mkfs.exitValue() == 0)
+                .isTrue();
+        Path vfat = GuestDisks.vfat(tree, dir.resolve("a.vfat"), 8);
+
+        assertThat(probe.extBlockSize(fourK)).isEqualTo(4096);
+        assertThat(probe.extBlockSize(oneK)).isEqualTo(1024);
+        assertThatThrownBy(() -> probe.extBlockSize(vfat))
+                .isInstanceOf(VolumeException.class)
+                .hasMessageContaining("no ext filesystem");
+    }
+
+    @Test
     void anythingElseIsUnknownAndDescribedByBlkid() throws IOException {
         Path zeros = Files.write(dir.resolve("zeros"), new byte[1 << 20]);
 

@@ -3,6 +3,8 @@ package io.unibloc.api.v1alpha1.pod;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
+import io.unibloc.types.FsType;
+import io.unibloc.types.WriteMode;
 import java.util.Objects;
 
 /** The guest's root volume: a copy-on-write clone of the image's block image, grown to {@code size}. */

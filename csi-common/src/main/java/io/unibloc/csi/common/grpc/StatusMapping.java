@@ -4,15 +4,16 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.registry.RegistryException;
+import io.unibloc.types.ErrorKind;
+import io.unibloc.types.StoreException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /**
- * The one place where failures become gRPC statuses. Block store errors map by their {@code ErrorKind}, registry
- * errors (pinning, references) by their {@link RegistryException.Kind},
+ * The one place where failures become gRPC statuses. Block store errors map by their {@link ErrorKind}, registry
+ * errors (pinning, references) by the same kind ({@link RegistryException#errorKind()}),
  * Kubernetes API errors by HTTP code, anything else is INTERNAL. The result is never UNKNOWN.
  *
  * <p>Only validated input errors become INVALID_ARGUMENT: a {@link StoreException} of kind INVALID_ARGUMENT or a
@@ -32,10 +33,10 @@ public final class StatusMapping {
             return known(e.getStatus(), t);
         }
         if (t instanceof StoreException e) {
-            return fromStore(e);
+            return fromKind(e.kind(), e);
         }
         if (t instanceof RegistryException e) {
-            return fromRegistry(e);
+            return fromKind(e.errorKind(), e);
         }
         if (t instanceof KubernetesClientException e) {
             return fromKubernetes(e);
@@ -61,8 +62,9 @@ public final class StatusMapping {
                 .withCause(status.getCause());
     }
 
-    static Status fromStore(StoreException e) {
-        Status base = switch (e.kind()) {
+    /** One mapping for the project's taxonomy; a registry failure maps as the kind of the same name. */
+    static Status fromKind(ErrorKind kind, RuntimeException e) {
+        Status base = switch (kind) {
             case NOT_FOUND -> Status.NOT_FOUND;
             case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
             case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
@@ -70,17 +72,6 @@ public final class StatusMapping {
             case RESOURCE_EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
             case UNAVAILABLE -> Status.UNAVAILABLE;
             case UNAUTHENTICATED -> Status.UNAUTHENTICATED;
-            case INTERNAL -> Status.INTERNAL;
-        };
-        return base.withDescription(e.getMessage()).withCause(e);
-    }
-
-    static Status fromRegistry(RegistryException e) {
-        Status base = switch (e.kind()) {
-            case NOT_FOUND -> Status.NOT_FOUND;
-            case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
-            case UNAUTHENTICATED -> Status.UNAUTHENTICATED;
-            case UNAVAILABLE -> Status.UNAVAILABLE;
             case INTERNAL -> Status.INTERNAL;
         };
         return base.withDescription(e.getMessage()).withCause(e);

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.grpc.Status;
-import io.unibloc.blockstore.ErrorKind;
-import io.unibloc.blockstore.StoreException;
+import io.unibloc.types.ErrorKind;
+import io.unibloc.types.StoreException;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;

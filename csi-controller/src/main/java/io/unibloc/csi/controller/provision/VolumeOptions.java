@@ -1,8 +1,8 @@
 package io.unibloc.csi.controller.provision;
 
-import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.WriteMode;
+import io.unibloc.types.FsType;
+import io.unibloc.types.StoreException;
+import io.unibloc.types.WriteMode;
 import java.util.Locale;
 import java.util.Optional;
 

@@ -10,8 +10,6 @@ import io.unibloc.api.v1alpha1.BlockVolumePhase;
 import io.unibloc.api.v1alpha1.BlockVolumeSpec;
 import io.unibloc.api.v1alpha1.BlockVolumeStatus;
 import io.unibloc.api.wire.ClaimAnnotations;
-import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.WriteMode;
 import io.unibloc.csi.common.CsiNames;
 import io.unibloc.csi.common.grpc.CsiErrors;
 import io.unibloc.csi.controller.provision.ClaimLookup.ClaimOverrides;
@@ -20,6 +18,8 @@ import io.unibloc.csi.controller.topology.NodeChooser;
 import io.unibloc.registry.RegistryException;
 import io.unibloc.registry.pin.ImagePinner;
 import io.unibloc.registry.ref.ImageReference;
+import io.unibloc.types.StoreException;
+import io.unibloc.types.WriteMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Errors are the engine's ({@link StoreException} kinds; the service edge maps them to gRPC codes), except the
- * CSI-specific "operation pending" (ABORTED) and OUT_OF_RANGE, which the engine's taxonomy has no kind for.
+ * Errors are the project's one taxonomy ({@link StoreException} kinds, the engine's too; the service edge maps them
+ * to gRPC codes), except the CSI-specific "operation pending" (ABORTED) and OUT_OF_RANGE, which the taxonomy has no
+ * kind for.
  *
  * <p>CreateVolume: find or create the {@link BlockVolume} record for the request name, then wait a short,
  * bounded time for the node plugin. Ready gives the volume; Failed gives the node's error (the record is

@@ -1,9 +1,9 @@
 package io.unibloc.csi.controller.provision;
 
 import csi.v1.Csi;
-import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.WriteMode;
 import io.unibloc.registry.auth.RegistryCredentials;
+import io.unibloc.types.FsType;
+import io.unibloc.types.WriteMode;
 import java.util.Optional;
 
 /**

@@ -2,8 +2,6 @@ package io.unibloc.csi.controller.service;
 
 import csi.v1.Csi;
 import io.unibloc.api.registry.DockerConfigSecrets;
-import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.WriteMode;
 import io.unibloc.csi.common.CsiNames;
 import io.unibloc.csi.common.CsiVolumeIds;
 import io.unibloc.csi.common.grpc.CsiErrors;
@@ -13,6 +11,8 @@ import io.unibloc.csi.controller.provision.VolumeRequest;
 import io.unibloc.registry.RegistryException;
 import io.unibloc.registry.auth.DockerConfig;
 import io.unibloc.registry.auth.RegistryCredentials;
+import io.unibloc.types.FsType;
+import io.unibloc.types.WriteMode;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;

@@ -1,21 +1,22 @@
 package io.unibloc.csi.node.nodestore;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.unibloc.api.status.Conditions;
 import io.unibloc.api.status.StatusPatch;
 import io.unibloc.api.v1alpha1.NodeStore;
 import io.unibloc.api.v1alpha1.NodeStoreImage;
 import io.unibloc.api.v1alpha1.NodeStoreImagePhase;
+import io.unibloc.api.v1alpha1.NodeStorePageCache;
 import io.unibloc.api.v1alpha1.NodeStoreSpec;
 import io.unibloc.api.v1alpha1.NodeStoreStatus;
 import io.unibloc.blockstore.BlockStore;
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.csi.node.kvm.KvmState;
+import io.unibloc.types.StoreException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,12 +36,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes this node's {@link NodeStore} (name = node name) every {@code period}: what the store holds and can
- * still take, the images whose chains are here, pre-warming readiness and whether KVM works (condition
- * {@code KvmUsable}, reasons as in {@link KvmState.Reason}) and whether volumes share blocks with their images
- * (condition {@code CopyOnWrite}: False on the copy backend, which a node only uses when told to). The controller
+ * still take, its volumes of both write modes, the host page cache its files hold (a {@code mincore} walk of each
+ * store file, so it is counted on this period and not per request), the images whose chains are here, pre-warming
+ * readiness and whether KVM works (condition {@code KvmUsable}, reasons as in {@link KvmState.Reason}) and whether
+ * volumes share blocks with their images (condition {@code CopyOnWrite}: False on the copy backend, which a node
+ * only uses when told to). Conditions come from the project's one builder, {@link Conditions}. The controller
  * treats a report that stops being refreshed as no store. The same figures are Prometheus gauges
- * {@code unibloc_store_*_bytes}. The NodeStore is created without status; the status is written with a JSON merge
- * patch to its status subresource ({@link StatusPatch}).
+ * {@code unibloc_store_*_bytes} (and the engine's {@code unibloc_store_volumes{mode}},
+ * {@code unibloc_store_page_cache_bytes{kind}}, refreshed by the same report). The NodeStore is created without
+ * status; the status is written with a JSON merge patch to its status subresource ({@link StatusPatch}).
  */
 public final class NodeStoreReporter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeStoreReporter.class);
@@ -82,7 +86,6 @@ public final class NodeStoreReporter implements AutoCloseable {
         gauge(meters, "unibloc.store.logical.bytes", BlockStore.StoreUsage::logicalBytes);
         gauge(meters, "unibloc.store.physical.bytes", BlockStore.StoreUsage::physicalBytes);
         gauge(meters, "unibloc.store.blob.bytes", BlockStore.StoreUsage::blobBytes);
-        gauge(meters, "unibloc.store.volumes", BlockStore.StoreUsage::volumes);
         gauge(meters, "unibloc.store.chains", BlockStore.StoreUsage::chains);
     }
 
@@ -132,7 +135,6 @@ public final class NodeStoreReporter implements AutoCloseable {
                 current = resource.require();
             }
         }
-        String now = clock.instant().toString();
         NodeStoreStatus before = current.getStatus();
         NodeStoreStatus s = before == null ? new NodeStoreStatus() : StatusPatch.copy(before);
         s.setBackend(usage.backend());
@@ -142,68 +144,59 @@ public final class NodeStoreReporter implements AutoCloseable {
         s.setPhysicalBytes(usage.physicalBytes());
         s.setBlobBytes(usage.blobBytes());
         s.setVolumes(usage.volumes());
+        s.setEphemeralVolumes(usage.ephemeralVolumes());
+        s.setEphemeralBytes(usage.ephemeralBytes());
+        s.setPageCache(pageCache(usage.pageCache()));
         s.setChains(usage.chains());
         s.setCachedImages(List.copyOf(cached));
         s.setImages(prewarm);
         Optional<KvmState> kvmState = kvm.get();
         s.setKvm(kvmState.map(KvmState::usable).orElse(null));
-        s.setUpdatedAt(now);
-        List<Condition> conditions = s.getConditions() == null ? List.of() : s.getConditions();
-        String since = conditions.stream()
-                .filter(c -> NodeStoreStatus.CONDITION_READY.equals(c.getType()) && "True".equals(c.getStatus()))
-                .findFirst()
-                .map(Condition::getLastTransitionTime)
-                .orElse(now);
-        List<Condition> next = new ArrayList<>();
-        next.add(new ConditionBuilder()
-                .withType(NodeStoreStatus.CONDITION_READY)
-                .withStatus("True")
-                .withReason("StoreUsable")
-                .withMessage("block store at " + storeDir + " (" + usage.backend() + ")")
-                .withLastTransitionTime(since)
-                .build());
-        kvmState.ifPresent(k -> next.add(kvmCondition(k, conditions, now)));
-        next.add(copyOnWriteCondition(store.backendInfo(), conditions, now));
-        s.setConditions(next);
+        s.setUpdatedAt(clock.instant().toString());
+        s.setConditions(conditions(s.getConditions(), current.getMetadata().getGeneration(), usage, kvmState));
         return StatusPatch.apply(client, current, before, s);
     }
 
-    /** {@code KvmUsable}: the node's KVM answer; its transition time moves only when the status flips. */
-    static Condition kvmCondition(KvmState k, List<Condition> before, String now) {
-        String status = k.usable() ? "True" : "False";
-        String since = before.stream()
-                .filter(c -> NodeStoreStatus.CONDITION_KVM_USABLE.equals(c.getType()) && status.equals(c.getStatus()))
-                .findFirst()
-                .map(Condition::getLastTransitionTime)
-                .orElse(now);
-        return new ConditionBuilder()
-                .withType(NodeStoreStatus.CONDITION_KVM_USABLE)
-                .withStatus(status)
-                .withReason(k.reason().name())
-                .withMessage(k.message())
-                .withLastTransitionTime(since)
-                .build();
+    private static NodeStorePageCache pageCache(BlockStore.PageCacheUsage usage) {
+        NodeStorePageCache out = new NodeStorePageCache();
+        out.setTotalBytes(usage.totalBytes());
+        out.setChainBytes(usage.chainBytes());
+        out.setVolumeBytes(usage.volumeBytes());
+        out.setBackendFileBytes(usage.backendFileBytes());
+        return out;
     }
 
-    /** {@code CopyOnWrite}: whether clones share blocks; its transition time moves only when the status flips. */
-    static Condition copyOnWriteCondition(BlockStore.BackendInfo backend, List<Condition> before, String now) {
-        String status = backend.sharesBlocks() ? "True" : "False";
-        String since = before.stream()
-                .filter(c ->
-                        NodeStoreStatus.CONDITION_COPY_ON_WRITE.equals(c.getType()) && status.equals(c.getStatus()))
-                .findFirst()
-                .map(Condition::getLastTransitionTime)
-                .orElse(now);
-        String message = backend.sharesBlocks()
-                ? "backend " + backend.name() + ": volumes are copy-on-write clones (" + backend.reason() + ")"
-                : "backend " + backend.name() + ": every volume is a full copy of its image (" + backend.reason() + ")";
-        return new ConditionBuilder()
-                .withType(NodeStoreStatus.CONDITION_COPY_ON_WRITE)
-                .withStatus(status)
-                .withReason(backend.sharesBlocks() ? "SharedBlocks" : "FullCopies")
-                .withMessage(message)
-                .withLastTransitionTime(since)
-                .build();
+    /**
+     * {@code Ready}, {@code KvmUsable} (once the node's KVM answer is known) and {@code CopyOnWrite}, through the
+     * project's one condition builder: a transition time moves only when its status flips. A condition this report
+     * does not set is dropped (no KVM answer yet: no {@code KvmUsable}).
+     */
+    List<Condition> conditions(
+            List<Condition> previous, Long generation, BlockStore.StoreUsage usage, Optional<KvmState> kvmState) {
+        Conditions c = new Conditions(previous, generation == null ? 0 : generation, clock.instant())
+                .set(
+                        NodeStoreStatus.CONDITION_READY,
+                        Conditions.TRUE,
+                        "StoreUsable",
+                        "block store at " + storeDir + " (" + usage.backend() + ")");
+        kvmState.ifPresent(k -> c.set(
+                NodeStoreStatus.CONDITION_KVM_USABLE,
+                k.usable() ? Conditions.TRUE : Conditions.FALSE,
+                k.reason().name(),
+                k.message()));
+        BlockStore.BackendInfo backend = store.backendInfo();
+        c.set(
+                NodeStoreStatus.CONDITION_COPY_ON_WRITE,
+                backend.sharesBlocks() ? Conditions.TRUE : Conditions.FALSE,
+                backend.sharesBlocks() ? "SharedBlocks" : "FullCopies",
+                backend.sharesBlocks()
+                        ? "backend " + backend.name() + ": volumes are copy-on-write clones (" + backend.reason() + ")"
+                        : "backend " + backend.name() + ": every volume is a full copy of its image ("
+                                + backend.reason() + ")");
+        List<String> order = new ArrayList<>(List.of(NodeStoreStatus.CONDITION_READY));
+        kvmState.ifPresent(k -> order.add(NodeStoreStatus.CONDITION_KVM_USABLE));
+        order.add(NodeStoreStatus.CONDITION_COPY_ON_WRITE);
+        return c.list(order).stream().filter(x -> order.contains(x.getType())).toList();
     }
 
     private void reportQuietly() {

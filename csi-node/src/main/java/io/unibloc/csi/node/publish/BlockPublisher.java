@@ -1,9 +1,9 @@
 package io.unibloc.csi.node.publish;
 
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.fs.Exec;
 import io.unibloc.blockstore.fs.MountTable;
 import io.unibloc.blockstore.host.LoopDevices;
+import io.unibloc.types.StoreException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryNotEmptyException;

@@ -1,50 +1,56 @@
 package io.unibloc.csi.node.reconcile;
 
-import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.unibloc.api.v1alpha1.BlockVolume;
 import io.unibloc.api.v1alpha1.BlockVolumePhase;
-import io.unibloc.api.v1alpha1.BlockVolumeSpec;
 import io.unibloc.blockstore.BlockStore;
-import io.unibloc.blockstore.ErrorKind;
-import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.StoreException;
-import io.unibloc.blockstore.WriteMode;
 import io.unibloc.csi.node.volume.VolumeLocks;
-import io.unibloc.csi.node.volume.VolumeRecords;
-import io.unibloc.registry.RegistryException;
-import io.unibloc.registry.auth.RegistryCredentials;
-import io.unibloc.registry.ref.ImageReference;
-import java.time.Clock;
+import io.unibloc.types.ErrorKind;
+import io.unibloc.types.StoreException;
 import java.time.Duration;
-import java.util.Objects;
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Materialises the BlockVolumes of this node (label {@link BlockVolume#NODE_LABEL}) in the block store.
- * Pending/Preparing records are built through {@link BlockStore#createVolume} (idempotent and crash-safe,
- * so a restart mid-preparation simply runs it again) and become Ready with timings, or Failed with the
- * store's error kind when the failure is permanent; transient failures stay Preparing and retry with
- * back-off. A deleted record's storage is freed and its finalizer dropped, but never while the volume is
- * attached: then the deletion is deferred until NodeUnstageVolume. Clones that no record owns are swept
- * at start-up and periodically. An ephemeral record ({@code writeMode: ephemeral}) becomes an ephemeral volume of
- * the store: no clone, a read-only device of the shared chain image once staged.
+ * Materialises the BlockVolumes of this node (label {@link BlockVolume#NODE_LABEL}, set by the controller's wiring)
+ * in the block store, on the Java Operator SDK. A record without a usable volume gets status Preparing and its
+ * preparation is handed to {@link Preparations} (its own pool: pulls never hold a reconcile thread); when that ends
+ * the record is reconciled again and becomes Ready with timings, or Failed with a {@code BlockVolumeReasons} reason
+ * when the failure is permanent; a retryable failure stays Preparing and is tried again after JOSDK's back-off. The
+ * storage finalizer {@link BlockVolume#STORAGE_FINALIZER} is JOSDK's: {@link #cleanup} frees the storage, but never
+ * while the volume is attached (deferred until NodeUnstageVolume) nor while its own preparation runs. Errors of a
+ * reconcile (API server, a store error while freeing) are thrown and retried by JOSDK.
  */
-public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable {
+@ControllerConfiguration(name = BlockVolumeReconciler.NAME, finalizerName = BlockVolume.STORAGE_FINALIZER)
+public final class BlockVolumeReconciler implements Reconciler<BlockVolume>, Cleaner<BlockVolume> {
+    public static final String NAME = "blockvolume";
     private static final Logger LOG = LoggerFactory.getLogger(BlockVolumeReconciler.class);
 
-    /** Tunables; {@link #defaults()} is what production uses. */
+    /**
+     * Tunables; {@link #defaults()} is what production uses.
+     *
+     * @param preparers preparations (pull + build) run at once
+     * @param resync the longest time between two reconciles of a record
+     * @param sweepEvery period of the orphan sweep
+     * @param retryBase first back-off after a failure (doubling per consecutive failure)
+     * @param retryMax longest back-off
+     * @param deferredDeleteRecheck how often a deletion deferred by an attached volume looks again
+     * @param internalRetries how often an INTERNAL preparation failure is retried before it is final
+     * @param cacheBudgetBytes unused chains and blobs kept by the sweep's store GC
+     */
     public record Settings(
-            int workers,
+            int preparers,
             Duration resync,
             Duration sweepEvery,
             Duration retryBase,
@@ -65,210 +71,99 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
         }
     }
 
-    private final KubernetesClient client;
     private final BlockStore store;
     private final String node;
     private final VolumeLocks locks;
-    private final VolumeCredentials secrets;
-    private final Settings settings;
-    private final StatusWriter status;
+    private final Preparations preparations;
+    private final VolumePreparer preparer;
+    private final VolumeStatusWriter status;
+    private final VolumeCache cache;
+    private final EventSource<?, BlockVolume> wakeUps;
     private final MeterRegistry meters;
-    private final KeyedWorkQueue queue;
-    private final OrphanSweeper sweeper;
-    private final ConcurrentHashMap<String, Integer> attempts = new ConcurrentHashMap<>();
-    /** Consecutive failed reconciles per record (API server errors and the like), for their back-off. */
-    private final ConcurrentHashMap<String, Integer> failures = new ConcurrentHashMap<>();
+    private final Settings settings;
 
-    private volatile SharedIndexInformer<BlockVolume> informer;
-
-    public BlockVolumeReconciler(
-            KubernetesClient client,
+    /**
+     * @param wakeUps the event source that {@link Preparations} and NodeUnstageVolume trigger; registered here
+     * @param cache given the controller's primary cache when JOSDK prepares the event sources
+     */
+    BlockVolumeReconciler(
             BlockStore store,
             String node,
             VolumeLocks locks,
-            Clock clock,
+            Preparations preparations,
+            VolumePreparer preparer,
+            VolumeStatusWriter status,
+            VolumeCache cache,
+            EventSource<?, BlockVolume> wakeUps,
             MeterRegistry meters,
             Settings settings) {
-        this.client = client;
         this.store = store;
         this.node = node;
         this.locks = locks;
-        this.secrets = new VolumeCredentials(client);
-        this.settings = settings;
-        this.status = new StatusWriter(client, clock);
+        this.preparations = preparations;
+        this.preparer = preparer;
+        this.status = status;
+        this.cache = cache;
+        this.wakeUps = wakeUps;
         this.meters = meters;
-        this.queue = new KeyedWorkQueue("blockvolume", settings.workers(), this::reconcile);
-        this.sweeper = new OrphanSweeper(client, store, node, locks, settings.cacheBudgetBytes());
-    }
-
-    /** Starts the informer (blocking until the first list is in), sweeps once, then keeps sweeping periodically. */
-    public void start() {
-        informer = client.resources(BlockVolume.class)
-                .withLabel(BlockVolume.NODE_LABEL, node)
-                .inform(
-                        new ResourceEventHandler<>() {
-                            @Override
-                            public void onAdd(BlockVolume v) {
-                                queue.enqueue(v.getMetadata().getName());
-                            }
-
-                            @Override
-                            public void onUpdate(BlockVolume old, BlockVolume v) {
-                                if (!onlyStatusChanged(old, v)) {
-                                    queue.enqueue(v.getMetadata().getName());
-                                }
-                            }
-
-                            @Override
-                            public void onDelete(BlockVolume v, boolean unknownFinalState) {
-                                queue.enqueue(v.getMetadata().getName());
-                            }
-                        },
-                        settings.resync().toMillis());
-        sweepNow();
-        queue.every(settings.sweepEvery(), settings.sweepEvery(), this::sweepNow);
-        LOG.info(
-                "reconciling BlockVolumes node={} records={}",
-                node,
-                informer.getStore().list().size());
-    }
-
-    /**
-     * True for an update that changed only the status, which this reconciler writes itself: reacting to those
-     * would turn every "retrying in Ns" message into an immediate retry. Resyncs (same resource version) and
-     * changes to spec, labels, finalizers or deletion still count.
-     */
-    static boolean onlyStatusChanged(BlockVolume old, BlockVolume now) {
-        ObjectMeta a = old.getMetadata();
-        ObjectMeta b = now.getMetadata();
-        return !Objects.equals(a.getResourceVersion(), b.getResourceVersion())
-                && Objects.equals(a.getDeletionTimestamp(), b.getDeletionTimestamp())
-                && Objects.equals(a.getFinalizers(), b.getFinalizers())
-                && Objects.equals(a.getLabels(), b.getLabels())
-                && Serialization.asJson(old.getSpec()).equals(Serialization.asJson(now.getSpec()));
-    }
-
-    public boolean synced() {
-        return informer != null && informer.hasSynced();
-    }
-
-    /** Asks for a prompt look at {@code name} (after NodeUnstageVolume frees a volume whose deletion was deferred). */
-    public void nudge(String name) {
-        queue.enqueue(name);
-    }
-
-    /** Sweeps orphans now (also what start-up and the timer run); returns how many volumes were freed. */
-    public int sweepNow() {
-        if (!synced()) {
-            return 0;
-        }
-        return sweeper.sweep(informer.getStore().listKeys());
+        this.settings = settings;
     }
 
     @Override
-    public Optional<BlockVolume> get(String name) {
-        if (informer != null) {
-            BlockVolume cached = informer.getStore().getByKey(name);
-            if (cached != null) {
-                return Optional.of(cached);
-            }
-        }
-        return Optional.ofNullable(
-                client.resources(BlockVolume.class).withName(name).get());
+    public List<EventSource<?, BlockVolume>> prepareEventSources(EventSourceContext<BlockVolume> context) {
+        cache.attach(context.getPrimaryCache());
+        return List.of(wakeUps);
     }
 
     @Override
-    public Optional<BlockVolume> fresh(String name) {
-        return Optional.ofNullable(
-                client.resources(BlockVolume.class).withName(name).get());
-    }
-
-    void reconcile(String name) {
-        BlockVolume volume;
-        try {
-            volume = client.resources(BlockVolume.class).withName(name).get();
-        } catch (KubernetesClientException e) {
-            retryLater(name, "cannot read the record: " + e.getMessage());
-            return;
-        }
-        try {
-            if (volume == null) {
-                sweeper.freeIfUnowned(name);
-            } else if (!node.equals(volume.getSpec().getNode())) {
-                LOG.debug(
-                        "ignoring volume={} of node={}", name, volume.getSpec().getNode());
-            } else if (volume.getMetadata().getDeletionTimestamp() != null) {
-                finalizeDeletion(volume);
-            } else {
-                BlockVolumePhase phase =
-                        volume.getStatus() == null ? null : volume.getStatus().getPhase();
-                if (phase == BlockVolumePhase.Failed || (phase == BlockVolumePhase.Ready && exists(name))) {
-                    return;
-                }
-                prepare(volume, phase);
-            }
-            failures.remove(name);
-        } catch (KubernetesClientException e) {
-            retryLater(name, "API server: " + e.getMessage());
-        } catch (RuntimeException e) {
-            // Anything else (a store error while freeing, a bug): retried too, never dropped on the floor.
-            retryLater(name, e.getClass().getSimpleName() + ": " + e.getMessage());
-        }
-    }
-
-    private boolean exists(String name) {
-        return store.findVolume(name).isPresent();
-    }
-
-    private void prepare(BlockVolume volume, BlockVolumePhase phase) {
+    public UpdateControl<BlockVolume> reconcile(BlockVolume volume, Context<BlockVolume> context) {
         String name = volume.getMetadata().getName();
-        BlockVolumeSpec spec = volume.getSpec();
-        if (!volume.getMetadata().getFinalizers().contains(BlockVolume.STORAGE_FINALIZER)) {
-            client.resources(BlockVolume.class).withName(name).edit(v -> {
-                v.getMetadata().getFinalizers().add(BlockVolume.STORAGE_FINALIZER);
-                return v;
-            });
+        if (!node.equals(volume.getSpec().getNode())) {
+            LOG.debug("ignoring volume={} of node={}", name, volume.getSpec().getNode());
+            return UpdateControl.noUpdate();
         }
-        if (phase != BlockVolumePhase.Preparing) {
-            status.phase(
-                    name,
-                    BlockVolumePhase.Preparing,
-                    null,
-                    "preparing image " + spec.getImage(),
-                    s -> s.setPreparingSince(status.now()));
+        BlockVolumePhase phase =
+                volume.getStatus() == null ? null : volume.getStatus().getPhase();
+        if (phase == BlockVolumePhase.Failed || (phase == BlockVolumePhase.Ready && exists(name))) {
+            return UpdateControl.noUpdate();
         }
-        PreparationTimer timer = new PreparationTimer();
-        Timer.Sample sample = Timer.start(meters);
-        try {
-            RegistryCredentials credentials = secrets.read(spec);
-            BlockStore.VolumeSpec volumeSpec = new BlockStore.VolumeSpec(
-                    name,
-                    image(spec.getImage()),
-                    FsType.parse(spec.getFsType()),
-                    spec.getSizeBytes(),
-                    spec.getLimitBytes(),
-                    spec.isReadOnly(),
-                    WriteMode.parse(spec.getWriteMode()));
-            LOG.info(
-                    "preparing volume={} image={} fsType={} sizeBytes={}",
-                    name,
-                    spec.getImage(),
-                    spec.getFsType(),
-                    spec.getSizeBytes());
-            // No volume lock here: preparing may take minutes and must not block NodeStage of the same id (which
-            // answers
-            // UNAVAILABLE meanwhile); the store makes concurrent createVolume calls safe, the work queue serialises
-            // deletion.
-            BlockStore.Volume created = store.createVolume(volumeSpec, credentials, timer);
-            var timings = timer.timings();
-            status.phase(name, BlockVolumePhase.Ready, null, "ready", s -> {
+        Optional<Preparations.State> state = preparations.state(name);
+        if (state.isPresent()
+                && state.get() instanceof Preparations.Finished finished
+                && !(finished.outcome() instanceof Preparations.Cancelled)) {
+            return report(volume, context, finished.outcome());
+        }
+        if (state.isEmpty() || !(state.get() instanceof Preparations.Running)) {
+            // Nothing yet, a retry whose back-off is over, or a preparation a deletion cancelled (and the record
+            // came back under the same name).
+            if (phase != BlockVolumePhase.Preparing) {
+                status.phase(
+                        context,
+                        volume,
+                        BlockVolumePhase.Preparing,
+                        null,
+                        "preparing image " + volume.getSpec().getImage(),
+                        s -> s.setPreparingSince(status.now()));
+            }
+            preparations.start(name, () -> preparer.prepare(name, volume.getSpec()));
+        }
+        return UpdateControl.noUpdate(); // Running: its end wakes this record.
+    }
+
+    private UpdateControl<BlockVolume> report(
+            BlockVolume volume, Context<BlockVolume> context, Preparations.Outcome outcome) {
+        String name = volume.getMetadata().getName();
+        if (outcome instanceof Preparations.Prepared prepared) {
+            BlockStore.Volume created = prepared.volume().volume();
+            var timings = prepared.volume().timings();
+            status.phase(context, volume, BlockVolumePhase.Ready, null, "ready", s -> {
                 s.setSizeBytes(created.sizeBytes());
                 s.setChainId(created.chainId());
                 s.setReadyAt(status.now());
                 s.setTimings(timings);
             });
-            attempts.remove(name);
-            sample.stop(meters.timer("unibloc.csi.node.preparation", "result", "ready"));
+            preparations.forget(name);
+            preparationTimer("ready").record(Duration.ofMillis(timings.getTotalMillis()));
             LOG.info(
                     "volume ready volume={} chain={} sizeBytes={} totalMs={} pullMs={} buildMs={} cached={}",
                     name,
@@ -278,43 +173,54 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
                     timings.getPullMillis(),
                     timings.getBuildMillis(),
                     timings.getCached());
-        } catch (StoreException e) {
-            int attempt = attempts.merge(name, 1, Integer::sum);
-            if (permanent(e, attempt)) {
-                attempts.remove(name);
-                sample.stop(meters.timer("unibloc.csi.node.preparation", "result", "failed"));
-                status.phase(name, BlockVolumePhase.Failed, FailureReasons.of(e.kind()), e.getMessage(), s -> {});
+            return UpdateControl.noUpdate();
+        }
+        if (outcome instanceof Preparations.Failed failed) {
+            RuntimeException error = failed.error();
+            if (error instanceof StoreException e && permanent(e, failed.attempt())) {
+                status.phase(
+                        context, volume, BlockVolumePhase.Failed, FailureReasons.of(e.kind()), e.getMessage(), s -> {});
+                preparations.forget(name);
+                preparationTimer("failed").record(failed.took());
                 LOG.warn("volume failed volume={} kind={} message={}", name, e.kind(), e.getMessage());
-            } else {
-                sample.stop(meters.timer("unibloc.csi.node.preparation", "result", "retry"));
-                Duration delay = backoff(attempt);
-                status.message(
-                        name,
-                        "attempt " + attempt + " failed, retrying in " + delay.toSeconds() + "s: " + e.getMessage());
-                queue.enqueueAfter(name, delay);
-                LOG.info(
-                        "volume preparation will retry volume={} attempt={} delayS={} message={}",
-                        name,
-                        attempt,
-                        delay.toSeconds(),
-                        e.getMessage());
+                return UpdateControl.noUpdate();
             }
+            status.message(
+                    context,
+                    volume,
+                    "attempt " + failed.attempt() + " failed, retrying in "
+                            + failed.delay().toSeconds() + "s: " + error.getMessage());
+            preparations.waitForRetry(name);
+            preparationTimer("retry").record(failed.took());
+            LOG.info(
+                    "volume preparation will retry volume={} attempt={} delayMs={} message={}",
+                    name,
+                    failed.attempt(),
+                    failed.delay().toMillis(),
+                    error.getMessage());
+            return UpdateControl.<BlockVolume>noUpdate().rescheduleAfter(failed.delay());
         }
+        throw new IllegalStateException("unexpected outcome " + outcome + " of volume " + name);
     }
 
-    /** The spec's image; a malformed one is the engine's INVALID_ARGUMENT, a permanent failure like any other. */
-    private static ImageReference image(String text) {
-        try {
-            return ImageReference.parse(text);
-        } catch (RegistryException e) {
-            throw StoreException.from(e);
-        }
+    private Timer preparationTimer(String result) {
+        return meters.timer("unibloc.csi.node.preparation", "result", result);
     }
 
-    private void finalizeDeletion(BlockVolume volume) {
+    /**
+     * Frees the volume's storage; JOSDK then drops the finalizer. Deferred (finalizer kept, looked at again) while the
+     * volume is attached or its preparation runs. Errors: a store failure is thrown and retried with back-off.
+     */
+    @Override
+    public DeleteControl cleanup(BlockVolume volume, Context<BlockVolume> context) {
         String name = volume.getMetadata().getName();
-        if (!volume.getMetadata().getFinalizers().contains(BlockVolume.STORAGE_FINALIZER)) {
-            return;
+        Optional<Preparations.State> state = preparations.state(name);
+        if (state.isPresent()
+                && state.get() instanceof Preparations.Running running
+                && !running.job().cancel()) {
+            status.message(context, volume, "deletion waits for the running preparation to end");
+            LOG.info("deletion waits for preparation volume={}", name);
+            return DeleteControl.noFinalizerRemoval(); // The preparation's end wakes this record.
         }
         boolean freed = locks.with(name, () -> {
             Optional<BlockStore.Volume> stored = store.findVolume(name);
@@ -335,19 +241,20 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
             String device =
                     store.findVolume(name).flatMap(BlockStore.Volume::device).orElse("a device");
             status.message(
-                    name,
+                    context,
+                    volume,
                     "deletion deferred: the volume is attached at " + device
                             + "; its storage is freed after NodeUnstageVolume");
-            queue.enqueueAfter(name, settings.deferredDeleteRecheck());
             LOG.info("deletion deferred volume={} device={}", name, device);
-            return;
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(settings.deferredDeleteRecheck());
         }
-        client.resources(BlockVolume.class).withName(name).edit(v -> {
-            v.getMetadata().getFinalizers().remove(BlockVolume.STORAGE_FINALIZER);
-            return v;
-        });
-        attempts.remove(name);
+        preparations.forget(name);
         LOG.info("volume freed volume={}", name);
+        return DeleteControl.defaultDelete();
+    }
+
+    private boolean exists(String name) {
+        return store.findVolume(name).isPresent();
     }
 
     private boolean permanent(StoreException e, int attempt) {
@@ -356,27 +263,5 @@ public final class BlockVolumeReconciler implements VolumeRecords, AutoCloseable
             case INTERNAL -> attempt > settings.internalRetries();
             default -> true;
         };
-    }
-
-    private Duration backoff(int attempt) {
-        long millis = settings.retryBase().toMillis() << Math.min(attempt - 1, 16);
-        return Duration.ofMillis(Math.min(millis, settings.retryMax().toMillis()));
-    }
-
-    /** Capped exponential back-off per record; the attempts never stop (a success resets the count). */
-    private void retryLater(String name, String why) {
-        int attempt = failures.merge(name, 1, Integer::sum);
-        Duration delay = backoff(attempt);
-        LOG.warn(
-                "reconcile will retry volume={} attempt={} delayMs={} reason={}", name, attempt, delay.toMillis(), why);
-        queue.enqueueAfter(name, delay);
-    }
-
-    @Override
-    public void close() {
-        if (informer != null) {
-            informer.close();
-        }
-        queue.close();
     }
 }

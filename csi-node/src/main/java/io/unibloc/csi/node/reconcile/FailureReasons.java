@@ -1,7 +1,7 @@
 package io.unibloc.csi.node.reconcile;
 
 import io.unibloc.api.v1alpha1.BlockVolumeReasons;
-import io.unibloc.blockstore.ErrorKind;
+import io.unibloc.types.ErrorKind;
 
 /**
  * The engine's error kinds as the API's BlockVolume reasons: the one place where an engine enum meets the status

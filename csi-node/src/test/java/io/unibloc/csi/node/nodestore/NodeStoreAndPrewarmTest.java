@@ -24,6 +24,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -128,14 +130,62 @@ class NodeStoreAndPrewarmTest {
 
     @Test
     void theCopyOnWriteConditionKeepsItsTransitionTimeWhileItsStatusHolds() {
-        BlockStore.BackendInfo reflink = new BlockStore.BackendInfo("reflink", "probed", true);
-        Condition first = NodeStoreReporter.copyOnWriteCondition(reflink, List.of(), "2026-12-01T00:00:00Z");
-        Condition again = NodeStoreReporter.copyOnWriteCondition(reflink, List.of(first), "2026-12-01T01:00:00Z");
-        Condition flipped = NodeStoreReporter.copyOnWriteCondition(
-                new BlockStore.BackendInfo("copy", "configured", false), List.of(again), "2026-12-01T02:00:00Z");
+        Hands clock = new Hands(Instant.parse("2026-12-01T00:00:00Z"));
+        FakeBlockStore fake = new FakeBlockStore();
+        fake.backend = new BlockStore.BackendInfo("reflink", "probed", true);
+        try (NodeStoreReporter reporter = new NodeStoreReporter(
+                client,
+                fake,
+                "cow-times-node",
+                Path.of("/var/lib/unibloc"),
+                List::of,
+                Optional::empty,
+                clock,
+                Duration.ofMinutes(10),
+                new SimpleMeterRegistry())) {
+            Condition first = condition(reporter.report(), NodeStoreStatus.CONDITION_COPY_ON_WRITE);
+            clock.now = Instant.parse("2026-12-01T01:00:00Z");
+            Condition again = condition(reporter.report(), NodeStoreStatus.CONDITION_COPY_ON_WRITE);
+            clock.now = Instant.parse("2026-12-01T02:00:00Z");
+            fake.backend = new BlockStore.BackendInfo("copy", "configured", false);
+            NodeStore flippedStore = reporter.report();
+            Condition flipped = condition(flippedStore, NodeStoreStatus.CONDITION_COPY_ON_WRITE);
 
-        assertThat(again.getLastTransitionTime()).isEqualTo("2026-12-01T00:00:00Z");
-        assertThat(flipped.getLastTransitionTime()).isEqualTo("2026-12-01T02:00:00Z");
+            assertThat(first.getLastTransitionTime()).isEqualTo("2026-12-01T00:00:00Z");
+            assertThat(again.getLastTransitionTime()).isEqualTo("2026-12-01T00:00:00Z");
+            assertThat(flipped.getLastTransitionTime()).isEqualTo("2026-12-01T02:00:00Z");
+            assertThat(condition(flippedStore, NodeStoreStatus.CONDITION_READY).getLastTransitionTime())
+                    .as("Ready held True throughout")
+                    .isEqualTo("2026-12-01T00:00:00Z");
+            assertThat(flippedStore.getStatus().getConditions())
+                    .extracting(Condition::getType)
+                    .as("no KVM answer yet: no KvmUsable")
+                    .containsExactly(NodeStoreStatus.CONDITION_READY, NodeStoreStatus.CONDITION_COPY_ON_WRITE);
+        }
+    }
+
+    /** A clock the test moves. */
+    private static final class Hands extends Clock {
+        Instant now;
+
+        Hands(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 
     private static Condition condition(NodeStore store, String type) {

@@ -3,10 +3,10 @@ package io.unibloc.csi.node.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.unibloc.blockstore.ErrorKind;
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.blockstore.fs.Exec;
 import io.unibloc.blockstore.fs.MountTable;
+import io.unibloc.types.ErrorKind;
+import io.unibloc.types.StoreException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;

@@ -5,20 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.unibloc.api.v1alpha1.BlockVolume;
 import io.unibloc.api.v1alpha1.BlockVolumePhase;
 import io.unibloc.api.v1alpha1.BlockVolumeReasons;
 import io.unibloc.api.v1alpha1.BlockVolumeStatus;
 import io.unibloc.blockstore.BlockStore;
-import io.unibloc.blockstore.FsType;
-import io.unibloc.blockstore.StoreException;
 import io.unibloc.csi.node.FakeBlockStore;
 import io.unibloc.csi.node.MockApi;
 import io.unibloc.csi.node.NodeHarness;
+import io.unibloc.csi.node.NodeOperator;
 import io.unibloc.csi.node.volume.VolumeLocks;
 import io.unibloc.registry.auth.RegistryCredentials;
 import io.unibloc.registry.ref.ImageReference;
+import io.unibloc.types.FsType;
+import io.unibloc.types.StoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,13 +30,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The reconciler against the mock API server with the in-memory store double. */
+/** The controller (JOSDK operator, reconciler, preparations, sweep) against the strict mock API server with the in-memory store double. */
 class BlockVolumeReconcilerTest {
     private static final String IMAGE = "127.0.0.1:5000/app@sha256:" + "ab".repeat(32);
     private static MockApi api;
     private static KubernetesClient client;
     private FakeBlockStore store;
-    private BlockVolumeReconciler reconciler;
+    private Operator operator;
+    private SimpleMeterRegistry meters;
+    private BlockVolumeController reconciler;
 
     @BeforeAll
     static void api() {
@@ -53,21 +57,26 @@ class BlockVolumeReconcilerTest {
         store = new FakeBlockStore();
     }
 
-    private BlockVolumeReconciler startReconciler() {
-        reconciler = new BlockVolumeReconciler(
-                client,
-                store,
-                NODE,
-                new VolumeLocks(),
-                Clock.systemUTC(),
-                new SimpleMeterRegistry(),
-                NodeHarness.fastReconcile());
+    private BlockVolumeController startReconciler() {
+        return startReconciler(NodeHarness.fastReconcile());
+    }
+
+    /** The controller on its own JOSDK operator, as NodeComponents wires it. */
+    private BlockVolumeController startReconciler(BlockVolumeReconciler.Settings settings) {
+        meters = new SimpleMeterRegistry();
+        operator = NodeOperator.create(client, meters);
+        reconciler = new BlockVolumeController(
+                operator, client, store, NODE, new VolumeLocks(), Clock.systemUTC(), meters, settings);
+        operator.start();
         reconciler.start();
         return reconciler;
     }
 
     @AfterEach
     void stop() {
+        if (operator != null) {
+            operator.stop();
+        }
         if (reconciler != null) {
             reconciler.close();
         }
@@ -99,6 +108,13 @@ class BlockVolumeReconcilerTest {
         });
         assertThat(get("pvc-ready").getMetadata().getFinalizers()).contains(BlockVolume.STORAGE_FINALIZER);
         assertThat(store.volumes).containsKey("pvc-ready");
+        assertThat(meters.find("reconciliations.started.total").counters())
+                .as("JOSDK's controller metrics on the node's registry")
+                .isNotEmpty();
+        assertThat(meters.find("unibloc.csi.node.preparation")
+                        .tag("result", "ready")
+                        .timer())
+                .isNotNull();
     }
 
     @Test
@@ -144,27 +160,19 @@ class BlockVolumeReconcilerTest {
     @Test
     void retriesWaitForTheBackOffInsteadOfFollowingTheirOwnStatusWrites() {
         AtomicInteger calls = new AtomicInteger();
-        reconciler = new BlockVolumeReconciler(
-                client,
-                store,
-                NODE,
-                new VolumeLocks(),
-                Clock.systemUTC(),
-                new SimpleMeterRegistry(),
-                new BlockVolumeReconciler.Settings(
-                        2,
-                        Duration.ofMinutes(5),
-                        Duration.ofHours(1),
-                        Duration.ofSeconds(1),
-                        Duration.ofSeconds(1),
-                        Duration.ofMillis(200),
-                        1,
-                        Long.MAX_VALUE));
         store.createHook = spec -> {
             calls.incrementAndGet();
             return StoreException.unavailable("registry unreachable", null);
         };
-        reconciler.start();
+        startReconciler(new BlockVolumeReconciler.Settings(
+                2,
+                Duration.ofMinutes(5),
+                Duration.ofHours(1),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                Duration.ofMillis(200),
+                1,
+                Long.MAX_VALUE));
         NodeHarness.record(client, "pvc-down", NODE, IMAGE, 0, false);
         await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() >= 1);
         long start = System.nanoTime();
@@ -265,6 +273,39 @@ class BlockVolumeReconcilerTest {
         Thread.sleep(500);
         assertThat(phase("pvc-foreign")).isNull();
         assertThat(store.volumes).doesNotContainKey("pvc-foreign");
+    }
+
+    @Test
+    void aDeletionCompletesWhileEveryPreparationWorkerIsStuckInAPull() throws Exception {
+        startReconciler();
+        NodeHarness.record(client, "pvc-done", NODE, IMAGE, 0, false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> phase("pvc-done") == BlockVolumePhase.Ready);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger stalled = new AtomicInteger();
+        store.createHook = spec -> {
+            stalled.incrementAndGet();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        };
+        try {
+            // One stalled pull more than there are preparation workers: every worker is busy, one waits for a worker.
+            int slow = NodeHarness.fastReconcile().preparers() + 1;
+            for (int i = 0; i < slow; i++) {
+                NodeHarness.record(client, "pvc-slow-" + i, NODE, IMAGE, 0, false);
+            }
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> stalled.get() == NodeHarness.fastReconcile().preparers());
+            client.resources(BlockVolume.class).withName("pvc-done").delete();
+            await().atMost(Duration.ofSeconds(10)).until(() -> get("pvc-done") == null);
+            assertThat(store.volumes).doesNotContainKey("pvc-done");
+            assertThat(release.getCount()).as("the pulls were still stalled").isEqualTo(1);
+        } finally {
+            release.countDown();
+        }
     }
 
     private void createInStore(String id) {

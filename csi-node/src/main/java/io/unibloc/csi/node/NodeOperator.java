@@ -1,0 +1,27 @@
+package io.unibloc.csi.node;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetricsV2;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The node plugin's Java Operator SDK runtime, shared by its controllers: the node's Kubernetes client (not closed
+ * when the operator stops: the rest of the plugin uses it too), JOSDK's metrics on the node's registry, status and
+ * finalizers written without server-side apply (status goes as a JSON merge patch, see {@code StatusPatch}), and a
+ * small reconcile pool: reconciles only read, write status and free storage; pulls run elsewhere.
+ */
+public final class NodeOperator {
+    /** Reconciles that run at once; none waits for a pull, so a few are plenty. */
+    public static final int RECONCILE_THREADS = 4;
+
+    private NodeOperator() {}
+
+    public static Operator create(KubernetesClient client, MeterRegistry meters) {
+        return new Operator(o -> o.withKubernetesClient(client)
+                .withCloseClientOnStop(false)
+                .withUseSSAToPatchPrimaryResource(false)
+                .withConcurrentReconciliationThreads(RECONCILE_THREADS)
+                .withMetrics(MicrometerMetricsV2.newBuilder(meters).build()));
+    }
+}

@@ -1,0 +1,226 @@
+package io.unibloc.sandbox.launch;
+
+import io.unibloc.sandbox.spec.FileProjection;
+import io.unibloc.sandbox.tool.ProcessRunner;
+import io.unibloc.sandbox.tool.ToolException;
+import io.unibloc.sandbox.tool.ToolResult;
+import io.unibloc.sandbox.volume.ExtFiles;
+import io.unibloc.sandbox.volume.FsFamily;
+import io.unibloc.sandbox.volume.FsProbe;
+import io.unibloc.sandbox.volume.VfatFiles;
+import io.unibloc.sandbox.volume.VolumeException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Projects {@code spec.files} into an ephemeral root: into the guest's own qcow2 overlay, before boot, so the guest
+ * (Unikraft or Linux) sees what a persistent root shows — the image's filesystem with the files at their paths —
+ * while the shared read-only device and its page cache stay untouched and every other guest of the image is
+ * unaffected. The files are projected by the same code as for a persistent root, into a scratch copy of the
+ * filesystem, and only the blocks that differ from the device are written into the overlay:
+ *
+ * <ul>
+ *   <li>ext: {@code e2image -r} copies only the metadata into a sparse file of the filesystem's size (a few hundred
+ *       KiB for a 64 MiB image); debugfs writes the files into it, and its data extents ({@code SEEK_DATA}) are
+ *       exactly the blocks e2image copied and debugfs wrote. Both write whole filesystem blocks, so the comparison
+ *       needs the filesystem's block (4096 bytes, as unibloc builds every image) to be no smaller than the scratch
+ *       filesystem's allocation unit: a 1 KiB-block filesystem would read as zeros beside every block written and
+ *       copy them over real data, so it is refused.</li>
+ *   <li>vfat: the device is copied whole (vfat roots are small), mtools writes the files into the copy, and the
+ *       copy is compared with the device sector by sector.</li>
+ * </ul>
+ *
+ * <p>Nothing but the overlay is left in the scratch directory; when anything fails the overlay is deleted too, so a
+ * half-written overlay is never booted.
+ */
+public final class OverlayProjection {
+
+    /** The only ext block size projected into an overlay: unibloc's chain images all have it. */
+    public static final int EXT_BLOCK_SIZE = 4096;
+
+    private static final int SECTOR = 512;
+
+    private final ProcessRunner runner;
+    private final FsProbe fsProbe;
+    private final ExtFiles ext;
+    private final VfatFiles vfat;
+    private final DataExtents dataExtents;
+    private final OverlayWriter writer;
+    private final String e2image;
+
+    public OverlayProjection(ProcessRunner runner) {
+        this(runner, "qemu-img", "qemu-io", "e2image");
+    }
+
+    OverlayProjection(ProcessRunner runner, String qemuImg, String qemuIo, String e2image) {
+        this.runner = runner;
+        this.fsProbe = new FsProbe(runner);
+        this.ext = new ExtFiles(runner);
+        this.vfat = new VfatFiles(runner);
+        this.dataExtents = new DataExtents(runner, qemuImg);
+        this.writer = new OverlayWriter(runner, qemuIo);
+        this.e2image = e2image;
+    }
+
+    /**
+     * What a projection wrote into the overlay.
+     *
+     * @param runs contiguous runs written
+     * @param bytes bytes written in all
+     */
+    public record Written(int runs, long bytes) {}
+
+    /**
+     * Writes {@code files} into {@code overlay}, a fresh qcow2 overlay whose backing file is {@code device} holding a
+     * {@code family} filesystem. Repeating it on the same overlay gives the same view.
+     *
+     * @throws VolumeException naming the device, the overlay and the cause (an ext block size other than 4096, a
+     *     source that cannot be read, a target that is a directory, a tool that failed); the overlay is deleted
+     */
+    public Written project(Path device, FsFamily family, Path overlay, List<FileProjection> files)
+            throws VolumeException {
+        if (files.isEmpty()) {
+            return new Written(0, 0);
+        }
+        String context = "cannot project " + describe(files) + " into the overlay " + overlay + " of " + device;
+        Path work = null;
+        boolean written = false;
+        try {
+            Path scratch = overlay.toAbsolutePath().getParent();
+            Written result = switch (family) {
+                case EXT -> {
+                    checkBlockSizes(device, scratch);
+                    work = workDirectory(overlay);
+                    yield ext(device, overlay, files, work);
+                }
+                case VFAT -> {
+                    work = workDirectory(overlay);
+                    yield vfat(device, overlay, files, work);
+                }
+                case UNKNOWN ->
+                    throw new VolumeException(
+                            "it holds " + fsProbe.describe(device) + ", not an ext2/3/4 or vfat filesystem");
+            };
+            written = true;
+            return result;
+        } catch (IOException e) {
+            throw new VolumeException(context + ": " + e.getMessage(), e);
+        } finally {
+            deleteRecursively(work);
+            if (!written) {
+                RootOverlay.delete(overlay);
+            }
+        }
+    }
+
+    /**
+     * {@code <overlay>.files} beside the overlay, emptied first: one guest owns its overlay's path, so a fixed name is
+     * unique, and unlike {@link Files#createTempDirectory} it costs no {@code SecureRandom} on the start path.
+     */
+    private static Path workDirectory(Path overlay) throws IOException {
+        Path work = overlay.toAbsolutePath().resolveSibling(overlay.getFileName() + ".files");
+        deleteRecursively(work);
+        return Files.createDirectory(work);
+    }
+
+    private void checkBlockSizes(Path device, Path scratch) throws IOException {
+        int blockSize = fsProbe.extBlockSize(device);
+        if (blockSize != EXT_BLOCK_SIZE) {
+            throw new VolumeException("its ext filesystem has " + blockSize + "-byte blocks, and files go into an"
+                    + " ephemeral root only with " + EXT_BLOCK_SIZE + "-byte blocks (as unibloc builds its images);"
+                    + " use writeMode persistent, or make the image with mkfs.ext4 -b " + EXT_BLOCK_SIZE);
+        }
+        long unit = Files.getFileStore(scratch).getBlockSize();
+        if (unit > EXT_BLOCK_SIZE) {
+            throw new VolumeException("the scratch directory " + scratch + " allocates files in " + unit
+                    + "-byte units, larger than the filesystem's " + EXT_BLOCK_SIZE + "-byte blocks, so the blocks"
+                    + " the files change cannot be told apart there");
+        }
+    }
+
+    private Written ext(Path device, Path overlay, List<FileProjection> files, Path work) throws IOException {
+        Path meta = work.resolve("meta.raw");
+        copyMetadata(device, meta);
+        ext.project(meta, files);
+        List<ByteRange> extents = dataExtents.of(meta);
+        long data = extents.stream().mapToLong(ByteRange::length).sum();
+        if (data >= Files.size(meta)) {
+            throw new VolumeException("the scratch filesystem under " + work + " reports no hole in the sparse"
+                    + " metadata copy " + meta + " (no SEEK_HOLE, or no sparse files), so the blocks the files"
+                    + " change cannot be told apart there");
+        }
+        return write(overlay, meta, ChangedBlocks.find(meta, device, extents, EXT_BLOCK_SIZE), work);
+    }
+
+    private Written vfat(Path device, Path overlay, List<FileProjection> files, Path work) throws IOException {
+        Path copy = work.resolve("vfat.img");
+        long size = copyWhole(device, copy);
+        vfat.project(copy, files);
+        return write(overlay, copy, ChangedBlocks.find(copy, device, List.of(new ByteRange(0, size)), SECTOR), work);
+    }
+
+    private Written write(Path overlay, Path source, List<ByteRange> runs, Path work) throws LaunchException {
+        writer.write(overlay, source, runs, work);
+        return new Written(
+                runs.size(), runs.stream().mapToLong(ByteRange::length).sum());
+    }
+
+    /** {@code e2image -r}: the filesystem's metadata blocks at their offsets, holes everywhere else. */
+    private void copyMetadata(Path device, Path meta) throws IOException {
+        ToolResult result;
+        try {
+            result = runner.run(List.of(e2image, "-r", device.toString(), meta.toString()));
+        } catch (ToolException e) {
+            throw new VolumeException(
+                    "cannot copy the ext metadata of " + device + ": " + e.getMessage() + " (needs e2fsprogs)", e);
+        }
+        if (!result.ok() || !Files.isRegularFile(meta)) {
+            throw new VolumeException("cannot copy the ext metadata of " + device + ": " + result.describe());
+        }
+    }
+
+    private static long copyWhole(Path device, Path copy) throws IOException {
+        try (FileChannel from = FileChannel.open(device, StandardOpenOption.READ);
+                FileChannel to = FileChannel.open(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            long size = from.size();
+            long copied = 0;
+            while (copied < size) {
+                long n = to.transferFrom(from, copied, size - copied);
+                if (n <= 0) {
+                    throw new IOException(
+                            "copying " + device + " to " + copy + " stopped at byte " + copied + " of " + size);
+                }
+                copied += n;
+            }
+            if (size == 0) {
+                throw new IOException(device + " is empty");
+            }
+            return size;
+        }
+    }
+
+    private static String describe(List<FileProjection> files) {
+        return files.size() + " file(s) ("
+                + files.stream().map(FileProjection::target).collect(Collectors.joining(", ")) + ")";
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            // the Pod's emptyDir goes with the Pod; the overlay is what counts
+        }
+    }
+}
