@@ -46,12 +46,6 @@ import io.fabric8.kubernetes.model.annotation.Version;
         message = "a solo5 guest needs spec.machine pc or q35: Solo5's virtio target drives virtio over PCI, which"
                 + " microvm lacks")
 @ValidationRule(
-        value =
-                "!has(self.spec) || !has(self.spec.rootfs) || !has(self.spec.rootfs.writeMode)"
-                        + " || self.spec.rootfs.writeMode != 'ephemeral' || !has(self.spec.files) || size(self.spec.files) == 0",
-        message = "spec.rootfs.writeMode: ephemeral cannot be combined with spec.files: the root device is the node's"
-                + " shared read-only image; use writeMode persistent, or env and args")
-@ValidationRule(
         value = "!has(self.spec) || !has(self.spec.rootfs) || !has(self.spec.rootfs.writeMode)"
                 + " || self.spec.rootfs.writeMode != 'ephemeral' || !has(self.spec.vmm) || self.spec.vmm == 'qemu'"
                 + " || has(self.spec.rootfs.readOnly) && self.spec.rootfs.readOnly",

@@ -52,6 +52,16 @@ class SchemaValidationTest {
                                 + "\"vmm\":\"firecracker\"}",
                         null),
                 Arguments.of(
+                        "ephemeral rootfs with files (written into the guest's overlay)",
+                        "{\"image\":\"a\",\"rootfs\":{\"writeMode\":\"ephemeral\"},\"files\":"
+                                + "[{\"path\":\"/etc/x\",\"secret\":{\"name\":\"s\",\"key\":\"k\"}}]}",
+                        null),
+                Arguments.of(
+                        "no write mode with files",
+                        "{\"image\":\"a\",\"files\":"
+                                + "[{\"path\":\"/etc/x\",\"secret\":{\"name\":\"s\",\"key\":\"k\"}}]}",
+                        null),
+                Arguments.of(
                         "persistent rootfs with files on firecracker",
                         "{\"image\":\"a\",\"rootfs\":{\"writeMode\":\"persistent\"},\"vmm\":\"firecracker\","
                                 + "\"files\":[{\"path\":\"/etc/x\",\"secret\":{\"name\":\"s\",\"key\":\"k\"}}]}",
@@ -67,11 +77,6 @@ class SchemaValidationTest {
                         "{\"image\":\"a\",\"rootfs\":{\"readOnly\":true},\"files\":"
                                 + "[{\"path\":\"/etc/x\",\"secret\":{\"name\":\"s\",\"key\":\"k\"}}]}",
                         "spec.rootfs.readOnly: true cannot be combined with spec.files"),
-                Arguments.of(
-                        "ephemeral rootfs with files",
-                        "{\"image\":\"a\",\"rootfs\":{\"writeMode\":\"ephemeral\"},\"files\":"
-                                + "[{\"path\":\"/etc/x\",\"secret\":{\"name\":\"s\",\"key\":\"k\"}}]}",
-                        "spec.rootfs.writeMode: ephemeral cannot be combined with spec.files"),
                 Arguments.of(
                         "ephemeral rootfs on firecracker",
                         "{\"image\":\"a\",\"rootfs\":{\"writeMode\":\"ephemeral\"}," + "\"vmm\":\"firecracker\"}",

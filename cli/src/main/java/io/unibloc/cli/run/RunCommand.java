@@ -93,11 +93,11 @@ public final class RunCommand extends StoreCommand {
             description = {
                 "ephemeral (default): a read-only device of the shared image (one page cache for every guest of it);"
                         + " the guest's writes go to an overlay in a temporary directory and are discarded at exit."
-                        + " QEMU only, no --file.",
+                        + " QEMU only.",
                 "persistent: a private clone that keeps the guest's writes (boot it again with --name); costs a page"
                         + " cache and a clone per guest.",
                 "Default: the named volume's own mode if it exists, else ephemeral, or persistent where the guest"
-                        + " could not boot an overlay (a writable root under firecracker or cloud-hypervisor, --file)."
+                        + " could not boot an overlay (a writable root under firecracker or cloud-hypervisor)."
             })
     String writeMode;
 
@@ -315,8 +315,8 @@ public final class RunCommand extends StoreCommand {
 
     /**
      * The root's write mode: {@code --write-mode}; else the mode of the named volume if it exists (a volume made
-     * persistent stays so); else ephemeral, except where the guest could not boot through an overlay — a writable
-     * root under another VMM than QEMU, or with files, which the sandbox writes into the root device — which gets
+     * persistent stays so); else ephemeral (with {@code --file} too: the sandbox writes files into the overlay),
+     * except a writable root under another VMM than QEMU, which could not boot through an overlay and gets
      * persistent. The operator's {@code RootWriteMode} applies the same rule to UnikernelPods.
      *
      * @param guest the boot spec after the image's labels
@@ -332,7 +332,7 @@ public final class RunCommand extends StoreCommand {
             return WriteMode.EPHEMERAL;
         }
         Vmm vmm = guest.vmm() == null ? BootSpec.DEFAULT_VMM : guest.vmm();
-        return vmm == Vmm.QEMU && guest.files().isEmpty() ? WriteMode.EPHEMERAL : WriteMode.PERSISTENT;
+        return vmm == Vmm.QEMU ? WriteMode.EPHEMERAL : WriteMode.PERSISTENT;
     }
 
     /**

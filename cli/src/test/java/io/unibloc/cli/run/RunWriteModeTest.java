@@ -42,9 +42,9 @@ class RunWriteModeTest {
     }
 
     @Test
-    void filesAreWrittenIntoTheRootDeviceSoTheyKeepAClone() {
+    void filesGoIntoTheOverlaySoTheyKeepTheDefault() {
         assertThat(resolve(BootSpec.builder().addFile(new FileProjection("/tmp/a", "/etc/a", null)), Map.of()))
-                .isEqualTo(WriteMode.PERSISTENT);
+                .isEqualTo(WriteMode.EPHEMERAL);
     }
 
     @Test

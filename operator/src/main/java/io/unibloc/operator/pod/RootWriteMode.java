@@ -13,15 +13,10 @@ import java.util.Optional;
 /**
  * The write mode of a guest's root volume (issue 19: density by default). {@code spec.rootfs.writeMode} wins when
  * set. Unset means {@code ephemeral} — every guest of an image shares the node's page cache, and its writes go
- * like a container's — except where the guest could not boot that way, which gets {@code persistent}:
- *
- * <ul>
- *   <li>a writable root under firecracker or cloud-hypervisor: only QEMU boots the qcow2 overlay the guest writes
- *       to (the VMM is the spec's, else the image's {@code io.unibloc.vmm} label, else the sandbox's default, QEMU);
- *       a read-only root needs no overlay, so it is ephemeral under every VMM;
- *   <li>a writable root with {@code files}: the sandbox writes them into the root device before boot, and an
- *       ephemeral root's device is the node's shared read-only image.
- * </ul>
+ * like a container's; {@code files} go into the guest's own overlay — except where the guest could not boot that
+ * way: a writable root under firecracker or cloud-hypervisor, which gets {@code persistent}, because only QEMU boots
+ * the qcow2 overlay the guest writes to (the VMM is the spec's, else the image's {@code io.unibloc.vmm} label, else
+ * the sandbox's default, QEMU). A read-only root needs no overlay, so it is ephemeral under every VMM.
  *
  * The mode is resolved when a Pod is made and recorded on it (and on its claim), never recomputed for a running
  * Pod: an operator upgrade that changes the default does not change the revision, so Pods made as persistent
@@ -39,7 +34,7 @@ public final class RootWriteMode {
             return WriteMode.EPHEMERAL;
         }
         Vmm vmm = boot.vmm() == null ? BootSpec.DEFAULT_VMM : boot.vmm();
-        return vmm == Vmm.QEMU && boot.files().isEmpty() ? WriteMode.EPHEMERAL : WriteMode.PERSISTENT;
+        return vmm == Vmm.QEMU ? WriteMode.EPHEMERAL : WriteMode.PERSISTENT;
     }
 
     /** Whether the guest boots through an overlay in the Pod's scratch space: an ephemeral root it may write. */

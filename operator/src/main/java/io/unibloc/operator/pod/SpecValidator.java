@@ -101,13 +101,6 @@ public final class SpecValidator {
         }
         if (rootfs != null
                 && rootfs.ephemeral()
-                && spec.getFiles() != null
-                && !spec.getFiles().isEmpty()) {
-            problems.add("spec.rootfs.writeMode: ephemeral cannot be combined with spec.files: the root device is the "
-                    + "node's shared read-only image; use writeMode persistent, or env and args");
-        }
-        if (rootfs != null
-                && rootfs.ephemeral()
                 && !Boolean.TRUE.equals(rootfs.getReadOnly())
                 && spec.getVmm() != null
                 && spec.getVmm() != Vmm.QEMU) {

@@ -142,8 +142,8 @@ class UnikernelPodLifecycleTest {
         assertThat(claim.getMetadata().getAnnotations())
                 .containsEntry("unibloc.io/image", pinned)
                 .containsEntry("unibloc.io/fs-type", "ext2")
-                .as("files are written into the root device: a writable clone until the sandbox writes the overlay")
-                .containsEntry("unibloc.io/write-mode", "persistent");
+                .as("issue 19: no writeMode, files and all, is an ephemeral root; the files go into its overlay")
+                .containsEntry("unibloc.io/write-mode", "ephemeral");
         assertThat(claim.getSpec().getVolumeMode()).isEqualTo("Block");
         assertThat(claim.getSpec().getStorageClassName()).isEqualTo("unibloc");
         assertThat(claim.getSpec().getResources().getRequests()).containsEntry("storage", new Quantity("2Gi"));
@@ -151,7 +151,12 @@ class UnikernelPodLifecycleTest {
         Container sandbox = pod.getSpec().getContainers().get(0);
         assertThat(sandbox.getImage()).isEqualTo("unibloc/sandbox:0.1.0");
         assertThat(sandbox.getVolumeDevices().get(0).getDevicePath()).isEqualTo("/dev/unibloc-root");
-        assertThat(sandbox.getVolumeMounts().get(0).getMountPath()).isEqualTo("/run/unibloc/files/0");
+        assertThat(sandbox.getVolumeMounts())
+                .extracting(m -> m.getMountPath())
+                .containsSubsequence("/scratch", "/run/unibloc/files/0");
+        assertThat(sandbox.getEnv())
+                .anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue())
+                        .isEqualTo("UNIBLOC_ROOT_OVERLAY=/scratch/root.qcow2"));
         assertThat(sandbox.getResources().getLimits())
                 .as("guest 512Mi + the default vmm-overhead 192Mi")
                 .containsEntry("memory", new Quantity("704Mi"))
@@ -175,7 +180,7 @@ class UnikernelPodLifecycleTest {
         assertThat(status.getShortDigest()).isEqualTo(image.digest().substring(7, 19));
         assertThat(status.getPinnedImage()).isEqualTo(registry.hostPort() + "/demo/shape:1.0@" + image.digest());
         assertThat(status.getPodName()).isEqualTo(pod.getMetadata().getName());
-        assertThat(status.getWriteMode()).isEqualTo(WriteMode.PERSISTENT);
+        assertThat(status.getWriteMode()).isEqualTo(WriteMode.EPHEMERAL);
         assertThat(status.getObservedGeneration())
                 .isEqualTo(created.getMetadata().getGeneration());
         assertThat(status.getTimings().getPinMillis()).isNotNull().isGreaterThanOrEqualTo(0);

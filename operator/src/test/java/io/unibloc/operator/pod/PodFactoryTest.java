@@ -302,19 +302,19 @@ class PodFactoryTest {
         assertThat(RootWriteMode.of(pod)).isEqualTo(WriteMode.EPHEMERAL);
     }
 
-    /**
-     * Until the sandbox writes files into the overlay (issue 19, item 2), a root with files and no writeMode stays
-     * persistent: the files are written into the root device, and an ephemeral one is the shared read-only image.
-     */
+    /** Files no longer keep a clone: the sandbox writes them into the guest's own overlay (issue 19, item 2). */
     @Test
-    void filesWithoutAWriteModeKeepAWritableClone() {
+    void filesWithoutAWriteModeGoWithAnEphemeralRootAndItsOverlay() throws Exception {
         UnikernelPodSpec spec = Fixtures.spec("registry.example.com/demo/app:1.0");
         spec.setFiles(List.of(new FileProjection("/etc/app.conf", new KeyRef("app-config", "app.conf"), null, null)));
         Pod pod = build(Fixtures.ukp("configured", spec));
 
-        assertThat(claimAnnotations(pod)).containsEntry("unibloc.io/write-mode", "persistent");
-        assertOverlay(pod, false);
+        assertThat(claimAnnotations(pod)).containsEntry("unibloc.io/write-mode", "ephemeral");
+        assertOverlay(pod, true);
         assertThat(pod.getSpec().getVolumes()).extracting(Volume::getName).contains("files-0");
+        JsonNode boot = JSON.readTree(
+                pod.getSpec().getContainers().get(0).getEnv().get(0).getValue());
+        assertThat(boot.get("files").get(0).get("target").asText()).isEqualTo("/etc/app.conf");
     }
 
     private static Map<String, String> claimAnnotations(Pod pod) {

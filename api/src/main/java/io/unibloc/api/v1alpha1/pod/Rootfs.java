@@ -29,10 +29,9 @@ public class Rootfs {
             + "its page cache); the guest's writes go to an overlay in the Pod's scratch space, bounded by size, and are "
             + "discarded when the guest stops, as a container's. persistent: a private copy-on-write clone that keeps the "
             + "guest's writes while the Pod exists, at the price of its own page cache and a clone's disk per guest. "
-            + "Unset: ephemeral, except where the guest could not boot it: a writable root under firecracker or "
-            + "cloud-hypervisor (only qemu boots the overlay) and, for now, a root with files get persistent; "
-            + "status.writeMode shows the choice. An explicit ephemeral needs vmm qemu unless readOnly is true, and no "
-            + "files.")
+            + "Files are written before every boot in both modes. Unset: ephemeral, except a writable root under "
+            + "firecracker or cloud-hypervisor, which gets persistent (only qemu boots the overlay); status.writeMode "
+            + "shows the choice. An explicit ephemeral needs vmm qemu unless readOnly is true.")
     private WriteMode writeMode;
 
     public Rootfs() {}
