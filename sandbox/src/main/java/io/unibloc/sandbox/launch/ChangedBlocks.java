@@ -50,22 +50,13 @@ final class ChangedBlocks {
                     for (int unitStart = 0; unitStart < length; unitStart += unit) {
                         int unitEnd = Math.min(length, unitStart + unit);
                         if (!Arrays.equals(mine.array(), unitStart, unitEnd, theirs.array(), unitStart, unitEnd)) {
-                            add(runs, at + unitStart, unitEnd - unitStart);
+                            ByteRange.appendMerged(runs, new ByteRange(at + unitStart, unitEnd - unitStart));
                         }
                     }
                 }
             }
         }
         return runs;
-    }
-
-    private static void add(List<ByteRange> runs, long offset, int length) {
-        if (!runs.isEmpty() && runs.get(runs.size() - 1).end() == offset) {
-            ByteRange last = runs.remove(runs.size() - 1);
-            runs.add(new ByteRange(last.offset(), last.length() + length));
-        } else {
-            runs.add(new ByteRange(offset, length));
-        }
     }
 
     private static void readFully(FileChannel channel, ByteBuffer buffer, long position, int length, Path path)

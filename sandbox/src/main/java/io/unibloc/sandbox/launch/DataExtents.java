@@ -76,7 +76,7 @@ final class DataExtents {
                     throw new IOException("an entry without start or length");
                 }
                 if (data && length > 0) {
-                    add(extents, new ByteRange(start, length));
+                    ByteRange.appendMerged(extents, new ByteRange(start, length));
                 }
             }
             if (parser.currentToken() != JsonToken.END_ARRAY) {
@@ -84,14 +84,5 @@ final class DataExtents {
             }
         }
         return extents;
-    }
-
-    private static void add(List<ByteRange> extents, ByteRange extent) {
-        if (!extents.isEmpty() && extents.get(extents.size() - 1).end() == extent.offset()) {
-            ByteRange last = extents.remove(extents.size() - 1);
-            extents.add(new ByteRange(last.offset(), last.length() + extent.length()));
-        } else {
-            extents.add(extent);
-        }
     }
 }
