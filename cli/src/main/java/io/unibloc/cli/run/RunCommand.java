@@ -20,7 +20,6 @@ import io.unibloc.sandbox.spec.BootSpec;
 import io.unibloc.sandbox.spec.FileProjection;
 import io.unibloc.sandbox.spec.GuestKind;
 import io.unibloc.sandbox.spec.ImageMetadata;
-import io.unibloc.sandbox.spec.Vmm;
 import io.unibloc.types.FsType;
 import io.unibloc.types.StoreException;
 import io.unibloc.types.WriteMode;
@@ -296,7 +295,7 @@ public final class RunCommand extends StoreCommand {
 
     private BootSpec.Builder bootSpec() {
         BootSpec.Builder boot = BootSpec.builder().readOnly(readOnly).args(args).env(env);
-        if (vmm != null) boot.vmm(Vmm.fromWireName(vmm));
+        if (vmm != null) boot.vmm(BootSpec.vmm(vmm));
         if (machine != null) boot.machine(BootSpec.machine(machine));
         if (guest != null) boot.guest(GuestKind.fromWireName(guest));
         if (memory != null) boot.memoryMiB((int) (memory >> 20));

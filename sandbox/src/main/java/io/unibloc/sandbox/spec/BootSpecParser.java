@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import io.unibloc.types.Machine;
+import io.unibloc.types.Vmm;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -104,7 +105,7 @@ final class BootSpecParser {
             once(seen, name, "");
             parser.nextToken();
             switch (name) {
-                case "vmm" -> vmm = wireName(name, "Vmm", Vmm::fromWireName);
+                case "vmm" -> vmm = wireName(name, "Vmm", BootSpec::vmm);
                 case "machine" -> machine = wireName(name, "Machine", BootSpec::machine);
                 case "guest" -> guest = wireName(name, "GuestKind", GuestKind::fromWireName);
                 case "kernel" -> kernel = string(name);

@@ -214,6 +214,11 @@ public final class BlockVolumeReconciler implements Reconciler<BlockVolume>, Cle
     @Override
     public DeleteControl cleanup(BlockVolume volume, Context<BlockVolume> context) {
         String name = volume.getMetadata().getName();
+        if (!node.equals(volume.getSpec().getNode())) {
+            // Labelled for this node but naming another: not ours to free (nor to release), as before JOSDK.
+            LOG.warn("not freeing volume={} of node={}", name, volume.getSpec().getNode());
+            return DeleteControl.noFinalizerRemoval();
+        }
         Optional<Preparations.State> state = preparations.state(name);
         if (state.isPresent()
                 && state.get() instanceof Preparations.Running running
