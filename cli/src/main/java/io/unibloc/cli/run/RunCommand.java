@@ -22,6 +22,7 @@ import io.unibloc.sandbox.spec.GuestKind;
 import io.unibloc.sandbox.spec.ImageMetadata;
 import io.unibloc.types.FsType;
 import io.unibloc.types.StoreException;
+import io.unibloc.types.Vmm;
 import io.unibloc.types.WriteMode;
 import java.io.File;
 import java.io.IOException;

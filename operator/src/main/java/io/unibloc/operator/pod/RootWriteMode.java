@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.unibloc.api.v1alpha1.UnikernelPodSpec;
 import io.unibloc.api.wire.ClaimAnnotations;
 import io.unibloc.sandbox.spec.BootSpec;
-import io.unibloc.sandbox.spec.Vmm;
+import io.unibloc.types.Vmm;
 import io.unibloc.types.WriteMode;
 import java.util.Map;
 import java.util.Optional;
