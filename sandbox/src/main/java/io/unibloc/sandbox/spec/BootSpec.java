@@ -1,6 +1,7 @@
 package io.unibloc.sandbox.spec;
 
 import io.unibloc.types.Machine;
+import io.unibloc.types.NetworkMode;
 import io.unibloc.types.Vmm;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -125,6 +126,16 @@ public record BootSpec(
      */
     public static Vmm vmm(String wireName) {
         return WireName.parse(Vmm.values(), Vmm::id, "vmm", wireName);
+    }
+
+    /**
+     * The network mode of that wire name ({@code auto}, {@code tap}, {@code passt}, {@code none}); the type is
+     * shared with the API, the error is the boot spec's.
+     *
+     * @throws InvalidBootSpecException naming the value and the accepted names
+     */
+    public static NetworkMode networkMode(String wireName) {
+        return WireName.parse(NetworkMode.values(), NetworkMode::id, "network mode", wireName);
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import io.unibloc.types.Machine;
+import io.unibloc.types.NetworkMode;
 import io.unibloc.types.Vmm;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -206,7 +207,7 @@ final class BootSpecParser {
             once(seen, name, at);
             parser.nextToken();
             switch (name) {
-                case "mode" -> mode = wireName(at + ".mode", "NetworkMode", NetworkMode::fromWireName);
+                case "mode" -> mode = wireName(at + ".mode", "NetworkMode", BootSpec::networkMode);
                 case "ports" -> ports = ports(at + ".ports");
                 case "guestConfig" ->
                     guestConfig = wireName(at + ".guestConfig", "GuestNetConfig", GuestNetConfig::fromWireName);
