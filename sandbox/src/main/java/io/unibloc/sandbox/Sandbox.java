@@ -23,8 +23,8 @@ import io.unibloc.sandbox.runtime.VmmProcess;
 import io.unibloc.sandbox.spec.BootSpec;
 import io.unibloc.sandbox.spec.InvalidBootSpecException;
 import io.unibloc.sandbox.spec.NetworkMode;
-import io.unibloc.sandbox.spec.Vmm;
 import io.unibloc.sandbox.tool.ProcessRunner;
+import io.unibloc.types.Vmm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -157,7 +157,7 @@ public final class Sandbox {
                     cleanUp(workDir, network));
             LOG.info(
                     "started vmm={} accel={} machine={} pid={} boot deadline={} s after {} ms of preparation",
-                    plan.vmm().wireName(),
+                    plan.vmm().id(),
                     watchdog.accel(),
                     watchdog.machine(),
                     guest.pid(),
@@ -202,7 +202,7 @@ public final class Sandbox {
     private BootWatchdog watchdog(LaunchPlan plan, Integer specSeconds) {
         Accel accel = plan.vmm() == Vmm.QEMU ? plan.accel() : Accel.KVM;
         String machine =
-                plan.vmm() == Vmm.QEMU ? plan.machine().id() : plan.vmm().wireName();
+                plan.vmm() == Vmm.QEMU ? plan.machine().id() : plan.vmm().id();
         return new BootWatchdog(
                 options.bootTimeoutFor(accel, specSeconds), accel.name().toLowerCase(Locale.ROOT), machine);
     }

@@ -9,7 +9,7 @@ import io.unibloc.sandbox.runtime.GuestExit;
 import io.unibloc.sandbox.runtime.RunResult;
 import io.unibloc.sandbox.runtime.VmmControl;
 import io.unibloc.sandbox.runtime.VmmProcess;
-import io.unibloc.sandbox.spec.Vmm;
+import io.unibloc.types.Vmm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;

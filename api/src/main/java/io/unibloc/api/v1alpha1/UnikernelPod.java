@@ -46,15 +46,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
         message = "a solo5 guest needs spec.machine pc or q35: Solo5's virtio target drives virtio over PCI, which"
                 + " microvm lacks")
 @ValidationRule(
-        value =
-                "!has(self.spec) || !has(self.spec.rootfs) || !has(self.spec.rootfs.writeMode)"
-                        + " || self.spec.rootfs.writeMode != 'ephemeral' || !has(self.spec.files) || size(self.spec.files) == 0",
-        message = "spec.rootfs.writeMode: ephemeral cannot be combined with spec.files: the root device is the node's"
-                + " shared read-only image; use writeMode persistent, or env and args")
-@ValidationRule(
         value = "!has(self.spec) || !has(self.spec.rootfs) || !has(self.spec.rootfs.writeMode)"
-                + " || self.spec.rootfs.writeMode != 'ephemeral' || !has(self.spec.vmm) || self.spec.vmm == 'qemu'",
-        message = "spec.rootfs.writeMode: ephemeral needs vmm qemu (the guest writes to a qcow2 overlay)")
+                + " || self.spec.rootfs.writeMode != 'ephemeral' || !has(self.spec.vmm) || self.spec.vmm == 'qemu'"
+                + " || has(self.spec.rootfs.readOnly) && self.spec.rootfs.readOnly",
+        message = "spec.rootfs.writeMode: ephemeral needs vmm qemu (the guest writes to a qcow2 overlay) unless"
+                + " spec.rootfs.readOnly is true; use writeMode persistent with firecracker or cloud-hypervisor")
 @ValidationRule(
         value =
                 "!has(self.spec) || !has(self.spec.network) || !has(self.spec.network.mode)"
@@ -73,6 +69,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 // -o wide: the guest's address (the Pod's IP) and how it is wired (tap, passt, none).
 @AdditionalPrinterColumn(name = "IP", jsonPath = ".status.network.podIP", type = Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Network", jsonPath = ".status.network.mode", type = Type.STRING, priority = 1)
+// -o wide: whether the root disk keeps the guest's writes (persistent) or shares the image's page cache (ephemeral).
+@AdditionalPrinterColumn(name = "Root", jsonPath = ".status.writeMode", type = Type.STRING, priority = 1)
 public class UnikernelPod extends CustomResource<UnikernelPodSpec, UnikernelPodStatus> implements Namespaced {
     public static final String GROUP = "unibloc.io";
     public static final String VERSION = "v1alpha1";

@@ -19,8 +19,8 @@ import io.unibloc.api.v1alpha1.pod.Network;
 import io.unibloc.api.v1alpha1.pod.RestartPolicy;
 import io.unibloc.api.v1alpha1.pod.Rootfs;
 import io.unibloc.api.v1alpha1.pod.SandboxResources;
-import io.unibloc.api.v1alpha1.pod.Vmm;
 import io.unibloc.types.Machine;
+import io.unibloc.types.Vmm;
 import java.util.List;
 import java.util.Map;
 

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.unibloc.api.v1alpha1.pod.NetworkStatus;
 import io.unibloc.api.v1alpha1.pod.Phase;
 import io.unibloc.api.v1alpha1.pod.Timings;
+import io.unibloc.types.WriteMode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -62,6 +63,11 @@ public class UnikernelPodStatus {
     @JsonPropertyDescription(
             "The guest's network: the mode in use (tap, passt, none) and the Pod's IPs, which the " + "guest owns.")
     private NetworkStatus network;
+
+    @JsonPropertyDescription("The write mode of the current Pod's root volume: spec.rootfs.writeMode, else the default"
+            + " chosen for this guest (ephemeral, or persistent where the guest could not boot an overlay). A Pod keeps"
+            + " the mode it was made with, also across an operator upgrade that changed the default.")
+    private WriteMode writeMode;
 
     @JsonPropertyDescription("How long pinning, volume provisioning and boot took.")
     private Timings timings;
@@ -155,6 +161,14 @@ public class UnikernelPodStatus {
 
     public void setNetwork(NetworkStatus network) {
         this.network = network;
+    }
+
+    public WriteMode getWriteMode() {
+        return writeMode;
+    }
+
+    public void setWriteMode(WriteMode writeMode) {
+        this.writeMode = writeMode;
     }
 
     public Timings getTimings() {

@@ -31,7 +31,8 @@ class PrinterColumnsTest {
                         "Digest/1 .status.shortDigest",
                         "Accel/1 .status.accelerator",
                         "IP/1 .status.network.podIP",
-                        "Network/1 .status.network.mode");
+                        "Network/1 .status.network.mode",
+                        "Root/1 .status.writeMode");
     }
 
     @Test

@@ -43,6 +43,30 @@ class SchemaValidationTest {
                         "{\"image\":\"a\",\"rootfs\":{\"writeMode\":\"ephemeral\"},\"vmm\":\"qemu\"}",
                         null),
                 Arguments.of(
+                        "no write mode on firecracker (the operator resolves it per VMM)",
+                        "{\"image\":\"a\",\"guest\":\"linux\",\"vmm\":\"firecracker\",\"rootfs\":{\"size\":\"1Gi\"}}",
+                        null),
+                Arguments.of(
+                        "read-only ephemeral rootfs on firecracker (no overlay to boot)",
+                        "{\"image\":\"a\",\"rootfs\":{\"writeMode\":\"ephemeral\",\"readOnly\":true},"
+                                + "\"vmm\":\"firecracker\"}",
+                        null),
+                Arguments.of(
+                        "ephemeral rootfs with files (written into the guest's overlay)",
+                        "{\"image\":\"a\",\"rootfs\":{\"writeMode\":\"ephemeral\"},\"files\":"
+                                + "[{\"path\":\"/etc/x\",\"secret\":{\"name\":\"s\",\"key\":\"k\"}}]}",
+                        null),
+                Arguments.of(
+                        "no write mode with files",
+                        "{\"image\":\"a\",\"files\":"
+                                + "[{\"path\":\"/etc/x\",\"secret\":{\"name\":\"s\",\"key\":\"k\"}}]}",
+                        null),
+                Arguments.of(
+                        "persistent rootfs with files on firecracker",
+                        "{\"image\":\"a\",\"rootfs\":{\"writeMode\":\"persistent\"},\"vmm\":\"firecracker\","
+                                + "\"files\":[{\"path\":\"/etc/x\",\"secret\":{\"name\":\"s\",\"key\":\"k\"}}]}",
+                        null),
+                Arguments.of(
                         "unikraft guest at 32Mi", "{\"image\":\"a\",\"guest\":\"unikraft\",\"memory\":\"32Mi\"}", null),
                 Arguments.of("linux guest at 64Mi", "{\"image\":\"a\",\"guest\":\"linux\",\"memory\":\"64Mi\"}", null),
                 Arguments.of(
@@ -54,14 +78,14 @@ class SchemaValidationTest {
                                 + "[{\"path\":\"/etc/x\",\"secret\":{\"name\":\"s\",\"key\":\"k\"}}]}",
                         "spec.rootfs.readOnly: true cannot be combined with spec.files"),
                 Arguments.of(
-                        "ephemeral rootfs with files",
-                        "{\"image\":\"a\",\"rootfs\":{\"writeMode\":\"ephemeral\"},\"files\":"
-                                + "[{\"path\":\"/etc/x\",\"secret\":{\"name\":\"s\",\"key\":\"k\"}}]}",
-                        "spec.rootfs.writeMode: ephemeral cannot be combined with spec.files"),
-                Arguments.of(
                         "ephemeral rootfs on firecracker",
                         "{\"image\":\"a\",\"rootfs\":{\"writeMode\":\"ephemeral\"}," + "\"vmm\":\"firecracker\"}",
                         "spec.rootfs.writeMode: ephemeral needs vmm qemu"),
+                Arguments.of(
+                        "writable ephemeral rootfs on cloud-hypervisor",
+                        "{\"image\":\"a\",\"guest\":\"linux\",\"rootfs\":{\"writeMode\":\"ephemeral\","
+                                + "\"readOnly\":false},\"vmm\":\"cloud-hypervisor\"}",
+                        "unless spec.rootfs.readOnly is true"),
                 Arguments.of(
                         "unknown write mode", "{\"image\":\"a\",\"rootfs\":{\"writeMode\":\"scratch\"}}", "writeMode"),
                 Arguments.of(

@@ -20,9 +20,9 @@ import io.unibloc.sandbox.spec.BootSpec;
 import io.unibloc.sandbox.spec.FileProjection;
 import io.unibloc.sandbox.spec.GuestKind;
 import io.unibloc.sandbox.spec.ImageMetadata;
-import io.unibloc.sandbox.spec.Vmm;
 import io.unibloc.types.FsType;
 import io.unibloc.types.StoreException;
+import io.unibloc.types.Vmm;
 import io.unibloc.types.WriteMode;
 import java.io.File;
 import java.io.IOException;
@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
@@ -43,8 +44,11 @@ import picocli.CommandLine.Parameters;
  * Pulls and builds an image through the block store, creates and attaches a volume, boots it through the
  * sandbox with the console on stdout, and exits with the guest's status. The volume is detached afterwards
  * and kept (so a second run with {@code --name} sees the first one's writes) unless {@code --rm} is given.
- * With {@code --write-mode ephemeral} the volume is a read-only device of the shared chain image and the guest
- * writes to a qcow2 overlay in a temporary directory, removed at exit: its writes are discarded.
+ * The root is ephemeral by default (issue 19): the volume is a read-only device of the shared chain image and the
+ * guest writes to a qcow2 overlay in a temporary directory, removed at exit, so its writes are discarded and every
+ * guest of an image shares one page cache. {@code --write-mode persistent} gives a private clone that keeps the
+ * writes ({@code --name} boots it again); without the option a named volume that exists keeps its own mode, and a
+ * guest that could not boot through an overlay gets persistent ({@link #writeMode}).
  */
 @Command(
         name = "run",
@@ -85,12 +89,15 @@ public final class RunCommand extends StoreCommand {
 
     @Option(
             names = "--write-mode",
-            paramLabel = "persistent|ephemeral",
-            defaultValue = "persistent",
+            paramLabel = "ephemeral|persistent",
             description = {
-                "persistent (default): a private clone that keeps the guest's writes.",
-                "ephemeral: a read-only device of the shared image (one page cache for every guest of it); the guest's",
-                "writes go to an overlay in a temporary directory and are discarded at exit. QEMU only, no --file."
+                "ephemeral (default): a read-only device of the shared image (one page cache for every guest of it);"
+                        + " the guest's writes go to an overlay in a temporary directory and are discarded at exit."
+                        + " QEMU only.",
+                "persistent: a private clone that keeps the guest's writes (boot it again with --name); costs a page"
+                        + " cache and a clone per guest.",
+                "Default: the named volume's own mode if it exists, else ephemeral, or persistent where the guest"
+                        + " could not boot an overlay (a writable root under firecracker or cloud-hypervisor)."
             })
     String writeMode;
 
@@ -181,8 +188,7 @@ public final class RunCommand extends StoreCommand {
     protected int call(StoreSession s) throws Exception {
         BlockStore store = s.engine();
         ImageReference reference = ImageReference.parse(image);
-        WriteMode mode = WriteMode.parse(writeMode);
-        boolean ephemeral = mode == WriteMode.EPHEMERAL;
+        WriteMode explicitMode = writeMode == null ? null : WriteMode.parse(writeMode);
         RunNetwork network = RunNetwork.parse(net, publish);
         BootSpec.Builder boot = bootSpec().network(network.spec());
         SandboxOptions options = sandboxOptions(s);
@@ -200,6 +206,14 @@ public final class RunCommand extends StoreCommand {
             progress.finish();
         }
         long t1 = System.nanoTime();
+        Map<String, String> labels = s.fetcher()
+                .cached(prepared.pinned(), Platform.DEFAULT)
+                .map(FetchedImage::config)
+                .map(c -> c.labels())
+                .orElse(Map.of());
+        WriteMode mode =
+                writeMode(explicitMode, store.findVolume(volumeId), ImageMetadata.applyTo(labels, boot.build()));
+        boolean ephemeral = mode == WriteMode.EPHEMERAL;
         BlockStore.VolumeSpec volumeSpec = new BlockStore.VolumeSpec(
                 volumeId, prepared.pinned(), prepared.fsType(), size == null ? 0 : size, 0, readOnly, mode);
         store.createVolume(volumeSpec, s.credentials(), BlockStore.Progress.NONE);
@@ -220,11 +234,6 @@ public final class RunCommand extends StoreCommand {
 
         RunResult result;
         try {
-            Map<String, String> labels = s.fetcher()
-                    .cached(prepared.pinned(), Platform.DEFAULT)
-                    .map(FetchedImage::config)
-                    .map(c -> c.labels())
-                    .orElse(Map.of());
             BootSpec spec =
                     ImageMetadata.applyTo(labels, boot.rootDevice(device).build());
             Path overlay = overlayDir == null ? null : overlayDir.resolve("root.qcow2");
@@ -246,6 +255,7 @@ public final class RunCommand extends StoreCommand {
 
         RunTimings timings = RunTimings.of(
                 volumeId,
+                mode.id(),
                 prepared.cached(),
                 millis(t0, t1),
                 millis(t1, t2),
@@ -286,7 +296,7 @@ public final class RunCommand extends StoreCommand {
 
     private BootSpec.Builder bootSpec() {
         BootSpec.Builder boot = BootSpec.builder().readOnly(readOnly).args(args).env(env);
-        if (vmm != null) boot.vmm(Vmm.fromWireName(vmm));
+        if (vmm != null) boot.vmm(BootSpec.vmm(vmm));
         if (machine != null) boot.machine(BootSpec.machine(machine));
         if (guest != null) boot.guest(GuestKind.fromWireName(guest));
         if (memory != null) boot.memoryMiB((int) (memory >> 20));
@@ -301,6 +311,28 @@ public final class RunCommand extends StoreCommand {
             boot.addFile(new FileProjection(file.substring(0, colon), file.substring(colon + 1), null));
         }
         return boot;
+    }
+
+    /**
+     * The root's write mode: {@code --write-mode}; else the mode of the named volume if it exists (a volume made
+     * persistent stays so); else ephemeral (with {@code --file} too: the sandbox writes files into the overlay),
+     * except a writable root under another VMM than QEMU, which could not boot through an overlay and gets
+     * persistent. The operator's {@code RootWriteMode} applies the same rule to UnikernelPods.
+     *
+     * @param guest the boot spec after the image's labels
+     */
+    static WriteMode writeMode(WriteMode explicit, Optional<BlockStore.Volume> existing, BootSpec guest) {
+        if (explicit != null) {
+            return explicit;
+        }
+        if (existing.isPresent()) {
+            return existing.get().writeMode();
+        }
+        if (guest.isReadOnly()) {
+            return WriteMode.EPHEMERAL;
+        }
+        Vmm vmm = guest.vmm() == null ? BootSpec.DEFAULT_VMM : guest.vmm();
+        return vmm == Vmm.QEMU ? WriteMode.EPHEMERAL : WriteMode.PERSISTENT;
     }
 
     /**

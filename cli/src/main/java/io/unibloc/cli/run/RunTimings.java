@@ -7,9 +7,11 @@ import java.util.Locale;
 /**
  * What one {@code unibloc run} measured: how long the volume took (prepare = pull + build, then clone +
  * attach), how long the guest took to its first console line and to exit, and the store's disk use after.
+ * {@code writeMode} is the root's ({@code ephemeral} or {@code persistent}), as chosen when the option is absent.
  */
 public record RunTimings(
         String volumeId,
+        String writeMode,
         boolean imageWasCached,
         long prepareMillis,
         long cloneAttachMillis,
@@ -27,6 +29,7 @@ public record RunTimings(
 
     static RunTimings of(
             String volumeId,
+            String writeMode,
             boolean cached,
             long prepareMillis,
             long cloneAttachMillis,
@@ -37,6 +40,7 @@ public record RunTimings(
             BlockStore.StoreUsage usage) {
         return new RunTimings(
                 volumeId,
+                writeMode,
                 cached,
                 prepareMillis,
                 cloneAttachMillis,
@@ -53,10 +57,11 @@ public record RunTimings(
     String summary() {
         return String.format(
                 Locale.ROOT,
-                "unibloc: volume %s ready in %d ms (image %s: %d ms, clone + attach: %d ms)%n"
+                "unibloc: volume %s (%s root) ready in %d ms (image %s: %d ms, clone + attach: %d ms)%n"
                         + "unibloc: guest (%s) first console line after %s, exit %d after %d ms%n"
                         + "unibloc: store holds %s on disk for %s of images and volumes (%d volumes)%n",
                 volumeId,
+                writeMode,
                 volumeMillis(),
                 imageWasCached ? "cached" : "pulled and built",
                 prepareMillis,

@@ -169,6 +169,40 @@ class RunCommandIT {
                 .isEmptyDirectory();
     }
 
+    /**
+     * Issue 19: without {@code --write-mode} the root is ephemeral (an ephemeral volume in the store, its overlay gone
+     * after the run), and a named volume made persistent before boots again as persistent.
+     */
+    @Test
+    void withoutTheOptionTheRootIsEphemeralAndANamedPersistentVolumeStaysPersistent() throws Exception {
+        Path layout = tmp.resolve("dflt");
+        TestImage.builder()
+                .layer(TestLayer.builder()
+                        .file("kernel", LongModePayload.printAndExit("Hello from the default root\n", 0))
+                        .build(Compression.GZIP))
+                .label("io.unibloc.kernel", "/kernel")
+                .label("io.unibloc.guest", "unikraft")
+                .build()
+                .writeLayout(layout, "1");
+        String ref = "oci:" + layout + ":1";
+
+        cleanup.add("dflt");
+        Result run = unibloc("run", "--name", "dflt", "--accel", "tcg", ref);
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Hello from the default root").contains("volume dflt (ephemeral root)");
+        assertThat(tmp.resolve("store/ephemeral/dflt"))
+                .as("an ephemeral volume record, no clone")
+                .isDirectory();
+
+        cleanup.add("kept");
+        Result create = unibloc("volume", "create", "kept", "--image", ref, "--size", "64M");
+        assertThat(create.exit()).as(create.err()).isZero();
+        Result again = unibloc("run", "--name", "kept", "--size", "64M", "--accel", "tcg", ref);
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.out()).contains("volume kept (persistent root)");
+        assertThat(tmp.resolve("store/ephemeral/kept")).doesNotExist();
+    }
+
     private static List<Path> overlayDirs(Path temp) throws Exception {
         try (var dirs = Files.list(temp)) {
             return dirs.filter(p -> p.getFileName().toString().startsWith("unibloc-run-"))

@@ -16,7 +16,10 @@ public final class CsiNames {
 
     public static final String PARAM_FS_TYPE = "fsType";
     public static final String PARAM_READ_ONLY = "readOnly";
-    /** {@code persistent} (default) or {@code ephemeral}; the same key as the claim annotation. */
+    /**
+     * {@code ephemeral} or {@code persistent}; the same key as the claim annotation, which overrides it. Neither set:
+     * ephemeral (the controller's {@code VolumeRequest.DEFAULT_WRITE_MODE}).
+     */
     public static final String PARAM_WRITE_MODE = ClaimAnnotations.WRITE_MODE;
     /** Added by external-provisioner with {@code --extra-create-metadata}. */
     public static final String PARAM_PVC_NAME = "csi.storage.k8s.io/pvc/name";

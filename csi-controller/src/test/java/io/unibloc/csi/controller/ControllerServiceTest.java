@@ -504,8 +504,10 @@ class ControllerServiceTest {
                         .getSpec()
                         .getWriteMode())
                 .isEqualTo("ephemeral");
-        // the same name again in the default mode is another volume: ALREADY_EXISTS naming the mode it has
-        assertThatThrownBy(() -> controller.createVolume(create("pvc-eph").build()))
+        // the same name again in the other mode is another volume: ALREADY_EXISTS naming the mode it has
+        assertThatThrownBy(() -> controller.createVolume(create("pvc-eph")
+                        .putParameters(CsiNames.PARAM_WRITE_MODE, "persistent")
+                        .build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
                     assertThat(e.getStatus().getDescription()).contains("writeMode ephemeral");
@@ -538,13 +540,57 @@ class ControllerServiceTest {
                         .getSpec()
                         .getWriteMode())
                 .isEqualTo("ephemeral");
-        controller.createVolume(create("pvc-default").build());
+    }
+
+    /** Issue 19: density by default. Neither class nor claim says: ephemeral. */
+    @Test
+    void aVolumeWhoseClassAndClaimDoNotSayIsEphemeral() {
+        Csi.Volume volume =
+                controller.createVolume(create("pvc-default").build()).getVolume();
+        assertThat(volume.getVolumeContextMap()).containsEntry(CsiNames.CONTEXT_WRITE_MODE, "ephemeral");
         assertThat(client.resources(BlockVolume.class)
                         .withName("pvc-default")
                         .get()
                         .getSpec()
                         .getWriteMode())
+                .isEqualTo("ephemeral");
+        client.persistentVolumeClaims()
+                .inNamespace("apps")
+                .resource(new PersistentVolumeClaimBuilder()
+                        .withNewMetadata()
+                        .withName("keeper-root")
+                        .withNamespace("apps")
+                        .addToAnnotations(ClaimAnnotations.WRITE_MODE, "persistent")
+                        .endMetadata()
+                        .build())
+                .create();
+        controller.createVolume(create("pvc-keeper")
+                .putParameters(CsiNames.PARAM_PVC_NAME, "keeper-root")
+                .putParameters(CsiNames.PARAM_PVC_NAMESPACE, "apps")
+                .build());
+        assertThat(client.resources(BlockVolume.class)
+                        .withName("pvc-keeper")
+                        .get()
+                        .getSpec()
+                        .getWriteMode())
+                .as("the claim's annotation wins over the default")
                 .isEqualTo("persistent");
+    }
+
+    /**
+     * Upgrades: a volume recorded under the old default (persistent, before issue 19) is answered as it is when
+     * external-provisioner repeats a CreateVolume that does not say, never ALREADY_EXISTS and never flipped.
+     */
+    @Test
+    void aRepeatThatDoesNotSayKeepsTheRecordedMode() {
+        Csi.Volume first = controller
+                .createVolume(create("pvc-old")
+                        .putParameters(CsiNames.PARAM_WRITE_MODE, "persistent")
+                        .build())
+                .getVolume();
+        Csi.Volume repeat = controller.createVolume(create("pvc-old").build()).getVolume();
+        assertThat(repeat).isEqualTo(first);
+        assertThat(repeat.getVolumeContextMap()).containsEntry(CsiNames.CONTEXT_WRITE_MODE, "persistent");
     }
 
     @ParameterizedTest(name = "{0}={1}")

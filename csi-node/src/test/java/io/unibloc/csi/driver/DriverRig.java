@@ -151,7 +151,10 @@ public final class DriverRig implements AutoCloseable {
 
     public static final Csi.VolumeCapability RWO = NodeHarness.RWO;
 
-    /** A CreateVolume as external-provisioner sends it for a WaitForFirstConsumer claim scheduled to this node. */
+    /**
+     * A CreateVolume as external-provisioner sends it for a WaitForFirstConsumer claim scheduled to this node, of a
+     * persistent volume (the tests write to its device; a class that does not say gets ephemeral, issue 19).
+     */
     public Csi.CreateVolumeRequest.Builder createRequest(String name) {
         Csi.Topology segment = Csi.Topology.newBuilder()
                 .putSegments(CsiNames.TOPOLOGY_KEY, NODE)
@@ -161,6 +164,7 @@ public final class DriverRig implements AutoCloseable {
                 .addVolumeCapabilities(RWO)
                 .setCapacityRange(Csi.CapacityRange.newBuilder().setRequiredBytes(64L << 20))
                 .putParameters(CsiNames.PARAM_IMAGE, image.reference())
+                .putParameters(CsiNames.PARAM_WRITE_MODE, "persistent")
                 .setAccessibilityRequirements(Csi.TopologyRequirement.newBuilder()
                         .addRequisite(segment)
                         .addPreferred(segment));

@@ -2,6 +2,9 @@ package io.unibloc.e2e.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.storage.CSIDriver;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import org.junit.jupiter.api.Test;
@@ -32,10 +35,26 @@ class ChartCsiDriverTest {
         assertThat(storageClass.getReclaimPolicy()).isEqualTo("Delete");
         assertThat(storageClass.getAllowVolumeExpansion()).isFalse();
         assertThat(storageClass.getParameters())
+                .as("ephemeral, the driver's default, is left unsaid: a parameter added to an installed class would"
+                        + " fail the upgrade")
                 .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("fsType", "ext4", "readOnly", "false"));
         assertThat(storageClass.getMetadata().getAnnotations())
                 .as("never the default class")
                 .doesNotContainKey("storageclass.kubernetes.io/is-default-class");
+    }
+
+    /** Issue 19: density by default — the chart's value is ephemeral, and only persistent needs saying. */
+    @Test
+    void theDefaultWriteModeIsEphemeralAndPersistentIsTheParameterThatSaysOtherwise() throws Exception {
+        JsonNode values = new ObjectMapper(new YAMLFactory())
+                .readTree(CHART.dir().resolve("values.yaml").toFile());
+        assertThat(values.path("storageClass").path("writeMode").asText()).isEqualTo("ephemeral");
+        StorageClass explicit = CHART.render(Values.of("ephemeral", "storageClass.writeMode", "ephemeral"))
+                .one(StorageClass.class, "unibloc");
+        assertThat(explicit.getParameters()).doesNotContainKey("unibloc.io/write-mode");
+        StorageClass persistent = CHART.render(Values.of("persistent", "storageClass.writeMode", "persistent"))
+                .one(StorageClass.class, "unibloc");
+        assertThat(persistent.getParameters()).containsEntry("unibloc.io/write-mode", "persistent");
     }
 
     @Test
@@ -47,10 +66,15 @@ class ChartCsiDriverTest {
                         "storageClass.readOnly",
                         true,
                         "storageClass.reclaimPolicy",
-                        "Retain"))
+                        "Retain",
+                        "storageClass.writeMode",
+                        "persistent"))
                 .one(StorageClass.class, "unibloc");
 
-        assertThat(storageClass.getParameters()).containsEntry("fsType", "vfat").containsEntry("readOnly", "true");
+        assertThat(storageClass.getParameters())
+                .containsEntry("fsType", "vfat")
+                .containsEntry("readOnly", "true")
+                .containsEntry("unibloc.io/write-mode", "persistent");
         assertThat(storageClass.getReclaimPolicy()).isEqualTo("Retain");
     }
 

@@ -19,6 +19,8 @@ class ChartSchemaTest {
                         Values.of("misspelt-top-level-key", "storgeClass", Map.of("create", false)), "storgeClass"),
                 Arguments.of(Values.of("misspelt-nested-key", "csiNode.store.sise", "5Gi"), "sise"),
                 Arguments.of(Values.of("unknown-fs-type", "storageClass.fsType", "ntfs"), "storageClass.fsType"),
+                Arguments.of(
+                        Values.of("unknown-write-mode", "storageClass.writeMode", "scratch"), "storageClass.writeMode"),
                 Arguments.of(Values.of("pull-policy-typo", "image.pullPolicy", "IfNotPreset"), "image.pullPolicy"),
                 Arguments.of(Values.of("store-size-not-a-size", "csiNode.store.size", "lots"), "csiNode.store.size"),
                 Arguments.of(

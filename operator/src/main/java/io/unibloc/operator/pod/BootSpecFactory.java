@@ -8,7 +8,6 @@ import io.unibloc.sandbox.spec.BootSpec;
 import io.unibloc.sandbox.spec.GuestKind;
 import io.unibloc.sandbox.spec.ImageMetadata;
 import io.unibloc.sandbox.spec.InvalidBootSpecException;
-import io.unibloc.sandbox.spec.Vmm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +49,7 @@ public final class BootSpecFactory {
                     PodNames.fileSource(i, key), f.getPath(), f.getMode() != null ? f.getMode() : DEFAULT_FILE_MODE));
         }
         BootSpec fromSpec = BootSpec.builder()
-                .vmm(spec.getVmm() != null ? Vmm.fromWireName(spec.getVmm().id()) : null)
+                .vmm(spec.getVmm())
                 .machine(spec.getMachine())
                 .guest(
                         spec.getGuest() != null

@@ -37,7 +37,9 @@ import java.util.stream.Collectors;
  * from privileged mode), and the spec's scheduling fields as they are. The root volume is built here as a
  * generic ephemeral volume's claim template; {@code RootClaims.split} turns that template into an ordinary
  * claim that the operator creates before the Pod (controlled by the UnikernelPod) and a Pod volume that
- * names it. The sandbox's ready file on an emptyDir and a startup probe ({@link SandboxProbes}) make the
+ * names it. The root's write mode ({@link RootWriteMode}: ephemeral unless the guest could not boot it) is annotated
+ * on the Pod and the claim; an ephemeral root the guest may write gets a scratch emptyDir for its overlay. The
+ * sandbox's ready file on an emptyDir and a startup probe ({@link SandboxProbes}) make the
  * Pod Ready only once the guest wrote to its console, and cost nothing after. The Pod is owned by the
  * UnikernelPod, so deleting that removes everything.
  */
@@ -89,16 +91,19 @@ public final class PodFactory {
         podAnnotations.put(PodNames.ANNOTATION_OWNER, owner);
         podAnnotations.put(PodNames.ANNOTATION_REVISION, revision);
         podAnnotations.put(ClaimAnnotations.IMAGE, image.byDigest());
+        WriteMode writeMode = RootWriteMode.resolve(spec, boot);
+        // Recorded on the Pod (and its claim) as made: status reads it back, whatever a later default says.
+        podAnnotations.put(ClaimAnnotations.WRITE_MODE, writeMode.id());
 
         List<Volume> volumes = new ArrayList<>();
-        volumes.add(rootVolume(ukp, image, labels, settings));
+        volumes.add(rootVolume(ukp, image, labels, settings, writeMode));
         List<VolumeMount> mounts = new ArrayList<>();
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVar(READY_FILE_ENV, READY_FILE, null));
         if (settings.bootTimeoutSeconds() != null) {
             env.add(new EnvVar(BOOT_TIMEOUT_ENV, Integer.toString(settings.bootTimeoutSeconds()), null));
         }
-        if (ephemeral(spec)) {
+        if (RootWriteMode.needsOverlay(writeMode, boot)) {
             // The guest's writes live in this overlay; the emptyDir's size limit (the rootfs size) bounds them.
             volumes.add(new VolumeBuilder()
                     .withName(SCRATCH_VOLUME)
@@ -204,7 +209,11 @@ public final class PodFactory {
     }
 
     private static Volume rootVolume(
-            UnikernelPod ukp, PinnedImage image, Map<String, String> labels, PodSettings settings) {
+            UnikernelPod ukp,
+            PinnedImage image,
+            Map<String, String> labels,
+            PodSettings settings,
+            WriteMode writeMode) {
         UnikernelPodSpec spec = ukp.getSpec();
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(ClaimAnnotations.IMAGE, image.byDigest());
@@ -216,9 +225,8 @@ public final class PodFactory {
         boolean readOnly =
                 spec.getRootfs() != null && Boolean.TRUE.equals(spec.getRootfs().getReadOnly());
         annotations.put(ClaimAnnotations.READ_ONLY, Boolean.toString(readOnly));
-        if (ephemeral(spec)) {
-            annotations.put(ClaimAnnotations.WRITE_MODE, WriteMode.EPHEMERAL.id());
-        }
+        // Always said, never left to the StorageClass: the claim's recorded mode is the one its volume gets.
+        annotations.put(ClaimAnnotations.WRITE_MODE, writeMode.id());
         if (spec.getImagePullSecrets() != null && !spec.getImagePullSecrets().isEmpty()) {
             annotations.put(
                     ClaimAnnotations.PULL_SECRETS,
@@ -246,10 +254,6 @@ public final class PodFactory {
                         .build())
                 .endEphemeral()
                 .build();
-    }
-
-    private static boolean ephemeral(UnikernelPodSpec spec) {
-        return spec.getRootfs() != null && spec.getRootfs().ephemeral();
     }
 
     private static String rootfsSize(UnikernelPodSpec spec, PodSettings settings) {

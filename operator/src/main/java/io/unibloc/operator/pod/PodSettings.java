@@ -101,14 +101,14 @@ public record PodSettings(
     /** Reads and checks the configuration; an unusable value is an {@link IllegalArgumentException} naming its key. */
     public static PodSettings from(OperatorConfig config) {
         String prefix = "unibloc.operator.";
-        long overhead = Sizes.mebibytes(config.vmmOverhead(), prefix + "vmm-overhead");
-        long memory = Sizes.mebibytes(config.defaultMemory(), prefix + "default-memory");
+        long overhead = Quantities.mebibytes(config.vmmOverhead(), prefix + "vmm-overhead");
+        long memory = Quantities.mebibytes(config.defaultMemory(), prefix + "default-memory");
         if (memory < io.unibloc.api.v1alpha1.UnikernelPodSpec.MIN_MEMORY_MIB) {
             throw new IllegalArgumentException(
                     prefix + "default-memory must be at least 32Mi, got " + config.defaultMemory());
         }
-        Sizes.mebibytes(config.defaultRootfsSize(), prefix + "default-rootfs-size");
-        long cpu = Sizes.millicores(config.cpuRequestPerVcpu(), prefix + "cpu-request-per-vcpu");
+        Quantities.mebibytes(config.defaultRootfsSize(), prefix + "default-rootfs-size");
+        long cpu = Quantities.millicores(config.cpuRequestPerVcpu(), prefix + "cpu-request-per-vcpu");
         Integer bootTimeout = config.sandboxBootTimeoutSeconds().orElse(null);
         if (bootTimeout != null && (bootTimeout < 0 || bootTimeout > 3600)) {
             throw new IllegalArgumentException(

@@ -82,7 +82,7 @@ public final class SandboxResourcePlan {
         }
         if (memLimit == null) {
             long floorMiB = guestMemoryMiB + settings.vmmOverheadMiB();
-            memLimit = memRequest != null && Sizes.mebibytes(memRequest, "memory request") > floorMiB
+            memLimit = memRequest != null && Quantities.mebibytes(memRequest, "memory request") > floorMiB
                     ? memRequest
                     : floorMiB + "Mi";
         }

@@ -4,11 +4,11 @@ import io.unibloc.api.v1alpha1.UnikernelPodSpec;
 import io.unibloc.api.v1alpha1.pod.FileProjection;
 import io.unibloc.api.v1alpha1.pod.Guest;
 import io.unibloc.api.v1alpha1.pod.Rootfs;
-import io.unibloc.api.v1alpha1.pod.Vmm;
 import io.unibloc.operator.network.NetworkSpecValidator;
 import io.unibloc.registry.RegistryException;
 import io.unibloc.registry.ref.ImageReference;
 import io.unibloc.types.Machine;
+import io.unibloc.types.Vmm;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -101,14 +101,12 @@ public final class SpecValidator {
         }
         if (rootfs != null
                 && rootfs.ephemeral()
-                && spec.getFiles() != null
-                && !spec.getFiles().isEmpty()) {
-            problems.add("spec.rootfs.writeMode: ephemeral cannot be combined with spec.files: the root device is the "
-                    + "node's shared read-only image; use writeMode persistent, or env and args");
-        }
-        if (rootfs != null && rootfs.ephemeral() && spec.getVmm() != null && spec.getVmm() != Vmm.QEMU) {
-            problems.add("spec.rootfs.writeMode: ephemeral needs vmm qemu (the guest writes to a qcow2 overlay), got "
-                    + spec.getVmm().id());
+                && !Boolean.TRUE.equals(rootfs.getReadOnly())
+                && spec.getVmm() != null
+                && spec.getVmm() != Vmm.QEMU) {
+            problems.add("spec.rootfs.writeMode: ephemeral needs vmm qemu (the guest writes to a qcow2 overlay) unless "
+                    + "spec.rootfs.readOnly is true, got " + spec.getVmm().id()
+                    + "; use writeMode persistent with firecracker or cloud-hypervisor");
         }
         if (spec.getGuest() == Guest.LINUX
                 && spec.getMemory() != null

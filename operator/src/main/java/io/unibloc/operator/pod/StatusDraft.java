@@ -12,6 +12,7 @@ import io.unibloc.api.v1alpha1.pod.NetworkStatus;
 import io.unibloc.api.v1alpha1.pod.Phase;
 import io.unibloc.api.v1alpha1.pod.Timings;
 import io.unibloc.registry.ref.ImageReference;
+import io.unibloc.types.WriteMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,6 +31,7 @@ final class StatusDraft {
     String accelerator;
     Integer restarts;
     NetworkStatus network;
+    WriteMode writeMode;
 
     static StatusDraft of(UnikernelPodStatus old) {
         StatusDraft d = new StatusDraft();
@@ -41,6 +43,7 @@ final class StatusDraft {
         d.accelerator = old.getAccelerator();
         d.restarts = old.getRestarts();
         d.network = old.getNetwork();
+        d.writeMode = old.getWriteMode();
         if (old.getTimings() != null) {
             d.pinMillis = old.getTimings().getPinMillis();
             d.volumeMillis = old.getTimings().getVolumeMillis();
@@ -128,6 +131,7 @@ final class StatusDraft {
         s.setPodName(podName);
         s.setAccelerator(accelerator);
         s.setNetwork(network);
+        s.setWriteMode(writeMode);
         if (pinMillis != null || volumeMillis != null || bootMillis != null) {
             Timings t = new Timings();
             t.setPinMillis(pinMillis);

@@ -274,6 +274,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
             draft.nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
             draft.restarts = PodStatusMapper.restarts(pod);
             draft.network = NetworkStatusMapper.apply(pod, conditions);
+            draft.writeMode = RootWriteMode.of(pod);
             accelerator(draft, pod, conditions);
             draft.recordTimings(pod, conditions, now);
         } else if (refused != null) {
@@ -313,6 +314,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         draft.accelerator = null;
         draft.restarts = null;
         draft.network = null;
+        draft.writeMode = null;
     }
 
     private static boolean waitsForProvisioning(PersistentVolumeClaim claim) {
@@ -334,6 +336,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         draft.podName = null;
         draft.accelerator = null;
         draft.network = null;
+        draft.writeMode = null;
     }
 
     /**

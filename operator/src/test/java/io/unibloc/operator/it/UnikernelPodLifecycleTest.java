@@ -38,6 +38,7 @@ import io.unibloc.api.v1alpha1.pod.Rootfs;
 import io.unibloc.testkit.image.PushedImage;
 import io.unibloc.testkit.registry.TestRegistry;
 import io.unibloc.types.FsType;
+import io.unibloc.types.WriteMode;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.URL;
@@ -140,7 +141,9 @@ class UnikernelPodLifecycleTest {
         String pinned = registry.hostPort() + "/demo/shape@" + image.digest();
         assertThat(claim.getMetadata().getAnnotations())
                 .containsEntry("unibloc.io/image", pinned)
-                .containsEntry("unibloc.io/fs-type", "ext2");
+                .containsEntry("unibloc.io/fs-type", "ext2")
+                .as("issue 19: no writeMode, files and all, is an ephemeral root; the files go into its overlay")
+                .containsEntry("unibloc.io/write-mode", "ephemeral");
         assertThat(claim.getSpec().getVolumeMode()).isEqualTo("Block");
         assertThat(claim.getSpec().getStorageClassName()).isEqualTo("unibloc");
         assertThat(claim.getSpec().getResources().getRequests()).containsEntry("storage", new Quantity("2Gi"));
@@ -148,7 +151,12 @@ class UnikernelPodLifecycleTest {
         Container sandbox = pod.getSpec().getContainers().get(0);
         assertThat(sandbox.getImage()).isEqualTo("unibloc/sandbox:0.1.0");
         assertThat(sandbox.getVolumeDevices().get(0).getDevicePath()).isEqualTo("/dev/unibloc-root");
-        assertThat(sandbox.getVolumeMounts().get(0).getMountPath()).isEqualTo("/run/unibloc/files/0");
+        assertThat(sandbox.getVolumeMounts())
+                .extracting(m -> m.getMountPath())
+                .containsSubsequence("/scratch", "/run/unibloc/files/0");
+        assertThat(sandbox.getEnv())
+                .anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue())
+                        .isEqualTo("UNIBLOC_ROOT_OVERLAY=/scratch/root.qcow2"));
         assertThat(sandbox.getResources().getLimits())
                 .as("guest 512Mi + the default vmm-overhead 192Mi")
                 .containsEntry("memory", new Quantity("704Mi"))
@@ -172,6 +180,7 @@ class UnikernelPodLifecycleTest {
         assertThat(status.getShortDigest()).isEqualTo(image.digest().substring(7, 19));
         assertThat(status.getPinnedImage()).isEqualTo(registry.hostPort() + "/demo/shape:1.0@" + image.digest());
         assertThat(status.getPodName()).isEqualTo(pod.getMetadata().getName());
+        assertThat(status.getWriteMode()).isEqualTo(WriteMode.EPHEMERAL);
         assertThat(status.getObservedGeneration())
                 .isEqualTo(created.getMetadata().getGeneration());
         assertThat(status.getTimings().getPinMillis()).isNotNull().isGreaterThanOrEqualTo(0);
@@ -181,6 +190,31 @@ class UnikernelPodLifecycleTest {
                         "ImagePinned", "VolumeReady", "Scheduled", "SandboxStarted", "Network", "Booted", "Ready");
         // The normal path is in status, not in Events (issue 17: requests per UnikernelPod).
         assertThat(cluster.eventReasons(ns, "web")).isEmpty();
+    }
+
+    /** Issue 19: without spec.rootfs.writeMode the root shares the image's page cache, and status says so. */
+    @Test
+    void withoutAWriteModeTheRootClaimIsEphemeralAndTheGuestBootsThroughAnOverlay() {
+        String ns = "dense";
+        PushedImage image = Images.push(registry, "demo/dense", "1.0", "console=ttyS0");
+        Cluster cluster = new Cluster(client);
+        cluster.create(ukp(ns, "shared", image.reference()));
+
+        Pod pod = cluster.awaitPod(ns, "shared");
+        String claimName =
+                pod.getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName();
+        var claim = client.persistentVolumeClaims()
+                .inNamespace(ns)
+                .withName(claimName)
+                .get();
+        assertThat(claim.getMetadata().getAnnotations()).containsEntry("unibloc.io/write-mode", "ephemeral");
+        Container sandbox = pod.getSpec().getContainers().get(0);
+        assertThat(sandbox.getEnv())
+                .anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue())
+                        .isEqualTo("UNIBLOC_ROOT_OVERLAY=/scratch/root.qcow2"));
+        assertThat(pod.getSpec().getVolumes())
+                .anySatisfy(v -> assertThat(v.getName()).isEqualTo("scratch"));
+        cluster.awaitStatus(ns, "shared", "the write mode in status", s -> s.getWriteMode() == WriteMode.EPHEMERAL);
     }
 
     @Test

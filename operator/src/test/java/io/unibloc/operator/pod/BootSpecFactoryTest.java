@@ -10,12 +10,12 @@ import io.unibloc.api.v1alpha1.pod.FileProjection;
 import io.unibloc.api.v1alpha1.pod.Guest;
 import io.unibloc.api.v1alpha1.pod.KeyRef;
 import io.unibloc.api.v1alpha1.pod.Rootfs;
-import io.unibloc.api.v1alpha1.pod.Vmm;
 import io.unibloc.sandbox.spec.BootSpec;
 import io.unibloc.sandbox.spec.GuestKind;
 import io.unibloc.sandbox.spec.GuestNetConfig;
 import io.unibloc.sandbox.spec.InvalidBootSpecException;
 import io.unibloc.types.Machine;
+import io.unibloc.types.Vmm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +80,7 @@ class BootSpecFactoryTest {
         assertThat(boot.initrd()).isEqualTo("/boot/initrd-label");
         assertThat(boot.cmdline()).isEqualTo("console=ttyS0 quiet");
         assertThat(boot.guest()).isEqualTo(GuestKind.UNIKRAFT);
-        assertThat(boot.vmm()).isEqualTo(io.unibloc.sandbox.spec.Vmm.FIRECRACKER);
+        assertThat(boot.vmm()).isEqualTo(io.unibloc.types.Vmm.FIRECRACKER);
     }
 
     @Test
@@ -118,7 +118,7 @@ class BootSpecFactoryTest {
         BootSpec boot = BootSpecFactory.build(spec, LABELS, Fixtures.SETTINGS);
         assertThat(boot)
                 .isEqualTo(new BootSpec(
-                        io.unibloc.sandbox.spec.Vmm.CLOUD_HYPERVISOR,
+                        io.unibloc.types.Vmm.CLOUD_HYPERVISOR,
                         io.unibloc.types.Machine.Q35,
                         GuestKind.SOLO5,
                         "/kernel",

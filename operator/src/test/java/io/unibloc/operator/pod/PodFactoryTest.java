@@ -15,14 +15,18 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.unibloc.api.v1alpha1.UnikernelPod;
 import io.unibloc.api.v1alpha1.UnikernelPodSpec;
 import io.unibloc.api.v1alpha1.pod.FileProjection;
+import io.unibloc.api.v1alpha1.pod.Guest;
 import io.unibloc.api.v1alpha1.pod.KeyRef;
 import io.unibloc.api.v1alpha1.pod.RestartPolicy;
 import io.unibloc.api.v1alpha1.pod.Rootfs;
 import io.unibloc.types.FsType;
+import io.unibloc.types.Vmm;
 import io.unibloc.types.WriteMode;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class PodFactoryTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -202,14 +206,8 @@ class PodFactoryTest {
         spec.setRootfs(rootfs);
         Pod pod = build(Fixtures.ukp("scratchy", spec));
 
-        assertThat(pod.getSpec()
-                        .getVolumes()
-                        .get(0)
-                        .getEphemeral()
-                        .getVolumeClaimTemplate()
-                        .getMetadata()
-                        .getAnnotations())
-                .containsEntry("unibloc.io/write-mode", "ephemeral");
+        assertThat(claimAnnotations(pod)).containsEntry("unibloc.io/write-mode", "ephemeral");
+        assertThat(pod.getMetadata().getAnnotations()).containsEntry("unibloc.io/write-mode", "ephemeral");
         Volume scratch = pod.getSpec().getVolumes().stream()
                 .filter(v -> v.getName().equals("scratch"))
                 .findFirst()
@@ -224,21 +222,123 @@ class PodFactoryTest {
             assertThat(e.getName()).isEqualTo("UNIBLOC_ROOT_OVERLAY");
             assertThat(e.getValue()).isEqualTo("/scratch/root.qcow2");
         });
+    }
 
-        Pod persistent = build(fullSpec());
-        assertThat(persistent.getSpec().getVolumes())
-                .noneSatisfy(v -> assertThat(v.getName()).isEqualTo("scratch"));
-        assertThat(persistent.getSpec().getContainers().get(0).getEnv())
-                .noneSatisfy(e -> assertThat(e.getName()).isEqualTo("UNIBLOC_ROOT_OVERLAY"));
-        assertThat(persistent
-                        .getSpec()
-                        .getVolumes()
-                        .get(0)
-                        .getEphemeral()
-                        .getVolumeClaimTemplate()
-                        .getMetadata()
-                        .getAnnotations())
-                .doesNotContainKey("unibloc.io/write-mode");
+    /** Issue 19: density by default. No writeMode is an ephemeral root, with its overlay, on the default VMM. */
+    @Test
+    void withoutAWriteModeTheRootIsEphemeralAndBootsThroughAnOverlay() {
+        Pod pod = build(Fixtures.ukp("plain", Fixtures.spec("registry.example.com/demo/app:1.0")));
+
+        assertThat(claimAnnotations(pod)).containsEntry("unibloc.io/write-mode", "ephemeral");
+        assertThat(pod.getMetadata().getAnnotations()).containsEntry("unibloc.io/write-mode", "ephemeral");
+        assertOverlay(pod, true);
+        assertThat(RootWriteMode.of(pod)).isEqualTo(WriteMode.EPHEMERAL);
+    }
+
+    @Test
+    void anExplicitPersistentRootIsAPrivateCloneWithoutOverlay() {
+        UnikernelPodSpec spec = Fixtures.spec("registry.example.com/demo/app:1.0");
+        Rootfs rootfs = new Rootfs("2Gi", null, null);
+        rootfs.setWriteMode(WriteMode.PERSISTENT);
+        spec.setRootfs(rootfs);
+        Pod pod = build(Fixtures.ukp("keeper", spec));
+
+        assertThat(claimAnnotations(pod))
+                .as("said on the claim, not left to the StorageClass's default")
+                .containsEntry("unibloc.io/write-mode", "persistent");
+        assertOverlay(pod, false);
+        assertThat(RootWriteMode.of(pod)).isEqualTo(WriteMode.PERSISTENT);
+    }
+
+    /** Only QEMU boots a qcow2 overlay: a writable root under another VMM, from the spec or the image, is persistent. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "vmm firecracker in the spec, firecracker, ''",
+        "vmm cloud-hypervisor in the spec, cloud-hypervisor, ''",
+        "io.unibloc.vmm label firecracker, '', firecracker",
+        "io.unibloc.vmm label cloud-hypervisor, '', cloud-hypervisor"
+    })
+    void aWritableRootWithoutAWriteModeIsPersistentWhereTheVmmCannotBootAnOverlay(
+            String name, String specVmm, String labelVmm) {
+        UnikernelPodSpec spec = Fixtures.spec("registry.example.com/demo/app:1.0");
+        spec.setGuest(Guest.LINUX);
+        if (!specVmm.isEmpty()) {
+            spec.setVmm(specVmm.equals("firecracker") ? Vmm.FIRECRACKER : Vmm.CLOUD_HYPERVISOR);
+        }
+        Map<String, String> labels = labelVmm.isEmpty()
+                ? Map.of("io.unibloc.kernel", "/boot/k")
+                : Map.of("io.unibloc.kernel", "/boot/k", "io.unibloc.vmm", labelVmm);
+        UnikernelPod ukp = Fixtures.ukp("fc", spec);
+        Pod pod = PodFactory.build(ukp, Fixtures.pinned(spec.getImage(), labels), "0123456789", Fixtures.SETTINGS);
+
+        assertThat(claimAnnotations(pod)).containsEntry("unibloc.io/write-mode", "persistent");
+        assertOverlay(pod, false);
+    }
+
+    @Test
+    void aQemuLabelKeepsTheDefaultEphemeral() {
+        UnikernelPodSpec spec = Fixtures.spec("registry.example.com/demo/app:1.0");
+        UnikernelPod ukp = Fixtures.ukp("q", spec);
+        Pod pod = PodFactory.build(
+                ukp,
+                Fixtures.pinned(spec.getImage(), Map.of("io.unibloc.vmm", "qemu")),
+                "0123456789",
+                Fixtures.SETTINGS);
+        assertThat(claimAnnotations(pod)).containsEntry("unibloc.io/write-mode", "ephemeral");
+        assertOverlay(pod, true);
+    }
+
+    /** A read-only root needs no overlay, so it shares the image's device under every VMM and gets no scratch. */
+    @Test
+    void aReadOnlyRootWithoutAWriteModeIsEphemeralUnderEveryVmmAndNeedsNoOverlay() {
+        UnikernelPodSpec spec = Fixtures.spec("registry.example.com/demo/app:1.0");
+        spec.setGuest(Guest.LINUX);
+        spec.setVmm(Vmm.FIRECRACKER);
+        spec.setRootfs(new Rootfs(null, null, true));
+        Pod pod = build(Fixtures.ukp("ro", spec));
+
+        assertThat(claimAnnotations(pod)).containsEntry("unibloc.io/write-mode", "ephemeral");
+        assertOverlay(pod, false);
+        assertThat(RootWriteMode.of(pod)).isEqualTo(WriteMode.EPHEMERAL);
+    }
+
+    /** Files no longer keep a clone: the sandbox writes them into the guest's own overlay (issue 19, item 2). */
+    @Test
+    void filesWithoutAWriteModeGoWithAnEphemeralRootAndItsOverlay() throws Exception {
+        UnikernelPodSpec spec = Fixtures.spec("registry.example.com/demo/app:1.0");
+        spec.setFiles(List.of(new FileProjection("/etc/app.conf", new KeyRef("app-config", "app.conf"), null, null)));
+        Pod pod = build(Fixtures.ukp("configured", spec));
+
+        assertThat(claimAnnotations(pod)).containsEntry("unibloc.io/write-mode", "ephemeral");
+        assertOverlay(pod, true);
+        assertThat(pod.getSpec().getVolumes()).extracting(Volume::getName).contains("files-0");
+        JsonNode boot = JSON.readTree(
+                pod.getSpec().getContainers().get(0).getEnv().get(0).getValue());
+        assertThat(boot.get("files").get(0).get("target").asText()).isEqualTo("/etc/app.conf");
+    }
+
+    private static Map<String, String> claimAnnotations(Pod pod) {
+        return pod.getSpec()
+                .getVolumes()
+                .get(0)
+                .getEphemeral()
+                .getVolumeClaimTemplate()
+                .getMetadata()
+                .getAnnotations();
+    }
+
+    private static void assertOverlay(Pod pod, boolean expected) {
+        Container sandbox = pod.getSpec().getContainers().get(0);
+        if (expected) {
+            assertThat(pod.getSpec().getVolumes())
+                    .anySatisfy(v -> assertThat(v.getName()).isEqualTo("scratch"));
+            assertThat(sandbox.getEnv()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("UNIBLOC_ROOT_OVERLAY"));
+        } else {
+            assertThat(pod.getSpec().getVolumes())
+                    .noneSatisfy(v -> assertThat(v.getName()).isEqualTo("scratch"));
+            assertThat(sandbox.getEnv())
+                    .noneSatisfy(e -> assertThat(e.getName()).isEqualTo("UNIBLOC_ROOT_OVERLAY"));
+        }
     }
 
     @Test
@@ -294,7 +394,10 @@ class PodFactoryTest {
                 .containsEntry("unibloc.io/read-only", "false")
                 .doesNotContainKey("unibloc.io/pull-secrets")
                 .containsEntry("unibloc.io/image", "docker.io/library/app@" + Fixtures.DIGEST);
-        assertThat(pod.getSpec().getVolumes()).extracting(Volume::getName).containsExactly("root", "run");
+        assertThat(pod.getSpec().getVolumes())
+                .as("the default root is ephemeral: its overlay's scratch space")
+                .extracting(Volume::getName)
+                .containsExactly("root", "scratch", "run");
     }
 
     @Test

@@ -16,8 +16,8 @@ import io.unibloc.api.v1alpha1.pod.Network;
 import io.unibloc.api.v1alpha1.pod.NetworkMode;
 import io.unibloc.api.v1alpha1.pod.Protocol;
 import io.unibloc.api.v1alpha1.pod.Rootfs;
-import io.unibloc.api.v1alpha1.pod.Vmm;
 import io.unibloc.types.Machine;
+import io.unibloc.types.Vmm;
 import io.unibloc.types.WriteMode;
 import java.util.List;
 import java.util.Map;
@@ -77,15 +77,6 @@ class SpecValidatorTest {
                             s.setFiles(List.of(new FileProjection("/etc/a", new KeyRef("c", "k"), null, null)));
                         },
                         "spec.rootfs.readOnly: true cannot be combined with spec.files"),
-                bad(
-                        "ephemeral rootfs with files",
-                        s -> {
-                            Rootfs rootfs = new Rootfs(null, null, null);
-                            rootfs.setWriteMode(WriteMode.EPHEMERAL);
-                            s.setRootfs(rootfs);
-                            s.setFiles(List.of(new FileProjection("/etc/a", new KeyRef("c", "k"), null, null)));
-                        },
-                        "spec.rootfs.writeMode: ephemeral cannot be combined with spec.files"),
                 bad(
                         "ephemeral rootfs on firecracker",
                         s -> {
@@ -197,6 +188,27 @@ class SpecValidatorTest {
                     s.setLivenessProbe(probe(p -> p.setTcpSocket(tcp(8080))));
                 }),
                 good("read-only rootfs without files", s -> s.setRootfs(new Rootfs(null, null, true))),
+                good("ephemeral rootfs with files: written into the guest's overlay", s -> {
+                    Rootfs rootfs = new Rootfs(null, null, null);
+                    rootfs.setWriteMode(WriteMode.EPHEMERAL);
+                    s.setRootfs(rootfs);
+                    s.setFiles(List.of(new FileProjection("/etc/a", new KeyRef("c", "k"), null, null)));
+                }),
+                good(
+                        "no write mode with files",
+                        s -> s.setFiles(List.of(new FileProjection("/etc/a", new KeyRef("c", "k"), null, null)))),
+                good("read-only ephemeral rootfs on firecracker: no overlay to boot", s -> {
+                    Rootfs rootfs = new Rootfs(null, null, true);
+                    rootfs.setWriteMode(WriteMode.EPHEMERAL);
+                    s.setRootfs(rootfs);
+                    s.setGuest(Guest.LINUX);
+                    s.setVmm(Vmm.FIRECRACKER);
+                }),
+                good("no write mode with files on cloud-hypervisor: resolved when the Pod is made", s -> {
+                    s.setGuest(Guest.LINUX);
+                    s.setVmm(Vmm.CLOUD_HYPERVISOR);
+                    s.setFiles(List.of(new FileProjection("/etc/a.conf", null, new KeyRef("s", "a.conf"), null)));
+                }),
                 good("unikraft at 32Mi", s -> {
                     s.setGuest(Guest.UNIKRAFT);
                     s.setMemory("32Mi");

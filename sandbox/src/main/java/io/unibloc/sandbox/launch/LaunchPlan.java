@@ -2,8 +2,8 @@ package io.unibloc.sandbox.launch;
 
 import io.unibloc.sandbox.accel.Accel;
 import io.unibloc.sandbox.spec.GuestKind;
-import io.unibloc.sandbox.spec.Vmm;
 import io.unibloc.types.Machine;
+import io.unibloc.types.Vmm;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -4,7 +4,6 @@ import io.unibloc.sandbox.accel.Accel;
 import io.unibloc.sandbox.spec.BootSpec;
 import io.unibloc.sandbox.spec.FileProjection;
 import io.unibloc.sandbox.spec.GuestKind;
-import io.unibloc.sandbox.spec.Vmm;
 import io.unibloc.sandbox.tool.ProcessRunner;
 import io.unibloc.sandbox.volume.DeviceInfo;
 import io.unibloc.sandbox.volume.ExtFiles;
@@ -13,6 +12,7 @@ import io.unibloc.sandbox.volume.FsProbe;
 import io.unibloc.sandbox.volume.VfatFiles;
 import io.unibloc.sandbox.volume.VolumeException;
 import io.unibloc.sandbox.volume.VolumeFiles;
+import io.unibloc.types.Vmm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,7 +155,7 @@ public final class LaunchPlanner {
     private static void checkEphemeral(BootSpec spec, Path rootOverlay) throws LaunchException {
         if (spec.vmm() != Vmm.QEMU) {
             throw new LaunchException("an ephemeral root (overlay " + rootOverlay + ") needs vmm qemu: "
-                    + spec.vmm().wireName() + " cannot boot from a qcow2 overlay; use writeMode persistent with it");
+                    + spec.vmm().id() + " cannot boot from a qcow2 overlay; use writeMode persistent with it");
         }
     }
 

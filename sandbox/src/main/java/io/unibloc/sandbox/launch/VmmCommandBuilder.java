@@ -1,6 +1,6 @@
 package io.unibloc.sandbox.launch;
 
-import io.unibloc.sandbox.spec.Vmm;
+import io.unibloc.types.Vmm;
 
 /**
  * Turns a plan into one VMM's command line. Pure: no file is read or written, so the output depends on the

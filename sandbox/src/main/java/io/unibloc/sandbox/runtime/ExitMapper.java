@@ -1,6 +1,6 @@
 package io.unibloc.sandbox.runtime;
 
-import io.unibloc.sandbox.spec.Vmm;
+import io.unibloc.types.Vmm;
 import java.util.List;
 import java.util.Set;
 

@@ -2,7 +2,7 @@ package io.unibloc.sandbox.runtime;
 
 import io.unibloc.sandbox.accel.Accel;
 import io.unibloc.sandbox.launch.CommandLine;
-import io.unibloc.sandbox.spec.Vmm;
+import io.unibloc.types.Vmm;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -118,9 +118,9 @@ public final class VmmProcess implements RunningGuest {
                         }
                     }
                     if (line.contains(QUIET_WARNING)) {
-                        LOG.debug("{}: {}", vmm.wireName(), line);
+                        LOG.debug("{}: {}", vmm.id(), line);
                     } else {
-                        LOG.info("{}: {}", vmm.wireName(), line);
+                        LOG.info("{}: {}", vmm.id(), line);
                     }
                 },
                 "vmm-stderr");
@@ -136,7 +136,7 @@ public final class VmmProcess implements RunningGuest {
             CommandLine command, Vmm vmm, Accel accel, VmmControl control, Console console, Runnable cleanup)
             throws IOException {
         String accelName = vmm == Vmm.QEMU ? accel.name().toLowerCase(Locale.ROOT) : "kvm";
-        return start(command, vmm, accel, BootWatchdog.disabled(accelName, vmm.wireName()), control, console, cleanup);
+        return start(command, vmm, accel, BootWatchdog.disabled(accelName, vmm.id()), control, console, cleanup);
     }
 
     /**
@@ -219,7 +219,7 @@ public final class VmmProcess implements RunningGuest {
                         watchdog.deadline().toMillis(),
                         watchdog.accel(),
                         watchdog.machine(),
-                        vmm.wireName());
+                        vmm.id());
                 kill("boot watchdog: no console output within "
                         + watchdog.deadline().toMillis() + " ms");
             }
@@ -306,7 +306,7 @@ public final class VmmProcess implements RunningGuest {
                 Thread.currentThread().interrupt();
             }
             if (process.isAlive()) {
-                LOG.warn("guest did not power off within {} ms; killing {}", grace.toMillis(), vmm.wireName());
+                LOG.warn("guest did not power off within {} ms; killing {}", grace.toMillis(), vmm.id());
                 kill(graceExpired(grace));
             }
         });
@@ -341,7 +341,7 @@ public final class VmmProcess implements RunningGuest {
         StopRequest stop = awaitStopRequest();
         if (stop == null) {
             if (process.isAlive()) {
-                LOG.warn("JVM exiting with no stop requested; killing {} pid={}", vmm.wireName(), process.pid());
+                LOG.warn("JVM exiting with no stop requested; killing {} pid={}", vmm.id(), process.pid());
                 kill("the sandbox's JVM exited while the guest ran");
             }
             return;

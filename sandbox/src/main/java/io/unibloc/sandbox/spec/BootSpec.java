@@ -1,6 +1,7 @@
 package io.unibloc.sandbox.spec;
 
 import io.unibloc.types.Machine;
+import io.unibloc.types.Vmm;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -106,6 +107,16 @@ public record BootSpec(
                 .readOnly(readOnly != null && readOnly)
                 .network(network == null ? NetworkSpec.none() : network)
                 .build();
+    }
+
+    /**
+     * The VMM of that wire name ({@code qemu}, {@code firecracker}, {@code cloud-hypervisor}); the type is shared
+     * with the API, the error is the boot spec's.
+     *
+     * @throws InvalidBootSpecException naming the value and the accepted names
+     */
+    public static Vmm vmm(String wireName) {
+        return WireName.parse(Vmm.values(), Vmm::id, "vmm", wireName);
     }
 
     /**

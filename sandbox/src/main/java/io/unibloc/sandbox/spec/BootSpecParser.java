@@ -87,7 +87,7 @@ final class BootSpecParser {
             once(seen, name, "");
             parser.nextToken();
             switch (name) {
-                case "vmm" -> spec.vmm(wireName(name, "Vmm", Vmm::fromWireName));
+                case "vmm" -> spec.vmm(wireName(name, "Vmm", BootSpec::vmm));
                 case "machine" -> spec.machine(wireName(name, "Machine", BootSpec::machine));
                 case "guest" -> spec.guest(wireName(name, "GuestKind", GuestKind::fromWireName));
                 case "kernel" -> spec.kernel(string(name));

@@ -1,6 +1,7 @@
 package io.unibloc.sandbox.spec;
 
 import io.unibloc.types.Machine;
+import io.unibloc.types.Vmm;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -75,7 +76,7 @@ final class BootSpecValidator {
     private static void checkCombination(BootSpec spec, List<String> problems) {
         if (spec.vmm() != Vmm.QEMU && spec.machine() != Machine.MICROVM) {
             problems.add("machine " + spec.machine().id() + " is a QEMU machine type; "
-                    + spec.vmm().wireName() + " has a single machine model (leave machine unset)");
+                    + spec.vmm().id() + " has a single machine model (leave machine unset)");
         }
         if (spec.vmm() == Vmm.FIRECRACKER && spec.guest() != GuestKind.LINUX && spec.guest() != GuestKind.UNIKRAFT) {
             problems.add("guest " + spec.guest().wireName() + " cannot run on firecracker (linux and unikraft can)");
@@ -96,7 +97,7 @@ final class BootSpecValidator {
         }
         if (spec.vmm() != Vmm.QEMU) {
             problems.add("network mode " + mode.wireName() + " needs vmm qemu (the sandbox wires NICs for QEMU only);"
-                    + " use network mode none with " + spec.vmm().wireName());
+                    + " use network mode none with " + spec.vmm().id());
         }
         if (mode == NetworkMode.TAP && spec.network().effectiveGuestConfig(spec.guest()) == GuestNetConfig.DHCP) {
             problems.add("network mode tap has no DHCP server, but the guest configures itself by DHCP (image label "

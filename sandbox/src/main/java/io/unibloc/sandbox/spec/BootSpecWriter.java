@@ -21,7 +21,7 @@ final class BootSpecWriter {
 
     void write(BootSpec spec) throws IOException {
         out.writeStartObject();
-        wireName("vmm", spec.vmm());
+        string("vmm", spec.vmm() == null ? null : spec.vmm().id());
         string("machine", spec.machine() == null ? null : spec.machine().id());
         wireName("guest", spec.guest());
         string("kernel", spec.kernel());

@@ -1,6 +1,7 @@
 package io.unibloc.sandbox.spec;
 
 import io.unibloc.types.Machine;
+import io.unibloc.types.Vmm;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -119,7 +120,7 @@ public final class ImageMetadata {
     private static Vmm vmm(Map<String, String> labels) {
         String own = value(labels, VMM);
         if (own != null) {
-            return WireName.parse(Vmm.values(), "vmm in image label " + VMM, own);
+            return WireName.parse(Vmm.values(), Vmm::id, "vmm in image label " + VMM, own);
         }
         String hypervisor = value(labels, URUNC_HYPERVISOR);
         if (hypervisor == null) {

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.unibloc.sandbox.accel.Accel;
 import io.unibloc.sandbox.spec.GuestKind;
-import io.unibloc.sandbox.spec.Vmm;
 import io.unibloc.types.Machine;
+import io.unibloc.types.Vmm;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

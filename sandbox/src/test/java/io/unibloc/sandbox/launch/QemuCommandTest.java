@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.unibloc.sandbox.accel.Accel;
 import io.unibloc.sandbox.spec.GuestKind;
-import io.unibloc.sandbox.spec.Vmm;
 import io.unibloc.types.Machine;
+import io.unibloc.types.Vmm;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

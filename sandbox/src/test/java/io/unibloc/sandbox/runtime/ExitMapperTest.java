@@ -2,7 +2,7 @@ package io.unibloc.sandbox.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.unibloc.sandbox.spec.Vmm;
+import io.unibloc.types.Vmm;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;

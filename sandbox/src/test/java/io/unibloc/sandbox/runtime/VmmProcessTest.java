@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.unibloc.sandbox.accel.Accel;
 import io.unibloc.sandbox.launch.CommandLine;
-import io.unibloc.sandbox.spec.Vmm;
+import io.unibloc.types.Vmm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

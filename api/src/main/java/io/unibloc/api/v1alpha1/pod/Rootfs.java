@@ -25,10 +25,13 @@ public class Rootfs {
     @JsonPropertyDescription("Attach the root volume read-only; the guest cannot change it.")
     private Boolean readOnly;
 
-    @JsonPropertyDescription("persistent (default): a private copy-on-write clone that keeps the guest's writes "
-            + "while the Pod exists. ephemeral: a read-only device of the node's shared image (guests of one image share "
+    @JsonPropertyDescription("ephemeral: a read-only device of the node's shared image (guests of one image share "
             + "its page cache); the guest's writes go to an overlay in the Pod's scratch space, bounded by size, and are "
-            + "discarded when the guest stops. Not with files or the firecracker VMM.")
+            + "discarded when the guest stops, as a container's. persistent: a private copy-on-write clone that keeps the "
+            + "guest's writes while the Pod exists, at the price of its own page cache and a clone's disk per guest. "
+            + "Files are written before every boot in both modes. Unset: ephemeral, except a writable root under "
+            + "firecracker or cloud-hypervisor, which gets persistent (only qemu boots the overlay); status.writeMode "
+            + "shows the choice. An explicit ephemeral needs vmm qemu unless readOnly is true.")
     private WriteMode writeMode;
 
     public Rootfs() {}
@@ -71,7 +74,7 @@ public class Rootfs {
         this.writeMode = writeMode;
     }
 
-    /** True for {@code writeMode: ephemeral}. */
+    /** True for an explicit {@code writeMode: ephemeral} (unset is resolved by the operator, not here). */
     public boolean ephemeral() {
         return writeMode == WriteMode.EPHEMERAL;
     }

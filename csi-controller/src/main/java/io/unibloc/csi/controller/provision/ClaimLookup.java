@@ -54,7 +54,7 @@ public final class ClaimLookup {
         Optional<Boolean> readOnly = Optional.ofNullable(annotations.get(ClaimAnnotations.READ_ONLY))
                 .map(value -> VolumeOptions.readOnly("annotation " + ClaimAnnotations.READ_ONLY + where, value));
         Optional<WriteMode> writeMode = Optional.ofNullable(annotations.get(ClaimAnnotations.WRITE_MODE))
-                .map(value -> VolumeOptions.writeMode("annotation " + ClaimAnnotations.WRITE_MODE + where, value));
+                .flatMap(value -> VolumeOptions.writeMode("annotation " + ClaimAnnotations.WRITE_MODE + where, value));
         Optional<SecretReference> provisionerSecret =
                 pvc == null ? Optional.empty() : provisionerSecret(pvc, claim, pvName);
         return new ClaimOverrides(image, secrets, fsType, readOnly, writeMode, provisionerSecret);

@@ -4,6 +4,7 @@ import io.unibloc.types.FsType;
 import io.unibloc.types.StoreException;
 import io.unibloc.types.WriteMode;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Reads a volume's filesystem, read-only choice and write mode from text, the same way wherever it is given: as
@@ -21,10 +22,16 @@ public final class VolumeOptions {
         }
     }
 
-    /** {@code persistent|ephemeral}, case-insensitive; blank means persistent. */
-    public static WriteMode writeMode(String source, String text) {
+    /**
+     * {@code persistent|ephemeral}, case-insensitive; blank is empty: the source does not say, and what another
+     * source says, a recorded volume's mode or {@link VolumeRequest#DEFAULT_WRITE_MODE} applies.
+     */
+    public static Optional<WriteMode> writeMode(String source, String text) {
+        if (text == null || text.isBlank()) {
+            return Optional.empty();
+        }
         try {
-            return WriteMode.parse(text);
+            return Optional.of(WriteMode.parse(text));
         } catch (StoreException e) {
             throw StoreException.invalid(source + ": " + e.getMessage());
         }

@@ -105,7 +105,7 @@ public final class VolumeProvisioner {
         spec.setSizeBytes(request.requiredBytes());
         spec.setLimitBytes(request.limitBytes());
         spec.setReadOnly(request.readOnly());
-        spec.setWriteMode(request.writeMode().id());
+        spec.setWriteMode(request.effectiveWriteMode().id());
         request.claim().ifPresent(c -> {
             spec.setPvcNamespace(c.namespace());
             spec.setPvcName(c.name());
@@ -236,7 +236,11 @@ public final class VolumeProvisioner {
         if (spec.isReadOnly() != request.readOnly()) {
             diffs.add("readOnly " + spec.isReadOnly());
         }
-        if (!Objects.equals(WriteMode.parse(spec.getWriteMode()), request.writeMode())) {
+        // A repeat that does not say takes the recorded mode: a volume recorded under an older default stays as it is.
+        if (request.writeMode().isPresent()
+                && !Objects.equals(
+                        WriteMode.parse(spec.getWriteMode()),
+                        request.writeMode().get())) {
             diffs.add("writeMode " + spec.getWriteMode());
         }
         if (spec.getSizeBytes() != request.requiredBytes() || spec.getLimitBytes() != request.limitBytes()) {

@@ -10,6 +10,7 @@ import java.util.Optional;
  * A validated CreateVolume request.
  *
  * @param imageParameter the StorageClass {@code image} parameter, if set (the claim annotation may override it)
+ * @param writeMode      what the StorageClass parameter, then the claim annotation, says; empty when neither does
  * @param claim          the claim from {@code --extra-create-metadata}, if the provisioner passed it
  * @param credentials    from the provisioner secret's docker config; never logged in clear
  */
@@ -19,12 +20,23 @@ public record VolumeRequest(
         Optional<String> imageParameter,
         FsType fsType,
         boolean readOnly,
-        WriteMode writeMode,
+        Optional<WriteMode> writeMode,
         long requiredBytes,
         long limitBytes,
         Optional<ClaimRef> claim,
         Csi.TopologyRequirement topology,
         RegistryCredentials credentials) {
+
+    /**
+     * The mode of a volume whose class and claim do not say (issue 19: density by default): guests of one image
+     * share the node's page cache. A volume recorded before keeps its own mode ({@link #effectiveWriteMode}).
+     */
+    public static final WriteMode DEFAULT_WRITE_MODE = WriteMode.EPHEMERAL;
+
+    /** The mode a new volume is created in. */
+    public WriteMode effectiveWriteMode() {
+        return writeMode.orElse(DEFAULT_WRITE_MODE);
+    }
 
     /** The same request with the claim's own filesystem, read-only choice and write mode, where it makes one. */
     public VolumeRequest withClaimOverrides(
@@ -35,7 +47,7 @@ public record VolumeRequest(
                 imageParameter,
                 claimFsType.orElse(fsType),
                 claimReadOnly.orElse(readOnly),
-                claimWriteMode.orElse(writeMode),
+                claimWriteMode.or(() -> writeMode),
                 requiredBytes,
                 limitBytes,
                 claim,

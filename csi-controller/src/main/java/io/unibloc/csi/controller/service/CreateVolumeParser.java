@@ -86,7 +86,7 @@ final class CreateVolumeParser {
         return VolumeOptions.readOnly("parameters." + CsiNames.PARAM_READ_ONLY, params.get(CsiNames.PARAM_READ_ONLY));
     }
 
-    static WriteMode writeMode(Map<String, String> params) {
+    static Optional<WriteMode> writeMode(Map<String, String> params) {
         return VolumeOptions.writeMode(
                 "parameters." + CsiNames.PARAM_WRITE_MODE, params.get(CsiNames.PARAM_WRITE_MODE));
     }

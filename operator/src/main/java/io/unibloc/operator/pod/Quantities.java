@@ -5,10 +5,10 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 
 /** Kubernetes quantities turned into the whole units the boot spec and the Pod use. */
-public final class Sizes {
+public final class Quantities {
     private static final BigDecimal MIB = BigDecimal.valueOf(1024L * 1024L);
 
-    private Sizes() {}
+    private Quantities() {}
 
     /**
      * {@code 256Mi} → 256, {@code 1Gi} → 1024, {@code 100M} → 96 (rounded up to whole MiB).
