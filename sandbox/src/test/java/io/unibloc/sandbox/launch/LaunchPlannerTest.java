@@ -81,7 +81,7 @@ class LaunchPlannerTest {
                 work);
 
         Path back = dir.resolve("back");
-        new io.unibloc.sandbox.volume.ExtFiles(new ProcessRunner()).extract(image, "/etc/app.conf", back);
+        new io.unibloc.sandbox.volume.ExtFiles(new ProcessRunner(), dir).extract(image, "/etc/app.conf", back);
         assertThat(back).hasContent("configured");
     }
 
