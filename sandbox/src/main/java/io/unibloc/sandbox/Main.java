@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -24,7 +25,9 @@ import sun.misc.Signal;
  * The sandbox container's entry point. Reads the boot spec from {@code --spec FILE} or
  * {@code UNIBLOC_BOOT_SPEC}, boots the guest, streams its console to stdout and exits with the guest's
  * status (see {@link GuestExit}). The first SIGTERM or SIGINT presses the guest's power button and kills it
- * after the grace period; a second SIGINT kills it at once, further SIGTERMs change nothing.
+ * after the grace period; a second SIGINT kills it at once, further SIGTERMs change nothing. A guest that then powers
+ * off ends the sandbox with 143 (SIGTERM) or 130 (SIGINT), as a container ended by that signal, not 0: the kubelet's
+ * kill after a failed liveness probe must not read as a guest that completed ({@link GuestExit.Stopped}).
  *
  * <p>The options are parsed by hand rather than with picocli: this is on every guest's start path and
  * four flags do not justify the extra class loading.
@@ -59,7 +62,8 @@ public final class Main {
             "  " + StatusFiles.ENV_TERMINATION_LOG + " (JSON outcome; default /dev/termination-log when it exists)",
             "exit status: the guest's (0 after power-off, its isa-debug-exit code otherwise), 124 when the boot",
             "watchdog ended a guest that printed nothing in time, 125 when the sandbox or VMM failed, 126 when the",
-            "guest reset itself, 137 when the guest was killed after the grace period");
+            "guest reset itself, 137 when the guest was killed after the grace period, 143 (130) when it powered off",
+            "because the sandbox received SIGTERM (SIGINT)");
 
     private Main() {}
 
@@ -114,7 +118,8 @@ public final class Main {
                 return 0;
             }
             RunningGuest guest = sandbox.start(spec, Console.printingTo(out));
-            installStopHandlers(guest, options.stopGrace());
+            AtomicReference<Signal> stopSignal = new AtomicReference<>();
+            installStopHandlers(guest, options.stopGrace(), stopSignal);
             guest.firstOutput().thenAccept(evidence -> {
                 LOG.info(
                         "guest running: first console output after {} ms (accel={} machine={})",
@@ -124,6 +129,10 @@ public final class Main {
                 status.running(evidence);
             });
             RunResult result = guest.awaitExit();
+            Signal stoppedBy = stopSignal.get();
+            if (stoppedBy != null) {
+                result = result.stoppedBy(stoppedBy.getName(), stoppedBy.getNumber());
+            }
             status.ended(result);
             if (!(result.exit() instanceof GuestExit.PoweredOff || result.exit() instanceof GuestExit.DebugExit)) {
                 err.println("sandbox: " + result.exit().describe());
@@ -144,11 +153,18 @@ public final class Main {
         }
     }
 
-    private static void installStopHandlers(RunningGuest guest, Duration grace) {
+    /**
+     * @param stopSignal set to the signal that pressed the power button, when the guest still ran (one that powered
+     *     off by itself just before keeps its own status)
+     */
+    private static void installStopHandlers(RunningGuest guest, Duration grace, AtomicReference<Signal> stopSignal) {
         AtomicInteger signals = new AtomicInteger();
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), signal -> {
                 if (signals.incrementAndGet() == 1) {
+                    if (guest.isAlive()) {
+                        stopSignal.set(signal);
+                    }
                     LOG.info("SIG{}: asking the guest to power off (grace {} s)", signal.getName(), grace.toSeconds());
                     guest.stop(grace);
                 } else if (signal.getName().equals("INT")) {

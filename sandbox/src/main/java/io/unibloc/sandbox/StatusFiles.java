@@ -144,6 +144,8 @@ public final class StatusFiles {
             return "BootTimeout";
         } else if (exit instanceof GuestExit.Killed) {
             return "Killed";
+        } else if (exit instanceof GuestExit.Stopped) {
+            return "Stopped";
         }
         return "VmmFailed";
     }

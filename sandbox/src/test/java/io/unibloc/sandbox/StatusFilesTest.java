@@ -79,6 +79,7 @@ class StatusFilesTest {
         assertThat(StatusFiles.reason(new GuestExit.Reset())).isEqualTo("GuestReset");
         assertThat(StatusFiles.reason(new GuestExit.Killed("x"))).isEqualTo("Killed");
         assertThat(StatusFiles.reason(new GuestExit.VmmFailed(1, "x"))).isEqualTo("VmmFailed");
+        assertThat(StatusFiles.reason(new GuestExit.Stopped("TERM", 15))).isEqualTo("Stopped");
         assertThat(StatusFiles.reason(new GuestExit.BootTimeout("tcg", "q35", Duration.ZERO, "", "")))
                 .isEqualTo("BootTimeout");
     }

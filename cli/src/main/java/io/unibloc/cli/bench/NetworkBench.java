@@ -4,8 +4,8 @@ import io.unibloc.sandbox.net.NetworkOptions;
 import io.unibloc.sandbox.spec.BootSpec;
 import io.unibloc.sandbox.spec.BootSpecReader;
 import io.unibloc.sandbox.spec.GuestPort;
-import io.unibloc.sandbox.spec.NetworkMode;
 import io.unibloc.sandbox.spec.NetworkSpec;
+import io.unibloc.types.NetworkMode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -131,11 +131,11 @@ final class NetworkBench {
                 .network(new NetworkSpec(mode, List.of(new GuestPort(PORT, GuestPort.TCP))))
                 .bootTimeoutSeconds(0)
                 .build();
-        Path specFile = work.resolve("spec-" + mode.wireName() + ".json");
+        Path specFile = work.resolve("spec-" + mode.id() + ".json");
         Files.writeString(specFile, new BootSpecReader().write(spec));
         Path resolv = work.resolve("resolv.conf");
         Files.writeString(resolv, "nameserver " + ns.gateway + "\n");
-        Path console = work.resolve("console-" + mode.wireName() + ".log");
+        Path console = work.resolve("console-" + mode.id() + ".log");
         ProcessBuilder builder = new ProcessBuilder(
                         "ip",
                         "netns",
@@ -152,16 +152,15 @@ final class NetworkBench {
                         "--spec",
                         specFile.toString())
                 .redirectOutput(console.toFile())
-                .redirectError(
-                        work.resolve("sandbox-" + mode.wireName() + ".log").toFile());
+                .redirectError(work.resolve("sandbox-" + mode.id() + ".log").toFile());
         builder.environment().put(NetworkOptions.ENV_RESOLV_CONF, resolv.toString());
         Process sandbox = builder.start();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         while (!Files.readString(console).contains(LISTENING)) {
             if (!sandbox.isAlive() || System.nanoTime() > deadline) {
                 sandbox.destroyForcibly();
-                throw new IOException("the " + mode.wireName() + " guest did not start serving HTTP (console in "
-                        + console + ", sandbox log next to it)");
+                throw new IOException("the " + mode.id() + " guest did not start serving HTTP (console in " + console
+                        + ", sandbox log next to it)");
             }
             Thread.sleep(200);
         }

@@ -4,8 +4,8 @@ import io.unibloc.sandbox.net.GuestNetworking;
 import io.unibloc.sandbox.net.NetworkOptions;
 import io.unibloc.sandbox.net.PublishedPort;
 import io.unibloc.sandbox.spec.GuestPort;
-import io.unibloc.sandbox.spec.NetworkMode;
 import io.unibloc.sandbox.spec.NetworkSpec;
+import io.unibloc.types.NetworkMode;
 import java.util.List;
 import java.util.Map;
 

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.unibloc.sandbox.net.NetworkOptions;
 import io.unibloc.sandbox.net.PublishedPort;
 import io.unibloc.sandbox.spec.GuestPort;
-import io.unibloc.sandbox.spec.NetworkMode;
+import io.unibloc.types.NetworkMode;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -16,7 +16,10 @@ import io.unibloc.csi.node.reconcile.BlockVolumeReconciler;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,6 +31,8 @@ import picocli.CommandLine.Option;
         version = IdentityService.VENDOR_VERSION,
         description = "unibloc CSI node plugin (driver block.unibloc.io): owns this node's block store.")
 public final class Main implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
     @Mixin
     ComponentOptions common;
 
@@ -151,6 +156,7 @@ public final class Main implements Callable<Integer> {
                         defaults.prewarmResync(),
                         reconcile)
                 .withAllowSoftwareEmulation(allowSoftwareEmulation);
+        Optional<Throwable> fatal;
         try (KubernetesClient kube = KubeClients.create(common.kubeconfig());
                 BlockStore store = StoreOpener.open(storeConfig);
                 NodeComponents components = new NodeComponents(kube, store, settings, meters, Clock.systemUTC())) {
@@ -160,6 +166,12 @@ public final class Main implements Callable<Integer> {
                 Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
                 server.awaitTermination();
             }
+            fatal = components.fatal();
+        }
+        if (fatal.isPresent()) {
+            // Everything above is closed (store included); non-zero so that the kubelet restarts the plugin.
+            LOG.error("exiting after an informer failure cause={}", fatal.get().toString());
+            return 1;
         }
         return 0;
     }

@@ -139,6 +139,7 @@ public final class NodeComponents implements AutoCloseable {
     private final Settings settings;
     private final CallLoggingInterceptor interceptor;
     private final VolumeLocks locks = new VolumeLocks();
+    private final InformerFailure informerFailure = new InformerFailure();
     private final Operator operator;
     private final BlockVolumeController volumes;
     private final PrewarmController prewarm;
@@ -152,7 +153,7 @@ public final class NodeComponents implements AutoCloseable {
         this.store = store;
         this.settings = settings;
         this.interceptor = new CallLoggingInterceptor(meters);
-        this.operator = NodeOperator.create(client, meters);
+        this.operator = NodeOperator.create(client, meters, informerFailure);
         this.volumes = new BlockVolumeController(
                 operator, client, store, settings.nodeId(), locks, clock, meters, settings.reconcile());
         this.prewarm = new PrewarmController(client, store, settings.nodeId(), clock, settings.prewarmResync());
@@ -212,6 +213,7 @@ public final class NodeComponents implements AutoCloseable {
                 volumes::nudge);
         UnixSocketServer server = UnixSocketServer.start(socket, List.of(identity, node), interceptor);
         started.add(server);
+        informerFailure.onFatal(server::close);
         started.add(volumes);
         operator.start();
         started.add(operator::stop);
@@ -229,6 +231,19 @@ public final class NodeComponents implements AutoCloseable {
     /** Probes KVM, labels the node, serves the device plugin and watches the verdict file. */
     void setUpKvm() {
         kvm.start();
+    }
+
+    /**
+     * The error that stopped an informer after its sync, if one did: the CSI server has been closed and the plugin
+     * must exit non-zero once {@link #close()} has run.
+     */
+    public Optional<Throwable> fatal() {
+        return informerFailure.cause();
+    }
+
+    /** The node's JOSDK operator (tests reach its configuration through it). */
+    Operator operator() {
+        return operator;
     }
 
     public Optional<KvmState> kvm() {

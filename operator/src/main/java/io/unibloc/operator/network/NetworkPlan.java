@@ -1,9 +1,9 @@
 package io.unibloc.operator.network;
 
 import io.unibloc.api.v1alpha1.UnikernelPodSpec;
-import io.unibloc.api.v1alpha1.pod.NetworkMode;
 import io.unibloc.sandbox.spec.GuestNetConfig;
 import io.unibloc.sandbox.spec.ImageMetadata;
+import io.unibloc.types.NetworkMode;
 import java.util.Map;
 
 /**

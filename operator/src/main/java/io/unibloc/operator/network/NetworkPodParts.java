@@ -11,8 +11,8 @@ import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.unibloc.api.v1alpha1.UnikernelPodSpec;
 import io.unibloc.api.v1alpha1.pod.GuestPort;
 import io.unibloc.api.v1alpha1.pod.GuestProbe;
-import io.unibloc.api.v1alpha1.pod.NetworkMode;
 import io.unibloc.sandbox.spec.NetworkSpec;
+import io.unibloc.types.NetworkMode;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -97,8 +97,7 @@ public final class NetworkPodParts {
      * probes' ports (TCP) not listed there, because passt forwards only the ports it is given.
      */
     public static NetworkSpec bootNetwork(UnikernelPodSpec spec, NetworkPlan plan) {
-        io.unibloc.sandbox.spec.NetworkMode mode =
-                io.unibloc.sandbox.spec.NetworkMode.fromWireName(plan.mode().id());
+        NetworkMode mode = plan.mode();
         if (plan.mode() == NetworkMode.NONE) {
             return new NetworkSpec(mode, List.of());
         }

@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.unibloc.api.v1alpha1.UnikernelPodSpec;
 import io.unibloc.api.v1alpha1.pod.GuestPort;
 import io.unibloc.api.v1alpha1.pod.GuestProbe;
-import io.unibloc.api.v1alpha1.pod.NetworkMode;
+import io.unibloc.types.NetworkMode;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

@@ -1,7 +1,7 @@
 package io.unibloc.operator.pod;
 
-import io.unibloc.api.v1alpha1.pod.NetworkMode;
 import io.unibloc.operator.config.OperatorConfig;
+import io.unibloc.types.NetworkMode;
 import java.util.List;
 
 /**

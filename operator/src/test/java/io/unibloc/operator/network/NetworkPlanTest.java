@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.unibloc.api.v1alpha1.UnikernelPodSpec;
 import io.unibloc.api.v1alpha1.pod.Network;
-import io.unibloc.api.v1alpha1.pod.NetworkMode;
+import io.unibloc.types.NetworkMode;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -97,7 +97,7 @@ class BootSpecFactoryTest {
         assertThat(boot.network().guestConfig()).isEqualTo(GuestNetConfig.NONE);
         assertThat(boot.network().mode())
                 .as("the label says how the guest learns its address, not which data path the Pod has")
-                .isEqualTo(io.unibloc.sandbox.spec.NetworkMode.TAP);
+                .isEqualTo(io.unibloc.types.NetworkMode.TAP);
     }
 
     @Test
@@ -135,7 +135,7 @@ class BootSpecFactoryTest {
                         List.of(),
                         List.of(),
                         45,
-                        new io.unibloc.sandbox.spec.NetworkSpec(io.unibloc.sandbox.spec.NetworkMode.TAP, List.of())));
+                        new io.unibloc.sandbox.spec.NetworkSpec(io.unibloc.types.NetworkMode.TAP, List.of())));
         assertThat(boot.env().keySet()).as("env in a stable order").containsExactly("A", "B");
     }
 

@@ -14,11 +14,11 @@ import io.unibloc.api.v1alpha1.UnikernelPod;
 import io.unibloc.api.v1alpha1.UnikernelPodSpec;
 import io.unibloc.api.v1alpha1.pod.GuestPort;
 import io.unibloc.api.v1alpha1.pod.Network;
-import io.unibloc.api.v1alpha1.pod.NetworkMode;
 import io.unibloc.api.v1alpha1.pod.Protocol;
 import io.unibloc.operator.network.NetworkPlan;
 import io.unibloc.sandbox.spec.BootSpec;
 import io.unibloc.sandbox.spec.BootSpecReader;
+import io.unibloc.types.NetworkMode;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -66,7 +66,7 @@ class NetworkPodTest {
         assertThat(pod.getMetadata().getAnnotations())
                 .containsEntry("unibloc.io/network-mode", "tap")
                 .doesNotContainKey("unibloc.io/network-fallback");
-        assertThat(boot(pod).network().effectiveMode()).isEqualTo(io.unibloc.sandbox.spec.NetworkMode.TAP);
+        assertThat(boot(pod).network().effectiveMode()).isEqualTo(io.unibloc.types.NetworkMode.TAP);
     }
 
     @Test
@@ -82,7 +82,7 @@ class NetworkPodTest {
         assertThat(sandbox(pod).getSecurityContext().getCapabilities()).isNull();
         assertThat(pod.getMetadata().getAnnotations()).containsEntry("unibloc.io/network-mode", "passt");
         BootSpec boot = boot(pod);
-        assertThat(boot.network().effectiveMode()).isEqualTo(io.unibloc.sandbox.spec.NetworkMode.PASST);
+        assertThat(boot.network().effectiveMode()).isEqualTo(io.unibloc.types.NetworkMode.PASST);
         assertThat(boot.network().ports())
                 .as("spec.ports, then the liveness port passt must forward too; the named readiness port once")
                 .containsExactly(
@@ -115,16 +115,16 @@ class NetworkPodTest {
     void unsetModeTakesTheOperatorsDefaultAndAutoTriesTapFirst() {
         assertThat(boot(build(web(null), Fixtures.SETTINGS)).network().effectiveMode())
                 .as("default auto → tap first")
-                .isEqualTo(io.unibloc.sandbox.spec.NetworkMode.TAP);
+                .isEqualTo(io.unibloc.types.NetworkMode.TAP);
         assertThat(boot(build(web(null), Fixtures.SETTINGS.withDefaultNetworkMode(NetworkMode.PASST)))
                         .network()
                         .effectiveMode())
-                .isEqualTo(io.unibloc.sandbox.spec.NetworkMode.PASST);
+                .isEqualTo(io.unibloc.types.NetworkMode.PASST);
         assertThat(boot(build(web(NetworkMode.TAP), Fixtures.SETTINGS.withDefaultNetworkMode(NetworkMode.NONE)))
                         .network()
                         .effectiveMode())
                 .as("the spec wins over the default")
-                .isEqualTo(io.unibloc.sandbox.spec.NetworkMode.TAP);
+                .isEqualTo(io.unibloc.types.NetworkMode.TAP);
     }
 
     @Test

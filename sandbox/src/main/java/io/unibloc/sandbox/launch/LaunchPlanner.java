@@ -2,6 +2,7 @@ package io.unibloc.sandbox.launch;
 
 import io.unibloc.sandbox.accel.Accel;
 import io.unibloc.sandbox.spec.BootSpec;
+import io.unibloc.sandbox.spec.FileProjection;
 import io.unibloc.sandbox.spec.GuestKind;
 import io.unibloc.sandbox.tool.ProcessRunner;
 import io.unibloc.sandbox.volume.DeviceInfo;
@@ -30,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * <p>Files ({@code spec.files}) are written at every boot, in both write modes, so a guest always sees the
  * ConfigMap and Secret contents of its current start: into the device itself for a persistent root, and into the
  * guest's own fresh qcow2 overlay for an ephemeral one ({@link OverlayProjection}), leaving the shared device as it
- * is. Either way a Unikraft or Linux guest finds the image's filesystem with the files at their paths.
+ * is. Either way a Unikraft or Linux guest finds the image's filesystem with the files at their paths. A file
+ * projected onto the kernel's (or initrd's) path is also what boots, in both modes: it is taken from its source on
+ * the host rather than read out of the device ({@link #hostPath}).
  */
 public final class LaunchPlanner {
 
@@ -114,10 +117,20 @@ public final class LaunchPlanner {
                     root,
                     (System.nanoTime() - start) / 1_000_000);
         }
-        Path kernel = hostOrExtracted(volume, root, spec.kernelHostPath(), spec.kernel(), workDir.resolve("kernel"));
+        Path kernel = hostOrExtracted(
+                volume,
+                root,
+                hostPath(spec.kernelHostPath(), spec.kernel(), spec.files(), family),
+                spec.kernel(),
+                workDir.resolve("kernel"));
         Path initrd = spec.initrd() == null && spec.initrdHostPath() == null
                 ? null
-                : hostOrExtracted(volume, root, spec.initrdHostPath(), spec.initrd(), workDir.resolve("initrd"));
+                : hostOrExtracted(
+                        volume,
+                        root,
+                        hostPath(spec.initrdHostPath(), spec.initrd(), spec.files(), family),
+                        spec.initrd(),
+                        workDir.resolve("initrd"));
         List<Disk> disks = disks(spec, root);
         if (overlay) {
             long start = System.nanoTime();
@@ -165,10 +178,11 @@ public final class LaunchPlanner {
 
     /** As {@link #preview(BootSpec, Path, Accel, Path)}, with the NIC {@code network} describes (or none). */
     public LaunchPlan preview(BootSpec spec, Path workDir, Accel accel, Path rootOverlay, GuestNetwork network) {
-        Path kernel = spec.kernelHostPath() != null ? Path.of(spec.kernelHostPath()) : workDir.resolve("kernel");
-        Path initrd = spec.initrdHostPath() != null
-                ? Path.of(spec.initrdHostPath())
-                : spec.initrd() != null ? workDir.resolve("initrd") : null;
+        String kernelHost = hostPath(spec.kernelHostPath(), spec.kernel(), spec.files(), null);
+        String initrdHost = hostPath(spec.initrdHostPath(), spec.initrd(), spec.files(), null);
+        Path kernel = kernelHost != null ? Path.of(kernelHost) : workDir.resolve("kernel");
+        Path initrd =
+                initrdHost != null ? Path.of(initrdHost) : spec.initrd() != null ? workDir.resolve("initrd") : null;
         List<Disk> disks = new ArrayList<>();
         disks.add(
                 rootOverlay != null && !spec.isReadOnly()
@@ -244,6 +258,30 @@ public final class LaunchPlanner {
 
     private VolumeFiles volumeFiles(FsFamily family, Path workDir) {
         return family == FsFamily.EXT ? new ExtFiles(runner, workDir) : new VfatFiles(runner);
+    }
+
+    /**
+     * Where the kernel (or initrd) comes from on the host: the spec's host path; else, when a projected file targets
+     * its path in the volume, that file's source — the bytes the projection writes there; else {@code null} (read it
+     * out of the volume). The projected file's source is taken in both write modes: an ephemeral root projects into
+     * the guest's overlay, not into the shared device the kernel would be read from, so reading the device would
+     * boot the image's kernel there and the projected one on a persistent root. On vfat the paths match ignoring
+     * case, as the filesystem does.
+     *
+     * @param family the root's filesystem, or {@code null} when unknown (a preview): paths then match exactly
+     */
+    private static String hostPath(String hostPath, String volumePath, List<FileProjection> files, FsFamily family) {
+        if (hostPath != null || volumePath == null) {
+            return hostPath;
+        }
+        String wanted = Path.of(volumePath).normalize().toString();
+        for (FileProjection file : files) {
+            String target = Path.of(file.target()).normalize().toString();
+            if (family == FsFamily.VFAT ? target.equalsIgnoreCase(wanted) : target.equals(wanted)) {
+                return file.source();
+            }
+        }
+        return null;
     }
 
     private static Path hostOrExtracted(VolumeFiles volume, Path root, String hostPath, String volumePath, Path out)

@@ -10,7 +10,9 @@ import java.time.Duration;
  * {@value #GUEST_RESET} means the guest reset itself (a reboot, a kernel panic, a crash), so that restart
  * policies treat it as a failure; {@value #KILLED} (128 + SIGKILL) means the guest did not shut down within the
  * grace period and was killed; {@value #BOOT_TIMEOUT} (as {@code timeout(1)} uses it) means the boot watchdog
- * ended a guest that wrote nothing to its console within the boot deadline.
+ * ended a guest that wrote nothing to its console within the boot deadline; {@code 128 + n} ({@value
+ * #STOPPED_BY_SIGTERM} for SIGTERM, {@value #STOPPED_BY_SIGINT} for SIGINT) means the guest powered off because the
+ * sandbox was told to stop by signal n ({@link Stopped}), as a container ended by that signal reports it.
  */
 public sealed interface GuestExit {
 
@@ -18,6 +20,10 @@ public sealed interface GuestExit {
     int GUEST_RESET = 126;
     int KILLED = 137;
     int BOOT_TIMEOUT = 124;
+    /** 128 + SIGTERM: the kubelet stopped the sandbox (liveness failure, Pod deletion, node drain). */
+    int STOPPED_BY_SIGTERM = 143;
+    /** 128 + SIGINT: Ctrl-C on a sandbox run in the foreground. */
+    int STOPPED_BY_SIGINT = 130;
 
     /** The exit status for the sandbox process. */
     int exitCode();
@@ -65,6 +71,27 @@ public sealed interface GuestExit {
         @Override
         public String describe() {
             return "guest exited with code " + code;
+        }
+    }
+
+    /**
+     * The guest powered off cleanly, but only because the sandbox received {@code signal} and pressed its power
+     * button. Reported as {@code 128 + number}, not 0: a kill by the kubelet (a failed liveness probe, a deleted Pod,
+     * a drained node) must not read as a guest that finished its work ({@code Completed}), and a container ended by
+     * that signal reports exactly this status. A guest that ignores the button is {@link Killed} instead.
+     *
+     * @param signal the signal's name without {@code SIG} ({@code TERM}, {@code INT})
+     * @param number the signal's number (15, 2)
+     */
+    record Stopped(String signal, int number) implements GuestExit {
+        @Override
+        public int exitCode() {
+            return 128 + number;
+        }
+
+        @Override
+        public String describe() {
+            return "guest powered off on SIG" + signal + " (the sandbox was told to stop it)";
         }
     }
 

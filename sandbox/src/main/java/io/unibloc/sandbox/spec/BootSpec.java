@@ -1,6 +1,7 @@
 package io.unibloc.sandbox.spec;
 
 import io.unibloc.types.Machine;
+import io.unibloc.types.NetworkMode;
 import io.unibloc.types.Vmm;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -96,25 +97,17 @@ public record BootSpec(
     public BootSpec withDefaults() {
         GuestKind effectiveGuest = guest == null ? DEFAULT_GUEST : guest;
         Vmm effectiveVmm = vmm == null ? DEFAULT_VMM : vmm;
-        return new BootSpec(
-                effectiveVmm,
-                machine != null ? machine : defaultMachine(effectiveGuest, effectiveVmm),
-                effectiveGuest,
-                kernel,
-                kernelHostPath,
-                initrd,
-                initrdHostPath,
-                cmdline != null ? cmdline : effectiveGuest == GuestKind.LINUX ? DEFAULT_LINUX_CMDLINE : "",
-                args,
-                env,
-                vcpus == null ? DEFAULT_VCPUS : vcpus,
-                memoryMiB == null ? DEFAULT_MEMORY_MIB : memoryMiB,
-                rootDevice == null ? DEFAULT_ROOT_DEVICE : rootDevice,
-                readOnly != null && readOnly,
-                extraDevices,
-                files,
-                bootTimeoutSeconds,
-                network == null ? NetworkSpec.none() : network);
+        return toBuilder()
+                .vmm(effectiveVmm)
+                .machine(machine != null ? machine : defaultMachine(effectiveGuest, effectiveVmm))
+                .guest(effectiveGuest)
+                .cmdline(cmdline != null ? cmdline : effectiveGuest == GuestKind.LINUX ? DEFAULT_LINUX_CMDLINE : "")
+                .vcpus(vcpus == null ? DEFAULT_VCPUS : vcpus)
+                .memoryMiB(memoryMiB == null ? DEFAULT_MEMORY_MIB : memoryMiB)
+                .rootDevice(rootDevice == null ? DEFAULT_ROOT_DEVICE : rootDevice)
+                .readOnly(readOnly != null && readOnly)
+                .network(network == null ? NetworkSpec.none() : network)
+                .build();
     }
 
     /**
@@ -125,6 +118,16 @@ public record BootSpec(
      */
     public static Vmm vmm(String wireName) {
         return WireName.parse(Vmm.values(), Vmm::id, "vmm", wireName);
+    }
+
+    /**
+     * The network mode of that wire name ({@code auto}, {@code tap}, {@code passt}, {@code none}); the type is
+     * shared with the API, the error is the boot spec's.
+     *
+     * @throws InvalidBootSpecException naming the value and the accepted names
+     */
+    public static NetworkMode networkMode(String wireName) {
+        return WireName.parse(NetworkMode.values(), NetworkMode::id, "network mode", wireName);
     }
 
     /**

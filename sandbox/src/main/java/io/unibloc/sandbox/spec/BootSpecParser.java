@@ -3,8 +3,7 @@ package io.unibloc.sandbox.spec;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
-import io.unibloc.types.Machine;
-import io.unibloc.types.Vmm;
+import io.unibloc.types.NetworkMode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -81,71 +81,43 @@ final class BootSpecParser {
     }
 
     private BootSpec bootSpec() throws IOException {
-        Vmm vmm = null;
-        Machine machine = null;
-        GuestKind guest = null;
-        String kernel = null;
-        String kernelHostPath = null;
-        String initrd = null;
-        String initrdHostPath = null;
-        String cmdline = null;
-        List<String> args = null;
-        Map<String, String> env = null;
-        Integer vcpus = null;
-        Integer memoryMiB = null;
-        String rootDevice = null;
-        Boolean readOnly = null;
-        List<String> extraDevices = null;
-        List<FileProjection> files = null;
-        Integer bootTimeoutSeconds = null;
-        NetworkSpec network = null;
+        BootSpec.Builder spec = BootSpec.builder();
         Set<String> seen = new HashSet<>();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             once(seen, name, "");
             parser.nextToken();
             switch (name) {
-                case "vmm" -> vmm = wireName(name, "Vmm", BootSpec::vmm);
-                case "machine" -> machine = wireName(name, "Machine", BootSpec::machine);
-                case "guest" -> guest = wireName(name, "GuestKind", GuestKind::fromWireName);
-                case "kernel" -> kernel = string(name);
-                case "kernelHostPath" -> kernelHostPath = string(name);
-                case "initrd" -> initrd = string(name);
-                case "initrdHostPath" -> initrdHostPath = string(name);
-                case "cmdline" -> cmdline = string(name);
-                case "args" -> args = strings(name);
-                case "env" -> env = stringMap(name);
-                case "vcpus" -> vcpus = integer(name);
-                case "memoryMiB" -> memoryMiB = integer(name);
-                case "rootDevice" -> rootDevice = string(name);
-                case "readOnly" -> readOnly = bool(name);
-                case "extraDevices" -> extraDevices = strings(name);
-                case "files" -> files = files(name);
-                case "bootTimeoutSeconds" -> bootTimeoutSeconds = integer(name);
-                case "network" -> network = network(name);
+                case "vmm" -> spec.vmm(wireName(name, "Vmm", BootSpec::vmm));
+                case "machine" -> spec.machine(wireName(name, "Machine", BootSpec::machine));
+                case "guest" -> spec.guest(wireName(name, "GuestKind", GuestKind::fromWireName));
+                case "kernel" -> spec.kernel(string(name));
+                case "kernelHostPath" -> spec.kernelHostPath(string(name));
+                case "initrd" -> spec.initrd(string(name));
+                case "initrdHostPath" -> spec.initrdHostPath(string(name));
+                case "cmdline" -> spec.cmdline(string(name));
+                case "args" -> unlessNull(strings(name), spec::args);
+                case "env" -> unlessNull(stringMap(name), spec::env);
+                case "vcpus" -> spec.vcpus(integer(name));
+                case "memoryMiB" -> spec.memoryMiB(integer(name));
+                case "rootDevice" -> spec.rootDevice(string(name));
+                case "readOnly" -> spec.readOnly(bool(name));
+                case "extraDevices" -> unlessNull(strings(name), spec::extraDevices);
+                case "files" -> unlessNull(files(name), spec::files);
+                case "bootTimeoutSeconds" -> spec.bootTimeoutSeconds(integer(name));
+                case "network" -> spec.network(network(name));
                 default -> throw unknownField(name, "", BOOT_SPEC_FIELDS);
             }
         }
-        // The constructor refuses null entries in the lists and the map, naming the field.
-        return new BootSpec(
-                vmm,
-                machine,
-                guest,
-                kernel,
-                kernelHostPath,
-                initrd,
-                initrdHostPath,
-                cmdline,
-                args,
-                env,
-                vcpus,
-                memoryMiB,
-                rootDevice,
-                readOnly,
-                extraDevices,
-                files,
-                bootTimeoutSeconds,
-                network);
+        // The record's constructor refuses null entries in the lists and the map, naming the field.
+        return spec.build();
+    }
+
+    /** A JSON {@code null} list or map leaves the field unset (empty); the builder takes none. */
+    private static <T> void unlessNull(T value, Consumer<T> set) {
+        if (value != null) {
+            set.accept(value);
+        }
     }
 
     private List<FileProjection> files(String at) throws IOException {
@@ -206,7 +178,7 @@ final class BootSpecParser {
             once(seen, name, at);
             parser.nextToken();
             switch (name) {
-                case "mode" -> mode = wireName(at + ".mode", "NetworkMode", NetworkMode::fromWireName);
+                case "mode" -> mode = wireName(at + ".mode", "NetworkMode", BootSpec::networkMode);
                 case "ports" -> ports = ports(at + ".ports");
                 case "guestConfig" ->
                     guestConfig = wireName(at + ".guestConfig", "GuestNetConfig", GuestNetConfig::fromWireName);

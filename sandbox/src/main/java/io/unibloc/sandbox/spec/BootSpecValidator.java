@@ -1,6 +1,7 @@
 package io.unibloc.sandbox.spec;
 
 import io.unibloc.types.Machine;
+import io.unibloc.types.NetworkMode;
 import io.unibloc.types.Vmm;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -96,7 +97,7 @@ final class BootSpecValidator {
             return;
         }
         if (spec.vmm() != Vmm.QEMU) {
-            problems.add("network mode " + mode.wireName() + " needs vmm qemu (the sandbox wires NICs for QEMU only);"
+            problems.add("network mode " + mode.id() + " needs vmm qemu (the sandbox wires NICs for QEMU only);"
                     + " use network mode none with " + spec.vmm().id());
         }
         if (mode == NetworkMode.TAP && spec.network().effectiveGuestConfig(spec.guest()) == GuestNetConfig.DHCP) {

@@ -69,7 +69,7 @@ final class BootSpecWriter {
             return;
         }
         out.writeObjectFieldStart("network");
-        wireName("mode", network.mode());
+        string("mode", network.mode() == null ? null : network.mode().id());
         if (!network.ports().isEmpty()) {
             out.writeArrayFieldStart("ports");
             for (GuestPort port : network.ports()) {

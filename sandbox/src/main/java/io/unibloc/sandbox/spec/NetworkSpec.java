@@ -1,5 +1,6 @@
 package io.unibloc.sandbox.spec;
 
+import io.unibloc.types.NetworkMode;
 import java.util.List;
 
 /**

@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Planning against image files standing in for block devices. */
 class LaunchPlannerTest {
@@ -83,6 +85,36 @@ class LaunchPlannerTest {
         Path back = dir.resolve("back");
         new io.unibloc.sandbox.volume.ExtFiles(new ProcessRunner(), dir).extract(image, "/etc/app.conf", back);
         assertThat(back).hasContent("configured");
+    }
+
+    /**
+     * A file projected onto the kernel's and initrd's paths is what boots in both write modes: a persistent root gets
+     * it written into the device, an ephemeral one only into the guest's overlay, never into the shared device.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"persistent", "ephemeral"})
+    void aFileProjectedOntoTheKernelIsTheKernelThatBoots(String writeMode) throws IOException {
+        Path kernel = Files.writeString(dir.resolve("projected-kernel"), "projected kernel");
+        Path initrd = Files.writeString(dir.resolve("projected-initrd"), "projected initrd");
+        Path overlay = writeMode.equals("ephemeral") ? dir.resolve("root.qcow2") : null;
+
+        LaunchPlan plan = planner.plan(
+                spec().addFile(new FileProjection(kernel.toString(), "/boot/vmlinuz", null))
+                        .addFile(new FileProjection(initrd.toString(), "/boot/initrd.img", null))
+                        .build()
+                        .resolve(),
+                work,
+                () -> Accel.TCG,
+                overlay);
+
+        assertThat(plan.kernel()).hasContent("projected kernel");
+        assertThat(plan.initrd()).hasContent("projected initrd");
+        if (overlay != null) {
+            assertThat(plan.disks().get(0).path()).isEqualTo(overlay);
+            Path back = dir.resolve("device-kernel");
+            new io.unibloc.sandbox.volume.ExtFiles(new ProcessRunner()).extract(image, "/boot/vmlinuz", back);
+            assertThat(back).as("the shared device keeps the image's kernel").hasContent("kernel");
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.unibloc.types.Machine;
+import io.unibloc.types.NetworkMode;
 import io.unibloc.types.Vmm;
 import java.util.HashMap;
 import java.util.List;

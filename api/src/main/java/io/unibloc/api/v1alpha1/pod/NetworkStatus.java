@@ -2,6 +2,7 @@ package io.unibloc.api.v1alpha1.pod;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.unibloc.types.NetworkMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

@@ -215,9 +215,17 @@ public final class BlockVolumeReconciler implements Reconciler<BlockVolume>, Cle
     public DeleteControl cleanup(BlockVolume volume, Context<BlockVolume> context) {
         String name = volume.getMetadata().getName();
         if (!node.equals(volume.getSpec().getNode())) {
-            // Labelled for this node but naming another: not ours to free (nor to release), as before JOSDK.
-            LOG.warn("not freeing volume={} of node={}", name, volume.getSpec().getNode());
-            return DeleteControl.noFinalizerRemoval();
+            // Labelled for this node but naming another (a hand-edited record): the named node's informer never sees
+            // it (it selects by label), so keeping the finalizer would hang the deletion for ever. Releasing it is
+            // safe: neither node frees storage here, and each node's orphan sweep frees its copy, if any, once the
+            // record is gone (never while attached; until then the sweep of the named node keeps it, as its spec
+            // names that node).
+            LOG.warn(
+                    "releasing volume={} labelled for node={} but of specNode={}: storage left to the orphan sweeps",
+                    name,
+                    node,
+                    volume.getSpec().getNode());
+            return DeleteControl.defaultDelete();
         }
         Optional<Preparations.State> state = preparations.state(name);
         if (state.isPresent()

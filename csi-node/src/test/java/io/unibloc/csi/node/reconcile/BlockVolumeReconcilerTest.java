@@ -64,7 +64,7 @@ class BlockVolumeReconcilerTest {
     /** The controller on its own JOSDK operator, as NodeComponents wires it. */
     private BlockVolumeController startReconciler(BlockVolumeReconciler.Settings settings) {
         meters = new SimpleMeterRegistry();
-        operator = NodeOperator.create(client, meters);
+        operator = NodeOperator.create(client, meters, new io.unibloc.csi.node.InformerFailure());
         reconciler = new BlockVolumeController(
                 operator, client, store, NODE, new VolumeLocks(), Clock.systemUTC(), meters, settings);
         operator.start();
@@ -306,6 +306,124 @@ class BlockVolumeReconcilerTest {
         } finally {
             release.countDown();
         }
+    }
+
+    @Test
+    void aRecordArrivingWithoutTheFinalizerGetsItFromJosdk() {
+        NodeHarness.record(client, "pvc-nofin", NODE, IMAGE, 0, false);
+        client.resources(BlockVolume.class).withName("pvc-nofin").edit(v -> {
+            v.getMetadata().setFinalizers(java.util.List.of());
+            return v;
+        });
+        assertThat(get("pvc-nofin").getMetadata().getFinalizers()).isEmpty();
+        startReconciler();
+        await().atMost(Duration.ofSeconds(10)).until(() -> phase("pvc-nofin") == BlockVolumePhase.Ready);
+        assertThat(get("pvc-nofin").getMetadata().getFinalizers()).containsExactly(BlockVolume.STORAGE_FINALIZER);
+        client.resources(BlockVolume.class).withName("pvc-nofin").delete();
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("pvc-nofin") == null);
+        assertThat(store.volumes).doesNotContainKey("pvc-nofin");
+    }
+
+    @Test
+    void aRecordLabelledHereButNamingAnotherNodeIsNotPreparedAndItsDeletionIsReleasedToTheSweep() throws Exception {
+        createInStore("pvc-mislabelled");
+        NodeHarness.record(client, "pvc-mislabelled", "node-b", IMAGE, 0, false);
+        client.resources(BlockVolume.class).withName("pvc-mislabelled").edit(v -> {
+            v.getMetadata().getLabels().put(BlockVolume.NODE_LABEL, NODE);
+            return v;
+        });
+        startReconciler();
+        int creates = store.creates.get();
+        reconciler.nudge("pvc-mislabelled");
+        Thread.sleep(500);
+        assertThat(phase("pvc-mislabelled")).as("reconcile() checks spec.node").isNull();
+        assertThat(store.creates.get()).isEqualTo(creates);
+        assertThat(reconciler.sweepNow())
+                .as("a record of this label keeps the volume while it exists")
+                .isZero();
+
+        client.resources(BlockVolume.class).withName("pvc-mislabelled").delete();
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("pvc-mislabelled") == null);
+        assertThat(store.volumes)
+                .as("cleanup() checks spec.node: not freed by the reconciler")
+                .containsKey("pvc-mislabelled");
+        assertThat(reconciler.sweepNow()).isEqualTo(1);
+        assertThat(store.volumes).doesNotContainKey("pvc-mislabelled");
+    }
+
+    @Test
+    void aDeletionDuringItsOwnPreparationWaitsAndThenFreesIt() {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger stalled = new AtomicInteger();
+        store.createHook = spec -> {
+            stalled.incrementAndGet();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        };
+        try {
+            startReconciler();
+            NodeHarness.record(client, "pvc-pulling", NODE, IMAGE, 0, false);
+            await().atMost(Duration.ofSeconds(10)).until(() -> stalled.get() == 1);
+            client.resources(BlockVolume.class).withName("pvc-pulling").delete();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                BlockVolume v = get("pvc-pulling");
+                return v != null
+                        && "deletion waits for the running preparation to end"
+                                .equals(v.getStatus().getMessage());
+            });
+            assertThat(get("pvc-pulling").getMetadata().getFinalizers()).contains(BlockVolume.STORAGE_FINALIZER);
+        } finally {
+            release.countDown();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("pvc-pulling") == null);
+        assertThat(store.volumes).doesNotContainKey("pvc-pulling");
+    }
+
+    @Test
+    void aQueuedPreparationIsCancelledByADeleteAndTheNameCanBeUsedAgain() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.Set<String> started = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        store.createHook = spec -> {
+            started.add(spec.id());
+            if (spec.id().startsWith("pvc-busy-")) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return null;
+        };
+        int workers = NodeHarness.fastReconcile().preparers();
+        try {
+            startReconciler();
+            for (int i = 0; i < workers; i++) {
+                NodeHarness.record(client, "pvc-busy-" + i, NODE, IMAGE, 0, false);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> started.size() == workers);
+            NodeHarness.record(client, "pvc-queued", NODE, IMAGE, 0, false);
+            await().atMost(Duration.ofSeconds(10)).until(() -> phase("pvc-queued") == BlockVolumePhase.Preparing);
+            client.resources(BlockVolume.class).withName("pvc-queued").delete();
+            await().atMost(Duration.ofSeconds(10)).until(() -> get("pvc-queued") == null);
+        } finally {
+            release.countDown();
+        }
+        for (int i = 0; i < workers; i++) {
+            String id = "pvc-busy-" + i;
+            await().atMost(Duration.ofSeconds(10)).until(() -> phase(id) == BlockVolumePhase.Ready);
+        }
+        Thread.sleep(300);
+        assertThat(started).as("the cancelled preparation never ran").doesNotContain("pvc-queued");
+        assertThat(store.volumes).doesNotContainKey("pvc-queued");
+
+        NodeHarness.record(client, "pvc-queued", NODE, IMAGE, 0, false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> phase("pvc-queued") == BlockVolumePhase.Ready);
+        assertThat(started).contains("pvc-queued");
+        assertThat(store.volumes).containsKey("pvc-queued");
     }
 
     private void createInStore(String id) {
