@@ -1,5 +1,6 @@
 package io.unibloc.sandbox.launch;
 
+import io.unibloc.sandbox.volume.DirectReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -12,7 +13,8 @@ import java.util.List;
 /**
  * Which units of a modified copy differ from the device it was taken from, as contiguous runs: what a copy-on-write
  * overlay of the device has to hold so that it shows the copy. Only the {@code candidates} are compared (the parts
- * of a sparse copy that hold data); everything outside them is taken to be the device's.
+ * of a sparse copy that hold data); everything outside them is taken to be the device's. The device is read
+ * around the page cache ({@link DirectReader}): the guest's own loop device should not keep the blocks compared.
  */
 final class ChangedBlocks {
 
@@ -36,7 +38,7 @@ final class ChangedBlocks {
         ByteBuffer mine = ByteBuffer.allocate(CHUNK);
         ByteBuffer theirs = ByteBuffer.allocate(CHUNK);
         try (FileChannel copied = FileChannel.open(copy, StandardOpenOption.READ);
-                FileChannel original = FileChannel.open(device, StandardOpenOption.READ)) {
+                DirectReader original = DirectReader.open(device)) {
             long copySize = copied.size();
             long compared = 0; // widened candidates may share a unit: compare it once
             for (ByteRange candidate : candidates) {
@@ -46,7 +48,7 @@ final class ChangedBlocks {
                 for (long at = start; at < end; at += CHUNK) {
                     int length = (int) Math.min(CHUNK, end - at);
                     readFully(copied, mine, at, length, copy);
-                    readFully(original, theirs, at, length, device);
+                    original.readFully(at, theirs.array(), length);
                     for (int unitStart = 0; unitStart < length; unitStart += unit) {
                         int unitEnd = Math.min(length, unitStart + unit);
                         if (!Arrays.equals(mine.array(), unitStart, unitEnd, theirs.array(), unitStart, unitEnd)) {

@@ -9,6 +9,7 @@ import io.unibloc.sandbox.volume.DeviceInfo;
 import io.unibloc.sandbox.volume.ExtFiles;
 import io.unibloc.sandbox.volume.FsFamily;
 import io.unibloc.sandbox.volume.FsProbe;
+import io.unibloc.sandbox.volume.PageCacheDrop;
 import io.unibloc.sandbox.volume.VfatFiles;
 import io.unibloc.sandbox.volume.VolumeException;
 import io.unibloc.sandbox.volume.VolumeFiles;
@@ -106,7 +107,7 @@ public final class LaunchPlanner {
                     + " set readOnly=true or attach the volume writable");
         }
         FsFamily family = needsFilesystem(spec) ? family(root, spec) : null;
-        VolumeFiles volume = family == null ? null : volumeFiles(family);
+        VolumeFiles volume = family == null ? null : volumeFiles(family, workDir);
         if (!overlay && !spec.files().isEmpty()) {
             long start = System.nanoTime();
             volume.project(root, spec.files());
@@ -147,6 +148,9 @@ public final class LaunchPlanner {
             }
             disks.set(0, Disk.overlay(created));
             LOG.info("ephemeral root: overlay={} backing={}", rootOverlay, root);
+        }
+        if (family != null && DeviceInfo.isBlockDevice(root)) {
+            new PageCacheDrop(runner).drop(root); // what the tools read stays cached per guest otherwise (issue 19)
         }
         return assemble(spec, workDir, kernel, initrd, disks, accel, network);
     }
@@ -252,8 +256,8 @@ public final class LaunchPlanner {
         return type;
     }
 
-    private VolumeFiles volumeFiles(FsFamily family) {
-        return family == FsFamily.EXT ? new ExtFiles(runner) : new VfatFiles(runner);
+    private VolumeFiles volumeFiles(FsFamily family, Path workDir) {
+        return family == FsFamily.EXT ? new ExtFiles(runner, workDir) : new VfatFiles(runner);
     }
 
     /**

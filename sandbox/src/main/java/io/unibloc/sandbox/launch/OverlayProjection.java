@@ -4,16 +4,19 @@ import io.unibloc.sandbox.spec.FileProjection;
 import io.unibloc.sandbox.tool.ProcessRunner;
 import io.unibloc.sandbox.tool.ToolException;
 import io.unibloc.sandbox.tool.ToolResult;
+import io.unibloc.sandbox.volume.DirectReader;
 import io.unibloc.sandbox.volume.ExtFiles;
 import io.unibloc.sandbox.volume.FsFamily;
 import io.unibloc.sandbox.volume.FsProbe;
 import io.unibloc.sandbox.volume.VfatFiles;
 import io.unibloc.sandbox.volume.VolumeException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -28,12 +31,14 @@ import java.util.stream.Stream;
  *
  * <ul>
  *   <li>ext: {@code e2image -r} copies only the metadata into a sparse file of the filesystem's size (a few hundred
- *       KiB for a 64 MiB image); debugfs writes the files into it, and its data extents ({@code SEEK_DATA}) are
- *       exactly the blocks e2image copied and debugfs wrote. Both write whole filesystem blocks, so the comparison
- *       needs the filesystem's block (4096 bytes, as unibloc builds every image) to be no smaller than the scratch
- *       filesystem's allocation unit: a 1 KiB-block filesystem would read as zeros beside every block written and
- *       copy them over real data, so it is refused.</li>
- *   <li>vfat: the device is copied whole (vfat roots are small), mtools writes the files into the copy, and the
+ *       KiB for a 64 MiB image); debugfs writes the files into it, and the data extents ({@code SEEK_DATA}) that
+ *       are new and all zeros are dropped as allocation artefacts ({@link WrittenBlocks} says why nothing is lost):
+ *       what remains is exactly the blocks e2image copied and debugfs wrote, compared whole with the device. That
+ *       needs the filesystem's block to be 4096 bytes (as unibloc builds every image; a 1 KiB-block filesystem is
+ *       refused), and a scratch directory that allocates sparse files block by block, which is probed once per
+ *       projection (tmpfs with huge pages is refused: it reports 2 MiB of data around one written block, and its
+ *       zeros would be copied over real data).</li>
+ *   <li>vfat: the device is copied whole (vfat roots are small, at most {@link #MAX_VFAT_BYTES}), mtools writes the files into the copy, and the
  *       copy is compared with the device sector by sector.</li>
  * </ul>
  *
@@ -45,11 +50,22 @@ public final class OverlayProjection {
     /** The only ext block size projected into an overlay: unibloc's chain images all have it. */
     public static final int EXT_BLOCK_SIZE = 4096;
 
+    /**
+     * The largest vfat root whose files go into an ephemeral root: it is copied whole into the Pod's scratch
+     * directory (its emptyDir, counted against the Pod's ephemeral storage) at every boot, and a larger copy would
+     * get the Pod evicted instead of refused with a reason. Larger vfat roots take files with writeMode persistent.
+     */
+    public static final long MAX_VFAT_BYTES = 64L << 20;
+
     private static final int SECTOR = 512;
+
+    /** Where the scratch probe writes its one block: off every 64 KiB and 2 MiB boundary, inside a 4 MiB file. */
+    private static final long PROBE_OFFSET = (2L << 20) + 3 * EXT_BLOCK_SIZE;
+
+    private static final long PROBE_FILE_BYTES = 4L << 20;
 
     private final ProcessRunner runner;
     private final FsProbe fsProbe;
-    private final ExtFiles ext;
     private final VfatFiles vfat;
     private final DataExtents dataExtents;
     private final OverlayWriter writer;
@@ -62,7 +78,6 @@ public final class OverlayProjection {
     OverlayProjection(ProcessRunner runner, String qemuImg, String qemuIo, String e2image) {
         this.runner = runner;
         this.fsProbe = new FsProbe(runner);
-        this.ext = new ExtFiles(runner);
         this.vfat = new VfatFiles(runner);
         this.dataExtents = new DataExtents(runner, qemuImg);
         this.writer = new OverlayWriter(runner, qemuIo);
@@ -96,11 +111,13 @@ public final class OverlayProjection {
             Path scratch = overlay.toAbsolutePath().getParent();
             Written result = switch (family) {
                 case EXT -> {
-                    checkBlockSizes(device, scratch);
+                    checkBlockSize(device);
                     work = workDirectory(overlay);
+                    checkAllocation(scratch, work);
                     yield ext(device, overlay, files, work);
                 }
                 case VFAT -> {
+                    checkVfatSize(device);
                     work = workDirectory(overlay);
                     yield vfat(device, overlay, files, work);
                 }
@@ -130,26 +147,59 @@ public final class OverlayProjection {
         return Files.createDirectory(work);
     }
 
-    private void checkBlockSizes(Path device, Path scratch) throws IOException {
+    private void checkBlockSize(Path device) throws IOException {
         int blockSize = fsProbe.extBlockSize(device);
         if (blockSize != EXT_BLOCK_SIZE) {
             throw new VolumeException("its ext filesystem has " + blockSize + "-byte blocks, and files go into an"
                     + " ephemeral root only with " + EXT_BLOCK_SIZE + "-byte blocks (as unibloc builds its images);"
                     + " use writeMode persistent, or make the image with mkfs.ext4 -b " + EXT_BLOCK_SIZE);
         }
-        long unit = Files.getFileStore(scratch).getBlockSize();
-        if (unit > EXT_BLOCK_SIZE) {
-            throw new VolumeException("the scratch directory " + scratch + " allocates files in " + unit
-                    + "-byte units, larger than the filesystem's " + EXT_BLOCK_SIZE + "-byte blocks, so the blocks"
-                    + " the files change cannot be told apart there");
+    }
+
+    /**
+     * The metadata copy's data extents must be exactly the blocks written, which a filesystem's block size does not
+     * promise (tmpfs with huge pages reports 4096 and allocates 2 MiB): one block written into a fresh sparse file
+     * must map as exactly that block. Once per projection, one qemu-img process.
+     */
+    private void checkAllocation(Path scratch, Path work) throws IOException {
+        Path probe = work.resolve("allocation-probe.raw");
+        try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            channel.truncate(PROBE_FILE_BYTES);
+            ByteBuffer block = ByteBuffer.allocate(EXT_BLOCK_SIZE);
+            Arrays.fill(block.array(), (byte) 0x5a);
+            while (block.hasRemaining()) {
+                channel.write(block, PROBE_OFFSET + block.position());
+            }
+        }
+        List<ByteRange> mapped = dataExtents.of(probe);
+        Files.delete(probe);
+        if (!mapped.equals(List.of(new ByteRange(PROBE_OFFSET, EXT_BLOCK_SIZE)))) {
+            throw new VolumeException("the scratch directory " + scratch + " does not allocate sparse files block by"
+                    + " block (one " + EXT_BLOCK_SIZE + "-byte block written at " + PROBE_OFFSET + " maps as data "
+                    + mapped + "; huge pages on tmpfs, an extent size hint or a large allocation unit do that), so"
+                    + " the blocks the files change cannot be told apart there; give the sandbox a scratch directory"
+                    + " on a filesystem that allocates in 4 KiB blocks, or use writeMode persistent");
+        }
+    }
+
+    private void checkVfatSize(Path device) throws IOException {
+        long size;
+        try (DirectReader reader = DirectReader.open(device)) {
+            size = reader.size();
+        }
+        if (size > MAX_VFAT_BYTES) {
+            throw new VolumeException("its vfat filesystem is " + size + " bytes, and files go into an ephemeral"
+                    + " vfat root only up to " + MAX_VFAT_BYTES + " bytes (" + (MAX_VFAT_BYTES >> 20) + " MiB: it is"
+                    + " copied whole into the Pod's scratch space at every boot); use writeMode persistent");
         }
     }
 
     private Written ext(Path device, Path overlay, List<FileProjection> files, Path work) throws IOException {
         Path meta = work.resolve("meta.raw");
         copyMetadata(device, meta);
-        ext.project(meta, files);
-        List<ByteRange> extents = dataExtents.of(meta);
+        List<ByteRange> metadata = dataExtents.of(meta);
+        new ExtFiles(runner, work).project(meta, files);
+        List<ByteRange> extents = WrittenBlocks.of(meta, metadata, dataExtents.of(meta), EXT_BLOCK_SIZE);
         long data = extents.stream().mapToLong(ByteRange::length).sum();
         if (data >= Files.size(meta)) {
             throw new VolumeException("the scratch filesystem under " + work + " reports no hole in the sparse"
@@ -186,21 +236,23 @@ public final class OverlayProjection {
         }
     }
 
+    /** Read around the page cache: the guest's loop device should not keep a whole cached copy of its root. */
     private static long copyWhole(Path device, Path copy) throws IOException {
-        try (FileChannel from = FileChannel.open(device, StandardOpenOption.READ);
+        try (DirectReader from = DirectReader.open(device);
                 FileChannel to = FileChannel.open(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             long size = from.size();
-            long copied = 0;
-            while (copied < size) {
-                long n = to.transferFrom(from, copied, size - copied);
-                if (n <= 0) {
-                    throw new IOException(
-                            "copying " + device + " to " + copy + " stopped at byte " + copied + " of " + size);
-                }
-                copied += n;
-            }
             if (size == 0) {
                 throw new IOException(device + " is empty");
+            }
+            byte[] chunk = new byte[1 << 20];
+            for (long copied = 0; copied < size; ) {
+                int length = (int) Math.min(chunk.length, size - copied);
+                from.readFully(copied, chunk, length);
+                ByteBuffer out = ByteBuffer.wrap(chunk, 0, length);
+                while (out.hasRemaining()) {
+                    to.write(out, copied + out.position());
+                }
+                copied += length;
             }
             return size;
         }

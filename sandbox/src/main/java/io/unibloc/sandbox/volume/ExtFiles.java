@@ -44,9 +44,16 @@ public final class ExtFiles implements VolumeFiles {
     private static final Pattern FAST_LINK = Pattern.compile("Fast link dest: \"(.*)\"");
 
     private final ProcessRunner runner;
+    private final Path scriptDir;
 
-    public ExtFiles(ProcessRunner runner) {
+    /**
+     * @param scriptDir where debugfs command files go, under fixed names: the boot's or the projection's own work
+     *     directory (one launcher per guest owns it), so the start path pays no {@code SecureRandom} seeding for a
+     *     temporary name and leaves nothing in {@code /tmp}
+     */
+    public ExtFiles(ProcessRunner runner, Path scriptDir) {
         this.runner = runner;
+        this.scriptDir = scriptDir;
     }
 
     @Override
@@ -161,11 +168,10 @@ public final class ExtFiles implements VolumeFiles {
     }
 
     private ToolResult runScript(Path device, String script) throws VolumeException {
-        Path file = null;
+        Path file = scriptDir.resolve("debugfs-write.cmd");
         try {
-            file = Files.createTempFile("unibloc-debugfs-", ".cmd");
             Files.writeString(file, script, StandardCharsets.UTF_8);
-            ToolResult result = runner.run(List.of("debugfs", "-w", "-f", file.toString(), device.toString()), ENV);
+            ToolResult result = runner.run(debugfs(device, "-w", "-f", file.toString()), ENV);
             if (!result.ok()
                     || result.stderr().contains("Read-only file system")
                     || result.stderr().contains("Permission denied")) {
@@ -196,7 +202,7 @@ public final class ExtFiles implements VolumeFiles {
                     script,
                     "stat " + quote(path) + "\ndump " + quote(path) + " " + quote(out.toString()) + "\n",
                     StandardCharsets.UTF_8);
-            ToolResult result = runner.run(List.of("debugfs", "-f", script.toString(), device.toString()), ENV);
+            ToolResult result = runner.run(debugfs(device, "-f", script.toString()), ENV);
             Inode inode = parseStat(result);
             if (inode != null
                     && inode.type().equals("regular")
@@ -224,12 +230,11 @@ public final class ExtFiles implements VolumeFiles {
         List<String> ordered = List.copyOf(new LinkedHashSet<>(paths));
         StringBuilder script = new StringBuilder();
         ordered.forEach(path -> script.append("stat ").append(quote(path)).append('\n'));
-        Path file = null;
+        Path file = scriptDir.resolve("debugfs-stat.cmd");
         ToolResult result;
         try {
-            file = Files.createTempFile("unibloc-debugfs-", ".cmd");
             Files.writeString(file, script.toString(), StandardCharsets.UTF_8);
-            result = runner.run(List.of("debugfs", "-f", file.toString(), device.toString()), ENV);
+            result = runner.run(debugfs(device, "-f", file.toString()), ENV);
         } catch (ToolException e) {
             throw new VolumeException("cannot read the ext filesystem on " + device + ": " + e.getMessage(), e);
         } catch (IOException e) {
@@ -341,10 +346,27 @@ public final class ExtFiles implements VolumeFiles {
 
     private ToolResult debugfs(Path device, String request) throws VolumeException {
         try {
-            return runner.run(List.of("debugfs", "-R", request, device.toString()), ENV);
+            return runner.run(debugfs(device, "-R", request), ENV);
         } catch (ToolException e) {
             throw new VolumeException("cannot read the ext filesystem on " + device + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A debugfs command line. On a block device it reads and writes with direct I/O ({@code -D}): the guest's own
+     * loop device should not keep the kernel, the initrd or the filesystem's metadata cached once the boot is
+     * prepared (one copy per guest, unseen by the store's accounting). Files (the projection's sparse metadata
+     * copy in scratch) are read through the cache: they are the launcher's own and deleted after use.
+     */
+    private static List<String> debugfs(Path device, String... options) {
+        List<String> command = new ArrayList<>();
+        command.add("debugfs");
+        if (DeviceInfo.isBlockDevice(device)) {
+            command.add("-D");
+        }
+        command.addAll(List.of(options));
+        command.add(device.toString());
+        return command;
     }
 
     /** debugfs splits its command line on blanks unless an argument is in double quotes. */

@@ -6,10 +6,8 @@ import io.unibloc.sandbox.tool.ToolResult;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
@@ -45,7 +43,12 @@ public final class FsProbe {
         if (detect(head.array(), head.position()) != FsFamily.EXT) {
             throw new VolumeException(device + " holds no ext filesystem, so it has no ext block size");
         }
-        return extBlockSize(head.array());
+        int blockSize = extBlockSize(head.array());
+        if (blockSize < 0) {
+            throw new VolumeException("unreadable ext superblock on " + device
+                    + ": its block size field (s_log_block_size) is out of range, so the filesystem is corrupt");
+        }
+        return blockSize;
     }
 
     /** Pure form of {@link #extBlockSize(Path)}: {@code 1024 << s_log_block_size} of a superblock at 1024. */
@@ -56,16 +59,16 @@ public final class FsProbe {
         return log >= 0 && log <= 6 ? 1024 << log : -1;
     }
 
+    /** Read around the page cache: a guest's own loop device should not keep its superblock cached (issue 19). */
     private static ByteBuffer head(Path device) throws VolumeException {
-        ByteBuffer head = ByteBuffer.allocate(PROBE_BYTES);
-        try (FileChannel channel = FileChannel.open(device, StandardOpenOption.READ)) {
-            while (head.hasRemaining() && channel.read(head) >= 0) {
-                // keep reading: block devices may return short reads
-            }
+        byte[] bytes = new byte[PROBE_BYTES];
+        try (DirectReader reader = DirectReader.open(device)) {
+            ByteBuffer head = ByteBuffer.wrap(bytes);
+            head.position(reader.read(0, bytes, PROBE_BYTES));
+            return head;
         } catch (IOException e) {
             throw new VolumeException("cannot read " + device + " to find its filesystem: " + e.getMessage(), e);
         }
-        return head;
     }
 
     /** Pure form of {@link #detect(Path)}: classifies the first {@code length} bytes of a device. */

@@ -136,6 +136,59 @@ class OverlayProjectionIT {
         assertThat(sha256(image)).isEqualTo(before);
     }
 
+    /**
+     * tmpfs with huge pages reports 4096-byte blocks but maps 2 MiB of data around one written block: compared with
+     * the device, the zeros around each metadata block would be copied over the image's file data (before the
+     * allocation probe, this projection "succeeded" and e2fsck found the overlay's view corrupt).
+     */
+    @Test
+    void aScratchDirectoryThatAllocatesInHugePagesIsRefusedBeforeItCorruptsAnything() throws Exception {
+        Path image = ext4OverRandomBytes(4096);
+        String before = sha256(image);
+        Path huge = Files.createDirectories(dir.resolve("huge"));
+        ToolResult mounted = run("mount", "-t", "tmpfs", "-o", "huge=always,size=256M", "tmpfs", huge.toString());
+        assertThat(mounted.ok()).as(mounted.describe()).isTrue();
+        try (LoopDevice shared = LoopDevice.attach(image, true)) {
+            Path hugeOverlay = huge.resolve("root.qcow2");
+            new RootOverlay(runner).create(shared.path(), hugeOverlay);
+            assertThatThrownBy(() -> projection.project(
+                            shared.path(),
+                            FsFamily.EXT,
+                            hugeOverlay,
+                            List.of(new FileProjection(source("x", "x".getBytes()), "/etc/x.conf", null))))
+                    .isInstanceOf(VolumeException.class)
+                    .hasMessageContaining("the scratch directory " + huge)
+                    .hasMessageContaining("does not allocate sparse files block by block")
+                    .hasMessageContaining("writeMode persistent");
+            try (Stream<Path> left = Files.list(huge)) {
+                assertThat(left).as("no half-written overlay").isEmpty();
+            }
+        } finally {
+            run("umount", huge.toString());
+        }
+        assertThat(sha256(image)).isEqualTo(before);
+    }
+
+    @Test
+    void aVfatRootLargerThanTheBoundIsRefusedWithTheSizeAndTheWayOut() throws Exception {
+        Path image = GuestDisks.vfat(tree, dir.resolve("big.vfat"), 80);
+        try (LoopDevice shared = LoopDevice.attach(image, true)) {
+            new RootOverlay(runner).create(shared.path(), overlay);
+            assertThatThrownBy(() -> projection.project(
+                            shared.path(),
+                            FsFamily.VFAT,
+                            overlay,
+                            List.of(new FileProjection(source("x", "x".getBytes()), "/x.conf", null))))
+                    .isInstanceOf(VolumeException.class)
+                    .hasMessageContaining(String.valueOf(80L << 20) + " bytes")
+                    .hasMessageContaining("up to " + OverlayProjection.MAX_VFAT_BYTES + " bytes")
+                    .hasMessageContaining("writeMode persistent");
+        }
+        try (Stream<Path> left = Files.list(scratch)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
     @Test
     void aFailedProjectionNamesDeviceOverlayAndFileAndLeavesNothing() throws Exception {
         Path image = ext4OverRandomBytes(4096);

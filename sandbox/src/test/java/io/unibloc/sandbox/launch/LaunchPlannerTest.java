@@ -83,7 +83,7 @@ class LaunchPlannerTest {
                 work);
 
         Path back = dir.resolve("back");
-        new io.unibloc.sandbox.volume.ExtFiles(new ProcessRunner()).extract(image, "/etc/app.conf", back);
+        new io.unibloc.sandbox.volume.ExtFiles(new ProcessRunner(), dir).extract(image, "/etc/app.conf", back);
         assertThat(back).hasContent("configured");
     }
 
@@ -112,7 +112,7 @@ class LaunchPlannerTest {
         if (overlay != null) {
             assertThat(plan.disks().get(0).path()).isEqualTo(overlay);
             Path back = dir.resolve("device-kernel");
-            new io.unibloc.sandbox.volume.ExtFiles(new ProcessRunner()).extract(image, "/boot/vmlinuz", back);
+            new io.unibloc.sandbox.volume.ExtFiles(new ProcessRunner(), dir).extract(image, "/boot/vmlinuz", back);
             assertThat(back).as("the shared device keeps the image's kernel").hasContent("kernel");
         }
     }

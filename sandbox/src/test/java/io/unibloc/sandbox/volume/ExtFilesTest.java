@@ -24,11 +24,12 @@ class ExtFilesTest {
     Path dir;
 
     private final ProcessRunner runner = new ProcessRunner();
-    private final ExtFiles files = new ExtFiles(runner);
+    private ExtFiles files;
     private Path image;
 
     @BeforeEach
     void image() throws IOException {
+        files = new ExtFiles(runner, dir);
         Path tree = Files.createDirectories(dir.resolve("tree"));
         Files.createDirectories(tree.resolve("boot"));
         Files.createDirectories(tree.resolve("etc"));

@@ -48,6 +48,20 @@ class FsProbeTest {
     }
 
     @Test
+    void aCorruptBlockSizeFieldIsAnUnreadableSuperblockNotANegativeBlockSize() throws Exception {
+        Path image = GuestDisks.ext4(Files.createDirectories(dir.resolve("tree")), dir.resolve("bad.ext4"), 8);
+        try (var file = new java.io.RandomAccessFile(image.toFile(), "rw")) {
+            file.seek(1024 + 24); // s_log_block_size
+            file.write(new byte[] {40, 0, 0, 0});
+        }
+
+        assertThatThrownBy(() -> probe.extBlockSize(image))
+                .isInstanceOf(VolumeException.class)
+                .hasMessageContaining("unreadable ext superblock on " + image)
+                .hasMessageNotContaining("-1-byte");
+    }
+
+    @Test
     void anythingElseIsUnknownAndDescribedByBlkid() throws IOException {
         Path zeros = Files.write(dir.resolve("zeros"), new byte[1 << 20]);
 
