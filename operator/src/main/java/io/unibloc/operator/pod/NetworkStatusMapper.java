@@ -38,7 +38,7 @@ public final class NetworkStatusMapper {
                 ? Map.of()
                 : pod.getMetadata().getAnnotations();
         NetworkMode mode = NetworkMode.fromId(annotations.get(NetworkPodParts.ANNOTATION_MODE));
-        Optional<SandboxOutcome> failed = lastOutcome(pod).filter(o -> NETWORK_SETUP_FAILED.equals(o.reason()));
+        Optional<SandboxOutcome> failed = networkFailure(pod);
         if (failed.isPresent()) {
             conditions.set(
                     NETWORK,
@@ -80,23 +80,35 @@ public final class NetworkStatusMapper {
         return new NetworkStatus(mode, ip, ips);
     }
 
-    /** The sandbox's report of its current run if it ended, else of its last run (the kubelet restarting it). */
-    static Optional<SandboxOutcome> lastOutcome(Pod pod) {
-        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
-            return Optional.empty();
-        }
-        Optional<ContainerStatus> sandbox = pod.getStatus().getContainerStatuses().stream()
-                .filter(s -> PodNames.SANDBOX_CONTAINER.equals(s.getName()))
-                .findFirst();
-        if (sandbox.map(ContainerStatus::getState)
-                .map(ContainerState::getRunning)
-                .isPresent()) {
+    /**
+     * The failed network setup that still stands: the current run's report if it ended, else the last run's — also
+     * while the kubelet's next attempt runs but has not yet got past network setup (the sandbox wires the guest
+     * before it starts the VMM, so a run is past it once the guest booted: the container is started). Without that,
+     * each restart of a {@code NetworkSetupFailed} crash loop flipped the condition to True for a moment.
+     */
+    static Optional<SandboxOutcome> networkFailure(Pod pod) {
+        Optional<ContainerStatus> sandbox = sandboxStatus(pod);
+        boolean runningPastSetup = sandbox.map(ContainerStatus::getState)
+                        .map(ContainerState::getRunning)
+                        .isPresent()
+                && sandbox.map(ContainerStatus::getStarted).orElse(false);
+        if (runningPastSetup) {
             return Optional.empty();
         }
         return sandbox.map(ContainerStatus::getState)
                 .map(ContainerState::getTerminated)
                 .or(() -> sandbox.map(ContainerStatus::getLastState).map(ContainerState::getTerminated))
                 .map(ContainerStateTerminated::getMessage)
-                .flatMap(SandboxOutcome::parse);
+                .flatMap(SandboxOutcome::parse)
+                .filter(o -> NETWORK_SETUP_FAILED.equals(o.reason()));
+    }
+
+    private static Optional<ContainerStatus> sandboxStatus(Pod pod) {
+        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+            return Optional.empty();
+        }
+        return pod.getStatus().getContainerStatuses().stream()
+                .filter(s -> PodNames.SANDBOX_CONTAINER.equals(s.getName()))
+                .findFirst();
     }
 }

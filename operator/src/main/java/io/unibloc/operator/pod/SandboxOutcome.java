@@ -10,7 +10,9 @@ import java.util.Optional;
  * "accel", "message"}}, which the kubelet puts in the container status as {@code state.terminated.message}.
  * Reasons: {@code PoweredOff}, {@code GuestExited}, {@code GuestReset}, {@code BootTimeout}, {@code Killed},
  * {@code VmmFailed}, {@code SandboxFailed}, {@code NetworkSetupFailed} (the guest was not booted: its network
- * could not be set up; the message names cause and fix).
+ * could not be set up; the message names cause and fix), {@code Stopped} (exit 143, or 130 for SIGINT: the guest
+ * powered off because the sandbox was told to stop — a liveness kill, a Pod deletion, a node drain — so it reads as
+ * a container ended by that signal, not as a clean exit).
  */
 public record SandboxOutcome(String reason, Integer exitCode, String accel, String message) {
     /** The sandbox's exit status when its boot watchdog ended a silent guest. */

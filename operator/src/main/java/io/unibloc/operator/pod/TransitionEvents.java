@@ -46,6 +46,9 @@ final class TransitionEvents {
             "VmmFailed",
             "SandboxFailed",
             NetworkStatusMapper.NETWORK_SETUP_FAILED,
+            // Not the sandbox's Stopped (SIGTERM, exit 143): whoever stopped it already said why — the kubelet's
+            // Killing and Unhealthy events for a liveness kill, the user's own delete — and a second Warning would
+            // only repeat it; a stop that keeps recurring still warns as CrashLoopBackOff.
             "NetworkModeForbidden",
             PodStatusMapper.NO_USABLE_KVM);
 

@@ -97,6 +97,22 @@ class ShortLivedGuestEventsTest {
         assertThat(warnings("errors")).contains("Warning:CrashLoopBackOff");
     }
 
+    /**
+     * A guest stopped because its sandbox got SIGTERM (exit 143, reason Stopped: a liveness kill, a Pod deletion)
+     * adds no Warning of its own: the kubelet's Killing or Unhealthy event already names the cause.
+     */
+    @Test
+    void aGuestStoppedBySigtermAddsNoWarningOfItsOwn() {
+        UnikernelPod ukp = inNamespace(Fixtures.ukp("stopped", Fixtures.spec("registry.example/hello:1")), "stopped");
+        follow(
+                ukp,
+                "Always",
+                List.of(
+                        pod("Running", true, running(0)),
+                        pod("Running", false, terminated(143, 0, "{\"reason\":\"Stopped\",\"exitCode\":143}"))));
+        assertThat(warnings("stopped")).doesNotContain("Warning:Stopped");
+    }
+
     private static UnikernelPod inNamespace(UnikernelPod ukp, String namespace) {
         ukp.getMetadata().setNamespace(namespace);
         return ukp;
