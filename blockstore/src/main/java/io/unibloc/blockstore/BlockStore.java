@@ -213,7 +213,7 @@ public interface BlockStore extends AutoCloseable {
             long ephemeralBytes,
             PageCacheUsage pageCache) {
         public StoreUsage {
-            pageCache = pageCache == null ? PageCacheUsage.NONE : pageCache;
+            pageCache = pageCache == null ? PageCacheUsage.NOT_REPORTED : pageCache;
         }
 
         /** Figures of a store that reports neither ephemeral volumes nor its page cache (a fake, a remote). */
@@ -239,7 +239,7 @@ public interface BlockStore extends AutoCloseable {
                     volumes,
                     0,
                     0,
-                    PageCacheUsage.NONE);
+                    PageCacheUsage.NOT_REPORTED);
         }
 
         public int persistentVolumes() {
@@ -251,14 +251,31 @@ public interface BlockStore extends AutoCloseable {
      * Bytes of the store's files resident in the host page cache, each inode once: {@code chainBytes} the chain
      * images (and so every ephemeral volume, whose link is its chain image's inode), {@code volumeBytes} the
      * persistent volumes' own clones, {@code backendFileBytes} the file the store lives in ({@code xfs.img} of
-     * {@code xfs-loop}; 0 for other backends). A persistent guest's reads land in its clone's cache; an ephemeral
-     * guest's in the chain image's, shared with every guest of the image.
+     * {@code xfs-loop}; 0 for other backends), {@code blobBytes} the content store's blobs (a pull leaves the layers
+     * it wrote cached). A persistent guest's reads land in its clone's cache; an ephemeral guest's in the chain
+     * image's, shared with every guest of the image. {@code unknownCause} is set, and every figure 0, when the
+     * figure could not be counted truly (the scan failed, or the kernel would not answer this process for the
+     * store's files): readers show "unknown", never 0, which would read as an empty cache.
      */
-    record PageCacheUsage(long chainBytes, long volumeBytes, long backendFileBytes) {
-        public static final PageCacheUsage NONE = new PageCacheUsage(0, 0, 0);
+    record PageCacheUsage(
+            long chainBytes, long volumeBytes, long backendFileBytes, long blobBytes, String unknownCause) {
+        /** What a store that does not count its page cache (a fake, a remote) reports. */
+        public static final PageCacheUsage NOT_REPORTED = unknown("this store does not report its page cache");
+
+        public static PageCacheUsage counted(long chainBytes, long volumeBytes, long backendFileBytes, long blobBytes) {
+            return new PageCacheUsage(chainBytes, volumeBytes, backendFileBytes, blobBytes, null);
+        }
+
+        public static PageCacheUsage unknown(String cause) {
+            return new PageCacheUsage(0, 0, 0, 0, cause);
+        }
+
+        public boolean known() {
+            return unknownCause == null;
+        }
 
         public long totalBytes() {
-            return chainBytes + volumeBytes + backendFileBytes;
+            return chainBytes + volumeBytes + backendFileBytes + blobBytes;
         }
     }
 

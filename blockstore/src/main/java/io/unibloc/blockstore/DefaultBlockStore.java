@@ -1,5 +1,6 @@
 package io.unibloc.blockstore;
 
+import io.unibloc.blockstore.cache.MincoreAccess;
 import io.unibloc.blockstore.cache.PageCacheScan;
 import io.unibloc.blockstore.cache.ResidentPages;
 import io.unibloc.blockstore.chain.ChainBuilder;
@@ -77,10 +78,12 @@ public final class DefaultBlockStore implements BlockStore {
     private final StoreMetrics metrics;
     private final StoreSpace space;
     private final ChainLeases leases = new ChainLeases();
-    private final PageCacheScan pageCache = new PageCacheScan(new ResidentPages());
+    private final PageCacheScan pageCache;
 
-    private DefaultBlockStore(StoreConfig config, ImageFetcher fetcher, boolean ownsFetcher) {
+    private DefaultBlockStore(
+            StoreConfig config, ImageFetcher fetcher, boolean ownsFetcher, MincoreAccess pageCacheAccess) {
         this.config = config;
+        this.pageCache = new PageCacheScan(new ResidentPages(pageCacheAccess));
         this.fetcher = fetcher;
         this.ownsFetcher = ownsFetcher;
         this.content = fetcher.store();
@@ -113,10 +116,18 @@ public final class DefaultBlockStore implements BlockStore {
 
     /** Opens the store with its own content store ({@code <root>/content}) and fetcher. */
     public static DefaultBlockStore open(StoreConfig config) {
+        return open(config, MincoreAccess.ofThisProcess());
+    }
+
+    /**
+     * A store whose page cache is counted as {@code pageCacheAccess} may see it: a test stands in a caller that
+     * neither owns nor may write the store's files, and sees the figure reported as unknown.
+     */
+    public static DefaultBlockStore open(StoreConfig config, MincoreAccess pageCacheAccess) {
         ImageFetcher fetcher =
                 new ImageFetcher(new ContentStore(config.contentDir()), config.registry(), config.meters());
         try {
-            return new DefaultBlockStore(config, fetcher, true);
+            return new DefaultBlockStore(config, fetcher, true, pageCacheAccess);
         } catch (RuntimeException e) {
             fetcher.close();
             throw e;
@@ -125,7 +136,7 @@ public final class DefaultBlockStore implements BlockStore {
 
     /** Opens the store around the caller's fetcher (and its content store); the caller closes the fetcher. */
     public static DefaultBlockStore open(StoreConfig config, ImageFetcher fetcher) {
-        return new DefaultBlockStore(config, fetcher, false);
+        return new DefaultBlockStore(config, fetcher, false, MincoreAccess.ofThisProcess());
     }
 
     /** The copy-on-write backend in use: {@code reflink}, {@code xfs-loop} or {@code copy}. */

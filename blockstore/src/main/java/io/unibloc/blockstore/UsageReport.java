@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * {@link StoreSpace#offeredBytes} says: the smaller of free space inside the store and on the host disk that
  * holds its file, times the overprovision ratio. Ephemeral volumes own no file: they are counted, with the sizes
  * their guests see. The page cache is what {@link PageCacheScan} finds resident in chain images (ephemeral links
- * are their inodes), persistent volumes and the backend's own file, each inode once.
+ * are their inodes), persistent volumes, the backend's own file and the content store's blobs, each inode once.
  */
 final class UsageReport {
     private static final Logger LOG = LoggerFactory.getLogger(UsageReport.class);
@@ -91,7 +91,7 @@ final class UsageReport {
         metrics.recordUsage(Math.max(0, physical - exclusive), exclusive, logical, blobs);
         BlockStore.PageCacheUsage cached = pageCache(chainFiles, volumeFiles);
         metrics.recordVolumes(volumeRecords.size(), ephemeralRecords.size());
-        metrics.recordPageCache(cached.chainBytes(), cached.volumeBytes(), cached.backendFileBytes());
+        metrics.recordPageCache(cached);
         long capacity = space.capacityBytes();
         long free = space.offeredBytes();
         return new BlockStore.StoreUsage(
@@ -109,7 +109,10 @@ final class UsageReport {
                 cached);
     }
 
-    /** Chain images first, so that an ephemeral link (the same inode) adds nothing to them. */
+    /**
+     * Chain images first, so that an ephemeral link (the same inode) adds nothing to them. A failed scan is an
+     * unknown figure with its cause (logged here), never 0: 0 would read as an empty cache.
+     */
     private BlockStore.PageCacheUsage pageCache(List<Path> chainFiles, List<Path> volumeFiles) {
         List<Path> chainsAndLinks = new ArrayList<>(chainFiles);
         chainsAndLinks.addAll(ephemeral.links());
@@ -117,13 +120,17 @@ final class UsageReport {
         groups.put("chains", chainsAndLinks);
         groups.put("volumes", volumeFiles);
         groups.put("backend", backend.backingFile().stream().toList());
+        groups.put(
+                "blobs",
+                content.list().stream().map(b -> content.blobPath(b.digest())).toList());
         try {
             Map<String, Long> bytes = pageCache.scan(groups);
-            return new BlockStore.PageCacheUsage(bytes.get("chains"), bytes.get("volumes"), bytes.get("backend"));
+            return BlockStore.PageCacheUsage.counted(
+                    bytes.get("chains"), bytes.get("volumes"), bytes.get("backend"), bytes.get("blobs"));
         } catch (IOException e) {
-            // capacity and space matter more than this figure: report them, say why the cache reads 0
+            // capacity and space matter more than this figure: report them, and this one as unknown with its cause
             LOG.warn("cannot count the store's page cache message={}", e.getMessage());
-            return BlockStore.PageCacheUsage.NONE;
+            return BlockStore.PageCacheUsage.unknown(e.getMessage());
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.unibloc.blockstore.BlockStore.VolumeSpec;
+import io.unibloc.blockstore.cache.MincoreAccess;
 import io.unibloc.blockstore.cache.PageCacheScan;
 import io.unibloc.blockstore.cache.ResidentPages;
 import io.unibloc.blockstore.fs.Exec;
@@ -12,9 +13,9 @@ import io.unibloc.blockstore.fs.Mounts;
 import io.unibloc.blockstore.host.LoopDevices;
 import io.unibloc.registry.auth.RegistryCredentials;
 import io.unibloc.registry.ref.ImageReference;
-import io.unibloc.testkit.image.Compression;
 import io.unibloc.testkit.image.TestImage;
 import io.unibloc.testkit.image.TestLayer;
+import io.unibloc.testkit.pagecache.PageCacheFiles;
 import io.unibloc.types.FsType;
 import io.unibloc.types.WriteMode;
 import java.io.IOException;
@@ -25,7 +26,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -142,7 +142,7 @@ class StoreAccountingIT {
         String devB = store.attach("eph-b", BlockStore.AttachOptions.DEFAULT).device();
         Path chain = dir.resolve("store/mnt/chains/" + b.chainId() + ".img").toAbsolutePath();
         long chainSize = Files.size(chain);
-        evict(chain);
+        PageCacheFiles.evict(chain);
         BlockStore.PageCacheUsage before = store.usage().pageCache();
         assertThat(before.chainBytes())
                 .as("precondition: the chain image was evicted (%d MiB of data)", DATA_MIB)
@@ -153,7 +153,7 @@ class StoreAccountingIT {
         BlockStore.StoreUsage after = store.usage();
 
         assertThat(after.chains()).as("one layer, one chain").isEqualTo(1);
-        long independent = fincore(chain);
+        long independent = PageCacheFiles.fincore(chain);
         assertThat(independent)
                 .as("fincore: the device read filled the chain image's cache")
                 .isGreaterThan(chainSize / 2);
@@ -167,7 +167,9 @@ class StoreAccountingIT {
         assertThat(gauge("unibloc.store.page.cache", "kind", "chains"))
                 .isEqualTo((double) after.pageCache().chainBytes());
         assertThat(after.pageCache().totalBytes())
-                .isEqualTo(after.pageCache().chainBytes() + after.pageCache().backendFileBytes());
+                .isEqualTo(after.pageCache().chainBytes()
+                        + after.pageCache().backendFileBytes()
+                        + after.pageCache().blobBytes());
     }
 
     @Test
@@ -176,15 +178,66 @@ class StoreAccountingIT {
         String device = store.attach("pers-a", BlockStore.AttachOptions.DEFAULT).device();
         Path clone = dir.resolve("store/mnt/volumes/" + p.id() + "/disk.img").toAbsolutePath();
         assertThat(clone).as("where the clone lives").isRegularFile();
-        evict(clone);
+        PageCacheFiles.evict(clone);
         long before = store.usage().pageCache().volumeBytes();
 
         readAll(device);
         BlockStore.PageCacheUsage after = store.usage().pageCache();
 
         assertThat(after.volumeBytes()).isGreaterThanOrEqualTo(before + DATA_MIB * MIB);
-        assertThat(after.volumeBytes()).isBetween(fincore(clone) - MIB, fincore(clone) + MIB);
+        assertThat(after.volumeBytes())
+                .isBetween(PageCacheFiles.fincore(clone) - MIB, PageCacheFiles.fincore(clone) + MIB);
         assertThat(gauge("unibloc.store.page.cache", "kind", "volumes")).isEqualTo((double) after.volumeBytes());
+    }
+
+    @Test
+    void theBlobsAPullWroteAreCountedAsFincoreCountsThem() throws Exception {
+        create("eph-blobs", 0, WriteMode.EPHEMERAL);
+        List<Path> blobs;
+        try (Stream<Path> walk = Files.list(dir.resolve("store/content/blobs/sha256"))) {
+            blobs = walk.filter(p -> !p.getFileName().toString().startsWith("."))
+                    .toList();
+        }
+        assertThat(blobs).as("the pull stored its layer, config and manifest").hasSizeGreaterThanOrEqualTo(3);
+        long independent = 0;
+        for (Path blob : blobs) {
+            independent += PageCacheFiles.fincore(blob);
+        }
+
+        BlockStore.PageCacheUsage cache = store.usage().pageCache();
+
+        assertThat(independent).as("fincore: the layer just written is cached").isGreaterThanOrEqualTo(DATA_MIB * MIB);
+        assertThat(cache.blobBytes()).isBetween(independent - MIB, independent + MIB);
+        assertThat(gauge("unibloc.store.page.cache", "kind", "blobs")).isEqualTo((double) cache.blobBytes());
+    }
+
+    @Test
+    void aCallerTheKernelWouldNotAnswerTrulyGetsAnUnknownFigureAndNaNGauges() throws Exception {
+        create("eph-x", 0, WriteMode.EPHEMERAL);
+        store.usage();
+        assertThat(gauge("unibloc.store.page.cache", "kind", "chains"))
+                .as("precondition: counted as root")
+                .isNotNaN();
+        store.close();
+        meters = new SimpleMeterRegistry(); // a registry keeps the first gauge of a name: read the new store's
+        // uid 4242 neither owns the root-owned store files nor may write them (0644): mincore would say "all resident"
+        store = DefaultBlockStore.open(
+                StoreConfig.defaults(dir.resolve("store"))
+                        .withXfsLoopBytes(2L << 30)
+                        .withMeters(meters),
+                new MincoreAccess(4242, file -> false));
+
+        BlockStore.StoreUsage usage = store.usage();
+
+        assertThat(usage.pageCache().known()).isFalse();
+        assertThat(usage.pageCache().unknownCause())
+                .startsWith("needs write access to the store files: ")
+                .contains("owned by uid 0", "not writable by uid 4242");
+        assertThat(usage.pageCache().totalBytes()).isZero();
+        assertThat(usage.volumes()).as("the rest of the report stands").isEqualTo(1);
+        for (String kind : List.of("chains", "volumes", "backend", "blobs")) {
+            assertThat(gauge("unibloc.store.page.cache", "kind", kind)).as(kind).isNaN();
+        }
     }
 
     private BlockStore.Volume create(String id, long size, WriteMode mode) {
@@ -198,19 +251,8 @@ class StoreAccountingIT {
         return meters.get(name).tag(tag, value).gauge().value();
     }
 
-    /** Written pages become clean, then the kernel drops the file's cache ({@code posix_fadvise DONTNEED}). */
-    private static void evict(Path file) {
-        run("sync", file.toString());
-        run("dd", "if=" + file, "iflag=nocache", "count=0", "status=none");
-    }
-
     private static void readAll(String device) {
         run("dd", "if=" + device, "of=/dev/null", "bs=1M", "status=none");
-    }
-
-    private static long fincore(Path file) {
-        return Long.parseLong(run("fincore", "--bytes", "--noheadings", "--raw", "--output", "RES", file.toString())
-                .strip());
     }
 
     private static String run(String... command) {
@@ -220,16 +262,9 @@ class StoreAccountingIT {
     }
 
     private ImageReference randomImage() {
-        Random random = new Random(19);
-        TestLayer.Builder layer = TestLayer.builder().dir("data");
-        for (int i = 0; i < DATA_MIB; i++) {
-            byte[] data = new byte[(int) MIB];
-            random.nextBytes(data);
-            layer.file("data/f" + i + ".bin", data);
-        }
         Path layout = dir.resolve("layout");
         TestImage.builder()
-                .layer(layer.build(Compression.NONE))
+                .layer(TestLayer.randomData(DATA_MIB, 19))
                 .label("io.unibloc.kernel", "/boot/vmlinuz")
                 .build()
                 .writeLayout(layout, "v1");

@@ -8,7 +8,6 @@ import io.unibloc.blockstore.DefaultBlockStore;
 import io.unibloc.blockstore.StoreConfig;
 import io.unibloc.registry.auth.RegistryCredentials;
 import io.unibloc.registry.ref.ImageReference;
-import io.unibloc.testkit.image.Compression;
 import io.unibloc.testkit.image.TestImage;
 import io.unibloc.testkit.image.TestLayer;
 import io.unibloc.types.FsType;
@@ -17,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -86,7 +84,8 @@ class CliDfIT {
         System.out.print(out);
         assertThat(out).contains("volumes 2 (persistent 1, ephemeral 1)");
         assertThat(out).contains("ephemeral  1 volume(s), 96.0 MiB seen by their guests");
-        Matcher cache = Pattern.compile("page cache (.+) \\(chains (.+), persistent volumes (.+), backend file (.+)\\)")
+        Matcher cache = Pattern.compile(
+                        "page cache (.+) \\(chains (.+), persistent volumes (.+), backend file (.+), blobs (.+)\\)")
                 .matcher(out);
         assertThat(cache.find()).as(out).isTrue();
         assertThat(Sizes.parse(cache.group(2)))
@@ -103,15 +102,8 @@ class CliDfIT {
     }
 
     private ImageReference image() {
-        Random random = new Random(11);
-        TestLayer.Builder layer = TestLayer.builder().dir("data");
-        for (int i = 0; i < DATA_MIB; i++) {
-            byte[] data = new byte[(int) MIB];
-            random.nextBytes(data);
-            layer.file("data/f" + i + ".bin", data);
-        }
         Path layout = tmp.resolve("layout");
-        TestImage.builder().layer(layer.build(Compression.NONE)).build().writeLayout(layout, "1");
+        TestImage.builder().layer(TestLayer.randomData(DATA_MIB, 11)).build().writeLayout(layout, "1");
         return ImageReference.parse("oci:" + layout + ":1");
     }
 }

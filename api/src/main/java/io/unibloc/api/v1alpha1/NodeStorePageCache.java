@@ -5,12 +5,13 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /**
  * The host page cache the node's store files hold, as the node plugin last counted it: each inode once, so an
- * ephemeral volume (a link of its chain image) adds nothing beyond its chain image.
+ * ephemeral volume (a link of its chain image) adds nothing beyond its chain image. Left unset in the status when
+ * the node plugin could not count it (the node plugin logs why): absent means unknown, never an empty cache.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class NodeStorePageCache {
     @JsonPropertyDescription(
-            "Bytes of the store's files resident in the page cache: the sum of chainBytes, volumeBytes and backendFileBytes.")
+            "Bytes of the store's files resident in the page cache: the sum of chainBytes, volumeBytes, backendFileBytes and blobBytes.")
     private Long totalBytes;
 
     @JsonPropertyDescription(
@@ -23,6 +24,9 @@ public class NodeStorePageCache {
     @JsonPropertyDescription(
             "Resident bytes of the file the store lives in (xfs.img of the xfs-loop backend; 0 for other backends).")
     private Long backendFileBytes;
+
+    @JsonPropertyDescription("Resident bytes of the content store's blobs (layers and configs a pull wrote or read).")
+    private Long blobBytes;
 
     public Long getTotalBytes() {
         return totalBytes;
@@ -54,5 +58,13 @@ public class NodeStorePageCache {
 
     public void setBackendFileBytes(Long backendFileBytes) {
         this.backendFileBytes = backendFileBytes;
+    }
+
+    public Long getBlobBytes() {
+        return blobBytes;
+    }
+
+    public void setBlobBytes(Long blobBytes) {
+        this.blobBytes = blobBytes;
     }
 }

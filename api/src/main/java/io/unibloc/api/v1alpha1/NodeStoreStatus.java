@@ -43,7 +43,8 @@ public class NodeStoreStatus {
             "What the ephemeral volumes' guests see, summed (each overlay's size; their writes live outside the store).")
     private Long ephemeralBytes;
 
-    @JsonPropertyDescription("The host page cache the store's files hold, each inode once, as of updatedAt.")
+    @JsonPropertyDescription(
+            "The host page cache the store's files hold, each inode once, as of updatedAt; absent when the node could not count it.")
     private NodeStorePageCache pageCache;
 
     private Integer chains;

@@ -14,8 +14,10 @@ import java.nio.file.Path;
  * Bytes of a file that sit in the host page cache now, by {@code mincore(2)} over a read-only shared mapping of
  * it, one window at a time. Mapping reads nothing and faults nothing in, so looking does not change the answer,
  * and a sparse multi-GiB image costs only its page-table walk (about a millisecond per GiB). It is what
- * {@code fincore} reports, without a process per file. The kernel answers for a file mapping only to a caller
- * that owns the file or may write it (root, for the store's files). Thread-safe; no state.
+ * {@code fincore} reports, without a process per file. The kernel answers truly for a file mapping only to a caller
+ * that owns the file or may write it (root, for the store's files); to anyone else it says every page is resident,
+ * so {@link MincoreAccess} is asked first and such a file is an {@link UntrustedMincoreException}, never a figure.
+ * Thread-safe; no state.
  */
 public final class ResidentPages {
     /** Mapped and asked at once: bounds the address space and the vector (256 KiB of 4 KiB pages). */
@@ -23,26 +25,29 @@ public final class ResidentPages {
 
     private final LibC libc;
     private final long pageSize;
+    private final MincoreAccess access;
 
     public ResidentPages() {
-        this(LibC.INSTANCE);
+        this(MincoreAccess.ofThisProcess());
     }
 
-    ResidentPages(LibC libc) {
-        this.libc = libc;
+    public ResidentPages(MincoreAccess access) {
+        this.libc = LibC.INSTANCE;
         this.pageSize = libc.getpagesize();
+        this.access = access;
     }
 
     /**
      * Resident bytes of {@code file} (whole pages; the last one counts as a page even when the file ends
-     * inside it). A file that is gone is {@link NoSuchFileException}; other failures are IOExceptions naming
-     * the file and the call.
+     * inside it). A file that is gone is {@link NoSuchFileException}; one the kernel would not answer truly for
+     * is {@link UntrustedMincoreException}; other failures are IOExceptions naming the file and the call.
      */
     public long of(Path file) throws IOException {
         long size = Files.size(file);
         if (size == 0) {
             return 0;
         }
+        access.check(file);
         int fd;
         try {
             fd = libc.open(file.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC, 0);

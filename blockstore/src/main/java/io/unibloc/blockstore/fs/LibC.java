@@ -62,4 +62,7 @@ public interface LibC extends Library {
     int mincore(Pointer addr, NativeLong length, Pointer vec) throws LastErrorException;
 
     int getpagesize();
+
+    /** Effective uid: whom the kernel checks a file's owner against (mincore, see cache.MincoreAccess). */
+    int geteuid();
 }

@@ -4,8 +4,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.unibloc.blockstore.BlockStore;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToLongFunction;
 
 /**
  * Meters of the engine:
@@ -17,10 +20,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *       last {@link #recordUsage} (every usage report updates it)</li>
  *   <li>{@code unibloc.store.volumes} — gauge, tag {@code mode} (persistent|ephemeral): volumes in the store as of
  *       the last usage report ({@code unibloc_store_volumes} in Prometheus)</li>
- *   <li>{@code unibloc.store.page.cache} — gauge, tag {@code kind} (chains|volumes|backend): bytes of the store's
- *       files resident in the host page cache as of the last usage report, each inode once (an ephemeral volume's
- *       link is its chain image: under {@code chains}); {@code backend} is {@code xfs.img} of xfs-loop
- *       ({@code unibloc_store_page_cache_bytes} in Prometheus; their sum is the store's whole share)</li>
+ *   <li>{@code unibloc.store.page.cache} — gauge, tag {@code kind} (chains|volumes|backend|blobs): bytes of the
+ *       store's files resident in the host page cache as of the last usage report, each inode once (an ephemeral
+ *       volume's link is its chain image: under {@code chains}); {@code backend} is {@code xfs.img} of xfs-loop,
+ *       {@code blobs} the content store's layer and config files ({@code unibloc_store_page_cache_bytes} in
+ *       Prometheus; their sum is the store's whole share). NaN while unknown: before the first report, after a
+ *       failed count, or when the kernel would not answer this process truly ({@code mincore} needs write access
+ *       to the files since Linux 5.2)</li>
  *   <li>{@code unibloc.store.backend.info} — gauge 1, tag {@code backend} (reflink|xfs-loop|copy): which
  *       copy-on-write backend the store uses ({@code unibloc_store_backend_info} in Prometheus)</li>
  * </ul>
@@ -33,9 +39,8 @@ public final class StoreMetrics {
     private final AtomicLong blobs = new AtomicLong();
     private final AtomicLong persistentVolumes = new AtomicLong();
     private final AtomicLong ephemeralVolumes = new AtomicLong();
-    private final AtomicLong chainCache = new AtomicLong();
-    private final AtomicLong volumeCache = new AtomicLong();
-    private final AtomicLong backendCache = new AtomicLong();
+    private final AtomicReference<BlockStore.PageCacheUsage> pageCache =
+            new AtomicReference<>(BlockStore.PageCacheUsage.unknown("not counted yet"));
 
     public StoreMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -45,9 +50,10 @@ public final class StoreMetrics {
         gauge("blobs", blobs);
         volumes("persistent", persistentVolumes);
         volumes("ephemeral", ephemeralVolumes);
-        pageCache("chains", chainCache);
-        pageCache("volumes", volumeCache);
-        pageCache("backend", backendCache);
+        pageCache("chains", BlockStore.PageCacheUsage::chainBytes);
+        pageCache("volumes", BlockStore.PageCacheUsage::volumeBytes);
+        pageCache("backend", BlockStore.PageCacheUsage::backendFileBytes);
+        pageCache("blobs", BlockStore.PageCacheUsage::blobBytes);
     }
 
     private void volumes(String mode, AtomicLong value) {
@@ -57,8 +63,12 @@ public final class StoreMetrics {
                 .register(registry);
     }
 
-    private void pageCache(String kind, AtomicLong value) {
-        Gauge.builder("unibloc.store.page.cache", value, AtomicLong::get)
+    /** NaN while the figure is unknown (not counted yet, or the last count failed): never a 0 that is not true. */
+    private void pageCache(String kind, ToLongFunction<BlockStore.PageCacheUsage> bytes) {
+        Gauge.builder("unibloc.store.page.cache", pageCache, ref -> {
+                    BlockStore.PageCacheUsage u = ref.get();
+                    return u.known() ? bytes.applyAsLong(u) : Double.NaN;
+                })
                 .tag("kind", kind)
                 .baseUnit("bytes")
                 .description("bytes of the block store's files resident in the host page cache, each inode once")
@@ -120,10 +130,8 @@ public final class StoreMetrics {
         ephemeralVolumes.set(ephemeral);
     }
 
-    public void recordPageCache(long chainBytes, long volumeBytes, long backendFileBytes) {
-        chainCache.set(chainBytes);
-        volumeCache.set(volumeBytes);
-        backendCache.set(backendFileBytes);
+    public void recordPageCache(BlockStore.PageCacheUsage usage) {
+        pageCache.set(usage);
     }
 
     public MeterRegistry registry() {

@@ -3,7 +3,7 @@ package io.unibloc.blockstore.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.unibloc.blockstore.fs.Exec;
+import io.unibloc.testkit.pagecache.PageCacheFiles;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -40,7 +40,7 @@ class ResidentPagesTest {
             ch.truncate(3L << 30);
             ch.force(true);
         }
-        evict(file);
+        PageCacheFiles.evict(file);
         assertThat(pages.of(file)).as("evicted").isLessThan(MIB);
 
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -48,7 +48,7 @@ class ResidentPagesTest {
         }
 
         long resident = pages.of(file);
-        assertThat(resident).isGreaterThanOrEqualTo(2 * MIB).isEqualTo(fincore(file));
+        assertThat(resident).isGreaterThanOrEqualTo(2 * MIB).isEqualTo(PageCacheFiles.fincore(file));
         long best = Long.MAX_VALUE;
         for (int i = 0; i < 5; i++) {
             long t = System.nanoTime();
@@ -66,7 +66,7 @@ class ResidentPagesTest {
         Files.write(file, data); // just written: resident
         Path link = Files.createLink(dir.resolve("link.img"), file);
         long one = pages.of(file);
-        assertThat(one).isEqualTo(fincore(file)).isGreaterThanOrEqualTo(3 * MIB);
+        assertThat(one).isEqualTo(PageCacheFiles.fincore(file)).isGreaterThanOrEqualTo(3 * MIB);
 
         Map<String, Long> scanned = new PageCacheScan(pages)
                 .scan(Map.of("chains", List.of(file, link, dir.resolve("deleted-meanwhile.img"))));
@@ -75,20 +75,5 @@ class ResidentPagesTest {
         assertThatThrownBy(() -> pages.of(dir.resolve("absent"))).isInstanceOf(NoSuchFileException.class);
         Path empty = Files.createFile(dir.resolve("empty"));
         assertThat(pages.of(empty)).isZero();
-    }
-
-    private static void evict(Path file) {
-        run("dd", "if=" + file, "iflag=nocache", "count=0", "status=none");
-    }
-
-    private static long fincore(Path file) {
-        return Long.parseLong(run("fincore", "--bytes", "--noheadings", "--raw", "--output", "RES", file.toString())
-                .strip());
-    }
-
-    private static String run(String... command) {
-        Exec.Result r = Exec.run(List.of(command));
-        assertThat(r.ok()).as("%s: %s", String.join(" ", command), r.output()).isTrue();
-        return r.stdout();
     }
 }

@@ -21,6 +21,7 @@ import io.unibloc.sandbox.spec.FileProjection;
 import io.unibloc.sandbox.spec.GuestKind;
 import io.unibloc.sandbox.spec.ImageMetadata;
 import io.unibloc.types.FsType;
+import io.unibloc.types.RootWriteModes;
 import io.unibloc.types.StoreException;
 import io.unibloc.types.Vmm;
 import io.unibloc.types.WriteMode;
@@ -317,7 +318,7 @@ public final class RunCommand extends StoreCommand {
      * The root's write mode: {@code --write-mode}; else the mode of the named volume if it exists (a volume made
      * persistent stays so); else ephemeral (with {@code --file} too: the sandbox writes files into the overlay),
      * except a writable root under another VMM than QEMU, which could not boot through an overlay and gets
-     * persistent. The operator's {@code RootWriteMode} applies the same rule to UnikernelPods.
+     * persistent ({@link RootWriteModes}, the rule the operator's {@code RootWriteMode} applies to UnikernelPods).
      *
      * @param guest the boot spec after the image's labels
      */
@@ -328,11 +329,9 @@ public final class RunCommand extends StoreCommand {
         if (existing.isPresent()) {
             return existing.get().writeMode();
         }
-        if (guest.isReadOnly()) {
-            return WriteMode.EPHEMERAL;
-        }
         Vmm vmm = guest.vmm() == null ? BootSpec.DEFAULT_VMM : guest.vmm();
-        return vmm == Vmm.QEMU ? WriteMode.EPHEMERAL : WriteMode.PERSISTENT;
+        // unibloc run boots every guest in its own sandbox, never under urunc.
+        return RootWriteModes.resolve(null, vmm, guest.isReadOnly(), false);
     }
 
     /**

@@ -15,8 +15,9 @@ import picocli.CommandLine.Command;
                     + " store's files hold, and per volume the bytes shared with its image vs its own.",
             "An ephemeral volume owns no file: it reads its chain image (one page cache for every guest of the"
                     + " image) and its guest writes to its own overlay, outside the store.",
-            "The page cache is counted each inode once (mincore of the chain images, persistent clones and the"
-                    + " backend's file), when df runs."
+            "The page cache is counted each inode once (mincore of the chain images, persistent clones, the"
+                    + " backend's file and the blobs), when df runs; it reads unknown to a user that may not write the"
+                    + " store's files (the kernel would report their sizes instead)."
         })
 public final class DfCommand extends StoreCommand {
     @Override
@@ -38,28 +39,12 @@ public final class DfCommand extends StoreCommand {
                         "ephemeral  %d volume(s), %s seen by their guests (they read their chain images; writes go to each"
                                 + " guest's overlay)%n",
                         u.ephemeralVolumes(), Sizes.format(u.ephemeralBytes()));
-        BlockStore.PageCacheUsage cache = u.pageCache();
-        out().printf(
-                        "page cache %s (chains %s, persistent volumes %s, backend file %s)%n",
-                        Sizes.format(cache.totalBytes()),
-                        Sizes.format(cache.chainBytes()),
-                        Sizes.format(cache.volumeBytes()),
-                        Sizes.format(cache.backendFileBytes()));
+        out().println(PageCacheLine.of(u.pageCache()));
         out().printf(
                         "images %d, chains %d, volumes %d (persistent %d, ephemeral %d)%n",
                         u.images(), u.chains(), u.volumes(), u.persistentVolumes(), u.ephemeralVolumes());
         if (u.volumes() > 0) {
-            Table t = new Table("VOLUME", "MODE", "SIZE", "LOGICAL", "SHARED", "EXCLUSIVE");
-            for (BlockStore.Volume v : s.engine().listVolumes()) {
-                BlockStore.VolumeStats st = s.engine().volumeStats(v.id());
-                t.row(
-                        v.id(),
-                        v.writeMode().id(),
-                        Sizes.format(v.sizeBytes()),
-                        Sizes.format(st.logicalBytes()),
-                        Sizes.format(Math.max(0, st.logicalBytes() - st.exclusiveBytes())),
-                        Sizes.format(st.exclusiveBytes()));
-            }
+            Table t = VolumeRows.of(s.engine(), s.engine().listVolumes());
             out().println();
             t.print(out());
         }

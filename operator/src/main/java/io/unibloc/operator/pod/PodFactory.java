@@ -74,9 +74,23 @@ public final class PodFactory {
                 NetworkPlan.initial(ukp.getSpec(), settings.defaultNetworkMode(), image.labels()));
     }
 
-    /** @param network the concrete network mode of this Pod ({@link NetworkPodParts} adds what it needs) */
+    /** A Pod run by the unibloc sandbox. @param network the concrete network mode of this Pod */
     public static Pod build(
             UnikernelPod ukp, PinnedImage image, String revision, PodSettings settings, NetworkPlan network) {
+        return build(ukp, image, revision, settings, network, false);
+    }
+
+    /**
+     * @param network the concrete network mode of this Pod ({@link NetworkPodParts} adds what it needs)
+     * @param urunc whether its RuntimeClass runs urunc, which cannot boot an overlay ({@link RootWriteMode})
+     */
+    public static Pod build(
+            UnikernelPod ukp,
+            PinnedImage image,
+            String revision,
+            PodSettings settings,
+            NetworkPlan network,
+            boolean urunc) {
         UnikernelPodSpec spec = ukp.getSpec();
         BootSpec boot = BootSpecFactory.build(spec, image.labels(), settings, network);
         String owner = ukp.getMetadata().getName();
@@ -91,7 +105,7 @@ public final class PodFactory {
         podAnnotations.put(PodNames.ANNOTATION_OWNER, owner);
         podAnnotations.put(PodNames.ANNOTATION_REVISION, revision);
         podAnnotations.put(ClaimAnnotations.IMAGE, image.byDigest());
-        WriteMode writeMode = RootWriteMode.resolve(spec, boot);
+        WriteMode writeMode = RootWriteMode.resolve(spec, boot, urunc);
         // Recorded on the Pod (and its claim) as made: status reads it back, whatever a later default says.
         podAnnotations.put(ClaimAnnotations.WRITE_MODE, writeMode.id());
 

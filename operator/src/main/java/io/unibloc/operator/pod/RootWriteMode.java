@@ -4,7 +4,9 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.unibloc.api.v1alpha1.UnikernelPodSpec;
 import io.unibloc.api.wire.ClaimAnnotations;
+import io.unibloc.operator.runtimeclass.RuntimeClasses;
 import io.unibloc.sandbox.spec.BootSpec;
+import io.unibloc.types.RootWriteModes;
 import io.unibloc.types.Vmm;
 import io.unibloc.types.WriteMode;
 import java.util.Map;
@@ -14,9 +16,11 @@ import java.util.Optional;
  * The write mode of a guest's root volume (issue 19: density by default). {@code spec.rootfs.writeMode} wins when
  * set. Unset means {@code ephemeral} — every guest of an image shares the node's page cache, and its writes go
  * like a container's; {@code files} go into the guest's own overlay — except where the guest could not boot that
- * way: a writable root under firecracker or cloud-hypervisor, which gets {@code persistent}, because only QEMU boots
- * the qcow2 overlay the guest writes to (the VMM is the spec's, else the image's {@code io.unibloc.vmm} label, else
- * the sandbox's default, QEMU). A read-only root needs no overlay, so it is ephemeral under every VMM.
+ * way ({@link RootWriteModes}, the rule {@code unibloc run} shares): a writable root under firecracker or
+ * cloud-hypervisor (the VMM is the spec's, else the image's {@code io.unibloc.vmm} label, else the sandbox's default,
+ * QEMU), or under urunc (a RuntimeClass with handler {@code urunc}), which gets {@code persistent}, because only QEMU
+ * run by the unibloc sandbox boots the qcow2 overlay the guest writes to. A read-only root needs no overlay, so it is
+ * ephemeral everywhere.
  *
  * The mode is resolved when a Pod is made and recorded on it (and on its claim), never recomputed for a running
  * Pod: an operator upgrade that changes the default does not change the revision, so Pods made as persistent
@@ -25,16 +29,53 @@ import java.util.Optional;
 public final class RootWriteMode {
     private RootWriteMode() {}
 
-    /** @param boot the guest's boot spec after the image's labels ({@link BootSpecFactory}) */
-    public static WriteMode resolve(UnikernelPodSpec spec, BootSpec boot) {
-        if (spec.getRootfs() != null && spec.getRootfs().getWriteMode() != null) {
-            return spec.getRootfs().getWriteMode();
+    /** The handler of urunc's RuntimeClasses (containerd's runtime entry for urunc's shim). */
+    static final String URUNC_HANDLER = "urunc";
+    /** The chart's RuntimeClass for urunc, taken as urunc while RuntimeClasses cannot be read. */
+    static final String URUNC_RUNTIME_CLASS = "unibloc-urunc";
+
+    /**
+     * @param boot the guest's boot spec after the image's labels ({@link BootSpecFactory})
+     * @param urunc whether the Pod runs under urunc ({@link #underUrunc})
+     */
+    public static WriteMode resolve(UnikernelPodSpec spec, BootSpec boot, boolean urunc) {
+        return RootWriteModes.resolve(explicit(spec), vmm(boot), boot.isReadOnly(), urunc);
+    }
+
+    /**
+     * Why an explicit {@code writeMode: ephemeral} cannot be served under urunc, as a spec problem naming the
+     * field and the way out; empty when the spec does not ask for a writable ephemeral root. The VMM half of the
+     * rule is {@link SpecValidator}'s (from {@code spec.vmm}) and the sandbox's (from the image's label).
+     */
+    static Optional<String> uruncProblem(UnikernelPodSpec spec, String runtimeClassName) {
+        boolean readOnly =
+                spec.getRootfs() != null && Boolean.TRUE.equals(spec.getRootfs().getReadOnly());
+        if (explicit(spec) != WriteMode.EPHEMERAL || readOnly) {
+            return Optional.empty();
         }
-        if (boot.isReadOnly()) {
-            return WriteMode.EPHEMERAL;
+        return RootWriteModes.whyNoOverlay(Vmm.QEMU, false, true)
+                .map(why -> "spec.rootfs.writeMode: ephemeral cannot be served under RuntimeClass " + runtimeClassName
+                        + " (handler " + URUNC_HANDLER + "): " + why
+                        + "; set writeMode persistent (or leave it unset), or readOnly true");
+    }
+
+    /**
+     * Whether Pods of RuntimeClass {@code name} run under urunc: its handler when the class could be read, else
+     * whether it is the chart's {@value #URUNC_RUNTIME_CLASS}.
+     */
+    static boolean underUrunc(String name, RuntimeClasses.Lookup lookup) {
+        if (lookup instanceof RuntimeClasses.Lookup.Found found) {
+            return URUNC_HANDLER.equals(found.runtimeClass().getHandler());
         }
-        Vmm vmm = boot.vmm() == null ? BootSpec.DEFAULT_VMM : boot.vmm();
-        return vmm == Vmm.QEMU ? WriteMode.EPHEMERAL : WriteMode.PERSISTENT;
+        return URUNC_RUNTIME_CLASS.equals(name);
+    }
+
+    private static WriteMode explicit(UnikernelPodSpec spec) {
+        return spec.getRootfs() == null ? null : spec.getRootfs().getWriteMode();
+    }
+
+    private static Vmm vmm(BootSpec boot) {
+        return boot.vmm() == null ? BootSpec.DEFAULT_VMM : boot.vmm();
     }
 
     /** Whether the guest boots through an overlay in the Pod's scratch space: an ephemeral root it may write. */

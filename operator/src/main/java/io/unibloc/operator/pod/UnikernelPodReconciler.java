@@ -175,7 +175,13 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
             deleteClaim(ukp, orphan.getMetadata().getName(), "used by no Pod", context);
         }
 
-        List<String> problems = SpecValidator.validate(ukp.getSpec(), settings);
+        List<String> problems = new ArrayList<>(SpecValidator.validate(ukp.getSpec(), settings));
+        if (problems.isEmpty()) {
+            String runtimeClass = runtimeClassOf(ukp);
+            RootWriteMode.uruncProblem(ukp.getSpec(), runtimeClass)
+                    .filter(problem -> RootWriteMode.underUrunc(runtimeClass, runtimeClasses.lookup(runtimeClass)))
+                    .ifPresent(problems::add);
+        }
         if (!problems.isEmpty()) {
             String message = String.join("; ", problems);
             conditions.set(IMAGE_PINNED, FALSE, "InvalidSpec", message);
@@ -442,8 +448,10 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
      */
     private Pod createPod(UnikernelPod ukp, PinnedImage image, String revision, Context<UnikernelPod> context) {
         NetworkPlan plan = NetworkPlan.initial(ukp.getSpec(), settings.defaultNetworkMode(), image.labels());
+        String runtimeClass = runtimeClassOf(ukp);
+        boolean urunc = RootWriteMode.underUrunc(runtimeClass, runtimeClasses.lookup(runtimeClass));
         try {
-            return create(ukp, PodFactory.build(ukp, image, revision, settings, plan), context);
+            return create(ukp, PodFactory.build(ukp, image, revision, settings, plan, urunc), context);
         } catch (PodRefused e) {
             Optional<PodSecurityRefusal> policy =
                     PodSecurityRefusal.from(e.status).filter(r -> r.refusesCapability(NetworkPodParts.NET_ADMIN));
@@ -463,11 +471,17 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                     ukp.getMetadata().getNamespace(),
                     ukp.getMetadata().getName(),
                     policy.get().policy());
-            Pod created = create(ukp, PodFactory.build(ukp, image, revision, settings, passt), context);
+            Pod created = create(ukp, PodFactory.build(ukp, image, revision, settings, passt, urunc), context);
             // Progress is no Event, but a mode the user did not name is worth one (and only happens here).
             events.record(ukp, EventRecorder.Type.Normal, NetworkStatusMapper.FALLBACK, passt.fallback());
             return created;
         }
+    }
+
+    /** The RuntimeClass the UnikernelPod's Pod is made with (as {@link PodFactory} writes it). */
+    private String runtimeClassOf(UnikernelPod ukp) {
+        String named = ukp.getSpec().getRuntimeClassName();
+        return named != null ? named : settings.runtimeClassName();
     }
 
     /** Creates the root claim, then the Pod that names it (so the scheduler's first attempt finds the claim). */

@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.node.v1.RuntimeClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -215,6 +216,58 @@ class UnikernelPodLifecycleTest {
         assertThat(pod.getSpec().getVolumes())
                 .anySatisfy(v -> assertThat(v.getName()).isEqualTo("scratch"));
         cluster.awaitStatus(ns, "shared", "the write mode in status", s -> s.getWriteMode() == WriteMode.EPHEMERAL);
+    }
+
+    /**
+     * urunc boots the root device itself and cannot boot the sandbox's qcow2 overlay: under a RuntimeClass whose
+     * handler is urunc (named otherwise than the chart's, so the handler decides), an unset writeMode is persistent,
+     * and an explicit ephemeral on a writable root is refused saying why.
+     */
+    @Test
+    void underUruncAnUnsetWriteModeIsPersistentAndAnExplicitEphemeralIsRefused() {
+        String ns = "urunc";
+        PushedImage image = Images.push(registry, "demo/urunc", "1.0", "console=ttyS0");
+        client.resource(new RuntimeClassBuilder()
+                        .withNewMetadata()
+                        .withName("corp-unikernels")
+                        .endMetadata()
+                        .withHandler("urunc")
+                        .build())
+                .create();
+        Cluster cluster = new Cluster(client);
+        UnikernelPod unset = ukp(ns, "unset", image.reference());
+        unset.getSpec().setRuntimeClassName("corp-unikernels");
+        cluster.create(unset);
+
+        Pod pod = cluster.awaitPod(ns, "unset");
+        assertThat(pod.getMetadata().getAnnotations()).containsEntry("unibloc.io/write-mode", "persistent");
+        String claimName =
+                pod.getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName();
+        assertThat(client.persistentVolumeClaims()
+                        .inNamespace(ns)
+                        .withName(claimName)
+                        .get()
+                        .getMetadata()
+                        .getAnnotations())
+                .containsEntry("unibloc.io/write-mode", "persistent");
+        assertThat(pod.getSpec().getContainers().get(0).getEnv())
+                .noneSatisfy(e -> assertThat(e.getName()).isEqualTo("UNIBLOC_ROOT_OVERLAY"));
+
+        UnikernelPod explicit = ukp(ns, "explicit", image.reference());
+        explicit.getSpec().setRuntimeClassName("corp-unikernels");
+        Rootfs rootfs = new Rootfs();
+        rootfs.setWriteMode(WriteMode.EPHEMERAL);
+        explicit.getSpec().setRootfs(rootfs);
+        cluster.create(explicit);
+        UnikernelPodStatus refused =
+                cluster.awaitStatus(ns, "explicit", "InvalidSpec", s -> "InvalidSpec".equals(reason(s, "Ready")));
+        assertThat(refused.getPhase()).isEqualTo(Phase.Failed);
+        assertThat(message(refused, "Ready"))
+                .contains("spec.rootfs.writeMode: ephemeral")
+                .contains("corp-unikernels")
+                .contains("urunc")
+                .contains("persistent");
+        assertThat(cluster.podsOf(ns, "explicit")).isEmpty();
     }
 
     @Test

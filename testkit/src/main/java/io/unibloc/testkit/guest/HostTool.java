@@ -6,13 +6,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a host tool and insists that it succeeds. */
-final class HostTool {
+/** Runs a host tool and insists that it succeeds (also used by {@code testkit.pagecache}). */
+public final class HostTool {
 
     private HostTool() {}
 
     /** @return standard output; @throws IOException with the command and its output when it fails */
-    static String run(List<String> command, Map<String, String> env) throws IOException {
+    public static String run(List<String> command, Map<String, String> env) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(env);
         builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -35,7 +35,7 @@ final class HostTool {
         }
     }
 
-    static String run(String... command) throws IOException {
+    public static String run(String... command) throws IOException {
         return run(List.of(command), Map.of());
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Random;
 
 /**
  * One image layer built in memory from entries given in code, in the order given; no parent directories are
@@ -48,6 +49,22 @@ public final class TestLayer {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * An uncompressed layer of {@code mib} files {@code data/f<i>.bin} of 1 MiB of random bytes from {@code seed}:
+     * data no filesystem compresses or dedupes, so what a read of it brings into the page cache (or onto a disk)
+     * is at least {@code mib} MiB — what the accounting tests count against.
+     */
+    public static TestLayer randomData(int mib, long seed) {
+        Random random = new Random(seed);
+        Builder layer = builder().dir("data");
+        for (int i = 0; i < mib; i++) {
+            byte[] data = new byte[1 << 20];
+            random.nextBytes(data);
+            layer.file("data/f" + i + ".bin", data);
+        }
+        return layer.build(Compression.NONE);
     }
 
     /** The entries in archive order. */

@@ -147,6 +147,12 @@ public final class NodeStoreReporter implements AutoCloseable {
         s.setEphemeralVolumes(usage.ephemeralVolumes());
         s.setEphemeralBytes(usage.ephemeralBytes());
         s.setPageCache(pageCache(usage.pageCache()));
+        if (!usage.pageCache().known()) {
+            LOG.warn(
+                    "page cache unknown, left out of the status node={} cause={}",
+                    node,
+                    usage.pageCache().unknownCause());
+        }
         s.setChains(usage.chains());
         s.setCachedImages(List.copyOf(cached));
         s.setImages(prewarm);
@@ -157,12 +163,17 @@ public final class NodeStoreReporter implements AutoCloseable {
         return StatusPatch.apply(client, current, before, s);
     }
 
+    /** Unset (null) when unknown: a reader must not take a failed count for an empty cache. */
     private static NodeStorePageCache pageCache(BlockStore.PageCacheUsage usage) {
+        if (!usage.known()) {
+            return null;
+        }
         NodeStorePageCache out = new NodeStorePageCache();
         out.setTotalBytes(usage.totalBytes());
         out.setChainBytes(usage.chainBytes());
         out.setVolumeBytes(usage.volumeBytes());
         out.setBackendFileBytes(usage.backendFileBytes());
+        out.setBlobBytes(usage.blobBytes());
         return out;
     }
 

@@ -12,10 +12,10 @@ import io.unibloc.blockstore.BlockStore;
 import io.unibloc.blockstore.BlockStore.VolumeSpec;
 import io.unibloc.blockstore.DefaultBlockStore;
 import io.unibloc.blockstore.StoreConfig;
+import io.unibloc.blockstore.cache.MincoreAccess;
 import io.unibloc.csi.node.MockApi;
 import io.unibloc.registry.auth.RegistryCredentials;
 import io.unibloc.registry.ref.ImageReference;
-import io.unibloc.testkit.image.Compression;
 import io.unibloc.testkit.image.TestImage;
 import io.unibloc.testkit.image.TestLayer;
 import io.unibloc.types.FsType;
@@ -25,7 +25,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,18 +79,7 @@ class NodeStoreAccountingIT {
                         .map(v -> store.volumeStats(v.id()).logicalBytes())
                         .orElseThrow();
 
-                try (NodeStoreReporter reporter = new NodeStoreReporter(
-                        client,
-                        store,
-                        NODE,
-                        tmp.resolve("store"),
-                        List::of,
-                        Optional::empty,
-                        Clock.systemUTC(),
-                        Duration.ofMinutes(10),
-                        meters)) {
-                    reporter.report();
-                }
+                report(store, NODE, meters);
 
                 NodeStoreStatus status =
                         client.resources(NodeStore.class).withName(NODE).get().getStatus();
@@ -106,8 +94,14 @@ class NodeStoreAccountingIT {
                 assertThat(cache.getBackendFileBytes())
                         .as("the copy backend has no file")
                         .isZero();
+                assertThat(cache.getBlobBytes())
+                        .as("the pull's layer, just written")
+                        .isGreaterThanOrEqualTo(DATA_MIB * MIB);
                 assertThat(cache.getTotalBytes())
-                        .isEqualTo(cache.getChainBytes() + cache.getVolumeBytes() + cache.getBackendFileBytes());
+                        .isEqualTo(cache.getChainBytes()
+                                + cache.getVolumeBytes()
+                                + cache.getBackendFileBytes()
+                                + cache.getBlobBytes());
                 assertThat(api.server.dispatcher().requests())
                         .filteredOn(w -> w.path().contains("/nodestores/" + NODE + "/status"))
                         .singleElement()
@@ -128,6 +122,59 @@ class NodeStoreAccountingIT {
         }
     }
 
+    @Test
+    void aPageCacheTheNodeCannotCountIsLeftOutOfTheStatusAndItsGaugesAreNaN() throws Exception {
+        String node = "accounting-unknown";
+        ImageReference image = image();
+        Path dir = tmp.resolve("store");
+        try (DefaultBlockStore store =
+                DefaultBlockStore.open(StoreConfig.defaults(dir).withBackend(StoreConfig.Backend.COPY))) {
+            create(store, "acct-u", image, WriteMode.EPHEMERAL);
+            report(store, node, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        }
+        assertThat(client.resources(NodeStore.class)
+                        .withName(node)
+                        .get()
+                        .getStatus()
+                        .getPageCache())
+                .as("precondition: counted as root")
+                .isNotNull();
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // a caller (uid 4242) that neither owns nor may write the store's files: the kernel would falsify mincore
+        try (DefaultBlockStore store = DefaultBlockStore.open(
+                StoreConfig.defaults(dir).withBackend(StoreConfig.Backend.COPY).withMeters(meters),
+                new MincoreAccess(4242, file -> false))) {
+            report(store, node, meters);
+        }
+
+        NodeStoreStatus status =
+                client.resources(NodeStore.class).withName(node).get().getStatus();
+        assertThat(status.getPageCache())
+                .as("the earlier figure is removed, not left stale")
+                .isNull();
+        assertThat(status.getEphemeralVolumes())
+                .as("the rest of the report stands")
+                .isEqualTo(1);
+        assertThat(meters.scrape())
+                .contains("unibloc_store_page_cache_bytes{kind=\"chains\"} NaN")
+                .contains("unibloc_store_page_cache_bytes{kind=\"blobs\"} NaN");
+    }
+
+    private void report(DefaultBlockStore store, String node, PrometheusMeterRegistry meters) {
+        try (NodeStoreReporter reporter = new NodeStoreReporter(
+                client,
+                store,
+                node,
+                tmp.resolve("store"),
+                List::of,
+                Optional::empty,
+                Clock.systemUTC(),
+                Duration.ofMinutes(10),
+                meters)) {
+            reporter.report();
+        }
+    }
+
     private static void create(DefaultBlockStore store, String id, ImageReference image, WriteMode mode) {
         store.createVolume(
                 new VolumeSpec(id, image, FsType.EXT4, 64 * MIB, 0, false, mode),
@@ -141,15 +188,8 @@ class NodeStoreAccountingIT {
     }
 
     private ImageReference image() {
-        Random random = new Random(23);
-        TestLayer.Builder layer = TestLayer.builder().dir("data");
-        for (int i = 0; i < DATA_MIB; i++) {
-            byte[] data = new byte[(int) MIB];
-            random.nextBytes(data);
-            layer.file("data/f" + i + ".bin", data);
-        }
         Path layout = tmp.resolve("layout");
-        TestImage.builder().layer(layer.build(Compression.NONE)).build().writeLayout(layout, "1");
+        TestImage.builder().layer(TestLayer.randomData(DATA_MIB, 23)).build().writeLayout(layout, "1");
         return ImageReference.parse("oci:" + layout + ":1");
     }
 }
