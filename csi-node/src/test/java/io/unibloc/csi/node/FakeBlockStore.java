@@ -34,6 +34,9 @@ public final class FakeBlockStore implements BlockStore {
     /** A failure to throw from deleteVolume for this id, or null to delete. */
     public volatile Function<String, StoreException> deleteHook = id -> null;
 
+    /** Plays the engine's pull inside createVolume (after createHook): calls the given progress as a download would. */
+    public volatile java.util.function.Consumer<Progress> pullHook = progress -> {};
+
     /** Runs inside attach before it takes effect, outside any lock of this fake: lets a test slow or block it. */
     public volatile Runnable attachHook = () -> {};
     /** How often two attaches of one volume were inside this store at once (NodeService's lock forbids it). */
@@ -68,6 +71,7 @@ public final class FakeBlockStore implements BlockStore {
         if (failure != null) {
             throw failure;
         }
+        pullHook.accept(progress);
         creates.incrementAndGet();
         Volume existing = volumes.get(spec.id());
         if (existing != null) {

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * the record is reconciled again and becomes Ready with timings, or Failed with a {@code BlockVolumeReasons} reason
  * when the failure is permanent; a retryable failure stays Preparing and is tried again after JOSDK's back-off. The
  * storage finalizer {@link BlockVolume#STORAGE_FINALIZER} is JOSDK's: {@link #cleanup} frees the storage, but never
- * while the volume is attached (deferred until NodeUnstageVolume) nor while its own preparation runs. Errors of a
+ * while the volume is attached (deferred until NodeUnstageVolume) nor while its own preparation runs (the deletion
+ * asks it to stop: a pull stops at its next chunk). Errors of a
  * reconcile (API server, a store error while freeing) are thrown and retried by JOSDK.
  */
 @ControllerConfiguration(name = BlockVolumeReconciler.NAME, finalizerName = BlockVolume.STORAGE_FINALIZER)
@@ -145,7 +146,7 @@ public final class BlockVolumeReconciler implements Reconciler<BlockVolume>, Cle
                         "preparing image " + volume.getSpec().getImage(),
                         s -> s.setPreparingSince(status.now()));
             }
-            preparations.start(name, () -> preparer.prepare(name, volume.getSpec()));
+            preparations.start(name, cancelled -> preparer.prepare(name, volume.getSpec(), cancelled));
         }
         return UpdateControl.noUpdate(); // Running: its end wakes this record.
     }
@@ -209,7 +210,7 @@ public final class BlockVolumeReconciler implements Reconciler<BlockVolume>, Cle
 
     /**
      * Frees the volume's storage; JOSDK then drops the finalizer. Deferred (finalizer kept, looked at again) while the
-     * volume is attached or its preparation runs. Errors: a store failure is thrown and retried with back-off.
+     * volume is attached or its preparation runs (asked here to stop). Errors: a store failure is thrown and retried with back-off.
      */
     @Override
     public DeleteControl cleanup(BlockVolume volume, Context<BlockVolume> context) {
@@ -231,8 +232,8 @@ public final class BlockVolumeReconciler implements Reconciler<BlockVolume>, Cle
         if (state.isPresent()
                 && state.get() instanceof Preparations.Running running
                 && !running.job().cancel()) {
-            status.message(context, volume, "deletion waits for the running preparation to end");
-            LOG.info("deletion waits for preparation volume={}", name);
+            status.message(context, volume, "deletion stopped the running preparation and waits for it to end");
+            LOG.info("deletion stopped the preparation and waits for it volume={}", name);
             return DeleteControl.noFinalizerRemoval(); // The preparation's end wakes this record.
         }
         boolean freed = locks.with(name, () -> {

@@ -3,19 +3,47 @@ package io.unibloc.csi.node.reconcile;
 import io.unibloc.api.v1alpha1.BlockVolumeTimings;
 import io.unibloc.blockstore.BlockStore;
 import io.unibloc.registry.ref.Digest;
+import io.unibloc.types.StoreException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
-/** Collects how long pulling and building took during one preparation, from the store's progress callbacks. */
+/**
+ * Collects how long pulling and building took during one preparation, from the store's progress callbacks, and is
+ * where a deletion stops a pull: a callback during the pull throws once {@code cancelled} says so, which the engine
+ * handles as any failed download (the unfinished blob is discarded, nothing is left behind).
+ */
 final class PreparationTimer implements BlockStore.Progress {
+    private final String volume;
+    private final BooleanSupplier cancelled;
     private final long start = System.nanoTime();
     private final AtomicLong firstPull = new AtomicLong(-1);
     private final AtomicLong lastPull = new AtomicLong(-1);
     private final AtomicLong buildMillis = new AtomicLong();
     private volatile boolean built;
 
+    PreparationTimer(String volume, BooleanSupplier cancelled) {
+        this.volume = volume;
+        this.cancelled = cancelled;
+    }
+
     @Override
     public void pullStarted(Digest blob, long totalBytes) {
+        stopIfCancelled(blob);
         firstPull.compareAndSet(-1, System.nanoTime());
+    }
+
+    @Override
+    public void pulled(Digest blob, long bytesSoFar) {
+        stopIfCancelled(blob);
+    }
+
+    private void stopIfCancelled(Digest blob) {
+        if (cancelled.getAsBoolean()) {
+            throw StoreException.unavailable(
+                    "preparation of volume " + volume + " cancelled by its deletion while pulling blob "
+                            + blob.shortHex(),
+                    null);
+        }
     }
 
     @Override

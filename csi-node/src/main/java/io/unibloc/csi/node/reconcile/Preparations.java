@@ -10,8 +10,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,19 +52,27 @@ final class Preparations implements AutoCloseable {
      */
     record Failed(RuntimeException error, int attempt, Duration delay, Duration took) implements Outcome {}
 
-    /** Cancelled before it started (the record is being deleted). */
+    /** Cancelled before it started, or stopped during its pull (the record is being deleted). */
     record Cancelled() implements Outcome {}
 
-    /** A submitted preparation; {@link #cancel} keeps it from starting, never interrupts it once running. */
+    /**
+     * A submitted preparation; {@link #cancel} keeps it from starting, and once it runs asks it to stop: the work polls
+     * {@link #cancelRequested()} (the store's progress callbacks during the pull) and its end then counts as
+     * {@link Cancelled}.
+     */
     static final class Job implements Runnable {
         private final String name;
-        private final Supplier<PreparedVolume> work;
+        private final Function<BooleanSupplier, PreparedVolume> work;
         private final RetryExecution attempts;
         private final Preparations owner;
         private boolean started;
-        private boolean cancelled;
+        private volatile boolean cancelled;
 
-        private Job(String name, Supplier<PreparedVolume> work, RetryExecution attempts, Preparations owner) {
+        private Job(
+                String name,
+                Function<BooleanSupplier, PreparedVolume> work,
+                RetryExecution attempts,
+                Preparations owner) {
             this.name = name;
             this.work = work;
             this.attempts = attempts;
@@ -82,15 +91,28 @@ final class Preparations implements AutoCloseable {
             long start = System.nanoTime();
             Outcome outcome;
             try {
-                outcome = new Prepared(work.get());
+                outcome = new Prepared(work.apply(this::cancelRequested));
             } catch (RuntimeException e) {
+                if (cancelled) {
+                    LOG.info("preparation stopped by a deletion volume={} message={}", name, e.getMessage());
+                    owner.finish(this, new Cancelled());
+                    return;
+                }
                 Duration delay = attempts.nextDelay().map(Duration::ofMillis).orElse(Duration.ZERO);
                 outcome = new Failed(e, attempts.getAttemptCount(), delay, Duration.ofNanos(System.nanoTime() - start));
             }
             owner.finish(this, outcome);
         }
 
-        /** True when the job will never run (it had not started); false when it is running and will end by itself. */
+        /** Whether a deletion asked this job to stop. */
+        boolean cancelRequested() {
+            return cancelled;
+        }
+
+        /**
+         * True when the job will never run (it had not started); false when it is running: it has been asked to stop
+         * and ends (as {@link Cancelled} if it stopped early) by itself.
+         */
         synchronized boolean cancel() {
             cancelled = true;
             if (!started && owner.pool.remove(this)) {
@@ -127,8 +149,8 @@ final class Preparations implements AutoCloseable {
         return Optional.ofNullable(states.get(name));
     }
 
-    /** Submits {@code work} for {@code name} unless one is already queued or running; keeps a waiting failure count. */
-    void start(String name, Supplier<PreparedVolume> work) {
+    /** Submits {@code work} (given whether a deletion asks it to stop) for {@code name} unless one is already queued or running; keeps a waiting failure count. */
+    void start(String name, Function<BooleanSupplier, PreparedVolume> work) {
         states.compute(name, (k, current) -> {
             if (current instanceof Running) {
                 return current;

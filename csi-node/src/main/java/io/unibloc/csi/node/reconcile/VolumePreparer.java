@@ -8,6 +8,7 @@ import io.unibloc.registry.ref.ImageReference;
 import io.unibloc.types.FsType;
 import io.unibloc.types.StoreException;
 import io.unibloc.types.WriteMode;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +31,12 @@ final class VolumePreparer {
 
     /**
      * Errors: {@link StoreException} as the store and the credential reader raise them (a malformed image reference
-     * is INVALID_ARGUMENT); the API server's exceptions while reading Secrets.
+     * is INVALID_ARGUMENT); the API server's exceptions while reading Secrets; UNAVAILABLE when {@code cancelled}
+     * turned true during the pull (checked on each chunk: the engine drops an unfinished blob, skips the queued ones
+     * and waits for the running downloads, which see the same answer). The build is never interrupted.
      */
-    PreparedVolume prepare(String name, BlockVolumeSpec spec) {
-        PreparationTimer timer = new PreparationTimer();
+    PreparedVolume prepare(String name, BlockVolumeSpec spec, BooleanSupplier cancelled) {
+        PreparationTimer timer = new PreparationTimer(name, cancelled);
         RegistryCredentials pull = credentials.read(spec);
         BlockStore.VolumeSpec volumeSpec = new BlockStore.VolumeSpec(
                 name,

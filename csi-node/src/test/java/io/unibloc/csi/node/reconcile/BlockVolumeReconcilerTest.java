@@ -352,6 +352,50 @@ class BlockVolumeReconcilerTest {
     }
 
     @Test
+    void aDeletionStopsItsOwnPullInsteadOfWaitingForIt() {
+        io.unibloc.registry.ref.Digest blob = io.unibloc.registry.ref.Digest.parse("sha256:" + "cd".repeat(32));
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger chunks = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> stoppedWith =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        store.pullHook = progress -> {
+            // A large blob arriving chunk by chunk until the test releases it.
+            progress.pullStarted(blob, 10L << 30);
+            try {
+                while (!release.await(20, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    progress.pulled(blob, chunks.incrementAndGet() * (1L << 20));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                stoppedWith.set(e);
+                throw e;
+            }
+            progress.pullFinished(blob);
+        };
+        try {
+            startReconciler();
+            NodeHarness.record(client, "pvc-big", NODE, IMAGE, 0, false);
+            await().atMost(Duration.ofSeconds(10)).until(() -> chunks.get() > 0);
+            client.resources(BlockVolume.class).withName("pvc-big").delete();
+            await().atMost(Duration.ofSeconds(10)).until(() -> get("pvc-big") == null);
+            assertThat(release.getCount())
+                    .as("the pull was not allowed to finish")
+                    .isEqualTo(1);
+            assertThat(stoppedWith.get())
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining("cancelled by its deletion");
+            assertThat(store.volumes).doesNotContainKey("pvc-big");
+        } finally {
+            release.countDown();
+        }
+        // The name is free again: a new record under it is prepared from scratch.
+        store.pullHook = progress -> {};
+        NodeHarness.record(client, "pvc-big", NODE, IMAGE, 0, false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> phase("pvc-big") == BlockVolumePhase.Ready);
+    }
+
+    @Test
     void aDeletionDuringItsOwnPreparationWaitsAndThenFreesIt() {
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         AtomicInteger stalled = new AtomicInteger();
@@ -372,7 +416,7 @@ class BlockVolumeReconcilerTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> {
                 BlockVolume v = get("pvc-pulling");
                 return v != null
-                        && "deletion waits for the running preparation to end"
+                        && "deletion stopped the running preparation and waits for it to end"
                                 .equals(v.getStatus().getMessage());
             });
             assertThat(get("pvc-pulling").getMetadata().getFinalizers()).contains(BlockVolume.STORAGE_FINALIZER);
