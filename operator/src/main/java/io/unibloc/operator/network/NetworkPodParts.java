@@ -4,8 +4,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.Probe;
-import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.unibloc.api.v1alpha1.UnikernelPodSpec;
@@ -22,8 +20,8 @@ import java.util.Set;
 
 /**
  * What networking adds to the sandbox's Pod, per mode. Every mode: the container's {@code ports} from spec.ports
- * (Services and named probe ports find them) and the user's readiness and liveness probes, which the kubelet sends
- * to the Pod's IP, which the guest owns. {@code tap} adds CAP_NET_ADMIN, which acts only in the Pod's own network
+ * (Services and named probe ports find them); the user's readiness and liveness probes, which the kubelet sends to
+ * the Pod's IP that the guest owns, are set with the sandbox's own by {@code SandboxProbes}. {@code tap} adds CAP_NET_ADMIN, which acts only in the Pod's own network
  * namespace (the tap device and its TC redirects live there); {@code /dev/net/tun} comes with the Pod's
  * {@code unibloc.io/kvm} device, so nothing is privileged. {@code passt} adds nothing; {@code none} is the Pod
  * without a NIC in the guest. The mode (and why auto gave up tap) is recorded in the Pod's annotations, which the
@@ -39,7 +37,10 @@ public final class NetworkPodParts {
 
     private NetworkPodParts() {}
 
-    /** Adds ports, probes and the tap capability to {@code sandbox} and the mode to {@code podAnnotations}. */
+    /**
+     * Adds ports and the tap capability to {@code sandbox} and the mode to {@code podAnnotations}; the user's probes
+     * are the sandbox's ({@code SandboxProbes}), their ports reach the guest through {@link #bootNetwork}.
+     */
     public static void apply(
             Container sandbox, Map<String, String> podAnnotations, UnikernelPodSpec spec, NetworkPlan plan) {
         podAnnotations.put(ANNOTATION_MODE, plan.mode().id());
@@ -50,9 +51,6 @@ public final class NetworkPodParts {
         if (!ports.isEmpty()) {
             sandbox.setPorts(ports);
         }
-        // The user's probes start once the startup probe (the guest's first console output) passed.
-        toProbe(spec.getReadinessProbe()).ifPresent(sandbox::setReadinessProbe);
-        toProbe(spec.getLivenessProbe()).ifPresent(sandbox::setLivenessProbe);
         if (plan.mode() == NetworkMode.TAP) {
             SecurityContext sc =
                     sandbox.getSecurityContext() == null ? new SecurityContext() : sandbox.getSecurityContext();
@@ -74,22 +72,6 @@ public final class NetworkPodParts {
                     .build());
         }
         return out;
-    }
-
-    /** The probe as the kubelet takes it; the schema and the validator have refused exec already. */
-    static Optional<Probe> toProbe(GuestProbe probe) {
-        if (probe == null) {
-            return Optional.empty();
-        }
-        return Optional.of(new ProbeBuilder()
-                .withTcpSocket(probe.getTcpSocket())
-                .withHttpGet(probe.getHttpGet())
-                .withInitialDelaySeconds(probe.getInitialDelaySeconds())
-                .withPeriodSeconds(probe.getPeriodSeconds())
-                .withTimeoutSeconds(probe.getTimeoutSeconds())
-                .withSuccessThreshold(probe.getSuccessThreshold())
-                .withFailureThreshold(probe.getFailureThreshold())
-                .build());
     }
 
     /**

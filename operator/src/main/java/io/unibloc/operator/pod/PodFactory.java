@@ -152,10 +152,12 @@ public final class PodFactory {
                 .withMountPath(RUN_DIR)
                 .build());
 
-        // No readiness/liveness of our own: the user's (spec.readinessProbe/livenessProbe) are added by
-        // NetworkPodParts.
-        SandboxProbes.Probes probes =
-                SandboxProbes.of(boot.bootTimeoutSeconds(), settings.bootTimeoutSeconds(), null, null);
+        // No readiness/liveness of our own: the user's (spec.readinessProbe/livenessProbe), if any.
+        SandboxProbes.Probes probes = SandboxProbes.of(
+                boot.bootTimeoutSeconds(),
+                settings.bootTimeoutSeconds(),
+                spec.getReadinessProbe(),
+                spec.getLivenessProbe());
         List<LocalObjectReference> sandboxPullSecrets = settings.sandboxImagePullSecrets().stream()
                 .map(LocalObjectReference::new)
                 .toList();

@@ -2,6 +2,7 @@ package io.unibloc.operator.pod;
 
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.unibloc.api.v1alpha1.pod.GuestProbe;
 
 /**
  * The sandbox container's probes. The guest's first console output decides when the Pod becomes Ready: the sandbox
@@ -34,12 +35,15 @@ public final class SandboxProbes {
     private SandboxProbes() {}
 
     /**
+     * The one place the sandbox container's probes are made, the user's among them.
+     *
      * @param specBootTimeout the UnikernelPod's {@code bootTimeoutSeconds} (wins), or {@code null}
      * @param nodeBootTimeout the operator's node-wide {@code sandbox-boot-timeout-seconds}, or {@code null}
-     * @param readiness the user's readiness probe, or {@code null}
-     * @param liveness the user's liveness probe, or {@code null}
+     * @param readiness the user's {@code spec.readinessProbe}, or {@code null}
+     * @param liveness the user's {@code spec.livenessProbe}, or {@code null}
      */
-    public static Probes of(Integer specBootTimeout, Integer nodeBootTimeout, Probe readiness, Probe liveness) {
+    public static Probes of(
+            Integer specBootTimeout, Integer nodeBootTimeout, GuestProbe readiness, GuestProbe liveness) {
         Probe startup = new ProbeBuilder()
                 .withNewExec()
                 .withCommand("test", "-f", PodFactory.READY_FILE)
@@ -49,7 +53,23 @@ public final class SandboxProbes {
                 .withSuccessThreshold(1)
                 .withFailureThreshold(startupFailureThreshold(specBootTimeout, nodeBootTimeout))
                 .build();
-        return new Probes(startup, readiness, liveness);
+        return new Probes(startup, toProbe(readiness), toProbe(liveness));
+    }
+
+    /** The user's probe as the kubelet takes it, or {@code null}; the schema and the validator refused exec. */
+    private static Probe toProbe(GuestProbe probe) {
+        if (probe == null) {
+            return null;
+        }
+        return new ProbeBuilder()
+                .withTcpSocket(probe.getTcpSocket())
+                .withHttpGet(probe.getHttpGet())
+                .withInitialDelaySeconds(probe.getInitialDelaySeconds())
+                .withPeriodSeconds(probe.getPeriodSeconds())
+                .withTimeoutSeconds(probe.getTimeoutSeconds())
+                .withSuccessThreshold(probe.getSuccessThreshold())
+                .withFailureThreshold(probe.getFailureThreshold())
+                .build();
     }
 
     /** Probe periods until the kubelet gives up on a silent guest: never before the sandbox's watchdog does. */

@@ -2,8 +2,10 @@ package io.unibloc.operator.pod;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.HTTPGetActionBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
-import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.TCPSocketActionBuilder;
+import io.unibloc.api.v1alpha1.pod.GuestProbe;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,23 +36,24 @@ class SandboxProbesTest {
 
     @Test
     void startupChecksTheReadyFileEverySecondAndTheUsersProbesBecomeReadinessAndLiveness() {
-        Probe tcp = new ProbeBuilder()
-                .withNewTcpSocket()
-                .withNewPort(8080)
-                .endTcpSocket()
-                .build();
-        Probe http = new ProbeBuilder()
-                .withNewHttpGet()
+        GuestProbe tcp = new GuestProbe();
+        tcp.setTcpSocket(new TCPSocketActionBuilder().withNewPort(8080).build());
+        tcp.setFailureThreshold(7);
+        GuestProbe http = new GuestProbe();
+        http.setHttpGet(new HTTPGetActionBuilder()
                 .withPath("/healthz")
                 .withNewPort(8080)
-                .endHttpGet()
-                .build();
+                .build());
+        http.setPeriodSeconds(15);
         SandboxProbes.Probes probes = SandboxProbes.of(null, null, tcp, http);
         assertThat(probes.startup().getExec().getCommand()).containsExactly("test", "-f", "/run/unibloc/ready");
         assertThat(probes.startup().getPeriodSeconds()).isEqualTo(1);
         assertThat(probes.startup().getSuccessThreshold()).isEqualTo(1);
-        assertThat(probes.readiness()).isSameAs(tcp);
-        assertThat(probes.liveness()).isSameAs(http);
+        assertThat(probes.readiness().getTcpSocket().getPort().getIntVal()).isEqualTo(8080);
+        assertThat(probes.readiness().getFailureThreshold()).isEqualTo(7);
+        assertThat(probes.liveness().getHttpGet().getPath()).isEqualTo("/healthz");
+        assertThat(probes.liveness().getPeriodSeconds()).isEqualTo(15);
         assertThat(SandboxProbes.of(null, null, null, null).readiness()).isNull();
+        assertThat(SandboxProbes.of(null, null, null, null).liveness()).isNull();
     }
 }
