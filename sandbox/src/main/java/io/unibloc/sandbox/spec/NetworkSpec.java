@@ -37,10 +37,6 @@ public record NetworkSpec(NetworkMode mode, List<GuestPort> ports, GuestNetConfi
         return new NetworkSpec(mode, ports, value);
     }
 
-    public NetworkSpec withMode(NetworkMode value) {
-        return new NetworkSpec(value, ports, guestConfig);
-    }
-
     public static NetworkSpec none() {
         return new NetworkSpec(NetworkMode.NONE, List.of());
     }

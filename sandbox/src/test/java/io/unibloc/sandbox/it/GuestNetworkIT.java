@@ -110,7 +110,9 @@ class GuestNetworkIT {
             assertThat(second.errors()).contains("removing leftover tap0");
             assertThat(getFromNode().output()).contains(TestGuest.HTTPD_GREETING);
 
-            assertThat(second.stop()).as("stderr: %s", second.errors()).isZero();
+            assertThat(second.stop())
+                    .as("SIGTERM exits 128+15; stderr: %s", second.errors())
+                    .isEqualTo(143);
         }
         assertNothingLeft(dir.resolve("second"));
         assertThat(ns.inPod("tc", "filter", "show", "dev", "eth0", "ingress").output())
@@ -135,7 +137,9 @@ class GuestNetworkIT {
             PodNetns.Result answer = getFromNode();
             assertThat(answer.output()).as("curl exit %s", answer.exitCode()).contains(TestGuest.HTTPD_GREETING);
 
-            assertThat(sandbox.stop()).as("stderr: %s", sandbox.errors()).isZero();
+            assertThat(sandbox.stop())
+                    .as("SIGTERM exits 128+15; stderr: %s", sandbox.errors())
+                    .isEqualTo(143);
             assertThat(sandbox.processesUsingDir()).as("passt after teardown").isEmpty();
         }
         assertNothingLeft(dir.resolve("passt"));
