@@ -72,7 +72,9 @@ public final class DirectReader implements Closeable {
         int head = (int) (position - start);
         int span = direct ? (head + length + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT : length;
         if (buffer.capacity() < span) {
-            buffer = ByteBuffer.allocateDirect(span + ALIGNMENT).alignedSlice(ALIGNMENT);
+            // alignedSlice rounds both ends to ALIGNMENT: only a whole number of blocks plus one is sure to hold span
+            int blocks = (span + ALIGNMENT - 1) / ALIGNMENT;
+            buffer = ByteBuffer.allocateDirect((blocks + 1) * ALIGNMENT).alignedSlice(ALIGNMENT);
         }
         buffer.clear().limit(span);
         while (buffer.hasRemaining()) {

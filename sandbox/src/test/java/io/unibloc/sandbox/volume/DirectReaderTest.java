@@ -36,4 +36,20 @@ class DirectReaderTest {
                     .hasMessageContaining(file + " ends at byte " + content.length);
         }
     }
+
+    /** Each longer read grows the aligned buffer: whatever the address it gets, it must hold the whole range. */
+    @Test
+    void readsOfEveryUnalignedLengthFit() throws IOException {
+        byte[] content = new byte[64 * DirectReader.ALIGNMENT];
+        new Random(9).nextBytes(content);
+        Path file = Files.write(dir.resolve("image.raw"), content);
+
+        try (DirectReader reader = DirectReader.open(file)) {
+            for (int length = 1; length < content.length - 1; length += 4093) {
+                byte[] into = new byte[length];
+                reader.readFully(1, into, length);
+                assertThat(into).as("length %d", length).isEqualTo(Arrays.copyOfRange(content, 1, 1 + length));
+            }
+        }
+    }
 }
