@@ -18,7 +18,7 @@ public final class CsiNames {
     public static final String PARAM_READ_ONLY = "readOnly";
     /**
      * {@code ephemeral} or {@code persistent}; the same key as the claim annotation, which overrides it. Neither set:
-     * ephemeral (the controller's {@code VolumeRequest.DEFAULT_WRITE_MODE}).
+     * the controller's {@code --default-write-mode}, ephemeral unless set.
      */
     public static final String PARAM_WRITE_MODE = ClaimAnnotations.WRITE_MODE;
     /** Added by external-provisioner with {@code --extra-create-metadata}. */

@@ -16,6 +16,7 @@ import io.unibloc.csi.controller.nodes.NodeCleanup;
 import io.unibloc.csi.controller.provision.ClaimLookup;
 import io.unibloc.csi.controller.provision.PullCredentials;
 import io.unibloc.csi.controller.provision.VolumeProvisioner;
+import io.unibloc.csi.controller.provision.VolumeRequest;
 import io.unibloc.csi.controller.records.BlockVolumeRecords;
 import io.unibloc.csi.controller.service.ControllerService;
 import io.unibloc.csi.controller.topology.CapacityReport;
@@ -26,12 +27,15 @@ import io.unibloc.registry.client.RegistryConfig;
 import io.unibloc.registry.manifest.Platform;
 import io.unibloc.registry.pin.ImagePinner;
 import io.unibloc.registry.pin.RegistryImagePinner;
+import io.unibloc.types.WriteMode;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -66,6 +70,15 @@ public final class Main implements Callable<Integer> {
     Duration staleAfter;
 
     @Option(
+            names = "--default-write-mode",
+            defaultValue = "ephemeral",
+            converter = WriteModeConverter.class,
+            description = "persistent|ephemeral: the write mode of a volume whose claim annotation and StorageClass"
+                    + " parameter do not say (default: ${DEFAULT-VALUE}); a flag, not a class parameter, because"
+                    + " class parameters cannot change after install")
+    WriteMode defaultWriteMode;
+
+    @Option(
             names = "--remove-node-finalizers",
             description = "take this driver's finalizer off every Node and exit (the chart's uninstall hook)")
     boolean removeNodeFinalizers;
@@ -90,8 +103,8 @@ public final class Main implements Callable<Integer> {
         try (KubernetesClient kube = KubeClients.create(common.kubeconfig());
                 RegistryClient registry = new RegistryClient(registryConfig, meters)) {
             ImagePinner pinner = new RegistryImagePinner(registry, Platform.DEFAULT);
-            ControllerComponents components =
-                    ControllerComponents.create(kube, pinner, meters, createWait, staleAfter, Clock.systemUTC());
+            ControllerComponents components = ControllerComponents.create(
+                    kube, pinner, meters, createWait, staleAfter, defaultWriteMode, Clock.systemUTC());
             try (UnixSocketServer server = components.serve(
                             SocketEndpoint.parse(common.endpoint()).path());
                     NodeCleanup cleanup = new NodeCleanup(kube, Duration.ofSeconds(1), Duration.ofMinutes(5))
@@ -120,6 +133,23 @@ public final class Main implements Callable<Integer> {
         return 1;
     }
 
+    /**
+     * Reads {@code --default-write-mode} strictly: blank is refused, not taken for persistent as {@link
+     * WriteMode#parse} does for records written before the field existed.
+     */
+    static final class WriteModeConverter implements CommandLine.ITypeConverter<WriteMode> {
+        @Override
+        public WriteMode convert(String value) {
+            for (WriteMode mode : WriteMode.values()) {
+                if (mode.id().equals(value.strip().toLowerCase(Locale.ROOT))) {
+                    return mode;
+                }
+            }
+            throw new CommandLine.TypeConversionException(
+                    "'" + value + "' is not a write mode: use persistent or ephemeral");
+        }
+    }
+
     /** Everything behind the socket, so that tests start exactly what {@code main} starts. */
     public record ControllerComponents(
             IdentityService identity, ControllerService controller, CallLoggingInterceptor interceptor) {
@@ -130,10 +160,27 @@ public final class Main implements Callable<Integer> {
                 Duration createWait,
                 Duration staleAfter,
                 Clock clock) {
+            return create(kube, pinner, meters, createWait, staleAfter, VolumeRequest.DEFAULT_WRITE_MODE, clock);
+        }
+
+        /** @param defaultWriteMode the mode of a new volume whose claim and class do not say */
+        public static ControllerComponents create(
+                KubernetesClient kube,
+                ImagePinner pinner,
+                io.micrometer.core.instrument.MeterRegistry meters,
+                Duration createWait,
+                Duration staleAfter,
+                WriteMode defaultWriteMode,
+                Clock clock) {
             BlockVolumeRecords records = new BlockVolumeRecords(kube);
             NodeStores stores = new NodeStores(kube, clock, staleAfter);
             VolumeProvisioner provisioner = new VolumeProvisioner(
-                    records, new ClaimLookup(kube), pinner, new NodeChooser(stores), new PullCredentials(kube));
+                    records,
+                    new ClaimLookup(kube),
+                    pinner,
+                    new NodeChooser(stores),
+                    new PullCredentials(kube),
+                    defaultWriteMode);
             IdentityService identity = new IdentityService(
                     List.of(
                             Csi.PluginCapability.Service.Type.CONTROLLER_SERVICE,

@@ -578,6 +578,64 @@ class ControllerServiceTest {
     }
 
     /**
+     * The chart's storageClass.writeMode reaches claims through --default-write-mode, never a class parameter:
+     * claim annotation > class parameter (hand-written or older classes) > the flag.
+     */
+    @Test
+    void theControllersDefaultAppliesOnlyWhenNeitherClaimNorClassSays() throws Exception {
+        client.persistentVolumeClaims()
+                .inNamespace("apps")
+                .resource(new PersistentVolumeClaimBuilder()
+                        .withNewMetadata()
+                        .withName("says-ephemeral")
+                        .withNamespace("apps")
+                        .addToAnnotations(ClaimAnnotations.WRITE_MODE, "ephemeral")
+                        .endMetadata()
+                        .build())
+                .create();
+        var components = Main.ControllerComponents.create(
+                client,
+                (ref, creds) -> new PinnedImage(ref.withDigest(Digest.parse(DIGEST)), java.util.Map.of()),
+                new SimpleMeterRegistry(),
+                Duration.ofSeconds(2),
+                Duration.ofMinutes(3),
+                io.unibloc.types.WriteMode.PERSISTENT,
+                Clock.systemUTC());
+        try (UnixSocketServer persistentServer = components.serve(dir.resolve("persistent.sock"));
+                UnixSocketChannels.Handle handle = UnixSocketChannels.open(persistentServer.socket())) {
+            var persistentDefault =
+                    ControllerGrpc.newBlockingStub(handle.channel()).withDeadlineAfter(10, TimeUnit.SECONDS);
+            persistentDefault.createVolume(create("pvc-flag").build());
+            persistentDefault.createVolume(create("pvc-class")
+                    .putParameters(CsiNames.PARAM_WRITE_MODE, "ephemeral")
+                    .build());
+            persistentDefault.createVolume(create("pvc-claim")
+                    .putParameters(CsiNames.PARAM_WRITE_MODE, "persistent")
+                    .putParameters(CsiNames.PARAM_PVC_NAME, "says-ephemeral")
+                    .putParameters(CsiNames.PARAM_PVC_NAMESPACE, "apps")
+                    .build());
+        } finally {
+            Files.deleteIfExists(dir.resolve("persistent.sock"));
+        }
+
+        assertThat(recordedWriteMode("pvc-flag")).as("neither says: the flag").isEqualTo("persistent");
+        assertThat(recordedWriteMode("pvc-class"))
+                .as("the class wins over the flag")
+                .isEqualTo("ephemeral");
+        assertThat(recordedWriteMode("pvc-claim"))
+                .as("the claim wins over the class")
+                .isEqualTo("ephemeral");
+    }
+
+    private static String recordedWriteMode(String volume) {
+        return client.resources(BlockVolume.class)
+                .withName(volume)
+                .get()
+                .getSpec()
+                .getWriteMode();
+    }
+
+    /**
      * Upgrades: a volume recorded under the old default (persistent, before issue 19) is answered as it is when
      * external-provisioner repeats a CreateVolume that does not say, never ALREADY_EXISTS and never flipped.
      */

@@ -46,7 +46,9 @@ public final class Variations {
                         "runtimeClasses.kvm.overhead",
                         Map.of("memory", "64Mi", "cpu", "50m"),
                         "runtimeClasses.urunc.create",
-                        true),
+                        true,
+                        "storageClass.writeMode",
+                        "persistent"),
                 Values.of(
                         "moved-kubelet-and-store",
                         "csiNode.kubeletDir",

@@ -108,12 +108,11 @@ public final class OverlayProjection {
         Path work = null;
         boolean written = false;
         try {
-            Path scratch = overlay.toAbsolutePath().getParent();
             Written result = switch (family) {
                 case EXT -> {
                     checkBlockSize(device);
                     work = workDirectory(overlay);
-                    checkAllocation(scratch, work);
+                    checkAllocation(work);
                     yield ext(device, overlay, files, work);
                 }
                 case VFAT -> {
@@ -159,9 +158,10 @@ public final class OverlayProjection {
     /**
      * The metadata copy's data extents must be exactly the blocks written, which a filesystem's block size does not
      * promise (tmpfs with huge pages reports 4096 and allocates 2 MiB): one block written into a fresh sparse file
-     * must map as exactly that block. Once per projection, one qemu-img process.
+     * must map as exactly that block. Once per projection, one qemu-img process. It also refuses a filesystem without
+     * holes (no sparse files, no {@code SEEK_HOLE}): the whole file would map as data.
      */
-    private void checkAllocation(Path scratch, Path work) throws IOException {
+    private void checkAllocation(Path work) throws IOException {
         Path probe = work.resolve("allocation-probe.raw");
         try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             channel.truncate(PROBE_FILE_BYTES);
@@ -174,11 +174,11 @@ public final class OverlayProjection {
         List<ByteRange> mapped = dataExtents.of(probe);
         Files.delete(probe);
         if (!mapped.equals(List.of(new ByteRange(PROBE_OFFSET, EXT_BLOCK_SIZE)))) {
-            throw new VolumeException("the scratch directory " + scratch + " does not allocate sparse files block by"
-                    + " block (one " + EXT_BLOCK_SIZE + "-byte block written at " + PROBE_OFFSET + " maps as data "
-                    + mapped + "; huge pages on tmpfs, an extent size hint or a large allocation unit do that), so"
-                    + " the blocks the files change cannot be told apart there; give the sandbox a scratch directory"
-                    + " on a filesystem that allocates in 4 KiB blocks, or use writeMode persistent");
+            throw new VolumeException("the directory " + work + " does not allocate sparse files block by block: one "
+                    + EXT_BLOCK_SIZE + "-byte block written at byte " + PROBE_OFFSET + " of a fresh "
+                    + PROBE_FILE_BYTES + "-byte sparse file maps as data " + mapped + ", so the blocks the files"
+                    + " change cannot be told apart there; give the sandbox a scratch directory on a filesystem that"
+                    + " allocates in 4 KiB blocks, or use writeMode persistent");
         }
     }
 
@@ -200,12 +200,6 @@ public final class OverlayProjection {
         List<ByteRange> metadata = dataExtents.of(meta);
         new ExtFiles(runner, work).project(meta, files);
         List<ByteRange> extents = WrittenBlocks.of(meta, metadata, dataExtents.of(meta), EXT_BLOCK_SIZE);
-        long data = extents.stream().mapToLong(ByteRange::length).sum();
-        if (data >= Files.size(meta)) {
-            throw new VolumeException("the scratch filesystem under " + work + " reports no hole in the sparse"
-                    + " metadata copy " + meta + " (no SEEK_HOLE, or no sparse files), so the blocks the files"
-                    + " change cannot be told apart there");
-        }
         return write(overlay, meta, ChangedBlocks.find(meta, device, extents, EXT_BLOCK_SIZE), work);
     }
 

@@ -12,9 +12,12 @@ import java.nio.file.StandardOpenOption;
  * Reads a device around the page cache ({@code O_DIRECT}), so that what the launcher reads while preparing a boot
  * (the superblock, the blocks an overlay projection compares, a vfat root's copy) is not left cached under the
  * guest's own loop device, where the store's page-cache accounting does not see it and every guest would hold its
- * own copy. Reads are widened to {@link #ALIGNMENT} through an aligned buffer. Where {@code O_DIRECT} cannot be had
- * (a plain file on a filesystem without it, as in some tests), it reads through the cache instead: correct, only
- * cached.
+ * own copy. Reads are widened to {@link #ALIGNMENT} through an aligned buffer.
+ *
+ * <p>Only a block device is read directly (the rule {@code debugfs -D} follows too): a block device takes aligned
+ * direct reads whatever is on it, while a regular file's filesystem may accept {@code O_DIRECT} at open and then
+ * refuse the reads with {@code EINVAL} (FUSE, 9p, overlayfs over some lower layers), which would fail the boot. A
+ * regular file is read through the page cache: correct, only cached, and a file is not the guest's loop device.
  */
 public final class DirectReader implements Closeable {
 
@@ -32,14 +35,22 @@ public final class DirectReader implements Closeable {
         this.direct = direct;
     }
 
-    /** @throws IOException when the file cannot be opened for reading at all */
+    /**
+     * Direct for a block device (buffered if the device refuses {@code O_DIRECT} at open), buffered for anything
+     * else.
+     *
+     * @throws IOException when the file cannot be opened for reading at all
+     */
     public static DirectReader open(Path path) throws IOException {
-        try {
-            return new DirectReader(
-                    path, FileChannel.open(path, StandardOpenOption.READ, ExtendedOpenOption.DIRECT), true);
-        } catch (UnsupportedOperationException | IOException e) {
-            return new DirectReader(path, FileChannel.open(path, StandardOpenOption.READ), false);
+        if (DeviceInfo.isBlockDevice(path)) {
+            try {
+                return new DirectReader(
+                        path, FileChannel.open(path, StandardOpenOption.READ, ExtendedOpenOption.DIRECT), true);
+            } catch (UnsupportedOperationException | IOException e) {
+                // fall through to a buffered read: correct, only cached
+            }
         }
+        return new DirectReader(path, FileChannel.open(path, StandardOpenOption.READ), false);
     }
 
     /** Whether reads bypass the page cache. */
@@ -61,7 +72,9 @@ public final class DirectReader implements Closeable {
         int head = (int) (position - start);
         int span = direct ? (head + length + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT : length;
         if (buffer.capacity() < span) {
-            buffer = ByteBuffer.allocateDirect(span + ALIGNMENT).alignedSlice(ALIGNMENT);
+            // alignedSlice rounds both ends to ALIGNMENT: only a whole number of blocks plus one is sure to hold span
+            int blocks = (span + ALIGNMENT - 1) / ALIGNMENT;
+            buffer = ByteBuffer.allocateDirect((blocks + 1) * ALIGNMENT).alignedSlice(ALIGNMENT);
         }
         buffer.clear().limit(span);
         while (buffer.hasRemaining()) {

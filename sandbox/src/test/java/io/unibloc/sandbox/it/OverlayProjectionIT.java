@@ -157,8 +157,9 @@ class OverlayProjectionIT {
                             hugeOverlay,
                             List.of(new FileProjection(source("x", "x".getBytes()), "/etc/x.conf", null))))
                     .isInstanceOf(VolumeException.class)
-                    .hasMessageContaining("the scratch directory " + huge)
-                    .hasMessageContaining("does not allocate sparse files block by block")
+                    .hasMessageContaining("the directory " + huge.resolve("root.qcow2.files")
+                            + " does not allocate sparse files block by block")
+                    .hasMessageContaining("written at byte 2109440 of a fresh 4194304-byte sparse file maps as data")
                     .hasMessageContaining("writeMode persistent");
             try (Stream<Path> left = Files.list(huge)) {
                 assertThat(left).as("no half-written overlay").isEmpty();

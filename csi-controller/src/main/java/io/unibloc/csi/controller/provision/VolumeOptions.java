@@ -24,7 +24,7 @@ public final class VolumeOptions {
 
     /**
      * {@code persistent|ephemeral}, case-insensitive; blank is empty: the source does not say, and what another
-     * source says, a recorded volume's mode or {@link VolumeRequest#DEFAULT_WRITE_MODE} applies.
+     * source says, a recorded volume's mode or the controller's {@code --default-write-mode} applies.
      */
     public static Optional<WriteMode> writeMode(String source, String text) {
         if (text == null || text.isBlank()) {

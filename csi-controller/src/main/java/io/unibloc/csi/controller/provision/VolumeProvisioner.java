@@ -49,14 +49,18 @@ public final class VolumeProvisioner {
     private final ImagePinner pinner;
     private final NodeChooser chooser;
     private final PullCredentials credentials;
+    private final WriteMode defaultWriteMode;
 
+    /** @param defaultWriteMode the mode of a new volume whose claim and class do not say */
     public VolumeProvisioner(
             BlockVolumeRecords records,
             ClaimLookup claims,
             ImagePinner pinner,
             NodeChooser chooser,
-            PullCredentials credentials) {
+            PullCredentials credentials,
+            WriteMode defaultWriteMode) {
         this.records = records;
+        this.defaultWriteMode = Objects.requireNonNull(defaultWriteMode, "defaultWriteMode");
         this.claims = claims;
         this.credentials = credentials;
         this.pinner = pinner;
@@ -105,7 +109,7 @@ public final class VolumeProvisioner {
         spec.setSizeBytes(request.requiredBytes());
         spec.setLimitBytes(request.limitBytes());
         spec.setReadOnly(request.readOnly());
-        spec.setWriteMode(request.effectiveWriteMode().id());
+        spec.setWriteMode(request.effectiveWriteMode(defaultWriteMode).id());
         request.claim().ifPresent(c -> {
             spec.setPvcNamespace(c.namespace());
             spec.setPvcName(c.name());

@@ -10,7 +10,7 @@ import java.util.Optional;
  * A validated CreateVolume request.
  *
  * @param imageParameter the StorageClass {@code image} parameter, if set (the claim annotation may override it)
- * @param writeMode      what the StorageClass parameter, then the claim annotation, says; empty when neither does
+ * @param writeMode      what the claim annotation, else the StorageClass parameter, says; empty when neither does
  * @param claim          the claim from {@code --extra-create-metadata}, if the provisioner passed it
  * @param credentials    from the provisioner secret's docker config; never logged in clear
  */
@@ -28,14 +28,18 @@ public record VolumeRequest(
         RegistryCredentials credentials) {
 
     /**
-     * The mode of a volume whose class and claim do not say (issue 19: density by default): guests of one image
-     * share the node's page cache. A volume recorded before keeps its own mode ({@link #effectiveWriteMode}).
+     * The default of the controller's {@code --default-write-mode} (issue 19: density by default): guests of one
+     * image share the node's page cache. A volume recorded before keeps its own mode.
      */
     public static final WriteMode DEFAULT_WRITE_MODE = WriteMode.EPHEMERAL;
 
-    /** The mode a new volume is created in. */
-    public WriteMode effectiveWriteMode() {
-        return writeMode.orElse(DEFAULT_WRITE_MODE);
+    /**
+     * The mode a new volume is created in: the claim's, else the class's, else {@code controllerDefault} (the
+     * controller's flag). The chart's value reaches claims through the flag, not a class parameter, because class
+     * parameters cannot change after install.
+     */
+    public WriteMode effectiveWriteMode(WriteMode controllerDefault) {
+        return writeMode.orElse(controllerDefault);
     }
 
     /** The same request with the claim's own filesystem, read-only choice and write mode, where it makes one. */
