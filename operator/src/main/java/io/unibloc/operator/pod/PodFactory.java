@@ -77,12 +77,14 @@ public final class PodFactory {
     /** A Pod run by the unibloc sandbox. @param network the concrete network mode of this Pod */
     public static Pod build(
             UnikernelPod ukp, PinnedImage image, String revision, PodSettings settings, NetworkPlan network) {
-        return build(ukp, image, revision, settings, network, false);
+        return build(ukp, image, revision, settings, network, false, null);
     }
 
     /**
      * @param network the concrete network mode of this Pod ({@link NetworkPodParts} adds what it needs)
      * @param urunc whether its RuntimeClass runs urunc, which cannot boot an overlay ({@link RootWriteMode})
+     * @param kept the write mode of the UnikernelPod's earlier Pod, or {@code null} for its first one ({@link
+     *     RootWriteMode#resolve})
      */
     public static Pod build(
             UnikernelPod ukp,
@@ -90,7 +92,8 @@ public final class PodFactory {
             String revision,
             PodSettings settings,
             NetworkPlan network,
-            boolean urunc) {
+            boolean urunc,
+            WriteMode kept) {
         UnikernelPodSpec spec = ukp.getSpec();
         BootSpec boot = BootSpecFactory.build(spec, image.labels(), settings, network);
         String owner = ukp.getMetadata().getName();
@@ -105,7 +108,7 @@ public final class PodFactory {
         podAnnotations.put(PodNames.ANNOTATION_OWNER, owner);
         podAnnotations.put(PodNames.ANNOTATION_REVISION, revision);
         podAnnotations.put(ClaimAnnotations.IMAGE, image.byDigest());
-        WriteMode writeMode = RootWriteMode.resolve(spec, boot, urunc);
+        WriteMode writeMode = RootWriteMode.resolve(spec, boot, urunc, kept);
         // Recorded on the Pod (and its claim) as made: status reads it back, whatever a later default says.
         podAnnotations.put(ClaimAnnotations.WRITE_MODE, writeMode.id());
 

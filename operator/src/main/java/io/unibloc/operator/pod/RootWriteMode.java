@@ -1,6 +1,7 @@
 package io.unibloc.operator.pod;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.unibloc.api.v1alpha1.UnikernelPodSpec;
 import io.unibloc.api.wire.ClaimAnnotations;
@@ -18,28 +19,36 @@ import java.util.Optional;
  * like a container's; {@code files} go into the guest's own overlay — except where the guest could not boot that
  * way ({@link RootWriteModes}, the rule {@code unibloc run} shares): a writable root under firecracker or
  * cloud-hypervisor (the VMM is the spec's, else the image's {@code io.unibloc.vmm} label, else the sandbox's default,
- * QEMU), or under urunc (a RuntimeClass with handler {@code urunc}), which gets {@code persistent}, because only QEMU
+ * QEMU), or under urunc (a RuntimeClass with handler {@code urunc}; one that cannot be read stops the Pod until it can,
+ * {@link #underUrunc}), which gets {@code persistent}, because only QEMU
  * run by the unibloc sandbox boots the qcow2 overlay the guest writes to. A read-only root needs no overlay, so it is
  * ephemeral everywhere.
  *
  * The mode is resolved when a Pod is made and recorded on it (and on its claim), never recomputed for a running
- * Pod: an operator upgrade that changes the default does not change the revision, so Pods made as persistent
- * keep their clones until the spec changes.
+ * Pod. Unset, a UnikernelPod keeps the mode it has ({@code status.writeMode}, else its Pod's record) through every
+ * replacement — a Pod that ended against the restart policy, was evicted or lost with its node, or a spec change
+ * that leaves {@code writeMode} unset — so an operator upgrade that changed the default never turns a persistent
+ * guest ephemeral behind its owner's back (its root writes would be gone). Only a new UnikernelPod, or a spec that
+ * sets {@code writeMode}, gets today's default.
  */
 public final class RootWriteMode {
     private RootWriteMode() {}
 
     /** The handler of urunc's RuntimeClasses (containerd's runtime entry for urunc's shim). */
     static final String URUNC_HANDLER = "urunc";
-    /** The chart's RuntimeClass for urunc, taken as urunc while RuntimeClasses cannot be read. */
-    static final String URUNC_RUNTIME_CLASS = "unibloc-urunc";
-
     /**
      * @param boot the guest's boot spec after the image's labels ({@link BootSpecFactory})
      * @param urunc whether the Pod runs under urunc ({@link #underUrunc})
+     * @param kept the mode the UnikernelPod's earlier Pod had, or {@code null} for its first Pod: a persistent one
+     *     stays persistent while the spec leaves the mode unset; an ephemeral one follows the rule, which keeps it
+     *     ephemeral unless the spec changed so that the guest could no longer boot an overlay
      */
-    public static WriteMode resolve(UnikernelPodSpec spec, BootSpec boot, boolean urunc) {
-        return RootWriteModes.resolve(explicit(spec), vmm(boot), boot.isReadOnly(), urunc);
+    public static WriteMode resolve(UnikernelPodSpec spec, BootSpec boot, boolean urunc, WriteMode kept) {
+        WriteMode explicit = explicit(spec);
+        if (explicit == null && kept == WriteMode.PERSISTENT) {
+            return WriteMode.PERSISTENT;
+        }
+        return RootWriteModes.resolve(explicit, vmm(boot), boot.isReadOnly(), urunc);
     }
 
     /**
@@ -60,14 +69,30 @@ public final class RootWriteMode {
     }
 
     /**
-     * Whether Pods of RuntimeClass {@code name} run under urunc: its handler when the class could be read, else
-     * whether it is the chart's {@value #URUNC_RUNTIME_CLASS}.
+     * Whether Pods of RuntimeClass {@code name} run under urunc: its handler. A missing class is no urunc (the API
+     * server refuses the Pod anyway, saying so). An unreadable one is no guess — a custom urunc class taken for the
+     * sandbox would get an ephemeral root it cannot boot — but {@link Unreadable}, for the caller to retry.
      */
     static boolean underUrunc(String name, RuntimeClasses.Lookup lookup) {
-        if (lookup instanceof RuntimeClasses.Lookup.Found found) {
-            return URUNC_HANDLER.equals(found.runtimeClass().getHandler());
+        if (lookup instanceof RuntimeClasses.Lookup.Unknown unknown) {
+            throw new Unreadable(name, unknown.why());
         }
-        return URUNC_RUNTIME_CLASS.equals(name);
+        return lookup instanceof RuntimeClasses.Lookup.Found found
+                && URUNC_HANDLER.equals(found.runtimeClass().getHandler());
+    }
+
+    /** The RuntimeClass could not be read, so whether it runs urunc, and so the root's write mode, is unknown. */
+    static final class Unreadable extends RuntimeException {
+        Unreadable(String name, String why) {
+            super(
+                    why + ": whether RuntimeClass " + name + " runs " + URUNC_HANDLER
+                            + " decides the root's write mode, so no Pod is made until it can be read; the"
+                            + " operator needs get, list and watch on runtimeclasses.node.k8s.io (the chart's"
+                            + " ClusterRole grants them)",
+                    null,
+                    false,
+                    false);
+        }
     }
 
     private static WriteMode explicit(UnikernelPodSpec spec) {
@@ -85,15 +110,19 @@ public final class RootWriteMode {
 
     /**
      * The mode {@code pod} was made with: its {@code unibloc.io/write-mode} annotation; a Pod from an operator that
-     * did not write one is ephemeral when it boots through an overlay, else persistent (that operator's default).
+     * did not write one is ephemeral when its claim says so (that operator annotated only ephemeral claims, a
+     * read-only ephemeral root among them, which boots without an overlay) or when it boots through an overlay, else
+     * persistent (that operator's default).
+     *
+     * @param claim the Pod's root claim, or {@code null} when it is not (or no longer) known
      */
-    static WriteMode of(Pod pod) {
-        Map<String, String> annotations = pod.getMetadata().getAnnotations();
-        String recorded = annotations == null ? null : annotations.get(ClaimAnnotations.WRITE_MODE);
-        for (WriteMode mode : WriteMode.values()) {
-            if (mode.id().equals(recorded)) {
-                return mode;
-            }
+    static WriteMode of(Pod pod, PersistentVolumeClaim claim) {
+        Optional<WriteMode> recorded = recorded(pod.getMetadata().getAnnotations())
+                .or(() -> claim == null
+                        ? Optional.empty()
+                        : recorded(claim.getMetadata().getAnnotations()));
+        if (recorded.isPresent()) {
+            return recorded.get();
         }
         boolean overlay = Optional.ofNullable(pod.getSpec()).map(s -> s.getContainers()).stream()
                 .flatMap(cs -> cs.stream())
@@ -102,5 +131,15 @@ public final class RootWriteMode {
                 .flatMap(env -> env.stream())
                 .anyMatch(e -> PodFactory.ROOT_OVERLAY_ENV.equals(e.getName()));
         return overlay ? WriteMode.EPHEMERAL : WriteMode.PERSISTENT;
+    }
+
+    private static Optional<WriteMode> recorded(Map<String, String> annotations) {
+        String recorded = annotations == null ? null : annotations.get(ClaimAnnotations.WRITE_MODE);
+        for (WriteMode mode : WriteMode.values()) {
+            if (mode.id().equals(recorded)) {
+                return Optional.of(mode);
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -46,6 +46,7 @@ import io.unibloc.operator.runtimeclass.RuntimeClasses;
 import io.unibloc.operator.status.EventRecorder;
 import io.unibloc.operator.status.StatusWrites;
 import io.unibloc.registry.pin.PinnedImage;
+import io.unibloc.types.WriteMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -232,7 +233,8 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                 Optional<PinResult.Pinned> labelled = image.labelled(draft, conditions, secretRetry, clock);
                 if (labelled.isPresent()) {
                     try {
-                        current = Optional.of(createPod(ukp, labelled.get().image(), revision, context));
+                        current = Optional.of(createPod(
+                                ukp, labelled.get().image(), revision, keptMode(draft, owned, context), context));
                     } catch (PodRefused e) {
                         refused = e;
                     }
@@ -280,7 +282,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
             draft.nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
             draft.restarts = PodStatusMapper.restarts(pod);
             draft.network = NetworkStatusMapper.apply(pod, conditions);
-            draft.writeMode = RootWriteMode.of(pod);
+            draft.writeMode = RootWriteMode.of(pod, claim);
             accelerator(draft, pod, conditions);
             draft.recordTimings(pod, conditions, now);
         } else if (refused != null) {
@@ -320,7 +322,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         draft.accelerator = null;
         draft.restarts = null;
         draft.network = null;
-        draft.writeMode = null;
+        // writeMode stays: it is the mode the next Pod keeps (RootWriteMode), not only the current Pod's.
     }
 
     private static boolean waitsForProvisioning(PersistentVolumeClaim claim) {
@@ -342,7 +344,7 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
         draft.podName = null;
         draft.accelerator = null;
         draft.network = null;
-        draft.writeMode = null;
+        // writeMode stays: it is the mode the next Pod keeps (RootWriteMode), not only the current Pod's.
     }
 
     /**
@@ -446,12 +448,19 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
      * admission refuses it for NET_ADMIN, a passt Pod follows at once and its annotation says why (condition
      * Network reason NetworkModeFallback, and a Normal Event). An explicit tap refused that way is {@code NetworkModeForbidden}.
      */
-    private Pod createPod(UnikernelPod ukp, PinnedImage image, String revision, Context<UnikernelPod> context) {
+    private Pod createPod(
+            UnikernelPod ukp, PinnedImage image, String revision, WriteMode kept, Context<UnikernelPod> context) {
         NetworkPlan plan = NetworkPlan.initial(ukp.getSpec(), settings.defaultNetworkMode(), image.labels());
         String runtimeClass = runtimeClassOf(ukp);
-        boolean urunc = RootWriteMode.underUrunc(runtimeClass, runtimeClasses.lookup(runtimeClass));
+        boolean urunc;
         try {
-            return create(ukp, PodFactory.build(ukp, image, revision, settings, plan, urunc), context);
+            urunc = RootWriteMode.underUrunc(runtimeClass, runtimeClasses.lookup(runtimeClass));
+        } catch (RootWriteMode.Unreadable e) {
+            // Status says why and JOSDK retries with back-off, as for a refused Pod; nothing was created.
+            throw new PodRefused("RuntimeClassUnreadable", e.getMessage(), null);
+        }
+        try {
+            return create(ukp, PodFactory.build(ukp, image, revision, settings, plan, urunc, kept), context);
         } catch (PodRefused e) {
             Optional<PodSecurityRefusal> policy =
                     PodSecurityRefusal.from(e.status).filter(r -> r.refusesCapability(NetworkPodParts.NET_ADMIN));
@@ -471,11 +480,33 @@ public class UnikernelPodReconciler implements Reconciler<UnikernelPod> {
                     ukp.getMetadata().getNamespace(),
                     ukp.getMetadata().getName(),
                     policy.get().policy());
-            Pod created = create(ukp, PodFactory.build(ukp, image, revision, settings, passt, urunc), context);
+            Pod created = create(ukp, PodFactory.build(ukp, image, revision, settings, passt, urunc, kept), context);
             // Progress is no Event, but a mode the user did not name is worth one (and only happens here).
             events.record(ukp, EventRecorder.Type.Normal, NetworkStatusMapper.FALLBACK, passt.fallback());
             return created;
         }
+    }
+
+    /**
+     * The write mode the UnikernelPod's next Pod keeps when the spec leaves it unset ({@link RootWriteMode#resolve}):
+     * the one in status, else that of a Pod it still has (a Pod of an operator that wrote no status for it); {@code
+     * null} for a UnikernelPod that never had a Pod.
+     */
+    private static WriteMode keptMode(StatusDraft draft, Set<Pod> owned, Context<UnikernelPod> context) {
+        if (draft.writeMode != null) {
+            return draft.writeMode;
+        }
+        Set<PersistentVolumeClaim> claims = context.getSecondaryResources(PersistentVolumeClaim.class);
+        return owned.stream()
+                .map(pod -> RootWriteMode.of(
+                        pod,
+                        claims.stream()
+                                .filter(c -> RootClaims.claimOf(pod)
+                                        .equals(c.getMetadata().getName()))
+                                .findFirst()
+                                .orElse(null)))
+                .findFirst()
+                .orElse(null);
     }
 
     /** The RuntimeClass the UnikernelPod's Pod is made with (as {@link PodFactory} writes it). */

@@ -219,6 +219,56 @@ class UnikernelPodLifecycleTest {
     }
 
     /**
+     * A UnikernelPod whose Pod was made persistent (by an operator before the default changed: here its recorded mode
+     * is set so) and whose spec has no writeMode keeps a persistent root when that Pod ends and is replaced under
+     * restartPolicy Always: the same spec must not lose its guest's root writes to a new default.
+     */
+    @Test
+    void aReplacedPodKeepsThePersistentModeItsUnikernelPodHad() {
+        String ns = "kept";
+        PushedImage image = Images.push(registry, "demo/kept", "1.0", "console=ttyS0");
+        Cluster cluster = new Cluster(client);
+        cluster.create(ukp(ns, "keeper", image.reference()));
+        Pod pod = cluster.awaitPod(ns, "keeper");
+        pod = client.pods()
+                .inNamespace(ns)
+                .withName(pod.getMetadata().getName())
+                .edit(p -> {
+                    p.getMetadata().getAnnotations().put("unibloc.io/write-mode", "persistent");
+                    return p;
+                });
+        cluster.awaitStatus(ns, "keeper", "persistent in status", s -> s.getWriteMode() == WriteMode.PERSISTENT);
+
+        cluster.provisionClaim(pod, "Bound");
+        pod = cluster.schedule(pod, "node-1");
+        cluster.status(pod, "Failed", List.of(condition("PodScheduled", "True")), exited(3));
+        String oldUid = pod.getMetadata().getUid();
+        await().atMost(Cluster.TIMEOUT).until(() -> {
+            List<Pod> pods = cluster.podsOf(ns, "keeper");
+            return pods.size() == 1 && !pods.get(0).getMetadata().getUid().equals(oldUid);
+        });
+
+        Pod replacement = cluster.podsOf(ns, "keeper").get(0);
+        assertThat(replacement.getMetadata().getAnnotations()).containsEntry("unibloc.io/write-mode", "persistent");
+        String claimName = replacement
+                .getSpec()
+                .getVolumes()
+                .get(0)
+                .getPersistentVolumeClaim()
+                .getClaimName();
+        await().atMost(Cluster.TIMEOUT)
+                .untilAsserted(() -> assertThat(client.persistentVolumeClaims()
+                                .inNamespace(ns)
+                                .withName(claimName)
+                                .get()
+                                .getMetadata()
+                                .getAnnotations())
+                        .containsEntry("unibloc.io/write-mode", "persistent"));
+        assertThat(replacement.getSpec().getContainers().get(0).getEnv())
+                .noneSatisfy(e -> assertThat(e.getName()).isEqualTo("UNIBLOC_ROOT_OVERLAY"));
+    }
+
+    /**
      * urunc boots the root device itself and cannot boot the sandbox's qcow2 overlay: under a RuntimeClass whose
      * handler is urunc (named otherwise than the chart's, so the handler decides), an unset writeMode is persistent,
      * and an explicit ephemeral on a writable root is refused saying why.

@@ -19,6 +19,7 @@ import io.unibloc.api.v1alpha1.pod.Guest;
 import io.unibloc.api.v1alpha1.pod.KeyRef;
 import io.unibloc.api.v1alpha1.pod.RestartPolicy;
 import io.unibloc.api.v1alpha1.pod.Rootfs;
+import io.unibloc.operator.network.NetworkPlan;
 import io.unibloc.types.FsType;
 import io.unibloc.types.Vmm;
 import io.unibloc.types.WriteMode;
@@ -232,7 +233,7 @@ class PodFactoryTest {
         assertThat(claimAnnotations(pod)).containsEntry("unibloc.io/write-mode", "ephemeral");
         assertThat(pod.getMetadata().getAnnotations()).containsEntry("unibloc.io/write-mode", "ephemeral");
         assertOverlay(pod, true);
-        assertThat(RootWriteMode.of(pod)).isEqualTo(WriteMode.EPHEMERAL);
+        assertThat(RootWriteMode.of(pod, null)).isEqualTo(WriteMode.EPHEMERAL);
     }
 
     @Test
@@ -247,7 +248,53 @@ class PodFactoryTest {
                 .as("said on the claim, not left to the StorageClass's default")
                 .containsEntry("unibloc.io/write-mode", "persistent");
         assertOverlay(pod, false);
-        assertThat(RootWriteMode.of(pod)).isEqualTo(WriteMode.PERSISTENT);
+        assertThat(RootWriteMode.of(pod, null)).isEqualTo(WriteMode.PERSISTENT);
+    }
+
+    /**
+     * A replacement of a UnikernelPod whose Pod was persistent (made before the default changed) stays persistent
+     * while the spec leaves writeMode unset: its root writes must not vanish because a Pod ended or was evicted. A
+     * spec that sets the mode wins, and a first Pod gets the default.
+     */
+    @Test
+    void aReplacementKeepsThePersistentModeOfTheEarlierPodUnlessTheSpecSetsOne() {
+        UnikernelPodSpec spec = Fixtures.spec("registry.example.com/demo/app:1.0");
+        UnikernelPod ukp = Fixtures.ukp("kept", spec);
+        var image = Fixtures.pinned(spec.getImage(), Map.of());
+        var plan = NetworkPlan.initial(spec, Fixtures.SETTINGS.defaultNetworkMode(), Map.of());
+
+        Pod kept = PodFactory.build(ukp, image, "0123456789", Fixtures.SETTINGS, plan, false, WriteMode.PERSISTENT);
+        assertThat(claimAnnotations(kept)).containsEntry("unibloc.io/write-mode", "persistent");
+        assertOverlay(kept, false);
+
+        Pod fromEphemeral =
+                PodFactory.build(ukp, image, "0123456789", Fixtures.SETTINGS, plan, false, WriteMode.EPHEMERAL);
+        assertThat(claimAnnotations(fromEphemeral)).containsEntry("unibloc.io/write-mode", "ephemeral");
+
+        Rootfs rootfs = new Rootfs();
+        rootfs.setWriteMode(WriteMode.EPHEMERAL);
+        spec.setRootfs(rootfs);
+        Pod asked = PodFactory.build(ukp, image, "0123456789", Fixtures.SETTINGS, plan, false, WriteMode.PERSISTENT);
+        assertThat(claimAnnotations(asked)).containsEntry("unibloc.io/write-mode", "ephemeral");
+    }
+
+    /** An ephemeral UnikernelPod whose spec moved to firecracker cannot keep ephemeral: the rule makes it persistent. */
+    @Test
+    void aKeptEphemeralModeStillFollowsWhatTheGuestCanBoot() {
+        UnikernelPodSpec spec = Fixtures.spec("registry.example.com/demo/app:1.0");
+        spec.setGuest(Guest.LINUX);
+        spec.setVmm(Vmm.FIRECRACKER);
+        UnikernelPod ukp = Fixtures.ukp("moved", spec);
+        Map<String, String> labels = Map.of("io.unibloc.kernel", "/boot/k");
+        Pod pod = PodFactory.build(
+                ukp,
+                Fixtures.pinned(spec.getImage(), labels),
+                "0123456789",
+                Fixtures.SETTINGS,
+                NetworkPlan.initial(spec, Fixtures.SETTINGS.defaultNetworkMode(), labels),
+                false,
+                WriteMode.EPHEMERAL);
+        assertThat(claimAnnotations(pod)).containsEntry("unibloc.io/write-mode", "persistent");
     }
 
     /** Only QEMU boots a qcow2 overlay: a writable root under another VMM, from the spec or the image, is persistent. */
@@ -299,7 +346,7 @@ class PodFactoryTest {
 
         assertThat(claimAnnotations(pod)).containsEntry("unibloc.io/write-mode", "ephemeral");
         assertOverlay(pod, false);
-        assertThat(RootWriteMode.of(pod)).isEqualTo(WriteMode.EPHEMERAL);
+        assertThat(RootWriteMode.of(pod, null)).isEqualTo(WriteMode.EPHEMERAL);
     }
 
     /** Files no longer keep a clone: the sandbox writes them into the guest's own overlay (issue 19, item 2). */
