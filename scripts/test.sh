@@ -11,4 +11,7 @@ scripts/install-deps.sh
 if command -v podman >/dev/null 2>&1; then
     scripts/build-images.sh --engine podman --base-from-debian --bases-only
 fi
+# .mvn/jvm.config sets quarkus.bootstrap.blocking-task-runner: Quarkus 3.33's parallel dependency resolution races
+# and now and then fails the operator's generate-code-tests with "Failed to resolve artifact io.unibloc:<module>"
+# (quarkusio/quarkus#51266); resolving one task at a time costs nothing measurable here.
 ./mvnw -B -ntp verify "$@"
