@@ -93,7 +93,11 @@ public interface BlockStore extends AutoCloseable {
     @Override
     void close();
 
-    /** Receives progress of long operations (pull bytes, build steps) for progress bars and logs. */
+    /**
+     * Receives progress of long operations (pull bytes, build steps) for progress bars and logs. A pull callback may
+     * throw {@link io.unibloc.types.PullCancelledException} to stop the pull (its caller no longer wants the image):
+     * the unfinished blob is discarded, no other source is tried, and the operation throws that exception unchanged.
+     */
     interface Progress {
         Progress NONE = new Progress() {};
 

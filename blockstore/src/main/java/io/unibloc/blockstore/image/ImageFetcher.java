@@ -21,6 +21,7 @@ import io.unibloc.registry.manifest.PlatformSelector;
 import io.unibloc.registry.ref.Digest;
 import io.unibloc.registry.ref.ImageReference;
 import io.unibloc.types.ErrorKind;
+import io.unibloc.types.PullCancelledException;
 import io.unibloc.types.StoreException;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
@@ -287,7 +288,9 @@ public final class ImageFetcher implements AutoCloseable {
             } catch (ExecutionException e) {
                 failed.set(true);
                 Throwable c = e.getCause();
-                if (first == null) {
+                if (c instanceof PullCancelledException cancelled) {
+                    first = cancelled; // the caller's own stop wins over another blob's failure, and is not wrapped
+                } else if (first == null) {
                     first = c instanceof StoreException se
                             ? se
                             : c instanceof RegistryException re

@@ -13,6 +13,7 @@ import io.unibloc.registry.ref.ImageReference;
 import io.unibloc.testkit.image.TestImage;
 import io.unibloc.testkit.registry.TestRegistry;
 import io.unibloc.types.ErrorKind;
+import io.unibloc.types.PullCancelledException;
 import io.unibloc.types.StoreException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -224,6 +225,38 @@ class PullFaultsIT {
                     new SimpleMeterRegistry(),
                     origin.hostPort() + "/faults/app:1");
             assertThat(h.manifestDigest()).hasToString(image.digest());
+        }
+    }
+
+    @Test
+    void aPullCancelledDuringAMirrorDownloadStopsThereWithoutAskingTheOrigin() throws Exception {
+        try (TestRegistry mirrorRegistry = TestRegistry.start();
+                FaultProxy origin = FaultProxy.start(registry.url());
+                FaultProxy mirror = FaultProxy.start(mirrorRegistry.url())) {
+            image.push(mirrorRegistry, "faults/app", "1");
+            RegistryConfig cfg = config().withParallelDownloads(1)
+                    .withMirrors(Map.of(origin.hostPort(), List.of("http://" + mirror.hostPort())));
+            ContentStore store = new ContentStore(tmp.resolve("s"));
+            BlockStore.Progress cancelOnFirstChunk = new BlockStore.Progress() {
+                @Override
+                public void pulled(io.unibloc.registry.ref.Digest blob, long bytesSoFar) {
+                    throw new PullCancelledException("volume deleted while pulling " + blob.shortHex());
+                }
+            };
+            try (ImageFetcher f = new ImageFetcher(store, cfg, new SimpleMeterRegistry())) {
+                assertThatThrownBy(() -> f.fetch(
+                                ImageReference.parse(origin.hostPort() + "/faults/app:1"),
+                                Platform.DEFAULT,
+                                RegistryCredentials.NONE,
+                                cancelOnFirstChunk))
+                        .isExactlyInstanceOf(PullCancelledException.class)
+                        .hasMessageStartingWith("volume deleted while pulling");
+            }
+            assertThat(mirror.blobGets()).as("the download that was cancelled").isEqualTo(1);
+            assertThat(origin.requests)
+                    .as("a cancellation is not a broken mirror: nothing is resumed from the origin")
+                    .isEmpty();
+            assertThat(blobFiles(store)).noneMatch(n -> n.startsWith(".tmp"));
         }
     }
 

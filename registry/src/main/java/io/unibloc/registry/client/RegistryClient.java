@@ -8,6 +8,7 @@ import io.unibloc.registry.auth.RegistryCredentials;
 import io.unibloc.registry.ref.Digest;
 import io.unibloc.registry.ref.ImageReference;
 import io.unibloc.registry.ref.Sha256;
+import io.unibloc.types.PullCancelledException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
@@ -132,8 +133,10 @@ public final class RegistryClient implements AutoCloseable {
 
     /**
      * Downloads blob {@code digest} of {@code ref}'s repository into {@code writer} and commits it.
-     * {@code size} is the declared size (-1 unknown); {@code onBytes} receives each chunk's length.
-     * A broken transfer resumes where it stopped; a mismatch discards the bytes.
+     * {@code size} is the declared size (-1 unknown); {@code onBytes} receives each chunk's length and may
+     * throw {@link PullCancelledException} to stop the download: it is rethrown as is, and neither a retry nor
+     * the next endpoint (a mirror's registry) is tried. A broken transfer resumes where it stopped; a mismatch
+     * discards the bytes.
      */
     public void downloadBlob(
             ImageReference ref,
@@ -291,6 +294,8 @@ public final class RegistryClient implements AutoCloseable {
         for (Endpoint ep : endpoints) {
             try {
                 return op.apply(ep);
+            } catch (PullCancelledException e) {
+                throw e; // the caller stopped the pull: no other source is asked for what it no longer wants
             } catch (RuntimeException e) { // a registry error or the sink's own (a mirror served bad bytes)
                 if (!ep.mirror()) {
                     throw e;

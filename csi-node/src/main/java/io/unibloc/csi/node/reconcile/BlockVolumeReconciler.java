@@ -220,7 +220,13 @@ public final class BlockVolumeReconciler implements Reconciler<BlockVolume>, Cle
             // it (it selects by label), so keeping the finalizer would hang the deletion for ever. Releasing it is
             // safe: neither node frees storage here, and each node's orphan sweep frees its copy, if any, once the
             // record is gone (never while attached; until then the sweep of the named node keeps it, as its spec
-            // names that node).
+            // names that node). A preparation this node started while the spec still named it is stopped and its
+            // outcome dropped: nobody wants that volume here any more.
+            Optional<Preparations.State> state = preparations.state(name);
+            if (state.isPresent() && state.get() instanceof Preparations.Running running) {
+                running.job().cancel();
+            }
+            preparations.forget(name);
             LOG.warn(
                     "releasing volume={} labelled for node={} but of specNode={}: storage left to the orphan sweeps",
                     name,

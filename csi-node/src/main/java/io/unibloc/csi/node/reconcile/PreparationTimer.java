@@ -3,14 +3,15 @@ package io.unibloc.csi.node.reconcile;
 import io.unibloc.api.v1alpha1.BlockVolumeTimings;
 import io.unibloc.blockstore.BlockStore;
 import io.unibloc.registry.ref.Digest;
-import io.unibloc.types.StoreException;
+import io.unibloc.types.PullCancelledException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
  * Collects how long pulling and building took during one preparation, from the store's progress callbacks, and is
- * where a deletion stops a pull: a callback during the pull throws once {@code cancelled} says so, which the engine
- * handles as any failed download (the unfinished blob is discarded, nothing is left behind).
+ * where a deletion stops a pull: a callback during the pull throws {@link PullCancelledException} once
+ * {@code cancelled} says so, which the engine passes on unchanged (the unfinished blob is discarded, nothing is left
+ * behind, and no mirror's upstream is asked for the rest).
  */
 final class PreparationTimer implements BlockStore.Progress {
     private final String volume;
@@ -39,10 +40,8 @@ final class PreparationTimer implements BlockStore.Progress {
 
     private void stopIfCancelled(Digest blob) {
         if (cancelled.getAsBoolean()) {
-            throw StoreException.unavailable(
-                    "preparation of volume " + volume + " cancelled by its deletion while pulling blob "
-                            + blob.shortHex(),
-                    null);
+            throw new PullCancelledException("preparation of volume " + volume
+                    + " cancelled by its deletion while pulling blob " + blob.shortHex());
         }
     }
 

@@ -52,7 +52,7 @@ final class Preparations implements AutoCloseable {
      */
     record Failed(RuntimeException error, int attempt, Duration delay, Duration took) implements Outcome {}
 
-    /** Cancelled before it started, or stopped during its pull (the record is being deleted). */
+    /** Cancelled before it started, or asked to stop while it ran (the record is being deleted). */
     record Cancelled() implements Outcome {}
 
     /**
@@ -91,7 +91,10 @@ final class Preparations implements AutoCloseable {
             long start = System.nanoTime();
             Outcome outcome;
             try {
-                outcome = new Prepared(work.apply(this::cancelRequested));
+                PreparedVolume prepared = work.apply(this::cancelRequested);
+                // Asked to stop after its pull: the record that wanted it is gone, so its result is no one's to
+                // report (a record returning under the name is prepared afresh, never Ready from this outcome).
+                outcome = cancelled ? new Cancelled() : new Prepared(prepared);
             } catch (RuntimeException e) {
                 if (cancelled) {
                     LOG.info("preparation stopped by a deletion volume={} message={}", name, e.getMessage());

@@ -352,6 +352,58 @@ class BlockVolumeReconcilerTest {
     }
 
     @Test
+    void aRecordMovedToAnotherNodeWhilePullingHasItsPullStoppedWhenItsDeletionIsReleased() {
+        io.unibloc.registry.ref.Digest blob = io.unibloc.registry.ref.Digest.parse("sha256:" + "ef".repeat(32));
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger chunks = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> stoppedWith =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        store.pullHook = progress -> {
+            progress.pullStarted(blob, 10L << 30);
+            try {
+                while (!release.await(20, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    progress.pulled(blob, chunks.incrementAndGet() * (1L << 20));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                stoppedWith.set(e);
+                throw e;
+            }
+            progress.pullFinished(blob);
+        };
+        try {
+            startReconciler();
+            NodeHarness.record(client, "pvc-moved", NODE, IMAGE, 0, false);
+            await().atMost(Duration.ofSeconds(10)).until(() -> chunks.get() > 0);
+            // Hand-edited to name another node while this node pulls for it, label unchanged, then deleted.
+            client.resources(BlockVolume.class).withName("pvc-moved").edit(v -> {
+                v.getSpec().setNode("node-b");
+                return v;
+            });
+            client.resources(BlockVolume.class).withName("pvc-moved").delete();
+            await().atMost(Duration.ofSeconds(10)).until(() -> get("pvc-moved") == null);
+            await("the release stopped this node's pull for the record")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> stoppedWith.get() != null);
+            assertThat(stoppedWith.get())
+                    .isInstanceOf(io.unibloc.types.PullCancelledException.class)
+                    .hasMessageContaining("cancelled by its deletion");
+            assertThat(release.getCount())
+                    .as("the pull was not allowed to finish")
+                    .isEqualTo(1);
+        } finally {
+            release.countDown();
+        }
+        // A record returning under the name is prepared afresh.
+        int creates = store.creates.get();
+        store.pullHook = progress -> {};
+        NodeHarness.record(client, "pvc-moved", NODE, IMAGE, 0, false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> phase("pvc-moved") == BlockVolumePhase.Ready);
+        assertThat(store.creates.get()).isGreaterThan(creates);
+    }
+
+    @Test
     void aDeletionStopsItsOwnPullInsteadOfWaitingForIt() {
         io.unibloc.registry.ref.Digest blob = io.unibloc.registry.ref.Digest.parse("sha256:" + "cd".repeat(32));
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
@@ -383,7 +435,7 @@ class BlockVolumeReconcilerTest {
                     .as("the pull was not allowed to finish")
                     .isEqualTo(1);
             assertThat(stoppedWith.get())
-                    .isInstanceOf(StoreException.class)
+                    .isInstanceOf(io.unibloc.types.PullCancelledException.class)
                     .hasMessageContaining("cancelled by its deletion");
             assertThat(store.volumes).doesNotContainKey("pvc-big");
         } finally {
