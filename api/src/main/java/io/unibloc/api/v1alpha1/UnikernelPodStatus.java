@@ -64,9 +64,10 @@ public class UnikernelPodStatus {
             "The guest's network: the mode in use (tap, passt, none) and the Pod's IPs, which the " + "guest owns.")
     private NetworkStatus network;
 
-    @JsonPropertyDescription("The write mode of the current Pod's root volume: spec.rootfs.writeMode, else the default"
-            + " chosen for this guest (ephemeral, or persistent where the guest could not boot an overlay). A Pod keeps"
-            + " the mode it was made with, also across an operator upgrade that changed the default.")
+    @JsonPropertyDescription("The write mode of the guest's root volume: spec.rootfs.writeMode, else the default"
+            + " chosen for this guest (ephemeral, or persistent where the guest could not boot an overlay). Kept while"
+            + " no Pod runs and through every Pod replacement, so an operator upgrade that changed the default never"
+            + " changes an existing guest's mode.")
     private WriteMode writeMode;
 
     @JsonPropertyDescription("How long pinning, volume provisioning and boot took.")
